@@ -1,0 +1,22 @@
+# songvec build configuration (POSIX make). Override on the command line,
+# e.g. `make CC=clang` or `make PREFIX=$HOME/.local install`.
+VERSION = 0.1.0
+PREFIX = /usr/local
+BINDIR = $(PREFIX)/bin
+MANDIR = $(PREFIX)/share/man
+DATADIR = $(PREFIX)/share/songvec
+
+CC = cc
+PKG_CONFIG = pkg-config
+PKGS = sndfile samplerate fftw3f sqlite3 openblas lapacke
+
+OPT = -O2 -march=x86-64-v2
+CFLAGS = $(OPT) -g -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra \
+	-Wno-unused-parameter -DSV_VERSION=\"$(VERSION)\" \
+	-DSV_DATADIR=\"$(DATADIR)\" \
+	`$(PKG_CONFIG) --cflags $(PKGS)`
+LDFLAGS =
+LDLIBS = `$(PKG_CONFIG) --libs $(PKGS)` -lpthread -lm
+
+# sanitizer build used by `make check`
+SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

@@ -1,0 +1,2 @@
+/* audio.c — placeholder: to be written. */
+typedef int sv_placeholder_audio;

@@ -1,0 +1,2 @@
+/* db.c — placeholder: to be written. */
+typedef int sv_placeholder_db;

@@ -1,0 +1,2 @@
+/* features.c — placeholder: to be written. */
+typedef int sv_placeholder_features;

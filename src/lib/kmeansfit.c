@@ -1,0 +1,2 @@
+/* kmeansfit.c — placeholder: to be written. */
+typedef int sv_placeholder_kmeansfit;

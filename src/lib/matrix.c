@@ -1,0 +1,2 @@
+/* matrix.c — placeholder: to be written. */
+typedef int sv_placeholder_matrix;

@@ -1,0 +1,2 @@
+/* mel.c — placeholder: to be written. */
+typedef int sv_placeholder_mel;

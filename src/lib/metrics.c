@@ -1,0 +1,2 @@
+/* metrics.c — placeholder: to be written. */
+typedef int sv_placeholder_metrics;

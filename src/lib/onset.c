@@ -1,0 +1,2 @@
+/* onset.c — placeholder: to be written. */
+typedef int sv_placeholder_onset;

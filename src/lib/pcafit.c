@@ -1,0 +1,2 @@
+/* pcafit.c — placeholder: to be written. */
+typedef int sv_placeholder_pcafit;

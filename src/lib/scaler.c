@@ -1,0 +1,2 @@
+/* scaler.c — placeholder: to be written. */
+typedef int sv_placeholder_scaler;

@@ -1,0 +1,2 @@
+/* spawn.c — placeholder: to be written. */
+typedef int sv_placeholder_spawn;

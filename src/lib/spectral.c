@@ -1,0 +1,2 @@
+/* spectral.c — placeholder: to be written. */
+typedef int sv_placeholder_spectral;

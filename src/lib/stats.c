@@ -1,0 +1,2 @@
+/* stats.c — placeholder: to be written. */
+typedef int sv_placeholder_stats;

@@ -1,0 +1,2 @@
+/* stft.c — placeholder: to be written. */
+typedef int sv_placeholder_stft;

@@ -1,0 +1,35 @@
+/* util.h — diagnostics, checked allocation, number parsing, output shutdown.
+ * Conventions (sbase style): diagnostics go to stderr as "prog: message";
+ * exit 0 ok, 1 data error, 2 usage error. */
+#ifndef SV_UTIL_H
+#define SV_UTIL_H
+#include <stddef.h>
+#include <stdio.h>
+
+extern const char *argv0; /* program name, set by sv_init() */
+
+void sv_init(int argc, char **argv); /* sets argv0, OpenBLAS defaults */
+
+/* "prog: fmt" on stderr; a trailing ':' appends strerror(errno). */
+void weprintf(const char *fmt, ...);
+/* weprintf, then exit(1) */
+void eprintf(const char *fmt, ...);
+/* print "usage: prog SYNOPSIS" to stderr and exit(2) */
+void usage_exit(const char *synopsis);
+/* --help / --version handling for getopt mains: prints usage to stdout, exits 0 */
+void sv_help(int argc, char **argv, const char *synopsis);
+
+void *emalloc(size_t n);
+void *ecalloc(size_t n, size_t m);
+void *erealloc(void *p, size_t n);
+void *ereallocarray(void *p, size_t n, size_t m);
+char *estrdup(const char *s);
+
+/* Parse option arguments; on failure print "prog: -o: invalid value 'x'" and exit 2. */
+long estrtol(const char *s, long min, long max, int opt);
+double estrtod(const char *s, double min, double max, int opt);
+
+/* Flush and check a stream; returns 0 ok, -1 after printing "prog: name: write error: ..." */
+int fshut(FILE *fp, const char *name);
+
+#endif

@@ -1,0 +1,2 @@
+/* weights.c — placeholder: to be written. */
+typedef int sv_placeholder_weights;
