@@ -1,0 +1,79 @@
+# tests/lib.sh — helpers sourced by every tests/*.test script (POSIX sh).
+#
+#   t NAME RC OUT ERR CMD   run CMD (a sh -c string) and compare exit code, stdout and
+#                           stderr exactly; OUT/ERR '*' = don't compare.  Both may
+#                           contain newlines (use "$(printf 'a\nb')").
+#   ok NAME CMD             pass when CMD exits 0 (numeric comparisons, python oracles);
+#                           its output is shown on failure.
+#   skip NAME WHY           counted as neither; printed.
+#
+# Environment: SV_BIN (binaries under test, put first on PATH), SV_OPTBIN (optimised
+# binaries, for slow numeric tests), SHARED (../shared), T (a scratch dir per script),
+# PY (/usr/bin/python3, the oracle interpreter), TOP (the checkout).
+set -u
+: "${TOP:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${SV_BIN:=$TOP/bin}"
+: "${SV_OPTBIN:=$TOP/bin}"
+: "${SHARED:=$(cd "$TOP/../shared" 2>/dev/null && pwd)}"
+: "${SV_RESULTS:=/dev/null}"
+PY=/usr/bin/python3
+PATH=$SV_BIN:$TOP/scripts:$PATH
+export PATH SV_BIN SV_OPTBIN SHARED TOP PY
+# sanitizer settings for the san build; harmless for the optimised one
+ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=99}
+UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=98}
+export ASAN_OPTIONS UBSAN_OPTIONS
+T=$(mktemp -d "${TMPDIR:-/tmp}/svtest.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 1
+
+_pass() { echo "PASS $1"; echo pass >> "$SV_RESULTS"; }
+_fail() { echo "FAIL $1"; echo fail >> "$SV_RESULTS"; }
+
+t() {
+	_n=$1 _rc=$2 _out=$3 _err=$4
+	shift 4
+	sh -c "$*" > "$T/.out" 2> "$T/.err"
+	_got=$?
+	_bad=
+	[ "$_got" = "$_rc" ] || _bad="exit $_got, expected $_rc"
+	if [ "$_out" != '*' ]; then
+		printf '%s' "$_out" > "$T/.want"
+		[ -n "$_out" ] && echo >> "$T/.want"
+		cmp -s "$T/.want" "$T/.out" || _bad="$_bad; stdout differs"
+	fi
+	if [ "$_err" != '*' ]; then
+		printf '%s' "$_err" > "$T/.wanterr"
+		[ -n "$_err" ] && echo >> "$T/.wanterr"
+		cmp -s "$T/.wanterr" "$T/.err" || _bad="$_bad; stderr differs"
+	fi
+	if [ -z "$_bad" ]; then
+		_pass "$_n"
+	else
+		_fail "$_n: $_bad"
+		echo "  command: $*"
+		[ "$_out" != '*' ] && { echo "  --- stdout diff:"; diff "$T/.want" "$T/.out" | head -20 | sed 's/^/  /'; }
+		echo "  --- stderr:"; head -20 "$T/.err" | sed 's/^/  /'
+	fi
+}
+
+ok() {
+	_n=$1
+	shift
+	if sh -c "$*" > "$T/.out" 2>&1; then
+		_pass "$_n"
+	else
+		_fail "$_n"
+		echo "  command: $*"
+		tail -30 "$T/.out" | sed 's/^/  /'
+	fi
+}
+
+skip() { echo "SKIP $1: $2"; }
+
+# Run the EXAMPLES of a man page: every line of the EXAMPLES section that starts
+# with "$ " (in a .Dl or .Bd block) is a command; each must exit 0.
+man_examples() {
+	_page=$1
+	awk '/^\.Sh EXAMPLES/{on=1;next} /^\.Sh /{on=0} on && /^\.Dl \$ /{sub(/^\.Dl \$ /,""); gsub(/\\e/,"\\"); gsub(/\\\(aq/,"'"'"'"); print}' "$_page"
+}
