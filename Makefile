@@ -5,7 +5,7 @@
 
 include config.mk
 
-TOOLS = vcat segment feat aggregate vggish weight pca kmeans elbow dbload ytfetch
+TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow dbload ytfetch
 
 # Library objects, one line per area (src/lib/, one concern per file).
 LIB_CORE = src/lib/util.o src/lib/vstream.o
@@ -20,9 +20,9 @@ LIBOBJ = $(LIB_CORE) $(LIB_AUDIO) $(LIB_FEAT) $(LIB_RHYTHM) $(LIB_STATS) $(LIB_V
 LIBSAN = $(LIBOBJ:.o=.sano)
 HDR = src/lib/*.h
 
-BIN = bin/vcat bin/segment bin/feat bin/aggregate bin/vggish bin/weight bin/pca \
+BIN = bin/vcat bin/vpaste bin/segment bin/feat bin/aggregate bin/vggish bin/weight bin/pca \
 	bin/kmeans bin/elbow bin/dbload bin/ytfetch
-SANBIN = build/san/vcat build/san/segment build/san/feat build/san/aggregate \
+SANBIN = build/san/vcat build/san/vpaste build/san/segment build/san/feat build/san/aggregate \
 	build/san/vggish build/san/weight build/san/pca build/san/kmeans build/san/elbow \
 	build/san/dbload build/san/ytfetch
 # C unit tests (tests/unit/*.c), built against the sanitizer library
@@ -35,7 +35,7 @@ all: $(BIN)
 .c.sano:
 	$(CC) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
 
-TOOLOBJ = src/vcat.o src/segment.o src/feat.o src/aggregate.o src/vggish.o src/weight.o \
+TOOLOBJ = src/vcat.o src/vpaste.o src/segment.o src/feat.o src/aggregate.o src/vggish.o src/weight.o \
 	src/pca.o src/kmeans.o src/elbow.o src/dbload.o src/ytfetch.o
 $(LIBOBJ) $(LIBSAN) $(TOOLOBJ) $(TOOLOBJ:.o=.sano): $(HDR) config.mk
 
@@ -51,6 +51,8 @@ build/libsongvec-san.a: $(LIBSAN)
 # one link rule per tool (POSIX make has no pattern rules)
 bin/vcat: src/vcat.o build/libsongvec.a
 	mkdir -p bin && $(CC) $(LDFLAGS) -o $@ src/vcat.o build/libsongvec.a $(LDLIBS)
+bin/vpaste: src/vpaste.o build/libsongvec.a
+	mkdir -p bin && $(CC) $(LDFLAGS) -o $@ src/vpaste.o build/libsongvec.a $(LDLIBS)
 bin/segment: src/segment.o build/libsongvec.a
 	mkdir -p bin && $(CC) $(LDFLAGS) -o $@ src/segment.o build/libsongvec.a $(LDLIBS)
 bin/feat: src/feat.o build/libsongvec.a
@@ -74,6 +76,8 @@ bin/ytfetch: src/ytfetch.o build/libsongvec.a
 
 build/san/vcat: src/vcat.sano build/libsongvec-san.a
 	mkdir -p build/san && $(CC) $(SANFLAGS) -o $@ src/vcat.sano build/libsongvec-san.a $(LDLIBS)
+build/san/vpaste: src/vpaste.sano build/libsongvec-san.a
+	mkdir -p build/san && $(CC) $(SANFLAGS) -o $@ src/vpaste.sano build/libsongvec-san.a $(LDLIBS)
 build/san/segment: src/segment.sano build/libsongvec-san.a
 	mkdir -p build/san && $(CC) $(SANFLAGS) -o $@ src/segment.sano build/libsongvec-san.a $(LDLIBS)
 build/san/feat: src/feat.sano build/libsongvec-san.a
