@@ -1,0 +1,29 @@
+/* audio.h — decode any audio file to mono float at a chosen rate, streaming.
+ *
+ * libsndfile decodes (WAV, FLAC, Ogg Vorbis, Opus, MP3, ...); when it cannot open a
+ * file that ffmpeg can (e.g. some Opus files with libsndfile 1.2.0), audio_open falls
+ * back to an ffmpeg child process, as librosa falls back to audioread.  Channels are
+ * averaged (librosa's mono); libsamplerate converts to the requested rate.  Memory
+ * is bounded: audio_read() returns blocks. */
+#ifndef SV_AUDIO_H
+#define SV_AUDIO_H
+
+typedef struct AudioIn AudioIn;
+
+/* Resampler quality for audio_open(): libsamplerate converter types. */
+enum { AQ_DEFAULT = -1 };
+
+/* Open PATH ("-" = stdin).  rate: output sample rate (0 = the file's own rate).
+ * quality: a libsamplerate converter (SRC_SINC_BEST_QUALITY ...) or AQ_DEFAULT.
+ * NULL after a message "prog: PATH: ..." when the file cannot be decoded. */
+AudioIn *audio_open(const char *path, double rate, int quality);
+/* Output rate, the file's original rate and channel count. */
+double audio_rate(const AudioIn *a);
+double audio_inrate(const AudioIn *a);
+int audio_channels(const AudioIn *a);
+/* Read up to n mono samples at the output rate.  Returns the count, 0 at the end,
+ * -1 on a decoding error (message printed, e.g. a truncated file). */
+long audio_read(AudioIn *a, float *buf, long n);
+void audio_close(AudioIn *a);
+
+#endif
