@@ -12,7 +12,7 @@ mat_push(Matrix *m, const char *key, const float *v)
 
 	if (m->n == m->cap) {
 		m->cap = m->cap ? m->cap * 2 : 256;
-		m->x = ereallocarray(m->x, m->cap, m->d * sizeof(float) ? m->d * sizeof(float) : 1);
+		m->x = ereallocarray(m->x, m->cap, m->d ? m->d * sizeof(float) : 1);
 		m->keyoff = ereallocarray(m->keyoff, m->cap, sizeof(size_t));
 	}
 	if (m->keylen + kl > m->keycap) {
@@ -61,7 +61,7 @@ mat_read(VReader *r, Matrix *m)
 	}
 	/* give back the slack of the geometric growth */
 	if (m->n && m->cap > m->n) {
-		m->x = ereallocarray(m->x, m->n, m->d * sizeof(float) ? m->d * sizeof(float) : 1);
+		m->x = ereallocarray(m->x, m->n, m->d ? m->d * sizeof(float) : 1);
 		m->cap = m->n;
 	}
 	return 0;
