@@ -154,15 +154,17 @@ read_bin_header(VReader *r, int again)
 	char **cols = NULL;
 	int rc = -1;
 
-	if (readn(r, b, 20))
+	if (readn(r, b, 4))
 		return hdr_error(r, "truncated header");
 	ver = get_u32(b);
+	if (ver != VS_VERSION)
+		return hdr_error(r, "unsupported version %u (this build reads version %u)", ver, VS_VERSION);
+	if (readn(r, b + 4, 16))
+		return hdr_error(r, "truncated header");
 	dim = get_u32(b + 4);
 	u = (uint64_t)get_u32(b + 8) | (uint64_t)get_u32(b + 12) << 32;
 	memcpy(&rate, &u, 8);
 	ncols = get_u32(b + 16);
-	if (ver != VS_VERSION)
-		return hdr_error(r, "unsupported version %u (this build reads version %u)", ver, VS_VERSION);
 	if (dim > VS_MAXVALS)
 		return hdr_error(r, "absurd dimension %u", dim);
 	if (!(rate >= 0 && rate < 1e9))
