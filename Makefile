@@ -26,7 +26,7 @@ SANBIN = build/san/vcat build/san/vpaste build/san/segment build/san/feat build/
 	build/san/vggish build/san/weight build/san/pca build/san/kmeans build/san/elbow \
 	build/san/dbload build/san/ytfetch
 # C unit tests (tests/unit/*.c), built against the sanitizer library
-UNIT = build/san/unit_vstream
+UNIT = build/san/unit_vstream build/san/unit_rhythm
 
 all: $(BIN)
 
@@ -100,6 +100,8 @@ build/san/ytfetch: src/ytfetch.sano build/libsongvec-san.a
 	mkdir -p build/san && $(CC) $(SANFLAGS) -o $@ src/ytfetch.sano build/libsongvec-san.a $(LDLIBS)
 build/san/unit_vstream: tests/unit/vstream.sano build/libsongvec-san.a
 	mkdir -p build/san && $(CC) $(SANFLAGS) -Isrc/lib -o $@ tests/unit/vstream.sano build/libsongvec-san.a $(LDLIBS)
+build/san/unit_rhythm: tests/unit/rhythm.sano build/libsongvec-san.a
+	mkdir -p build/san && $(CC) $(SANFLAGS) -Isrc/lib -o $@ tests/unit/rhythm.sano build/libsongvec-san.a $(LDLIBS)
 
 san: $(SANBIN) $(UNIT)
 
