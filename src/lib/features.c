@@ -1,2 +1,317 @@
-/* features.c — placeholder: to be written. */
-typedef int sv_placeholder_features;
+/* features.c — one record's librosa features (see features.h). */
+#include "features.h"
+#include "beat.h"
+#include "chroma.h"
+#include "mel.h"
+#include "onset.h"
+#include "spectral.h"
+#include "stft.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NBINS (FEAT_NFFT / 2 + 1)
+
+const char *const feat_segcols[FEAT_SEGDIM] = {
+	"tempo", "chroma", "centroid", "bandwidth", "rolloff", "zcr", "rms",
+	"mfccmean0", "mfccmean1", "mfccmean2", "mfccmean3", "mfccmean4", "mfccmean5",
+	"mfccmean6", "mfccmean7", "mfccmean8", "mfccmean9", "mfccmean10", "mfccmean11",
+	"mfccmean12",
+	"mfccstd0", "mfccstd1", "mfccstd2", "mfccstd3", "mfccstd4", "mfccstd5",
+	"mfccstd6", "mfccstd7", "mfccstd8", "mfccstd9", "mfccstd10", "mfccstd11",
+	"mfccstd12",
+	"onsetenv", "onsetcount", "loudness",
+};
+
+const char *const feat_framecols[FEAT_FRAMEDIM] = {
+	"centroid", "bandwidth", "rolloff", "zcr", "rms", "onset_env",
+	"mfcc0", "mfcc1", "mfcc2", "mfcc3", "mfcc4", "mfcc5", "mfcc6", "mfcc7", "mfcc8",
+	"mfcc9", "mfcc10", "mfcc11", "mfcc12",
+	"chroma0", "chroma1", "chroma2", "chroma3", "chroma4", "chroma5", "chroma6",
+	"chroma7", "chroma8", "chroma9", "chroma10", "chroma11",
+};
+
+/* ---- NumPy reductions ---- */
+
+static float
+pairwise32(const float *a, size_t n)
+{
+	size_t i, j, n2;
+	float r[8], res;
+
+	if (n < 8) {
+		res = 0;
+		for (i = 0; i < n; i++)
+			res += a[i];
+		return res;
+	}
+	if (n <= 128) {
+		for (j = 0; j < 8; j++)
+			r[j] = a[j];
+		for (i = 8; i < n - n % 8; i += 8)
+			for (j = 0; j < 8; j++)
+				r[j] += a[i + j];
+		res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+		for (; i < n; i++)
+			res += a[i];
+		return res;
+	}
+	n2 = n / 2;
+	n2 -= n2 % 8;
+	return pairwise32(a, n2) + pairwise32(a + n2, n - n2);
+}
+
+static double
+pairwise64(const double *a, size_t n)
+{
+	size_t i, j, n2;
+	double r[8], res;
+
+	if (n < 8) {
+		res = 0;
+		for (i = 0; i < n; i++)
+			res += a[i];
+		return res;
+	}
+	if (n <= 128) {
+		for (j = 0; j < 8; j++)
+			r[j] = a[j];
+		for (i = 8; i < n - n % 8; i += 8)
+			for (j = 0; j < 8; j++)
+				r[j] += a[i + j];
+		res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+		for (; i < n; i++)
+			res += a[i];
+		return res;
+	}
+	n2 = n / 2;
+	n2 -= n2 % 8;
+	return pairwise64(a, n2) + pairwise64(a + n2, n - n2);
+}
+
+float
+sv_np_sum32(const float *x, size_t n)
+{
+	return 0.0f + pairwise32(x, n);
+}
+
+float
+sv_np_mean32(const float *x, size_t n)
+{
+	return sv_np_sum32(x, n) / (float)n;
+}
+
+float
+sv_np_std32(const float *x, size_t n)
+{
+	float m = sv_np_mean32(x, n), *d = emalloc(n * sizeof *d), v;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		d[i] = x[i] - m;
+		d[i] = d[i] * d[i];
+	}
+	v = sv_np_sum32(d, n) / (float)n;
+	free(d);
+	return sqrtf(v);
+}
+
+double
+sv_np_mean64(const double *x, size_t n)
+{
+	return (0.0 + pairwise64(x, n)) / (double)n;
+}
+
+/* ---- the analysis ---- */
+
+Feat *
+new_feat(double sr)
+{
+	Feat *f = ecalloc(1, sizeof *f);
+	f->sr = sr;
+	f->stft = new_stft(FEAT_NFFT, FEAT_HOP);
+	f->mel = new_melbank(sr, FEAT_NFFT, FEAT_NMELS);
+	f->mag = emalloc(NBINS * sizeof *f->mag);
+	f->cfb = emalloc(FEAT_NCHROMA * NBINS * sizeof *f->cfb);
+	return f;
+}
+
+void
+del_feat(Feat *f)
+{
+	if (!f)
+		return;
+	del_stft(f->stft);
+	del_melbank(f->mel);
+	free(f->mag);
+	free(f->cfb);
+	free(f->power);
+	free(f->centroid);
+	free(f->bandwidth);
+	free(f->rolloff);
+	free(f->zcr);
+	free(f->rms);
+	free(f->loud);
+	free(f->onset);
+	free(f->onset_med);
+	free(f->meldb);
+	free(f->mfcc);
+	free(f->chroma);
+	free(f);
+}
+
+static void
+reserve(Feat *f, size_t T)
+{
+	if (T <= f->cap)
+		return;
+	f->cap = T;
+	f->power = ereallocarray(f->power, T, NBINS * sizeof(float));
+	f->centroid = ereallocarray(f->centroid, T, sizeof(double));
+	f->bandwidth = ereallocarray(f->bandwidth, T, sizeof(double));
+	f->rolloff = ereallocarray(f->rolloff, T, sizeof(double));
+	f->zcr = ereallocarray(f->zcr, T, sizeof(double));
+	f->rms = ereallocarray(f->rms, T, sizeof(float));
+	f->loud = ereallocarray(f->loud, T, sizeof(float));
+	f->onset = ereallocarray(f->onset, T, sizeof(float));
+	f->onset_med = ereallocarray(f->onset_med, T, sizeof(float));
+	f->meldb = ereallocarray(f->meldb, T, FEAT_NMELS * sizeof(float));
+	f->mfcc = ereallocarray(f->mfcc, T, FEAT_NMFCC * sizeof(float));
+	f->chroma = ereallocarray(f->chroma, T, FEAT_NCHROMA * sizeof(float));
+}
+
+static void
+mfcc(Feat *f)
+{
+	static double basis[FEAT_NMFCC][FEAT_NMELS];
+	static int init;
+	size_t t, T = f->T;
+	int k, n;
+
+	if (!init) {
+		for (k = 0; k < FEAT_NMFCC; k++)
+			for (n = 0; n < FEAT_NMELS; n++)
+				basis[k][n] = cos(M_PI * k * (2 * n + 1) / (2.0 * FEAT_NMELS)) *
+				    sqrt((k ? 2.0 : 1.0) / FEAT_NMELS);
+		init = 1;
+	}
+	for (t = 0; t < T; t++) {
+		const float *s = f->meldb + t * FEAT_NMELS;
+		/* rows k >= 1 sum to 0: take them over s - s[0] so that a constant
+		 * frame (silence) gives exactly 0, as scipy's FFT-based DCT does */
+		for (k = 0; k < FEAT_NMFCC; k++) {
+			double acc = 0, ref = k ? s[0] : 0;
+			for (n = 0; n < FEAT_NMELS; n++)
+				acc += basis[k][n] * (s[n] - ref);
+			f->mfcc[k * T + t] = (float)acc;
+		}
+	}
+}
+
+static void
+chroma(Feat *f)
+{
+	size_t t, T = f->T;
+	int c, k;
+	float mx, v[FEAT_NCHROMA];
+
+	f->tuning = sv_estimate_tuning(f->power, T, FEAT_NFFT, f->sr);
+	sv_chroma_fb(f->cfb, f->sr, FEAT_NFFT, f->tuning);
+	for (t = 0; t < T; t++) {
+		const float *p = f->power + t * NBINS;
+		mx = 0;
+		for (c = 0; c < FEAT_NCHROMA; c++) {
+			const float *w = f->cfb + c * NBINS;
+			double acc = 0;
+			for (k = 0; k < NBINS; k++)
+				acc += (double)w[k] * p[k];
+			v[c] = (float)acc;
+			if (fabsf(v[c]) > mx)
+				mx = fabsf(v[c]);
+		}
+		if (mx < 1.17549435e-38f) /* util.normalize: tiny norms are left alone */
+			mx = 1;
+		for (c = 0; c < FEAT_NCHROMA; c++)
+			f->chroma[c * T + t] = v[c] / mx;
+	}
+}
+
+void
+feat_analyze(Feat *f, const float *x, size_t n, int what)
+{
+	size_t T = stft_nframes(f->stft, n), t;
+	double binhz = 1.0 / (FEAT_NFFT * (1.0 / f->sr));
+	float *p;
+	int k;
+
+	reserve(f, T);
+	f->T = T;
+	for (t = 0; t < T; t++) {
+		stft_frame(f->stft, x, n, t, f->mag);
+		p = f->power + t * NBINS;
+		for (k = 0; k < NBINS; k++)
+			p[k] = f->mag[k] * f->mag[k];
+		if (what != FEAT_MELONLY)
+			sv_spectral(f->mag, NBINS, binhz, &f->centroid[t], &f->bandwidth[t], &f->rolloff[t]);
+		mel_apply(f->mel, p, f->meldb + t * FEAT_NMELS);
+		for (k = 0; k < FEAT_NMELS; k++)
+			f->meldb[t * FEAT_NMELS + k] = sv_db(f->meldb[t * FEAT_NMELS + k]);
+	}
+	sv_db_floor(f->meldb, T * FEAT_NMELS, 80.0f);
+	if (what == FEAT_MELONLY)
+		return;
+	for (t = 0; t < T; t++) {
+		f->zcr[t] = sv_zcr(x, n, t, FEAT_NFFT, FEAT_HOP);
+		f->rms[t] = sv_rms(x, n, t, FEAT_NFFT, FEAT_HOP);
+		f->loud[t] = sv_db(f->rms[t] * f->rms[t]);
+	}
+	sv_db_floor(f->loud, T, 80.0f);
+	mfcc(f);
+	sv_onset_env(f->meldb, T, FEAT_NMELS, f->onset);
+	sv_onset_env_median(f->meldb, T, FEAT_NMELS, f->onset_med);
+	f->onsets = sv_onset_count(f->onset, T, f->sr, FEAT_HOP);
+	f->tempo = sv_tempo(f->onset_med, T, f->sr, FEAT_HOP);
+	chroma(f);
+}
+
+void
+feat_segment(const Feat *f, double *out)
+{
+	size_t T = f->T;
+	int k, i = 0;
+
+	out[i++] = f->tempo;
+	out[i++] = sv_np_mean32(f->chroma, FEAT_NCHROMA * T);
+	out[i++] = sv_np_mean64(f->centroid, T);
+	out[i++] = sv_np_mean64(f->bandwidth, T);
+	out[i++] = sv_np_mean64(f->rolloff, T);
+	out[i++] = sv_np_mean64(f->zcr, T);
+	out[i++] = sv_np_mean32(f->rms, T);
+	for (k = 0; k < FEAT_NMFCC; k++)
+		out[i++] = sv_np_mean32(f->mfcc + k * T, T);
+	for (k = 0; k < FEAT_NMFCC; k++)
+		out[i++] = sv_np_std32(f->mfcc + k * T, T);
+	out[i++] = sv_np_mean32(f->onset, T);
+	out[i++] = (double)f->onsets;
+	out[i++] = sv_np_mean32(f->loud, T);
+}
+
+void
+feat_frame(const Feat *f, size_t t, float *out)
+{
+	size_t T = f->T;
+	int k, i = 0;
+
+	out[i++] = (float)f->centroid[t];
+	out[i++] = (float)f->bandwidth[t];
+	out[i++] = (float)f->rolloff[t];
+	out[i++] = (float)f->zcr[t];
+	out[i++] = f->rms[t];
+	out[i++] = f->onset[t];
+	for (k = 0; k < FEAT_NMFCC; k++)
+		out[i++] = f->mfcc[k * T + t];
+	for (k = 0; k < FEAT_NCHROMA; k++)
+		out[i++] = f->chroma[k * T + t];
+}

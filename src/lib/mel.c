@@ -1,2 +1,138 @@
-/* mel.c — placeholder: to be written. */
-typedef int sv_placeholder_mel;
+/* mel.c — Slaney mel filter bank and power_to_db (see mel.h). */
+#include "mel.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+static double
+hz_to_mel(double f)
+{
+	const double f_sp = 200.0 / 3, min_log_hz = 1000.0;
+	const double min_log_mel = min_log_hz / f_sp, logstep = log(6.4) / 27.0;
+
+	if (f >= min_log_hz)
+		return min_log_mel + log(f / min_log_hz) / logstep;
+	return f / f_sp;
+}
+
+static double
+mel_to_hz(double m)
+{
+	const double f_sp = 200.0 / 3, min_log_hz = 1000.0;
+	const double min_log_mel = min_log_hz / f_sp, logstep = log(6.4) / 27.0;
+
+	if (m >= min_log_mel)
+		return min_log_hz * exp(logstep * (m - min_log_mel));
+	return f_sp * m;
+}
+
+MelBank *
+new_melbank(double sr, int n_fft, int nmels)
+{
+	MelBank *m = ecalloc(1, sizeof *m);
+	int nb = n_fft / 2 + 1, i, k, lo, hi;
+	double *mel_f = emalloc((nmels + 2) * sizeof *mel_f);
+	double *fft_f = emalloc(nb * sizeof *fft_f);
+	double minm = hz_to_mel(0.0), maxm = hz_to_mel(sr / 2), step, val;
+	float *row = emalloc(nb * sizeof *row);
+
+	m->nmels = nmels;
+	m->nbins = nb;
+	m->lo = ecalloc(nmels, sizeof *m->lo);
+	m->len = ecalloc(nmels, sizeof *m->len);
+	m->w = ecalloc(nmels, sizeof *m->w);
+	/* np.linspace(min_mel, max_mel, nmels + 2): i*step + start, last = stop */
+	step = (maxm - minm) / (nmels + 1);
+	for (i = 0; i < nmels + 2; i++)
+		mel_f[i] = mel_to_hz(i == nmels + 1 ? maxm : i * step + minm);
+	/* np.fft.rfftfreq(n_fft, 1/sr) */
+	val = 1.0 / (n_fft * (1.0 / sr));
+	for (k = 0; k < nb; k++)
+		fft_f[k] = k * val;
+	for (i = 0; i < nmels; i++) {
+		double fd0 = mel_f[i + 1] - mel_f[i], fd1 = mel_f[i + 2] - mel_f[i + 1];
+		double enorm = 2.0 / (mel_f[i + 2] - mel_f[i]);
+
+		lo = -1;
+		hi = -1;
+		for (k = 0; k < nb; k++) {
+			double lower = -(mel_f[i] - fft_f[k]) / fd0;
+			double upper = (mel_f[i + 2] - fft_f[k]) / fd1;
+			double w = fmax(0, fmin(lower, upper));
+			float w32 = (float)w;
+
+			row[k] = (float)((double)w32 * enorm);
+			if (row[k] != 0) {
+				if (lo < 0)
+					lo = k;
+				hi = k;
+			}
+		}
+		if (lo < 0)
+			lo = hi = 0;
+		m->lo[i] = lo;
+		m->len[i] = hi - lo + 1;
+		m->w[i] = emalloc(m->len[i] * sizeof(float));
+		for (k = lo; k <= hi; k++)
+			m->w[i][k - lo] = row[k];
+	}
+	free(row);
+	free(mel_f);
+	free(fft_f);
+	return m;
+}
+
+void
+del_melbank(MelBank *m)
+{
+	int i;
+
+	if (!m)
+		return;
+	for (i = 0; i < m->nmels; i++)
+		free(m->w[i]);
+	free(m->w);
+	free(m->lo);
+	free(m->len);
+	free(m);
+}
+
+void
+mel_apply(const MelBank *m, const float *power, float *mel)
+{
+	int i, k;
+
+	for (i = 0; i < m->nmels; i++) {
+		const float *w = m->w[i], *p = power + m->lo[i];
+		float s = 0;
+
+		for (k = 0; k < m->len[i]; k++)
+			s += w[k] * p[k];
+		mel[i] = s;
+	}
+}
+
+float
+sv_db(float x)
+{
+	if (!(x > 1e-10f))
+		return -100.000008f; /* float32 10*log10(1e-10f) as NumPy computes it */
+	return (float)(10.0 * log10((double)x));
+}
+
+float
+sv_db_floor(float *x, size_t n, float top_db)
+{
+	float mx = -INFINITY, fl;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (x[i] > mx)
+			mx = x[i];
+	fl = (float)((double)mx - top_db); /* NumPy: float64 scalar, cast back */
+	for (i = 0; i < n; i++)
+		if (x[i] < fl)
+			x[i] = fl;
+	return fl;
+}

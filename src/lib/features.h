@@ -1,0 +1,64 @@
+/* features.h — librosa 0.10.1 handcrafted features of one audio record.
+ *
+ * One STFT per record feeds everything: spectral centroid/bandwidth/rolloff, the
+ * Slaney mel spectrogram in dB (floor = record max - 80 dB), 13 MFCCs, onset
+ * strength (mean over bands) and onset count, chroma_stft (tuning estimated on the
+ * power spectrogram), tempo (beat_track: median-over-bands onset envelope), zcr, rms
+ * and loudness.  Memory is O(record): a 10 s record's power spectrogram is 1.7 MB.
+ *
+ * Means and stds over frames reproduce NumPy on float32 arrays (pairwise sums),
+ * so float32 rounding noise matches librosa's (e.g. silence: MFCC0 std 0.000122). */
+#ifndef SV_FEATURES_H
+#define SV_FEATURES_H
+#include <stddef.h>
+
+#define FEAT_NFFT 2048
+#define FEAT_HOP 512
+#define FEAT_NMELS 128
+#define FEAT_NMFCC 13
+#define FEAT_NCHROMA 12
+#define FEAT_SEGDIM 36    /* columns of a per-segment vector */
+#define FEAT_FRAMEDIM 31  /* columns of a per-frame vector */
+
+enum { FEAT_ALL = 0, FEAT_MELONLY = 1 };
+
+typedef struct Feat {
+	double sr;
+	size_t T;              /* frames of the last record */
+	/* per frame, valid after feat_analyze() */
+	double *centroid, *bandwidth, *rolloff, *zcr;
+	float *rms, *loud;     /* loud: amplitude_to_db(rms), floored per record */
+	float *onset;          /* onset strength (mean over bands) */
+	float *onset_med;      /* beat_track's envelope (median over bands) */
+	float *meldb;          /* [T][128] power_to_db(melspectrogram) */
+	float *mfcc;           /* [13][T] */
+	float *chroma;         /* [12][T] */
+	double tempo, tuning;
+	size_t onsets;
+	/* private */
+	size_t cap;
+	float *power;          /* [T][nbins] |X|^2 */
+	float *mag, *cfb;
+	struct Stft *stft;
+	struct MelBank *mel;
+} Feat;
+
+extern const char *const feat_segcols[FEAT_SEGDIM];
+extern const char *const feat_framecols[FEAT_FRAMEDIM];
+
+Feat *new_feat(double sr);
+void del_feat(Feat *f);
+/* Analyse x[0..n) (n >= 1).  what: FEAT_ALL or FEAT_MELONLY (mel dB only). */
+void feat_analyze(Feat *f, const float *x, size_t n, int what);
+/* The 34 per-segment values (feat_segcols order) of the last analysis. */
+void feat_segment(const Feat *f, double *out);
+/* The 31 per-frame values (feat_framecols order) of frame t. */
+void feat_frame(const Feat *f, size_t t, float *out);
+
+/* NumPy float32 / float64 reductions (pairwise summation, identity 0). */
+float sv_np_sum32(const float *x, size_t n);
+float sv_np_mean32(const float *x, size_t n);
+float sv_np_std32(const float *x, size_t n);
+double sv_np_mean64(const double *x, size_t n);
+
+#endif

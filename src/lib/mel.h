@@ -1,0 +1,29 @@
+/* mel.h — librosa.filters.mel (Slaney scale, norm='slaney') and power_to_db.
+ *
+ * The bank is stored sparsely (each band's nonzero bin range); weights are float32
+ * computed exactly as librosa does (float64 ramps rounded to float32, then the
+ * float64 Slaney area normalisation, rounded again). */
+#ifndef SV_MEL_H
+#define SV_MEL_H
+#include <stddef.h>
+
+typedef struct MelBank {
+	int nmels, nbins;
+	int *lo, *len;   /* band m covers bins lo[m] .. lo[m]+len[m]-1 */
+	float **w;       /* w[m][0..len[m]) */
+} MelBank;
+
+/* librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=nmels) (fmin 0, fmax sr/2). */
+MelBank *new_melbank(double sr, int n_fft, int nmels);
+void del_melbank(MelBank *m);
+/* mel[m] = sum_k w[m][k] * power[k] for one frame. */
+void mel_apply(const MelBank *m, const float *power, float *mel);
+
+/* 10*log10(max(1e-10, x)) in float32, as librosa.power_to_db (ref 1) before its
+ * top_db floor.  Values at the amin clamp give NumPy's float32 result,
+ * -100.000008 (NumPy's vectorised log10f returns -10.000001 for 1e-10f). */
+float sv_db(float x);
+/* In place: x[i] = max(x[i], max(x) - top_db); returns the floor applied. */
+float sv_db_floor(float *x, size_t n, float top_db);
+
+#endif

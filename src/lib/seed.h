@@ -1,0 +1,28 @@
+/* seed.h — the 95-d seed song vector (dims 0..94 of songvec's 223-d layout, DESIGN §3)
+ * from per-segment feature vectors (features.h) and the song's whole signal.
+ *
+ * Stats are [mean, std (population), min, max] across segments in float64; the
+ * per-segment tempo stats use only segments with rms >= 0.01 (NaN when none). */
+#ifndef SV_SEED_H
+#define SV_SEED_H
+#include <stddef.h>
+
+#define SEED_DIM 95
+
+typedef struct Seed Seed;
+
+extern const char *const seed_cols[SEED_DIM];
+
+Seed *new_seed(double sr);
+void del_seed(Seed *s);
+/* One segment: its FEAT_SEGDIM values (feat_segment) and, unless the caller feeds
+ * the whole signal itself with seed_add_audio(), nothing else. */
+void seed_add_segment(Seed *s, const double *seg);
+/* Samples of the whole song, in order (global tempo and duration). */
+void seed_add_audio(Seed *s, const float *x, size_t n);
+/* Segments added so far for the current song. */
+size_t seed_nsegments(const Seed *s);
+/* The song vector; resets for the next song. */
+void seed_finish(Seed *s, double *out);
+
+#endif
