@@ -1,0 +1,38 @@
+/* dtable.h — small model files (weight's scaler, pca's model) as songvec TSV
+ * streams written with %.17g, so they round-trip doubles exactly and any songvec
+ * reader (vcat) can still show them (at float32 precision).
+ *
+ *	#songvec dim=D model=NAME
+ *	#key<TAB>col1<TAB>...         (optional column names)
+ *	key<TAB>v1<TAB>...<TAB>vD     (one row per named vector)
+ *
+ * dt_load() reads the whole file into doubles; rows are found by key. */
+#ifndef SV_DTABLE_H
+#define SV_DTABLE_H
+#include <stddef.h>
+#include <stdio.h>
+
+#define DT_MAXROWS 1000000u
+
+typedef struct DTable {
+	char *name;      /* file name for diagnostics */
+	char *model;     /* value of model= on the #songvec line, or NULL */
+	size_t n, d;     /* rows, values per row */
+	char **keys;     /* n keys */
+	double *v;       /* n*d values, row i at v + i*d */
+	char **cols;     /* d column names, or NULL */
+} DTable;
+
+/* 0 ok; -1 after printing "prog: FILE:LINE: message". */
+int dt_load(const char *path, DTable *t);
+/* the row with this key, or NULL */
+const double *dt_row(const DTable *t, const char *key);
+/* index of a row, or -1 */
+long dt_find(const DTable *t, const char *key);
+void dt_free(DTable *t);
+
+/* Writers: return nothing; errors are caught by fshut() on the stream. */
+void dt_put_header(FILE *fp, size_t d, const char *model, char *const *cols);
+void dt_put_row(FILE *fp, const char *key, const double *v, size_t n);
+
+#endif
