@@ -72,7 +72,9 @@ segment_file(VWriter *w, const char *path, const char *key, double *rate, double
 		vw_header(w, 0, *rate, 0, NULL);
 	}
 	seglen = seconds > 0 ? (long)llround(seconds * *rate) : 0;
-	minlen = (long)ceil(*rate); /* a final partial segment needs 1 s */
+	minlen = (long)ceil(*rate); /* a final partial segment needs 1 s ... */
+	if (seglen && seglen < minlen)
+		minlen = seglen;     /* ... or a whole one when segments are shorter */
 	if (seconds > 0 && seglen < 1) {
 		weprintf("-l: %g s is less than one sample at %g Hz", seconds, *rate);
 		exit(2);
