@@ -5,13 +5,13 @@
 #include <unistd.h>
 
 #include "lib/audio.h"
-#include "lib/features.h"
+#include "lib/feature.h"
 #include "lib/seed.h"
 #include "lib/util.h"
 #include "lib/vstream.h"
 
 static const char SYNOPSIS[] =
-	"[-b] [-l seconds] [-m segment|frames|mel|seed] [-r rate] [file ...]";
+	"[-bt] [-l seconds] [-m segment|frames|mel|seed] [-r rate] [file ...]";
 
 enum { M_SEGMENT, M_FRAMES, M_MEL, M_SEED };
 

@@ -1,6 +1,6 @@
 /* seed.c — aggregate segment features into the 95-d seed vector (see seed.h). */
 #include "seed.h"
-#include "features.h"
+#include "feature.h"
 #include "songtempo.h"
 #include "util.h"
 

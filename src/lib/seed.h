@@ -1,5 +1,5 @@
 /* seed.h — the 95-d seed song vector (dims 0..94 of songvec's 223-d layout, DESIGN §3)
- * from per-segment feature vectors (features.h) and the song's whole signal.
+ * from per-segment feature vectors (feature.h) and the song's whole signal.
  *
  * Stats are [mean, std (population), min, max] across segments in float64; the
  * per-segment tempo stats use only segments with rms >= 0.01 (NaN when none). */

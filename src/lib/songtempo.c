@@ -1,7 +1,7 @@
 /* songtempo.c — whole-song tempo in bounded memory (see songtempo.h). */
 #include "songtempo.h"
 #include "beat.h"
-#include "features.h"
+#include "feature.h"
 #include "mel.h"
 #include "onset.h"
 #include "stft.h"
@@ -25,6 +25,7 @@ struct SongTempo {
 	size_t nsamples;
 	float *mem;        /* first MEMFRAMES dB frames */
 	FILE *spill;       /* the rest */
+	size_t memframes;  /* SONGTEMPO_MEMFRAMES, or $SV_FEAT_MEMFRAMES (tests) */
 	float max;
 	float mag[NBINS], frame[FEAT_NMELS];
 };
@@ -48,13 +49,17 @@ SongTempo *
 new_songtempo(double sr)
 {
 	SongTempo *g = ecalloc(1, sizeof *g);
+	const char *env;
 
 	g->sr = sr;
 	g->stft = new_stft(FEAT_NFFT, FEAT_HOP);
 	g->mel = new_melbank(sr, FEAT_NFFT, FEAT_NMELS);
 	g->cap = 4 * FEAT_NFFT;
 	g->buf = emalloc(g->cap * sizeof *g->buf);
-	g->mem = emalloc((size_t)SONGTEMPO_MEMFRAMES * FEAT_NMELS * sizeof *g->mem);
+	g->memframes = SONGTEMPO_MEMFRAMES;
+	if ((env = getenv("SV_FEAT_MEMFRAMES")) && atol(env) > 0 && atol(env) < SONGTEMPO_MEMFRAMES)
+		g->memframes = (size_t)atol(env);
+	g->mem = emalloc(g->memframes * FEAT_NMELS * sizeof *g->mem);
 	reset(g);
 	return g;
 }
@@ -76,7 +81,7 @@ del_songtempo(SongTempo *g)
 static void
 store(SongTempo *g, const float *db)
 {
-	if (g->t < SONGTEMPO_MEMFRAMES) {
+	if (g->t < g->memframes) {
 		memcpy(g->mem + g->t * FEAT_NMELS, db, FEAT_NMELS * sizeof *db);
 		return;
 	}
@@ -153,7 +158,7 @@ getframe(SongTempo *g, size_t i, float fl, float *out)
 {
 	int k;
 
-	if (i < SONGTEMPO_MEMFRAMES)
+	if (i < g->memframes)
 		memcpy(out, g->mem + i * FEAT_NMELS, FEAT_NMELS * sizeof *out);
 	else if (fread(out, sizeof *out, FEAT_NMELS, g->spill) != FEAT_NMELS)
 		eprintf("tmpfile: read error");

@@ -1,5 +1,5 @@
-/* features.c — one record's librosa features (see features.h). */
-#include "features.h"
+/* feature.c — one record's librosa features (see feature.h). */
+#include "feature.h"
 #include "beat.h"
 #include "chroma.h"
 #include "mel.h"

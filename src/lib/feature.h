@@ -1,4 +1,4 @@
-/* features.h — librosa 0.10.1 handcrafted features of one audio record.
+/* feature.h — librosa 0.10.1 handcrafted features of one audio record.
  *
  * One STFT per record feeds everything: spectral centroid/bandwidth/rolloff, the
  * Slaney mel spectrogram in dB (floor = record max - 80 dB), 13 MFCCs, onset
@@ -8,8 +8,8 @@
  *
  * Means and stds over frames reproduce NumPy on float32 arrays (pairwise sums),
  * so float32 rounding noise matches librosa's (e.g. silence: MFCC0 std 0.000122). */
-#ifndef SV_FEATURES_H
-#define SV_FEATURES_H
+#ifndef SV_FEATURE_H
+#define SV_FEATURE_H
 #include <stddef.h>
 
 #define FEAT_NFFT 2048
