@@ -1,2 +1,189 @@
-/* vggish_frontend.c — placeholder: to be written. */
-typedef int sv_placeholder_vggish_frontend;
+/* vggish_frontend.c — VGGish log-mel examples (see vggish_frontend.h). */
+#include "vggish_frontend.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct VggishFront {
+	double win[VF_WIN];
+	double mel[VF_NBIN][VF_NMEL];     /* spectrogram_to_mel_matrix, [bin][band] */
+	int lo[VF_NMEL], hi[VF_NMEL];     /* nonzero bin range of each band */
+	double cosw[VF_NFFT / 2], sinw[VF_NFFT / 2];
+	unsigned short rev[VF_NFFT];
+	float buf[VF_WIN];                /* samples of the next, incomplete frame */
+	size_t nbuf;
+	size_t nsamples;
+	float ex[VF_EXAMPLE];
+	int nframe;                       /* frames in ex */
+};
+
+static double
+hz_to_mel(double f)
+{
+	return 1127.0 * log(1.0 + f / 700.0);
+}
+
+/* numpy.linspace(a, b, n)[i] */
+static double
+linspace(double a, double b, int n, int i)
+{
+	return i == n - 1 ? b : i * ((b - a) / (n - 1)) + a;
+}
+
+VggishFront *
+new_vggish_front(void)
+{
+	VggishFront *f = ecalloc(1, sizeof *f);
+	double lo = hz_to_mel(125.0), hi = hz_to_mel(7500.0);
+	double binmel[VF_NBIN];
+	int i, k, b, bits = 9;
+
+	for (i = 0; i < VF_WIN; i++) /* periodic Hann */
+		f->win[i] = 0.5 - 0.5 * cos(2 * M_PI / VF_WIN * i);
+	for (k = 0; k < VF_NBIN; k++)
+		binmel[k] = hz_to_mel(linspace(0.0, VF_RATE / 2.0, VF_NBIN, k));
+	for (b = 0; b < VF_NMEL; b++) {
+		double l = linspace(lo, hi, VF_NMEL + 2, b);
+		double c = linspace(lo, hi, VF_NMEL + 2, b + 1);
+		double u = linspace(lo, hi, VF_NMEL + 2, b + 2);
+
+		f->lo[b] = VF_NBIN;
+		f->hi[b] = 0;
+		for (k = 1; k < VF_NBIN; k++) { /* row 0 (DC) stays zero */
+			double ls = (binmel[k] - l) / (c - l), us = (u - binmel[k]) / (u - c);
+			double v = fmax(0.0, fmin(ls, us));
+
+			f->mel[k][b] = v;
+			if (v > 0) {
+				if (k < f->lo[b])
+					f->lo[b] = k;
+				f->hi[b] = k + 1;
+			}
+		}
+	}
+	for (i = 0; i < VF_NFFT / 2; i++) {
+		f->cosw[i] = cos(2 * M_PI * i / VF_NFFT);
+		f->sinw[i] = -sin(2 * M_PI * i / VF_NFFT);
+	}
+	for (i = 0; i < VF_NFFT; i++) {
+		int r = 0, j;
+		for (j = 0; j < bits; j++)
+			r |= ((i >> j) & 1) << (bits - 1 - j);
+		f->rev[i] = r;
+	}
+	return f;
+}
+
+void
+vggish_front_reset(VggishFront *f)
+{
+	f->nbuf = 0;
+	f->nsamples = 0;
+	f->nframe = 0;
+}
+
+size_t
+vggish_front_nsamples(const VggishFront *f)
+{
+	return f->nsamples;
+}
+
+/* in-place radix-2 complex FFT of size VF_NFFT */
+static void
+fft(const VggishFront *f, double *re, double *im)
+{
+	int i, len, j, k, step;
+
+	for (i = 0; i < VF_NFFT; i++) {
+		j = f->rev[i];
+		if (j > i) {
+			double t = re[i]; re[i] = re[j]; re[j] = t;
+			t = im[i]; im[i] = im[j]; im[j] = t;
+		}
+	}
+	for (len = 2; len <= VF_NFFT; len <<= 1) {
+		step = VF_NFFT / len;
+		for (i = 0; i < VF_NFFT; i += len)
+			for (k = 0; k < len / 2; k++) {
+				double wr = f->cosw[k * step], wi = f->sinw[k * step];
+				double *ar = &re[i + k], *ai = &im[i + k];
+				double *br = &re[i + k + len / 2], *bi = &im[i + k + len / 2];
+				double tr = *br * wr - *bi * wi, ti = *br * wi + *bi * wr;
+
+				*br = *ar - tr;
+				*bi = *ai - ti;
+				*ar += tr;
+				*ai += ti;
+			}
+	}
+}
+
+/* one frame of VF_WIN samples -> one row of 64 log-mel values */
+static void
+frame(VggishFront *f, const float *x, float *out)
+{
+	double re[VF_NFFT], im[VF_NFFT], mag[VF_NBIN];
+	int i, b, k;
+
+	for (i = 0; i < VF_WIN; i++)
+		re[i] = (double)x[i] * f->win[i];
+	for (; i < VF_NFFT; i++)
+		re[i] = 0;
+	memset(im, 0, sizeof im);
+	fft(f, re, im);
+	for (k = 0; k < VF_NBIN; k++)
+		mag[k] = sqrt(re[k] * re[k] + im[k] * im[k]);
+	for (b = 0; b < VF_NMEL; b++) {
+		double s = 0;
+		for (k = f->lo[b]; k < f->hi[b]; k++)
+			s += mag[k] * f->mel[k][b];
+		out[b] = (float)log(s + 0.01);
+	}
+}
+
+static void
+add_frame(VggishFront *f, const float *x, VfEmit emit, void *ctx)
+{
+	frame(f, x, f->ex + (size_t)f->nframe * VF_NMEL);
+	if (++f->nframe == VF_FRAMES) {
+		emit(ctx, f->ex);
+		f->nframe = 0;
+	}
+}
+
+void
+vggish_front_push(VggishFront *f, const float *x, size_t n, VfEmit emit, void *ctx)
+{
+	size_t take, i = 0;
+
+	f->nsamples += n;
+	while (i < n) {
+		/* frames entirely inside x, once buf is empty */
+		if (f->nbuf == 0) {
+			while (n - i >= VF_WIN) {
+				add_frame(f, x + i, emit, ctx);
+				i += VF_HOP;
+			}
+		}
+		take = VF_WIN - f->nbuf;
+		if (take > n - i)
+			take = n - i;
+		memcpy(f->buf + f->nbuf, x + i, take * sizeof *x);
+		f->nbuf += take;
+		i += take;
+		if (f->nbuf == VF_WIN) {
+			add_frame(f, f->buf, emit, ctx);
+			/* keep the overlap; the next frame starts VF_HOP later */
+			memmove(f->buf, f->buf + VF_HOP, (VF_WIN - VF_HOP) * sizeof *f->buf);
+			f->nbuf = VF_WIN - VF_HOP;
+		}
+	}
+}
+
+void
+del_vggish_front(VggishFront *f)
+{
+	free(f);
+}
