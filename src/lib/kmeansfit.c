@@ -1,2 +1,873 @@
-/* kmeansfit.c — placeholder: to be written. */
-typedef int sv_placeholder_kmeansfit;
+/* kmeansfit.c — k-means as scikit-learn 1.2.1 (see kmeansfit.h). */
+#include "kmeansfit.h"
+#include "util.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- random numbers: xoshiro256** (Blackman & Vigna), seeded by splitmix64 ---- */
+
+static uint64_t
+splitmix64(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+void
+km_rng_seed(KmRng *r, uint64_t seed, uint64_t stream)
+{
+	uint64_t s = seed ^ (stream * 0xd1b54a32d192ed03ULL);
+	int i;
+
+	splitmix64(&s);
+	for (i = 0; i < 4; i++)
+		r->s[i] = splitmix64(&s);
+}
+
+static uint64_t
+rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+uint64_t
+km_rng_next(KmRng *r)
+{
+	uint64_t *s = r->s, res = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rotl(s[3], 45);
+	return res;
+}
+
+double
+km_rng_uniform(KmRng *r)
+{
+	return (double)(km_rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+uint64_t
+km_rng_below(KmRng *r, uint64_t n)
+{
+	uint64_t lim, v;
+
+	if (n <= 1)
+		return 0;
+	lim = -n % n; /* 2^64 mod n: reject the first lim values */
+	do
+		v = km_rng_next(r);
+	while (v < lim);
+	return v % n;
+}
+
+/* ---- a tiny fork/join over blocks ---- */
+
+typedef struct Par {
+	void (*fn)(void *, size_t, int);
+	void *arg;
+	size_t nblocks, next;
+	pthread_mutex_t mu;
+} Par;
+
+typedef struct ParThread {
+	Par *p;
+	int tid;
+} ParThread;
+
+static void *
+par_worker(void *a)
+{
+	ParThread *t = a;
+	Par *p = t->p;
+	size_t b;
+
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		b = p->next++;
+		pthread_mutex_unlock(&p->mu);
+		if (b >= p->nblocks)
+			break;
+		p->fn(p->arg, b, t->tid);
+	}
+	return NULL;
+}
+
+void
+km_parallel(int nthreads, size_t nblocks, void (*fn)(void *, size_t, int), void *arg)
+{
+	pthread_t th[256];
+	ParThread pt[256];
+	Par p;
+	int i, nt;
+	size_t b;
+
+	nt = nthreads < 1 ? 1 : nthreads > 256 ? 256 : nthreads;
+	if ((size_t)nt > nblocks)
+		nt = (int)nblocks;
+	if (nt <= 1) {
+		for (b = 0; b < nblocks; b++)
+			fn(arg, b, 0);
+		return;
+	}
+	p.fn = fn;
+	p.arg = arg;
+	p.nblocks = nblocks;
+	p.next = 0;
+	pthread_mutex_init(&p.mu, NULL);
+	for (i = 0; i < nt; i++) {
+		pt[i].p = &p;
+		pt[i].tid = i;
+	}
+	for (i = 1; i < nt; i++)
+		if (pthread_create(&th[i], NULL, par_worker, &pt[i]))
+			eprintf("pthread_create:");
+	par_worker(&pt[0]);
+	for (i = 1; i < nt; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&p.mu);
+}
+
+/* ---- blocks ---- */
+
+/* Rows per block: fixed for given (n, k), independent of the thread count, so the
+ * block partial sums (and so every result) do not depend on -j. */
+static size_t
+block_rows(size_t k)
+{
+	size_t br = 64 * k;
+
+	return br < 1024 ? 1024 : br;
+}
+
+static double
+sqdist(const float *a, const float *b, size_t d)
+{
+	double s = 0, t;
+	size_t f;
+
+	for (f = 0; f < d; f++) {
+		t = (double)a[f] - b[f];
+		s += t * t;
+	}
+	return s;
+}
+
+static void
+row_sqnorms(const float *c, size_t k, size_t d, float *out)
+{
+	size_t j, f;
+	double s;
+
+	for (j = 0; j < k; j++) {
+		s = 0;
+		for (f = 0; f < d; f++)
+			s += (double)c[j * d + f] * c[j * d + f];
+		out[j] = (float)s;
+	}
+}
+
+/* ---- the assignment (E) step, fused with the centre sums (M step) ---- */
+
+typedef struct Lloyd {
+	const float *x, *c, *csq;
+	size_t n, d, k, br;
+	int *labels;
+	float **scratch;    /* per thread: br x k */
+	double *psum;       /* per block: k x d sums */
+	double *pcnt;       /* per block: k counts */
+	char *changed;      /* per block */
+	int update;
+} Lloyd;
+
+static void
+lloyd_block(void *arg, size_t b, int tid)
+{
+	Lloyd *L = arg;
+	size_t s = b * L->br, e = s + L->br, m, i, j, f, k = L->k, d = L->d;
+	float *D = L->scratch[tid], best;
+	double *ps = L->psum + b * k * d, *pc = L->pcnt + b * k;
+	const float *xi;
+	int lab, ch = 0;
+
+	if (e > L->n)
+		e = L->n;
+	m = e - s;
+	for (i = 0; i < m; i++)
+		memcpy(D + i * k, L->csq, k * sizeof(float));
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)k, (int)d, -2.0f,
+	    L->x + s * d, (int)d, L->c, (int)d, 1.0f, D, (int)k);
+	if (L->update) {
+		memset(ps, 0, k * d * sizeof(double));
+		memset(pc, 0, k * sizeof(double));
+	}
+	for (i = 0; i < m; i++) {
+		best = D[i * k];
+		lab = 0;
+		for (j = 1; j < k; j++)
+			if (D[i * k + j] < best) {
+				best = D[i * k + j];
+				lab = (int)j;
+			}
+		if (L->labels[s + i] != lab) {
+			L->labels[s + i] = lab;
+			ch = 1;
+		}
+		if (L->update) {
+			xi = L->x + (s + i) * d;
+			pc[lab] += 1;
+			for (f = 0; f < d; f++)
+				ps[lab * d + f] += xi[f];
+		}
+	}
+	L->changed[b] = (char)ch;
+}
+
+typedef struct Far {
+	const float *x, *c;
+	const int *labels;
+	size_t n, d, br;
+	double *dist;
+} Far;
+
+static void
+far_block(void *arg, size_t b, int tid)
+{
+	Far *F = arg;
+	size_t s = b * F->br, e = s + F->br, i;
+
+	if (e > F->n)
+		e = F->n;
+	for (i = s; i < e; i++)
+		F->dist[i] = sqdist(F->x + i * F->d, F->c + (size_t)F->labels[i] * F->d, F->d);
+}
+
+typedef struct Run {
+	KMeans *km;
+	size_t nb, br;
+	float *c, *cnew, *csq;
+	int *labels;
+	double *sum, *cnt;   /* k x d, k */
+	double *dist;        /* n, for relocation and k-means++ */
+	Lloyd L;
+	double *pbuf;        /* per block partials (k-means++) */
+} Run;
+
+/* _relocate_empty_clusters_dense: sums/counts in r->sum/cnt, old centres r->c */
+static void
+relocate_empty(Run *r)
+{
+	KMeans *km = r->km;
+	size_t k = km->k, d = km->d, n = km->n, j, i, f, nempty = 0, *empty, far;
+	double mx;
+	Far F;
+	int old;
+
+	for (j = 0; j < k; j++)
+		nempty += r->cnt[j] == 0;
+	if (!nempty)
+		return;
+	F.x = km->x;
+	F.c = r->c;
+	F.labels = r->labels;
+	F.n = n;
+	F.d = d;
+	F.br = r->br;
+	F.dist = r->dist;
+	km_parallel(km->o.nthreads, r->nb, far_block, &F);
+	mx = 0;
+	for (i = 0; i < n; i++)
+		if (r->dist[i] > mx)
+			mx = r->dist[i];
+	if (mx == 0) /* more clusters than distinct points: nothing to gain */
+		return;
+	empty = emalloc(nempty * sizeof *empty);
+	for (j = 0, nempty = 0; j < k; j++)
+		if (r->cnt[j] == 0)
+			empty[nempty++] = j;
+	for (j = 0; j < nempty; j++) {
+		/* the next farthest point (ties: lowest index); -1 marks used ones */
+		far = 0;
+		mx = -1;
+		for (i = 0; i < n; i++)
+			if (r->dist[i] > mx) {
+				mx = r->dist[i];
+				far = i;
+			}
+		if (mx < 0)
+			break;
+		r->dist[far] = -1;
+		old = r->labels[far];
+		for (f = 0; f < d; f++) {
+			r->sum[(size_t)old * d + f] -= km->x[far * d + f];
+			r->sum[empty[j] * d + f] = km->x[far * d + f];
+		}
+		r->cnt[empty[j]] = 1;
+		r->cnt[old] -= 1;
+	}
+	free(empty);
+}
+
+/* one Lloyd iteration: labels from r->c, new centres in r->cnew; returns the
+ * squared centre shift; *changed = some label changed */
+static double
+lloyd_iter(Run *r, int *changed)
+{
+	KMeans *km = r->km;
+	size_t k = km->k, d = km->d, b, j, f;
+	double shift = 0, t;
+
+	row_sqnorms(r->c, k, d, r->csq);
+	r->L.c = r->c;
+	r->L.update = 1;
+	km_parallel(km->o.nthreads, r->nb, lloyd_block, &r->L);
+	memset(r->sum, 0, k * d * sizeof(double));
+	memset(r->cnt, 0, k * sizeof(double));
+	*changed = 0;
+	for (b = 0; b < r->nb; b++) { /* block order: independent of the threads */
+		const double *ps = r->L.psum + b * k * d, *pc = r->L.pcnt + b * k;
+		for (j = 0; j < k * d; j++)
+			r->sum[j] += ps[j];
+		for (j = 0; j < k; j++)
+			r->cnt[j] += pc[j];
+		*changed |= r->L.changed[b];
+	}
+	relocate_empty(r);
+	for (j = 0; j < k; j++)
+		for (f = 0; f < d; f++) {
+			t = r->sum[j * d + f];
+			if (r->cnt[j] > 0)
+				t /= r->cnt[j];
+			r->cnew[j * d + f] = (float)t;
+			t = (double)r->cnew[j * d + f] - r->c[j * d + f];
+			shift += t * t;
+		}
+	return shift;
+}
+
+static void
+assign_only(Run *r)
+{
+	row_sqnorms(r->c, r->km->k, r->km->d, r->csq);
+	r->L.c = r->c;
+	r->L.update = 0;
+	km_parallel(r->km->o.nthreads, r->nb, lloyd_block, &r->L);
+}
+
+/* ---- k-means++ ---- */
+
+typedef struct PP {
+	const float *x, *xsq, *cand;
+	size_t n, d, br, t;
+	float **scratch;   /* per thread: br x t */
+	double *closest;   /* n */
+	double *pbuf;      /* per block: t potentials */
+	int update;        /* t == 1: closest = min(closest, dist) */
+} PP;
+
+static void
+pp_block(void *arg, size_t b, int tid)
+{
+	PP *P = arg;
+	size_t s = b * P->br, e = s + P->br, m, i, c, t = P->t, d = P->d;
+	float *D = P->scratch[tid];
+	double csq[64], dd, *pot = P->pbuf + b * t;
+
+	if (e > P->n)
+		e = P->n;
+	m = e - s;
+	for (c = 0; c < t; c++) {
+		csq[c] = 0;
+		for (i = 0; i < d; i++)
+			csq[c] += (double)P->cand[c * d + i] * P->cand[c * d + i];
+		pot[c] = 0;
+	}
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)t, (int)d, 1.0f,
+	    P->x + s * d, (int)d, P->cand, (int)d, 0.0f, D, (int)t);
+	for (i = 0; i < m; i++)
+		for (c = 0; c < t; c++) {
+			dd = (double)P->xsq[s + i] + csq[c] - 2.0 * D[i * t + c];
+			if (dd < 0)
+				dd = 0;
+			if (dd > P->closest[s + i])
+				dd = P->closest[s + i];
+			pot[c] += dd;
+			if (P->update)
+				P->closest[s + i] = dd;
+		}
+}
+
+static double
+pp_pass(PP *P, KMeans *km, size_t nb, const float *cand, size_t t, int update, double *pots)
+{
+	size_t b, c;
+
+	P->cand = cand;
+	P->t = t;
+	P->update = update;
+	km_parallel(km->o.nthreads, nb, pp_block, P);
+	for (c = 0; c < t; c++) {
+		pots[c] = 0;
+		for (b = 0; b < nb; b++)
+			pots[c] += P->pbuf[b * t + c];
+	}
+	return pots[0];
+}
+
+static void
+init_plusplus(Run *r, KmRng *rng)
+{
+	KMeans *km = r->km;
+	size_t n = km->n, d = km->d, k = km->k, t, c, i, j, best;
+	size_t cand_id[64];
+	float *cand;
+	double pot, pots[64], rv, cum;
+	PP P;
+	int tid;
+
+	t = 2 + (size_t)log((double)k);
+	if (t > 64)
+		t = 64;
+	cand = emalloc(t * d * sizeof(float));
+	P.x = km->x;
+	P.xsq = km->xsq;
+	P.n = n;
+	P.d = d;
+	P.br = r->br;
+	P.closest = r->dist;
+	P.pbuf = r->pbuf;
+	P.scratch = ecalloc(km->o.nthreads, sizeof(float *));
+	for (tid = 0; tid < km->o.nthreads; tid++)
+		P.scratch[tid] = emalloc(r->br * t * sizeof(float));
+	i = km_rng_below(rng, n);
+	memcpy(r->c, km->x + i * d, d * sizeof(float));
+	for (i = 0; i < n; i++)
+		r->dist[i] = INFINITY;
+	pot = pp_pass(&P, km, r->nb, r->c, 1, 1, pots);
+	for (c = 1; c < k; c++) {
+		for (j = 0; j < t; j++) {
+			rv = km_rng_uniform(rng) * pot;
+			/* searchsorted(cumsum(closest), rv), side left, clipped */
+			cum = 0;
+			for (i = 0; i < n; i++) {
+				cum += r->dist[i];
+				if (cum >= rv)
+					break;
+			}
+			cand_id[j] = i < n ? i : n - 1;
+			memcpy(cand + j * d, km->x + cand_id[j] * d, d * sizeof(float));
+		}
+		pp_pass(&P, km, r->nb, cand, t, 0, pots);
+		best = 0;
+		for (j = 1; j < t; j++)
+			if (pots[j] < pots[best])
+				best = j;
+		memcpy(r->c + c * d, cand + best * d, d * sizeof(float));
+		pot = pp_pass(&P, km, r->nb, r->c + c * d, 1, 1, pots);
+	}
+	for (tid = 0; tid < km->o.nthreads; tid++)
+		free(P.scratch[tid]);
+	free(P.scratch);
+	free(cand);
+}
+
+static void
+init_random(Run *r, KmRng *rng)
+{
+	KMeans *km = r->km;
+	size_t *id = emalloc(km->k * sizeof *id), c, j, i;
+
+	for (c = 0; c < km->k; c++) {
+	again:
+		i = km_rng_below(rng, km->n);
+		for (j = 0; j < c; j++)
+			if (id[j] == i)
+				goto again;
+		id[c] = i;
+		memcpy(r->c + c * km->d, km->x + i * km->d, km->d * sizeof(float));
+	}
+	free(id);
+}
+
+/* ---- inertia ---- */
+
+typedef struct In {
+	const float *x, *c;
+	const int *labels;
+	size_t n, d, br;
+	double *pbuf;
+} In;
+
+static void
+inertia_block(void *arg, size_t b, int tid)
+{
+	In *In_ = arg;
+	size_t s = b * In_->br, e = s + In_->br, i;
+	double acc = 0;
+
+	if (e > In_->n)
+		e = In_->n;
+	for (i = s; i < e; i++)
+		acc += sqdist(In_->x + i * In_->d, In_->c + (size_t)In_->labels[i] * In_->d, In_->d);
+	In_->pbuf[b] = acc;
+}
+
+static double
+inertia(Run *r)
+{
+	In In_;
+	size_t b;
+	double s = 0;
+
+	In_.x = r->km->x;
+	In_.c = r->c;
+	In_.labels = r->labels;
+	In_.n = r->km->n;
+	In_.d = r->km->d;
+	In_.br = r->br;
+	In_.pbuf = r->pbuf;
+	km_parallel(r->km->o.nthreads, r->nb, inertia_block, &In_);
+	for (b = 0; b < r->nb; b++)
+		s += In_.pbuf[b];
+	return s;
+}
+
+/* ---- the fit ---- */
+
+void
+km_defaults(KMeansOpt *o)
+{
+	memset(o, 0, sizeof *o);
+	o->k = 5;
+	o->n_init = 10;
+	o->max_iter = 100;
+	o->tol = 1e-4;
+	o->init = KM_PLUSPLUS;
+	o->nthreads = 1;
+}
+
+KMeans *
+new_kmeans(float *x, size_t n, size_t d, const KMeansOpt *o)
+{
+	KMeans *km = ecalloc(1, sizeof *km);
+	size_t i, f;
+	float *sum;
+	double var, mean, t, vs = 0;
+
+	km->o = *o;
+	if (km->o.nthreads < 1)
+		km->o.nthreads = 1;
+	if (km->o.init == KM_GIVEN)
+		km->o.n_init = 1;
+	if (km->o.n_init < 1)
+		km->o.n_init = 1;
+	km->n = n;
+	km->d = d;
+	km->k = o->k;
+	km->x = x;
+	/* numpy's float32 X.mean(axis=0): sequential float32 sums, float32 division */
+	km->mean = ecalloc(d ? d : 1, sizeof(float));
+	if (o->premean) {
+		memcpy(km->mean, o->premean, d * sizeof(float));
+	} else {
+		sum = km->mean;
+		for (i = 0; i < n; i++)
+			for (f = 0; f < d; f++)
+				sum[f] += x[i * d + f];
+		for (f = 0; f < d; f++)
+			km->mean[f] = sum[f] / (float)n;
+		for (i = 0; i < n; i++)
+			for (f = 0; f < d; f++)
+				x[i * d + f] -= km->mean[f];
+	}
+	km->o.premean = NULL;
+	/* tol * mean of per-feature variances (of the centred data) */
+	for (f = 0; f < d; f++) {
+		mean = 0;
+		for (i = 0; i < n; i++)
+			mean += x[i * d + f];
+		mean /= (double)n;
+		var = 0;
+		for (i = 0; i < n; i++) {
+			t = x[i * d + f] - mean;
+			var += t * t;
+		}
+		vs += var / (double)n;
+	}
+	km->tolabs = d ? vs / (double)d * o->tol : 0;
+	km->xsq = emalloc(n * sizeof(float));
+	row_sqnorms(x, n, d, km->xsq);
+	km->centers = ecalloc(km->k * d, sizeof(float));
+	km->ccenters = ecalloc(km->k * d, sizeof(float));
+	km->labels = emalloc(n * sizeof(int));
+	km->inertia = INFINITY;
+	return km;
+}
+
+static void
+run_once(Run *r, int run)
+{
+	KMeans *km = r->km;
+	size_t k = km->k, d = km->d, i, f;
+	int it, strict = 0, changed, why = 0;
+	double shift = 0, in;
+	KmRng rng;
+	float *tmp;
+
+	km_rng_seed(&rng, km->o.seed, (uint64_t)run);
+	if (km->o.init == KM_GIVEN) {
+		for (i = 0; i < k; i++)
+			for (f = 0; f < d; f++)
+				r->c[i * d + f] = km->o.init_centers[i * d + f] - km->mean[f];
+	} else if (km->o.init == KM_RANDOM) {
+		init_random(r, &rng);
+	} else {
+		init_plusplus(r, &rng);
+	}
+	for (i = 0; i < km->n; i++)
+		r->labels[i] = -1;
+	for (it = 0; it < km->o.max_iter; it++) {
+		shift = lloyd_iter(r, &changed);
+		tmp = r->c;
+		r->c = r->cnew;
+		r->cnew = tmp;
+		if (!changed) {
+			strict = 1;
+			why = 1;
+			break;
+		}
+		if (shift <= km->tolabs) {
+			why = 2;
+			break;
+		}
+	}
+	if (it == km->o.max_iter)
+		it--;
+	if (!strict)
+		assign_only(r);
+	in = inertia(r);
+	if (km->o.verbose)
+		fprintf(stderr, "%s: k=%zu run %d: inertia %.9g, %d iterations (%s)\n", argv0, k,
+		    run + 1, in, it + 1,
+		    why == 1 ? "labels unchanged" : why == 2 ? "centre shift within tol" : "max_iter");
+	if (in < km->inertia) {
+		km->inertia = in;
+		km->n_iter = it + 1;
+		km->best_run = run;
+		memcpy(km->labels, r->labels, km->n * sizeof(int));
+		memcpy(km->ccenters, r->c, k * d * sizeof(float));
+	}
+}
+
+void
+kmeans_do(KMeans *km)
+{
+	Run r;
+	size_t k = km->k, d = km->d, n = km->n, i, f, nb;
+	int run, tid;
+	char *seen;
+
+	memset(&r, 0, sizeof r);
+	r.km = km;
+	r.br = block_rows(k);
+	r.nb = nb = (n + r.br - 1) / r.br;
+	r.c = emalloc(k * d * sizeof(float));
+	r.cnew = emalloc(k * d * sizeof(float));
+	r.csq = emalloc(k * sizeof(float));
+	r.labels = emalloc(n * sizeof(int));
+	r.sum = emalloc(k * d * sizeof(double));
+	r.cnt = emalloc(k * sizeof(double));
+	r.dist = emalloc(n * sizeof(double));
+	r.pbuf = emalloc(nb * 64 * sizeof(double));
+	r.L.x = km->x;
+	r.L.csq = r.csq;
+	r.L.n = n;
+	r.L.d = d;
+	r.L.k = k;
+	r.L.br = r.br;
+	r.L.labels = r.labels;
+	r.L.scratch = ecalloc(km->o.nthreads, sizeof(float *));
+	for (tid = 0; tid < km->o.nthreads; tid++)
+		r.L.scratch[tid] = emalloc(r.br * k * sizeof(float));
+	r.L.psum = emalloc(nb * k * d * sizeof(double));
+	r.L.pcnt = emalloc(nb * k * sizeof(double));
+	r.L.changed = emalloc(nb);
+	for (run = 0; run < km->o.n_init; run++)
+		run_once(&r, run);
+	for (i = 0; i < k; i++)
+		for (f = 0; f < d; f++)
+			km->centers[i * d + f] = km->ccenters[i * d + f] + km->mean[f];
+	seen = ecalloc(k, 1);
+	km->distinct = 0;
+	for (i = 0; i < n; i++)
+		if (!seen[km->labels[i]]) {
+			seen[km->labels[i]] = 1;
+			km->distinct++;
+		}
+	free(seen);
+	for (tid = 0; tid < km->o.nthreads; tid++)
+		free(r.L.scratch[tid]);
+	free(r.L.scratch);
+	free(r.L.psum);
+	free(r.L.pcnt);
+	free(r.L.changed);
+	free(r.c);
+	free(r.cnew);
+	free(r.csq);
+	free(r.labels);
+	free(r.sum);
+	free(r.cnt);
+	free(r.dist);
+	free(r.pbuf);
+}
+
+void
+del_kmeans(KMeans *km)
+{
+	if (!km)
+		return;
+	free(km->mean);
+	free(km->centers);
+	free(km->ccenters);
+	free(km->labels);
+	free(km->xsq);
+	free(km);
+}
+
+/* ---- assigning and measuring ---- */
+
+typedef struct Asg {
+	const float *x, *c;
+	size_t n, d, k, br;
+	float *csq;
+	float **scratch;
+	int *label;
+	const int *given;
+	float *dist, *conf;
+} Asg;
+
+static void
+assign_block(void *arg, size_t b, int tid)
+{
+	Asg *A = arg;
+	size_t s = b * A->br, e = s + A->br, m, i, j, k = A->k, d = A->d;
+	float *D, best;
+	double d1, d2, t;
+	int lab;
+
+	if (e > A->n)
+		e = A->n;
+	m = e - s;
+	if (!A->given) {
+		D = A->scratch[tid];
+		for (i = 0; i < m; i++)
+			memcpy(D + i * k, A->csq, k * sizeof(float));
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)k, (int)d, -2.0f,
+		    A->x + s * d, (int)d, A->c, (int)d, 1.0f, D, (int)k);
+		for (i = 0; i < m; i++) {
+			best = D[i * k];
+			lab = 0;
+			for (j = 1; j < k; j++)
+				if (D[i * k + j] < best) {
+					best = D[i * k + j];
+					lab = (int)j;
+				}
+			if (A->label)
+				A->label[s + i] = lab;
+		}
+	}
+	if (!A->dist && !A->conf)
+		return;
+	for (i = s; i < e; i++) {
+		lab = A->given ? A->given[i] : A->label[i];
+		d1 = sqrt(sqdist(A->x + i * d, A->c + (size_t)lab * d, d));
+		d2 = INFINITY;
+		for (j = 0; j < k; j++)
+			if ((int)j != lab && (t = sqdist(A->x + i * d, A->c + j * d, d)) < d2)
+				d2 = t;
+		d2 = sqrt(d2);
+		if (A->dist)
+			A->dist[i] = (float)d1;
+		if (A->conf) {
+			if (k == 1)
+				t = 1;
+			else if (d2 == 0)
+				t = 0;
+			else
+				t = 1 - d1 / d2;
+			A->conf[i] = (float)(t < 0 ? 0 : t > 1 ? 1 : t);
+		}
+	}
+}
+
+static void
+assign_run(Asg *A, int nthreads)
+{
+	int tid;
+
+	if (nthreads < 1)
+		nthreads = 1;
+	A->br = block_rows(A->k);
+	A->csq = emalloc(A->k * sizeof(float));
+	row_sqnorms(A->c, A->k, A->d, A->csq);
+	A->scratch = ecalloc(nthreads, sizeof(float *));
+	if (!A->given)
+		for (tid = 0; tid < nthreads; tid++)
+			A->scratch[tid] = emalloc(A->br * A->k * sizeof(float));
+	km_parallel(nthreads, (A->n + A->br - 1) / A->br, assign_block, A);
+	for (tid = 0; tid < nthreads; tid++)
+		free(A->scratch[tid]);
+	free(A->scratch);
+	free(A->csq);
+}
+
+void
+km_assign(const float *x, size_t n, size_t d, const float *c, size_t k, int nthreads,
+    int *label, float *dist, float *conf)
+{
+	Asg A;
+	int *own = NULL;
+
+	memset(&A, 0, sizeof A);
+	if (!label && (dist || conf))
+		label = own = emalloc(n * sizeof(int));
+	A.x = x;
+	A.c = c;
+	A.n = n;
+	A.d = d;
+	A.k = k;
+	A.label = label;
+	A.dist = dist;
+	A.conf = conf;
+	assign_run(&A, nthreads);
+	free(own);
+}
+
+void
+km_measure(const float *x, size_t n, size_t d, const float *c, size_t k, int nthreads,
+    const int *label, float *dist, float *conf)
+{
+	Asg A;
+
+	memset(&A, 0, sizeof A);
+	A.x = x;
+	A.c = c;
+	A.n = n;
+	A.d = d;
+	A.k = k;
+	A.given = label;
+	A.dist = dist;
+	A.conf = conf;
+	assign_run(&A, nthreads);
+}

@@ -1,0 +1,100 @@
+/* kmeansfit.h — k-means (Lloyd) as scikit-learn 1.2.1 KMeans(algorithm='lloyd').
+ *
+ *	KMeansOpt o; km_defaults(&o); o.k = 8;
+ *	KMeans *km = new_kmeans(x, n, d, &o);   // x is centred in place (see below)
+ *	kmeans_do(km);                          // n_init runs, keeps the best
+ *	... km->centers (k x d, original coordinates), km->labels, km->inertia ...
+ *	del_kmeans(km);
+ *
+ * What is replicated from scikit-learn 1.2.1 (sklearn/cluster/_kmeans.py,
+ * _k_means_lloyd.pyx, _k_means_common.pyx):
+ *  - the data are centred on their column means, computed like numpy's float32
+ *    X.mean(axis=0) (sequential float32 sums, divided in float32); the centres are
+ *    moved back at the end.  new_kmeans() centres x IN PLACE (no copy); the caller
+ *    may use km->mean to restore it.
+ *  - tol is relative: tol * mean of the per-feature variances.
+ *  - k-means++ is the greedy variant: first centre uniform, then for each further
+ *    centre 2 + floor(ln k) candidates drawn with probability proportional to the
+ *    squared distance to the nearest chosen centre; the candidate giving the
+ *    smallest potential wins.  "random" picks k distinct points.
+ *  - Lloyd iteration: squared distances as ||c||^2 - 2 x.c by float32 sgemm (the
+ *    ||x||^2 term does not change the argmin), first minimum wins; centres are
+ *    means of their points; empty clusters are relocated to the points farthest
+ *    from their centre (ties: lower index first), no relocation when every point
+ *    sits on its centre (duplicates); convergence when the labels do not change
+ *    (strict) or when the sum of squared centre shifts <= tol, then a final
+ *    assignment step; inertia = sum of squared distances to the assigned centre.
+ *  - best run: the lowest inertia (the first one on ties).
+ * Differences: centre sums and inertia are accumulated in double (scikit-learn:
+ * float32), and the random numbers come from our own generator (km_rng_*), so
+ * seeds do not give numpy's choices.  Results are bitwise identical for any
+ * thread count: the data are cut into fixed blocks whose partial sums are added
+ * in block order. */
+#ifndef SV_KMEANSFIT_H
+#define SV_KMEANSFIT_H
+#include <stddef.h>
+#include <stdint.h>
+
+enum { KM_PLUSPLUS, KM_RANDOM, KM_GIVEN };
+
+typedef struct KMeansOpt {
+	size_t k;            /* clusters (5) */
+	int n_init;          /* runs (10; 1 with KM_GIVEN) */
+	int max_iter;        /* per run (100) */
+	double tol;          /* relative tolerance (1e-4) */
+	int init;            /* KM_PLUSPLUS, KM_RANDOM or KM_GIVEN */
+	const float *init_centers; /* k x d, original coordinates, for KM_GIVEN */
+	uint64_t seed;       /* (0) */
+	int nthreads;        /* worker threads (1) */
+	int verbose;         /* per-run lines on stderr */
+	const float *premean; /* non-NULL: x is already centred on these d means
+	                       * (a previous KMeans's mean, e.g. elbow's next k) */
+} KMeansOpt;
+
+typedef struct KMeans {
+	KMeansOpt o;
+	size_t n, d, k;
+	float *x;            /* the caller's data, centred in place */
+	float *mean;         /* d column means subtracted from x */
+	float *centers;      /* k x d best centres, original coordinates */
+	float *ccenters;     /* the same, centred like x */
+	int *labels;         /* n */
+	double inertia;      /* of the best run */
+	int n_iter;          /* iterations of the best run */
+	int best_run;        /* 0-based */
+	size_t distinct;     /* distinct labels of the best run */
+	/* private */
+	float *xsq;          /* ||x||^2 (k-means++) */
+	double tolabs;
+} KMeans;
+
+void km_defaults(KMeansOpt *o);
+KMeans *new_kmeans(float *x, size_t n, size_t d, const KMeansOpt *o);
+void kmeans_do(KMeans *km);
+void del_kmeans(KMeans *km);
+
+/* Assign rows to the nearest of k centres (any coordinates, nothing centred):
+ * label by the float32 sgemm rule of the fit (as sklearn predict), dist = exact
+ * Euclidean distance to that centre (double arithmetic), conf = 1 - dist/d2 with
+ * d2 the distance to the nearest other centre, clipped to [0, 1] (0 when d2 = 0,
+ * 1 when k = 1).  Any output pointer may be NULL. */
+void km_assign(const float *x, size_t n, size_t d, const float *c, size_t k, int nthreads,
+    int *label, float *dist, float *conf);
+
+/* km_assign() for given labels: only dist and conf. */
+void km_measure(const float *x, size_t n, size_t d, const float *c, size_t k, int nthreads,
+    const int *label, float *dist, float *conf);
+
+/* Run fn(arg, b, tid) for b = 0..nblocks-1 on nthreads threads, tid in
+ * [0, nthreads) (blocks taken in order by whichever thread is free; results must
+ * not depend on which). */
+void km_parallel(int nthreads, size_t nblocks, void (*fn)(void *, size_t, int), void *arg);
+
+/* The random generator: xoshiro256** seeded by splitmix64 from (seed, stream). */
+typedef struct KmRng { uint64_t s[4]; } KmRng;
+void km_rng_seed(KmRng *r, uint64_t seed, uint64_t stream);
+uint64_t km_rng_next(KmRng *r);
+double km_rng_uniform(KmRng *r);          /* [0, 1), 53 bits */
+uint64_t km_rng_below(KmRng *r, uint64_t n); /* uniform in [0, n), unbiased */
+
+#endif

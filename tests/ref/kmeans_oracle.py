@@ -1,0 +1,143 @@
+#!/usr/bin/python3
+"""scikit-learn 1.2.1 oracle for kmeans(1) and elbow(1).
+
+  blobs N D K SEED [DUP]        make_blobs data (float32) as a songvec TSV stream;
+                                DUP > 0: only DUP distinct points, repeated
+  init DATA K SEED              K rows of DATA picked at random (initial centres)
+  check-init DATA INIT OUT ERR MODEL
+                                sklearn KMeans(init=INIT, n_init=1, algorithm='lloyd')
+                                on the same float32 data: labels identical, inertia
+                                within 1e-6 relative, centres within 1e-5 relative
+  check-ninit DATA K ERR        sklearn KMeans(K, n_init=10) (k-means++): our inertia
+                                <= sklearn's x 1.001
+  check-metrics DATA OUT ELBOW_OUT_LINE
+                                silhouette_score and davies_bouldin_score of our
+                                labels equal ours within 1e-6 relative
+  check-assign MODEL DATA OUT   KMeans.predict with the model's centres and
+                                transform() distances: labels identical, distances
+                                and confidence within 1e-5
+Inertia reference: sklearn accumulates inertia in float32 (relative error ~1e-7 *
+sqrt(n)); we compare with the inertia of sklearn's labels and centres recomputed in
+float64, the exact value for sklearn's result.
+"""
+import re
+import sys
+
+import numpy as np
+
+
+def read_vec(path):
+    keys, rows = [], []
+    with open(path) as f:
+        for line in f:
+            if line.startswith('#'):
+                continue
+            p = line.rstrip('\n').split('\t')
+            keys.append(p[0])
+            rows.append([float(v) for v in p[1:]])
+    return keys, np.array(rows, dtype=np.float32)
+
+
+def write_vec(keys, X):
+    out = sys.stdout
+    out.write('#songvec dim=%d\n' % X.shape[1])
+    for k, r in zip(keys, X):
+        out.write(k + '\t' + '\t'.join('%.9g' % v for v in r) + '\n')
+
+
+def our_inertia(errpath):
+    m = re.search(r'inertia ([-+0-9.eE]+)', open(errpath).read())
+    if not m:
+        sys.exit('no inertia in ' + errpath)
+    return float(m.group(1))
+
+
+def rel(a, b):
+    return abs(a - b) / max(abs(b), 1e-300)
+
+
+def exact_inertia(X, C, labels):
+    X = X.astype(np.float64)
+    C = C.astype(np.float64)
+    return float(((X - C[labels]) ** 2).sum())
+
+
+def main():
+    cmd, a = sys.argv[1], sys.argv[2:]
+    if cmd == 'blobs':
+        from sklearn.datasets import make_blobs
+        n, d, k, seed = map(int, a[:4])
+        dup = int(a[4]) if len(a) > 4 else 0
+        X, _ = make_blobs(n_samples=dup or n, n_features=d, centers=k, cluster_std=2.0,
+                          random_state=seed)
+        if dup:
+            X = X[np.arange(n) % dup]
+        write_vec(['p%d' % i for i in range(n)], X.astype(np.float32))
+        return
+    if cmd == 'init':
+        _, X = read_vec(a[0])
+        k, seed = int(a[1]), int(a[2])
+        idx = np.random.RandomState(seed).permutation(len(X))[:k]
+        write_vec(['c%d' % i for i in range(k)], X[idx])
+        return
+    from sklearn.cluster import KMeans
+    if cmd == 'check-init':
+        _, X = read_vec(a[0])
+        _, C0 = read_vec(a[1])
+        _, out = read_vec(a[2])
+        _, model = read_vec(a[4])
+        km = KMeans(len(C0), init=C0, n_init=1, algorithm='lloyd').fit(X)
+        ours = out[:, 0].astype(int)
+        nd = int((ours != km.labels_).sum())
+        ref = exact_inertia(X, km.cluster_centers_, km.labels_)
+        mine = our_inertia(a[3])
+        cr = np.abs(model - km.cluster_centers_).max() / np.abs(km.cluster_centers_).max()
+        print('labels differing: %d of %d; inertia ours %.10g sklearn %.10g (float32 %.10g) '
+              'rel %.2e; centres max rel %.2e; n_iter %d'
+              % (nd, len(X), mine, ref, km.inertia_, rel(mine, ref), cr, km.n_iter_))
+        ok = nd == 0 and rel(mine, ref) <= 1e-6 and cr <= 1e-5
+        # our distances are exact: check them against the labels and centres too
+        dist = np.sqrt(((X.astype(np.float64) - model.astype(np.float64)[ours]) ** 2).sum(1))
+        ok = ok and np.allclose(out[:, 1], dist, rtol=1e-5, atol=1e-5)
+        sys.exit(0 if ok else 1)
+    if cmd == 'check-ninit':
+        _, X = read_vec(a[0])
+        km = KMeans(int(a[1]), n_init=10, algorithm='lloyd', random_state=0).fit(X)
+        ref = exact_inertia(X, km.cluster_centers_, km.labels_)
+        mine = our_inertia(a[2])
+        print('inertia ours %.10g sklearn %.10g ratio %.6f' % (mine, ref, mine / ref))
+        sys.exit(0 if mine <= ref * 1.001 else 1)
+    if cmd == 'check-metrics':
+        from sklearn.metrics import davies_bouldin_score, silhouette_score
+        _, X = read_vec(a[0])
+        _, out = read_vec(a[1])
+        sil, db = float(a[2]), float(a[3])
+        lab = out[:, 0].astype(int)
+        # float64 copy of the same float32 points: sklearn's most accurate result
+        X = X.astype(np.float64)
+        rs, rd = silhouette_score(X, lab), davies_bouldin_score(X, lab)
+        print('silhouette ours %.10g sklearn %.10g rel %.2e; davies_bouldin ours %.10g '
+              'sklearn %.10g rel %.2e' % (sil, rs, rel(sil, rs), db, rd, rel(db, rd)))
+        # our values are printed as float32 (%.9g): 6e-8 relative
+        sys.exit(0 if rel(sil, rs) <= 1e-6 and rel(db, rd) <= 1e-6 else 1)
+    if cmd == 'check-assign':
+        _, C = read_vec(a[0])
+        _, X = read_vec(a[1])
+        _, out = read_vec(a[2])
+        km = KMeans(len(C), init=C, n_init=1).fit(C)  # fitted object; centres set below
+        km.cluster_centers_ = C
+        lab = km.predict(X)
+        T = np.sort(km.transform(X.astype(np.float64)), axis=1)
+        d1 = np.sqrt(((X.astype(np.float64) - C.astype(np.float64)[lab]) ** 2).sum(1))
+        conf = np.clip(1 - T[:, 0] / T[:, 1], 0, 1) if len(C) > 1 else np.ones(len(X))
+        nd = int((out[:, 0].astype(int) != lab).sum())
+        print('labels differing %d; max |dist| err %.2e; max |conf| err %.2e'
+              % (nd, np.abs(out[:, 1] - d1).max(), np.abs(out[:, 2] - conf).max()))
+        ok = nd == 0 and np.allclose(out[:, 1], d1, rtol=1e-5, atol=1e-5) \
+            and np.allclose(out[:, 2], conf, rtol=1e-5, atol=1e-5)
+        sys.exit(0 if ok else 1)
+    sys.exit('unknown command ' + cmd)
+
+
+if __name__ == '__main__':
+    main()
