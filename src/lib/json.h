@@ -1,0 +1,25 @@
+/* json.h — the JSON bits the database and the error logs need: float arrays
+ * (feature vectors) and escaped strings.
+ *
+ * Arrays are written with 9 significant digits (enough to read back every float32
+ * exactly), trailing zeros dropped; NaN and infinities are written as null (JSON has
+ * no NaN) and read back as NaN. */
+#ifndef SV_JSON_H
+#define SV_JSON_H
+#include <stddef.h>
+#include <stdio.h>
+
+/* Bytes json_floats() may need for n values (including the NUL). */
+#define JSON_FLOATS_MAX(n) ((n) * 18 + 3)
+
+/* Write "[v0,v1,...]" into buf (JSON_FLOATS_MAX(n) bytes); returns its length. */
+size_t json_floats(char *buf, const float *v, size_t n);
+/* One float, 9 significant digits, into buf (>= 18 bytes, no NUL); returns length. */
+size_t json_float(char *buf, float f);
+/* Parse a JSON array of numbers/nulls into *v (grown as needed, *cap values);
+ * sets *n.  Returns 0, or -1 when s is not such an array. */
+int json_parse_floats(const char *s, float **v, size_t *n, size_t *cap);
+/* Write s as a JSON string (quotes, escapes; invalid UTF-8 bytes become U+FFFD). */
+void json_string(FILE *fp, const char *s);
+
+#endif
