@@ -22,80 +22,146 @@
 #include "beat.h"
 #include "util.h"
 
-/* radix-2 complex FFT of size n (power of two), split real/imaginary arrays */
+/* Complex FFT of size n = 4^a or 2 * 4^a, split real/imaginary arrays, decimation in
+ * frequency (radix-4 stages, then one radix-2 stage if needed), no reordering: the
+ * output X[k] is at position pos[k].  The first stage skips the zero padding. */
 struct fft {
-	int n, logn;
-	int *rev;		/* bit reversal */
-	double *tw;		/* per stage twiddles: stage of half-size h at tw[2*(h-1) ..]:
-				 * cos at [2(h-1) + 2k], sin at [2(h-1) + 2k + 1] */
+	int n, nst;		/* size, number of radix-4 stages */
+	int *pos;		/* pos[k]: where X[k] ends up */
+	double *tw;		/* per radix-4 stage of size L (q = L/4): w^j, w^2j, w^3j
+				 * (re, im) for j < q, w = exp(-2 pi i / L), 6q doubles */
 };
+
+static int
+fft_pos(int k, int n)
+{
+	if (n == 1)
+		return 0;
+	if (n == 2)
+		return k;
+	return (k % 4) * (n / 4) + fft_pos(k / 4, n / 4);
+}
 
 static void
 fft_init(struct fft *f, int n)
 {
-	int i, h, logn = 0;
+	int k, L, off = 0;
 
-	while ((1 << logn) < n)
-		logn++;
 	f->n = n;
-	f->logn = logn;
-	f->rev = ereallocarray(NULL, n, sizeof *f->rev);
-	f->tw = ereallocarray(NULL, 2 * (size_t)n, sizeof *f->tw);
-	for (i = 0; i < n; i++) {
-		int r = 0, b;
-		for (b = 0; b < logn; b++)
-			if (i & (1 << b))
-				r |= 1 << (logn - 1 - b);
-		f->rev[i] = r;
-	}
-	for (h = 1; h < n; h <<= 1) {
-		int k;
-		for (k = 0; k < h; k++) {
-			double a = -M_PI * k / h;
-			f->tw[2 * (h - 1) + 2 * k] = cos(a);
-			f->tw[2 * (h - 1) + 2 * k + 1] = sin(a);
-		}
+	f->nst = 0;
+	for (L = n; L >= 4; L /= 4)
+		f->nst++;
+	f->pos = ereallocarray(NULL, n, sizeof *f->pos);
+	f->tw = ereallocarray(NULL, 2 * (size_t)n + 8, sizeof *f->tw);
+	for (k = 0; k < n; k++)
+		f->pos[k] = fft_pos(k, n);
+	for (L = n; L >= 4; L /= 4) {
+		int q = L / 4, j, m;
+		for (m = 1; m <= 3; m++)
+			for (j = 0; j < q; j++) {
+				double a = -2 * M_PI * (double)((long)m * j % L) / L;
+				f->tw[off + 2 * (m - 1) * q + j] = cos(a);
+				f->tw[off + (2 * (m - 1) + 1) * q + j] = sin(a);
+			}
+		off += 6 * q;
 	}
 }
 
 static void
 fft_free(struct fft *f)
 {
-	free(f->rev);
+	free(f->pos);
 	free(f->tw);
 }
 
-/* in place; input in natural order, output in natural order */
+/* one radix-4 DIF butterfly group; y1..y3 multiplied by the twiddles */
 static void
-fft_run(const struct fft *f, double *restrict re, double *restrict im)
+r4_block(double *restrict re, double *restrict im, int q, const double *restrict tw)
 {
-	int n = f->n, i, h;
+	const double *w1r = tw, *w1i = tw + q, *w2r = tw + 2 * q, *w2i = tw + 3 * q;
+	const double *w3r = tw + 4 * q, *w3i = tw + 5 * q;
+	double *r0 = re, *r1 = re + q, *r2 = re + 2 * q, *r3 = re + 3 * q;
+	double *i0 = im, *i1 = im + q, *i2 = im + 2 * q, *i3 = im + 3 * q;
+	int j;
 
-	for (i = 0; i < n; i++) {
-		int j = f->rev[i];
-		if (i < j) {
-			double t = re[i]; re[i] = re[j]; re[j] = t;
-			t = im[i]; im[i] = im[j]; im[j] = t;
-		}
+	for (j = 0; j < q; j++) {
+		double t0r = r0[j] + r2[j], t0i = i0[j] + i2[j];
+		double t1r = r0[j] - r2[j], t1i = i0[j] - i2[j];
+		double t2r = r1[j] + r3[j], t2i = i1[j] + i3[j];
+		/* t3 = -i (b - d) */
+		double t3r = i1[j] - i3[j], t3i = r3[j] - r1[j];
+		double y1r = t1r + t3r, y1i = t1i + t3i;
+		double y2r = t0r - t2r, y2i = t0i - t2i;
+		double y3r = t1r - t3r, y3i = t1i - t3i;
+		r0[j] = t0r + t2r;
+		i0[j] = t0i + t2i;
+		r1[j] = y1r * w1r[j] - y1i * w1i[j];
+		i1[j] = y1r * w1i[j] + y1i * w1r[j];
+		r2[j] = y2r * w2r[j] - y2i * w2i[j];
+		i2[j] = y2r * w2i[j] + y2i * w2r[j];
+		r3[j] = y3r * w3r[j] - y3i * w3i[j];
+		i3[j] = y3r * w3i[j] + y3i * w3r[j];
 	}
-	/* first stage: trivial twiddles */
-	for (i = 0; i < n; i += 2) {
-		double ar = re[i], ai = im[i], br = re[i + 1], bi = im[i + 1];
-		re[i] = ar + br; im[i] = ai + bi;
-		re[i + 1] = ar - br; im[i + 1] = ai - bi;
-	}
-	for (h = 2; h < n; h <<= 1) {
-		const double *tw = f->tw + 2 * (h - 1);
-		for (i = 0; i < n; i += 2 * h) {
-			double *ar = re + i, *ai = im + i, *br = re + i + h, *bi = im + i + h;
-			int k;
-			for (k = 0; k < h; k++) {
-				double c = tw[2 * k], s = tw[2 * k + 1];
-				double tr = br[k] * c - bi[k] * s;
-				double ti = br[k] * s + bi[k] * c;
-				br[k] = ar[k] - tr; bi[k] = ai[k] - ti;
-				ar[k] += tr; ai[k] += ti;
+}
+
+/* in place; only re/im[0 .. nz-1] may be nonzero on input (the rest must be 0) */
+static void
+fft_run(const struct fft *f, double *restrict re, double *restrict im, int nz)
+{
+	int n = f->n, L = n, off = 0, st;
+
+	for (st = 0; st < f->nst; st++) {
+		int q = L / 4, g;
+		if (st == 0 && nz <= 2 * q) {
+			/* c = d = 0: y0 = a + b, y1 = a - i b, y2 = a - b, y3 = a + i b */
+			const double *tw = f->tw;
+			int j;
+			for (j = 0; j < q; j++) {
+				double ar = re[j], ai = im[j], br = 0, bi = 0;
+				double y0r, y0i, y1r, y1i, y2r, y2i, y3r, y3i;
+				if (j + q < nz) {
+					br = re[j + q];
+					bi = im[j + q];
+				}
+				y0r = ar + br; y0i = ai + bi;
+				y1r = ar + bi; y1i = ai - br;
+				y2r = ar - br; y2i = ai - bi;
+				y3r = ar - bi; y3i = ai + br;
+				re[j] = y0r;
+				im[j] = y0i;
+				re[j + q] = y1r * tw[j] - y1i * tw[q + j];
+				im[j + q] = y1r * tw[q + j] + y1i * tw[j];
+				re[j + 2 * q] = y2r * tw[2 * q + j] - y2i * tw[3 * q + j];
+				im[j + 2 * q] = y2r * tw[3 * q + j] + y2i * tw[2 * q + j];
+				re[j + 3 * q] = y3r * tw[4 * q + j] - y3i * tw[5 * q + j];
+				im[j + 3 * q] = y3r * tw[5 * q + j] + y3i * tw[4 * q + j];
 			}
+		} else if (q == 1) {
+			/* last stage: no twiddles */
+			for (g = 0; g < n; g += 4) {
+				double *r = re + g, *i = im + g;
+				double t0r = r[0] + r[2], t0i = i[0] + i[2];
+				double t1r = r[0] - r[2], t1i = i[0] - i[2];
+				double t2r = r[1] + r[3], t2i = i[1] + i[3];
+				double t3r = i[1] - i[3], t3i = r[3] - r[1];
+				r[0] = t0r + t2r; i[0] = t0i + t2i;
+				r[1] = t1r + t3r; i[1] = t1i + t3i;
+				r[2] = t0r - t2r; i[2] = t0i - t2i;
+				r[3] = t1r - t3r; i[3] = t1i - t3i;
+			}
+		} else {
+			for (g = 0; g < n; g += L)
+				r4_block(re + g, im + g, q, f->tw + off);
+		}
+		off += 6 * q;
+		L = q;
+	}
+	if (L == 2) {
+		int g;
+		for (g = 0; g < n; g += 2) {
+			double ar = re[g], ai = im[g], br = re[g + 1], bi = im[g + 1];
+			re[g] = ar + br; im[g] = ai + bi;
+			re[g + 1] = ar - br; im[g + 1] = ai - bi;
 		}
 	}
 }
@@ -131,7 +197,8 @@ sv_tempo(const float *env, size_t n, double sr, int hop)
 {
 	int W, half, N, L, k, l, best;
 	size_t i, t;
-	double *win = NULL, *re = NULL, *im = NULL, *acc = NULL, *ring = NULL;
+	double *win = NULL, *re = NULL, *im = NULL, *acc = NULL, *ring = NULL, *ctab = NULL;
+	int zend;
 	double score, bestscore, tempo = 0;
 	int maxidx;
 	struct fft f;
@@ -165,6 +232,8 @@ sv_tempo(const float *env, size_t n, double sr, int hop)
 	for (i = 0; i < n + 2 * (size_t)half; i++)
 		ring[i] = padded(env, n, half, i);
 
+	/* fft_run's first stage reads only [0, N/4) and [N/4, W) when W <= N/2 */
+	zend = W <= N / 2 ? (W > N / 4 ? W : N / 4) : N;
 	for (t = 0; t < n; t += 2) {
 		int two = t + 1 < n;
 		double e0a = 0, e0b = 0;
@@ -176,24 +245,29 @@ sv_tempo(const float *env, size_t n, double sr, int hop)
 			e0a += a * a;
 			e0b += b * b;
 		}
-		memset(re + W, 0, (N - W) * sizeof *re);
-		memset(im + W, 0, (N - W) * sizeof *im);
+		if (zend > W) {
+			memset(re + W, 0, (zend - W) * sizeof *re);
+			memset(im + W, 0, (zend - W) * sizeof *im);
+		}
 		if (!(e0a >= DBL_MIN) && !(e0b >= DBL_MIN))
 			continue;
-		fft_run(&f, re, im);
+		fft_run(&f, re, im, W);
 		{
 			double wa = e0a >= DBL_MIN ? 0.25 / e0a : 0;
 			double wb = e0b >= DBL_MIN ? 0.25 / e0b : 0;
 			for (k = 0; k < L; k++) {
-				int m = (N - k) & (N - 1);
+				int pk = f.pos[k], m = f.pos[(N - k) & (N - 1)];
 				/* A = (X_k + conj X_m)/2, B = (X_k - conj X_m)/(2i) */
-				double sr_ = re[k] + re[m], si = im[k] - im[m];
-				double dr = re[k] - re[m], di = im[k] + im[m];
+				double sr_ = re[pk] + re[m], si = im[pk] - im[m];
+				double dr = re[pk] - re[m], di = im[pk] + im[m];
 				acc[k] += wa * (sr_ * sr_ + si * si) + wb * (dr * dr + di * di);
 			}
 		}
 	}
 
+	ctab = ereallocarray(NULL, N, sizeof *ctab);
+	for (k = 0; k < N; k++)
+		ctab[k] = cos(2 * M_PI * k / N);
 	/* tg[l] = (1/n) IFFT(acc)[l]; acc is real and even.  bpms as
 	 * tempo_frequencies: 60 sr / (hop l), bpms[0] = inf; lags before the first
 	 * one under max_tempo get a prior of -inf */
@@ -212,11 +286,7 @@ sv_tempo(const float *env, size_t n, double sr, int hop)
 		double tg, bpm, d, lp;
 		for (k = 1; k < N / 2; k++) {
 			int ph = (int)(((long)k * l) & (N - 1));
-			/* cos(2 pi ph / N) from the twiddle table of the last stage */
-			double c = f.tw[2 * (N / 2 - 1) + 2 * (ph & (N / 2 - 1))];
-			if (ph >= N / 2)
-				c = -c;
-			s += 2 * acc[k] * c;
+			s += 2 * acc[k] * ctab[ph];
 		}
 		tg = s / N / (double)n;
 		bpm = l == 0 ? INFINITY : 60.0 * sr / ((double)hop * l);
@@ -236,6 +306,7 @@ sv_tempo(const float *env, size_t n, double sr, int hop)
 	free(im);
 	free(acc);
 	free(ring);
+	free(ctab);
 	fft_free(&f);
 	return tempo;
 }
