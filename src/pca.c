@@ -3,6 +3,7 @@
  * The work is in src/lib/pcafit.c. */
 #include <math.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,6 +15,15 @@
 
 static const char SYNOPSIS[] =
     "[-bw] [-a model | -k n | -v fraction] [-e file] [-j threads] [-m model] [file]";
+
+/* only a regular file is removed on failure (never /dev/full or a fifo) */
+static int
+is_regular(FILE *fp)
+{
+	struct stat st;
+
+	return fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode);
+}
 
 static FILE *
 open_out(const char *path)
@@ -126,7 +136,7 @@ main(int argc, char **argv)
 	const char *model_in = NULL, *model_out = NULL, *epath = NULL, *in = "-";
 	double frac = 0.93;
 	long kfix = 0, nthreads = 0;
-	int c, binary = 0, whiten = 0, fitopt = 0, rc = 0;
+	int c, binary = 0, whiten = 0, fitopt = 0, rc = 0, reg;
 	FILE *mfp = NULL, *efp = NULL;
 	PcaModel pm;
 	Matrix m;
@@ -203,10 +213,13 @@ main(int argc, char **argv)
 	}
 	pca_free(&pm);
 out:
-	if (mfp && fclose(mfp))
-		rc = 1;
-	if (mfp && rc)
-		unlink(model_out); /* no half-written model */
+	if (mfp) {
+		reg = is_regular(mfp);
+		if (fclose(mfp))
+			rc = 1;
+		if (rc && reg)
+			unlink(model_out); /* no half-written model */
+	}
 	if (efp)
 		fclose(efp);
 	mat_free(&m);

@@ -2,6 +2,7 @@
  * (clustering preprocessing, songvec DESIGN §3).  The real work is in
  * src/lib/scaler.c (arithmetic, model file) and src/lib/groups.c (group weights). */
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -13,6 +14,15 @@
 
 static const char SYNOPSIS[] =
     "[-bc] [-a model | -m model] [-G file | -G none] [-g groups] [-r lo:hi] [file]";
+
+/* only a regular file is removed on failure (never /dev/full or a fifo) */
+static int
+is_regular(FILE *fp)
+{
+	struct stat st;
+
+	return fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode);
+}
 
 static void
 parse_range(const char *s, double *lo, double *hi)
@@ -75,7 +85,8 @@ main(int argc, char **argv)
 {
 	const char *model_in = NULL, *model_out = NULL, *gfile = NULL, *in = "-";
 	double lo = 1, hi = 10;
-	int c, binary = 0, clip = 0, fitopt = 0, rc = 0;
+	int c, binary = 0, clip = 0, fitopt = 0, rc = 0, ng = 0, reg;
+	char **gspec = ecalloc(argc, sizeof(char *));
 	Groups gs = { 0, NULL };
 	Matrix m;
 	Scaler s;
@@ -92,11 +103,7 @@ main(int argc, char **argv)
 		case 'b': binary = 1; break;
 		case 'c': clip = 1; break;
 		case 'G': gfile = optarg; fitopt = 1; break;
-		case 'g':
-			if (groups_parse(&gs, optarg, "-g"))
-				exit(2);
-			fitopt = 1;
-			break;
+		case 'g': gspec[ng++] = optarg; fitopt = 1; break;
 		case 'm': model_out = optarg; fitopt = 1; break;
 		case 'r': parse_range(optarg, &lo, &hi); fitopt = 1; break;
 		default: usage_exit(SYNOPSIS);
@@ -107,14 +114,25 @@ main(int argc, char **argv)
 	if (optind < argc)
 		in = argv[optind];
 	if (model_in) {
+		free(gspec);
 		if (fitopt) {
 			weprintf("-a applies a saved model: -G, -g, -m and -r belong to fitting");
 			usage_exit(SYNOPSIS);
 		}
 		return apply(model_in, in, binary, clip);
 	}
-	if (gfile && strcmp(gfile, "none") && groups_file(&gs, gfile))
+	for (i = 0; i < (size_t)ng; i++) /* syntax first: a usage error */
+		if (groups_parse(&gs, gspec[i], "-g"))
+			exit(2);
+	groups_free(&gs);
+	if (gfile && strcmp(gfile, "none") && groups_file(&gs, gfile)) {
+		groups_free(&gs);
+		free(gspec);
 		return 1;
+	}
+	for (i = 0; i < (size_t)ng; i++) /* -g after -G */
+		groups_parse(&gs, gspec[i], "-g");
+	free(gspec);
 	if (model_out && !(mfp = fopen(model_out, "w")))
 		eprintf("%s:", model_out);
 	if (mat_load(in, &m)) {
@@ -153,10 +171,13 @@ main(int argc, char **argv)
 out2:
 	scaler_free(&s);
 out:
-	if (mfp && fclose(mfp))
-		rc = 1;
-	if (mfp && rc)
-		unlink(model_out); /* no half-written model */
+	if (mfp) {
+		reg = is_regular(mfp);
+		if (fclose(mfp))
+			rc = 1;
+		if (rc && reg)
+			unlink(model_out); /* no half-written model */
+	}
 	mat_free(&m);
 	groups_free(&gs);
 	return rc;

@@ -105,7 +105,11 @@ dt_load(const char *path, DTable *t)
 					goto out;
 			} else if (!strncmp(line, "#key\t", 5) && !t->cols && !t->n) {
 				nf = nfields(line + 5);
-				if (!havedim || nf != t->d) {
+				if (!havedim) {
+					dt_error(path, lineno, "missing '#songvec dim=N' header");
+					goto out;
+				}
+				if (nf != t->d) {
 					dt_error(path, lineno, "%zu column names for dimension %zu", nf, t->d);
 					goto out;
 				}

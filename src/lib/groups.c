@@ -73,7 +73,7 @@ parse_one(Groups *gs, char *s)
 int
 groups_parse(Groups *gs, const char *spec, const char *where)
 {
-	char *buf = estrdup(spec), *p, *comma;
+	char *buf = estrdup(spec), *p, *comma, *copy;
 	int rc = 0;
 
 	for (p = buf; p; p = comma ? comma + 1 : NULL) {
@@ -81,11 +81,14 @@ groups_parse(Groups *gs, const char *spec, const char *where)
 			*comma = 0;
 		if (!*trim(p))
 			continue;
+		copy = estrdup(trim(p));
 		if (parse_one(gs, p)) {
-			weprintf("%s: bad group '%s' (expected [NAME=]COLUMNS*WEIGHT)", where, trim(p));
+			weprintf("%s: bad group '%s' (expected [NAME=]COLUMNS*WEIGHT)", where, copy);
+			free(copy);
 			rc = -1;
 			break;
 		}
+		free(copy);
 	}
 	free(buf);
 	return rc;

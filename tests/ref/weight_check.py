@@ -66,8 +66,8 @@ if ocols != cols:
 if O.shape != ref.shape:
     fail.append('shape %s, expected %s' % (O.shape, ref.shape))
 else:
-    err = np.abs(O.astype(np.float64) - ref).max()
-    print('max |weight - sklearn| = %.3g (tolerance %g) on %d x %d' % (err, TOL, *ref.shape))
+    err = (np.abs(O.astype(np.float64) - ref) / np.maximum(1, np.abs(ref))).max()
+    print('max |weight - sklearn| / max(1, |sklearn|) = %.3g (tolerance %g) on %d x %d' % (err, TOL, *ref.shape))
     if not err <= TOL:
         fail.append('values differ by %.3g' % err)
 if fail:
