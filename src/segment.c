@@ -11,7 +11,7 @@
 #include "lib/vstream.h"
 
 static const char SYNOPSIS[] =
-	"[-bt] [-k key] [-l seconds] [-q fastest|medium|best] [-r rate] [file ...]";
+	"[-bt] [-k key] [-l seconds] [-q quality] [-r rate] [file ...]";
 
 /* Song key of a path: the file name without directory and last extension. */
 static char *
@@ -42,13 +42,17 @@ key_ok(const char *path, const char *key)
 static int
 quality_arg(const char *s)
 {
+	if (!strcmp(s, "hq"))
+		return AQ_SOXR_HQ;
+	if (!strcmp(s, "vhq"))
+		return AQ_SOXR_VHQ;
 	if (!strcmp(s, "fastest"))
 		return SRC_SINC_FASTEST;
 	if (!strcmp(s, "medium"))
 		return SRC_SINC_MEDIUM_QUALITY;
 	if (!strcmp(s, "best"))
 		return SRC_SINC_BEST_QUALITY;
-	weprintf("-q: invalid value '%s' (expected fastest, medium or best)", s);
+	weprintf("-q: invalid value '%s' (expected hq, vhq, fastest, medium or best)", s);
 	exit(2);
 }
 

@@ -12,6 +12,7 @@
 #include "audio.h"
 #include "util.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -31,6 +32,60 @@
 
 extern char **environ;
 
+/* libsoxr 0.1.x (librosa's resampler through python-soxr), loaded at run time from
+ * libsoxr.so.0, which Debian installs with ffmpeg (libswresample uses it): the few
+ * declarations of soxr.h we need. */
+typedef struct soxr *soxr_t;
+typedef const char *soxr_error_t;
+typedef struct {
+	int itype, otype; /* soxr_datatype_t; 0 = SOXR_FLOAT32_I */
+	double scale;
+	void *e;
+	unsigned long flags;
+} soxr_io_spec_t;
+typedef struct {
+	double precision, phase_response, passband_end, stopband_begin;
+	void *e;
+	unsigned long flags;
+} soxr_quality_spec_t;
+#define SOXR_HQ 4  /* SOXR_20_BITQ */
+#define SOXR_VHQ 6 /* SOXR_28_BITQ */
+
+static struct {
+	int tried, ok;
+	soxr_t (*create)(double, double, unsigned, soxr_error_t *, const soxr_io_spec_t *,
+		const soxr_quality_spec_t *, const void *);
+	soxr_error_t (*process)(soxr_t, const void *, size_t, size_t *, void *, size_t, size_t *);
+	void (*del)(soxr_t);
+	soxr_io_spec_t (*io_spec)(int, int);
+	soxr_quality_spec_t (*quality_spec)(unsigned long, unsigned long);
+} sx;
+
+static int
+soxr_load(void)
+{
+	void *h;
+
+	if (sx.tried)
+		return sx.ok;
+	sx.tried = 1;
+	if (!(h = dlopen("libsoxr.so.0", RTLD_NOW | RTLD_LOCAL)))
+		return 0;
+	*(void **)&sx.create = dlsym(h, "soxr_create");
+	*(void **)&sx.process = dlsym(h, "soxr_process");
+	*(void **)&sx.del = dlsym(h, "soxr_delete");
+	*(void **)&sx.io_spec = dlsym(h, "soxr_io_spec");
+	*(void **)&sx.quality_spec = dlsym(h, "soxr_quality_spec");
+	sx.ok = sx.create && sx.process && sx.del && sx.io_spec && sx.quality_spec;
+	return sx.ok;
+}
+
+int
+audio_have_soxr(void)
+{
+	return soxr_load();
+}
+
 #define BLK 8192 /* input frames decoded per call */
 
 struct AudioIn {
@@ -40,7 +95,8 @@ struct AudioIn {
 	int pfd, errfd;
 	int channels;
 	double inrate, outrate;
-	SRC_STATE *src;      /* NULL when no resampling is needed */
+	SRC_STATE *src;      /* libsamplerate, or */
+	soxr_t sox;          /* libsoxr; both NULL when no resampling is needed */
 	float *ibuf;         /* interleaved input block (BLK frames) */
 	unsigned char *bbuf; /* ffmpeg: raw s16be bytes */
 	size_t bpend;        /* ffmpeg: bytes of a partial frame kept in bbuf */
@@ -376,8 +432,29 @@ audio_open(const char *path, double rate, int quality)
 	if (!a->sf)
 		a->bbuf = ereallocarray(NULL, (size_t)BLK * a->channels + 1, 2);
 	if (a->outrate != a->inrate) {
-		if (quality == AQ_DEFAULT)
-			quality = SRC_SINC_MEDIUM_QUALITY;
+		if (quality == AQ_DEFAULT || quality == AQ_SOXR_HQ || quality == AQ_SOXR_VHQ) {
+			if (soxr_load()) {
+				soxr_io_spec_t io = sx.io_spec(0, 0);
+				soxr_quality_spec_t q = sx.quality_spec(
+					quality == AQ_SOXR_VHQ ? SOXR_VHQ : SOXR_HQ, 0);
+				soxr_error_t se = NULL;
+
+				a->sox = sx.create(a->inrate, a->outrate, 1, &se, &io, &q, NULL);
+				if (!a->sox || se) {
+					weprintf("%s: resampler (libsoxr): %s", a->name, se ? se : "failed");
+					audio_close(a);
+					return NULL;
+				}
+				return a;
+			}
+			if (quality != AQ_DEFAULT) {
+				weprintf("%s: libsoxr.so.0 is not installed (Debian package libsoxr0)",
+					a->name);
+				audio_close(a);
+				return NULL;
+			}
+			quality = SRC_SINC_BEST_QUALITY;
+		}
 		if (!(a->src = src_new(quality, 1, &err))) {
 			weprintf("%s: resampler: %s", a->name, src_strerror(err));
 			audio_close(a);
@@ -475,6 +552,39 @@ fill(AudioIn *a)
 	return 0;
 }
 
+/* One libsoxr call: consume input (or flush at the end), produce up to n samples,
+ * cut at the target length.  Returns the count kept, -1 on error. */
+static long
+soxr_step(AudioIn *a, float *out, long n)
+{
+	size_t idone = 0, odone = 0;
+	soxr_error_t e;
+	long k;
+
+	if (a->in_eof)
+		e = sx.process(a->sox, NULL, 0, NULL, out, (size_t)n, &odone);
+	else
+		e = sx.process(a->sox, a->mono + a->mpos, (size_t)(a->mlen - a->mpos), &idone,
+			out, (size_t)n, &odone);
+	if (e) {
+		weprintf("%s: resampler (libsoxr): %s", a->name, e);
+		a->failed = 1;
+		return -1;
+	}
+	a->mpos += (long)idone;
+	k = (long)odone;
+	if (a->in_eof) {
+		if (odone == 0)
+			a->src_done = 1;
+		if (a->nout + k > a->target) {
+			k = a->target > a->nout ? (long)(a->target - a->nout) : 0;
+			a->src_done = 1;
+		}
+	}
+	a->nout += k;
+	return k;
+}
+
 long
 audio_read(AudioIn *a, float *buf, long n)
 {
@@ -489,21 +599,29 @@ audio_read(AudioIn *a, float *buf, long n)
 			a->failed = 1;
 			return -1;
 		}
-		if (!a->src) {
-			if (a->in_eof)
-				break;
-			k = a->mlen - a->mpos < n - got ? a->mlen - a->mpos : n - got;
-			memcpy(buf + got, a->mono + a->mpos, k * sizeof *buf);
-			a->mpos += k, got += k, a->nout += k;
-			continue;
-		}
-		if (a->src_done) {
+		if (a->src_done && (a->src || a->sox)) {
 			/* pad the tail with zeros up to ceil(n * ratio) */
 			if (a->nout >= a->target)
 				break;
 			k = a->target - a->nout < n - got ? (long)(a->target - a->nout) : n - got;
 			memset(buf + got, 0, k * sizeof *buf);
 			got += k, a->nout += k;
+			continue;
+		}
+		if (a->sox) {
+			if ((k = soxr_step(a, buf + got, n - got)) < 0)
+				return -1;
+			got += k;
+			if (a->src_done && a->nout >= a->target)
+				break;
+			continue;
+		}
+		if (!a->src) {
+			if (a->in_eof)
+				break;
+			k = a->mlen - a->mpos < n - got ? a->mlen - a->mpos : n - got;
+			memcpy(buf + got, a->mono + a->mpos, k * sizeof *buf);
+			a->mpos += k, got += k, a->nout += k;
 			continue;
 		}
 		memset(&d, 0, sizeof d);
@@ -545,6 +663,8 @@ audio_close(AudioIn *a)
 	close_fd(&a->errfd);
 	if (a->src)
 		src_delete(a->src);
+	if (a->sox)
+		sx.del(a->sox);
 	free(a->ibuf);
 	free(a->bbuf);
 	free(a->mono);

@@ -10,8 +10,14 @@
 
 typedef struct AudioIn AudioIn;
 
-/* Resampler quality for audio_open(): libsamplerate converter types. */
-enum { AQ_DEFAULT = -1 };
+/* Resampler quality for audio_open(): libsamplerate converter types
+ * (SRC_SINC_BEST_QUALITY ...), or libsoxr's presets.  AQ_DEFAULT is libsoxr "HQ",
+ * librosa's default resampler (soxr_hq), when libsoxr.so.0 can be loaded, else
+ * SRC_SINC_BEST_QUALITY. */
+enum { AQ_DEFAULT = -1, AQ_SOXR_HQ = 100, AQ_SOXR_VHQ = 101 };
+
+/* 1 when libsoxr.so.0 is available (loaded at run time). */
+int audio_have_soxr(void);
 
 /* Open PATH ("-" = stdin).  rate: output sample rate (0 = the file's own rate).
  * quality: a libsamplerate converter (SRC_SINC_BEST_QUALITY ...) or AQ_DEFAULT.

@@ -9,6 +9,11 @@
   segment_ref.py exact AUDIO < stream.tsv
       no resampling (-r 0): samples equal librosa's mono (mean of channels, float32)
       bit for bit; Opus/unknown formats through ffmpeg s16le as audioread does.
+  segment_ref.py soxr AUDIO RATE < stream.tsv
+      resampled samples (segment -l 0) against python-soxr's soxr.resample(y, sr,
+      RATE, 'soxr_hq') as librosa calls it, i.e. libsoxr's SOXR_HQ on float32,
+      reproduced here with ctypes on libsoxr.so.0 and cut/padded to
+      ceil(n * RATE / sr); prints the largest difference, fails above 1e-6.
   segment_ref.py write NAME RATE CHANNELS FRAMES
       a 16-bit WAV of FRAMES frames of noise (seeded), each channel different.
 """
@@ -55,6 +60,39 @@ def librosa_mono(path):
     return np.mean(y, axis=0), sr
 
 
+def soxr_hq(y, sr, rate):
+    import ctypes as C
+
+    lib = C.CDLL('libsoxr.so.0')
+
+    class IoSpec(C.Structure):
+        _fields_ = [('itype', C.c_int), ('otype', C.c_int), ('scale', C.c_double),
+                    ('e', C.c_void_p), ('flags', C.c_ulong)]
+
+    class QSpec(C.Structure):
+        _fields_ = [('precision', C.c_double), ('phase_response', C.c_double),
+                    ('passband_end', C.c_double), ('stopband_begin', C.c_double),
+                    ('e', C.c_void_p), ('flags', C.c_ulong)]
+
+    lib.soxr_io_spec.restype = IoSpec
+    lib.soxr_quality_spec.restype = QSpec
+    lib.soxr_quality_spec.argtypes = [C.c_ulong, C.c_ulong]
+    lib.soxr_oneshot.restype = C.c_char_p
+    io = lib.soxr_io_spec(0, 0)
+    q = lib.soxr_quality_spec(4, 0)  # SOXR_HQ
+    x = np.ascontiguousarray(y, dtype=np.float32)
+    olen = math.ceil(len(x) * rate / sr)
+    out = np.zeros(olen, np.float32)
+    odone = C.c_size_t(0)
+    err = lib.soxr_oneshot(C.c_double(sr), C.c_double(rate), C.c_uint(1),
+                           x.ctypes.data_as(C.c_void_p), C.c_size_t(len(x)), None,
+                           out.ctypes.data_as(C.c_void_p), C.c_size_t(olen), C.byref(odone),
+                           C.byref(io), C.byref(q), None)
+    if err:
+        raise RuntimeError(err)
+    return out  # librosa's fix_length: zeros past odone, cut at ceil
+
+
 def main():
     mode = sys.argv[1]
     if mode == 'write':
@@ -66,6 +104,15 @@ def main():
     rate, recs = read_tsv(sys.stdin)
     y, sr = librosa_mono(path)
     stem = path.rsplit('/', 1)[-1].rsplit('.', 1)[0]
+    if mode == 'soxr':
+        want = soxr_hq(y, sr, float(sys.argv[3]))
+        got = np.concatenate([v for _, v in recs])
+        if len(got) != len(want):
+            print(f'{len(got)} samples, soxr gives {len(want)}')
+            return 1
+        d = np.max(np.abs(got - want))
+        print(f'max |diff| {d:.3g} over {len(got)} samples')
+        return 0 if d <= 1e-6 else 1
     if mode == 'exact':
         got = np.concatenate([v for _, v in recs]) if recs else np.zeros(0, np.float32)
         if rate != sr or len(got) != len(y) or not np.array_equal(got, y):
