@@ -74,7 +74,24 @@ fft_free(struct fft *f)
 	free(f->tw);
 }
 
-/* one radix-4 DIF butterfly group; y1..y3 multiplied by the twiddles */
+/* one radix-4 DIF butterfly group; y1..y3 multiplied by the twiddles.  Two j at a
+ * time with GCC/Clang vector extensions (q is a power of 4, >= 4 here). */
+typedef double v2d __attribute__((vector_size(16)));
+
+static inline v2d
+ld(const double *p)
+{
+	v2d v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+static inline void
+st(double *p, v2d v)
+{
+	memcpy(p, &v, sizeof v);
+}
+
 static void
 r4_block(double *restrict re, double *restrict im, int q, const double *restrict tw)
 {
@@ -84,57 +101,67 @@ r4_block(double *restrict re, double *restrict im, int q, const double *restrict
 	double *i0 = im, *i1 = im + q, *i2 = im + 2 * q, *i3 = im + 3 * q;
 	int j;
 
-	for (j = 0; j < q; j++) {
-		double t0r = r0[j] + r2[j], t0i = i0[j] + i2[j];
-		double t1r = r0[j] - r2[j], t1i = i0[j] - i2[j];
-		double t2r = r1[j] + r3[j], t2i = i1[j] + i3[j];
+	for (j = 0; j < q; j += 2) {
+		v2d ar = ld(r0 + j), ai = ld(i0 + j), br = ld(r1 + j), bi = ld(i1 + j);
+		v2d cr = ld(r2 + j), ci = ld(i2 + j), dr = ld(r3 + j), di = ld(i3 + j);
+		v2d t0r = ar + cr, t0i = ai + ci;
+		v2d t1r = ar - cr, t1i = ai - ci;
+		v2d t2r = br + dr, t2i = bi + di;
 		/* t3 = -i (b - d) */
-		double t3r = i1[j] - i3[j], t3i = r3[j] - r1[j];
-		double y1r = t1r + t3r, y1i = t1i + t3i;
-		double y2r = t0r - t2r, y2i = t0i - t2i;
-		double y3r = t1r - t3r, y3i = t1i - t3i;
-		r0[j] = t0r + t2r;
-		i0[j] = t0i + t2i;
-		r1[j] = y1r * w1r[j] - y1i * w1i[j];
-		i1[j] = y1r * w1i[j] + y1i * w1r[j];
-		r2[j] = y2r * w2r[j] - y2i * w2i[j];
-		i2[j] = y2r * w2i[j] + y2i * w2r[j];
-		r3[j] = y3r * w3r[j] - y3i * w3i[j];
-		i3[j] = y3r * w3i[j] + y3i * w3r[j];
+		v2d t3r = bi - di, t3i = dr - br;
+		v2d y1r = t1r + t3r, y1i = t1i + t3i;
+		v2d y2r = t0r - t2r, y2i = t0i - t2i;
+		v2d y3r = t1r - t3r, y3i = t1i - t3i;
+		v2d c1 = ld(w1r + j), s1 = ld(w1i + j), c2 = ld(w2r + j), s2 = ld(w2i + j);
+		v2d c3 = ld(w3r + j), s3 = ld(w3i + j);
+		st(r0 + j, t0r + t2r);
+		st(i0 + j, t0i + t2i);
+		st(r1 + j, y1r * c1 - y1i * s1);
+		st(i1 + j, y1r * s1 + y1i * c1);
+		st(r2 + j, y2r * c2 - y2i * s2);
+		st(i2 + j, y2r * s2 + y2i * c2);
+		st(r3 + j, y3r * c3 - y3i * s3);
+		st(i3 + j, y3r * s3 + y3i * c3);
 	}
 }
 
-/* in place; only re/im[0 .. nz-1] may be nonzero on input (the rest must be 0) */
+/* in place; only re/im[0 .. nz-1] may be nonzero on input; the rest must be 0 up to
+ * fft_zend(n, nz) (beyond it is not read) */
+static int
+fft_zend(int n, int nz)
+{
+	return n >= 16 && nz <= n / 2 ? n / 2 : n;
+}
+
 static void
 fft_run(const struct fft *f, double *restrict re, double *restrict im, int nz)
 {
-	int n = f->n, L = n, off = 0, st;
+	int n = f->n, L = n, off = 0, s;
 
-	for (st = 0; st < f->nst; st++) {
+	for (s = 0; s < f->nst; s++) {
 		int q = L / 4, g;
-		if (st == 0 && nz <= 2 * q) {
-			/* c = d = 0: y0 = a + b, y1 = a - i b, y2 = a - b, y3 = a + i b */
+		if (s == 0 && n >= 16 && nz <= 2 * q) {
+			/* c = d = 0 (and [nz, 2q) zeroed by the caller):
+			 * y0 = a + b, y1 = a - i b, y2 = a - b, y3 = a + i b */
 			const double *tw = f->tw;
 			int j;
-			for (j = 0; j < q; j++) {
-				double ar = re[j], ai = im[j], br = 0, bi = 0;
-				double y0r, y0i, y1r, y1i, y2r, y2i, y3r, y3i;
-				if (j + q < nz) {
-					br = re[j + q];
-					bi = im[j + q];
-				}
-				y0r = ar + br; y0i = ai + bi;
-				y1r = ar + bi; y1i = ai - br;
-				y2r = ar - br; y2i = ai - bi;
-				y3r = ar - bi; y3i = ai + br;
-				re[j] = y0r;
-				im[j] = y0i;
-				re[j + q] = y1r * tw[j] - y1i * tw[q + j];
-				im[j + q] = y1r * tw[q + j] + y1i * tw[j];
-				re[j + 2 * q] = y2r * tw[2 * q + j] - y2i * tw[3 * q + j];
-				im[j + 2 * q] = y2r * tw[3 * q + j] + y2i * tw[2 * q + j];
-				re[j + 3 * q] = y3r * tw[4 * q + j] - y3i * tw[5 * q + j];
-				im[j + 3 * q] = y3r * tw[5 * q + j] + y3i * tw[4 * q + j];
+			for (j = 0; j < q; j += 2) {
+				v2d ar = ld(re + j), ai = ld(im + j);
+				v2d br = ld(re + j + q), bi = ld(im + j + q);
+				v2d y1r = ar + bi, y1i = ai - br;
+				v2d y2r = ar - br, y2i = ai - bi;
+				v2d y3r = ar - bi, y3i = ai + br;
+				v2d c1 = ld(tw + j), s1 = ld(tw + q + j);
+				v2d c2 = ld(tw + 2 * q + j), s2 = ld(tw + 3 * q + j);
+				v2d c3 = ld(tw + 4 * q + j), s3 = ld(tw + 5 * q + j);
+				st(re + j, ar + br);
+				st(im + j, ai + bi);
+				st(re + j + q, y1r * c1 - y1i * s1);
+				st(im + j + q, y1r * s1 + y1i * c1);
+				st(re + j + 2 * q, y2r * c2 - y2i * s2);
+				st(im + j + 2 * q, y2r * s2 + y2i * c2);
+				st(re + j + 3 * q, y3r * c3 - y3i * s3);
+				st(im + j + 3 * q, y3r * s3 + y3i * c3);
 			}
 		} else if (q == 1) {
 			/* last stage: no twiddles */
@@ -232,18 +259,32 @@ sv_tempo(const float *env, size_t n, double sr, int hop)
 	for (i = 0; i < n + 2 * (size_t)half; i++)
 		ring[i] = padded(env, n, half, i);
 
-	/* fft_run's first stage reads only [0, N/4) and [N/4, W) when W <= N/2 */
-	zend = W <= N / 2 ? (W > N / 4 ? W : N / 4) : N;
+	zend = fft_zend(N, W);
 	for (t = 0; t < n; t += 2) {
 		int two = t + 1 < n;
 		double e0a = 0, e0b = 0;
-		for (k = 0; k < W; k++) {
-			double a = ring[t + k] * win[k];
-			double b = two ? ring[t + 1 + k] * win[k] : 0;
-			re[k] = a;
-			im[k] = b;
-			e0a += a * a;
-			e0b += b * b;
+		{
+			v2d sa = {0, 0}, sb = {0, 0};
+			const double *pa = ring + t, *pb = ring + t + (two ? 1 : 0);
+			for (k = 0; k + 2 <= W; k += 2) {
+				v2d w = ld(win + k), a = ld(pa + k) * w, b = ld(pb + k) * w;
+				st(re + k, a);
+				st(im + k, b);
+				sa += a * a;
+				sb += b * b;
+			}
+			for (; k < W; k++) {
+				re[k] = pa[k] * win[k];
+				im[k] = pb[k] * win[k];
+				e0a += re[k] * re[k];
+				e0b += im[k] * im[k];
+			}
+			e0a += sa[0] + sa[1];
+			e0b += sb[0] + sb[1];
+			if (!two) {
+				memset(im, 0, W * sizeof *im);
+				e0b = 0;
+			}
 		}
 		if (zend > W) {
 			memset(re + W, 0, (zend - W) * sizeof *re);
