@@ -8,6 +8,7 @@
 #include "stft.h"
 #include "util.h"
 
+#include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +160,7 @@ del_feat(Feat *f)
 	free(f->meldb);
 	free(f->mfcc);
 	free(f->chroma);
+	free(f->craw);
 	free(f);
 }
 
@@ -180,6 +182,7 @@ reserve(Feat *f, size_t T)
 	f->meldb = ereallocarray(f->meldb, T, FEAT_NMELS * sizeof(float));
 	f->mfcc = ereallocarray(f->mfcc, T, FEAT_NMFCC * sizeof(float));
 	f->chroma = ereallocarray(f->chroma, T, FEAT_NCHROMA * sizeof(float));
+	f->craw = ereallocarray(f->craw, T, FEAT_NCHROMA * sizeof(float));
 }
 
 static void
@@ -214,23 +217,20 @@ static void
 chroma(Feat *f)
 {
 	size_t t, T = f->T;
-	int c, k;
-	float mx, v[FEAT_NCHROMA];
+	int c;
+	float mx, *v;
 
 	f->tuning = sv_estimate_tuning(f->power, T, FEAT_NFFT, f->sr);
 	sv_chroma_fb(f->cfb, f->sr, FEAT_NFFT, f->tuning);
+	/* raw[T][12] = power[T][nbins] . fb[12][nbins]^T (float32, as librosa's einsum) */
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)T, FEAT_NCHROMA, NBINS,
+	    1.0f, f->power, NBINS, f->cfb, NBINS, 0.0f, f->craw, FEAT_NCHROMA);
 	for (t = 0; t < T; t++) {
-		const float *p = f->power + t * NBINS;
+		v = f->craw + t * FEAT_NCHROMA;
 		mx = 0;
-		for (c = 0; c < FEAT_NCHROMA; c++) {
-			const float *w = f->cfb + c * NBINS;
-			double acc = 0;
-			for (k = 0; k < NBINS; k++)
-				acc += (double)w[k] * p[k];
-			v[c] = (float)acc;
+		for (c = 0; c < FEAT_NCHROMA; c++)
 			if (fabsf(v[c]) > mx)
 				mx = fabsf(v[c]);
-		}
 		if (mx < 1.17549435e-38f) /* util.normalize: tiny norms are left alone */
 			mx = 1;
 		for (c = 0; c < FEAT_NCHROMA; c++)

@@ -38,7 +38,7 @@ typedef struct Feat {
 	/* private */
 	size_t cap;
 	float *power;          /* [T][nbins] |X|^2 */
-	float *mag, *cfb;
+	float *mag, *cfb, *craw;
 	struct Stft *stft;
 	struct MelBank *mel;
 } Feat;

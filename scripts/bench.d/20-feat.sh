@@ -1,0 +1,35 @@
+# 20-feat: feature extraction throughput (x real time, single core) of `feat -m seed`
+# on 22050 Hz mono WAV (no decoding cost to speak of), next to librosa 0.10.1
+# computing the same seed features (CPU seconds, numba warmed up) on the same input in the same run.  The machine
+# is shared (2 cores, others compiling), so CPU time (user+sys, median of 5) is the
+# figure to compare; wall time is shown too.
+. "$TOP/scripts/bench.d/lib.sh"
+cpu_time() { # N CMD: median user+sys seconds
+	_i=0; : > "$BENCH_TMP/.cpu"
+	while [ $_i -lt "$1" ]; do
+		/usr/bin/time -f '%U %S' -o "$BENCH_TMP/.t1" sh -c "$2" > /dev/null 2>&1 || return 1
+		awk '{print $1 + $2}' "$BENCH_TMP/.t1" >> "$BENCH_TMP/.cpu"
+		_i=$((_i + 1))
+	done
+	sort -g "$BENCH_TMP/.cpu" | awk '{a[NR]=$1} END {printf "%.4f\n", a[int((NR+1)/2)]}'
+}
+A=$SHARED/audio
+F=$TOP/bin/feat
+[ -x "$F" ] || { echo "feat: bin/feat not built"; exit 1; }
+LONG=$BENCH_TMP/feat-long.wav
+# a few-minute input: the two 30 s music clips, four times over (4 minutes)
+sox "$A/stk-xeon6.22k.wav" "$A/stk-egypt.22k.wav" "$A/stk-xeon6.22k.wav" "$A/stk-egypt.22k.wav" \
+	"$A/stk-xeon6.22k.wav" "$A/stk-egypt.22k.wav" "$A/stk-xeon6.22k.wav" "$A/stk-egypt.22k.wav" \
+	"$LONG" 2> /dev/null || { echo "feat: sox failed"; exit 1; }
+printf '%-16s %6s %8s %8s %8s %9s %8s\n' input audio_s 'wall s' 'cpu s' 'xRT cpu' 'librosa' ratio
+for in in "$A/stk-xeon6.22k.wav" "$A/stk-egypt.22k.wav" "$LONG"; do
+	dur=$(soxi -D "$in")
+	w=$(OPENBLAS_NUM_THREADS=1 median_time 5 "$F -m seed '$in'") || exit 1
+	t=$(OPENBLAS_NUM_THREADS=1 cpu_time 5 "$F -m seed '$in'") || exit 1
+	p=$(OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 NUMBA_NUM_THREADS=1 \
+		"$TOP/tests/ref/librosa-python" "$TOP/tests/ref/feat_librosa_seed.py" "$in" 2> /dev/null | tail -n 1)
+	[ -n "$p" ] || p=nan
+	printf '%-16s %6.0f %8.3f %8.3f %8.0f %9s %7.0fx\n' "$(basename "$in" .wav)" "$dur" "$w" "$t" \
+		"$(echo "$dur / $t" | bc -l)" "$p" "$(echo "$p / $t" | bc -l)"
+done
+echo "peak RSS feat -m seed (4 min): $(peak_rss "$F -m seed '$LONG'") MB"

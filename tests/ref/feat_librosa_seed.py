@@ -1,0 +1,49 @@
+#!/usr/bin/python3
+"""feat_librosa_seed.py FILE... — the seed features (what `feat -m seed` computes)
+with librosa 0.10.1, for the benchmark; run through tests/ref/librosa-python.
+Prints the CPU seconds spent computing (after import and a warm-up on 1 s of audio
+that compiles numba), summed over the files, on stdout."""
+import sys
+import time
+
+import librosa
+import numpy as np
+import soundfile as sf
+
+
+def seg_features(y, sr):
+    S = np.abs(librosa.stft(y))
+    tempo = librosa.beat.beat_track(y=y, sr=sr)[0]
+    chroma = np.mean(librosa.feature.chroma_stft(y=y, sr=sr))
+    c = np.mean(librosa.feature.spectral_centroid(y=y, sr=sr))
+    b = np.mean(librosa.feature.spectral_bandwidth(y=y, sr=sr))
+    r = np.mean(librosa.feature.spectral_rolloff(y=y, sr=sr))
+    z = np.mean(librosa.feature.zero_crossing_rate(y))
+    rms = librosa.feature.rms(y=y)
+    m = librosa.feature.mfcc(y=y, sr=sr, n_mfcc=13)
+    env = librosa.onset.onset_strength(y=y, sr=sr)
+    on = len(librosa.onset.onset_detect(onset_envelope=env, sr=sr))
+    loud = np.mean(librosa.amplitude_to_db(rms))
+    return [tempo, chroma, c, b, r, z, np.mean(rms), *np.mean(m, axis=1),
+            *np.std(m, axis=1), np.mean(env), on, loud], S
+
+
+def seed(y, sr):
+    n = 10 * sr
+    segs = [y[i:i + n] for i in range(0, len(y), n) if len(y[i:i + n]) >= sr]
+    f = np.array([seg_features(s, sr)[0] for s in segs], dtype=np.float64)
+    gbpm = librosa.beat.beat_track(y=y, sr=sr)[0]
+    return len(y) / sr, len(segs), gbpm, f.mean(axis=0), f.std(axis=0)
+
+
+y, sr = sf.read(sys.argv[1], dtype='float32')
+seed(y[:sr], sr)  # warm-up: numba compilation
+total = 0.0
+for path in sys.argv[1:]:
+    y, sr = sf.read(path, dtype='float32')
+    if y.ndim > 1:
+        y = y.mean(axis=1)
+    t0 = time.process_time()
+    seed(y, sr)
+    total += time.process_time() - t0
+print('%.4f' % total)
