@@ -93,8 +93,12 @@ dt_load(const char *path, DTable *t)
 	}
 	while ((len = getline(&line, &cap, fp)) >= 0) {
 		lineno++;
-		if (len && line[len - 1] == '\n')
+		if (len && line[len - 1] == '\n') {
 			line[--len] = 0;
+		} else {
+			dt_error(path, lineno, "truncated line (no newline at the end)");
+			goto out;
+		}
 		if ((size_t)len != strlen(line)) {
 			dt_error(path, lineno, "NUL byte in a text file");
 			goto out;

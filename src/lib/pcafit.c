@@ -146,7 +146,7 @@ pca_fit(PcaModel *pm, Matrix *m, double frac, size_t kfix, int whiten)
 					best[j] = fabs(T[i * k + j]);
 					bestsign[j] = T[i * k + j] < 0 ? -1 : 1;
 				}
-				m->x[(b + i) * k + j] = (float)(T[i * k + j] / pm->scale[j]);
+				m->x[(b + i) * k + j] = (float)(T[i * k + j] / pm->scale[j]) + 0.0f;
 			}
 	}
 	for (j = 0; j < k; j++) {
@@ -155,7 +155,7 @@ pca_fit(PcaModel *pm, Matrix *m, double frac, size_t kfix, int whiten)
 		for (i = 0; i < d; i++)
 			pm->comp[j * d + i] = -pm->comp[j * d + i];
 		for (i = 0; i < n; i++)
-			m->x[i * k + j] = -m->x[i * k + j];
+			m->x[i * k + j] = 0.0f - m->x[i * k + j]; /* no -0 */
 	}
 	free(best);
 	free(bestsign);
@@ -192,7 +192,7 @@ pca_apply(const PcaModel *pm, const float *x, size_t nrows, float *out)
 	project(pm, x, nrows, D, T);
 	for (i = 0; i < nrows; i++)
 		for (j = 0; j < k; j++)
-			out[i * k + j] = (float)(T[i * k + j] / pm->scale[j]);
+			out[i * k + j] = (float)(T[i * k + j] / pm->scale[j]) + 0.0f; /* no -0 */
 	free(D);
 	free(T);
 }
