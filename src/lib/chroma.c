@@ -38,10 +38,46 @@ mod1(float a)
 	return m;
 }
 
+/* np.max of a frame: NaN if any is NaN */
+typedef float v4sf __attribute__((vector_size(16)));
+typedef int v4si __attribute__((vector_size(16)));
+
+static float
+framemax(const float *x, size_t n)
+{
+	size_t i = 0;
+	float mx = x[0];
+	int nan = 0;
+
+	if (n >= 8) {
+		v4sf m, v;
+		v4si bad = {0, 0, 0, 0};
+		memcpy(&m, x, sizeof m);
+		for (i = 0; i + 4 <= n; i += 4) {
+			v4si gt;
+			memcpy(&v, x + i, sizeof v);
+			gt = v > m;
+			m = (v4sf)(((v4si)v & gt) | ((v4si)m & ~gt));
+			bad |= v != v;
+		}
+		nan = bad[0] | bad[1] | bad[2] | bad[3];
+		mx = m[0];
+		if (m[1] > mx) mx = m[1];
+		if (m[2] > mx) mx = m[2];
+		if (m[3] > mx) mx = m[3];
+	}
+	for (; i < n; i++) {
+		if (x[i] > mx)
+			mx = x[i];
+		nan |= x[i] != x[i];
+	}
+	return nan ? NAN : mx;
+}
+
 double
 sv_estimate_tuning(const float *S, size_t nframes, int n_fft, double sr)
 {
-	size_t nb = (size_t)n_fft / 2 + 1, t, i, np_ = 0, cap = 0, nsel;
+	size_t nb = (size_t)n_fft / 2 + 1, t, i, i0, i1, np_ = 0, cap = 0, nsel;
 	struct peak *pk = NULL;
 	float *z = NULL, *mags = NULL, thr;
 	unsigned char *mask;
@@ -59,17 +95,21 @@ sv_estimate_tuning(const float *S, size_t nframes, int n_fft, double sr)
 		double f = (double)i * bin_hz;
 		mask[i] = lo <= f && f < hi;
 	}
+	/* bins in [lo, hi), and the neighbours localmax looks at */
+	for (i0 = 1; i0 < nb && !mask[i0]; i0++)
+		;
+	for (i1 = nb; i1 > i0 && !mask[i1 - 1]; i1--)
+		;
 	z = ereallocarray(NULL, nb, sizeof *z);
 	for (t = 0; t < nframes; t++) {
 		const float *x = S + t * nb;
-		float mx = x[0], ref;
-		for (i = 1; i < nb; i++)
-			if (x[i] > mx || isnan(x[i]))
-				mx = x[i];
+		float mx = framemax(x, nb), ref;
+		if (isnan(mx))
+			continue;	/* np.max is NaN: nothing exceeds ref */
 		ref = 0.1f * mx;
-		for (i = 0; i < nb; i++)
+		for (i = i0 - 1; i < i1 + 1 && i < nb; i++)
 			z[i] = x[i] > ref ? x[i] : 0.0f;
-		for (i = 1; i < nb; i++) {
+		for (i = i0; i < i1; i++) {
 			int lm;
 			if (!mask[i])
 				continue;

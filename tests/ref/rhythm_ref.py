@@ -139,6 +139,9 @@ y = rng.standard_normal(44100).astype(np.float32)
 tunings.add(tuning_case(y, 22050, "noise-nfft1024", n_fft=1024))
 tunings.add(tuning_case(y, 16000, "noise-sr16k-nfft512", n_fft=512))
 tunings.add(tuning_case(y, 44100, "noise-sr44k-nfft4096", n_fft=4096))
+S = np.abs(librosa.stft(y[:22050])) ** 2
+S[:, 3] = np.nan
+tuning_S(S, 22050, "nanframe")
 tuning_S(np.zeros((1025, 5)), 22050, "zeros")
 tuning_S(np.zeros((1025, 0)), 22050, "noframes")
 
