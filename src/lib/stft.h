@@ -3,7 +3,8 @@
  * Periodic Hann window of n_fft samples, hop `hop`, centred frames: the signal is
  * zero padded by n_fft/2 on each side (pad_mode 'constant'), so a signal of n samples
  * has 1 + n/hop frames and frame t covers samples [t*hop - n_fft/2, t*hop + n_fft/2).
- * FFTW3 single precision; one plan per object, reused for every frame. */
+ * FFTW3 in double precision (as librosa's NumPy FFT), magnitudes rounded to float32;
+ * one plan per object, reused for every frame. */
 #ifndef SV_STFT_H
 #define SV_STFT_H
 #include <stddef.h>
