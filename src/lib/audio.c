@@ -1,7 +1,8 @@
 /* audio.c — streaming decoder: libsndfile (or an ffmpeg child), mono, libsamplerate.
  *
  * Matches librosa.load(path, sr, mono=True): libsndfile's float samples (ints scaled
- * by 1/32768 etc.), mono = mean of the channels, resampled, and the output length is
+ * by 1/32768 etc.), mono = mean of the channels, resampled by libsoxr HQ as
+ * python-soxr does (or by libsamplerate on request), and the output length is
  * exactly ceil(n * rate / inrate) (the resampler's tail is padded with zeros or cut).
  * When libsndfile cannot open a file, ffmpeg decodes it to 16-bit PCM as audioread
  * does (`ffmpeg -i PATH -f s16le -`), here wrapped in the Sun .au container so the
@@ -12,7 +13,6 @@
 #include "audio.h"
 #include "util.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -29,62 +29,10 @@
 
 #include <samplerate.h>
 #include <sndfile.h>
+#include <soxr.h>
 
 extern char **environ;
 
-/* libsoxr 0.1.x (librosa's resampler through python-soxr), loaded at run time from
- * libsoxr.so.0, which Debian installs with ffmpeg (libswresample uses it): the few
- * declarations of soxr.h we need. */
-typedef struct soxr *soxr_t;
-typedef const char *soxr_error_t;
-typedef struct {
-	int itype, otype; /* soxr_datatype_t; 0 = SOXR_FLOAT32_I */
-	double scale;
-	void *e;
-	unsigned long flags;
-} soxr_io_spec_t;
-typedef struct {
-	double precision, phase_response, passband_end, stopband_begin;
-	void *e;
-	unsigned long flags;
-} soxr_quality_spec_t;
-#define SOXR_HQ 4  /* SOXR_20_BITQ */
-#define SOXR_VHQ 6 /* SOXR_28_BITQ */
-
-static struct {
-	int tried, ok;
-	soxr_t (*create)(double, double, unsigned, soxr_error_t *, const soxr_io_spec_t *,
-		const soxr_quality_spec_t *, const void *);
-	soxr_error_t (*process)(soxr_t, const void *, size_t, size_t *, void *, size_t, size_t *);
-	void (*del)(soxr_t);
-	soxr_io_spec_t (*io_spec)(int, int);
-	soxr_quality_spec_t (*quality_spec)(unsigned long, unsigned long);
-} sx;
-
-static int
-soxr_load(void)
-{
-	void *h;
-
-	if (sx.tried)
-		return sx.ok;
-	sx.tried = 1;
-	if (!(h = dlopen("libsoxr.so.0", RTLD_NOW | RTLD_LOCAL)))
-		return 0;
-	*(void **)&sx.create = dlsym(h, "soxr_create");
-	*(void **)&sx.process = dlsym(h, "soxr_process");
-	*(void **)&sx.del = dlsym(h, "soxr_delete");
-	*(void **)&sx.io_spec = dlsym(h, "soxr_io_spec");
-	*(void **)&sx.quality_spec = dlsym(h, "soxr_quality_spec");
-	sx.ok = sx.create && sx.process && sx.del && sx.io_spec && sx.quality_spec;
-	return sx.ok;
-}
-
-int
-audio_have_soxr(void)
-{
-	return soxr_load();
-}
 
 #define BLK 8192 /* input frames decoded per call */
 
@@ -433,27 +381,19 @@ audio_open(const char *path, double rate, int quality)
 		a->bbuf = ereallocarray(NULL, (size_t)BLK * a->channels + 1, 2);
 	if (a->outrate != a->inrate) {
 		if (quality == AQ_DEFAULT || quality == AQ_SOXR_HQ || quality == AQ_SOXR_VHQ) {
-			if (soxr_load()) {
-				soxr_io_spec_t io = sx.io_spec(0, 0);
-				soxr_quality_spec_t q = sx.quality_spec(
-					quality == AQ_SOXR_VHQ ? SOXR_VHQ : SOXR_HQ, 0);
-				soxr_error_t se = NULL;
+			/* exactly what python-soxr's resample() sets up for librosa */
+			soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+			soxr_quality_spec_t q = soxr_quality_spec(
+				quality == AQ_SOXR_VHQ ? SOXR_VHQ : SOXR_HQ, 0);
+			soxr_error_t se = NULL;
 
-				a->sox = sx.create(a->inrate, a->outrate, 1, &se, &io, &q, NULL);
-				if (!a->sox || se) {
-					weprintf("%s: resampler (libsoxr): %s", a->name, se ? se : "failed");
-					audio_close(a);
-					return NULL;
-				}
-				return a;
-			}
-			if (quality != AQ_DEFAULT) {
-				weprintf("%s: libsoxr.so.0 is not installed (Debian package libsoxr0)",
-					a->name);
+			a->sox = soxr_create(a->inrate, a->outrate, 1, &se, &io, &q, NULL);
+			if (!a->sox || se) {
+				weprintf("%s: resampler (libsoxr): %s", a->name, se ? se : "failed");
 				audio_close(a);
 				return NULL;
 			}
-			quality = SRC_SINC_BEST_QUALITY;
+			return a;
 		}
 		if (!(a->src = src_new(quality, 1, &err))) {
 			weprintf("%s: resampler: %s", a->name, src_strerror(err));
@@ -562,9 +502,9 @@ soxr_step(AudioIn *a, float *out, long n)
 	long k;
 
 	if (a->in_eof)
-		e = sx.process(a->sox, NULL, 0, NULL, out, (size_t)n, &odone);
+		e = soxr_process(a->sox, NULL, 0, NULL, out, (size_t)n, &odone);
 	else
-		e = sx.process(a->sox, a->mono + a->mpos, (size_t)(a->mlen - a->mpos), &idone,
+		e = soxr_process(a->sox, a->mono + a->mpos, (size_t)(a->mlen - a->mpos), &idone,
 			out, (size_t)n, &odone);
 	if (e) {
 		weprintf("%s: resampler (libsoxr): %s", a->name, e);
@@ -664,7 +604,7 @@ audio_close(AudioIn *a)
 	if (a->src)
 		src_delete(a->src);
 	if (a->sox)
-		sx.del(a->sox);
+		soxr_delete(a->sox);
 	free(a->ibuf);
 	free(a->bbuf);
 	free(a->mono);

@@ -3,8 +3,8 @@
  * libsndfile decodes (WAV, FLAC, Ogg Vorbis, Opus, MP3, ...); when it cannot open a
  * file that ffmpeg can (e.g. some Opus files with libsndfile 1.2.0), audio_open falls
  * back to an ffmpeg child process, as librosa falls back to audioread.  Channels are
- * averaged (librosa's mono); libsamplerate converts to the requested rate.  Memory
- * is bounded: audio_read() returns blocks. */
+ * averaged (librosa's mono); libsoxr (or libsamplerate) converts to the requested
+ * rate.  Memory is bounded: audio_read() returns blocks. */
 #ifndef SV_AUDIO_H
 #define SV_AUDIO_H
 
@@ -12,12 +12,8 @@ typedef struct AudioIn AudioIn;
 
 /* Resampler quality for audio_open(): libsamplerate converter types
  * (SRC_SINC_BEST_QUALITY ...), or libsoxr's presets.  AQ_DEFAULT is libsoxr "HQ",
- * librosa's default resampler (soxr_hq), when libsoxr.so.0 can be loaded, else
- * SRC_SINC_BEST_QUALITY. */
+ * librosa's default resampler (res_type 'soxr_hq'): bit-identical samples. */
 enum { AQ_DEFAULT = -1, AQ_SOXR_HQ = 100, AQ_SOXR_VHQ = 101 };
-
-/* 1 when libsoxr.so.0 is available (loaded at run time). */
-int audio_have_soxr(void);
 
 /* Open PATH ("-" = stdin).  rate: output sample rate (0 = the file's own rate).
  * quality: a libsamplerate converter (SRC_SINC_BEST_QUALITY ...) or AQ_DEFAULT.
