@@ -190,28 +190,27 @@ open_rec(const char *key)
 	return &q[qn++];
 }
 
-static void
-close_rec(VggishFront *f, const char *where)
+/* end of a record's audio; 1 when it was too short for one example */
+static int
+close_rec(VggishFront *f)
 {
 	Rec *r = &q[qn - 1];
-	size_t ns = vggish_front_nsamples(f);
 
-	if (ns < VF_MINSAMPLES)
-		weprintf("%s: %zu samples (%.3f s) is shorter than one VGGish example "
-		    "(%d samples, 0.975 s): no embedding", where, ns, ns / (double)VF_RATE,
-		    VF_MINSAMPLES);
 	r->closed = 1;
 	if (mode == M_LOGMEL)
 		qn--, free(r->key);
 	else
 		pop_finished();
+	return vggish_front_nsamples(f) < VF_MINSAMPLES;
 }
+
+#define SHORT "%zu samples (%.3f s) is shorter than one VGGish example " \
+	"(15600 samples, 0.975 s): no embedding"
 
 static int
 do_stream(VggishFront *f, const char *path)
 {
 	VReader *r = vr_open(path);
-	char *where;
 	int rc;
 
 	if (!r)
@@ -230,10 +229,8 @@ do_stream(VggishFront *f, const char *path)
 		vggish_front_reset(f);
 		open_rec(r->key);
 		vggish_front_push(f, r->val, r->n, on_example, NULL);
-		where = emalloc(strlen(r->name) + strlen(r->key) + 32); /* FILE: record N: KEY */
-		sprintf(where, "%s: record %lu: %s", r->name, r->recno, r->key);
-		close_rec(f, where);
-		free(where);
+		if (close_rec(f))
+			vr_error(r, "%s: " SHORT, r->key, r->n, r->n / (double)VF_RATE);
 	}
 	vr_close(r);
 	return rc < 0;
@@ -262,7 +259,9 @@ do_audio(VggishFront *f, const char *path, int noresample)
 	while ((n = audio_read(a, buf, sizeof buf / sizeof *buf)) > 0)
 		vggish_front_push(f, buf, n, on_example, NULL);
 	audio_close(a);
-	close_rec(f, path);
+	if (close_rec(f) && n == 0)
+		weprintf("%s: " SHORT, path, vggish_front_nsamples(f),
+		    vggish_front_nsamples(f) / (double)VF_RATE);
 	return n < 0;
 }
 
@@ -319,8 +318,12 @@ main(int argc, char **argv)
 	sv_blas_threads(threads);
 	if (mode != M_LOGMEL) {
 		wpath = weights_path(wpath, &how);
-		if (!(w = weights_open(wpath)) || !(net = new_vggish_net(w, relu, mode == M_POST)))
+		if (!(w = weights_open(wpath)))
 			return 1;
+		if (!(net = new_vggish_net(w, relu, mode == M_POST))) {
+			weights_close(w);
+			return 1;
+		}
 		if (verbose) {
 			sv_blas_report(stderr);
 			weprintf("weights %s (%s), %.1f MB, mapped shared; final ReLU %s; %s embeddings",

@@ -15,8 +15,8 @@
 #endif
 
 #define HINT "get the VGGish model (torchvggish vggish-10086976.pth or AudioSet " \
-	"vggish_model.ckpt), convert it with vggish-convert and give it with -w, " \
-	"SONGVEC_VGGISH_WEIGHTS or as " SV_DATADIR "/vggish.svw; see vggish-weights(5)"
+	"vggish_model.ckpt), convert it with vggish-convert and pass it with -w or " \
+	"SONGVEC_VGGISH_WEIGHTS, or install it as the default file; see vggish-weights(5)"
 
 typedef struct Tensor {
 	char name[65];
