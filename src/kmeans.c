@@ -42,9 +42,14 @@ load(const char *path, Matrix *m, const char *what)
 		return -1;
 	if (m->n == 0) {
 		weprintf("%s: empty input: no %s", m->name, what);
+		mat_free(m);
 		return -1;
 	}
-	return check_finite(m);
+	if (check_finite(m)) {
+		mat_free(m);
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -127,12 +132,15 @@ assign(const char *modelpath, const char *in, int binary, int nt)
 		km_assign(chunk.x, chunk.n, model.d, model.x, model.n, nt, lab, dist, conf);
 		write_rows(w, &chunk, 0, chunk.n, lab, dist, conf);
 	}
-	vw_close(w);
+	if (e == 0) /* on an error, no header either: stdout stays empty */
+		vw_close(w);
 	vr_close(r);
 	mat_free(&chunk);
 	mat_free(&model);
 	free(lab), free(dist), free(conf);
-	return e < 0;
+	if (e < 0)
+		exit(1);
+	return 0;
 }
 
 int

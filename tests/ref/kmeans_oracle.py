@@ -3,16 +3,22 @@
 
   blobs N D K SEED [DUP]        make_blobs data (float32) as a songvec TSV stream;
                                 DUP > 0: only DUP distinct points, repeated
-  init DATA K SEED              K rows of DATA picked at random (initial centres)
+  init DATA K SEED [far]        K rows of DATA picked at random (initial centres);
+                                far: the last two moved far away (empty clusters)
+  (max_iter=100 everywhere: songvec's default, sklearn's is 300)
   check-init DATA INIT OUT ERR MODEL
                                 sklearn KMeans(init=INIT, n_init=1, algorithm='lloyd')
                                 on the same float32 data: labels identical, inertia
                                 within 1e-6 relative, centres within 1e-5 relative
-  check-ninit DATA K ERR        sklearn KMeans(K, n_init=10) (k-means++): our inertia
+  check-ninit DATA K ERR [INIT]  sklearn KMeans(K, n_init=10, init=INIT): our inertia
                                 <= sklearn's x 1.001
   check-metrics DATA OUT ELBOW_OUT_LINE
                                 silhouette_score and davies_bouldin_score of our
                                 labels equal ours within 1e-6 relative
+  check-knee ELBOW_OUT          the '# knee=K' line is Kneedle's knee of the curve
+                                (max of (1 - y_n) - x_n over the normalised curve)
+  check-elbow DATA ELBOW_OUT    each k's inertia <= sklearn KMeans(k, n_init=10)'s
+                                x 1.001
   check-assign MODEL DATA OUT   KMeans.predict with the model's centres and
                                 transform() distances: labels identical, distances
                                 and confidence within 1e-5
@@ -78,7 +84,10 @@ def main():
         _, X = read_vec(a[0])
         k, seed = int(a[1]), int(a[2])
         idx = np.random.RandomState(seed).permutation(len(X))[:k]
-        write_vec(['c%d' % i for i in range(k)], X[idx])
+        C = X[idx].copy()
+        if len(a) > 3 and a[3] == 'far':  # two centres far away: empty clusters to relocate
+            C[-2:] = C[-2:] + np.float32(1000)
+        write_vec(['c%d' % i for i in range(k)], C)
         return
     from sklearn.cluster import KMeans
     if cmd == 'check-init':
@@ -86,7 +95,7 @@ def main():
         _, C0 = read_vec(a[1])
         _, out = read_vec(a[2])
         _, model = read_vec(a[4])
-        km = KMeans(len(C0), init=C0, n_init=1, algorithm='lloyd').fit(X)
+        km = KMeans(len(C0), init=C0, n_init=1, max_iter=100, algorithm='lloyd').fit(X)
         ours = out[:, 0].astype(int)
         nd = int((ours != km.labels_).sum())
         ref = exact_inertia(X, km.cluster_centers_, km.labels_)
@@ -102,7 +111,9 @@ def main():
         sys.exit(0 if ok else 1)
     if cmd == 'check-ninit':
         _, X = read_vec(a[0])
-        km = KMeans(int(a[1]), n_init=10, algorithm='lloyd', random_state=0).fit(X)
+        init = a[3] if len(a) > 3 else 'k-means++'
+        km = KMeans(int(a[1]), init=init, n_init=10, max_iter=100, algorithm='lloyd',
+                    random_state=0).fit(X)
         ref = exact_inertia(X, km.cluster_centers_, km.labels_)
         mine = our_inertia(a[2])
         print('inertia ours %.10g sklearn %.10g ratio %.6f' % (mine, ref, mine / ref))
@@ -120,6 +131,32 @@ def main():
               'sklearn %.10g rel %.2e' % (sil, rs, rel(sil, rs), db, rd, rel(db, rd)))
         # our values are printed as float32 (%.9g): 6e-8 relative
         sys.exit(0 if rel(sil, rs) <= 1e-6 and rel(db, rd) <= 1e-6 else 1)
+    if cmd == 'check-knee':
+        lines = open(a[0]).read().splitlines()
+        knee = lines[0].split('=')[1]
+        rows = np.array([[float(v) for v in l.split('\t')[:2]] for l in lines
+                         if not l.startswith('#')])
+        x, y = rows[:, 0], rows[:, 1]
+        xn = (x - x.min()) / (x.max() - x.min())
+        yn = (y - y.min()) / (y.max() - y.min())
+        diff = (1 - yn) - xn
+        want = '%d' % x[int(np.argmax(diff))] if diff.max() > 0 else 'none'
+        print('knee ours %s, Kneedle %s' % (knee, want))
+        sys.exit(0 if knee == want else 1)
+    if cmd == 'check-elbow':
+        _, X = read_vec(a[0])
+        bad = 0
+        for l in open(a[1]):
+            if l.startswith('#'):
+                continue
+            k, mine = l.split('\t')[:2]
+            km = KMeans(int(k), n_init=10, max_iter=100, algorithm='lloyd',
+                        random_state=0).fit(X)
+            ref = exact_inertia(X, km.cluster_centers_, km.labels_)
+            print('k=%s inertia ours %.9g sklearn %.9g ratio %.6f'
+                  % (k, float(mine), ref, float(mine) / ref))
+            bad += float(mine) > ref * 1.001
+        sys.exit(1 if bad else 0)
     if cmd == 'check-assign':
         _, C = read_vec(a[0])
         _, X = read_vec(a[1])
