@@ -13,7 +13,11 @@
  * (O(N) memory); one inverse transform at the end.  Two frames share one complex FFT
  * (frame a in the real part, frame b in the imaginary part).  Everything is in double,
  * as librosa (float32 envelope times float64 window); the FFT is a small radix-2 one
- * here, so the library needs no double-precision FFTW. */
+ * here, so the library needs no double-precision FFTW.
+ *
+ * Corner cases: an all-zero envelope (and n = 0) gives 0 as beat_track; so does a
+ * non-finite one (librosa raises) or a window under one frame (sr * 8 < hop); a
+ * one-frame window gives inf, librosa's bpms[0]. */
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -341,7 +345,8 @@ sv_tempo(const float *env, size_t n, double sr, int hop)
 		if (isnan(bestscore))
 			break;
 	}
-	tempo = best == 0 ? 0 : 60.0 * sr / ((double)hop * best);
+	/* bpms[0] = inf: only when no lag scores (a window of one frame), as librosa */
+	tempo = best == 0 ? INFINITY : 60.0 * sr / ((double)hop * best);
 	free(win);
 	free(re);
 	free(im);

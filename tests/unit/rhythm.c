@@ -66,6 +66,8 @@ releq(double a, double b, double tol)
 {
 	if (isnan(a) || isnan(b))
 		return 0;
+	if (isinf(a) || isinf(b))
+		return a == b;
 	return fabs(a - b) <= tol * fabs(b) || a == b;
 }
 
