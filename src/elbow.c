@@ -19,6 +19,7 @@ static const char SYNOPSIS[] =
 static void
 parse_range(const char *s, size_t *lo, size_t *hi)
 {
+	const char *arg = s;
 	char *end;
 	long a, b;
 
@@ -33,7 +34,7 @@ parse_range(const char *s, size_t *lo, size_t *hi)
 	*hi = (size_t)b;
 	return;
 bad:
-	weprintf("-k: invalid value '%s' (KMIN:KMAX with 1 <= KMIN <= KMAX)", s);
+	weprintf("-k: invalid value '%s' (KMIN:KMAX with 1 <= KMIN <= KMAX)", arg);
 	usage_exit(SYNOPSIS);
 }
 
@@ -46,7 +47,7 @@ main(int argc, char **argv)
 	VWriter *w;
 	const char *in = "-";
 	char *cols[] = { "inertia", "silhouette", "davies_bouldin" }, key[32];
-	int c, binary = 0, quiet = 0, nt = 0, metrics = 0, kneeonly = 0;
+	int c, binary = 0, quiet = 0, nt = 0, metrics = 0, kneeonly = 0, rc = 0;
 	size_t kmin = 2, kmax = 15, nk, i, j, f;
 	double *kx, *iner, *sil = NULL, *db = NULL;
 	float *mean = NULL, v[3];
@@ -140,12 +141,15 @@ main(int argc, char **argv)
 		silhouette_multi(m.x, m.n, m.d, nk, (const int *const *)labels, ks, nt, sil);
 	knee = knee_decreasing_convex(kx, iner, nk);
 	if (kneeonly) {
-		if (knee < 0)
-			eprintf("no knee: the inertia curve over k=%zu..%zu has no point above its chord",
+		if (knee < 0) {
+			weprintf("no knee: the inertia curve over k=%zu..%zu has no point above its chord",
 			    kmin, kmax);
-		printf("%zu\n", ks[knee]);
-		if (fshut(stdout, "<stdout>"))
-			return 1;
+			rc = 1;
+		} else {
+			printf("%zu\n", ks[knee]);
+			if (fshut(stdout, "<stdout>"))
+				rc = 1;
+		}
 	} else {
 		if (!binary) {
 			if (knee >= 0)
@@ -173,5 +177,5 @@ main(int argc, char **argv)
 			free(labels[j]);
 	free(labels), free(sil), free(db), free(kx), free(iner), free(ks), free(mean);
 	mat_free(&m);
-	return 0;
+	return rc;
 }
