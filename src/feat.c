@@ -6,19 +6,21 @@
 
 #include "lib/audio.h"
 #include "lib/feature.h"
+#include "lib/profile.h"
 #include "lib/seed.h"
 #include "lib/util.h"
 #include "lib/vstream.h"
 
 static const char SYNOPSIS[] =
-	"[-bt] [-l seconds] [-m segment|frames|mel|seed] [-r rate] [file ...]";
+	"[-bt] [-l seconds] [-m segment|frames|mel|seed|full] [-r rate] [file ...]";
 
-enum { M_SEGMENT, M_FRAMES, M_MEL, M_SEED };
+enum { M_SEGMENT, M_FRAMES, M_MEL, M_SEED, M_FULL };
 
 static int mode = M_SEGMENT;
 static VWriter *w;
 static Feat *feat;
 static Seed *seed;
+static Profile *prof;  /* full mode */
 static double cur_sr;
 static char *song;      /* seed mode: key of the song being accumulated */
 static char *keybuf;
@@ -48,14 +50,32 @@ set_rate(double sr)
 	flush_song();
 	del_feat(feat);
 	del_seed(seed);
+	del_profile(prof);
 	feat = new_feat(sr);
 	seed = mode == M_SEED ? new_seed(sr) : NULL;
+	prof = mode == M_FULL ? new_profile(sr) : NULL;
 	cur_sr = sr;
 }
 
+/* The 634-d profile of one record (full mode); -1 on a data error. */
+static int
+full_record(const char *key, const float *x, size_t n)
+{
+	double v[PROFILE_DIM];
+	float o[PROFILE_DIM];
+	int i;
+
+	if (profile_do(prof, x, n, v) < 0)
+		return -1; /* the caller reports profile_error() */
+	for (i = 0; i < PROFILE_DIM; i++)
+		o[i] = (float)v[i];
+	vw_write(w, key, o, PROFILE_DIM);
+	return 0;
+}
+
 /* Features of one audio record.  whole: seed mode, the song's signal is fed
- * separately (audio files) rather than from the records. */
-static void
+ * separately (audio files) rather than from the records.  -1 on a data error. */
+static int
 record(const char *key, const float *x, size_t n, int feed_audio)
 {
 	double seg[FEAT_SEGDIM];
@@ -64,6 +84,8 @@ record(const char *key, const float *x, size_t n, int feed_audio)
 	char *hash;
 	int i;
 
+	if (mode == M_FULL)
+		return full_record(key, x, n);
 	if (mode == M_SEED) {
 		len = (hash = strrchr(key, '#')) ? (size_t)(hash - key) : strlen(key);
 		if (song && (strlen(song) != len || strncmp(song, key, len)))
@@ -100,6 +122,7 @@ record(const char *key, const float *x, size_t n, int feed_audio)
 			}
 		}
 	}
+	return 0;
 }
 
 static int
@@ -125,7 +148,11 @@ do_stream(const char *path)
 			e = -1;
 			break;
 		}
-		record(r->key, r->val, r->n, 1);
+		if (record(r->key, r->val, r->n, 1) < 0) {
+			vr_error(r, "'%s': %s", r->key, profile_error(prof));
+			e = -1;
+			break;
+		}
 	}
 	vr_close(r);
 	return e < 0 ? -1 : 0;
@@ -199,8 +226,15 @@ do_audio(const char *path, double rate, double seconds)
 			rc = -1;
 			break;
 		}
-		sprintf(rk, "%s#%lu", key, nseg++);
-		record(rk, buf, (size_t)got, 0);
+		if (mode == M_FULL && !seglen) /* a whole-file profile is keyed by the song */
+			strcpy(rk, key), nseg++;
+		else
+			sprintf(rk, "%s#%lu", key, nseg++);
+		if (record(rk, buf, (size_t)got, 0) < 0) {
+			weprintf("%s: %s", path, profile_error(prof));
+			rc = -1;
+			break;
+		}
 		if (got < seglen || !seglen)
 			break;
 	}
@@ -247,8 +281,9 @@ main(int argc, char **argv)
 			else if (!strcmp(optarg, "frames")) mode = M_FRAMES;
 			else if (!strcmp(optarg, "mel")) mode = M_MEL;
 			else if (!strcmp(optarg, "seed")) mode = M_SEED;
+			else if (!strcmp(optarg, "full")) mode = M_FULL;
 			else {
-				weprintf("-m: invalid value '%s' (expected segment, frames, mel or seed)", optarg);
+				weprintf("-m: invalid value '%s' (expected segment, frames, mel, seed or full)", optarg);
 				usage_exit(SYNOPSIS);
 			}
 			break;
@@ -256,7 +291,7 @@ main(int argc, char **argv)
 		}
 	}
 	if (seconds < 0)
-		seconds = mode == M_FRAMES || mode == M_MEL ? 0 : 10;
+		seconds = mode == M_FRAMES || mode == M_MEL || mode == M_FULL ? 0 : 10;
 	nin = argc - optind;
 	in = argv + optind;
 	if (nin == 0) {
@@ -267,6 +302,7 @@ main(int argc, char **argv)
 	case M_SEGMENT: dim = FEAT_SEGDIM; cols = feat_segcols; break;
 	case M_FRAMES: dim = FEAT_FRAMEDIM; cols = feat_framecols; break;
 	case M_SEED: dim = SEED_DIM; cols = seed_cols; break;
+	case M_FULL: dim = PROFILE_DIM; cols = profile_cols(); break;
 	default:
 		dim = FEAT_NMELS;
 		for (i = 0; i < FEAT_NMELS; i++) {
@@ -290,6 +326,7 @@ main(int argc, char **argv)
 	vw_close(w);
 	del_feat(feat);
 	del_seed(seed);
+	del_profile(prof);
 	free(song);
 	free(keybuf);
 	if (mode == M_MEL)
