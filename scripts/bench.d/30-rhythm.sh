@@ -5,7 +5,7 @@
 # medians; the C driver is tests/unit/rhythm.c built here with -O2.
 . "$TOP/scripts/bench.d/lib.sh"
 CC=${CC:-cc}
-LIBS=$(pkg-config --libs sndfile samplerate fftw3f sqlite3 openblas lapacke)
+LIBS=$(pkg-config --libs sndfile samplerate fftw3 fftw3f sqlite3 openblas lapacke)
 U=$BENCH_TMP/unit_rhythm_opt
 $CC -O2 -march=x86-64-v2 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$TOP/src/lib" \
 	-o "$U" "$TOP/tests/unit/rhythm.c" "$TOP/build/libsongvec.a" $LIBS -lpthread -lm ||

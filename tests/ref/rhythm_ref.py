@@ -127,8 +127,10 @@ tempo_env(e, 22050, "period25")
 tempo_env(rng.random(1500) * 1e-30, 22050, "tiny1500")
 tempo_env(rng.random(900), 16000, "sr16k", hop=256)
 tempo_env(rng.random(900), 44100, "sr44k", hop=1024)
-# other window sizes: W = 689 (FFT 2048, a radix-2 stage), 31, 15, 4, 1
-for sr, hop in ((44100, 512), (2000, 512), (1000, 512), (300, 512), (64, 512)):
+# other window sizes W (beat.c's FFT size N): 689 (1536), 31 (64), 15 (32), 4 (8),
+# 3 (6), 2 (4), 1 (none: bpms[0])
+for sr, hop in ((44100, 512), (2000, 512), (1000, 512), (300, 512), (192, 512),
+                (128, 512), (64, 512)):
     for n in (1, 5, 300):
         tempo_env(rng.random(n), sr, "sr%d-hop%d-n%d" % (sr, hop, n), hop=hop)
 
