@@ -37,7 +37,7 @@ static char *song;             /* -a song: the song being summed */
 static double songsum[VN_DIM];
 static size_t songseg;
 static unsigned long nexamples;
-static double nettime;
+static double nettime, netcpu;
 static char *kbuf;
 static size_t kcap;
 
@@ -119,7 +119,7 @@ pop_finished(void)
 static void
 run_batch(void)
 {
-	struct timespec t0, t1;
+	struct timespec t0, t1, c0, c1;
 	float post[VN_DIM], *e;
 	size_t i;
 	int j;
@@ -128,9 +128,12 @@ run_batch(void)
 	if (!nbuf)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
 	vggish_net_do(net, exbuf, nbuf, emb);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	nettime += (t1.tv_sec - t0.tv_sec) + 1e-9 * (t1.tv_nsec - t0.tv_nsec);
+	netcpu += (c1.tv_sec - c0.tv_sec) + 1e-9 * (c1.tv_nsec - c0.tv_nsec);
 	for (i = 0; i < nbuf; i++) {
 		r = &q[exrec[i]];
 		e = emb + i * VN_DIM;
@@ -353,8 +356,10 @@ main(int argc, char **argv)
 		run_batch();
 		flush_song();
 		if (verbose && nexamples)
-			weprintf("%lu examples, network %.3f s, %.1f GFLOP/s", nexamples, nettime,
-			    nexamples * vggish_net_flops() / nettime / 1e9);
+			weprintf("%lu examples; network %.3f s, %.1f GFLOP/s; CPU %.3f s, "
+			    "%.1f GFLOP/s per CPU second", nexamples, nettime,
+			    nexamples * vggish_net_flops() / nettime / 1e9, netcpu,
+			    nexamples * vggish_net_flops() / netcpu / 1e9);
 	}
 	vw_close(out);
 	del_vggish_front(f);

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #define NCONV 6
-#define GROUP 8          /* examples per convolution GEMM */
+#define GROUP 4          /* examples per convolution GEMM */
 #define FC1_IN (6 * 4 * 512)
 #define FC_HID 4096
 
@@ -34,7 +34,7 @@ static const struct {
 };
 
 struct VggishNet {
-	const float *cw[NCONV], *cb[NCONV], *fw[3], *fb[3];
+	const float *cw[NCONV], *cb[NCONV], *fw[3], *fb[3]; /* conv: [out][kh][kw][in] */
 	const float *pca_v, *pca_m;
 	int final_relu;
 	float *col;      /* im2col buffer */
@@ -66,7 +66,7 @@ new_vggish_net(const Weights *w, int final_relu, int pca)
 
 	n->final_relu = final_relu;
 	for (i = 0; i < NCONV; i++) {
-		d[0] = conv[i].cout, d[1] = conv[i].cin, d[2] = d[3] = 3;
+		d[0] = conv[i].cout, d[1] = d[2] = 3, d[3] = conv[i].cin;
 		if (!(n->cw[i] = weights_get(w, conv[i].w, 4, d)))
 			goto fail;
 		if (!(n->cb[i] = weights_get(w, conv[i].b, 1, d)))
@@ -103,59 +103,71 @@ fail:
 	return NULL;
 }
 
-/* col[(c*3+kh)*3+kw][e][y][x] = in[c][e][y+kh-1][x+kw-1] (0 outside) */
+/* the first layer (one channel): through a zero-padded copy, no branches */
+static void
+im2col1(const float *in, float *col, unsigned g, unsigned H, unsigned W, float *pad)
+{
+	unsigned e, y, x, kh, kw, PW = W + 2;
+
+	memset(pad, 0, (size_t)(H + 2) * PW * sizeof *pad);
+	for (e = 0; e < g; e++) {
+		for (y = 0; y < H; y++)
+			memcpy(pad + (size_t)(y + 1) * PW + 1, in + ((size_t)e * H + y) * W, W * sizeof *pad);
+		for (y = 0; y < H; y++)
+			for (x = 0; x < W; x++, col += 9)
+				for (kh = 0; kh < 3; kh++)
+					for (kw = 0; kw < 3; kw++)
+						col[kh * 3 + kw] = pad[(size_t)(y + kh) * PW + x + kw];
+	}
+}
+
+/* NHWC im2col: col[(e,y,x)][(kh*3+kw)*C + c] = in[e][y+kh-1][x+kw-1][c] (0 outside) */
 static void
 im2col(const float *in, float *col, unsigned C, unsigned g, unsigned H, unsigned W)
 {
-	unsigned c, kh, kw, e, y;
-	size_t hw = (size_t)H * W;
+	unsigned e, y, x, kh, kw;
+	int sy, sx;
 
-	for (c = 0; c < C; c++)
-		for (kh = 0; kh < 3; kh++)
-			for (kw = 0; kw < 3; kw++)
-				for (e = 0; e < g; e++) {
-					const float *src = in + ((size_t)c * g + e) * hw;
-					for (y = 0; y < H; y++, col += W) {
-						int sy = (int)y + (int)kh - 1;
-						if (sy < 0 || sy >= (int)H) {
-							memset(col, 0, W * sizeof *col);
-							continue;
-						}
-						const float *s = src + (size_t)sy * W;
-						if (kw == 0) {
-							col[0] = 0;
-							memcpy(col + 1, s, (W - 1) * sizeof *col);
-						} else if (kw == 1) {
-							memcpy(col, s, W * sizeof *col);
+	for (e = 0; e < g; e++)
+		for (y = 0; y < H; y++)
+			for (x = 0; x < W; x++)
+				for (kh = 0; kh < 3; kh++) {
+					sy = (int)y + (int)kh - 1;
+					for (kw = 0; kw < 3; kw++, col += C) {
+						sx = (int)x + (int)kw - 1;
+						if (sy < 0 || sy >= (int)H || sx < 0 || sx >= (int)W) {
+							memset(col, 0, C * sizeof *col);
 						} else {
-							memcpy(col, s + 1, (W - 1) * sizeof *col);
-							col[W - 1] = 0;
+							const float *s = in + (((size_t)e * H + sy) * W + sx) * C;
+							memcpy(col, s, C * sizeof *col);
 						}
 					}
 				}
 }
 
-/* out[c][e][y][x] = relu(max of the 2x2 block of in + bias[c]) */
+/* NHWC: out[e][y][x][c] = relu(max of the 2x2 block of in + bias[c]) */
 static void
 pool_bias_relu(const float *in, float *out, const float *bias, unsigned C, unsigned g,
     unsigned H, unsigned W)
 {
-	unsigned c, e, y, x, H2 = H / 2, W2 = W / 2;
+	unsigned e, y, x, c, H2 = H / 2, W2 = W / 2;
+	size_t row = (size_t)W * C;
 
-	for (c = 0; c < C; c++)
-		for (e = 0; e < g; e++) {
-			const float *s = in + ((size_t)c * g + e) * H * W;
-			for (y = 0; y < H2; y++) {
-				const float *r0 = s + (size_t)2 * y * W, *r1 = r0 + W;
-				for (x = 0; x < W2; x++) {
-					float m = fmaxf(fmaxf(r0[2 * x], r0[2 * x + 1]),
-					    fmaxf(r1[2 * x], r1[2 * x + 1])) + bias[c];
-					*out++ = m > 0 ? m : 0;
+	for (e = 0; e < g; e++)
+		for (y = 0; y < H2; y++)
+			for (x = 0; x < W2; x++, out += C) {
+				const float *p = in + ((size_t)e * H + 2 * y) * row + (size_t)2 * x * C;
+				const float *q = p + C, *r = p + row, *t = r + C;
+				for (c = 0; c < C; c++) {
+					float m = p[c] > q[c] ? p[c] : q[c];
+					float m2 = r[c] > t[c] ? r[c] : t[c];
+					m = (m > m2 ? m : m2) + bias[c];
+					out[c] = m > 0 ? m : 0;
 				}
 			}
-		}
 }
 
+/* rows of len: a[r][i] = relu(a[r][i] + bias[i]) */
 static void
 bias_relu(float *a, const float *bias, size_t rows, size_t len)
 {
@@ -163,39 +175,38 @@ bias_relu(float *a, const float *bias, size_t rows, size_t len)
 
 	for (r = 0; r < rows; r++, a += len)
 		for (i = 0; i < len; i++) {
-			float v = a[i] + bias[r];
+			float v = a[i] + bias[i];
 			a[i] = v > 0 ? v : 0;
 		}
 }
 
-/* convolutions of g examples into n->fcin rows (NHWC flatten) */
+/* convolutions of g examples, NHWC; the last pooled [g][6][4][512] goes to fcin,
+ * which is torchvggish's flatten order */
 static void
 conv_group(VggishNet *n, const float *ex, unsigned g, float *fcin)
 {
 	const float *in = ex;
 	float *out;
-	unsigned i, c, e, p;
+	unsigned i;
 	size_t N;
 
 	for (i = 0; i < NCONV; i++) {
 		unsigned C = conv[i].cin, H = conv[i].h, W = conv[i].w_, K = C * 9;
 
 		N = (size_t)g * H * W;
-		im2col(in, n->col, C, g, H, W);
-		out = conv[i].pool ? n->b : n->a;
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, conv[i].cout, N, K, 1.0f,
-		    n->cw[i], K, n->col, N, 0.0f, out, N);
-		if (conv[i].pool)
-			pool_bias_relu(n->b, n->a, n->cb[i], conv[i].cout, g, H, W);
+		if (C == 1)
+			im2col1(in, n->col, g, H, W, n->b);
 		else
-			bias_relu(n->a, n->cb[i], conv[i].cout, N);
+			im2col(in, n->col, C, g, H, W);
+		out = conv[i].pool ? n->b : n->a;
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, conv[i].cout, K, 1.0f,
+		    n->col, K, n->cw[i], K, 0.0f, out, conv[i].cout);
+		if (conv[i].pool)
+			pool_bias_relu(n->b, i == NCONV - 1 ? fcin : n->a, n->cb[i], conv[i].cout, g, H, W);
+		else
+			bias_relu(n->a, n->cb[i], N, conv[i].cout);
 		in = n->a;
 	}
-	/* a is [512][g][6*4]; fcin[e][(y*4+x)*512 + c] */
-	for (e = 0; e < g; e++)
-		for (p = 0; p < 24; p++)
-			for (c = 0; c < 512; c++)
-				fcin[(size_t)e * FC1_IN + (size_t)p * 512 + c] = n->a[((size_t)c * g + e) * 24 + p];
 }
 
 /* rows [B][out] = in [B][in] . W^T + b, ReLU when relu */

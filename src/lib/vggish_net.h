@@ -14,8 +14,9 @@
  *   embeddings.0 fc 12288->4096 ReLU, embeddings.2 fc 4096->4096 ReLU,
  *   embeddings.4 fc 4096->128, ReLU only when final_relu (torchvggish has it, the
  *   original TensorFlow model has not).
- * Weights are torch layouts (conv [out,in,3,3], fc [out,in]) read from a Weights file.
- * Convolutions run as im2col + sgemm on groups of examples, the fully connected layers
+ * Weights come from a Weights file: convolutions [out,3,3,in] (OHWI), fully connected
+ * [out,in] (torch).  Activations are NHWC; convolutions run as im2col + sgemm on groups
+ * of 4 examples, the fully connected layers
  * on batches of up to VN_BATCH examples so the 200 MB fc1 matrix is read once a batch.
  *
  * Postprocessing (vggish_postprocess.py): p = (e - pca_means) . pca_eigen_vectors^T,
@@ -26,7 +27,7 @@
 #include "weights.h"
 
 #define VN_DIM 128
-#define VN_BATCH 128   /* examples per fully connected batch */
+#define VN_BATCH 256   /* examples per fully connected batch */
 #define VN_FLOPS 1.7236e9 /* floating point operations per example (2 per multiply-add) */
 
 typedef struct VggishNet VggishNet;

@@ -66,13 +66,35 @@ weights_path(const char *opt, const char **how)
 void
 weights_sum(const unsigned char *p, size_t n, uint64_t *pa, uint64_t *pb)
 {
-	uint64_t a = *pa, b = *pb;
-	size_t i;
-	uint32_t w;
+	uint64_t a = *pa, b = *pb, s[8], t[8], j;
+	size_t i, m = n / 32, k;
+	uint32_t w[8];
+	int l;
 
-	for (i = 0; i + 4 <= n; i += 4) {
-		memcpy(&w, p + i, 4); /* little-endian hosts only (checked in weights_open) */
-		a += w;
+	/* 8 lanes over blocks of 8 words (vectorisable): over block j, word l,
+	 * lane l sums s_l = sum w and t_l = sum j * w, j = blocks left from this one */
+	memset(s, 0, sizeof s);
+	memset(t, 0, sizeof t);
+	for (k = 0; k < m; k++) {
+		memcpy(w, p + 32 * k, 32); /* little-endian hosts only (checked in weights_open) */
+		j = m - k; /* blocks from this one to the end */
+		for (l = 0; l < 8; l++) {
+			s[l] += w[l];
+			t[l] += j * w[l];
+		}
+	}
+	/* word i = 8k + l (k < m) adds w to a and (8m - i) * w = (8j - l) * w to b
+	 * within the blocks; a's value before them is added 8m times */
+	b += a * (8 * (uint64_t)m);
+	for (l = 0; l < 8; l++) {
+		b += 8 * t[l] - (uint64_t)l * s[l];
+		a += s[l];
+	}
+	/* the remaining words one by one */
+	for (i = 32 * m; i + 4 <= n; i += 4) {
+		uint32_t x;
+		memcpy(&x, p + i, 4);
+		a += x;
 		b += a;
 	}
 	*pa = a;
