@@ -151,6 +151,37 @@ block_rows(size_t k)
 	return br < 1024 ? 1024 : br;
 }
 
+/* Rows per sgemm call inside a block.  OpenBLAS 0.3.21 on SkylakeX-class cores
+ * runs X.C^T through a "small matrix" kernel that does not pack X when beta = 0,
+ * k * rows <= 1200, k * rows * d <= 1e6 and d >= 32 (sgemm_small_kernel_permit);
+ * the packing path costs more than the product itself for small k.  Elsewhere the
+ * whole block is one call. */
+static size_t
+gemm_rows(size_t k, size_t d, size_t br)
+{
+	size_t sb;
+
+	if (d < 32)
+		return br;
+	sb = 1200 / k;
+	if (sb * k * d > 1000000)
+		sb = 1000000 / (k * d);
+	return sb < 16 ? br : sb;
+}
+
+/* D (m x k) = -2 X C^T, in calls of sb rows */
+static void
+neg2_xct(const float *x, size_t m, size_t d, const float *c, size_t k, size_t sb, float *D)
+{
+	size_t s, r;
+
+	for (s = 0; s < m; s += sb) {
+		r = m - s < sb ? m - s : sb;
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)r, (int)k, (int)d, -2.0f,
+		    x + s * d, (int)d, c, (int)d, 0.0f, D + s * k, (int)k);
+	}
+}
+
 static double
 sqdist(const float *a, const float *b, size_t d)
 {
@@ -204,20 +235,22 @@ lloyd_block(void *arg, size_t b, int tid)
 	if (e > L->n)
 		e = L->n;
 	m = e - s;
-	for (i = 0; i < m; i++)
-		memcpy(D + i * k, L->csq, k * sizeof(float));
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)k, (int)d, -2.0f,
-	    L->x + s * d, (int)d, L->c, (int)d, 1.0f, D, (int)k);
+	/* -2 x.c, then + ||c||^2: the same float32 value as sklearn's beta=1 sgemm on a
+	 * ||c||^2-filled buffer (-2 acc is exact, so fma(-2, acc, csq) rounds once
+	 * either way), but beta=0 lets OpenBLAS take its small-matrix kernel that
+	 * does not pack X */
+	neg2_xct(L->x + s * d, m, d, L->c, k, gemm_rows(k, d, L->br), D);
 	if (L->update) {
 		memset(ps, 0, k * d * sizeof(double));
 		memset(pc, 0, k * sizeof(double));
 	}
 	for (i = 0; i < m; i++) {
-		best = D[i * k];
+		float *Di = D + i * k;
+		best = Di[0] + L->csq[0];
 		lab = 0;
 		for (j = 1; j < k; j++)
-			if (D[i * k + j] < best) {
-				best = D[i * k + j];
+			if (Di[j] + L->csq[j] < best) {
+				best = Di[j] + L->csq[j];
 				lab = (int)j;
 			}
 		if (L->labels[s + i] != lab) {
@@ -372,8 +405,8 @@ typedef struct PP {
 	size_t n, d, br, t;
 	float **scratch;   /* per thread: br x t */
 	double *closest;   /* n */
+	double *cd;        /* t x n: min(closest, distance to candidate c) */
 	double *pbuf;      /* per block: t potentials */
-	int update;        /* t == 1: closest = min(closest, dist) */
 } PP;
 
 static void
@@ -393,36 +426,33 @@ pp_block(void *arg, size_t b, int tid)
 			csq[c] += (double)P->cand[c * d + i] * P->cand[c * d + i];
 		pot[c] = 0;
 	}
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)t, (int)d, 1.0f,
-	    P->x + s * d, (int)d, P->cand, (int)d, 0.0f, D, (int)t);
+	neg2_xct(P->x + s * d, m, d, P->cand, t, gemm_rows(t, d, P->br), D);
 	for (i = 0; i < m; i++)
 		for (c = 0; c < t; c++) {
-			dd = (double)P->xsq[s + i] + csq[c] - 2.0 * D[i * t + c];
+			dd = (double)P->xsq[s + i] + csq[c] + D[i * t + c];
 			if (dd < 0)
 				dd = 0;
 			if (dd > P->closest[s + i])
 				dd = P->closest[s + i];
 			pot[c] += dd;
-			if (P->update)
-				P->closest[s + i] = dd;
+			P->cd[c * P->n + s + i] = dd;
 		}
 }
 
-static double
-pp_pass(PP *P, KMeans *km, size_t nb, const float *cand, size_t t, int update, double *pots)
+/* potentials of t candidates; their distance arrays in P->cd */
+static void
+pp_pass(PP *P, KMeans *km, size_t nb, const float *cand, size_t t, double *pots)
 {
 	size_t b, c;
 
 	P->cand = cand;
 	P->t = t;
-	P->update = update;
 	km_parallel(km->o.nthreads, nb, pp_block, P);
 	for (c = 0; c < t; c++) {
 		pots[c] = 0;
 		for (b = 0; b < nb; b++)
 			pots[c] += P->pbuf[b * t + c];
 	}
-	return pots[0];
 }
 
 static void
@@ -452,9 +482,12 @@ init_plusplus(Run *r, KmRng *rng)
 		P.scratch[tid] = emalloc(r->br * t * sizeof(float));
 	i = km_rng_below(rng, n);
 	memcpy(r->c, km->x + i * d, d * sizeof(float));
+	P.cd = emalloc(t * n * sizeof(double));
 	for (i = 0; i < n; i++)
 		r->dist[i] = INFINITY;
-	pot = pp_pass(&P, km, r->nb, r->c, 1, 1, pots);
+	pp_pass(&P, km, r->nb, r->c, 1, pots);
+	memcpy(r->dist, P.cd, n * sizeof(double));
+	pot = pots[0];
 	for (c = 1; c < k; c++) {
 		for (j = 0; j < t; j++) {
 			rv = km_rng_uniform(rng) * pot;
@@ -468,14 +501,16 @@ init_plusplus(Run *r, KmRng *rng)
 			cand_id[j] = i < n ? i : n - 1;
 			memcpy(cand + j * d, km->x + cand_id[j] * d, d * sizeof(float));
 		}
-		pp_pass(&P, km, r->nb, cand, t, 0, pots);
+		pp_pass(&P, km, r->nb, cand, t, pots);
 		best = 0;
 		for (j = 1; j < t; j++)
 			if (pots[j] < pots[best])
 				best = j;
 		memcpy(r->c + c * d, cand + best * d, d * sizeof(float));
-		pot = pp_pass(&P, km, r->nb, r->c + c * d, 1, 1, pots);
+		memcpy(r->dist, P.cd + best * n, n * sizeof(double));
+		pot = pots[best];
 	}
+	free(P.cd);
 	for (tid = 0; tid < km->o.nthreads; tid++)
 		free(P.scratch[tid]);
 	free(P.scratch);
@@ -563,7 +598,7 @@ new_kmeans(float *x, size_t n, size_t d, const KMeansOpt *o)
 	KMeans *km = ecalloc(1, sizeof *km);
 	size_t i, f;
 	float *sum;
-	double var, mean, t, vs = 0;
+	double *acc, t, vs = 0;
 
 	km->o = *o;
 	if (km->o.nthreads < 1)
@@ -593,18 +628,21 @@ new_kmeans(float *x, size_t n, size_t d, const KMeansOpt *o)
 	}
 	km->o.premean = NULL;
 	/* tol * mean of per-feature variances (of the centred data) */
-	for (f = 0; f < d; f++) {
-		mean = 0;
-		for (i = 0; i < n; i++)
-			mean += x[i * d + f];
-		mean /= (double)n;
-		var = 0;
-		for (i = 0; i < n; i++) {
-			t = x[i * d + f] - mean;
-			var += t * t;
+	/* two passes row by row (cache friendly), d double accumulators */
+	acc = ecalloc(2 * (d ? d : 1), sizeof(double));
+	for (i = 0; i < n; i++)
+		for (f = 0; f < d; f++)
+			acc[f] += x[i * d + f];
+	for (f = 0; f < d; f++)
+		acc[f] /= (double)n;
+	for (i = 0; i < n; i++)
+		for (f = 0; f < d; f++) {
+			t = x[i * d + f] - acc[f];
+			acc[d + f] += t * t;
 		}
-		vs += var / (double)n;
-	}
+	for (f = 0; f < d; f++)
+		vs += acc[d + f] / (double)n;
+	free(acc);
 	km->tolabs = d ? vs / (double)d * o->tol : 0;
 	km->xsq = emalloc(n * sizeof(float));
 	row_sqnorms(x, n, d, km->xsq);
@@ -771,16 +809,13 @@ assign_block(void *arg, size_t b, int tid)
 	m = e - s;
 	if (!A->given) {
 		D = A->scratch[tid];
-		for (i = 0; i < m; i++)
-			memcpy(D + i * k, A->csq, k * sizeof(float));
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)k, (int)d, -2.0f,
-		    A->x + s * d, (int)d, A->c, (int)d, 1.0f, D, (int)k);
+		neg2_xct(A->x + s * d, m, d, A->c, k, gemm_rows(k, d, A->br), D);
 		for (i = 0; i < m; i++) {
-			best = D[i * k];
+			best = D[i * k] + A->csq[0];
 			lab = 0;
 			for (j = 1; j < k; j++)
-				if (D[i * k + j] < best) {
-					best = D[i * k + j];
+				if (D[i * k + j] + A->csq[j] < best) {
+					best = D[i * k + j] + A->csq[j];
 					lab = (int)j;
 				}
 			if (A->label)
