@@ -15,7 +15,7 @@ LIB_RHYTHM = src/lib/beat.o src/lib/chroma.o
 LIB_STATS = src/lib/stats.o
 LIB_VGGISH = src/lib/vggish_frontend.o src/lib/vggish_net.o src/lib/weights.o src/lib/blas.o
 LIB_ML = src/lib/matrix.o src/lib/scaler.o src/lib/pcafit.o src/lib/kmeansfit.o src/lib/metrics.o src/lib/dtable.o src/lib/groups.o
-LIB_DB = src/lib/db.o src/lib/spawn.o src/lib/playlist.o src/lib/json.o src/lib/fetch.o
+LIB_DB = src/lib/db.o src/lib/spawn.o src/lib/playlist.o src/lib/json.o src/lib/fetch.o src/lib/prefetch.o
 LIBOBJ = $(LIB_CORE) $(LIB_AUDIO) $(LIB_FEAT) $(LIB_RHYTHM) $(LIB_STATS) $(LIB_VGGISH) $(LIB_ML) $(LIB_DB)
 LIBSAN = $(LIBOBJ:.o=.sano)
 HDR = src/lib/*.h

@@ -7,6 +7,7 @@
 
 #include "lib/db.h"
 #include "lib/playlist.h"
+#include "lib/prefetch.h"
 #include "lib/util.h"
 #include "lib/vstream.h"
 
@@ -111,11 +112,27 @@ out:
 	return rc;
 }
 
+/* vr_error() for a record read ahead by the prefetch thread */
+static void
+rec_error(const VReader *r, const PRec *s, const char *fmt, const char *a, const char *b)
+{
+	char msg[VS_MAXKEY + 256];
+
+	snprintf(msg, sizeof msg, fmt, a, b);
+	if (r->binary)
+		weprintf("%s: record %lu: %s", r->name, s->recno, msg);
+	else
+		weprintf("%s:%lu: record %lu: %s", r->name, s->lineno, s->recno, msg);
+}
+
+/* songs: the stream is parsed and formatted as JSON in a second thread */
 static int
-load_vectors(Db *db, const char *path, int clusters)
+load_songs(Db *db, const char *path)
 {
 	VReader *r;
-	char kbuf[VS_MAXKEY + 1];
+	Prefetch *pf;
+	PRec *s;
+	char kbuf[VS_MAXKEY + 1], a[32], b[32];
 	const char *id, *why;
 	size_t dim;
 	int e, rc = 0;
@@ -127,30 +144,69 @@ load_vectors(Db *db, const char *path, int clusters)
 		vr_close(r);
 		return 1;
 	}
-	if (!clusters && r->ncols && db_put_columns(db, r->ncols, r->cols))
+	if (r->ncols && db_put_columns(db, r->ncols, r->cols)) {
+		rc = abort_batch(db, r->name);
+		vr_close(r);
+		return rc;
+	}
+	pf = new_prefetch(r);
+	while ((e = prefetch_next(pf, &s)) > 0) {
+		id = pathkeys ? path_key(s->key, kbuf, sizeof kbuf) : s->key;
+		if ((why = song_id_problem(id))) {
+			rec_error(r, s, "%s: '%s'", why, id);
+			goto fail;
+		}
+		e = db_put_song(db, id, s->val, s->n, s->json, s->jlen, &dim);
+		if (e == 1) {
+			snprintf(a, sizeof a, "%zu", s->n);
+			snprintf(b, sizeof b, "%zu", dim);
+			rec_error(r, s, "%s values, but the database holds %s-d vectors", a, b);
+			goto fail;
+		}
+		if (e < 0 || record_done(db, s->recno))
+			goto fail;
+	}
+	if (e < 0 || db_commit(db))
 		goto fail;
+	del_prefetch(pf);
+	vr_close(r);
+	return 0;
+fail:
+	rc = abort_batch(db, r->name);
+	del_prefetch(pf);
+	vr_close(r);
+	return rc;
+}
+
+static int
+load_clusters(Db *db, const char *path)
+{
+	VReader *r;
+	char kbuf[VS_MAXKEY + 1];
+	const char *id, *why;
+	int e, rc = 0;
+
+	if (!(r = vr_open(path)))
+		return 1;
+	committed = 0;
+	if (begin(db)) {
+		vr_close(r);
+		return 1;
+	}
 	while ((e = vr_next(r)) > 0) {
 		id = pathkeys ? path_key(r->key, kbuf, sizeof kbuf) : r->key;
 		if ((why = song_id_problem(id))) {
 			vr_error(r, "%s: '%s'", why, id);
 			goto fail;
 		}
-		if (clusters) {
-			e = db_put_cluster(db, id, algorithm, r->val, r->n, &why);
-			if (e == 1) {
-				vr_error(r, "song '%s' is not in the songs table", id);
-				goto fail;
-			}
-			if (e == 2) {
-				vr_error(r, "%s", why);
-				goto fail;
-			}
-		} else {
-			e = db_put_song(db, id, r->val, r->n, &dim);
-			if (e == 1) {
-				vr_error(r, "%zu values, but the database holds %zu-d vectors", r->n, dim);
-				goto fail;
-			}
+		e = db_put_cluster(db, id, algorithm, r->val, r->n, &why);
+		if (e == 1) {
+			vr_error(r, "song '%s' is not in the songs table", id);
+			goto fail;
+		}
+		if (e == 2) {
+			vr_error(r, "%s", why);
+			goto fail;
 		}
 		if (e < 0 || record_done(db, r->recno))
 			goto fail;
@@ -229,8 +285,10 @@ main(int argc, char **argv)
 		for (i = 0; i < nin && !rc; i++) {
 			if (!strcmp(cmd, "import"))
 				rc = load_import(db, in[i]);
+			else if (!strcmp(cmd, "songs"))
+				rc = load_songs(db, in[i]);
 			else
-				rc = load_vectors(db, in[i], !strcmp(cmd, "clusters"));
+				rc = load_clusters(db, in[i]);
 		}
 	}
 	del_db(db);

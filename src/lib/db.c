@@ -417,10 +417,9 @@ stored_dim(Db *db)
 }
 
 int
-db_put_song(Db *db, const char *id, const float *v, size_t n, size_t *dim_out)
+db_put_song(Db *db, const char *id, const float *v, size_t n, const char *json, size_t jlen,
+    size_t *dim_out)
 {
-	size_t len;
-
 	if (db->dim < 0 && (db->dim = stored_dim(db)) < 0)
 		return -1;
 	if (db->dim > 0 && (size_t)db->dim != n) {
@@ -428,15 +427,18 @@ db_put_song(Db *db, const char *id, const float *v, size_t n, size_t *dim_out)
 		return 1;
 	}
 	db->dim = n;
-	if (JSON_FLOATS_MAX(n) > db->jsoncap) {
-		db->jsoncap = JSON_FLOATS_MAX(n);
-		db->json = erealloc(db->json, db->jsoncap);
+	if (!json) {
+		if (JSON_FLOATS_MAX(n) > db->jsoncap) {
+			db->jsoncap = JSON_FLOATS_MAX(n);
+			db->json = erealloc(db->json, db->jsoncap);
+		}
+		jlen = json_floats(db->json, v, n);
+		json = db->json;
 	}
-	len = json_floats(db->json, v, n);
 	if (touch(db, id))
 		return -1;
 	sqlite3_bind_text(db->song, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(db->song, 2, db->json, len, SQLITE_STATIC);
+	sqlite3_bind_text(db->song, 2, json, jlen, SQLITE_STATIC);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 #error "feature_blob is little-endian: add a byte swap here"
 #endif

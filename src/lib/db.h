@@ -31,9 +31,11 @@ void db_rollback(Db *db);
 
 /* Upsert a playlist entry; also refreshes the metadata of an already loaded song. */
 int db_put_playlist(Db *db, const Song *s);
-/* Upsert a song vector; metadata joined from songs_from_playlists.
+/* Upsert a song vector; metadata joined from songs_from_playlists.  json/jlen: the
+ * values as json_floats() writes them, or NULL to have them formatted here.
  * 0 ok, 1 dimension differs from the vectors already stored (*dim_out set), -1 error. */
-int db_put_song(Db *db, const char *id, const float *v, size_t n, size_t *dim_out);
+int db_put_song(Db *db, const char *id, const float *v, size_t n, const char *json,
+    size_t jlen, size_t *dim_out);
 /* Store the stream's column names (replacing earlier ones). */
 int db_put_columns(Db *db, unsigned n, char *const *names);
 
