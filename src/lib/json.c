@@ -154,7 +154,9 @@ json_parse_floats(const char *s, float **v, size_t *n, size_t *cap)
 			f = NAN;
 			s += 4;
 		} else {
-			if (!(*s == '-' || (*s >= '0' && *s <= '9')))
+			/* numbers; also NaN, Infinity, -Infinity as Python's json writes them */
+			if (!(*s == '-' || (*s >= '0' && *s <= '9') || !strncmp(s, "NaN", 3) ||
+			    !strncmp(s, "Infinity", 8)))
 				return -1;
 			f = strtof(s, &end);
 			if (end == s)
