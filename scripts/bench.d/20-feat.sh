@@ -33,3 +33,18 @@ for in in "$A/stk-xeon6.22k.wav" "$A/stk-egypt.22k.wav" "$LONG"; do
 		"$(echo "$dur / $t" | bc -l)" "$p" "$(echo "$p / $t" | bc -l)"
 done
 echo "peak RSS feat -m seed (4 min): $(peak_rss "$F -m seed '$LONG'") MB"
+# full profile (634-d, whole file, chroma_cqt + tonnetz included) on the 30 s clips:
+# `feat -m full` against tests/ref/full_librosa.py (librosa 0.10.1, soxr via ctypes),
+# CPU seconds, median of 5 (librosa: one run after a numba warm-up)
+printf '%-16s %6s %8s %8s %8s %9s %8s\n' 'full: input' audio_s 'wall s' 'cpu s' 'xRT cpu' 'librosa' ratio
+for in in "$A/stk-xeon6.22k.wav" "$A/stk-egypt.22k.wav"; do
+	dur=$(soxi -D "$in")
+	w=$(OPENBLAS_NUM_THREADS=1 median_time 5 "$F -m full '$in'") || exit 1
+	t=$(OPENBLAS_NUM_THREADS=1 cpu_time 5 "$F -m full '$in'") || exit 1
+	p=$(OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 NUMBA_NUM_THREADS=1 \
+		"$TOP/tests/ref/librosa-python" "$TOP/tests/ref/full_librosa.py" -t "$in" 2> /dev/null | tail -n 1)
+	[ -n "$p" ] || p=nan
+	printf '%-16s %6.0f %8.3f %8.3f %8.0f %9s %7.0fx\n' "$(basename "$in" .wav)" "$dur" "$w" "$t" \
+		"$(echo "$dur / $t" | bc -l)" "$p" "$(echo "$p / $t" | bc -l)"
+done
+echo "peak RSS feat -m full (4 min): $(peak_rss "$F -m full '$LONG'") MB"
