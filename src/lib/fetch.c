@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,12 +81,38 @@ clear_dir(const char *dir)
 	closedir(d);
 }
 
+/* temporary directories of ytfetch processes that were killed */
+static void
+clear_stale(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char *p, *end;
+	long pid;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, ".ytfetch.", 9))
+			continue;
+		pid = strtol(e->d_name + 9, &end, 10);
+		if (*end || pid <= 0 || !(kill((pid_t)pid, 0) && errno == ESRCH))
+			continue;
+		p = xprintf("%s/%s", dir, e->d_name);
+		clear_dir(p);
+		rmdir(p);
+		free(p);
+	}
+	closedir(d);
+}
+
 Fetch *
 new_fetch(const FetchOpts *o)
 {
 	Fetch *f = ecalloc(1, sizeof *f);
 	char *esc;
 
+	clear_stale(o->dir);
 	f->o = *o;
 	f->tmpdir = xprintf("%s/.ytfetch.%ld", o->dir, (long)getpid());
 	clear_dir(f->tmpdir);
@@ -332,7 +359,8 @@ fetch_do(Fetch *f, const Song *s, const char **stage, const char **msg)
 
 	fetch_path(f, s);
 	setstr(&f->target, s->url ? estrdup(s->url) : expand(f->o.query, s));
-	setstr(&f->part, xprintf("%s/.%s.part.%s", f->o.dir, s->id, f->o.format));
+	/* converted inside the private directory: a killed run leaves nothing in DIR */
+	setstr(&f->part, xprintf("%s/out.%s", f->tmpdir, f->o.format));
 	*msg = "";
 	if (download(f, s, stage))
 		goto out;

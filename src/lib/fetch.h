@@ -1,6 +1,6 @@
 /* fetch.h — one song from a search or a URL to an audio file: yt-dlp downloads
  * into a private temporary directory, ffprobe checks the duration, ffmpeg converts
- * to DIR/<song_id>.<format> through a hidden temporary name and an atomic rename. */
+ * in the same directory, then an atomic rename to DIR/<song_id>.<format>. */
 #ifndef SV_FETCH_H
 #define SV_FETCH_H
 #include <stdio.h>
