@@ -190,29 +190,78 @@ meanstd64(const double *x, size_t n, double *d, double *mean, double *std)
 	*std = sqrt((0.0 + sum64(d, n)) / (double)n);
 }
 
-static int
-cmpf(const void *a, const void *b)
+/* Quickselect: reorder a[0..n) so that a[k] is the k-th smallest, a[0..k) <= a[k]
+ * <= a(k..n).  (No NaN: dB values are finite.) */
+static void
+select_k(float *a, size_t n, size_t k)
 {
-	float x = *(const float *)a, y = *(const float *)b;
+	size_t lo = 0, hi = n - 1;
 
-	return (x > y) - (x < y);
+	while (hi > lo) {
+		size_t i = lo, j = hi, mid = lo + (hi - lo) / 2;
+		float pv, x;
+		/* median of three as pivot */
+		if (a[mid] < a[lo]) x = a[mid], a[mid] = a[lo], a[lo] = x;
+		if (a[hi] < a[lo]) x = a[hi], a[hi] = a[lo], a[lo] = x;
+		if (a[hi] < a[mid]) x = a[hi], a[hi] = a[mid], a[mid] = x;
+		pv = a[mid];
+		while (i <= j) {
+			while (a[i] < pv)
+				i++;
+			while (a[j] > pv)
+				j--;
+			if (i <= j) {
+				x = a[i], a[i] = a[j], a[j] = x;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return;
+	}
 }
 
-/* np.percentile(v, q) (method 'linear') of sorted float32 v[0..n) */
-static double
-percentile(const float *v, size_t n, double q)
+/* np.percentile(v, q*100) (method 'linear') of float32 v[0..n), n >= 1, for
+ * ascending q[0..nq): reorders v.  float32 difference, float64 interpolation as
+ * NumPy's _lerp. */
+static void
+percentiles(float *v, size_t n, const double *q, int nq, double *out)
 {
-	double vi = n * q - q, t; /* _compute_virtual_index, alpha = beta = 1 */
-	size_t i = (size_t)floor(vi), j = i + 1 < n ? i + 1 : n - 1;
-	float d;
+	size_t from = 0, i, j, m;
+	int r;
 
-	if (vi <= 0)
-		return v[0];
-	if (i >= n - 1)
-		return v[n - 1];
-	t = vi - (double)i;
-	d = v[j] - v[i];
-	return t >= 0.5 ? v[j] - d * (1 - t) : v[i] + d * t;
+	for (r = 0; r < nq; r++) {
+		double vi = n * q[r] - q[r], t; /* _compute_virtual_index, alpha = beta = 1 */
+		float a, b, d;
+
+		i = vi <= 0 ? 0 : (size_t)floor(vi);
+		if (i > n - 1)
+			i = n - 1;
+		j = i + 1 < n ? i + 1 : n - 1;
+		if (i >= from) {
+			select_k(v + from, n - from, i - from);
+			from = i;
+		}
+		a = v[i];
+		b = a;
+		if (j > i) { /* the next order statistic: the minimum right of i */
+			b = v[i + 1];
+			for (m = i + 2; m < n; m++)
+				if (v[m] < b)
+					b = v[m];
+		}
+		t = vi - (double)i;
+		if (t < 0)
+			t = 0;
+		d = b - a;
+		out[r] = t >= 0.5 ? b - d * (1 - t) : a + d * t;
+	}
 }
 
 /* ---- per-frame pieces ---- */
@@ -234,25 +283,46 @@ flatness(const float *S, float *tmp)
 	return g / a;
 }
 
-/* spectral_contrast peaks and valleys of one magnitude frame (float32 means of the
- * q smallest / largest of each sub-band, summed in order) */
+/* spectral_contrast peaks and valleys of one magnitude frame: float32 means of the
+ * q smallest / largest of each sub-band, summed in ascending order as after
+ * np.sort (kept by insertion into two small sorted arrays: q is at most ~1/50 of
+ * the band). */
 static void
 contrast_frame(const Profile *p, const float *S, float *tmp, double *peak, double *valley)
 {
-	int k, i, n, q;
+	int k, i, j, n, q, nl, nh;
 
 	for (k = 0; k < NBANDS; k++) {
-		float lo = 0, hi = 0;
+		const float *b = S + p->blo[k];
+		float *lo = tmp, *hi = tmp + p->bq[k], sl = 0, sh = 0;
 		n = p->bn[k];
 		q = p->bq[k];
-		memcpy(tmp, S + p->blo[k], n * sizeof *tmp);
-		qsort(tmp, n, sizeof *tmp, cmpf);
-		for (i = 0; i < q; i++) {
-			lo += tmp[i];
-			hi += tmp[n - q + i];
+		nl = nh = 0;
+		for (i = 0; i < n; i++) {
+			float v = b[i];
+			if (nl < q || v < lo[nl - 1]) { /* lo: ascending, the q smallest */
+				j = nl < q ? nl++ : q - 1;
+				for (; j > 0 && lo[j - 1] > v; j--)
+					lo[j] = lo[j - 1];
+				lo[j] = v;
+			}
+			if (nh < q || v > hi[0]) { /* hi: ascending, the q largest */
+				if (nh < q) {
+					for (j = nh++; j > 0 && hi[j - 1] > v; j--)
+						hi[j] = hi[j - 1];
+				} else {
+					for (j = 0; j + 1 < q && hi[j + 1] < v; j++)
+						hi[j] = hi[j + 1];
+				}
+				hi[j] = v;
+			}
 		}
-		valley[k] = lo / (float)q;
-		peak[k] = hi / (float)q;
+		for (i = 0; i < q; i++) {
+			sl += lo[i];
+			sh += hi[i];
+		}
+		valley[k] = sl / (float)q;
+		peak[k] = sh / (float)q;
 	}
 }
 
@@ -333,7 +403,8 @@ profile_do(Profile *p, const float *x, size_t n, double *out)
 {
 	size_t T = 1 + n / HOP, t, Tc;
 	float *mag, *pw, mx = -INFINITY, R, fl, *chroma = NULL, *tmp;
-	double *dtmp, tuning, v1, v2;
+	double *dtmp, tuning, v1, v2, pc[3];
+	static const double qs[3] = { 0.25, 0.5, 0.75 };
 	Cqt *cq;
 	int k, c, o = 0;
 
@@ -398,10 +469,10 @@ profile_do(Profile *p, const float *x, size_t n, double *out)
 			tmp[t] = v < fl ? fl : v;
 		}
 		out[634 - 512 + k] = sv_np_mean32(tmp, T);
-		qsort(tmp, T, sizeof *tmp, cmpf);
-		out[634 - 384 + k] = percentile(tmp, T, 0.25);
-		out[634 - 256 + k] = percentile(tmp, T, 0.5);
-		out[634 - 128 + k] = percentile(tmp, T, 0.75);
+		percentiles(tmp, T, qs, 3, pc);
+		out[634 - 384 + k] = pc[0];
+		out[634 - 256 + k] = pc[1];
+		out[634 - 128 + k] = pc[2];
 	}
 
 	/* MFCC 20 over the dB mel frames floored at max - 80 (ref 1) */
