@@ -61,7 +61,7 @@ padded(const float *env, size_t n, int half, size_t j)
 
 /* fftw_malloc (SIMD-aligned), or exit as emalloc */
 static void *
-fftw_mem(size_t size)
+efftw_malloc(size_t size)
 {
 	void *p = fftw_malloc(size);
 
@@ -112,10 +112,10 @@ sv_tempo(const float *env, size_t n, double sr, int hop)
 	win = ereallocarray(NULL, W, sizeof *win);
 	/* the padded envelope in double: O(n), like the input */
 	ring = ereallocarray(NULL, n + 2 * (size_t)half, sizeof *ring);
-	x = fftw_mem(N * sizeof *x);
-	X = fftw_mem(L * sizeof *X);
-	acc = fftw_mem(L * sizeof *acc);
-	ac = fftw_mem(L * sizeof *ac);
+	x = efftw_malloc(N * sizeof *x);
+	X = efftw_malloc(L * sizeof *X);
+	acc = efftw_malloc(L * sizeof *acc);
+	ac = efftw_malloc(L * sizeof *ac);
 	/* FFTW_ESTIMATE leaves the arrays alone.  The FFTW planner is not
 	 * thread-safe: sv_tempo must not run while another thread creates or
 	 * destroys FFTW plans (see fftw_make_planner_thread_safe). */
@@ -135,20 +135,23 @@ sv_tempo(const float *env, size_t n, double sr, int hop)
 	 * add nothing */
 	for (t = 0; t < n; t++) {
 		const double *p = ring + t;
-		double e[4] = {0, 0, 0, 0}, e0, w;
-		/* four partial sums: the additions are independent */
+		double e0, e1 = 0, e2 = 0, e3 = 0, e4 = 0, w;
+		/* four partial sums: independent additions */
 		for (k = 0; k + 4 <= W; k += 4) {
-			int j;
-			for (j = 0; j < 4; j++) {
-				x[k + j] = p[k + j] * win[k + j];
-				e[j] += x[k + j] * x[k + j];
-			}
+			x[k] = p[k] * win[k];
+			x[k + 1] = p[k + 1] * win[k + 1];
+			x[k + 2] = p[k + 2] * win[k + 2];
+			x[k + 3] = p[k + 3] * win[k + 3];
+			e1 += x[k] * x[k];
+			e2 += x[k + 1] * x[k + 1];
+			e3 += x[k + 2] * x[k + 2];
+			e4 += x[k + 3] * x[k + 3];
 		}
 		for (; k < W; k++) {
 			x[k] = p[k] * win[k];
-			e[0] += x[k] * x[k];
+			e1 += x[k] * x[k];
 		}
-		e0 = (e[0] + e[1]) + (e[2] + e[3]);
+		e0 = (e1 + e2) + (e3 + e4);
 		if (!(e0 >= DBL_MIN))
 			continue;
 		fftw_execute(fwd);
