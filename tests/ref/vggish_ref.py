@@ -174,11 +174,17 @@ def check(state, pcafile, inp, clog, craw, cpost, crawn=None):
     print("logmel max abs diff %.3g (tolerance 1e-4)" % d)
     bad |= not d <= 1e-4
     pca = dict(np.load(pcafile))
+    m = model(state, True)
+    with torch.no_grad():
+        x = torch.from_numpy(ex[:, None, :, :])
+        x = m.features(x)
+        x = torch.transpose(x, 1, 3)
+        x = torch.transpose(x, 1, 2).contiguous().view(x.size(0), -1)
+        pre = m.embeddings[:5](x)  # the last Linear, before torchvggish's final ReLU
     for relu, cfile in ((True, craw), (False, crawn)):
         if cfile is None:
             continue
-        with torch.no_grad():
-            t = model(state, relu)(torch.from_numpy(ex[:, None, :, :])).numpy().astype(np.float64)
+        t = (torch.relu(pre) if relu else pre).numpy().astype(np.float64)
         k, c = read_tsv(cfile)
         rel = (np.abs(c - t).max(axis=1) / np.abs(t).max(axis=1)).max()
         print("raw%s: max per-example relative diff %.3g (tolerance 1e-3), |t| max %.3g" %
