@@ -90,9 +90,8 @@ new_profile(double sr)
 				hi = i;
 			}
 		}
-		if (lo < 0) { /* band above Nyquist: librosa refuses; keep one bin */
+		if (lo < 0) /* band above Nyquist: profile_do refuses such rates, as librosa */
 			lo = hi = NB - 1;
-		}
 		if (k > 0 && lo > 0)
 			lo--;             /* current_band[idx[0] - 1] = True */
 		if (k == NBANDS - 1)
@@ -145,7 +144,7 @@ reserve(Profile *p, size_t T)
 	p->flat = ereallocarray(p->flat, T, sizeof(float));
 	p->meldb = ereallocarray(p->meldb, T, NMELS * sizeof(float));
 	p->mfcc = ereallocarray(p->mfcc, T, NMFCC * sizeof(float));
-	p->tmp = ereallocarray(p->tmp, T + 16, 2 * NMELS * sizeof(float)); /* >= 2 * NB */
+	p->tmp = ereallocarray(p->tmp, T + 2 * NB + 1, sizeof(float)); /* T + 1 >= Tc */
 }
 
 /* ---- NumPy reductions not in feature.h ---- */
@@ -411,6 +410,11 @@ profile_do(Profile *p, const float *x, size_t n, double *out)
 	if (n < PROFILE_MINSAMPLES) {
 		snprintf(p->err, sizeof p->err, "%zu samples: too short for the full profile "
 		    "(needs %d: 9 frames for delta)", n, PROFILE_MINSAMPLES);
+		return -1;
+	}
+	if (!(p->sr > 12800)) {
+		snprintf(p->err, sizeof p->err, "sample rate %g Hz: too low for spectral_contrast "
+		    "(its top band starts at 6400 Hz: the rate must exceed 12800 Hz)", p->sr);
 		return -1;
 	}
 	reserve(p, T);

@@ -35,8 +35,9 @@ const char *const *profile_cols(void);
 Profile *new_profile(double sr);
 void del_profile(Profile *p);
 /* The profile of x[0..n) into out[PROFILE_DIM].  Returns -1 when n is below
- * PROFILE_MINSAMPLES or the sample rate is too low for the CQT (its top filter,
- * ~4.3 kHz, above Nyquist); profile_error() then says why. */
+ * PROFILE_MINSAMPLES or the sample rate is 12800 Hz or less (librosa's
+ * spectral_contrast refuses a band starting above Nyquist; the CQT's top filter,
+ * ~4.3 kHz, would fail below ~8.6 kHz too); profile_error() then says why. */
 int profile_do(Profile *p, const float *x, size_t n, double *out);
 const char *profile_error(const Profile *p);
 
