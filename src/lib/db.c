@@ -15,7 +15,7 @@ struct Db {
 	char *path;
 	int intx;
 	long dim;          /* dimension of the stored vectors; -1 unknown, 0 none yet */
-	sqlite3_stmt *touch, *song, *pl, *plsong, *cl, *has, *col;
+	sqlite3_stmt *song, *pl, *plsong, *cl, *has, *col;
 	char *json;
 	size_t jsoncap;
 	float *tmp;
@@ -125,7 +125,20 @@ init_schema(Db *db, int timeout_ms)
 		goto fail;
 	if (exec(db, "COMMIT"))
 		goto fail;
-	return exec(db, "CREATE TEMP TABLE touched (artist_id TEXT PRIMARY KEY)");
+	/* artists whose songs change in this transaction, for update_artists(); (the
+	 * upsert's conflict clause would override an OR IGNORE here, hence NOT EXISTS) */
+	return exec(db, "CREATE TEMP TABLE touched (artist_id TEXT PRIMARY KEY);\n"
+	    "CREATE TEMP TRIGGER touched_ins AFTER INSERT ON songs WHEN NEW.artist_id IS NOT NULL\n"
+	    "BEGIN INSERT INTO touched SELECT NEW.artist_id WHERE NOT EXISTS\n"
+	    "  (SELECT 1 FROM touched WHERE artist_id = NEW.artist_id); END;\n"
+	    "CREATE TEMP TRIGGER touched_upd AFTER UPDATE OF artist_id, feature_vector, feature_blob ON songs\n"
+	    "BEGIN INSERT INTO touched SELECT OLD.artist_id WHERE OLD.artist_id IS NOT NULL AND\n"
+	    "  NOT EXISTS (SELECT 1 FROM touched WHERE artist_id = OLD.artist_id);\n"
+	    "INSERT INTO touched SELECT NEW.artist_id WHERE NEW.artist_id IS NOT NULL AND\n"
+	    "  NOT EXISTS (SELECT 1 FROM touched WHERE artist_id = NEW.artist_id); END;\n"
+	    "CREATE TEMP TRIGGER touched_del AFTER DELETE ON songs WHEN OLD.artist_id IS NOT NULL\n"
+	    "BEGIN INSERT INTO touched SELECT OLD.artist_id WHERE NOT EXISTS\n"
+	    "  (SELECT 1 FROM touched WHERE artist_id = OLD.artist_id); END;");
 fail:
 	sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
@@ -137,16 +150,17 @@ new_db(const char *path, int timeout_ms)
 	Db *db = ecalloc(1, sizeof *db);
 
 	db->path = estrdup(path);
-	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	/* one connection used by one thread: no memory statistics, no connection mutex
+	 * (the config call fails harmlessly once SQLite is initialised) */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		weprintf("%s: cannot open database: %s", path, db->h ? sqlite3_errmsg(db->h) : "out of memory");
 		goto fail;
 	}
 	sqlite3_busy_timeout(db->h, timeout_ms);
 	if (init_schema(db, timeout_ms))
 		goto fail;
-	db->touch = prep(db, "INSERT OR IGNORE INTO temp.touched "
-	    "SELECT artist_id FROM songs WHERE song_id=?1 AND artist_id IS NOT NULL "
-	    "UNION SELECT artist_id FROM songs_from_playlists WHERE song_id=?1 AND artist_id IS NOT NULL");
 	db->song = prep(db, "INSERT INTO songs(song_id, artist_id, feature_vector, song_name, "
 	    "artist_name, feature_blob) "
 	    "SELECT ?1, p.artist_id, ?2, p.song_name, p.artist_name, ?3 "
@@ -171,7 +185,7 @@ new_db(const char *path, int timeout_ms)
 	    "created_at=excluded.created_at");
 	db->has = prep(db, "SELECT 1 FROM songs WHERE song_id=?1");
 	db->col = prep(db, "INSERT OR REPLACE INTO songvec_columns(idx, name) VALUES(?1, ?2)");
-	if (!db->touch || !db->song || !db->pl || !db->plsong || !db->cl || !db->has || !db->col)
+	if (!db->song || !db->pl || !db->plsong || !db->cl || !db->has || !db->col)
 		goto fail;
 	db->dim = -1;
 	return db;
@@ -185,7 +199,6 @@ del_db(Db *db)
 {
 	if (!db)
 		return;
-	sqlite3_finalize(db->touch);
 	sqlite3_finalize(db->song);
 	sqlite3_finalize(db->pl);
 	sqlite3_finalize(db->plsong);
@@ -229,13 +242,6 @@ step_done(Db *db, sqlite3_stmt *st, const char *what)
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return dberr(db, what);
 	return 0;
-}
-
-static int
-touch(Db *db, const char *id)
-{
-	sqlite3_bind_text(db->touch, 1, id, -1, SQLITE_STATIC);
-	return step_done(db, db->touch, "artist bookkeeping");
 }
 
 /* a stored vector: the blob when present, else the JSON text; NULL if neither parses */
@@ -387,8 +393,6 @@ db_put_playlist(Db *db, const Song *s)
 	sqlite3_stmt *st[2] = { db->pl, db->plsong };
 	int i;
 
-	if (touch(db, s->id)) /* the song's old artist */
-		return -1;
 	for (i = 0; i < 2; i++) {
 		sqlite3_bind_text(st[i], 1, s->id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st[i], 2, s->artist_id, -1, SQLITE_STATIC);
@@ -397,7 +401,7 @@ db_put_playlist(Db *db, const Song *s)
 		if (step_done(db, st[i], i ? "songs" : "songs_from_playlists"))
 			return -1;
 	}
-	return touch(db, s->id); /* the new one */
+	return 0;
 }
 
 static long
@@ -435,17 +439,13 @@ db_put_song(Db *db, const char *id, const float *v, size_t n, const char *json, 
 		jlen = json_floats(db->json, v, n);
 		json = db->json;
 	}
-	if (touch(db, id))
-		return -1;
 	sqlite3_bind_text(db->song, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(db->song, 2, json, jlen, SQLITE_STATIC);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 #error "feature_blob is little-endian: add a byte swap here"
 #endif
 	sqlite3_bind_blob(db->song, 3, v, n * sizeof(float), SQLITE_STATIC);
-	if (step_done(db, db->song, "songs"))
-		return -1;
-	return touch(db, id);
+	return step_done(db, db->song, "songs");
 }
 
 int
