@@ -113,7 +113,7 @@ init_schema(Db *db, int timeout_ms)
 		sqlite3_free(msg);
 		return -1;
 	}
-	if (exec(db, "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"))
+	if (exec(db, "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824;"))
 		return -1;
 	if (exec(db, "BEGIN IMMEDIATE"))
 		return -1;
