@@ -1,12 +1,15 @@
-/* tuning.c — streamed librosa estimate_tuning with any bins_per_octave (see tuning.h).
+/* tuning.c — librosa 0.10.1 estimate_tuning (piptrack + pitch_tuning), streamed, for
+ * any bins_per_octave (see tuning.h).  The one implementation: chroma_stft's
+ * sv_estimate_tuning (chroma.c) is a loop over tuning_frame().
  *
- * Types follow librosa/NumPy 1.24 where they decide a comparison (as chroma.c, which
- * does the same for chroma_stft's power spectrogram and 12 bins per octave): the
+ * Types follow librosa/NumPy 1.24 exactly where they decide a comparison: the
  * spectrogram, threshold, magnitudes, pitches and residuals are float32; the
- * parabolic shift is computed in float64 and stored as float32; histogram edges are
- * float64 (np.linspace(-0.5, 0.5, 101)). */
+ * parabolic shift is computed in float64 (numba types `2 * x` and `/ 2` on float32
+ * as float64) and stored as float32; histogram edges are float64
+ * (np.linspace(-0.5, 0.5, 101)) and compared with the float32 residuals widened. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tuning.h"
 #include "util.h"
@@ -28,6 +31,7 @@ Tuning *
 new_tuning(double sr, int n_fft)
 {
 	Tuning *tu = ecalloc(1, sizeof *tu);
+	/* fft_frequencies = np.fft.rfftfreq(n_fft, 1/sr): i * (1 / (n_fft * (1/sr))) */
 	double bin_hz = 1.0 / (n_fft * (1.0 / sr)), hi = fmin(4000.0, sr / 2);
 	int i;
 
@@ -59,20 +63,52 @@ del_tuning(Tuning *tu)
 	free(tu);
 }
 
-void
-tuning_frame(Tuning *tu, const float *x)
-{
-	int nb = tu->nb, i, nan = 0;
-	float mx = x[0], ref, *z = tu->z;
+/* np.max of a frame: NaN if any is NaN (4 lanes) */
+typedef float v4sf __attribute__((vector_size(16)));
+typedef int v4si __attribute__((vector_size(16)));
 
-	if (tu->i1 <= tu->i0)
-		return;
-	for (i = 0; i < nb; i++) {
+static float
+framemax(const float *x, size_t n)
+{
+	size_t i = 0;
+	float mx = x[0];
+	int nan = 0;
+
+	if (n >= 8) {
+		v4sf m, v;
+		v4si bad = {0, 0, 0, 0};
+		memcpy(&m, x, sizeof m);
+		for (i = 0; i + 4 <= n; i += 4) {
+			v4si gt;
+			memcpy(&v, x + i, sizeof v);
+			gt = v > m;
+			m = (v4sf)(((v4si)v & gt) | ((v4si)m & ~gt));
+			bad |= v != v;
+		}
+		nan = bad[0] | bad[1] | bad[2] | bad[3];
+		mx = m[0];
+		if (m[1] > mx) mx = m[1];
+		if (m[2] > mx) mx = m[2];
+		if (m[3] > mx) mx = m[3];
+	}
+	for (; i < n; i++) {
 		if (x[i] > mx)
 			mx = x[i];
 		nan |= x[i] != x[i];
 	}
-	if (nan)
+	return nan ? NAN : mx;
+}
+
+void
+tuning_frame(Tuning *tu, const float *x)
+{
+	int nb = tu->nb, i;
+	float mx, ref, *z = tu->z;
+
+	if (tu->i1 <= tu->i0)
+		return;
+	mx = framemax(x, (size_t)nb);
+	if (isnan(mx))
 		return; /* np.max is NaN: nothing exceeds the threshold */
 	ref = 0.1f * mx;
 	for (i = tu->i0 - 1; i < tu->i1 + 1 && i < nb; i++)
@@ -109,6 +145,19 @@ cmpf(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* np.mod for float32 with positive divisor 1 */
+static float
+mod1(float a)
+{
+	float m = fmodf(a, 1.0f);
+
+	if (m != 0 && m < 0)
+		m += 1.0f;
+	else if (m == 0)
+		m = 0.0f; /* copysign(0, 1) */
+	return m;
+}
+
 double
 tuning_finish(Tuning *tu, int bpo)
 {
@@ -129,6 +178,7 @@ tuning_finish(Tuning *tu, int bpo)
 		thr = n % 2 ? mags[n / 2] : (mags[n / 2 - 1] + mags[n / 2]) / 2.0f;
 	}
 	free(mags);
+	/* pitch_tuning: histogram of residuals, bins np.linspace(-0.5, 0.5, 101) */
 	for (j = 0; j < 100; j++) {
 		counts[j] = 0;
 		edges[j] = j * 0.01 + -0.5;
@@ -136,20 +186,17 @@ tuning_finish(Tuning *tu, int bpo)
 	edges[100] = 0.5;
 	n = 0;
 	for (i = 0; i < np; i++) {
-		float f = tu->pk[i].pitch, r, m;
+		float f = tu->pk[i].pitch, m;
 		double rd;
 
 		if (!(tu->pk[i].mag >= thr && f > 0))
 			continue;
-		r = (float)bpo * log2f(f / 27.5f);
-		m = fmodf(r, 1.0f); /* np.mod(r, 1.0) */
-		if (m < 0)
-			m += 1.0f;
+		m = mod1((float)bpo * log2f(f / 27.5f));
 		if (m >= 0.5f)
 			m -= 1.0f;
 		rd = m;
 		if (!(rd >= edges[0] && rd <= edges[100]))
-			continue;
+			continue; /* outside the histogram range (NaN) */
 		j = (int)floor((rd + 0.5) * 100);
 		j = j < 0 ? 0 : j > 99 ? 99 : j;
 		while (j > 0 && rd < edges[j])
@@ -160,7 +207,7 @@ tuning_finish(Tuning *tu, int bpo)
 		n++;
 	}
 	if (n == 0)
-		return 0;
+		return 0; /* librosa warns: empty frequency set */
 	best = 0;
 	for (j = 1; j < 100; j++)
 		if (counts[j] > counts[best])

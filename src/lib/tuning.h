@@ -1,5 +1,6 @@
 /* tuning.h — librosa 0.10.1 estimate_tuning(y=y, sr=sr, bins_per_octave=bpo),
- * streamed frame by frame, for any bins_per_octave (chroma_cqt uses 36).
+ * streamed frame by frame, for any bins_per_octave (chroma_cqt uses 36; chroma.h's
+ * sv_estimate_tuning, chroma_stft's 12 on the power spectrogram, loops over it).
  *
  * librosa computes piptrack on the MAGNITUDE spectrogram |STFT(y)| (n_fft 2048,
  * hop 512, when given y) — unlike chroma_stft, which passes the power spectrogram
