@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cqt.h"
+#include "npstat.h"
 #include "util.h"
 
 struct octave {
@@ -31,34 +32,6 @@ cmpd(const void *a, const void *b)
 	double x = *(const double *)a, y = *(const double *)b;
 
 	return (x > y) - (x < y);
-}
-
-/* NumPy's pairwise float64 sum, as np.sum over a contiguous row */
-static double
-sum64(const double *a, size_t n)
-{
-	size_t i, j, n2;
-	double r[8], res;
-
-	if (n < 8) {
-		for (res = 0, i = 0; i < n; i++)
-			res += a[i];
-		return res;
-	}
-	if (n <= 128) {
-		for (j = 0; j < 8; j++)
-			r[j] = a[j];
-		for (i = 8; i < n - n % 8; i += 8)
-			for (j = 0; j < 8; j++)
-				r[j] += a[i + j];
-		res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-		for (; i < n; i++)
-			res += a[i];
-		return res;
-	}
-	n2 = n / 2;
-	n2 -= n2 % 8;
-	return sum64(a, n2) + sum64(a + n2, n - n2);
 }
 
 /* filters.wavelet + __vqt_filter_fft + sparsify_rows for one octave's filters */
@@ -106,7 +79,7 @@ build_octave(struct octave *o, const double *freqs, const double *alpha, int nfi
 			sig[j] = (cos(ang) + I * sin(ang)) * w;
 			ab[j] = cabs(sig[j]);
 		}
-		l1 = sum64(ab, N);
+		l1 = sv_np_sum64(ab, N);
 		free(ab);
 		if (l1 < 2.2250738585072014e-308)
 			l1 = 1;
@@ -126,7 +99,7 @@ build_octave(struct octave *o, const double *freqs, const double *alpha, int nfi
 			sorted[j] = mags[j] = cabs(X[j]);
 		}
 		/* sparsify_rows(quantile=0.01) */
-		l1 = sum64(mags, o->nb);
+		l1 = sv_np_sum64(mags, o->nb);
 		qsort(sorted, o->nb, sizeof *sorted, cmpd);
 		for (m = 0; m < o->nb; m++) {
 			cum += sorted[m] / l1;

@@ -3,6 +3,7 @@
 #include "beat.h"
 #include "chroma.h"
 #include "mel.h"
+#include "npstat.h"
 #include "onset.h"
 #include "spectral.h"
 #include "stft.h"
@@ -33,97 +34,6 @@ const char *const feat_framecols[FEAT_FRAMEDIM] = {
 	"chroma0", "chroma1", "chroma2", "chroma3", "chroma4", "chroma5", "chroma6",
 	"chroma7", "chroma8", "chroma9", "chroma10", "chroma11",
 };
-
-/* ---- NumPy reductions ---- */
-
-static float
-pairwise32(const float *a, size_t n)
-{
-	size_t i, j, n2;
-	float r[8], res;
-
-	if (n < 8) {
-		res = 0;
-		for (i = 0; i < n; i++)
-			res += a[i];
-		return res;
-	}
-	if (n <= 128) {
-		for (j = 0; j < 8; j++)
-			r[j] = a[j];
-		for (i = 8; i < n - n % 8; i += 8)
-			for (j = 0; j < 8; j++)
-				r[j] += a[i + j];
-		res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-		for (; i < n; i++)
-			res += a[i];
-		return res;
-	}
-	n2 = n / 2;
-	n2 -= n2 % 8;
-	return pairwise32(a, n2) + pairwise32(a + n2, n - n2);
-}
-
-static double
-pairwise64(const double *a, size_t n)
-{
-	size_t i, j, n2;
-	double r[8], res;
-
-	if (n < 8) {
-		res = 0;
-		for (i = 0; i < n; i++)
-			res += a[i];
-		return res;
-	}
-	if (n <= 128) {
-		for (j = 0; j < 8; j++)
-			r[j] = a[j];
-		for (i = 8; i < n - n % 8; i += 8)
-			for (j = 0; j < 8; j++)
-				r[j] += a[i + j];
-		res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-		for (; i < n; i++)
-			res += a[i];
-		return res;
-	}
-	n2 = n / 2;
-	n2 -= n2 % 8;
-	return pairwise64(a, n2) + pairwise64(a + n2, n - n2);
-}
-
-float
-sv_np_sum32(const float *x, size_t n)
-{
-	return 0.0f + pairwise32(x, n);
-}
-
-float
-sv_np_mean32(const float *x, size_t n)
-{
-	return sv_np_sum32(x, n) / (float)n;
-}
-
-float
-sv_np_std32(const float *x, size_t n)
-{
-	float m = sv_np_mean32(x, n), *d = emalloc(n * sizeof *d), v;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		d[i] = x[i] - m;
-		d[i] = d[i] * d[i];
-	}
-	v = sv_np_sum32(d, n) / (float)n;
-	free(d);
-	return sqrtf(v);
-}
-
-double
-sv_np_mean64(const double *x, size_t n)
-{
-	return (0.0 + pairwise64(x, n)) / (double)n;
-}
 
 /* ---- the analysis ---- */
 
@@ -186,34 +96,6 @@ reserve(Feat *f, size_t T)
 }
 
 static void
-mfcc(Feat *f)
-{
-	static double basis[FEAT_NMFCC][FEAT_NMELS];
-	static int init;
-	size_t t, T = f->T;
-	int k, n;
-
-	if (!init) {
-		for (k = 0; k < FEAT_NMFCC; k++)
-			for (n = 0; n < FEAT_NMELS; n++)
-				basis[k][n] = cos(M_PI * k * (2 * n + 1) / (2.0 * FEAT_NMELS)) *
-				    sqrt((k ? 2.0 : 1.0) / FEAT_NMELS);
-		init = 1;
-	}
-	for (t = 0; t < T; t++) {
-		const float *s = f->meldb + t * FEAT_NMELS;
-		/* rows k >= 1 sum to 0: take them over s - s[0] so that a constant
-		 * frame (silence) gives exactly 0, as scipy's FFT-based DCT does */
-		for (k = 0; k < FEAT_NMFCC; k++) {
-			double acc = 0, ref = k ? s[0] : 0;
-			for (n = 0; n < FEAT_NMELS; n++)
-				acc += basis[k][n] * (s[n] - ref);
-			f->mfcc[k * T + t] = (float)acc;
-		}
-	}
-}
-
-static void
 chroma(Feat *f)
 {
 	size_t t, T = f->T;
@@ -227,12 +109,7 @@ chroma(Feat *f)
 	    1.0f, f->power, NBINS, f->cfb, NBINS, 0.0f, f->craw, FEAT_NCHROMA);
 	for (t = 0; t < T; t++) {
 		v = f->craw + t * FEAT_NCHROMA;
-		mx = 0;
-		for (c = 0; c < FEAT_NCHROMA; c++)
-			if (fabsf(v[c]) > mx)
-				mx = fabsf(v[c]);
-		if (mx < 1.17549435e-38f) /* util.normalize: tiny norms are left alone */
-			mx = 1;
+		mx = sv_inf_norm(v, FEAT_NCHROMA);
 		for (c = 0; c < FEAT_NCHROMA; c++)
 			f->chroma[c * T + t] = v[c] / mx;
 	}
@@ -268,7 +145,7 @@ feat_analyze(Feat *f, const float *x, size_t n, int what)
 		f->loud[t] = sv_db(f->rms[t] * f->rms[t]);
 	}
 	sv_db_floor(f->loud, T, 80.0f);
-	mfcc(f);
+	sv_mfcc(f->meldb, T, FEAT_NMELS, FEAT_NMFCC, f->mfcc);
 	sv_onset_env(f->meldb, T, FEAT_NMELS, f->onset);
 	sv_onset_env_median(f->meldb, T, FEAT_NMELS, f->onset_med);
 	f->onsets = sv_onset_count(f->onset, T, f->sr, FEAT_HOP);

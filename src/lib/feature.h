@@ -6,8 +6,8 @@
  * power spectrogram), tempo (beat_track: median-over-bands onset envelope), zcr, rms
  * and loudness.  Memory is O(record): a 10 s record's power spectrogram is 1.7 MB.
  *
- * Means and stds over frames reproduce NumPy on float32 arrays (pairwise sums),
- * so float32 rounding noise matches librosa's (e.g. silence: MFCC0 std 0.000122). */
+ * Means and stds over frames reproduce NumPy on float32 arrays (npstat.h), so
+ * float32 rounding noise matches librosa's (e.g. silence: MFCC0 std 0.000122). */
 #ifndef SV_FEATURE_H
 #define SV_FEATURE_H
 #include <stddef.h>
@@ -54,11 +54,5 @@ void feat_analyze(Feat *f, const float *x, size_t n, int what);
 void feat_segment(const Feat *f, double *out);
 /* The 31 per-frame values (feat_framecols order) of frame t. */
 void feat_frame(const Feat *f, size_t t, float *out);
-
-/* NumPy float32 / float64 reductions (pairwise summation, identity 0). */
-float sv_np_sum32(const float *x, size_t n);
-float sv_np_mean32(const float *x, size_t n);
-float sv_np_std32(const float *x, size_t n);
-double sv_np_mean64(const double *x, size_t n);
 
 #endif

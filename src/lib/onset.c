@@ -1,5 +1,6 @@
 /* onset.c — onset strength envelopes and onset counting (see onset.h). */
 #include "onset.h"
+#include "npstat.h"
 #include "util.h"
 
 #include <math.h>
@@ -21,43 +22,6 @@ sv_onset_mean1(const float *prev, const float *cur, int nmels)
 	return s / (float)nmels;
 }
 
-static void
-swapf(float *a, float *b)
-{
-	float t = *a;
-	*a = *b;
-	*b = t;
-}
-
-/* k-th smallest of v[0..n) (quickselect, reorders v) */
-static float
-select_k(float *v, int n, int k)
-{
-	int lo = 0, hi = n - 1, i, j;
-	float p;
-
-	while (lo < hi) {
-		p = v[(lo + hi) / 2];
-		i = lo;
-		j = hi;
-		while (i <= j) {
-			while (v[i] < p)
-				i++;
-			while (v[j] > p)
-				j--;
-			if (i <= j)
-				swapf(&v[i++], &v[j--]);
-		}
-		if (k <= j)
-			hi = j;
-		else if (k >= i)
-			lo = i;
-		else
-			break;
-	}
-	return v[k];
-}
-
 float
 sv_onset_median1(const float *prev, const float *cur, int nmels, float *tmp)
 {
@@ -68,9 +32,10 @@ sv_onset_median1(const float *prev, const float *cur, int nmels, float *tmp)
 		d = cur[b] - prev[b];
 		tmp[b] = d > 0 ? d : 0;
 	}
+	sv_select_k(tmp, (size_t)nmels, (size_t)nmels / 2);
+	a = tmp[nmels / 2];
 	if (nmels % 2)
-		return select_k(tmp, nmels, nmels / 2);
-	a = select_k(tmp, nmels, nmels / 2);
+		return a;
 	/* the largest of the lower half */
 	c = tmp[0];
 	for (b = 1; b < nmels / 2; b++)

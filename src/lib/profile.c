@@ -6,8 +6,8 @@
 
 #include "beat.h"
 #include "cqt.h"
-#include "feature.h"
 #include "mel.h"
+#include "npstat.h"
 #include "onset.h"
 #include "profile.h"
 #include "spectral.h"
@@ -147,85 +147,6 @@ reserve(Profile *p, size_t T)
 	p->tmp = ereallocarray(p->tmp, T + 2 * NB + 1, sizeof(float)); /* T + 1 >= Tc */
 }
 
-/* ---- NumPy reductions not in feature.h ---- */
-
-static double
-sum64(const double *a, size_t n)
-{
-	size_t i, j, n2;
-	double r[8], res;
-
-	if (n < 8) {
-		for (res = 0, i = 0; i < n; i++)
-			res += a[i];
-		return res;
-	}
-	if (n <= 128) {
-		for (j = 0; j < 8; j++)
-			r[j] = a[j];
-		for (i = 8; i < n - n % 8; i += 8)
-			for (j = 0; j < 8; j++)
-				r[j] += a[i + j];
-		res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-		for (; i < n; i++)
-			res += a[i];
-		return res;
-	}
-	n2 = n / 2;
-	n2 -= n2 % 8;
-	return sum64(a, n2) + sum64(a + n2, n - n2);
-}
-
-/* np.mean and np.std (ddof 0) of a float64 array; d: n doubles of scratch */
-static void
-meanstd64(const double *x, size_t n, double *d, double *mean, double *std)
-{
-	double m = (0.0 + sum64(x, n)) / (double)n;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		d[i] = (x[i] - m) * (x[i] - m);
-	*mean = m;
-	*std = sqrt((0.0 + sum64(d, n)) / (double)n);
-}
-
-/* Quickselect: reorder a[0..n) so that a[k] is the k-th smallest, a[0..k) <= a[k]
- * <= a(k..n).  (No NaN: dB values are finite.) */
-static void
-select_k(float *a, size_t n, size_t k)
-{
-	size_t lo = 0, hi = n - 1;
-
-	while (hi > lo) {
-		size_t i = lo, j = hi, mid = lo + (hi - lo) / 2;
-		float pv, x;
-		/* median of three as pivot */
-		if (a[mid] < a[lo]) x = a[mid], a[mid] = a[lo], a[lo] = x;
-		if (a[hi] < a[lo]) x = a[hi], a[hi] = a[lo], a[lo] = x;
-		if (a[hi] < a[mid]) x = a[hi], a[hi] = a[mid], a[mid] = x;
-		pv = a[mid];
-		while (i <= j) {
-			while (a[i] < pv)
-				i++;
-			while (a[j] > pv)
-				j--;
-			if (i <= j) {
-				x = a[i], a[i] = a[j], a[j] = x;
-				i++;
-				if (j == 0)
-					break;
-				j--;
-			}
-		}
-		if (k <= j)
-			hi = j;
-		else if (k >= i)
-			lo = i;
-		else
-			return;
-	}
-}
-
 /* np.percentile(v, q*100) (method 'linear') of float32 v[0..n), n >= 1, for
  * ascending q[0..nq): reorders v.  float32 difference, float64 interpolation as
  * NumPy's _lerp. */
@@ -244,7 +165,7 @@ percentiles(float *v, size_t n, const double *q, int nq, double *out)
 			i = n - 1;
 		j = i + 1 < n ? i + 1 : n - 1;
 		if (i >= from) {
-			select_k(v + from, n - from, i - from);
+			sv_select_k(v + from, n - from, i - from);
 			from = i;
 		}
 		a = v[i];
@@ -340,34 +261,6 @@ db64(double *x, size_t n)
 	for (i = 0; i < n; i++)
 		if (x[i] < mx - 80.0)
 			x[i] = mx - 80.0;
-}
-
-static void
-mfcc20(Profile *p, size_t T)
-{
-	static double basis[NMFCC][NMELS];
-	static int init;
-	size_t t;
-	int k, n;
-
-	if (!init) {
-		for (k = 0; k < NMFCC; k++)
-			for (n = 0; n < NMELS; n++)
-				basis[k][n] = cos(M_PI * k * (2 * n + 1) / (2.0 * NMELS)) *
-				    sqrt((k ? 2.0 : 1.0) / NMELS);
-		init = 1;
-	}
-	for (t = 0; t < T; t++) {
-		const float *s = p->meldb + t * NMELS;
-		/* rows k >= 1 sum to 0: over s - s[0], a constant frame gives exactly 0
-		 * as scipy's FFT-based DCT does (feature.c does the same) */
-		for (k = 0; k < NMFCC; k++) {
-			double acc = 0, ref = k ? s[0] : 0;
-			for (n = 0; n < NMELS; n++)
-				acc += basis[k][n] * (s[n] - ref);
-			p->mfcc[k * T + t] = (float)acc;
-		}
-	}
 }
 
 /* librosa.feature.delta(x, width=9, mode='interp'): savgol_filter(x, 9, 1, deriv=1),
@@ -481,7 +374,7 @@ profile_do(Profile *p, const float *x, size_t n, double *out)
 
 	/* MFCC 20 over the dB mel frames floored at max - 80 (ref 1) */
 	sv_db_floor(p->meldb, T * NMELS, 80.0f);
-	mfcc20(p, T);
+	sv_mfcc(p->meldb, T, NMELS, NMFCC, p->mfcc);
 	for (k = 0; k < NMFCC; k++) {
 		out[o + k] = sv_np_mean32(p->mfcc + k * T, T);
 		out[o + 20 + k] = sv_np_std32(p->mfcc + k * T, T);
@@ -492,12 +385,7 @@ profile_do(Profile *p, const float *x, size_t n, double *out)
 
 	/* chroma_cqt: inf-norm per frame; mean, std; then tonnetz */
 	for (t = 0; t < Tc; t++) {
-		float *v = chroma + t * 12, m = 0;
-		for (c = 0; c < 12; c++)
-			if (fabsf(v[c]) > m)
-				m = fabsf(v[c]);
-		if (m < 1.17549435e-38f)
-			m = 1;
+		float *v = chroma + t * 12, m = sv_inf_norm(v, 12);
 		for (c = 0; c < 12; c++)
 			v[c] /= m;
 	}
@@ -509,9 +397,9 @@ profile_do(Profile *p, const float *x, size_t n, double *out)
 	}
 	o += 24;
 
-	meanstd64(p->cen, T, dtmp, &out[o], &out[o + 1]);
-	meanstd64(p->rol, T, dtmp, &out[o + 2], &out[o + 3]);
-	meanstd64(p->bw, T, dtmp, &out[o + 4], &out[o + 5]);
+	sv_np_meanstd64(p->cen, T, dtmp, &out[o], &out[o + 1]);
+	sv_np_meanstd64(p->rol, T, dtmp, &out[o + 2], &out[o + 3]);
+	sv_np_meanstd64(p->bw, T, dtmp, &out[o + 4], &out[o + 5]);
 	o += 6;
 
 	/* spectral_contrast = power_to_db(peak) - power_to_db(valley), each floored at
@@ -522,12 +410,12 @@ profile_do(Profile *p, const float *x, size_t n, double *out)
 		double *col = dtmp + T;
 		for (t = 0; t < T; t++)
 			col[t] = p->peak[t * NBANDS + k] - p->valley[t * NBANDS + k];
-		meanstd64(col, T, dtmp, &out[o + k], &out[o + NBANDS + k]);
+		sv_np_meanstd64(col, T, dtmp, &out[o + k], &out[o + NBANDS + k]);
 	}
 	o += 2 * NBANDS;
 
 	out[o++] = sv_np_mean32(p->flat, T);
-	meanstd64(p->zcr, T, dtmp, &out[o], &out[o + 1]);
+	sv_np_meanstd64(p->zcr, T, dtmp, &out[o], &out[o + 1]);
 	o += 2;
 	{ /* beat_track's tempo: median-over-bands onset envelope of the floored dB mel */
 		sv_onset_env_median(p->meldb, T, NMELS, tmp);
@@ -568,7 +456,7 @@ profile_do(Profile *p, const float *x, size_t n, double *out)
 		free(dtmp);
 		dtmp = ereallocarray(NULL, Tc, sizeof *dtmp);
 		for (q = 0; q < 6; q++) {
-			meanstd64(ton + q * Tc, Tc, dtmp, &v1, &v2);
+			sv_np_meanstd64(ton + q * Tc, Tc, dtmp, &v1, &v2);
 			out[o + q] = v1;
 			out[o + 6 + q] = v2;
 		}

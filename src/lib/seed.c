@@ -1,6 +1,7 @@
 /* seed.c — aggregate segment features into the 95-d seed vector (see seed.h). */
 #include "seed.h"
 #include "feature.h"
+#include "npstat.h"
 #include "songtempo.h"
 #include "util.h"
 
