@@ -28,7 +28,6 @@
 
 #define VN_DIM 128
 #define VN_BATCH 256   /* examples per fully connected batch */
-#define VN_FLOPS 1.7236e9 /* floating point operations per example (2 per multiply-add) */
 
 typedef struct VggishNet VggishNet;
 

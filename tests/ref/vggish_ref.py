@@ -8,7 +8,8 @@
       max|c - t| <= 1e-3 * max|t| per example; postprocessed: equal or +-1 on
       < 0.5 % of the values, never more.  Exit 1 when a tolerance is missed.
   vggish_ref.py time STATE.pth INPUT THREADS
-      prints "examples seconds" of the torch network on the examples of INPUT.
+      prints "examples wall-seconds CPU-seconds" of the torch network on the examples
+      of INPUT (batches of 128).
 
 Front end: a transcription of mel_features.py / vggish_input.waveform_to_examples
 (AudioSet VGGish, tensorflow/models research/audioset/vggish); network: torchvggish's
@@ -208,11 +209,11 @@ def timeit(state, inp, threads):
     x = torch.from_numpy(ex[:, None, :, :])
     with torch.no_grad():
         m(x[:2])
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for i in range(0, len(x), 128):
             m(x[i:i + 128])
-        t = time.perf_counter() - t0
-    print(len(keys), "%.4f" % t)
+        t, c = time.perf_counter() - t0, time.process_time() - c0
+    print(len(keys), "%.4f %.4f" % (t, c))
     return 0
 
 
