@@ -10,7 +10,7 @@ TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow dbload
 # Library objects, one line per area (src/lib/, one concern per file).
 LIB_CORE = src/lib/util.o src/lib/vstream.o
 LIB_AUDIO = src/lib/audio.o
-LIB_FEAT = src/lib/npstat.o src/lib/stft.o src/lib/mel.o src/lib/spectral.o src/lib/onset.o src/lib/feature.o src/lib/songtempo.o src/lib/seed.o src/lib/tuning.o src/lib/cqt.o src/lib/profile.o
+LIB_FEAT = src/lib/npstat.o src/lib/stft.o src/lib/mel.o src/lib/spectral.o src/lib/onset.o src/lib/feature.o src/lib/songtempo.o src/lib/seed.o src/lib/tuning.o src/lib/cqt.o src/lib/profile.o src/lib/featrun.o
 LIB_RHYTHM = src/lib/beat.o src/lib/chroma.o
 LIB_STATS = src/lib/stats.o
 LIB_VGGISH = src/lib/vggish_frontend.o src/lib/vggish_net.o src/lib/weights.o src/lib/blas.o
