@@ -182,17 +182,40 @@ neg2_xct(const float *x, size_t m, size_t d, const float *c, size_t k, size_t sb
 	}
 }
 
-static double
+/* Hot loops, compiled for AVX2 too (chosen at load time; same results: the
+ * per-element order of operations is fixed). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+#define HOT __attribute__((target_clones("avx2", "default"), optimize("O3")))
+#else
+#define HOT
+#endif
+
+/* squared distance in double, 4 interleaved partial sums (vectorisable) */
+HOT static double
 sqdist(const float *a, const float *b, size_t d)
 {
-	double s = 0, t;
+	double s[4] = { 0, 0, 0, 0 }, t;
+	size_t f, j;
+
+	for (f = 0; f + 4 <= d; f += 4)
+		for (j = 0; j < 4; j++) {
+			t = (double)a[f + j] - b[f + j];
+			s[j] += t * t;
+		}
+	for (; f < d; f++) {
+		t = (double)a[f] - b[f];
+		s[0] += t * t;
+	}
+	return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
+HOT static void
+add_row(double *restrict acc, const float *restrict x, size_t d)
+{
 	size_t f;
 
-	for (f = 0; f < d; f++) {
-		t = (double)a[f] - b[f];
-		s += t * t;
-	}
-	return s;
+	for (f = 0; f < d; f++)
+		acc[f] += x[f];
 }
 
 static void
@@ -260,8 +283,7 @@ lloyd_block(void *arg, size_t b, int tid)
 		if (L->update) {
 			xi = L->x + (s + i) * d;
 			pc[lab] += 1;
-			for (f = 0; f < d; f++)
-				ps[lab * d + f] += xi[f];
+			add_row(ps + (size_t)lab * d, xi, d);
 		}
 	}
 	L->changed[b] = (char)ch;
@@ -398,127 +420,159 @@ assign_only(Run *r)
 	km_parallel(r->km->o.nthreads, r->nb, lloyd_block, &r->L);
 }
 
-/* ---- k-means++ ---- */
+/* ---- k-means++, all runs at once ----
+ * The runs are independent, so their candidate distances are computed in the
+ * same passes over the data: one sgemm with t candidates of every run, then one
+ * that updates each run's closest distances.  Each run draws from its own
+ * generator in the same order as a lone run would. */
 
 typedef struct PP {
 	const float *x, *xsq, *cand;
-	size_t n, d, br, t;
-	float **scratch;   /* per thread: br x t */
-	double *closest;   /* n */
-	double *cd;        /* t x n: min(closest, distance to candidate c) */
-	double *pbuf;      /* per block: t potentials */
+	size_t n, d, br, nc;
+	const size_t *owner; /* run of each candidate */
+	double *csq;         /* nc */
+	float **scratch;     /* per thread: br x nc */
+	double *closest;     /* runs x n */
+	double *pbuf;        /* per block: nc potentials */
+	int update;          /* closest[owner] = min(closest, distance) */
 } PP;
 
 static void
 pp_block(void *arg, size_t b, int tid)
 {
 	PP *P = arg;
-	size_t s = b * P->br, e = s + P->br, m, i, c, t = P->t, d = P->d;
+	size_t s = b * P->br, e = s + P->br, m, i, c, nc = P->nc, d = P->d;
 	float *D = P->scratch[tid];
-	double csq[64], dd, *pot = P->pbuf + b * t;
+	double dd, *pot = P->pbuf + b * nc, *cl;
 
 	if (e > P->n)
 		e = P->n;
 	m = e - s;
-	for (c = 0; c < t; c++) {
-		csq[c] = 0;
-		for (i = 0; i < d; i++)
-			csq[c] += (double)P->cand[c * d + i] * P->cand[c * d + i];
+	for (c = 0; c < nc; c++)
 		pot[c] = 0;
-	}
-	neg2_xct(P->x + s * d, m, d, P->cand, t, gemm_rows(t, d, P->br), D);
+	neg2_xct(P->x + s * d, m, d, P->cand, nc, gemm_rows(nc, d, P->br), D);
 	for (i = 0; i < m; i++)
-		for (c = 0; c < t; c++) {
-			dd = (double)P->xsq[s + i] + csq[c] + D[i * t + c];
+		for (c = 0; c < nc; c++) {
+			dd = (double)P->xsq[s + i] + P->csq[c] + D[i * nc + c];
 			if (dd < 0)
 				dd = 0;
-			if (dd > P->closest[s + i])
-				dd = P->closest[s + i];
+			cl = P->closest + P->owner[c] * P->n + s + i;
+			if (dd > *cl)
+				dd = *cl;
 			pot[c] += dd;
-			P->cd[c * P->n + s + i] = dd;
+			if (P->update)
+				*cl = dd;
 		}
 }
 
-/* potentials of t candidates; their distance arrays in P->cd */
 static void
-pp_pass(PP *P, KMeans *km, size_t nb, const float *cand, size_t t, double *pots)
+pp_pass(PP *P, KMeans *km, size_t nb, const float *cand, size_t nc, const size_t *owner,
+    int update, double *pots)
 {
-	size_t b, c;
+	size_t b, c, f;
 
 	P->cand = cand;
-	P->t = t;
+	P->nc = nc;
+	P->owner = owner;
+	P->update = update;
+	for (c = 0; c < nc; c++) {
+		P->csq[c] = 0;
+		for (f = 0; f < P->d; f++)
+			P->csq[c] += (double)cand[c * P->d + f] * cand[c * P->d + f];
+	}
 	km_parallel(km->o.nthreads, nb, pp_block, P);
-	for (c = 0; c < t; c++) {
+	for (c = 0; c < nc; c++) {
 		pots[c] = 0;
 		for (b = 0; b < nb; b++)
-			pots[c] += P->pbuf[b * t + c];
+			pots[c] += P->pbuf[b * nc + c];
 	}
 }
 
+/* centres of runs r0..r0+R-1 into cen (R x k x d) */
 static void
-init_plusplus(Run *r, KmRng *rng)
+init_plusplus_all(Run *r, size_t R, KmRng *rng, float *cen)
 {
 	KMeans *km = r->km;
-	size_t n = km->n, d = km->d, k = km->k, t, c, i, j, best;
-	size_t cand_id[64];
-	float *cand;
-	double pot, pots[64], rv, cum;
+	size_t n = km->n, d = km->d, k = km->k, t, c, i, j, q, best, nc;
+	size_t *owner, *own1;
+	float *cand, *sel;
+	double *pot, *pots, *cl, rv, cum;
+	double *pbuf;
 	PP P;
 	int tid;
 
 	t = 2 + (size_t)log((double)k);
-	if (t > 64)
-		t = 64;
-	cand = emalloc(t * d * sizeof(float));
+	nc = R * t;
+	cand = emalloc(nc * d * sizeof(float));
+	sel = emalloc(R * d * sizeof(float));
+	owner = emalloc(nc * sizeof *owner);
+	own1 = emalloc(R * sizeof *own1);
+	pot = emalloc(R * sizeof(double));
+	pots = emalloc(nc * sizeof(double));
+	pbuf = emalloc(r->nb * nc * sizeof(double));
+	for (q = 0; q < R; q++) {
+		own1[q] = q;
+		for (j = 0; j < t; j++)
+			owner[q * t + j] = q;
+	}
+	memset(&P, 0, sizeof P);
 	P.x = km->x;
 	P.xsq = km->xsq;
 	P.n = n;
 	P.d = d;
 	P.br = r->br;
-	P.closest = r->dist;
-	P.pbuf = r->pbuf;
+	P.pbuf = pbuf;
+	P.csq = emalloc(nc * sizeof(double));
+	P.closest = emalloc(R * n * sizeof(double));
 	P.scratch = ecalloc(km->o.nthreads, sizeof(float *));
 	for (tid = 0; tid < km->o.nthreads; tid++)
-		P.scratch[tid] = emalloc(r->br * t * sizeof(float));
-	i = km_rng_below(rng, n);
-	memcpy(r->c, km->x + i * d, d * sizeof(float));
-	P.cd = emalloc(t * n * sizeof(double));
-	for (i = 0; i < n; i++)
-		r->dist[i] = INFINITY;
-	pp_pass(&P, km, r->nb, r->c, 1, pots);
-	memcpy(r->dist, P.cd, n * sizeof(double));
-	pot = pots[0];
-	for (c = 1; c < k; c++) {
-		for (j = 0; j < t; j++) {
-			rv = km_rng_uniform(rng) * pot;
-			/* searchsorted(cumsum(closest), rv), side left, clipped */
-			cum = 0;
-			for (i = 0; i < n; i++) {
-				cum += r->dist[i];
-				if (cum >= rv)
-					break;
-			}
-			cand_id[j] = i < n ? i : n - 1;
-			memcpy(cand + j * d, km->x + cand_id[j] * d, d * sizeof(float));
-		}
-		pp_pass(&P, km, r->nb, cand, t, pots);
-		best = 0;
-		for (j = 1; j < t; j++)
-			if (pots[j] < pots[best])
-				best = j;
-		memcpy(r->c + c * d, cand + best * d, d * sizeof(float));
-		memcpy(r->dist, P.cd + best * n, n * sizeof(double));
-		pot = pots[best];
+		P.scratch[tid] = emalloc(r->br * nc * sizeof(float));
+	for (i = 0; i < R * n; i++)
+		P.closest[i] = INFINITY;
+	for (q = 0; q < R; q++) {
+		i = km_rng_below(&rng[q], n);
+		memcpy(cen + q * k * d, km->x + i * d, d * sizeof(float));
+		memcpy(sel + q * d, km->x + i * d, d * sizeof(float));
 	}
-	free(P.cd);
+	pp_pass(&P, km, r->nb, sel, R, own1, 1, pot);
+	for (c = 1; c < k; c++) {
+		for (q = 0; q < R; q++) {
+			cl = P.closest + q * n;
+			for (j = 0; j < t; j++) {
+				rv = km_rng_uniform(&rng[q]) * pot[q];
+				/* searchsorted(cumsum(closest), rv), side left, clipped */
+				cum = 0;
+				for (i = 0; i < n; i++) {
+					cum += cl[i];
+					if (cum >= rv)
+						break;
+				}
+				if (i >= n)
+					i = n - 1;
+				memcpy(cand + (q * t + j) * d, km->x + i * d, d * sizeof(float));
+			}
+		}
+		pp_pass(&P, km, r->nb, cand, nc, owner, 0, pots);
+		for (q = 0; q < R; q++) {
+			best = 0;
+			for (j = 1; j < t; j++)
+				if (pots[q * t + j] < pots[q * t + best])
+					best = j;
+			memcpy(cen + (q * k + c) * d, cand + (q * t + best) * d, d * sizeof(float));
+			memcpy(sel + q * d, cand + (q * t + best) * d, d * sizeof(float));
+		}
+		pp_pass(&P, km, r->nb, sel, R, own1, 1, pot);
+	}
 	for (tid = 0; tid < km->o.nthreads; tid++)
 		free(P.scratch[tid]);
 	free(P.scratch);
-	free(cand);
+	free(P.closest);
+	free(P.csq);
+	free(cand), free(sel), free(owner), free(own1), free(pot), free(pots), free(pbuf);
 }
 
 static void
-init_random(Run *r, KmRng *rng)
+init_random(Run *r, KmRng *rng, float *cen)
 {
 	KMeans *km = r->km;
 	size_t *id = emalloc(km->k * sizeof *id), c, j, i;
@@ -530,7 +584,7 @@ init_random(Run *r, KmRng *rng)
 			if (id[j] == i)
 				goto again;
 		id[c] = i;
-		memcpy(r->c + c * km->d, km->x + i * km->d, km->d * sizeof(float));
+		memcpy(cen + c * km->d, km->x + i * km->d, km->d * sizeof(float));
 	}
 	free(id);
 }
@@ -654,25 +708,15 @@ new_kmeans(float *x, size_t n, size_t d, const KMeansOpt *o)
 }
 
 static void
-run_once(Run *r, int run)
+run_once(Run *r, int run, const float *init)
 {
 	KMeans *km = r->km;
-	size_t k = km->k, d = km->d, i, f;
+	size_t k = km->k, d = km->d, i;
 	int it, strict = 0, changed, why = 0;
 	double shift = 0, in;
-	KmRng rng;
 	float *tmp;
 
-	km_rng_seed(&rng, km->o.seed, (uint64_t)run);
-	if (km->o.init == KM_GIVEN) {
-		for (i = 0; i < k; i++)
-			for (f = 0; f < d; f++)
-				r->c[i * d + f] = km->o.init_centers[i * d + f] - km->mean[f];
-	} else if (km->o.init == KM_RANDOM) {
-		init_random(r, &rng);
-	} else {
-		init_plusplus(r, &rng);
-	}
+	memcpy(r->c, init, k * d * sizeof(float));
 	for (i = 0; i < km->n; i++)
 		r->labels[i] = -1;
 	for (it = 0; it < km->o.max_iter; it++) {
@@ -712,9 +756,11 @@ void
 kmeans_do(KMeans *km)
 {
 	Run r;
-	size_t k = km->k, d = km->d, n = km->n, i, f, nb;
+	size_t k = km->k, d = km->d, n = km->n, i, f, nb, R, nr, q;
 	int run, tid;
 	char *seen;
+	KmRng *rng;
+	float *cen;
 
 	memset(&r, 0, sizeof r);
 	r.km = km;
@@ -741,8 +787,31 @@ kmeans_do(KMeans *km)
 	r.L.psum = emalloc(nb * k * d * sizeof(double));
 	r.L.pcnt = emalloc(nb * k * sizeof(double));
 	r.L.changed = emalloc(nb);
-	for (run = 0; run < km->o.n_init; run++)
-		run_once(&r, run);
+	/* initial centres for a batch of runs, then the runs one by one */
+	R = km->d / 4 < 1 ? 1 : km->d / 4;
+	if (R > (size_t)km->o.n_init)
+		R = (size_t)km->o.n_init;
+	rng = emalloc(R * sizeof *rng);
+	cen = emalloc(R * k * d * sizeof(float));
+	for (run = 0; run < km->o.n_init; run += (int)R) {
+		nr = (size_t)km->o.n_init - (size_t)run < R ? (size_t)km->o.n_init - (size_t)run : R;
+		for (q = 0; q < nr; q++)
+			km_rng_seed(&rng[q], km->o.seed, (uint64_t)run + q);
+		if (km->o.init == KM_GIVEN) {
+			for (i = 0; i < k; i++)
+				for (f = 0; f < d; f++)
+					cen[i * d + f] = km->o.init_centers[i * d + f] - km->mean[f];
+		} else if (km->o.init == KM_RANDOM) {
+			for (q = 0; q < nr; q++)
+				init_random(&r, &rng[q], cen + q * k * d);
+		} else {
+			init_plusplus_all(&r, nr, rng, cen);
+		}
+		for (q = 0; q < nr; q++)
+			run_once(&r, run + (int)q, cen + q * k * d);
+	}
+	free(rng);
+	free(cen);
 	for (i = 0; i < k; i++)
 		for (f = 0; f < d; f++)
 			km->centers[i * d + f] = km->ccenters[i * d + f] + km->mean[f];
