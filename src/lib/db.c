@@ -4,13 +4,26 @@
 #include "util.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+/* Background checkpoints: after each commit a second connection, in its own thread,
+ * copies the committed WAL frames into the database file while this connection goes
+ * on with the next batch (the copy would otherwise stall the load). */
+typedef struct Ckpt {
+	sqlite3 *h;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int pending, stop, started;
+} Ckpt;
+
 struct Db {
+	Ckpt ck;
 	sqlite3 *h;
 	char *path;
 	int intx;
@@ -194,11 +207,82 @@ fail:
 	return NULL;
 }
 
+static void *
+ckpt_main(void *arg)
+{
+	Ckpt *c = arg;
+
+	pthread_mutex_lock(&c->mu);
+	for (;;) {
+		while (!c->pending && !c->stop)
+			pthread_cond_wait(&c->cv, &c->mu);
+		if (!c->pending)
+			break;
+		c->pending = 0;
+		pthread_mutex_unlock(&c->mu);
+		/* PASSIVE: copies what it can, never waits; errors only mean "later" */
+		sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		pthread_mutex_lock(&c->mu);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+/* a batch was committed: let the checkpoint thread copy it */
+static void
+ckpt_kick(Db *db)
+{
+	Ckpt *c = &db->ck;
+
+	if (!c->started) {
+		if (sqlite3_open_v2(db->path, &c->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+		    NULL) != SQLITE_OK) {
+			sqlite3_close(c->h); /* no background copy: this connection checkpoints */
+			c->h = NULL;
+			c->started = -1;
+			return;
+		}
+		pthread_mutex_init(&c->mu, NULL);
+		pthread_cond_init(&c->cv, NULL);
+		if (pthread_create(&c->th, NULL, ckpt_main, c)) {
+			sqlite3_close(c->h);
+			c->h = NULL;
+			c->started = -1;
+			return;
+		}
+		c->started = 1;
+		sqlite3_exec(db->h, "PRAGMA wal_autocheckpoint=0", NULL, NULL, NULL);
+	}
+	if (c->started < 0)
+		return;
+	pthread_mutex_lock(&c->mu);
+	c->pending = 1;
+	pthread_cond_signal(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+}
+
+static void
+ckpt_stop(Ckpt *c)
+{
+	if (c->started <= 0)
+		return;
+	pthread_mutex_lock(&c->mu);
+	c->stop = 1;
+	pthread_cond_signal(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	pthread_join(c->th, NULL);
+	sqlite3_close(c->h);
+	pthread_mutex_destroy(&c->mu);
+	pthread_cond_destroy(&c->cv);
+	c->started = 0;
+}
+
 void
 del_db(Db *db)
 {
 	if (!db)
 		return;
+	ckpt_stop(&db->ck); /* the last connection's close checkpoints the rest */
 	sqlite3_finalize(db->song);
 	sqlite3_finalize(db->pl);
 	sqlite3_finalize(db->plsong);
@@ -384,6 +468,7 @@ db_commit(Db *db)
 	if (exec(db, "COMMIT"))
 		return -1;
 	db->intx = 0;
+	ckpt_kick(db);
 	return 0;
 }
 
