@@ -8,6 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* the data-movement loops: vectorised for the CPU at hand (AVX-512, AVX2 or the
+ * baseline), whatever -march the rest of the build uses */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define HOT __attribute__((optimize("O3"), target_clones("avx512f", "avx2", "default")))
+#else
+#define HOT
+#endif
+
 #define NCONV 6
 #define GROUP 4          /* examples per convolution GEMM */
 #define FC1_IN (6 * 4 * 512)
@@ -35,6 +43,8 @@ static const struct {
 
 struct VggishNet {
 	const float *cw[NCONV], *cb[NCONV], *fw[3], *fb[3]; /* conv: [out][kh][kw][in] */
+	float *wu[NCONV];   /* Winograd kernels U = G g G^T, [16][out][in] (layers 1..5) */
+	float *wv, *wm;     /* transformed inputs [16][tiles][in], products [16][tiles][out] */
 	const float *pca_v, *pca_m;
 	int final_relu;
 	float *col;      /* im2col buffer */
@@ -56,11 +66,128 @@ vggish_net_flops(void)
 	return f;
 }
 
+/* Winograd F(2x2, 3x3) (Lavin & Gray 2016): a 3x3 convolution computed on 2x2 output
+ * tiles as Y = A^T [(G g G^T) .* (B^T d B)] A, 16 multiplications per tile and
+ * channel pair instead of 36; the 16 element-wise products over channels are 16
+ * GEMMs.  Same function as the direct convolution, different rounding (a few ulp). */
+static float *
+winograd_kernels(const float *w, unsigned cout, unsigned cin)
+{
+	float *u = ereallocarray(NULL, (size_t)16 * cout * cin, sizeof(float));
+	size_t plane = (size_t)cout * cin;
+	unsigned o, c, i, j;
+	double g[3][3], t[4][3], r[4][4];
+
+	for (o = 0; o < cout; o++)
+		for (c = 0; c < cin; c++) {
+			for (i = 0; i < 3; i++)
+				for (j = 0; j < 3; j++)
+					g[i][j] = w[((size_t)o * 9 + i * 3 + j) * cin + c];
+			for (j = 0; j < 3; j++) { /* G g */
+				t[0][j] = g[0][j];
+				t[1][j] = 0.5 * (g[0][j] + g[1][j] + g[2][j]);
+				t[2][j] = 0.5 * (g[0][j] - g[1][j] + g[2][j]);
+				t[3][j] = g[2][j];
+			}
+			for (i = 0; i < 4; i++) { /* (G g) G^T */
+				r[i][0] = t[i][0];
+				r[i][1] = 0.5 * (t[i][0] + t[i][1] + t[i][2]);
+				r[i][2] = 0.5 * (t[i][0] - t[i][1] + t[i][2]);
+				r[i][3] = t[i][2];
+			}
+			for (i = 0; i < 16; i++)
+				u[i * plane + (size_t)o * cin + c] = (float)r[i / 4][i % 4];
+		}
+	return u;
+}
+
+/* V[k][tile][c] = (B^T d B)[k] of the 4x4 input patch of each 2x2 output tile */
+HOT static void
+winograd_in(const float *in, float *v, unsigned C, unsigned g, unsigned H, unsigned W)
+{
+	unsigned TH = H / 2, TW = W / 2, e, ty, tx, c, i;
+	size_t T = (size_t)g * TH * TW, plane = T * C, tile = 0;
+	static const float zero[512];
+	const float *p[4][4];
+
+	for (e = 0; e < g; e++)
+		for (ty = 0; ty < TH; ty++)
+			for (tx = 0; tx < TW; tx++, tile++) {
+				for (i = 0; i < 16; i++) {
+					int y = 2 * (int)ty - 1 + (int)(i / 4), x = 2 * (int)tx - 1 + (int)(i % 4);
+					p[i / 4][i % 4] = y < 0 || y >= (int)H || x < 0 || x >= (int)W ? zero :
+					    in + (((size_t)e * H + y) * W + x) * C;
+				}
+				float *q = v + tile * C;
+#pragma GCC ivdep
+				for (c = 0; c < C; c++) {
+					float d[16], b[16];
+					for (i = 0; i < 16; i++)
+						d[i] = p[i / 4][i % 4][c];
+					for (i = 0; i < 4; i++) { /* B^T d, column i */
+						b[i] = d[i] - d[8 + i];
+						b[4 + i] = d[4 + i] + d[8 + i];
+						b[8 + i] = d[8 + i] - d[4 + i];
+						b[12 + i] = d[4 + i] - d[12 + i];
+					}
+					for (i = 0; i < 4; i++) { /* (B^T d) B, row i */
+						q[(4 * i) * plane + c] = b[4 * i] - b[4 * i + 2];
+						q[(4 * i + 1) * plane + c] = b[4 * i + 1] + b[4 * i + 2];
+						q[(4 * i + 2) * plane + c] = b[4 * i + 2] - b[4 * i + 1];
+						q[(4 * i + 3) * plane + c] = b[4 * i + 1] - b[4 * i + 3];
+					}
+				}
+			}
+}
+
+/* Y = A^T M A per tile and channel, + bias, ReLU; pooled (max of the 2x2 tile) when
+ * pool, else written to the four output positions */
+HOT static void
+winograd_out(const float *m, float *out, const float *bias, unsigned C, unsigned g,
+    unsigned H, unsigned W, int pool)
+{
+	unsigned TH = H / 2, TW = W / 2, e, ty, tx, c, j;
+	size_t T = (size_t)g * TH * TW, plane = T * C, tile = 0;
+
+	for (e = 0; e < g; e++)
+		for (ty = 0; ty < TH; ty++)
+			for (tx = 0; tx < TW; tx++, tile++) {
+				const float *q = m + tile * C;
+				float *o0 = pool ? out + tile * C : out + (((size_t)e * H + 2 * ty) * W + 2 * tx) * C;
+				float *o1 = o0 + (size_t)W * C;
+#pragma GCC ivdep
+				for (c = 0; c < C; c++) {
+					float t[2][4], y00, y01, y10, y11, v;
+					for (j = 0; j < 4; j++) { /* A^T M */
+						float m0 = q[(size_t)j * plane + c], m1 = q[(size_t)(4 + j) * plane + c];
+						float m2 = q[(size_t)(8 + j) * plane + c], m3 = q[(size_t)(12 + j) * plane + c];
+						t[0][j] = m0 + m1 + m2;
+						t[1][j] = m1 - m2 - m3;
+					}
+					y00 = t[0][0] + t[0][1] + t[0][2];
+					y01 = t[0][1] - t[0][2] - t[0][3];
+					y10 = t[1][0] + t[1][1] + t[1][2];
+					y11 = t[1][1] - t[1][2] - t[1][3];
+					if (pool) {
+						v = y00 > y01 ? y00 : y01;
+						v = v > y10 ? v : y10;
+						v = (v > y11 ? v : y11) + bias[c];
+						o0[c] = v > 0 ? v : 0;
+					} else {
+						v = y00 + bias[c], o0[c] = v > 0 ? v : 0;
+						v = y01 + bias[c], o0[C + c] = v > 0 ? v : 0;
+						v = y10 + bias[c], o1[c] = v > 0 ? v : 0;
+						v = y11 + bias[c], o1[C + c] = v > 0 ? v : 0;
+					}
+				}
+			}
+}
+
 VggishNet *
 new_vggish_net(const Weights *w, int final_relu, int pca)
 {
 	VggishNet *n = ecalloc(1, sizeof *n);
-	size_t maxcol = 0, maxact = 0, s;
+	size_t maxcol = 0, maxact = 0, maxv = 0, maxm = 0, s;
 	unsigned d[4];
 	int i;
 
@@ -91,6 +218,18 @@ new_vggish_net(const Weights *w, int final_relu, int pca)
 		    !(n->pca_m = weights_get(w, "pca_means", 1, d)))
 			goto fail;
 	}
+	for (i = 1; i < NCONV; i++) {
+		n->wu[i] = winograd_kernels(n->cw[i], conv[i].cout, conv[i].cin);
+		s = (size_t)4 * conv[i].h * conv[i].w_ * conv[i].cin;
+		if (s > maxv)
+			maxv = s;
+		s = (size_t)4 * conv[i].h * conv[i].w_ * conv[i].cout;
+		if (s > maxm)
+			maxm = s;
+	}
+	n->wv = ereallocarray(NULL, maxv * GROUP, sizeof(float));
+	n->wm = ereallocarray(NULL, maxm * GROUP, sizeof(float));
+	maxcol = (size_t)9 * conv[0].h * conv[0].w_; /* im2col for the first layer only */
 	n->col = ereallocarray(NULL, maxcol * GROUP, sizeof(float));
 	n->a = ereallocarray(NULL, maxact * GROUP, sizeof(float));
 	n->b = ereallocarray(NULL, maxact * GROUP, sizeof(float));
@@ -104,7 +243,7 @@ fail:
 }
 
 /* the first layer (one channel): through a zero-padded copy, no branches */
-static void
+HOT static void
 im2col1(const float *in, float *col, unsigned g, unsigned H, unsigned W, float *pad)
 {
 	unsigned e, y, x, kh, kw, PW = W + 2;
@@ -121,32 +260,8 @@ im2col1(const float *in, float *col, unsigned g, unsigned H, unsigned W, float *
 	}
 }
 
-/* NHWC im2col: col[(e,y,x)][(kh*3+kw)*C + c] = in[e][y+kh-1][x+kw-1][c] (0 outside) */
-static void
-im2col(const float *in, float *col, unsigned C, unsigned g, unsigned H, unsigned W)
-{
-	unsigned e, y, x, kh, kw;
-	int sy, sx;
-
-	for (e = 0; e < g; e++)
-		for (y = 0; y < H; y++)
-			for (x = 0; x < W; x++)
-				for (kh = 0; kh < 3; kh++) {
-					sy = (int)y + (int)kh - 1;
-					for (kw = 0; kw < 3; kw++, col += C) {
-						sx = (int)x + (int)kw - 1;
-						if (sy < 0 || sy >= (int)H || sx < 0 || sx >= (int)W) {
-							memset(col, 0, C * sizeof *col);
-						} else {
-							const float *s = in + (((size_t)e * H + sy) * W + sx) * C;
-							memcpy(col, s, C * sizeof *col);
-						}
-					}
-				}
-}
-
 /* NHWC: out[e][y][x][c] = relu(max of the 2x2 block of in + bias[c]) */
-static void
+HOT static void
 pool_bias_relu(const float *in, float *out, const float *bias, unsigned C, unsigned g,
     unsigned H, unsigned W)
 {
@@ -167,44 +282,35 @@ pool_bias_relu(const float *in, float *out, const float *bias, unsigned C, unsig
 			}
 }
 
-/* rows of len: a[r][i] = relu(a[r][i] + bias[i]) */
-static void
-bias_relu(float *a, const float *bias, size_t rows, size_t len)
-{
-	size_t r, i;
-
-	for (r = 0; r < rows; r++, a += len)
-		for (i = 0; i < len; i++) {
-			float v = a[i] + bias[i];
-			a[i] = v > 0 ? v : 0;
-		}
-}
-
 /* convolutions of g examples, NHWC; the last pooled [g][6][4][512] goes to fcin,
  * which is torchvggish's flatten order */
 static void
 conv_group(VggishNet *n, const float *ex, unsigned g, float *fcin)
 {
 	const float *in = ex;
-	float *out;
 	unsigned i;
 	size_t N;
 
 	for (i = 0; i < NCONV; i++) {
-		unsigned C = conv[i].cin, H = conv[i].h, W = conv[i].w_, K = C * 9;
+		unsigned C = conv[i].cin, H = conv[i].h, W = conv[i].w_, K = C * 9, k;
+		unsigned O = conv[i].cout;
+		float *dst = i == NCONV - 1 ? fcin : n->a; /* the input is consumed first */
 
-		N = (size_t)g * H * W;
-		if (C == 1)
+		if (i == 0) { /* one input channel: im2col + one GEMM */
+			N = (size_t)g * H * W;
 			im2col1(in, n->col, g, H, W, n->b);
-		else
-			im2col(in, n->col, C, g, H, W);
-		out = conv[i].pool ? n->b : n->a;
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, conv[i].cout, K, 1.0f,
-		    n->col, K, n->cw[i], K, 0.0f, out, conv[i].cout);
-		if (conv[i].pool)
-			pool_bias_relu(n->b, i == NCONV - 1 ? fcin : n->a, n->cb[i], conv[i].cout, g, H, W);
-		else
-			bias_relu(n->a, n->cb[i], N, conv[i].cout);
+			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, O, K, 1.0f,
+			    n->col, K, n->cw[i], K, 0.0f, n->b, O);
+			pool_bias_relu(n->b, n->a, n->cb[i], O, g, H, W);
+		} else {
+			N = (size_t)g * (H / 2) * (W / 2); /* tiles */
+			winograd_in(in, n->wv, C, g, H, W);
+			for (k = 0; k < 16; k++)
+				cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, O, C, 1.0f,
+				    n->wv + k * N * C, C, n->wu[i] + (size_t)k * O * C, C, 0.0f,
+				    n->wm + k * N * O, O);
+			winograd_out(n->wm, dst, n->cb[i], O, g, H, W, conv[i].pool);
+		}
 		in = n->a;
 	}
 }
@@ -265,6 +371,10 @@ del_vggish_net(VggishNet *n)
 {
 	if (!n)
 		return;
+	for (int i = 1; i < NCONV; i++)
+		free(n->wu[i]);
+	free(n->wv);
+	free(n->wm);
 	free(n->col);
 	free(n->a);
 	free(n->b);

@@ -66,21 +66,20 @@ weights_path(const char *opt, const char **how)
 void
 weights_sum(const unsigned char *p, size_t n, uint64_t *pa, uint64_t *pb)
 {
-	uint64_t a = *pa, b = *pb, s[8], t[8], j;
+	uint64_t a = *pa, b = *pb, s[8], t[8];
 	size_t i, m = n / 32, k;
 	uint32_t w[8];
 	int l;
 
 	/* 8 lanes over blocks of 8 words (vectorisable): over block j, word l,
-	 * lane l sums s_l = sum w and t_l = sum j * w, j = blocks left from this one */
+	 * lane l sums s_l = sum w and t_l = sum j * w, j = blocks from this one to the end */
 	memset(s, 0, sizeof s);
 	memset(t, 0, sizeof t);
 	for (k = 0; k < m; k++) {
 		memcpy(w, p + 32 * k, 32); /* little-endian hosts only (checked in weights_open) */
-		j = m - k; /* blocks from this one to the end */
-		for (l = 0; l < 8; l++) {
+		for (l = 0; l < 8; l++) { /* t_l gains every word once per block from here on */
 			s[l] += w[l];
-			t[l] += j * w[l];
+			t[l] += s[l];
 		}
 	}
 	/* word i = 8k + l (k < m) adds w to a and (8m - i) * w = (8j - l) * w to b
