@@ -10,6 +10,7 @@
 #include "util.h"
 
 #include <fftw3.h>
+#include <immintrin.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,25 +70,66 @@ stft_nframes(const Stft *s, size_t n)
 	return 1 + n / (size_t)s->hop;
 }
 
+/* |X| of the FFT output as float32 (complex64, as librosa stores it), then
+ * (float)sqrt((double)re*re + (double)im*im): np.abs rounded the same way.  The
+ * SSE3 version (x86-64-v2) does exactly these operations, two bins at a time. */
+static void
+mags_scalar(const fftw_complex *out, int nb, float *mag)
+{
+	int k;
+	float re, im;
+
+	for (k = 0; k < nb; k++) {
+		re = (float)out[k][0];
+		im = (float)out[k][1];
+		mag[k] = (float)sqrt((double)re * re + (double)im * im);
+	}
+}
+
+static void
+mags_sse(const fftw_complex *out, int nb, float *mag)
+{
+	int k;
+
+	for (k = 0; k + 2 <= nb; k += 2) {
+		__m128d a = _mm_loadu_pd(out[k]), b = _mm_loadu_pd(out[k + 1]);
+		a = _mm_cvtps_pd(_mm_cvtpd_ps(a)); /* round re, im to float32 */
+		b = _mm_cvtps_pd(_mm_cvtpd_ps(b));
+		a = _mm_sqrt_pd(_mm_hadd_pd(_mm_mul_pd(a, a), _mm_mul_pd(b, b)));
+		_mm_storel_pi((__m64 *)(mag + k), _mm_cvtpd_ps(a));
+	}
+	mags_scalar(out + k, nb - k, mag + k);
+}
+
+/* in[i] = win[i] * x[i], i in [0, n) (float widened to double) */
+static void
+window_sse(const double *win, const float *x, int n, double *in)
+{
+	int i;
+
+	for (i = 0; i + 4 <= n; i += 4) {
+		__m128 v = _mm_loadu_ps(x + i);
+		_mm_storeu_pd(in + i, _mm_mul_pd(_mm_loadu_pd(win + i), _mm_cvtps_pd(v)));
+		_mm_storeu_pd(in + i + 2, _mm_mul_pd(_mm_loadu_pd(win + i + 2),
+		    _mm_cvtps_pd(_mm_movehl_ps(v, v))));
+	}
+	for (; i < n; i++)
+		in[i] = win[i] * x[i];
+}
+
 /* window x[off+lo .. off+hi) (zeros outside) into the FFT input, transform, |X| in float32 */
 static void
 transform(Stft *s, const float *x, long off, int lo, int hi, float *mag)
 {
-	int i, k;
-	float re, im;
+	int i;
 
 	for (i = 0; i < lo; i++)
 		s->in[i] = 0;
-	for (i = lo; i < hi; i++)
-		s->in[i] = s->win[i] * x[off + i];
+	window_sse(s->win + lo, x + off + lo, hi - lo, s->in + lo);
 	for (i = hi; i < s->n_fft; i++)
 		s->in[i] = 0;
 	fftw_execute(s->plan);
-	for (k = 0; k < s->nbins; k++) {
-		re = (float)s->out[k][0]; /* complex64, as librosa stores it */
-		im = (float)s->out[k][1];
-		mag[k] = (float)sqrt((double)re * re + (double)im * im);
-	}
+	mags_sse(s->out, s->nbins, mag);
 }
 
 void
