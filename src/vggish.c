@@ -357,9 +357,11 @@ main(int argc, char **argv)
 		flush_song();
 		if (verbose && nexamples)
 			weprintf("%lu examples; network %.3f s, %.1f GFLOP/s; CPU %.3f s, "
-			    "%.1f GFLOP/s per CPU second", nexamples, nettime,
-			    nexamples * vggish_net_flops() / nettime / 1e9, netcpu,
-			    nexamples * vggish_net_flops() / netcpu / 1e9);
+			    "%.1f GFLOP/s per CPU second (direct-convolution count; computed: "
+			    "%.1f)", nexamples, nettime,
+			    nexamples * vggish_net_flops(0) / nettime / 1e9, netcpu,
+			    nexamples * vggish_net_flops(0) / netcpu / 1e9,
+			    nexamples * vggish_net_flops(1) / netcpu / 1e9);
 	}
 	vw_close(out);
 	del_vggish_front(f);

@@ -54,13 +54,15 @@ struct VggishNet {
 };
 
 double
-vggish_net_flops(void)
+vggish_net_flops(int winograd)
 {
-	double f = 0;
+	double f = 0, c;
 	int i;
 
-	for (i = 0; i < NCONV; i++)
-		f += 2.0 * conv[i].cout * conv[i].cin * 9 * conv[i].h * conv[i].w_;
+	for (i = 0; i < NCONV; i++) {
+		c = 2.0 * conv[i].cout * conv[i].cin * 9 * conv[i].h * conv[i].w_;
+		f += winograd && i > 0 ? c * 16 / 36 : c; /* 16 products per 2x2 tile, not 36 */
+	}
 	for (i = 0; i < 3; i++)
 		f += 2.0 * fc[i].in * fc[i].out;
 	return f;

@@ -15,8 +15,11 @@
  *   embeddings.4 fc 4096->128, ReLU only when final_relu (torchvggish has it, the
  *   original TensorFlow model has not).
  * Weights come from a Weights file: convolutions [out,3,3,in] (OHWI), fully connected
- * [out,in] (torch).  Activations are NHWC; convolutions run as im2col + sgemm on groups
- * of 4 examples, the fully connected layers
+ * [out,in] (torch).  Activations are NHWC, in groups of 4 examples.  The first
+ * convolution (one input channel) is im2col + sgemm; the others use Winograd
+ * F(2x2,3x3): input and kernel transforms, 16 sgemms per layer (2.25x fewer
+ * multiplications than the direct convolution), output transform fused with bias, ReLU
+ * and pooling.  The fully connected layers
  * on batches of up to VN_BATCH examples so the 200 MB fc1 matrix is read once a batch.
  *
  * Postprocessing (vggish_postprocess.py): p = (e - pca_means) . pca_eigen_vectors^T,
@@ -38,8 +41,9 @@ VggishNet *new_vggish_net(const Weights *w, int final_relu, int pca);
 void vggish_net_do(VggishNet *net, const float *ex, size_t n, float *emb);
 /* raw embedding (128) -> postprocessed values 0..255 (128), in place allowed */
 void vggish_postprocess(const VggishNet *net, const float *emb, float *out);
-/* exact operation count of one example */
-double vggish_net_flops(void);
+/* floating point operations of one example (2 per multiply-add): of the direct
+ * convolutions (winograd 0, the usual count) or of what is computed (winograd 1) */
+double vggish_net_flops(int winograd);
 void del_vggish_net(VggishNet *net);
 
 #endif
