@@ -132,10 +132,10 @@ feat_analyze(Feat *f, const float *x, size_t n, int what)
 			p[k] = f->mag[k] * f->mag[k];
 		if (what != FEAT_MELONLY)
 			sv_spectral(f->mag, NBINS, binhz, &f->centroid[t], &f->bandwidth[t], &f->rolloff[t]);
-		mel_apply(f->mel, p, f->meldb + t * FEAT_NMELS);
-		for (k = 0; k < FEAT_NMELS; k++)
-			f->meldb[t * FEAT_NMELS + k] = sv_db(f->meldb[t * FEAT_NMELS + k]);
 	}
+	mel_apply_n(f->mel, f->power, T, f->meldb);
+	for (t = 0; t < T * FEAT_NMELS; t++)
+		f->meldb[t] = sv_db(f->meldb[t]);
 	sv_db_floor(f->meldb, T * FEAT_NMELS, 80.0f);
 	if (what == FEAT_MELONLY)
 		return;

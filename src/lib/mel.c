@@ -2,6 +2,7 @@
 #include "mel.h"
 #include "util.h"
 
+#include <immintrin.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -77,6 +78,7 @@ new_melbank(double sr, int n_fft, int nmels)
 		for (k = lo; k <= hi; k++)
 			m->w[i][k - lo] = row[k];
 	}
+	m->tp = emalloc(4 * (size_t)nb * sizeof *m->tp);
 	free(row);
 	free(mel_f);
 	free(fft_f);
@@ -95,6 +97,7 @@ del_melbank(MelBank *m)
 	free(m->w);
 	free(m->lo);
 	free(m->len);
+	free(m->tp);
 	free(m);
 }
 
@@ -141,6 +144,46 @@ sv_mfcc(const float *S, size_t T, int nmels, int nmfcc, float *out)
 			out[k * T + t] = (float)acc;
 		}
 	}
+}
+
+void
+mel_apply_n(MelBank *m, const float *power, size_t nf, float *mel)
+{
+	size_t f;
+	int nb = m->nbins, nm = m->nmels, i, k;
+	float *tp = m->tp, o[4];
+
+	for (f = 0; f + 4 <= nf; f += 4) {
+		const float *p0 = power + f * nb, *p1 = p0 + nb, *p2 = p1 + nb, *p3 = p2 + nb;
+		for (k = 0; k + 4 <= nb; k += 4) { /* tp[k][lane] = frame f+lane, bin k */
+			__m128 a = _mm_loadu_ps(p0 + k), b = _mm_loadu_ps(p1 + k);
+			__m128 c = _mm_loadu_ps(p2 + k), d = _mm_loadu_ps(p3 + k);
+			_MM_TRANSPOSE4_PS(a, b, c, d);
+			_mm_storeu_ps(tp + 4 * k, a);
+			_mm_storeu_ps(tp + 4 * k + 4, b);
+			_mm_storeu_ps(tp + 4 * k + 8, c);
+			_mm_storeu_ps(tp + 4 * k + 12, d);
+		}
+		for (; k < nb; k++) {
+			tp[4 * k] = p0[k];
+			tp[4 * k + 1] = p1[k];
+			tp[4 * k + 2] = p2[k];
+			tp[4 * k + 3] = p3[k];
+		}
+		for (i = 0; i < nm; i++) {
+			const float *w = m->w[i], *p = tp + 4 * m->lo[i];
+			__m128 s = _mm_setzero_ps();
+			for (k = 0; k < m->len[i]; k++)
+				s = _mm_add_ps(s, _mm_mul_ps(_mm_set1_ps(w[k]), _mm_loadu_ps(p + 4 * k)));
+			_mm_storeu_ps(o, s);
+			mel[f * nm + i] = o[0];
+			mel[(f + 1) * nm + i] = o[1];
+			mel[(f + 2) * nm + i] = o[2];
+			mel[(f + 3) * nm + i] = o[3];
+		}
+	}
+	for (; f < nf; f++)
+		mel_apply(m, power + f * nb, mel + f * nm);
 }
 
 float

@@ -11,6 +11,7 @@ typedef struct MelBank {
 	int nmels, nbins;
 	int *lo, *len;   /* band m covers bins lo[m] .. lo[m]+len[m]-1 */
 	float **w;       /* w[m][0..len[m]) */
+	float *tp;       /* scratch: 4 power frames interleaved, [nbins][4] */
 } MelBank;
 
 /* librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=nmels) (fmin 0, fmax sr/2). */
@@ -18,6 +19,9 @@ MelBank *new_melbank(double sr, int n_fft, int nmels);
 void del_melbank(MelBank *m);
 /* mel[m] = sum_k w[m][k] * power[k] for one frame. */
 void mel_apply(const MelBank *m, const float *power, float *mel);
+/* mel_apply on nf frames: power[nf][nbins] -> mel[nf][nmels], the same sums (four
+ * frames per SSE lane set, each lane adding in mel_apply's order). */
+void mel_apply_n(MelBank *m, const float *power, size_t nf, float *mel);
 
 /* librosa.feature.mfcc(S=S, n_mfcc=nmfcc) of dB mel frames S[T][nmels]
  * (frame-major): the orthonormal DCT-II in float64, stored float32 into

@@ -14,6 +14,7 @@
 
 #define NBINS (FEAT_NFFT / 2 + 1)
 #define HALF (FEAT_NFFT / 2)
+#define BATCH 8
 
 struct SongTempo {
 	double sr;
@@ -22,12 +23,14 @@ struct SongTempo {
 	float *buf;        /* padded signal from padded index base */
 	size_t len, cap, base;
 	size_t t;          /* next frame */
+	size_t ns;         /* frames stored */
 	size_t nsamples;
 	float *mem;        /* first MEMFRAMES dB frames */
 	FILE *spill;       /* the rest */
 	size_t memframes;  /* SONGTEMPO_MEMFRAMES, or $SV_FEAT_MEMFRAMES (tests) */
 	float max;
-	float mag[NBINS], frame[FEAT_NMELS];
+	int nb;            /* power frames batched for mel_apply_n */
+	float pw[BATCH][NBINS], db[BATCH][FEAT_NMELS];
 };
 
 static void
@@ -36,8 +39,9 @@ reset(SongTempo *g)
 	g->len = HALF; /* the centring pad */
 	memset(g->buf, 0, HALF * sizeof *g->buf);
 	g->base = 0;
-	g->t = 0;
+	g->t = g->ns = 0;
 	g->nsamples = 0;
+	g->nb = 0;
 	g->max = -INFINITY;
 	if (g->spill) {
 		fclose(g->spill);
@@ -81,14 +85,34 @@ del_songtempo(SongTempo *g)
 static void
 store(SongTempo *g, const float *db)
 {
-	if (g->t < g->memframes) {
-		memcpy(g->mem + g->t * FEAT_NMELS, db, FEAT_NMELS * sizeof *db);
+	if (g->ns < g->memframes) {
+		memcpy(g->mem + g->ns++ * FEAT_NMELS, db, FEAT_NMELS * sizeof *db);
 		return;
 	}
+	g->ns++;
 	if (!g->spill && !(g->spill = tmpfile()))
 		eprintf("tmpfile:");
 	if (fwrite(db, sizeof *db, FEAT_NMELS, g->spill) != FEAT_NMELS)
 		eprintf("tmpfile: write error:");
+}
+
+/* the batched power frames to dB mel frames, stored */
+static void
+flush_batch(SongTempo *g)
+{
+	int i, k;
+
+	mel_apply_n(g->mel, g->pw[0], (size_t)g->nb, g->db[0]);
+	for (i = 0; i < g->nb; i++) {
+		float *m = g->db[i];
+		for (k = 0; k < FEAT_NMELS; k++) {
+			m[k] = sv_db(m[k]);
+			if (m[k] > g->max)
+				g->max = m[k];
+		}
+		store(g, m);
+	}
+	g->nb = 0;
 }
 
 static void
@@ -98,17 +122,13 @@ frames(SongTempo *g)
 	int k;
 
 	while (g->t * FEAT_HOP + FEAT_NFFT <= g->base + g->len) {
-		stft_frame_raw(g->stft, g->buf + (g->t * FEAT_HOP - g->base), g->mag);
+		float *p = g->pw[g->nb];
+		stft_frame_raw(g->stft, g->buf + (g->t * FEAT_HOP - g->base), p);
 		for (k = 0; k < NBINS; k++)
-			g->mag[k] *= g->mag[k];
-		mel_apply(g->mel, g->mag, g->frame);
-		for (k = 0; k < FEAT_NMELS; k++) {
-			g->frame[k] = sv_db(g->frame[k]);
-			if (g->frame[k] > g->max)
-				g->max = g->frame[k];
-		}
-		store(g, g->frame);
+			p[k] *= p[k];
 		g->t++;
+		if (++g->nb == BATCH)
+			flush_batch(g);
 	}
 	off = g->t * FEAT_HOP - g->base; /* drop samples no later frame needs */
 	if (off > g->len)
@@ -179,6 +199,7 @@ songtempo_finish(SongTempo *g)
 		return 0;
 	}
 	append(g, NULL, HALF); /* the trailing centring pad */
+	flush_batch(g);
 	T = g->t;
 	if (g->spill && fseek(g->spill, 0, SEEK_SET))
 		eprintf("tmpfile: seek:");
