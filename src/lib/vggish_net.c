@@ -72,34 +72,41 @@ vggish_net_flops(int winograd)
  * tiles as Y = A^T [(G g G^T) .* (B^T d B)] A, 16 multiplications per tile and
  * channel pair instead of 36; the 16 element-wise products over channels are 16
  * GEMMs.  Same function as the direct convolution, different rounding (a few ulp). */
+HOT static void
+winograd_kernels1(const float *w, float *u, unsigned o, unsigned cin, size_t plane)
+{
+	unsigned c, i;
+
+#pragma GCC ivdep
+	for (c = 0; c < cin; c++) {
+		double g[9], t[12];
+		for (i = 0; i < 9; i++)
+			g[i] = w[((size_t)o * 9 + i) * cin + c];
+		for (i = 0; i < 3; i++) { /* G g, column i */
+			t[i] = g[i];
+			t[3 + i] = 0.5 * (g[i] + g[3 + i] + g[6 + i]);
+			t[6 + i] = 0.5 * (g[i] - g[3 + i] + g[6 + i]);
+			t[9 + i] = g[6 + i];
+		}
+		for (i = 0; i < 4; i++) { /* (G g) G^T, row i */
+			float *q = u + (size_t)4 * i * plane + (size_t)o * cin + c;
+			q[0] = (float)t[3 * i];
+			q[plane] = (float)(0.5 * (t[3 * i] + t[3 * i + 1] + t[3 * i + 2]));
+			q[2 * plane] = (float)(0.5 * (t[3 * i] - t[3 * i + 1] + t[3 * i + 2]));
+			q[3 * plane] = (float)t[3 * i + 2];
+		}
+	}
+}
+
+/* U[k][o][c] = (G g G^T)[k] of every 3x3 kernel (computed in double) */
 static float *
 winograd_kernels(const float *w, unsigned cout, unsigned cin)
 {
 	float *u = ereallocarray(NULL, (size_t)16 * cout * cin, sizeof(float));
-	size_t plane = (size_t)cout * cin;
-	unsigned o, c, i, j;
-	double g[3][3], t[4][3], r[4][4];
+	unsigned o;
 
 	for (o = 0; o < cout; o++)
-		for (c = 0; c < cin; c++) {
-			for (i = 0; i < 3; i++)
-				for (j = 0; j < 3; j++)
-					g[i][j] = w[((size_t)o * 9 + i * 3 + j) * cin + c];
-			for (j = 0; j < 3; j++) { /* G g */
-				t[0][j] = g[0][j];
-				t[1][j] = 0.5 * (g[0][j] + g[1][j] + g[2][j]);
-				t[2][j] = 0.5 * (g[0][j] - g[1][j] + g[2][j]);
-				t[3][j] = g[2][j];
-			}
-			for (i = 0; i < 4; i++) { /* (G g) G^T */
-				r[i][0] = t[i][0];
-				r[i][1] = 0.5 * (t[i][0] + t[i][1] + t[i][2]);
-				r[i][2] = 0.5 * (t[i][0] - t[i][1] + t[i][2]);
-				r[i][3] = t[i][2];
-			}
-			for (i = 0; i < 16; i++)
-				u[i * plane + (size_t)o * cin + c] = (float)r[i / 4][i % 4];
-		}
+		winograd_kernels1(w, u, o, cin, (size_t)cout * cin);
 	return u;
 }
 
