@@ -4,171 +4,20 @@
 #include "lib/util.h"
 #include "lib/vggish_frontend.h"
 #include "lib/vggish_net.h"
+#include "lib/vggish_run.h"
 #include "lib/vstream.h"
 #include "lib/weights.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 static const char *synopsis =
     "[-bnRv] [-a segment|song] [-j threads] [-m post|raw|logmel] [-w weights] [file ...]";
 
 enum { M_POST, M_RAW, M_LOGMEL };
-enum { A_NONE, A_SEGMENT, A_SONG };
 
-typedef struct Rec {
-	char *key;
-	size_t nex, done;   /* examples made, examples embedded */
-	int closed;
-	double sum[VN_DIM];
-} Rec;
-
-static int mode = M_POST, agg = A_NONE, verbose;
-static VggishNet *net;
-static VWriter *out;
-static Rec *q;                 /* records in flight, q[qhead..qn) */
-static size_t qhead, qn, qcap;
-static float *exbuf, *emb;     /* VN_BATCH examples and their embeddings */
-static size_t exrec[VN_BATCH], exm[VN_BATCH], nbuf;
-static char *song;             /* -a song: the song being summed */
-static double songsum[VN_DIM];
-static size_t songseg;
-static unsigned long nexamples;
-static double nettime, netcpu;
-static char *kbuf;
-static size_t kcap;
-
-static const char *
-mkkey(const char *a, const char *sep, size_t m)
-{
-	size_t need = strlen(a) + strlen(sep) + 24;
-
-	if (need > kcap)
-		kbuf = erealloc(kbuf, kcap = need);
-	if (*sep)
-		snprintf(kbuf, kcap, "%s%s%zu", a, sep, m);
-	else
-		snprintf(kbuf, kcap, "%s", a);
-	return kbuf;
-}
-
-static void
-write_mean(const char *key, const double *sum, size_t n)
-{
-	float v[VN_DIM];
-	int i;
-
-	for (i = 0; i < VN_DIM; i++)
-		v[i] = n ? (float)(sum[i] / n) : NAN;
-	vw_write(out, key, v, VN_DIM);
-}
-
-static void
-flush_song(void)
-{
-	if (!song)
-		return;
-	write_mean(song, songsum, songseg); /* NaN row when no segment had an example */
-	free(song);
-	song = NULL;
-}
-
-static void
-finish(Rec *r)
-{
-	double mean[VN_DIM];
-	char *hash;
-	size_t len;
-	int i;
-
-	if (agg == A_SEGMENT && r->nex)
-		write_mean(r->key, r->sum, r->nex);
-	if (agg == A_SONG) {
-		hash = strrchr(r->key, '#');
-		len = hash ? (size_t)(hash - r->key) : strlen(r->key);
-		if (!song || strlen(song) != len || strncmp(song, r->key, len)) {
-			flush_song();
-			song = estrdup(r->key);
-			song[len] = 0;
-			memset(songsum, 0, sizeof songsum);
-			songseg = 0;
-		}
-		if (r->nex) {
-			for (i = 0; i < VN_DIM; i++)
-				mean[i] = r->sum[i] / r->nex;
-			for (i = 0; i < VN_DIM; i++)
-				songsum[i] += mean[i];
-			songseg++;
-		}
-	}
-	free(r->key);
-}
-
-static void
-pop_finished(void)
-{
-	while (qhead < qn && q[qhead].closed && q[qhead].done == q[qhead].nex)
-		finish(&q[qhead++]);
-	if (qhead == qn)
-		qhead = qn = 0;
-}
-
-static void
-run_batch(void)
-{
-	struct timespec t0, t1, c0, c1;
-	float post[VN_DIM], *e;
-	size_t i;
-	int j;
-	Rec *r;
-
-	if (!nbuf)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
-	vggish_net_do(net, exbuf, nbuf, emb);
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	nettime += (t1.tv_sec - t0.tv_sec) + 1e-9 * (t1.tv_nsec - t0.tv_nsec);
-	netcpu += (c1.tv_sec - c0.tv_sec) + 1e-9 * (c1.tv_nsec - c0.tv_nsec);
-	for (i = 0; i < nbuf; i++) {
-		r = &q[exrec[i]];
-		e = emb + i * VN_DIM;
-		if (mode == M_POST) {
-			vggish_postprocess(net, e, post);
-			e = post;
-		}
-		if (agg == A_NONE)
-			vw_write(out, mkkey(r->key, ".", exm[i]), e, VN_DIM);
-		else
-			for (j = 0; j < VN_DIM; j++)
-				r->sum[j] += e[j];
-		r->done++;
-	}
-	nexamples += nbuf;
-	nbuf = 0;
-	pop_finished();
-}
-
-static void
-on_example(void *ctx, const float *ex)
-{
-	Rec *r = &q[qn - 1];
-
-	(void)ctx;
-	if (mode == M_LOGMEL) {
-		vw_write(out, mkkey(r->key, ".", r->nex++), ex, VF_EXAMPLE);
-		return;
-	}
-	memcpy(exbuf + nbuf * VF_EXAMPLE, ex, VF_EXAMPLE * sizeof *ex);
-	exrec[nbuf] = qn - 1;
-	exm[nbuf++] = r->nex++;
-	if (nbuf == VN_BATCH)
-		run_batch();
-}
+static VggishRun *run;
 
 /* song key of a file: its name without directory and last extension (as segment) */
 static char *
@@ -183,27 +32,11 @@ song_key(const char *path)
 	return k;
 }
 
-static Rec *
-open_rec(const char *key)
-{
-	if (qn == qcap)
-		q = ereallocarray(q, qcap = qcap ? 2 * qcap : 64, sizeof *q);
-	memset(&q[qn], 0, sizeof *q);
-	q[qn].key = estrdup(key);
-	return &q[qn++];
-}
-
 /* end of a record's audio; 1 when it was too short for one example */
 static int
 close_rec(VggishFront *f)
 {
-	Rec *r = &q[qn - 1];
-
-	r->closed = 1;
-	if (mode == M_LOGMEL)
-		qn--, free(r->key);
-	else
-		pop_finished();
+	vggish_run_close(run);
 	return vggish_front_nsamples(f) < VF_MINSAMPLES;
 }
 
@@ -230,8 +63,8 @@ do_stream(VggishFront *f, const char *path)
 			break;
 		}
 		vggish_front_reset(f);
-		open_rec(r->key);
-		vggish_front_push(f, r->val, r->n, on_example, NULL);
+		vggish_run_open(run, r->key);
+		vggish_front_push(f, r->val, r->n, vggish_run_example, run);
 		if (close_rec(f))
 			vr_error(r, "%s: " SHORT, r->key, r->n, r->n / (double)VF_RATE);
 	}
@@ -257,10 +90,12 @@ do_audio(VggishFront *f, const char *path, int noresample)
 	}
 	vggish_front_reset(f);
 	key = song_key(path);
-	open_rec(mkkey(key, "#", 0));
+	key = erealloc(key, strlen(key) + 3);
+	strcat(key, "#0");
+	vggish_run_open(run, key);
 	free(key);
 	while ((n = audio_read(a, buf, sizeof buf / sizeof *buf)) > 0)
-		vggish_front_push(f, buf, n, on_example, NULL);
+		vggish_front_push(f, buf, n, vggish_run_example, run);
 	audio_close(a);
 	if (close_rec(f) && n == 0)
 		weprintf("%s: " SHORT, path, vggish_front_nsamples(f),
@@ -273,8 +108,13 @@ main(int argc, char **argv)
 {
 	const char *wpath = NULL, *how;
 	Weights *w = NULL;
+	VggishNet *net = NULL;
 	VggishFront *f;
+	VWriter *out;
+	double wall, cpu;
+	unsigned long nex;
 	int c, i, binary = 0, relu = 1, noresample = 0, threads = 0, rc = 0, sniff;
+	int mode = M_POST, agg = VRUN_EXAMPLES, verbose = 0;
 
 	sv_blas_init(argc, argv);
 	sv_init(argc, argv);
@@ -283,9 +123,9 @@ main(int argc, char **argv)
 		switch (c) {
 		case 'a':
 			if (!strcmp(optarg, "segment"))
-				agg = A_SEGMENT;
+				agg = VRUN_SEGMENT;
 			else if (!strcmp(optarg, "song"))
-				agg = A_SONG;
+				agg = VRUN_SONG;
 			else {
 				weprintf("-a: invalid value '%s' (expected segment or song)", optarg);
 				usage_exit(synopsis);
@@ -314,7 +154,7 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (mode == M_LOGMEL && agg != A_NONE) {
+	if (mode == M_LOGMEL && agg != VRUN_EXAMPLES) {
 		weprintf("-a cannot be used with -m logmel");
 		usage_exit(synopsis);
 	}
@@ -333,11 +173,10 @@ main(int argc, char **argv)
 			    wpath, how, weights_bytes(w) / 1e6, relu ? "on" : "off",
 			    mode == M_POST ? "postprocessed" : "raw");
 		}
-		exbuf = ereallocarray(NULL, (size_t)VN_BATCH * VF_EXAMPLE, sizeof *exbuf);
-		emb = ereallocarray(NULL, (size_t)VN_BATCH * VN_DIM, sizeof *emb);
 	}
 	out = vw_open(stdout, "<stdout>", binary);
 	vw_header(out, mode == M_LOGMEL ? VF_EXAMPLE : VN_DIM, 0, 0, NULL);
+	run = new_vggish_run(net, mode == M_POST, agg, out);
 	f = new_vggish_front();
 	if (argc == 0)
 		rc |= do_stream(f, "-");
@@ -352,24 +191,17 @@ main(int argc, char **argv)
 			rc |= do_audio(f, argv[i], noresample);
 		}
 	}
-	if (mode != M_LOGMEL) {
-		run_batch();
-		flush_song();
-		if (verbose && nexamples)
-			weprintf("%lu examples; network %.3f s, %.1f GFLOP/s; CPU %.3f s, "
-			    "%.1f GFLOP/s per CPU second (direct-convolution count; computed: "
-			    "%.1f)", nexamples, nettime,
-			    nexamples * vggish_net_flops(0) / nettime / 1e9, netcpu,
-			    nexamples * vggish_net_flops(0) / netcpu / 1e9,
-			    nexamples * vggish_net_flops(1) / netcpu / 1e9);
-	}
+	vggish_run_flush(run);
+	nex = vggish_run_stats(run, &wall, &cpu);
+	if (verbose && nex)
+		weprintf("%lu examples; network %.3f s, %.1f GFLOP/s; CPU %.3f s, "
+		    "%.1f GFLOP/s per CPU second (direct-convolution count; computed: %.1f)",
+		    nex, wall, nex * vggish_net_flops(0) / wall / 1e9, cpu,
+		    nex * vggish_net_flops(0) / cpu / 1e9, nex * vggish_net_flops(1) / cpu / 1e9);
 	vw_close(out);
 	del_vggish_front(f);
+	del_vggish_run(run);
 	del_vggish_net(net);
 	weights_close(w);
-	free(exbuf);
-	free(emb);
-	free(q);
-	free(kbuf);
 	return rc;
 }
