@@ -139,11 +139,10 @@ feat_analyze(Feat *f, const float *x, size_t n, int what)
 	sv_db_floor(f->meldb, T * FEAT_NMELS, 80.0f);
 	if (what == FEAT_MELONLY)
 		return;
-	for (t = 0; t < T; t++) {
-		f->zcr[t] = sv_zcr(x, n, t, FEAT_NFFT, FEAT_HOP);
-		f->rms[t] = sv_rms(x, n, t, FEAT_NFFT, FEAT_HOP);
+	sv_zcr_all(x, n, T, FEAT_NFFT, FEAT_HOP, f->zcr);
+	sv_rms_all(x, n, T, FEAT_NFFT, FEAT_HOP, f->rms);
+	for (t = 0; t < T; t++)
 		f->loud[t] = sv_db(f->rms[t] * f->rms[t]);
-	}
 	sv_db_floor(f->loud, T, 80.0f);
 	sv_mfcc(f->meldb, T, FEAT_NMELS, FEAT_NMFCC, f->mfcc);
 	sv_onset_env(f->meldb, T, FEAT_NMELS, f->onset);

@@ -18,4 +18,9 @@ double sv_zcr(const float *x, size_t n, size_t t, int n_fft, int hop);
 /* librosa.feature.rms: sqrt(mean x^2) over zero-padded frames (no window). */
 float sv_rms(const float *x, size_t n, size_t t, int n_fft, int hop);
 
+/* Both for frames 0 .. T-1 at once (the same values, a pass over x for zcr,
+ * four frames' sums at a time for rms). */
+void sv_zcr_all(const float *x, size_t n, size_t T, int n_fft, int hop, double *zcr);
+void sv_rms_all(const float *x, size_t n, size_t T, int n_fft, int hop, float *rms);
+
 #endif
