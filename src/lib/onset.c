@@ -25,22 +25,33 @@ sv_onset_mean1(const float *prev, const float *cur, int nmels)
 float
 sv_onset_median1(const float *prev, const float *cur, int nmels, float *tmp)
 {
-	int b;
+	/* max(0, d) is 0 in about half the bands: select among the positive ones
+	 * only, the zeros being the smallest values (order statistics are values, so
+	 * the result is the same as selecting among all) */
+	int b, np = 0, nz, k = nmels / 2;
 	float a, c, d;
 
 	for (b = 0; b < nmels; b++) {
 		d = cur[b] - prev[b];
-		tmp[b] = d > 0 ? d : 0;
+		tmp[np] = d;
+		np += d > 0;
 	}
-	sv_select_k(tmp, (size_t)nmels, (size_t)nmels / 2);
-	a = tmp[nmels / 2];
+	nz = nmels - np;
+	if (k < nz) {
+		a = 0;
+	} else {
+		sv_select_k(tmp, (size_t)np, (size_t)(k - nz));
+		a = tmp[k - nz];
+	}
 	if (nmels % 2)
 		return a;
-	/* the largest of the lower half */
-	c = tmp[0];
-	for (b = 1; b < nmels / 2; b++)
-		if (tmp[b] > c)
-			c = tmp[b];
+	/* the (k-1)-th smallest: the largest of the lower half */
+	if (k - 1 < nz)
+		c = 0;
+	else
+		for (c = tmp[0], b = 1; b < k - nz; b++)
+			if (tmp[b] > c)
+				c = tmp[b];
 	return (a + c) / 2.0f;
 }
 
