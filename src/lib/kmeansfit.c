@@ -232,6 +232,21 @@ row_sqnorms(const float *c, size_t k, size_t d, float *out)
 	}
 }
 
+/* Rows per chunk of a block whose distances sit in the per-thread scratch at once:
+ * a whole number of sgemm calls, scratch <= 64K floats (or 16 rows) for large k. */
+static size_t
+chunk_rows(size_t k, size_t d, size_t br)
+{
+	size_t sb = gemm_rows(k, d, br), cap = 65536 / k, c;
+
+	if (cap < 16)
+		cap = 16;
+	if (sb >= br)
+		return cap < br ? cap : br;
+	c = sb * (cap / sb ? cap / sb : 1);
+	return c < br ? c : br;
+}
+
 /* ---- the assignment (E) step, fused with the centre sums (M step) ---- */
 
 typedef struct Lloyd {
@@ -255,18 +270,22 @@ lloyd_block(void *arg, size_t b, int tid)
 	const float *xi;
 	int lab, ch = 0;
 
+	size_t cr = chunk_rows(k, d, L->br), s0;
+
 	if (e > L->n)
 		e = L->n;
-	m = e - s;
+	if (L->update) {
+		memset(ps, 0, k * d * sizeof(double));
+		memset(pc, 0, k * sizeof(double));
+	}
+	for (s0 = s; s0 < e; s0 += cr) {
+	s = s0;
+	m = e - s < cr ? e - s : cr;
 	/* -2 x.c, then + ||c||^2: the same float32 value as sklearn's beta=1 sgemm on a
 	 * ||c||^2-filled buffer (-2 acc is exact, so fma(-2, acc, csq) rounds once
 	 * either way), but beta=0 lets OpenBLAS take its small-matrix kernel that
 	 * does not pack X */
 	neg2_xct(L->x + s * d, m, d, L->c, k, gemm_rows(k, d, L->br), D);
-	if (L->update) {
-		memset(ps, 0, k * d * sizeof(double));
-		memset(pc, 0, k * sizeof(double));
-	}
 	for (i = 0; i < m; i++) {
 		float *Di = D + i * k;
 		best = Di[0] + L->csq[0];
@@ -285,6 +304,7 @@ lloyd_block(void *arg, size_t b, int tid)
 			pc[lab] += 1;
 			add_row(ps + (size_t)lab * d, xi, d);
 		}
+	}
 	}
 	L->changed[b] = (char)ch;
 }
@@ -445,24 +465,29 @@ pp_block(void *arg, size_t b, int tid)
 	float *D = P->scratch[tid];
 	double dd, *pot = P->pbuf + b * nc, *cl;
 
+	size_t cr = chunk_rows(nc, d, P->br), s0;
+
 	if (e > P->n)
 		e = P->n;
-	m = e - s;
 	for (c = 0; c < nc; c++)
 		pot[c] = 0;
-	neg2_xct(P->x + s * d, m, d, P->cand, nc, gemm_rows(nc, d, P->br), D);
-	for (i = 0; i < m; i++)
-		for (c = 0; c < nc; c++) {
-			dd = (double)P->xsq[s + i] + P->csq[c] + D[i * nc + c];
-			if (dd < 0)
-				dd = 0;
-			cl = P->closest + P->owner[c] * P->n + s + i;
-			if (dd > *cl)
-				dd = *cl;
-			pot[c] += dd;
-			if (P->update)
-				*cl = dd;
-		}
+	for (s0 = s; s0 < e; s0 += cr) {
+		s = s0;
+		m = e - s < cr ? e - s : cr;
+		neg2_xct(P->x + s * d, m, d, P->cand, nc, gemm_rows(nc, d, P->br), D);
+		for (i = 0; i < m; i++)
+			for (c = 0; c < nc; c++) {
+				dd = (double)P->xsq[s + i] + P->csq[c] + D[i * nc + c];
+				if (dd < 0)
+					dd = 0;
+				cl = P->closest + P->owner[c] * P->n + s + i;
+				if (dd > *cl)
+					dd = *cl;
+				pot[c] += dd;
+				if (P->update)
+					*cl = dd;
+			}
+	}
 }
 
 static void
@@ -526,7 +551,7 @@ init_plusplus_all(Run *r, size_t R, KmRng *rng, float *cen)
 	P.closest = emalloc(R * n * sizeof(double));
 	P.scratch = ecalloc(km->o.nthreads, sizeof(float *));
 	for (tid = 0; tid < km->o.nthreads; tid++)
-		P.scratch[tid] = emalloc(r->br * nc * sizeof(float));
+		P.scratch[tid] = emalloc(chunk_rows(nc, d, r->br) * nc * sizeof(float));
 	for (i = 0; i < R * n; i++)
 		P.closest[i] = INFINITY;
 	for (q = 0; q < R; q++) {
@@ -783,7 +808,7 @@ kmeans_do(KMeans *km)
 	r.L.labels = r.labels;
 	r.L.scratch = ecalloc(km->o.nthreads, sizeof(float *));
 	for (tid = 0; tid < km->o.nthreads; tid++)
-		r.L.scratch[tid] = emalloc(r.br * k * sizeof(float));
+		r.L.scratch[tid] = emalloc(chunk_rows(k, d, r.br) * k * sizeof(float));
 	r.L.psum = emalloc(nb * k * d * sizeof(double));
 	r.L.pcnt = emalloc(nb * k * sizeof(double));
 	r.L.changed = emalloc(nb);
@@ -873,12 +898,14 @@ assign_block(void *arg, size_t b, int tid)
 	double d1, d2, t;
 	int lab;
 
+	size_t cr = chunk_rows(k, d, A->br), s0;
+
 	if (e > A->n)
 		e = A->n;
-	m = e - s;
-	if (!A->given) {
+	for (s0 = s; !A->given && s0 < e; s0 += cr) {
+		m = e - s0 < cr ? e - s0 : cr;
 		D = A->scratch[tid];
-		neg2_xct(A->x + s * d, m, d, A->c, k, gemm_rows(k, d, A->br), D);
+		neg2_xct(A->x + s0 * d, m, d, A->c, k, gemm_rows(k, d, A->br), D);
 		for (i = 0; i < m; i++) {
 			best = D[i * k] + A->csq[0];
 			lab = 0;
@@ -888,7 +915,7 @@ assign_block(void *arg, size_t b, int tid)
 					lab = (int)j;
 				}
 			if (A->label)
-				A->label[s + i] = lab;
+				A->label[s0 + i] = lab;
 		}
 	}
 	if (!A->dist && !A->conf)
@@ -928,7 +955,7 @@ assign_run(Asg *A, int nthreads)
 	A->scratch = ecalloc(nthreads, sizeof(float *));
 	if (!A->given)
 		for (tid = 0; tid < nthreads; tid++)
-			A->scratch[tid] = emalloc(A->br * A->k * sizeof(float));
+			A->scratch[tid] = emalloc(chunk_rows(A->k, A->d, A->br) * A->k * sizeof(float));
 	km_parallel(nthreads, (A->n + A->br - 1) / A->br, assign_block, A);
 	for (tid = 0; tid < nthreads; tid++)
 		free(A->scratch[tid]);
