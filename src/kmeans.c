@@ -1,6 +1,5 @@
 /* kmeans — cluster a vector stream with k-means (scikit-learn 1.2.1 Lloyd), or
  * assign it to the clusters of a saved model. */
-#include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
