@@ -8,7 +8,7 @@
 
 extern const char *argv0; /* program name, set by sv_init() */
 
-void sv_init(int argc, char **argv); /* sets argv0, OpenBLAS defaults */
+void sv_init(int argc, char **argv); /* sets argv0 (BLAS set-up: see blas.h) */
 
 /* "prog: fmt" on stderr; a trailing ':' appends strerror(errno). */
 void weprintf(const char *fmt, ...);
