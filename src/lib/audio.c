@@ -147,7 +147,7 @@ ffmpeg_msg(AudioIn *a, char *out, size_t outsz)
 		buf[--n] = '\0';
 	s = (e = strrchr(buf, '\n')) ? e + 1 : buf;
 	if (*s)
-		snprintf(out, outsz, "ffmpeg: %s", s);
+		snprintf(out, outsz, "ffmpeg: %.*s", (int)(outsz > 9 ? outsz - 9 : 0), s);
 }
 
 static int

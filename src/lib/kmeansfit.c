@@ -264,7 +264,7 @@ static void
 lloyd_block(void *arg, size_t b, int tid)
 {
 	Lloyd *L = arg;
-	size_t s = b * L->br, e = s + L->br, m, i, j, f, k = L->k, d = L->d;
+	size_t s = b * L->br, e = s + L->br, m, i, j, k = L->k, d = L->d;
 	float *D = L->scratch[tid], best;
 	double *ps = L->psum + b * k * d, *pc = L->pcnt + b * k;
 	const float *xi;
