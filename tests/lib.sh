@@ -75,5 +75,5 @@ skip() { echo "SKIP $1: $2"; }
 # with "$ " (in a .Dl or .Bd block) is a command; each must exit 0.
 man_examples() {
 	_page=$1
-	awk '/^\.Sh EXAMPLES/{on=1;next} /^\.Sh /{on=0} on && /^\.Dl \$ /{sub(/^\.Dl \$ /,""); gsub(/\\e/,"\\"); gsub(/\\\(aq/,"'"'"'"); print}' "$_page"
+	awk '/^\.Sh EXAMPLES/{on=1;next} /^\.Sh /{on=0} on && /^\.Dl \$ /{sub(/^\.Dl \$ /,""); gsub(/\\e/,"\\"); gsub(/\\\(aq/,"'"'"'"); gsub(/\\\(dq/,"\""); gsub(/\\&/,""); print}' "$_page"
 }
