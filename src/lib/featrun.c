@@ -5,7 +5,6 @@
 #include "seed.h"
 #include "util.h"
 
-#include <cblas.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,11 +73,6 @@ new_featrun(int mode, VWriter *w)
 
 	r->mode = mode;
 	r->w = w;
-	/* The BLAS calls here (chroma projection: 12 x 1025 by a record's frames) are too
-	 * small to gain from threads, whose spinning doubled the CPU time of a record
-	 * stream; one song per core (GNU parallel) is the way to use more cores.  One
-	 * thread also makes the float32 sums independent of the machine's core count. */
-	openblas_set_num_threads(1);
 	return r;
 }
 

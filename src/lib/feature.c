@@ -104,9 +104,14 @@ chroma(Feat *f)
 
 	f->tuning = sv_estimate_tuning(f->power, T, FEAT_NFFT, f->sr);
 	sv_chroma_fb(f->cfb, f->sr, FEAT_NFFT, f->tuning);
-	/* raw[T][12] = power[T][nbins] . fb[12][nbins]^T (float32, as librosa's einsum) */
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)T, FEAT_NCHROMA, NBINS,
-	    1.0f, f->power, NBINS, f->cfb, NBINS, 0.0f, f->craw, FEAT_NCHROMA);
+	/* raw[T][12] = power[T][nbins] . fb[12][nbins]^T (float32, as librosa's einsum),
+	 * in blocks of 16 frames: OpenBLAS runs products that small on the calling
+	 * thread, so its helper threads are never woken (they would spin for ~0.1 s
+	 * of CPU after each call) and the sums do not depend on the core count */
+	for (t = 0; t < T; t += 16)
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T - t < 16 ? (int)(T - t) : 16,
+		    FEAT_NCHROMA, NBINS, 1.0f, f->power + t * NBINS, NBINS, f->cfb, NBINS, 0.0f,
+		    f->craw + t * FEAT_NCHROMA, FEAT_NCHROMA);
 	for (t = 0; t < T; t++) {
 		v = f->craw + t * FEAT_NCHROMA;
 		mx = sv_inf_norm(v, FEAT_NCHROMA);
