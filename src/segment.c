@@ -13,21 +13,6 @@
 static const char SYNOPSIS[] =
 	"[-bt] [-k key] [-l seconds] [-q quality] [-r rate] [file ...]";
 
-/* Song key of a path: the file name without directory and last extension. */
-static char *
-song_key(const char *path)
-{
-	const char *b = strrchr(path, '/');
-	char *k, *dot;
-
-	if (!strcmp(path, "-"))
-		return estrdup("stdin");
-	k = estrdup(b ? b + 1 : path);
-	if ((dot = strrchr(k, '.')) && dot != k)
-		*dot = '\0';
-	return k;
-}
-
 static int
 key_ok(const char *path, const char *key)
 {
@@ -166,7 +151,7 @@ main(int argc, char **argv)
 	if (rate > 0)
 		vw_header(w, 0, rate, 0, NULL);
 	for (i = 0; i < nin; i++) {
-		k = key ? estrdup(key) : song_key(in[i]);
+		k = key ? estrdup(key) : sv_song_key(in[i]);
 		if (!key_ok(in[i], k) ||
 		    segment_file(w, in[i], k, &rate, seconds, quality) < 0)
 			rc = 1;

@@ -269,15 +269,3 @@ featrun_audio(FeatRun *r, AudioIn *a, const char *path, const char *key, double 
 	free(buf);
 	return rc;
 }
-
-char *
-sv_song_key(const char *path)
-{
-	const char *b = strrchr(path, '/');
-	char *k, *dot;
-
-	k = estrdup(b ? b + 1 : path);
-	if ((dot = strrchr(k, '.')) && dot != k)
-		*dot = '\0';
-	return k;
-}

@@ -40,8 +40,4 @@ int featrun_record(FeatRun *r, const char *key, const float *x, size_t n);
 int featrun_audio(FeatRun *r, AudioIn *a, const char *path, const char *key, double seconds);
 const char *featrun_error(const FeatRun *r);
 
-/* A song key from a file path, as segment(1) makes it: the file name without
- * directory and last extension (malloc'd). */
-char *sv_song_key(const char *path);
-
 #endif

@@ -179,3 +179,17 @@ fshut(FILE *fp, const char *name)
 	}
 	return 0;
 }
+
+char *
+sv_song_key(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	char *k, *dot;
+
+	if (!strcmp(path, "-"))
+		return estrdup("stdin");
+	k = estrdup(b ? b + 1 : path);
+	if ((dot = strrchr(k, '.')) && dot != k)
+		*dot = '\0';
+	return k;
+}

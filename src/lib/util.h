@@ -29,6 +29,10 @@ char *estrdup(const char *s);
 long estrtol(const char *s, long min, long max, int opt);
 double estrtod(const char *s, double min, double max, int opt);
 
+/* The song key of an audio file path (malloc'd): the file name without directory
+ * and last extension; "stdin" for "-".  segment, feat and vggish key songs alike. */
+char *sv_song_key(const char *path);
+
 /* Flush and check a stream; returns 0 ok, -1 after printing "prog: name: write error: ..." */
 int fshut(FILE *fp, const char *name);
 
