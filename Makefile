@@ -126,7 +126,7 @@ demo: deps all
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)
-	cp -f $(BIN) scripts/songvec-song223 $(DESTDIR)$(BINDIR)/
+	cp -f $(BIN) scripts/songvec-song223 scripts/vggish-convert $(DESTDIR)$(BINDIR)/
 	cp -f man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	cp -f man/*.5 $(DESTDIR)$(MANDIR)/man5/
 
