@@ -158,12 +158,12 @@ main(int argc, char **argv)
 		weprintf("-a cannot be used with -m logmel");
 		usage_exit(synopsis);
 	}
-	sv_blas_threads(threads);
+	threads = sv_blas_threads(threads);
 	if (mode != M_LOGMEL) {
 		wpath = weights_path(wpath, &how);
 		if (!(w = weights_open(wpath)))
 			return 1;
-		if (!(net = new_vggish_net(w, relu, mode == M_POST))) {
+		if (!(net = new_vggish_net(w, relu, mode == M_POST, threads))) {
 			weights_close(w);
 			return 1;
 		}

@@ -16,21 +16,36 @@
 #define HOT
 #endif
 
+#include <pthread.h>
+
+/* 16 floats, unaligned loads and stores through it are allowed */
+typedef float v16 __attribute__((vector_size(64), aligned(4), may_alias));
+typedef int i16 __attribute__((vector_size(64)));
+
+/* a > b ? a : b, lane by lane (a macro: a function returning a vector would change
+ * the ABI with the target) */
+#define vmax(a, b) __extension__({ v16 a_ = (a), b_ = (b); i16 m_ = a_ > b_; \
+	(v16)(((i16)a_ & m_) | ((i16)b_ & ~m_)); })
+
 #define NCONV 6
-#define GROUP 4          /* examples per convolution GEMM */
+#define G 16             /* examples per convolution group (per thread) */
 #define FC1_IN (6 * 4 * 512)
 #define FC_HID 4096
+#define ACT (48 * 32 * 64) /* largest activation of one example between layers */
 
+/* m: Winograd output tile F(m x m, 3x3) (layers 1..5); ce: examples per chunk, so
+ * that a chunk has enough tiles (T = ce * H/m * W/m, 96..192) for good GEMM shapes
+ * while its transformed inputs and products stay a few MB */
 static const struct {
 	const char *w, *b;
-	unsigned cin, cout, h, w_, pool;
+	unsigned cin, cout, h, w_, pool, m, ce;
 } conv[NCONV] = {
-	{"features.0.weight", "features.0.bias", 1, 64, 96, 64, 1},
-	{"features.3.weight", "features.3.bias", 64, 128, 48, 32, 1},
-	{"features.6.weight", "features.6.bias", 128, 256, 24, 16, 0},
-	{"features.8.weight", "features.8.bias", 256, 256, 24, 16, 1},
-	{"features.11.weight", "features.11.bias", 256, 512, 12, 8, 0},
-	{"features.13.weight", "features.13.bias", 512, 512, 12, 8, 1},
+	{"features.0.weight", "features.0.bias", 1, 64, 96, 64, 1, 0, 1},
+	{"features.3.weight", "features.3.bias", 64, 128, 48, 32, 1, 4, 2},
+	{"features.6.weight", "features.6.bias", 128, 256, 24, 16, 0, 4, 8},
+	{"features.8.weight", "features.8.bias", 256, 256, 24, 16, 1, 4, 8},
+	{"features.11.weight", "features.11.bias", 256, 512, 12, 8, 0, 4, 16},
+	{"features.13.weight", "features.13.bias", 512, 512, 12, 8, 1, 4, 16},
 };
 static const struct {
 	const char *w, *b;
@@ -41,98 +56,125 @@ static const struct {
 	{"embeddings.4.weight", "embeddings.4.bias", FC_HID, VN_DIM},
 };
 
+typedef struct {
+	float *a, *b;    /* activations of a group, NHWC [G][H][W][C] */
+	float *v, *m;    /* transformed inputs [a*a][T][in], products [a*a][T][out] */
+	float *pad;      /* the first layer's zero-padded input */
+} Work;
+
 struct VggishNet {
 	const float *cw[NCONV], *cb[NCONV], *fw[3], *fb[3]; /* conv: [out][kh][kw][in] */
-	float *wu[NCONV];   /* Winograd kernels U = G g G^T, [16][out][in] (layers 1..5) */
-	float *wv, *wm;     /* transformed inputs [16][tiles][in], products [16][tiles][out] */
+	float *wu[NCONV];   /* Winograd kernels U = G g G^T, [a*a][out][in] (layers 1..5) */
+	float w0[9 * 64];   /* first layer, [tap][out] */
 	const float *pca_v, *pca_m;
-	int final_relu;
-	float *col;      /* im2col buffer */
-	float *a, *b;    /* activations, [C][g][H][W] */
+	int final_relu, nt;
+	Work *work;      /* one per thread */
 	float *fcin;     /* [VN_BATCH][12288] */
 	float *h1, *h2;  /* [VN_BATCH][4096] */
 };
 
+static unsigned
+tiles(int i)
+{
+	return conv[i].h / conv[i].m * (conv[i].w_ / conv[i].m);
+}
+
 double
 vggish_net_flops(int winograd)
 {
-	double f = 0, c;
+	double f = 0, c, a;
 	int i;
 
 	for (i = 0; i < NCONV; i++) {
 		c = 2.0 * conv[i].cout * conv[i].cin * 9 * conv[i].h * conv[i].w_;
-		f += winograd && i > 0 ? c * 16 / 36 : c; /* 16 products per 2x2 tile, not 36 */
+		a = conv[i].m + 2.0; /* a*a products per m*m tile, not 9*m*m */
+		f += winograd && conv[i].m ? c * a * a / (9.0 * conv[i].m * conv[i].m) : c;
 	}
 	for (i = 0; i < 3; i++)
 		f += 2.0 * fc[i].in * fc[i].out;
 	return f;
 }
 
-/* Winograd F(2x2, 3x3) (Lavin & Gray 2016): a 3x3 convolution computed on 2x2 output
- * tiles as Y = A^T [(G g G^T) .* (B^T d B)] A, 16 multiplications per tile and
- * channel pair instead of 36; the 16 element-wise products over channels are 16
- * GEMMs.  Same function as the direct convolution, different rounding (a few ulp). */
-HOT static void
-winograd_kernels1(const float *w, float *u, unsigned o, unsigned cin, size_t plane)
-{
-	unsigned c, i;
+/* Winograd F(m x m, 3x3) (Lavin & Gray 2016): a 3x3 convolution computed on m x m
+ * output tiles as Y = A^T [(G g G^T) .* (B^T d B)] A with a = m + 2, a*a
+ * multiplications per tile and channel pair instead of 9*m*m; the element-wise
+ * products summed over channels are a*a GEMMs.  Same function as the direct
+ * convolution, different rounding (checked against torch: see tests/vggish.test).
+ * F(2x2): points 0, +-1; F(4x4): points 0, +-1, +-2 (the kernel transform in double). */
+static const double G2[4][3] = {{1, 0, 0}, {.5, .5, .5}, {.5, -.5, .5}, {0, 0, 1}};
+static const double G4[6][3] = {
+	{1.0 / 4, 0, 0}, {-1.0 / 6, -1.0 / 6, -1.0 / 6}, {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+	{1.0 / 24, 1.0 / 12, 1.0 / 6}, {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}};
 
-#pragma GCC ivdep
+HOT static void
+winograd_kernels1(const float *w, float *u, unsigned o, unsigned cin, size_t plane, unsigned a)
+{
+	const double (*gm)[3] = a == 4 ? G2 : G4;
+	unsigned c, i, j, k;
+
 	for (c = 0; c < cin; c++) {
-		double g[9], t[12];
+		double g[9], t[6][3], s;
 		for (i = 0; i < 9; i++)
 			g[i] = w[((size_t)o * 9 + i) * cin + c];
-		for (i = 0; i < 3; i++) { /* G g, column i */
-			t[i] = g[i];
-			t[3 + i] = 0.5 * (g[i] + g[3 + i] + g[6 + i]);
-			t[6 + i] = 0.5 * (g[i] - g[3 + i] + g[6 + i]);
-			t[9 + i] = g[6 + i];
-		}
-		for (i = 0; i < 4; i++) { /* (G g) G^T, row i */
-			float *q = u + (size_t)4 * i * plane + (size_t)o * cin + c;
-			q[0] = (float)t[3 * i];
-			q[plane] = (float)(0.5 * (t[3 * i] + t[3 * i + 1] + t[3 * i + 2]));
-			q[2 * plane] = (float)(0.5 * (t[3 * i] - t[3 * i + 1] + t[3 * i + 2]));
-			q[3 * plane] = (float)t[3 * i + 2];
-		}
+		for (i = 0; i < a; i++) /* G g */
+			for (j = 0; j < 3; j++)
+				t[i][j] = gm[i][0] * g[j] + gm[i][1] * g[3 + j] + gm[i][2] * g[6 + j];
+		for (i = 0; i < a; i++) /* (G g) G^T */
+			for (j = 0; j < a; j++) {
+				for (s = 0, k = 0; k < 3; k++)
+					s += t[i][k] * gm[j][k];
+				u[(size_t)(i * a + j) * plane + (size_t)o * cin + c] = (float)s;
+			}
 	}
 }
 
-/* U[k][o][c] = (G g G^T)[k] of every 3x3 kernel (computed in double) */
+/* U[k][o][c] = (G g G^T)[k] of every 3x3 kernel */
 static float *
-winograd_kernels(const float *w, unsigned cout, unsigned cin)
+winograd_kernels(const float *w, unsigned cout, unsigned cin, unsigned m)
 {
-	float *u = ereallocarray(NULL, (size_t)16 * cout * cin, sizeof(float));
+	unsigned a = m + 2;
+	float *u = ereallocarray(NULL, (size_t)a * a * cout * cin, sizeof(float));
 	unsigned o;
 
 	for (o = 0; o < cout; o++)
-		winograd_kernels1(w, u, o, cin, (size_t)cout * cin);
+		winograd_kernels1(w, u, o, cin, (size_t)cout * cin, a);
 	return u;
 }
 
-/* V[k][tile][c] = (B^T d B)[k] of the 4x4 input patch of each 2x2 output tile */
+/* the input patch of tile (e, ty, tx): a x a pointers, zero outside the image */
+static void
+patch(const float **p, unsigned a, unsigned m, const float *in, unsigned e, unsigned ty,
+    unsigned tx, unsigned C, unsigned H, unsigned W, const float *zero)
+{
+	unsigned i;
+
+	for (i = 0; i < a * a; i++) {
+		int y = (int)(m * ty) - 1 + (int)(i / a), x = (int)(m * tx) - 1 + (int)(i % a);
+		p[i] = y < 0 || y >= (int)H || x < 0 || x >= (int)W ? zero :
+		    in + (((size_t)e * H + y) * W + x) * C;
+	}
+}
+
+static const float zero[512];
+
+/* F(2x2): V[k][tile][c] = (B^T d B)[k] of the 4x4 input patch of each 2x2 output tile */
 HOT static void
-winograd_in(const float *in, float *v, unsigned C, unsigned g, unsigned H, unsigned W)
+winograd_in2(const float *in, float *v, unsigned C, unsigned g, unsigned H, unsigned W)
 {
 	unsigned TH = H / 2, TW = W / 2, e, ty, tx, c, i;
 	size_t T = (size_t)g * TH * TW, plane = T * C, tile = 0;
-	static const float zero[512];
-	const float *p[4][4];
+	const float *p[16];
 
 	for (e = 0; e < g; e++)
 		for (ty = 0; ty < TH; ty++)
 			for (tx = 0; tx < TW; tx++, tile++) {
-				for (i = 0; i < 16; i++) {
-					int y = 2 * (int)ty - 1 + (int)(i / 4), x = 2 * (int)tx - 1 + (int)(i % 4);
-					p[i / 4][i % 4] = y < 0 || y >= (int)H || x < 0 || x >= (int)W ? zero :
-					    in + (((size_t)e * H + y) * W + x) * C;
-				}
+				patch(p, 4, 2, in, e, ty, tx, C, H, W, zero);
 				float *q = v + tile * C;
 #pragma GCC ivdep
 				for (c = 0; c < C; c++) {
 					float d[16], b[16];
 					for (i = 0; i < 16; i++)
-						d[i] = p[i / 4][i % 4][c];
+						d[i] = p[i][c];
 					for (i = 0; i < 4; i++) { /* B^T d, column i */
 						b[i] = d[i] - d[8 + i];
 						b[4 + i] = d[4 + i] + d[8 + i];
@@ -149,10 +191,10 @@ winograd_in(const float *in, float *v, unsigned C, unsigned g, unsigned H, unsig
 			}
 }
 
-/* Y = A^T M A per tile and channel, + bias, ReLU; pooled (max of the 2x2 tile) when
- * pool, else written to the four output positions */
+/* F(2x2): Y = A^T M A per tile and channel, + bias, ReLU; pooled (max of the 2x2
+ * tile) when pool, else written to the four output positions */
 HOT static void
-winograd_out(const float *m, float *out, const float *bias, unsigned C, unsigned g,
+winograd_out2(const float *m, float *out, const float *bias, unsigned C, unsigned g,
     unsigned H, unsigned W, int pool)
 {
 	unsigned TH = H / 2, TW = W / 2, e, ty, tx, c, j;
@@ -192,13 +234,147 @@ winograd_out(const float *m, float *out, const float *bias, unsigned C, unsigned
 			}
 }
 
+/* the 1-D F(4,3) input transform B^T d of 6 values (rows or columns of a patch) */
+#define BT4(d0, d1, d2, d3, d4, d5, r0, r1, r2, r3, r4, r5) do { \
+	r0 = 4 * (d0) - 5 * (d2) + (d4); \
+	r1 = (d3) + (d4) - 4 * ((d1) + (d2)); \
+	r2 = 4 * ((d1) - (d2)) + (d4) - (d3); \
+	r3 = 2 * ((d3) - (d1)) + (d4) - (d2); \
+	r4 = 2 * ((d1) - (d3)) + (d4) - (d2); \
+	r5 = 4 * (d1) - 5 * (d3) + (d5); \
+} while (0)
+
+/* F(4x4): V[k][tile][c] = (B^T d B)[k] of the 6x6 input patch of each 4x4 output tile,
+ * B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0;
+ * 0 4 0 -5 0 1]; 16 channels at a time (C is a multiple of 16) */
+HOT static void
+winograd_in4(const float *in, float *v, unsigned C, unsigned g, unsigned H, unsigned W)
+{
+	unsigned TH = H / 4, TW = W / 4, e, ty, tx, c, i;
+	size_t T = (size_t)g * TH * TW, plane = T * C, tile = 0;
+	const float *p[36];
+
+	for (e = 0; e < g; e++)
+		for (ty = 0; ty < TH; ty++)
+			for (tx = 0; tx < TW; tx++, tile++) {
+				patch(p, 6, 4, in, e, ty, tx, C, H, W, zero);
+				float *q = v + tile * C;
+				for (c = 0; c < C; c += 16) {
+					v16 b[36];
+					for (i = 0; i < 6; i++) /* B^T d, column i */
+						BT4(*(const v16 *)(p[i] + c), *(const v16 *)(p[6 + i] + c),
+						    *(const v16 *)(p[12 + i] + c), *(const v16 *)(p[18 + i] + c),
+						    *(const v16 *)(p[24 + i] + c), *(const v16 *)(p[30 + i] + c),
+						    b[i], b[6 + i], b[12 + i], b[18 + i], b[24 + i], b[30 + i]);
+					for (i = 0; i < 6; i++) { /* (B^T d) B, row i */
+						float *r = q + 6 * i * plane + c;
+						BT4(b[6 * i], b[6 * i + 1], b[6 * i + 2], b[6 * i + 3], b[6 * i + 4],
+						    b[6 * i + 5], *(v16 *)r, *(v16 *)(r + plane), *(v16 *)(r + 2 * plane),
+						    *(v16 *)(r + 3 * plane), *(v16 *)(r + 4 * plane),
+						    *(v16 *)(r + 5 * plane));
+					}
+				}
+			}
+}
+
+/* the 1-D F(4,3) output transform A^T m of 6 values */
+#define AT4(m0, m1, m2, m3, m4, m5, r0, r1, r2, r3) do { \
+	v16 s12 = (m1) + (m2), d12 = (m1) - (m2), s34 = (m3) + (m4), d34 = (m3) - (m4); \
+	r0 = (m0) + s12 + s34; \
+	r1 = d12 + 2 * d34; \
+	r2 = s12 + 4 * s34; \
+	r3 = d12 + 8 * d34 + (m5); \
+} while (0)
+
+/* F(4x4): Y = A^T M A, A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1],
+ * + bias, ReLU; pooled to 2x2 when pool, else the 16 output positions */
+HOT static void
+winograd_out4(const float *m, float *out, const float *bias, unsigned C, unsigned g,
+    unsigned H, unsigned W, int pool)
+{
+	unsigned TH = H / 4, TW = W / 4, e, ty, tx, c, i, j;
+	size_t T = (size_t)g * TH * TW, plane = T * C, tile = 0;
+	const v16 zv = {0};
+
+	for (e = 0; e < g; e++)
+		for (ty = 0; ty < TH; ty++)
+			for (tx = 0; tx < TW; tx++, tile++) {
+				const float *q = m + tile * C;
+				float *o[4] = {0};
+				if (pool)
+					for (i = 0; i < 2; i++)
+						o[i] = out + (((size_t)e * (H / 2) + 2 * ty + i) * (W / 2) + 2 * tx) * C;
+				else
+					for (i = 0; i < 4; i++)
+						o[i] = out + (((size_t)e * H + 4 * ty + i) * W + 4 * tx) * C;
+				for (c = 0; c < C; c += 16) {
+					v16 t[4][6], y[4][4], bv = *(const v16 *)(bias + c), v, w;
+
+					for (j = 0; j < 6; j++) { /* A^T M, column j */
+						const float *r = q + j * plane + c;
+						AT4(*(const v16 *)r, *(const v16 *)(r + 6 * plane),
+						    *(const v16 *)(r + 12 * plane), *(const v16 *)(r + 18 * plane),
+						    *(const v16 *)(r + 24 * plane), *(const v16 *)(r + 30 * plane),
+						    t[0][j], t[1][j], t[2][j], t[3][j]);
+					}
+					for (i = 0; i < 4; i++) /* (A^T M) A, row i */
+						AT4(t[i][0], t[i][1], t[i][2], t[i][3], t[i][4], t[i][5],
+						    y[i][0], y[i][1], y[i][2], y[i][3]);
+					if (pool) {
+						for (i = 0; i < 2; i++)
+							for (j = 0; j < 2; j++) {
+								v = vmax(y[2 * i][2 * j], y[2 * i][2 * j + 1]);
+								w = vmax(y[2 * i + 1][2 * j], y[2 * i + 1][2 * j + 1]);
+								*(v16 *)(o[i] + j * C + c) = vmax(vmax(v, w) + bv, zv);
+							}
+					} else {
+						for (i = 0; i < 4; i++)
+							for (j = 0; j < 4; j++) {
+								*(v16 *)(o[i] + j * C + c) = vmax(y[i][j] + bv, zv);
+							}
+					}
+				}
+			}
+}
+
+/* the first layer (one input channel, 64 outputs) directly, with bias, ReLU and
+ * pooling: out[e][y][x][c] = relu(max of the 2x2 block of the convolution + bias) */
+HOT static void
+conv_first(const float *in, float *out, const float *w0, const float *bias, unsigned g,
+    float *pad)
+{
+	enum { H = 96, W = 64, PW = W + 2, O = 64 };
+	unsigned e, y, x, c, k, i;
+	const v16 zv = {0};
+
+	memset(pad, 0, (size_t)(H + 2) * PW * sizeof *pad);
+	for (e = 0; e < g; e++) {
+		for (y = 0; y < H; y++)
+			memcpy(pad + (size_t)(y + 1) * PW + 1, in + ((size_t)e * H + y) * W, W * sizeof *pad);
+		for (y = 0; y < H; y += 2)
+			for (x = 0; x < W; x += 2, out += O)
+				for (c = 0; c < O; c += 16) {
+					v16 acc[4], v, w;
+					for (i = 0; i < 4; i++) {
+						const float *p = pad + (size_t)(y + i / 2) * PW + x + i % 2;
+						acc[i] = p[0] * *(const v16 *)(w0 + c);
+						for (k = 1; k < 9; k++)
+							acc[i] += p[(k / 3) * PW + k % 3] * *(const v16 *)(w0 + k * O + c);
+					}
+					v = vmax(acc[0], acc[1]);
+					w = vmax(acc[2], acc[3]);
+					*(v16 *)(out + c) = vmax(vmax(v, w) + *(const v16 *)(bias + c), zv);
+				}
+	}
+}
+
 VggishNet *
-new_vggish_net(const Weights *w, int final_relu, int pca)
+new_vggish_net(const Weights *w, int final_relu, int pca, int nthreads)
 {
 	VggishNet *n = ecalloc(1, sizeof *n);
-	size_t maxcol = 0, maxact = 0, maxv = 0, maxm = 0, s;
-	unsigned d[4];
-	int i;
+	size_t maxv = 0, maxm = 0, s;
+	unsigned d[4], a, k, c;
+	int i, t;
 
 	n->final_relu = final_relu;
 	for (i = 0; i < NCONV; i++) {
@@ -207,12 +383,6 @@ new_vggish_net(const Weights *w, int final_relu, int pca)
 			goto fail;
 		if (!(n->cb[i] = weights_get(w, conv[i].b, 1, d)))
 			goto fail;
-		s = (size_t)conv[i].cin * 9 * conv[i].h * conv[i].w_;
-		if (s > maxcol)
-			maxcol = s;
-		s = (size_t)conv[i].cout * conv[i].h * conv[i].w_;
-		if (s > maxact)
-			maxact = s;
 	}
 	for (i = 0; i < 3; i++) {
 		d[0] = fc[i].out, d[1] = fc[i].in;
@@ -227,21 +397,31 @@ new_vggish_net(const Weights *w, int final_relu, int pca)
 		    !(n->pca_m = weights_get(w, "pca_means", 1, d)))
 			goto fail;
 	}
+	for (k = 0; k < 9; k++)
+		for (c = 0; c < 64; c++)
+			n->w0[k * 64 + c] = n->cw[0][c * 9 + k];
 	for (i = 1; i < NCONV; i++) {
-		n->wu[i] = winograd_kernels(n->cw[i], conv[i].cout, conv[i].cin);
-		s = (size_t)4 * conv[i].h * conv[i].w_ * conv[i].cin;
+		n->wu[i] = winograd_kernels(n->cw[i], conv[i].cout, conv[i].cin, conv[i].m);
+		a = conv[i].m + 2;
+		s = (size_t)a * a * conv[i].ce * tiles(i) * conv[i].cin;
 		if (s > maxv)
 			maxv = s;
-		s = (size_t)4 * conv[i].h * conv[i].w_ * conv[i].cout;
+		s = (size_t)a * a * conv[i].ce * tiles(i) * conv[i].cout;
 		if (s > maxm)
 			maxm = s;
 	}
-	n->wv = ereallocarray(NULL, maxv * GROUP, sizeof(float));
-	n->wm = ereallocarray(NULL, maxm * GROUP, sizeof(float));
-	maxcol = (size_t)9 * conv[0].h * conv[0].w_; /* im2col for the first layer only */
-	n->col = ereallocarray(NULL, maxcol * GROUP, sizeof(float));
-	n->a = ereallocarray(NULL, maxact * GROUP, sizeof(float));
-	n->b = ereallocarray(NULL, maxact * GROUP, sizeof(float));
+	/* OpenBLAS runs on the calling thread; the threads here split the examples
+	 * (convolutions) and the output columns (fully connected layers) */
+	n->nt = nthreads < 1 ? 1 : nthreads;
+	openblas_set_num_threads(1);
+	n->work = ecalloc(n->nt, sizeof *n->work);
+	for (t = 0; t < n->nt; t++) {
+		n->work[t].a = ereallocarray(NULL, (size_t)ACT * G, sizeof(float));
+		n->work[t].b = ereallocarray(NULL, (size_t)ACT * G, sizeof(float));
+		n->work[t].v = ereallocarray(NULL, maxv, sizeof(float));
+		n->work[t].m = ereallocarray(NULL, maxm, sizeof(float));
+		n->work[t].pad = ereallocarray(NULL, 98 * 66, sizeof(float));
+	}
 	n->fcin = ereallocarray(NULL, (size_t)VN_BATCH * FC1_IN, sizeof(float));
 	n->h1 = ereallocarray(NULL, (size_t)VN_BATCH * FC_HID, sizeof(float));
 	n->h2 = ereallocarray(NULL, (size_t)VN_BATCH * FC_HID, sizeof(float));
@@ -251,110 +431,145 @@ fail:
 	return NULL;
 }
 
-/* the first layer (one channel): through a zero-padded copy, no branches */
-HOT static void
-im2col1(const float *in, float *col, unsigned g, unsigned H, unsigned W, float *pad)
-{
-	unsigned e, y, x, kh, kw, PW = W + 2;
-
-	memset(pad, 0, (size_t)(H + 2) * PW * sizeof *pad);
-	for (e = 0; e < g; e++) {
-		for (y = 0; y < H; y++)
-			memcpy(pad + (size_t)(y + 1) * PW + 1, in + ((size_t)e * H + y) * W, W * sizeof *pad);
-		for (y = 0; y < H; y++)
-			for (x = 0; x < W; x++, col += 9)
-				for (kh = 0; kh < 3; kh++)
-					for (kw = 0; kw < 3; kw++)
-						col[kh * 3 + kw] = pad[(size_t)(y + kh) * PW + x + kw];
-	}
-}
-
-/* NHWC: out[e][y][x][c] = relu(max of the 2x2 block of in + bias[c]) */
-HOT static void
-pool_bias_relu(const float *in, float *out, const float *bias, unsigned C, unsigned g,
-    unsigned H, unsigned W)
-{
-	unsigned e, y, x, c, H2 = H / 2, W2 = W / 2;
-	size_t row = (size_t)W * C;
-
-	for (e = 0; e < g; e++)
-		for (y = 0; y < H2; y++)
-			for (x = 0; x < W2; x++, out += C) {
-				const float *p = in + ((size_t)e * H + 2 * y) * row + (size_t)2 * x * C;
-				const float *q = p + C, *r = p + row, *t = r + C;
-				for (c = 0; c < C; c++) {
-					float m = p[c] > q[c] ? p[c] : q[c];
-					float m2 = r[c] > t[c] ? r[c] : t[c];
-					m = (m > m2 ? m : m2) + bias[c];
-					out[c] = m > 0 ? m : 0;
-				}
-			}
-}
-
-/* convolutions of g examples, NHWC; the last pooled [g][6][4][512] goes to fcin,
- * which is torchvggish's flatten order */
+/* convolutions of g <= G examples, NHWC, layer by layer in chunks of conv[i].ce
+ * examples; the last pooled [g][6][4][512] goes to fcin, torchvggish's flatten order */
 static void
-conv_group(VggishNet *n, const float *ex, unsigned g, float *fcin)
+conv_group(VggishNet *n, Work *wk, const float *ex, unsigned g, float *fcin)
 {
-	const float *in = ex;
-	unsigned i;
-	size_t N;
+	float *in = wk->a, *out = wk->b, *t;
+	unsigned i, s, cg, k;
 
-	for (i = 0; i < NCONV; i++) {
-		unsigned C = conv[i].cin, H = conv[i].h, W = conv[i].w_, K = C * 9, k;
-		unsigned O = conv[i].cout;
-		float *dst = i == NCONV - 1 ? fcin : n->a; /* the input is consumed first */
+	conv_first(ex, wk->a, n->w0, n->cb[0], g, wk->pad);
+	for (i = 1; i < NCONV; i++) {
+		unsigned C = conv[i].cin, H = conv[i].h, W = conv[i].w_, O = conv[i].cout;
+		unsigned m = conv[i].m, a2 = (m + 2) * (m + 2), p = conv[i].pool ? 2 : 1;
+		size_t insz = (size_t)H * W * C, outsz = (size_t)(H / p) * (W / p) * O;
+		float *dst = i == NCONV - 1 ? fcin : out;
 
-		if (i == 0) { /* one input channel: im2col + one GEMM */
-			N = (size_t)g * H * W;
-			im2col1(in, n->col, g, H, W, n->b);
-			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, O, K, 1.0f,
-			    n->col, K, n->cw[i], K, 0.0f, n->b, O);
-			pool_bias_relu(n->b, n->a, n->cb[i], O, g, H, W);
-		} else {
-			N = (size_t)g * (H / 2) * (W / 2); /* tiles */
-			winograd_in(in, n->wv, C, g, H, W);
-			for (k = 0; k < 16; k++)
+		for (s = 0; s < g; s += cg) {
+			size_t N;
+			cg = g - s < conv[i].ce ? g - s : conv[i].ce;
+			N = (size_t)cg * tiles(i);
+			if (m == 4)
+				winograd_in4(in + s * insz, wk->v, C, cg, H, W);
+			else
+				winograd_in2(in + s * insz, wk->v, C, cg, H, W);
+			for (k = 0; k < a2; k++)
 				cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, O, C, 1.0f,
-				    n->wv + k * N * C, C, n->wu[i] + (size_t)k * O * C, C, 0.0f,
-				    n->wm + k * N * O, O);
-			winograd_out(n->wm, dst, n->cb[i], O, g, H, W, conv[i].pool);
+				    wk->v + k * N * C, C, n->wu[i] + (size_t)k * O * C, C, 0.0f,
+				    wk->m + k * N * O, O);
+			if (m == 4)
+				winograd_out4(wk->m, dst + s * outsz, n->cb[i], O, cg, H, W, conv[i].pool);
+			else
+				winograd_out2(wk->m, dst + s * outsz, n->cb[i], O, cg, H, W, conv[i].pool);
 		}
-		in = n->a;
+		t = in, in = out, out = t;
 	}
 }
 
-/* rows [B][out] = in [B][in] . W^T + b, ReLU when relu */
-static void
-dense(const float *in, unsigned B, const float *w, const float *b, unsigned nin, unsigned nout,
-    float *out, int relu)
-{
-	unsigned r, j;
+/* a parallel section: fn(net, thread, arg) on nt threads, the caller being thread 0
+ * (a thread that cannot be started has its share done by the caller) */
+typedef struct {
+	VggishNet *n;
+	int t;
+	void (*fn)(VggishNet *, int, void *);
+	void *arg;
+} Job;
 
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, nout, nin, 1.0f, in, nin, w, nin,
-	    0.0f, out, nout);
-	for (r = 0; r < B; r++)
-		for (j = 0; j < nout; j++) {
-			float v = out[(size_t)r * nout + j] + b[j];
-			out[(size_t)r * nout + j] = relu && v < 0 ? 0 : v;
+static void *
+job_main(void *p)
+{
+	Job *j = p;
+
+	j->fn(j->n, j->t, j->arg);
+	return NULL;
+}
+
+static void
+parallel(VggishNet *n, void (*fn)(VggishNet *, int, void *), void *arg)
+{
+	pthread_t th[64];
+	Job job[64];
+	int t, started[64], nt = n->nt < 64 ? n->nt : 64;
+
+	for (t = 1; t < nt; t++) {
+		job[t] = (Job){n, t, fn, arg};
+		started[t] = !pthread_create(&th[t], NULL, job_main, &job[t]);
+	}
+	fn(n, 0, arg);
+	for (t = 1; t < nt; t++)
+		if (started[t])
+			pthread_join(th[t], NULL);
+		else
+			fn(n, t, arg);
+}
+
+typedef struct {
+	const float *ex;
+	size_t B;
+} ConvArg;
+
+/* thread t: its share of the batch's examples, in groups of G */
+static void
+conv_part(VggishNet *n, int t, void *p)
+{
+	ConvArg *c = p;
+	size_t e0 = c->B * t / n->nt, e1 = c->B * (t + 1) / n->nt, e;
+	unsigned g;
+
+	for (e = e0; e < e1; e += g) {
+		g = e1 - e < G ? e1 - e : G;
+		conv_group(n, &n->work[t], c->ex + e * VF_EXAMPLE, g, n->fcin + e * FC1_IN);
+	}
+}
+
+typedef struct {
+	const float *in;
+	unsigned B, layer;
+	float *out;
+	int relu;
+} DenseArg;
+
+/* rows [B][out] = in [B][in] . W^T + b, ReLU when relu; thread t: its share of the
+ * output columns (multiples of 16) */
+static void
+dense_part(VggishNet *n, int t, void *p)
+{
+	DenseArg *d = p;
+	unsigned nin = fc[d->layer].in, nout = fc[d->layer].out, r, j;
+	unsigned j0 = nout / 16 * t / n->nt * 16, j1 = nout / 16 * (t + 1) / n->nt * 16;
+	const float *b = n->fb[d->layer];
+
+	if (j1 <= j0)
+		return;
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, d->B, j1 - j0, nin, 1.0f, d->in,
+	    nin, n->fw[d->layer] + (size_t)j0 * nin, nin, 0.0f, d->out + j0, nout);
+	for (r = 0; r < d->B; r++) {
+		float *o = d->out + (size_t)r * nout;
+		for (j = j0; j < j1; j++) {
+			float v = o[j] + b[j];
+			o[j] = d->relu && v < 0 ? 0 : v;
 		}
+	}
 }
 
 void
 vggish_net_do(VggishNet *n, const float *ex, size_t cnt, float *emb)
 {
-	size_t done, e, B;
-	unsigned g;
+	size_t done, B;
+	ConvArg c;
+	DenseArg d;
 
 	for (done = 0; done < cnt; done += B) {
 		B = cnt - done < VN_BATCH ? cnt - done : VN_BATCH;
-		for (e = 0; e < B; e += g) {
-			g = B - e < GROUP ? B - e : GROUP;
-			conv_group(n, ex + (done + e) * VF_EXAMPLE, g, n->fcin + e * FC1_IN);
-		}
-		dense(n->fcin, B, n->fw[0], n->fb[0], FC1_IN, FC_HID, n->h1, 1);
-		dense(n->h1, B, n->fw[1], n->fb[1], FC_HID, FC_HID, n->h2, 1);
-		dense(n->h2, B, n->fw[2], n->fb[2], FC_HID, VN_DIM, emb + done * VN_DIM, n->final_relu);
+		c = (ConvArg){ex + done * VF_EXAMPLE, B};
+		parallel(n, conv_part, &c);
+		d = (DenseArg){n->fcin, B, 0, n->h1, 1};
+		parallel(n, dense_part, &d);
+		d = (DenseArg){n->h1, B, 1, n->h2, 1};
+		parallel(n, dense_part, &d);
+		d = (DenseArg){n->h2, B, 2, emb + done * VN_DIM, n->final_relu};
+		parallel(n, dense_part, &d);
 	}
 }
 
@@ -382,11 +597,14 @@ del_vggish_net(VggishNet *n)
 		return;
 	for (int i = 1; i < NCONV; i++)
 		free(n->wu[i]);
-	free(n->wv);
-	free(n->wm);
-	free(n->col);
-	free(n->a);
-	free(n->b);
+	for (int t = 0; t < n->nt; t++) {
+		free(n->work[t].a);
+		free(n->work[t].b);
+		free(n->work[t].v);
+		free(n->work[t].m);
+		free(n->work[t].pad);
+	}
+	free(n->work);
 	free(n->fcin);
 	free(n->h1);
 	free(n->h2);

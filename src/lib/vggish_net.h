@@ -15,12 +15,13 @@
  *   embeddings.4 fc 4096->128, ReLU only when final_relu (torchvggish has it, the
  *   original TensorFlow model has not).
  * Weights come from a Weights file: convolutions [out,3,3,in] (OHWI), fully connected
- * [out,in] (torch).  Activations are NHWC, in groups of 4 examples.  The first
- * convolution (one input channel) is im2col + sgemm; the others use Winograd
- * F(2x2,3x3): input and kernel transforms, 16 sgemms per layer (2.25x fewer
- * multiplications than the direct convolution), output transform fused with bias, ReLU
- * and pooling.  The fully connected layers
- * on batches of up to VN_BATCH examples so the 200 MB fc1 matrix is read once a batch.
+ * [out,in] (torch).  Activations are NHWC, in groups of up to 16 examples per thread.
+ * The first convolution (one input channel) is computed directly with its bias, ReLU
+ * and pooling; the others use Winograd F(4x4,3x3): input and kernel transforms, 36
+ * sgemms per layer over chunks of examples (4x fewer multiplications than the direct
+ * convolution), output transform fused with bias, ReLU and pooling.  The fully
+ * connected layers run on batches of up to VN_BATCH examples so the 200 MB fc1 matrix
+ * is read once a batch.
  *
  * Postprocessing (vggish_postprocess.py): p = (e - pca_means) . pca_eigen_vectors^T,
  * clipped to [-2, 2], q = (unsigned) ((p + 2) * 255 / 4) (truncation, as uint8()). */
@@ -35,8 +36,11 @@
 typedef struct VggishNet VggishNet;
 
 /* NULL after a message when a tensor is missing or misshapen.  pca: also require the
- * PCA tensors (pca_eigen_vectors [128,128], pca_means [128]). */
-VggishNet *new_vggish_net(const Weights *w, int final_relu, int pca);
+ * PCA tensors (pca_eigen_vectors [128,128], pca_means [128]).  nthreads: threads of
+ * vggish_net_do (the examples of a batch are split between them for the convolutions,
+ * the output columns for the fully connected layers); sets OpenBLAS to one thread,
+ * each of these threads calling it. */
+VggishNet *new_vggish_net(const Weights *w, int final_relu, int pca, int nthreads);
 /* n examples (n * 6144 floats) -> n * 128 raw embeddings; any n */
 void vggish_net_do(VggishNet *net, const float *ex, size_t n, float *emb);
 /* raw embedding (128) -> postprocessed values 0..255 (128), in place allowed */
