@@ -3,7 +3,6 @@
  * The work is in src/lib/pcafit.c. */
 #include <math.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -15,25 +14,6 @@
 
 static const char SYNOPSIS[] =
     "[-bw] [-a model | -k n | -v fraction] [-e file] [-j threads] [-m model] [file]";
-
-/* only a regular file is removed on failure (never /dev/full or a fifo) */
-static int
-is_regular(FILE *fp)
-{
-	struct stat st;
-
-	return fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode);
-}
-
-static FILE *
-open_out(const char *path)
-{
-	FILE *fp = fopen(path, "w");
-
-	if (!fp)
-		eprintf("%s:", path);
-	return fp;
-}
 
 /* write the explained-variance table; 0 ok, -1 error */
 static int
@@ -136,7 +116,7 @@ main(int argc, char **argv)
 	const char *model_in = NULL, *model_out = NULL, *epath = NULL, *in = "-";
 	double frac = 0.93;
 	long kfix = 0, nthreads = 0;
-	int c, binary = 0, whiten = 0, fitopt = 0, rc = 0, reg;
+	int c, binary = 0, whiten = 0, fitopt = 0, rc = 0;
 	FILE *mfp = NULL, *efp = NULL;
 	PcaModel pm;
 	Matrix m;
@@ -176,11 +156,11 @@ main(int argc, char **argv)
 	}
 	sv_blas_threads((int)nthreads);
 	if (epath)
-		efp = open_out(epath);
+		efp = efopen_out(epath);
 	if (model_in)
 		return apply(model_in, in, binary, efp, epath);
 	if (model_out)
-		mfp = open_out(model_out);
+		mfp = efopen_out(model_out);
 	if (mat_load(in, &m)) {
 		rc = 1;
 		goto out;
@@ -213,13 +193,8 @@ main(int argc, char **argv)
 	}
 	pca_free(&pm);
 out:
-	if (mfp) {
-		reg = is_regular(mfp);
-		if (fclose(mfp))
-			rc = 1;
-		if (rc && reg)
-			unlink(model_out); /* no half-written model */
-	}
+	if (mfp && fclose_out(mfp, model_out, rc))
+		rc = 1;
 	if (efp)
 		fclose(efp);
 	mat_free(&m);

@@ -2,7 +2,6 @@
  * (clustering preprocessing, songvec DESIGN §3).  The real work is in
  * src/lib/scaler.c (arithmetic, model file) and src/lib/groups.c (group weights). */
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,15 +13,6 @@
 
 static const char SYNOPSIS[] =
     "[-bc] [-a model | -m model] [-G file | -G none] [-g groups] [-r lo:hi] [file]";
-
-/* only a regular file is removed on failure (never /dev/full or a fifo) */
-static int
-is_regular(FILE *fp)
-{
-	struct stat st;
-
-	return fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode);
-}
 
 static void
 parse_range(const char *s, double *lo, double *hi)
@@ -85,7 +75,7 @@ main(int argc, char **argv)
 {
 	const char *model_in = NULL, *model_out = NULL, *gfile = NULL, *in = "-";
 	double lo = 1, hi = 10;
-	int c, binary = 0, clip = 0, fitopt = 0, rc = 0, ng = 0, reg;
+	int c, binary = 0, clip = 0, fitopt = 0, rc = 0, ng = 0;
 	char **gspec = ecalloc(argc, sizeof(char *));
 	Groups gs = { 0, NULL };
 	Matrix m;
@@ -133,8 +123,8 @@ main(int argc, char **argv)
 	for (i = 0; i < (size_t)ng; i++) /* -g after -G */
 		groups_parse(&gs, gspec[i], "-g");
 	free(gspec);
-	if (model_out && !(mfp = fopen(model_out, "w")))
-		eprintf("%s:", model_out);
+	if (model_out)
+		mfp = efopen_out(model_out);
 	if (mat_load(in, &m)) {
 		rc = 1;
 		goto out;
@@ -171,13 +161,8 @@ main(int argc, char **argv)
 out2:
 	scaler_free(&s);
 out:
-	if (mfp) {
-		reg = is_regular(mfp);
-		if (fclose(mfp))
-			rc = 1;
-		if (rc && reg)
-			unlink(model_out); /* no half-written model */
-	}
+	if (mfp && fclose_out(mfp, model_out, rc))
+		rc = 1;
 	mat_free(&m);
 	groups_free(&gs);
 	return rc;

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 const char *argv0 = "songvec";
 
@@ -192,4 +194,29 @@ sv_song_key(const char *path)
 	if ((dot = strrchr(k, '.')) && dot != k)
 		*dot = '\0';
 	return k;
+}
+
+FILE *
+efopen_out(const char *path)
+{
+	FILE *fp = fopen(path, "w");
+
+	if (!fp)
+		eprintf("%s:", path);
+	return fp;
+}
+
+int
+fclose_out(FILE *fp, const char *path, int failed)
+{
+	struct stat st;
+	int reg = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode), rc = 0;
+
+	if (fclose(fp)) {
+		weprintf("%s:", path);
+		rc = -1;
+	}
+	if ((failed || rc) && reg)
+		unlink(path); /* no half-written file */
+	return rc;
 }

@@ -33,6 +33,13 @@ double estrtod(const char *s, double min, double max, int opt);
  * and last extension; "stdin" for "-".  segment, feat and vggish key songs alike. */
 char *sv_song_key(const char *path);
 
+/* Open an output file ("w"); exits 1 with "prog: path: strerror" when it cannot. */
+FILE *efopen_out(const char *path);
+/* Close a file from efopen_out.  When failed is non-zero or the close fails, the
+ * half-written file is removed — only if it is a regular file (never /dev/full or
+ * a fifo).  Returns 0, or -1 when the close failed. */
+int fclose_out(FILE *fp, const char *path, int failed);
+
 /* Flush and check a stream; returns 0 ok, -1 after printing "prog: name: write error: ..." */
 int fshut(FILE *fp, const char *name);
 
