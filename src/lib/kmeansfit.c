@@ -247,66 +247,294 @@ chunk_rows(size_t k, size_t d, size_t br)
 	return c < br ? c : br;
 }
 
-/* ---- the assignment (E) step, fused with the centre sums (M step) ---- */
+/* ---- the distance kernel ----
+ * D[i][j] = ||c_j||^2 - 2 x_i.c_j in float32 for a tile of rows against m packed
+ * columns.  Every dot product is ONE sequential fma chain over the features
+ * (f = 0, 1, ..., d-1, starting from 0), then fma(-2, dot, ||c_j||^2) (-2 dot is
+ * exact: one rounding, as sklearn's sgemm with alpha -2, beta 1).  So a column's
+ * value does not depend on the other columns beside it, on the tiling, on the SIMD
+ * width or on the machine: a run gives the same labels alone or in a batch of runs
+ * (kmeans_do's lockstep), and -a (km_assign) labels the training data as the fit.
+ * The columns are packed f-major in panels of at most KP columns (a multiple of 16,
+ * zero padded); a tile is at most KROWS rows. */
 
-typedef struct Lloyd {
-	const float *x, *c, *csq;
-	size_t n, d, k, br;
-	int *labels;
-	float **scratch;    /* per thread: br x k */
-	double *psum;       /* per block: k x d sums */
-	double *pcnt;       /* per block: k counts */
-	char *changed;      /* per block */
-	int update;
-} Lloyd;
+#define KP 80
+#define KROWS 24
+
+static size_t
+padded(size_t m)
+{
+	return (m + 15) & ~(size_t)15;
+}
+
+/* panel p (columns p*KP ..) starts at ct + p*KP*d and is w = min(KP, mp - p*KP) wide */
+static void
+pack_cols(const float *c, size_t m, size_t d, float *ct)
+{
+	size_t mp = padded(m), p, w, f, j;
+	float *P;
+
+	for (p = 0; p < mp; p += KP) {
+		w = mp - p < KP ? mp - p : KP;
+		P = ct + p * d;
+		for (f = 0; f < d; f++)
+			for (j = 0; j < w; j++)
+				P[f * w + j] = p + j < m ? c[(p + j) * d + f] : 0.0f;
+	}
+}
+
+/* generic: fmaf (libm uses the fma instruction where there is one) */
+static void
+dist_tile_generic(const float *x, size_t rows, size_t d, const float *ct, const float *csq,
+    size_t mp, float *out)
+{
+	size_t p, w, i, j, f;
+	const float *P;
+	float a;
+
+	for (p = 0; p < mp; p += KP) {
+		w = mp - p < KP ? mp - p : KP;
+		P = ct + p * d;
+		for (i = 0; i < rows; i++)
+			for (j = 0; j < w; j++) {
+				a = 0.0f;
+				for (f = 0; f < d; f++)
+					a = fmaf(x[i * d + f], P[f * w + j], a);
+				out[i * mp + p + j] = fmaf(-2.0f, a, csq[p + j]);
+			}
+	}
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define KM_X86 1
+#include <immintrin.h>
+
+#pragma GCC push_options
+#pragma GCC target("avx512f")
+#pragma GCC optimize("O3")
+/* MR rows x NV vectors of 16 columns; all loops have constant trip counts except f */
+#define K512(MR, NV)                                                                 \
+	static void k512_##MR##_##NV(const float *x, size_t d, const float *P, size_t w, \
+	    const float *csq, float *out, size_t ldo)                                    \
+	{                                                                                \
+		__m512 acc[MR][NV], b[NV], a, m2 = _mm512_set1_ps(-2.0f);                    \
+		size_t f;                                                                    \
+		int i, v;                                                                    \
+		_Pragma("GCC unroll 8") for (i = 0; i < MR; i++)                              \
+		_Pragma("GCC unroll 8") for (v = 0; v < NV; v++)                              \
+			acc[i][v] = _mm512_setzero_ps();                                     \
+		for (f = 0; f < d; f++) {                                                    \
+			_Pragma("GCC unroll 8") for (v = 0; v < NV; v++)                      \
+				b[v] = _mm512_loadu_ps(P + f * w + 16 * v);                  \
+			_Pragma("GCC unroll 8") for (i = 0; i < MR; i++) {                    \
+				a = _mm512_set1_ps(x[i * d + f]);                            \
+				_Pragma("GCC unroll 8") for (v = 0; v < NV; v++)              \
+					acc[i][v] = _mm512_fmadd_ps(a, b[v], acc[i][v]);     \
+			}                                                                    \
+		}                                                                            \
+		_Pragma("GCC unroll 8") for (i = 0; i < MR; i++)                              \
+		_Pragma("GCC unroll 8") for (v = 0; v < NV; v++)                              \
+			_mm512_storeu_ps(out + i * ldo + 16 * v,                             \
+			    _mm512_fmadd_ps(m2, acc[i][v], _mm512_loadu_ps(csq + 16 * v)));  \
+	}
+K512(8, 1) K512(1, 1)
+K512(8, 2) K512(1, 2)
+K512(6, 3) K512(1, 3)
+K512(6, 4) K512(1, 4)
+K512(4, 5) K512(1, 5)
 
 static void
-lloyd_block(void *arg, size_t b, int tid)
+dist_tile_avx512(const float *x, size_t rows, size_t d, const float *ct, const float *csq,
+    size_t mp, float *out)
 {
-	Lloyd *L = arg;
-	size_t s = b * L->br, e = s + L->br, m, i, j, k = L->k, d = L->d;
-	float *D = L->scratch[tid], best;
-	double *ps = L->psum + b * k * d, *pc = L->pcnt + b * k;
+	static void (*const big[5])(const float *, size_t, const float *, size_t, const float *,
+	    float *, size_t) = { k512_8_1, k512_8_2, k512_6_3, k512_6_4, k512_4_5 };
+	static void (*const one[5])(const float *, size_t, const float *, size_t, const float *,
+	    float *, size_t) = { k512_1_1, k512_1_2, k512_1_3, k512_1_4, k512_1_5 };
+	static const size_t mr[5] = { 8, 8, 6, 6, 4 };
+	size_t p, w, i, nv;
+
+	for (p = 0; p < mp; p += KP) {
+		w = mp - p < KP ? mp - p : KP;
+		nv = w / 16;
+		for (i = 0; i + mr[nv - 1] <= rows; i += mr[nv - 1])
+			big[nv - 1](x + i * d, d, ct + p * d, w, csq + p, out + i * mp + p, mp);
+		for (; i < rows; i++)
+			one[nv - 1](x + i * d, d, ct + p * d, w, csq + p, out + i * mp + p, mp);
+	}
+}
+#pragma GCC pop_options
+
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+#pragma GCC optimize("O3")
+/* MR rows x 16 columns (2 vectors of 8) */
+#define K256(MR)                                                                        \
+	static void k256_##MR(const float *x, size_t d, const float *P, size_t w,           \
+	    const float *csq, float *out, size_t ldo)                                       \
+	{                                                                                   \
+		__m256 acc[MR][2], b0, b1, a, m2 = _mm256_set1_ps(-2.0f);                       \
+		size_t f;                                                                       \
+		int i;                                                                          \
+		_Pragma("GCC unroll 8") for (i = 0; i < MR; i++)                                 \
+			acc[i][0] = acc[i][1] = _mm256_setzero_ps();                            \
+		for (f = 0; f < d; f++) {                                                       \
+			b0 = _mm256_loadu_ps(P + f * w);                                        \
+			b1 = _mm256_loadu_ps(P + f * w + 8);                                    \
+			_Pragma("GCC unroll 8") for (i = 0; i < MR; i++) {                       \
+				a = _mm256_set1_ps(x[i * d + f]);                               \
+				acc[i][0] = _mm256_fmadd_ps(a, b0, acc[i][0]);                  \
+				acc[i][1] = _mm256_fmadd_ps(a, b1, acc[i][1]);                  \
+			}                                                                       \
+		}                                                                               \
+		_Pragma("GCC unroll 8") for (i = 0; i < MR; i++) {                               \
+			_mm256_storeu_ps(out + i * ldo,                                         \
+			    _mm256_fmadd_ps(m2, acc[i][0], _mm256_loadu_ps(csq)));              \
+			_mm256_storeu_ps(out + i * ldo + 8,                                     \
+			    _mm256_fmadd_ps(m2, acc[i][1], _mm256_loadu_ps(csq + 8)));          \
+		}                                                                               \
+	}
+K256(6) K256(1)
+
+static void
+dist_tile_avx2(const float *x, size_t rows, size_t d, const float *ct, const float *csq,
+    size_t mp, float *out)
+{
+	size_t p, w, i, j;
+
+	for (p = 0; p < mp; p += KP) {
+		w = mp - p < KP ? mp - p : KP;
+		for (j = 0; j < w; j += 16) {
+			for (i = 0; i + 6 <= rows; i += 6)
+				k256_6(x + i * d, d, ct + p * d + j, w, csq + p + j, out + i * mp + p + j, mp);
+			for (; i < rows; i++)
+				k256_1(x + i * d, d, ct + p * d + j, w, csq + p + j, out + i * mp + p + j, mp);
+		}
+	}
+}
+#pragma GCC pop_options
+#endif
+
+typedef void DistTile(const float *, size_t, size_t, const float *, const float *, size_t, float *);
+
+static DistTile *
+dist_tile_pick(void)
+{
+	static DistTile *fn;
+	const char *e;
+
+	if (!fn) {
+		/* SV_KMEANS_ISA=generic|avx2 caps the choice (the tests check that every
+		 * kernel gives the same bits) */
+		if ((e = getenv("SV_KMEANS_ISA")) && !*e)
+			e = NULL;
+		fn = dist_tile_generic;
+#ifdef KM_X86
+		__builtin_cpu_init();
+		if (__builtin_cpu_supports("avx512f") && !e)
+			fn = dist_tile_avx512;
+		else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+		    (!e || strcmp(e, "generic")))
+			fn = dist_tile_avx2;
+#endif
+	}
+	return fn;
+}
+
+/* rows (<= KROWS) of x against the packed columns: out is rows x mp */
+static void
+dist_tile(const float *x, size_t rows, size_t d, const float *ct, const float *csq, size_t mp,
+    float *out)
+{
+	dist_tile_pick()(x, rows, d, ct, csq, mp, out);
+}
+
+/* first minimum of k values (as a scan with strict <) */
+static int
+argmin(const float *v, size_t k)
+{
+	float best = v[0];
+	int lab = 0;
+	size_t j;
+
+	for (j = 1; j < k; j++) {
+		int lt = v[j] < best;
+		lab = lt ? (int)j : lab;
+		best = lt ? v[j] : best;
+	}
+	return lab;
+}
+
+/* ---- Lloyd, the runs of a batch in lockstep ----
+ * One pass over the data per iteration serves every run still going: the
+ * distances to all their centres come from one kernel call per tile of rows
+ * (the tile stays in L1 for the argmins and the centre sums of all runs).  Each
+ * run's arithmetic is exactly that of the run alone (see the kernel; the centre
+ * sums are per run and per block, added in block order), so batching changes
+ * the speed only. */
+
+enum { R_RUN, R_FINAL, R_DONE };
+
+typedef struct LRun {
+	float *c, *cnew;     /* k x d, centred coordinates */
+	int *labels;         /* n */
+	double *sum, *cnt;   /* k x d, k */
+	double *psum, *pcnt; /* per block: k x d, k */
+	char *changed;       /* per block */
+	size_t off;          /* its first column in the current pass */
+	int state, it, why, update;
+	double inertia;
+} LRun;
+
+typedef struct Pass {
+	const float *x;
+	size_t n, d, k, br;
+	LRun **act;          /* the runs in this pass */
+	size_t na;
+	const float *ct, *csq;
+	size_t mp;
+	float **scratch;     /* per thread: KROWS x mp */
+} Pass;
+
+static void
+pass_block(void *arg, size_t b, int tid)
+{
+	Pass *P = arg;
+	size_t s = b * P->br, e = s + P->br, r0, m, i, q, k = P->k, d = P->d, mp = P->mp;
+	float *D = P->scratch[tid];
 	const float *xi;
-	int lab, ch = 0;
+	LRun *r;
+	int lab;
 
-	size_t cr = chunk_rows(k, d, L->br), s0;
-
-	if (e > L->n)
-		e = L->n;
-	if (L->update) {
-		memset(ps, 0, k * d * sizeof(double));
-		memset(pc, 0, k * sizeof(double));
+	if (e > P->n)
+		e = P->n;
+	for (q = 0; q < P->na; q++) {
+		r = P->act[q];
+		r->changed[b] = 0;
+		if (r->update) {
+			memset(r->psum + b * k * d, 0, k * d * sizeof(double));
+			memset(r->pcnt + b * k, 0, k * sizeof(double));
+		}
 	}
-	for (s0 = s; s0 < e; s0 += cr) {
-	s = s0;
-	m = e - s < cr ? e - s : cr;
-	/* -2 x.c, then + ||c||^2: the same float32 value as sklearn's beta=1 sgemm on a
-	 * ||c||^2-filled buffer (-2 acc is exact, so fma(-2, acc, csq) rounds once
-	 * either way), but beta=0 lets OpenBLAS take its small-matrix kernel that
-	 * does not pack X */
-	neg2_xct(L->x + s * d, m, d, L->c, k, gemm_rows(k, d, L->br), D);
-	for (i = 0; i < m; i++) {
-		float *Di = D + i * k;
-		best = Di[0] + L->csq[0];
-		lab = 0;
-		for (j = 1; j < k; j++)
-			if (Di[j] + L->csq[j] < best) {
-				best = Di[j] + L->csq[j];
-				lab = (int)j;
+	for (r0 = s; r0 < e; r0 += KROWS) {
+		m = e - r0 < KROWS ? e - r0 : KROWS;
+		dist_tile(P->x + r0 * d, m, d, P->ct, P->csq, mp, D);
+		for (i = 0; i < m; i++) {
+			xi = P->x + (r0 + i) * d;
+			for (q = 0; q < P->na; q++) {
+				r = P->act[q];
+				lab = argmin(D + i * mp + r->off, k);
+				if (r->labels[r0 + i] != lab) {
+					r->labels[r0 + i] = lab;
+					r->changed[b] = 1;
+				}
+				if (r->update) {
+					r->pcnt[b * k + (size_t)lab] += 1;
+					add_row(r->psum + (b * k + (size_t)lab) * d, xi, d);
+				}
 			}
-		if (L->labels[s + i] != lab) {
-			L->labels[s + i] = lab;
-			ch = 1;
-		}
-		if (L->update) {
-			xi = L->x + (s + i) * d;
-			pc[lab] += 1;
-			add_row(ps + (size_t)lab * d, xi, d);
 		}
 	}
-	}
-	L->changed[b] = (char)ch;
 }
 
 typedef struct Far {
@@ -328,22 +556,11 @@ far_block(void *arg, size_t b, int tid)
 		F->dist[i] = sqdist(F->x + i * F->d, F->c + (size_t)F->labels[i] * F->d, F->d);
 }
 
-typedef struct Run {
-	KMeans *km;
-	size_t nb, br;
-	float *c, *cnew, *csq;
-	int *labels;
-	double *sum, *cnt;   /* k x d, k */
-	double *dist;        /* n, for relocation and k-means++ */
-	Lloyd L;
-	double *pbuf;        /* per block partials (k-means++) */
-} Run;
-
-/* _relocate_empty_clusters_dense: sums/counts in r->sum/cnt, old centres r->c */
+/* _relocate_empty_clusters_dense: sums/counts in r->sum/cnt, old centres r->c;
+ * dist: n doubles of scratch */
 static void
-relocate_empty(Run *r)
+relocate_empty(KMeans *km, LRun *r, size_t br, size_t nb, double *dist)
 {
-	KMeans *km = r->km;
 	size_t k = km->k, d = km->d, n = km->n, j, i, f, nempty = 0, *empty, far;
 	double mx;
 	Far F;
@@ -358,13 +575,13 @@ relocate_empty(Run *r)
 	F.labels = r->labels;
 	F.n = n;
 	F.d = d;
-	F.br = r->br;
-	F.dist = r->dist;
-	km_parallel(km->o.nthreads, r->nb, far_block, &F);
+	F.br = br;
+	F.dist = dist;
+	km_parallel(km->o.nthreads, nb, far_block, &F);
 	mx = 0;
 	for (i = 0; i < n; i++)
-		if (r->dist[i] > mx)
-			mx = r->dist[i];
+		if (dist[i] > mx)
+			mx = dist[i];
 	if (mx == 0) /* more clusters than distinct points: nothing to gain */
 		return;
 	empty = emalloc(nempty * sizeof *empty);
@@ -376,13 +593,13 @@ relocate_empty(Run *r)
 		far = 0;
 		mx = -1;
 		for (i = 0; i < n; i++)
-			if (r->dist[i] > mx) {
-				mx = r->dist[i];
+			if (dist[i] > mx) {
+				mx = dist[i];
 				far = i;
 			}
 		if (mx < 0)
 			break;
-		r->dist[far] = -1;
+		dist[far] = -1;
 		old = r->labels[far];
 		for (f = 0; f < d; f++) {
 			r->sum[(size_t)old * d + f] -= km->x[far * d + f];
@@ -394,31 +611,26 @@ relocate_empty(Run *r)
 	free(empty);
 }
 
-/* one Lloyd iteration: labels from r->c, new centres in r->cnew; returns the
- * squared centre shift; *changed = some label changed */
-static double
-lloyd_iter(Run *r, int *changed)
+/* the M step of a run after a pass: new centres, shift, convergence */
+static void
+run_update(KMeans *km, LRun *r, size_t br, size_t nb, double *dist)
 {
-	KMeans *km = r->km;
 	size_t k = km->k, d = km->d, b, j, f;
 	double shift = 0, t;
+	int changed = 0;
+	float *tmp;
 
-	row_sqnorms(r->c, k, d, r->csq);
-	r->L.c = r->c;
-	r->L.update = 1;
-	km_parallel(km->o.nthreads, r->nb, lloyd_block, &r->L);
 	memset(r->sum, 0, k * d * sizeof(double));
 	memset(r->cnt, 0, k * sizeof(double));
-	*changed = 0;
-	for (b = 0; b < r->nb; b++) { /* block order: independent of the threads */
-		const double *ps = r->L.psum + b * k * d, *pc = r->L.pcnt + b * k;
+	for (b = 0; b < nb; b++) { /* block order: independent of the threads */
+		const double *ps = r->psum + b * k * d, *pc = r->pcnt + b * k;
 		for (j = 0; j < k * d; j++)
 			r->sum[j] += ps[j];
 		for (j = 0; j < k; j++)
 			r->cnt[j] += pc[j];
-		*changed |= r->L.changed[b];
+		changed |= r->changed[b];
 	}
-	relocate_empty(r);
+	relocate_empty(km, r, br, nb, dist);
 	for (j = 0; j < k; j++)
 		for (f = 0; f < d; f++) {
 			t = r->sum[j * d + f];
@@ -428,16 +640,128 @@ lloyd_iter(Run *r, int *changed)
 			t = (double)r->cnew[j * d + f] - r->c[j * d + f];
 			shift += t * t;
 		}
-	return shift;
+	tmp = r->c;
+	r->c = r->cnew;
+	r->cnew = tmp;
+	r->it++;
+	if (!changed) {
+		r->why = 1; /* strict convergence: no final assignment */
+		r->state = R_DONE;
+	} else if (shift <= km->tolabs) {
+		r->why = 2;
+		r->state = R_FINAL;
+	} else if (r->it >= km->o.max_iter) {
+		r->state = R_FINAL;
+	}
 }
 
+/* ---- inertia ---- */
+
+typedef struct In {
+	const float *x;
+	size_t n, d, br;
+	LRun **runs;
+	size_t nr;
+	double *pbuf;        /* per block and run */
+} In;
+
 static void
-assign_only(Run *r)
+inertia_block(void *arg, size_t b, int tid)
 {
-	row_sqnorms(r->c, r->km->k, r->km->d, r->csq);
-	r->L.c = r->c;
-	r->L.update = 0;
-	km_parallel(r->km->o.nthreads, r->nb, lloyd_block, &r->L);
+	In *Ia = arg;
+	size_t s = b * Ia->br, e = s + Ia->br, i, q;
+	const float *xi;
+	LRun *r;
+
+	if (e > Ia->n)
+		e = Ia->n;
+	for (q = 0; q < Ia->nr; q++)
+		Ia->pbuf[b * Ia->nr + q] = 0;
+	for (i = s; i < e; i++) {
+		xi = Ia->x + i * Ia->d;
+		for (q = 0; q < Ia->nr; q++) {
+			r = Ia->runs[q];
+			Ia->pbuf[b * Ia->nr + q] += sqdist(xi, r->c + (size_t)r->labels[i] * Ia->d, Ia->d);
+		}
+	}
+}
+
+/* inertia of nr runs in one pass (block partial sums added in block order) */
+static void
+inertia_all(KMeans *km, LRun **runs, size_t nr, size_t br, size_t nb)
+{
+	In Ia;
+	size_t b, q;
+
+	Ia.x = km->x;
+	Ia.n = km->n;
+	Ia.d = km->d;
+	Ia.br = br;
+	Ia.runs = runs;
+	Ia.nr = nr;
+	Ia.pbuf = emalloc(nb * nr * sizeof(double));
+	km_parallel(km->o.nthreads, nb, inertia_block, &Ia);
+	for (q = 0; q < nr; q++) {
+		runs[q]->inertia = 0;
+		for (b = 0; b < nb; b++)
+			runs[q]->inertia += Ia.pbuf[b * nr + q];
+	}
+	free(Ia.pbuf);
+}
+
+/* Lloyd for runs[0..nr-1] (initial centres in runs[q]->c) in lockstep */
+static void
+lloyd_batch(KMeans *km, LRun *runs, size_t nr, size_t br, size_t nb, double *dist,
+    float **scratch, float *ct, float *csq, float *cbuf)
+{
+	size_t k = km->k, d = km->d, n = km->n, q, i, na;
+	LRun **act = emalloc(nr * sizeof *act);
+	Pass P;
+
+	for (q = 0; q < nr; q++) {
+		runs[q].state = km->o.max_iter > 0 ? R_RUN : R_FINAL;
+		runs[q].it = 0;
+		runs[q].why = 0;
+		for (i = 0; i < n; i++)
+			runs[q].labels[i] = -1;
+	}
+	P.x = km->x;
+	P.n = n;
+	P.d = d;
+	P.k = k;
+	P.br = br;
+	P.act = act;
+	P.ct = ct;
+	P.csq = csq;
+	P.scratch = scratch;
+	for (;;) {
+		for (q = 0, na = 0; q < nr; q++)
+			if (runs[q].state != R_DONE) {
+				runs[q].off = na * k;
+				runs[q].update = runs[q].state == R_RUN;
+				memcpy(cbuf + na * k * d, runs[q].c, k * d * sizeof(float));
+				act[na++] = &runs[q];
+			}
+		if (!na)
+			break;
+		P.na = na;
+		P.mp = padded(na * k);
+		pack_cols(cbuf, na * k, d, ct);
+		row_sqnorms(cbuf, na * k, d, csq);
+		for (i = na * k; i < P.mp; i++)
+			csq[i] = 0;
+		km_parallel(km->o.nthreads, nb, pass_block, &P);
+		for (q = 0; q < na; q++) {
+			if (act[q]->state == R_FINAL)
+				act[q]->state = R_DONE;
+			else
+				run_update(km, act[q], br, nb, dist);
+		}
+	}
+	for (q = 0; q < nr; q++)
+		act[q] = &runs[q];
+	inertia_all(km, act, nr, br, nb);
+	free(act);
 }
 
 /* ---- k-means++, all runs at once ----
@@ -515,9 +839,8 @@ pp_pass(PP *P, KMeans *km, size_t nb, const float *cand, size_t nc, const size_t
 
 /* centres of runs r0..r0+R-1 into cen (R x k x d) */
 static void
-init_plusplus_all(Run *r, size_t R, KmRng *rng, float *cen)
+init_plusplus_all(KMeans *km, size_t br, size_t nb, size_t R, KmRng *rng, float *cen)
 {
-	KMeans *km = r->km;
 	size_t n = km->n, d = km->d, k = km->k, t, c, i, j, q, best, nc;
 	size_t *owner, *own1;
 	float *cand, *sel;
@@ -534,7 +857,7 @@ init_plusplus_all(Run *r, size_t R, KmRng *rng, float *cen)
 	own1 = emalloc(R * sizeof *own1);
 	pot = emalloc(R * sizeof(double));
 	pots = emalloc(nc * sizeof(double));
-	pbuf = emalloc(r->nb * nc * sizeof(double));
+	pbuf = emalloc(nb * nc * sizeof(double));
 	for (q = 0; q < R; q++) {
 		own1[q] = q;
 		for (j = 0; j < t; j++)
@@ -545,13 +868,13 @@ init_plusplus_all(Run *r, size_t R, KmRng *rng, float *cen)
 	P.xsq = km->xsq;
 	P.n = n;
 	P.d = d;
-	P.br = r->br;
+	P.br = br;
 	P.pbuf = pbuf;
 	P.csq = emalloc(nc * sizeof(double));
 	P.closest = emalloc(R * n * sizeof(double));
 	P.scratch = ecalloc(km->o.nthreads, sizeof(float *));
 	for (tid = 0; tid < km->o.nthreads; tid++)
-		P.scratch[tid] = emalloc(chunk_rows(nc, d, r->br) * nc * sizeof(float));
+		P.scratch[tid] = emalloc(chunk_rows(nc, d, br) * nc * sizeof(float));
 	for (i = 0; i < R * n; i++)
 		P.closest[i] = INFINITY;
 	for (q = 0; q < R; q++) {
@@ -559,7 +882,7 @@ init_plusplus_all(Run *r, size_t R, KmRng *rng, float *cen)
 		memcpy(cen + q * k * d, km->x + i * d, d * sizeof(float));
 		memcpy(sel + q * d, km->x + i * d, d * sizeof(float));
 	}
-	pp_pass(&P, km, r->nb, sel, R, own1, 1, pot);
+	pp_pass(&P, km, nb, sel, R, own1, 1, pot);
 	for (c = 1; c < k; c++) {
 		for (q = 0; q < R; q++) {
 			cl = P.closest + q * n;
@@ -577,7 +900,7 @@ init_plusplus_all(Run *r, size_t R, KmRng *rng, float *cen)
 				memcpy(cand + (q * t + j) * d, km->x + i * d, d * sizeof(float));
 			}
 		}
-		pp_pass(&P, km, r->nb, cand, nc, owner, 0, pots);
+		pp_pass(&P, km, nb, cand, nc, owner, 0, pots);
 		for (q = 0; q < R; q++) {
 			best = 0;
 			for (j = 1; j < t; j++)
@@ -586,7 +909,7 @@ init_plusplus_all(Run *r, size_t R, KmRng *rng, float *cen)
 			memcpy(cen + (q * k + c) * d, cand + (q * t + best) * d, d * sizeof(float));
 			memcpy(sel + q * d, cand + (q * t + best) * d, d * sizeof(float));
 		}
-		pp_pass(&P, km, r->nb, sel, R, own1, 1, pot);
+		pp_pass(&P, km, nb, sel, R, own1, 1, pot);
 	}
 	for (tid = 0; tid < km->o.nthreads; tid++)
 		free(P.scratch[tid]);
@@ -597,9 +920,8 @@ init_plusplus_all(Run *r, size_t R, KmRng *rng, float *cen)
 }
 
 static void
-init_random(Run *r, KmRng *rng, float *cen)
+init_random(KMeans *km, KmRng *rng, float *cen)
 {
-	KMeans *km = r->km;
 	size_t *id = emalloc(km->k * sizeof *id), c, j, i;
 
 	for (c = 0; c < km->k; c++) {
@@ -612,49 +934,6 @@ init_random(Run *r, KmRng *rng, float *cen)
 		memcpy(cen + c * km->d, km->x + i * km->d, km->d * sizeof(float));
 	}
 	free(id);
-}
-
-/* ---- inertia ---- */
-
-typedef struct In {
-	const float *x, *c;
-	const int *labels;
-	size_t n, d, br;
-	double *pbuf;
-} In;
-
-static void
-inertia_block(void *arg, size_t b, int tid)
-{
-	In *In_ = arg;
-	size_t s = b * In_->br, e = s + In_->br, i;
-	double acc = 0;
-
-	if (e > In_->n)
-		e = In_->n;
-	for (i = s; i < e; i++)
-		acc += sqdist(In_->x + i * In_->d, In_->c + (size_t)In_->labels[i] * In_->d, In_->d);
-	In_->pbuf[b] = acc;
-}
-
-static double
-inertia(Run *r)
-{
-	In In_;
-	size_t b;
-	double s = 0;
-
-	In_.x = r->km->x;
-	In_.c = r->c;
-	In_.labels = r->labels;
-	In_.n = r->km->n;
-	In_.d = r->km->d;
-	In_.br = r->br;
-	In_.pbuf = r->pbuf;
-	km_parallel(r->km->o.nthreads, r->nb, inertia_block, &In_);
-	for (b = 0; b < r->nb; b++)
-		s += In_.pbuf[b];
-	return s;
 }
 
 /* ---- the fit ---- */
@@ -729,95 +1008,52 @@ new_kmeans(float *x, size_t n, size_t d, const KMeansOpt *o)
 	km->ccenters = ecalloc(km->k * d, sizeof(float));
 	km->labels = emalloc(n * sizeof(int));
 	km->inertia = INFINITY;
+	dist_tile_pick(); /* before the threads */
 	return km;
-}
-
-static void
-run_once(Run *r, int run, const float *init)
-{
-	KMeans *km = r->km;
-	size_t k = km->k, d = km->d, i;
-	int it, strict = 0, changed, why = 0;
-	double shift = 0, in;
-	float *tmp;
-
-	memcpy(r->c, init, k * d * sizeof(float));
-	for (i = 0; i < km->n; i++)
-		r->labels[i] = -1;
-	for (it = 0; it < km->o.max_iter; it++) {
-		shift = lloyd_iter(r, &changed);
-		tmp = r->c;
-		r->c = r->cnew;
-		r->cnew = tmp;
-		if (!changed) {
-			strict = 1;
-			why = 1;
-			break;
-		}
-		if (shift <= km->tolabs) {
-			why = 2;
-			break;
-		}
-	}
-	if (it == km->o.max_iter)
-		it--;
-	if (!strict)
-		assign_only(r);
-	in = inertia(r);
-	if (km->o.verbose)
-		fprintf(stderr, "%s: k=%zu run %d: inertia %.9g, %d iterations (%s)\n", argv0, k,
-		    run + 1, in, it + 1,
-		    why == 1 ? "labels unchanged" : why == 2 ? "centre shift within tol" : "max_iter");
-	if (in < km->inertia) {
-		km->inertia = in;
-		km->n_iter = it + 1;
-		km->best_run = run;
-		memcpy(km->labels, r->labels, km->n * sizeof(int));
-		memcpy(km->ccenters, r->c, k * d * sizeof(float));
-	}
 }
 
 void
 kmeans_do(KMeans *km)
 {
-	Run r;
-	size_t k = km->k, d = km->d, n = km->n, i, f, nb, R, nr, q;
-	int run, tid;
+	size_t k = km->k, d = km->d, n = km->n, i, f, nb, br, R, nr, q, mpmax;
+	int run, tid, nt = km->o.nthreads;
 	char *seen;
 	KmRng *rng;
-	float *cen;
+	float *cen, *ct, *csq, *cbuf, **scratch;
+	double *dist;
+	LRun *runs, *r;
 
-	memset(&r, 0, sizeof r);
-	r.km = km;
-	r.br = block_rows(k);
-	r.nb = nb = (n + r.br - 1) / r.br;
-	r.c = emalloc(k * d * sizeof(float));
-	r.cnew = emalloc(k * d * sizeof(float));
-	r.csq = emalloc(k * sizeof(float));
-	r.labels = emalloc(n * sizeof(int));
-	r.sum = emalloc(k * d * sizeof(double));
-	r.cnt = emalloc(k * sizeof(double));
-	r.dist = emalloc(n * sizeof(double));
-	r.pbuf = emalloc(nb * 64 * sizeof(double));
-	r.L.x = km->x;
-	r.L.csq = r.csq;
-	r.L.n = n;
-	r.L.d = d;
-	r.L.k = k;
-	r.L.br = r.br;
-	r.L.labels = r.labels;
-	r.L.scratch = ecalloc(km->o.nthreads, sizeof(float *));
-	for (tid = 0; tid < km->o.nthreads; tid++)
-		r.L.scratch[tid] = emalloc(chunk_rows(k, d, r.br) * k * sizeof(float));
-	r.L.psum = emalloc(nb * k * d * sizeof(double));
-	r.L.pcnt = emalloc(nb * k * sizeof(double));
-	r.L.changed = emalloc(nb);
-	/* initial centres for a batch of runs, then the runs one by one */
-	R = km->d / 4 < 1 ? 1 : km->d / 4;
+	br = block_rows(k);
+	nb = (n + br - 1) / br;
+	/* runs per batch: initialised together (k-means++ keeps n doubles per run),
+	 * then Lloyd in lockstep (k x d doubles per run and block of partial sums) */
+	R = d / 4 < 1 ? 1 : d / 4;
 	if (R > (size_t)km->o.n_init)
 		R = (size_t)km->o.n_init;
+	while (R > 1 && (R * k > 256 || R * nb * k * d * sizeof(double) > ((size_t)256 << 20)))
+		R--;
+	mpmax = padded(R * k);
 	rng = emalloc(R * sizeof *rng);
 	cen = emalloc(R * k * d * sizeof(float));
+	ct = emalloc(mpmax * d * sizeof(float));
+	csq = emalloc(mpmax * sizeof(float));
+	cbuf = emalloc(R * k * d * sizeof(float));
+	dist = emalloc(n * sizeof(double));
+	scratch = ecalloc(nt, sizeof(float *));
+	for (tid = 0; tid < nt; tid++)
+		scratch[tid] = emalloc(KROWS * mpmax * sizeof(float));
+	runs = ecalloc(R, sizeof *runs);
+	for (q = 0; q < R; q++) {
+		r = &runs[q];
+		r->c = emalloc(k * d * sizeof(float));
+		r->cnew = emalloc(k * d * sizeof(float));
+		r->labels = emalloc(n * sizeof(int));
+		r->sum = emalloc(k * d * sizeof(double));
+		r->cnt = emalloc(k * sizeof(double));
+		r->psum = emalloc(nb * k * d * sizeof(double));
+		r->pcnt = emalloc(nb * k * sizeof(double));
+		r->changed = emalloc(nb);
+	}
 	for (run = 0; run < km->o.n_init; run += (int)R) {
 		nr = (size_t)km->o.n_init - (size_t)run < R ? (size_t)km->o.n_init - (size_t)run : R;
 		for (q = 0; q < nr; q++)
@@ -828,15 +1064,29 @@ kmeans_do(KMeans *km)
 					cen[i * d + f] = km->o.init_centers[i * d + f] - km->mean[f];
 		} else if (km->o.init == KM_RANDOM) {
 			for (q = 0; q < nr; q++)
-				init_random(&r, &rng[q], cen + q * k * d);
+				init_random(km, &rng[q], cen + q * k * d);
 		} else {
-			init_plusplus_all(&r, nr, rng, cen);
+			init_plusplus_all(km, br, nb, nr, rng, cen);
 		}
 		for (q = 0; q < nr; q++)
-			run_once(&r, run + (int)q, cen + q * k * d);
+			memcpy(runs[q].c, cen + q * k * d, k * d * sizeof(float));
+		lloyd_batch(km, runs, nr, br, nb, dist, scratch, ct, csq, cbuf);
+		for (q = 0; q < nr; q++) {
+			r = &runs[q];
+			if (km->o.verbose)
+				fprintf(stderr, "%s: k=%zu run %d: inertia %.9g, %d iterations (%s)\n", argv0,
+				    k, run + (int)q + 1, r->inertia, r->it,
+				    r->why == 1 ? "labels unchanged" :
+				    r->why == 2 ? "centre shift within tol" : "max_iter");
+			if (r->inertia < km->inertia) {
+				km->inertia = r->inertia;
+				km->n_iter = r->it;
+				km->best_run = run + (int)q;
+				memcpy(km->labels, r->labels, n * sizeof(int));
+				memcpy(km->ccenters, r->c, k * d * sizeof(float));
+			}
+		}
 	}
-	free(rng);
-	free(cen);
 	for (i = 0; i < k; i++)
 		for (f = 0; f < d; f++)
 			km->centers[i * d + f] = km->ccenters[i * d + f] + km->mean[f];
@@ -848,21 +1098,18 @@ kmeans_do(KMeans *km)
 			km->distinct++;
 		}
 	free(seen);
-	for (tid = 0; tid < km->o.nthreads; tid++)
-		free(r.L.scratch[tid]);
-	free(r.L.scratch);
-	free(r.L.psum);
-	free(r.L.pcnt);
-	free(r.L.changed);
-	free(r.c);
-	free(r.cnew);
-	free(r.csq);
-	free(r.labels);
-	free(r.sum);
-	free(r.cnt);
-	free(r.dist);
-	free(r.pbuf);
+	for (q = 0; q < R; q++) {
+		r = &runs[q];
+		free(r->c), free(r->cnew), free(r->labels), free(r->sum), free(r->cnt);
+		free(r->psum), free(r->pcnt), free(r->changed);
+	}
+	free(runs);
+	for (tid = 0; tid < nt; tid++)
+		free(scratch[tid]);
+	free(scratch);
+	free(rng), free(cen), free(ct), free(csq), free(cbuf), free(dist);
 }
+
 
 void
 del_kmeans(KMeans *km)
@@ -881,9 +1128,9 @@ del_kmeans(KMeans *km)
 
 typedef struct Asg {
 	const float *x, *c;
-	size_t n, d, k, br;
-	float *csq;
-	float **scratch;
+	size_t n, d, k, br, mp;
+	float *csq, *ct;     /* packed centres for the kernel */
+	float **scratch;     /* per thread: KROWS x mp */
 	int *label;
 	const int *given;
 	float *dist, *conf;
@@ -893,27 +1140,18 @@ static void
 assign_block(void *arg, size_t b, int tid)
 {
 	Asg *A = arg;
-	size_t s = b * A->br, e = s + A->br, m, i, j, k = A->k, d = A->d;
-	float *D, best;
+	size_t s = b * A->br, e = s + A->br, m, i, j, k = A->k, d = A->d, s0;
+	float *D = A->scratch[tid];
 	double d1, d2, t;
 	int lab;
 
-	size_t cr = chunk_rows(k, d, A->br), s0;
-
 	if (e > A->n)
 		e = A->n;
-	for (s0 = s; !A->given && s0 < e; s0 += cr) {
-		m = e - s0 < cr ? e - s0 : cr;
-		D = A->scratch[tid];
-		neg2_xct(A->x + s0 * d, m, d, A->c, k, gemm_rows(k, d, A->br), D);
+	for (s0 = s; !A->given && s0 < e; s0 += KROWS) {
+		m = e - s0 < KROWS ? e - s0 : KROWS;
+		dist_tile(A->x + s0 * d, m, d, A->ct, A->csq, A->mp, D);
 		for (i = 0; i < m; i++) {
-			best = D[i * k] + A->csq[0];
-			lab = 0;
-			for (j = 1; j < k; j++)
-				if (D[i * k + j] + A->csq[j] < best) {
-					best = D[i * k + j] + A->csq[j];
-					lab = (int)j;
-				}
+			lab = argmin(D + i * A->mp, k);
 			if (A->label)
 				A->label[s0 + i] = lab;
 		}
@@ -949,18 +1187,24 @@ assign_run(Asg *A, int nthreads)
 
 	if (nthreads < 1)
 		nthreads = 1;
+	dist_tile_pick(); /* before the threads */
 	A->br = block_rows(A->k);
-	A->csq = emalloc(A->k * sizeof(float));
+	A->mp = padded(A->k);
+	A->csq = ecalloc(A->mp, sizeof(float));
 	row_sqnorms(A->c, A->k, A->d, A->csq);
 	A->scratch = ecalloc(nthreads, sizeof(float *));
-	if (!A->given)
+	if (!A->given) {
+		A->ct = emalloc(A->mp * A->d * sizeof(float));
+		pack_cols(A->c, A->k, A->d, A->ct);
 		for (tid = 0; tid < nthreads; tid++)
-			A->scratch[tid] = emalloc(chunk_rows(A->k, A->d, A->br) * A->k * sizeof(float));
+			A->scratch[tid] = emalloc(KROWS * A->mp * sizeof(float));
+	}
 	km_parallel(nthreads, (A->n + A->br - 1) / A->br, assign_block, A);
 	for (tid = 0; tid < nthreads; tid++)
 		free(A->scratch[tid]);
 	free(A->scratch);
 	free(A->csq);
+	free(A->ct);
 }
 
 void
