@@ -28,24 +28,28 @@ typedef int i16 __attribute__((vector_size(64)));
 	(v16)(((i16)a_ & m_) | ((i16)b_ & ~m_)); })
 
 #define NCONV 6
-#define G 16             /* examples per convolution group (per thread) */
+#define G 32             /* examples per convolution group (per thread) */
 #define FC1_IN (6 * 4 * 512)
 #define FC_HID 4096
-#define ACT (48 * 32 * 64) /* largest activation of one example between layers */
+#define ACT1 (24 * 16 * 128) /* activations of one example after layers 1 and 4 */
+#define ACT3 (12 * 8 * 256)   /* after layer 3 */
+#define SMALL (8 * 24 * 16 * 256) /* a chunk's activations inside a stage */
 
 /* m: Winograd output tile F(m x m, 3x3) (layers 1..5); ce: examples per chunk, so
- * that a chunk has enough tiles (T = ce * H/m * W/m, 96..192) for good GEMM shapes
- * while its transformed inputs and products stay a few MB */
+ * that a chunk has T = ce * H/m * W/m = 192 tiles: each GEMM packs its kernel matrix
+ * once per call (about a cycle per element, amortised over T tiles) while the
+ * chunk's transformed inputs and products stay a few MB.  The layers run in stages
+ * (0+1, 2+3, 4+5, see conv_group) so the largest activations are only a chunk's. */
 static const struct {
 	const char *w, *b;
 	unsigned cin, cout, h, w_, pool, m, ce;
 } conv[NCONV] = {
-	{"features.0.weight", "features.0.bias", 1, 64, 96, 64, 1, 0, 1},
+	{"features.0.weight", "features.0.bias", 1, 64, 96, 64, 1, 0, 2},
 	{"features.3.weight", "features.3.bias", 64, 128, 48, 32, 1, 4, 2},
 	{"features.6.weight", "features.6.bias", 128, 256, 24, 16, 0, 4, 8},
 	{"features.8.weight", "features.8.bias", 256, 256, 24, 16, 1, 4, 8},
-	{"features.11.weight", "features.11.bias", 256, 512, 12, 8, 0, 4, 16},
-	{"features.13.weight", "features.13.bias", 512, 512, 12, 8, 1, 4, 16},
+	{"features.11.weight", "features.11.bias", 256, 512, 12, 8, 0, 4, G},
+	{"features.13.weight", "features.13.bias", 512, 512, 12, 8, 1, 4, G},
 };
 static const struct {
 	const char *w, *b;
@@ -57,7 +61,8 @@ static const struct {
 };
 
 typedef struct {
-	float *a, *b;    /* activations of a group, NHWC [G][H][W][C] */
+	float *a, *b;    /* activations of a group, NHWC [G][H][W][C]: ACT1, ACT3 per example */
+	float *s;        /* activations of a chunk inside a stage (SMALL) */
 	float *v, *m;    /* transformed inputs [a*a][T][in], products [a*a][T][out] */
 	float *pad;      /* the first layer's zero-padded input */
 } Work;
@@ -416,8 +421,9 @@ new_vggish_net(const Weights *w, int final_relu, int pca, int nthreads)
 	openblas_set_num_threads(1);
 	n->work = ecalloc(n->nt, sizeof *n->work);
 	for (t = 0; t < n->nt; t++) {
-		n->work[t].a = ereallocarray(NULL, (size_t)ACT * G, sizeof(float));
-		n->work[t].b = ereallocarray(NULL, (size_t)ACT * G, sizeof(float));
+		n->work[t].a = ereallocarray(NULL, (size_t)ACT1 * G, sizeof(float));
+		n->work[t].b = ereallocarray(NULL, (size_t)ACT3 * G, sizeof(float));
+		n->work[t].s = ereallocarray(NULL, SMALL, sizeof(float));
 		n->work[t].v = ereallocarray(NULL, maxv, sizeof(float));
 		n->work[t].m = ereallocarray(NULL, maxm, sizeof(float));
 		n->work[t].pad = ereallocarray(NULL, 98 * 66, sizeof(float));
@@ -431,40 +437,48 @@ fail:
 	return NULL;
 }
 
-/* convolutions of g <= G examples, NHWC, layer by layer in chunks of conv[i].ce
- * examples; the last pooled [g][6][4][512] goes to fcin, torchvggish's flatten order */
+/* layer i (1..5) on cg <= conv[i].ce examples, NHWC in -> out */
+static void
+wino_layer(VggishNet *n, Work *wk, int i, const float *in, unsigned cg, float *out)
+{
+	unsigned C = conv[i].cin, H = conv[i].h, W = conv[i].w_, O = conv[i].cout;
+	unsigned m = conv[i].m, a2 = (m + 2) * (m + 2), k;
+	size_t N = (size_t)cg * tiles(i);
+
+	if (m == 4)
+		winograd_in4(in, wk->v, C, cg, H, W);
+	else
+		winograd_in2(in, wk->v, C, cg, H, W);
+	for (k = 0; k < a2; k++)
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, O, C, 1.0f,
+		    wk->v + k * N * C, C, n->wu[i] + (size_t)k * O * C, C, 0.0f,
+		    wk->m + k * N * O, O);
+	if (m == 4)
+		winograd_out4(wk->m, out, n->cb[i], O, cg, H, W, conv[i].pool);
+	else
+		winograd_out2(wk->m, out, n->cb[i], O, cg, H, W, conv[i].pool);
+}
+
+/* convolutions of g <= G examples, NHWC, in three stages: layers 0+1 in chunks of 2
+ * examples (-> a), 2+3 in chunks of 8 (-> b), 4+5 on the group (-> a -> fcin); the
+ * last pooled [g][6][4][512] goes to fcin, torchvggish's flatten order */
 static void
 conv_group(VggishNet *n, Work *wk, const float *ex, unsigned g, float *fcin)
 {
-	float *in = wk->a, *out = wk->b, *t;
-	unsigned i, s, cg, k;
+	unsigned s, cg;
 
-	conv_first(ex, wk->a, n->w0, n->cb[0], g, wk->pad);
-	for (i = 1; i < NCONV; i++) {
-		unsigned C = conv[i].cin, H = conv[i].h, W = conv[i].w_, O = conv[i].cout;
-		unsigned m = conv[i].m, a2 = (m + 2) * (m + 2), p = conv[i].pool ? 2 : 1;
-		size_t insz = (size_t)H * W * C, outsz = (size_t)(H / p) * (W / p) * O;
-		float *dst = i == NCONV - 1 ? fcin : out;
-
-		for (s = 0; s < g; s += cg) {
-			size_t N;
-			cg = g - s < conv[i].ce ? g - s : conv[i].ce;
-			N = (size_t)cg * tiles(i);
-			if (m == 4)
-				winograd_in4(in + s * insz, wk->v, C, cg, H, W);
-			else
-				winograd_in2(in + s * insz, wk->v, C, cg, H, W);
-			for (k = 0; k < a2; k++)
-				cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, O, C, 1.0f,
-				    wk->v + k * N * C, C, n->wu[i] + (size_t)k * O * C, C, 0.0f,
-				    wk->m + k * N * O, O);
-			if (m == 4)
-				winograd_out4(wk->m, dst + s * outsz, n->cb[i], O, cg, H, W, conv[i].pool);
-			else
-				winograd_out2(wk->m, dst + s * outsz, n->cb[i], O, cg, H, W, conv[i].pool);
-		}
-		t = in, in = out, out = t;
+	for (s = 0; s < g; s += cg) {
+		cg = g - s < conv[1].ce ? g - s : conv[1].ce;
+		conv_first(ex + s * VF_EXAMPLE, wk->s, n->w0, n->cb[0], cg, wk->pad);
+		wino_layer(n, wk, 1, wk->s, cg, wk->a + s * ACT1);
 	}
+	for (s = 0; s < g; s += cg) {
+		cg = g - s < conv[2].ce ? g - s : conv[2].ce;
+		wino_layer(n, wk, 2, wk->a + s * ACT1, cg, wk->s);
+		wino_layer(n, wk, 3, wk->s, cg, wk->b + s * ACT3);
+	}
+	wino_layer(n, wk, 4, wk->b, g, wk->a);
+	wino_layer(n, wk, 5, wk->a, g, fcin);
 }
 
 /* a parallel section: fn(net, thread, arg) on nt threads, the caller being thread 0
@@ -600,6 +614,7 @@ del_vggish_net(VggishNet *n)
 	for (int t = 0; t < n->nt; t++) {
 		free(n->work[t].a);
 		free(n->work[t].b);
+		free(n->work[t].s);
 		free(n->work[t].v);
 		free(n->work[t].m);
 		free(n->work[t].pad);
