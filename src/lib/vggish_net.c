@@ -111,26 +111,30 @@ static const double G4[6][3] = {
 	{1.0 / 4, 0, 0}, {-1.0 / 6, -1.0 / 6, -1.0 / 6}, {-1.0 / 6, 1.0 / 6, -1.0 / 6},
 	{1.0 / 24, 1.0 / 12, 1.0 / 6}, {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}};
 
+/* kernel o for all input channels: u[k][o][c] = (G g G^T)[k], in double, loops over
+ * c innermost (rows of w and of u are contiguous in c) */
 HOT static void
-winograd_kernels1(const float *w, float *u, unsigned o, unsigned cin, size_t plane, unsigned a)
+winograd_kernels1(const float *w, float *u, unsigned o, unsigned cin, size_t plane,
+    unsigned a, const double (*gm)[3])
 {
-	const double (*gm)[3] = a == 4 ? G2 : G4;
-	unsigned c, i, j, k;
+	static _Thread_local double t[6][3][512]; /* G g */
+	const float *r = w + (size_t)o * 9 * cin;
+	unsigned c, i, j;
 
-	for (c = 0; c < cin; c++) {
-		double g[9], t[6][3], s;
-		for (i = 0; i < 9; i++)
-			g[i] = w[((size_t)o * 9 + i) * cin + c];
-		for (i = 0; i < a; i++) /* G g */
-			for (j = 0; j < 3; j++)
-				t[i][j] = gm[i][0] * g[j] + gm[i][1] * g[3 + j] + gm[i][2] * g[6 + j];
-		for (i = 0; i < a; i++) /* (G g) G^T */
-			for (j = 0; j < a; j++) {
-				for (s = 0, k = 0; k < 3; k++)
-					s += t[i][k] * gm[j][k];
-				u[(size_t)(i * a + j) * plane + (size_t)o * cin + c] = (float)s;
-			}
-	}
+	for (i = 0; i < a; i++)
+		for (j = 0; j < 3; j++) {
+			double g0 = gm[i][0], g1 = gm[i][1], g2 = gm[i][2];
+			for (c = 0; c < cin; c++)
+				t[i][j][c] = g0 * r[j * cin + c] + g1 * r[(3 + j) * cin + c] +
+				    g2 * r[(6 + j) * cin + c];
+		}
+	for (i = 0; i < a; i++)
+		for (j = 0; j < a; j++) {
+			double g0 = gm[j][0], g1 = gm[j][1], g2 = gm[j][2];
+			float *q = u + (size_t)(i * a + j) * plane + (size_t)o * cin;
+			for (c = 0; c < cin; c++)
+				q[c] = (float)(t[i][0][c] * g0 + t[i][1][c] * g1 + t[i][2][c] * g2);
+		}
 }
 
 /* U[k][o][c] = (G g G^T)[k] of every 3x3 kernel */
@@ -142,7 +146,7 @@ winograd_kernels(const float *w, unsigned cout, unsigned cin, unsigned m)
 	unsigned o;
 
 	for (o = 0; o < cout; o++)
-		winograd_kernels1(w, u, o, cin, (size_t)cout * cin, a);
+		winograd_kernels1(w, u, o, cin, (size_t)cout * cin, a, a == 6 ? G4 : G2);
 	return u;
 }
 
