@@ -112,6 +112,7 @@ main(int argc, char **argv)
 	VggishFront *f;
 	VWriter *out;
 	double wall, cpu;
+	size_t kb;
 	unsigned long nex;
 	int c, i, binary = 0, relu = 1, noresample = 0, threads = 0, rc = 0, sniff;
 	int mode = M_POST, agg = VRUN_EXAMPLES, verbose = 0;
@@ -172,6 +173,16 @@ main(int argc, char **argv)
 			weprintf("weights %s (%s), %.1f MB, mapped shared; final ReLU %s; %s embeddings",
 			    wpath, how, weights_bytes(w) / 1e6, relu ? "on" : "off",
 			    mode == M_POST ? "postprocessed" : "raw");
+			if (vggish_net_stored_kernels(net, &kb) == 0)
+				weprintf("Winograd kernels computed at start-up, %.1f MB in this "
+				    "process: the weight file has none (vggish-convert -o new.svw %s "
+				    "adds them, shared)", kb / 1e6, wpath);
+			else if (kb)
+				weprintf("Winograd kernels: %d layers' from the weight file (shared), "
+				    "%.1f MB computed at start-up", vggish_net_stored_kernels(net, &kb),
+				    kb / 1e6);
+			else
+				weprintf("Winograd kernels from the weight file (shared)");
 		}
 	}
 	out = vw_open(stdout, "<stdout>", binary);

@@ -10,14 +10,16 @@ B=$TOP/bin/vggish
 A=$SHARED/audio
 cd "$BENCH_TMP" || exit 1
 
-# weights: the test suite's cache when present, else generated here (~290 MB)
-W=$(ls "$TOP"/build/vggish-test/*/w.svw 2>/dev/null | head -1)
+# weights: the test suite's cache when present, else generated here (~360 MB; and
+# without the Winograd kernels, as files written before them, ~290 MB)
+W=$(ls "$TOP"/build/vggish-test/*/old.svw 2>/dev/null | head -1)
 if [ -n "$W" ]; then
-	SD=$(dirname "$W")/sd.pth
+	SD=$(dirname "$W")/sd.pth WOLD=$W W=$(dirname "$W")/w.svw
 else
 	$PY "$TOP/tests/ref/vggish_gen.py" sd.pth &&
-		"$TOP/scripts/vggish-convert" -p "$SHARED/vggish/vggish_pca_params.npz" -o w.svw sd.pth || exit 1
-	W=$BENCH_TMP/w.svw SD=$BENCH_TMP/sd.pth
+		"$TOP/scripts/vggish-convert" -p "$SHARED/vggish/vggish_pca_params.npz" -o w.svw sd.pth &&
+		"$TOP/scripts/vggish-convert" -K -o old.svw w.svw || exit 1
+	W=$BENCH_TMP/w.svw SD=$BENCH_TMP/sd.pth WOLD=$BENCH_TMP/old.svw
 fi
 export SONGVEC_VGGISH_WEIGHTS=$W
 unset PARALLEL_SEQ PARALLEL_PID OPENBLAS_NUM_THREADS
@@ -130,22 +132,32 @@ echo "  .ogg files -j 1: $E2W s wall, $E2C s CPU = $(r $SECS $E2C)x real time pe
 
 # memory: peak RSS of one process; for two concurrent processes, from /proc/PID/smaps:
 # resident memory outside the weight mapping (private to the process), and the weight
-# mapping's resident and shared parts
+# mapping's resident and shared parts; with the Winograd kernels in the weight file
+# (shared) and without them (computed into each process)
 RSS=$(peak_rss "$B -j 1 in.bin")
-WN=$(basename "$W")
-$B -j 1 in.bin > /dev/null & p1=$!
-$B -j 1 in.bin > /dev/null & p2=$!
-: > mem.txt
-while kill -0 $p1 2>/dev/null && kill -0 $p2 2>/dev/null; do
-	for p in $p1 $p2; do
-		awk -v w="$WN" '/^[0-9a-f]+-[0-9a-f]+ /{inw = (index($0, w) > 0); next}
-			/^Rss:/{if (inw) wr += $2; else o += $2}
-			/^Shared_Clean:/{if (inw) ws += $2}
-			END {if (o) printf "%.1f %.1f %.1f\n", o / 1024, wr / 1024, ws / 1024}' /proc/$p/smaps 2>/dev/null >> mem.txt
+mem2() {
+	WN=$(basename "$1")
+	SONGVEC_VGGISH_WEIGHTS=$1 $B -j 1 in.bin > /dev/null & p1=$!
+	SONGVEC_VGGISH_WEIGHTS=$1 $B -j 1 in.bin > /dev/null & p2=$!
+	: > mem.txt
+	while kill -0 $p1 2>/dev/null && kill -0 $p2 2>/dev/null; do
+		for p in $p1 $p2; do
+			awk -v w="$WN" '/^[0-9a-f]+-[0-9a-f]+ /{inw = (index($0, w) > 0); next}
+				/^Rss:/{if (inw) wr += $2; else o += $2}
+				/^Shared_Clean:/{if (inw) ws += $2}
+				END {if (o) printf "%.1f %.1f %.1f\n", o / 1024, wr / 1024, ws / 1024}' /proc/$p/smaps 2>/dev/null >> mem.txt
+		done
+		sleep 0.2
 	done
-	sleep 0.2
-done
-wait
-OTHER=$(sort -g mem.txt | tail -1 | cut -d' ' -f1)
-WSH=$(sort -k3 -g mem.txt | tail -1 | cut -d' ' -f2,3)
+	wait
+	OTHER=$(sort -g mem.txt | tail -1 | cut -d' ' -f1)
+	WSH=$(sort -k3 -g mem.txt | tail -1 | cut -d' ' -f2,3)
+}
+mem2 "$W"
 echo "memory: peak RSS $RSS MB with the $(($(wc -c < "$W") / 1000000)) MB weights mapped; two concurrent processes: at most $OTHER MB each beyond the weights (goal < 100); weight mapping resident/shared (MB): $WSH"
+mem2 "$WOLD"
+echo "  a weight file without the Winograd kernels ($(($(wc -c < "$WOLD") / 1000000)) MB, kernels computed into each process): at most $OTHER MB each beyond the weights"
+# start-up: a run on no input (map and check the weights, set up the network)
+ST=$(median_time 15 "SONGVEC_VGGISH_WEIGHTS=$W $B -j 1 /dev/null")
+STO=$(median_time 15 "SONGVEC_VGGISH_WEIGHTS=$WOLD $B -j 1 /dev/null")
+echo "start-up (no input, medians of 15, wall s): $ST with the kernels in the weight file, $STO computing them"

@@ -40,16 +40,19 @@ typedef int i16 __attribute__((vector_size(64)));
  * once per call (about a cycle per element, amortised over T tiles) while the
  * chunk's transformed inputs and products stay a few MB.  The layers run in stages
  * (0+1, 2+3, 4+5, see conv_group) so the largest activations are only a chunk's. */
+/* u: the optional tensor of the weight file holding the layer's Winograd kernels
+ * [a][a][out][in] (U below; "winograd4" for F(4x4)): shared through the mapping
+ * instead of computed into every process at start-up */
 static const struct {
-	const char *w, *b;
+	const char *w, *b, *u;
 	unsigned cin, cout, h, w_, pool, m, ce;
 } conv[NCONV] = {
-	{"features.0.weight", "features.0.bias", 1, 64, 96, 64, 1, 0, 2},
-	{"features.3.weight", "features.3.bias", 64, 128, 48, 32, 1, 4, 2},
-	{"features.6.weight", "features.6.bias", 128, 256, 24, 16, 0, 4, 8},
-	{"features.8.weight", "features.8.bias", 256, 256, 24, 16, 1, 4, 8},
-	{"features.11.weight", "features.11.bias", 256, 512, 12, 8, 0, 4, G},
-	{"features.13.weight", "features.13.bias", 512, 512, 12, 8, 1, 4, G},
+	{"features.0.weight", "features.0.bias", NULL, 1, 64, 96, 64, 1, 0, 2},
+	{"features.3.weight", "features.3.bias", "features.3.winograd4", 64, 128, 48, 32, 1, 4, 2},
+	{"features.6.weight", "features.6.bias", "features.6.winograd4", 128, 256, 24, 16, 0, 4, 8},
+	{"features.8.weight", "features.8.bias", "features.8.winograd4", 256, 256, 24, 16, 1, 4, 8},
+	{"features.11.weight", "features.11.bias", "features.11.winograd4", 256, 512, 12, 8, 0, 4, G},
+	{"features.13.weight", "features.13.bias", "features.13.winograd4", 512, 512, 12, 8, 1, 4, G},
 };
 static const struct {
 	const char *w, *b;
@@ -69,7 +72,9 @@ typedef struct {
 
 struct VggishNet {
 	const float *cw[NCONV], *cb[NCONV], *fw[3], *fb[3]; /* conv: [out][kh][kw][in] */
-	float *wu[NCONV];   /* Winograd kernels U = G g G^T, [a*a][out][in] (layers 1..5) */
+	const float *wu[NCONV]; /* Winograd kernels U = G g G^T, [a*a][out][in] (layers 1..5) */
+	float *wuown[NCONV];    /* ... when computed here (the weight file has none) */
+	int nstored;            /* layers whose U is the weight file's */
 	float w0[9 * 64];   /* first layer, [tap][out] */
 	const float *pca_v, *pca_m;
 	int final_relu, nt;
@@ -82,6 +87,19 @@ static unsigned
 tiles(int i)
 {
 	return conv[i].h / conv[i].m * (conv[i].w_ / conv[i].m);
+}
+
+int
+vggish_net_stored_kernels(const VggishNet *n, size_t *computed)
+{
+	size_t b = 0;
+	int i;
+
+	for (i = 1; i < NCONV; i++)
+		if (n->wuown[i])
+			b += (size_t)(conv[i].m + 2) * (conv[i].m + 2) * conv[i].cout * conv[i].cin * sizeof(float);
+	*computed = b;
+	return n->nstored;
 }
 
 double
@@ -147,6 +165,41 @@ winograd_kernels(const float *w, unsigned cout, unsigned cin, unsigned m)
 
 	for (o = 0; o < cout; o++)
 		winograd_kernels1(w, u, o, cin, (size_t)cout * cin, a, a == 6 ? G4 : G2);
+	return u;
+}
+
+/* a stored U: that tensor when its shape is right and it is the transform of the
+ * layer's kernels (checked on three output channels, to float32 rounding: another
+ * converter may round differently), NULL after a message otherwise */
+static const float *
+stored_kernels(const Weights *w, int i, const float *cw)
+{
+	unsigned a = conv[i].m + 2, cin = conv[i].cin, cout = conv[i].cout;
+	unsigned d[4] = {a, a, cout, cin}, o[3] = {0, cout / 2, cout - 1}, j, k, c;
+	size_t plane = (size_t)cout * cin;
+	const float *u = weights_get(w, conv[i].u, 4, d);
+	float *t;
+	double big = 0, diff = 0;
+
+	if (!u)
+		return NULL;
+	t = ereallocarray(NULL, (size_t)a * a * cin, sizeof *t);
+	for (j = 0; j < 3; j++) {
+		winograd_kernels1(cw + (size_t)o[j] * 9 * cin, t, 0, cin, cin, a, a == 6 ? G4 : G2);
+		for (k = 0; k < a * a; k++)
+			for (c = 0; c < cin; c++) {
+				float x = t[(size_t)k * cin + c], y = u[k * plane + (size_t)o[j] * cin + c];
+				big = fmax(big, fabs(x));
+				diff = fmax(diff, fabs((double)x - y));
+			}
+	}
+	free(t);
+	if (!(diff <= 1e-5 * big)) {
+		weprintf("%s: tensor '%s' is not the Winograd transform of '%s' "
+		    "(rewrite the file with vggish-convert; see vggish-weights(5))",
+		    weights_name(w), conv[i].u, conv[i].w);
+		return NULL;
+	}
 	return u;
 }
 
@@ -392,6 +445,11 @@ new_vggish_net(const Weights *w, int final_relu, int pca, int nthreads)
 			goto fail;
 		if (!(n->cb[i] = weights_get(w, conv[i].b, 1, d)))
 			goto fail;
+		if (conv[i].u && weights_has(w, conv[i].u)) {
+			if (!(n->wu[i] = stored_kernels(w, i, n->cw[i])))
+				goto fail;
+			n->nstored++;
+		}
 	}
 	for (i = 0; i < 3; i++) {
 		d[0] = fc[i].out, d[1] = fc[i].in;
@@ -410,7 +468,9 @@ new_vggish_net(const Weights *w, int final_relu, int pca, int nthreads)
 		for (c = 0; c < 64; c++)
 			n->w0[k * 64 + c] = n->cw[0][c * 9 + k];
 	for (i = 1; i < NCONV; i++) {
-		n->wu[i] = winograd_kernels(n->cw[i], conv[i].cout, conv[i].cin, conv[i].m);
+		if (!n->wu[i])
+			n->wu[i] = n->wuown[i] =
+			    winograd_kernels(n->cw[i], conv[i].cout, conv[i].cin, conv[i].m);
 		a = conv[i].m + 2;
 		s = (size_t)a * a * conv[i].ce * tiles(i) * conv[i].cin;
 		if (s > maxv)
@@ -614,7 +674,7 @@ del_vggish_net(VggishNet *n)
 	if (!n)
 		return;
 	for (int i = 1; i < NCONV; i++)
-		free(n->wu[i]);
+		free(n->wuown[i]);
 	for (int t = 0; t < n->nt; t++) {
 		free(n->work[t].a);
 		free(n->work[t].b);

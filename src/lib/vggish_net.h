@@ -19,7 +19,9 @@
  * The first convolution (one input channel) is computed directly with its bias, ReLU
  * and pooling; the others use Winograd F(4x4,3x3): input and kernel transforms, 36
  * sgemms per layer over chunks of examples (4x fewer multiplications than the direct
- * convolution), output transform fused with bias, ReLU and pooling.  The fully
+ * convolution), output transform fused with bias, ReLU and pooling.  The kernel
+ * transforms are read from the weight file when it has them (features.N.winograd4,
+ * [6][6][out][in], vggish-weights(5)), else computed at start-up (72 MB).  The fully
  * connected layers run on batches of up to VN_BATCH examples so the 200 MB fc1 matrix
  * is read once a batch.
  *
@@ -45,6 +47,10 @@ VggishNet *new_vggish_net(const Weights *w, int final_relu, int pca, int nthread
 void vggish_net_do(VggishNet *net, const float *ex, size_t n, float *emb);
 /* raw embedding (128) -> postprocessed values 0..255 (128), in place allowed */
 void vggish_postprocess(const VggishNet *net, const float *emb, float *out);
+/* layers (of the 5 Winograd ones) whose kernel transforms are the weight file's
+ * features.N.winograd4 tensors (shared); *computed: bytes of those computed at
+ * start-up into this process instead (0 when all are stored) */
+int vggish_net_stored_kernels(const VggishNet *net, size_t *computed);
 /* floating point operations of one example (2 per multiply-add): of the direct
  * convolutions (winograd 0, the usual count) or of what is computed (winograd 1) */
 double vggish_net_flops(int winograd);
