@@ -17,7 +17,7 @@
  *    centre 2 + floor(ln k) candidates drawn with probability proportional to the
  *    squared distance to the nearest chosen centre; the candidate giving the
  *    smallest potential wins.  "random" picks k distinct points.
- *  - Lloyd iteration: squared distances as ||c||^2 - 2 x.c by float32 sgemm (the
+ *  - Lloyd iteration: squared distances as ||c||^2 - 2 x.c in float32 (the
  *    ||x||^2 term does not change the argmin), first minimum wins; centres are
  *    means of their points; empty clusters are relocated to the points farthest
  *    from their centre (ties: lower index first), no relocation when every point
@@ -29,7 +29,13 @@
  * float32), and the random numbers come from our own generator (km_rng_*), so
  * seeds do not give numpy's choices.  Results are bitwise identical for any
  * thread count: the data are cut into fixed blocks whose partial sums are added
- * in block order. */
+ * in block order.
+ * Speed: x.c comes from an own kernel (AVX-512, AVX2+FMA or fmaf, picked at run
+ * time; SV_KMEANS_ISA=avx2|generic caps it) in which each dot product is one
+ * sequential fma chain over the features, so the bits do not depend on the ISA or
+ * on the other columns; the runs of a batch (up to d/4 runs, 256 centres) iterate
+ * in lockstep, one pass over the data per iteration for all runs still going, and
+ * a run gives the same result alone as in a batch. */
 #ifndef SV_KMEANSFIT_H
 #define SV_KMEANSFIT_H
 #include <stddef.h>
@@ -74,7 +80,7 @@ void kmeans_do(KMeans *km);
 void del_kmeans(KMeans *km);
 
 /* Assign rows to the nearest of k centres (any coordinates, nothing centred):
- * label by the float32 sgemm rule of the fit (as sklearn predict), dist = exact
+ * label by the float32 rule of the fit (as sklearn predict), dist = exact
  * Euclidean distance to that centre (double arithmetic), conf = 1 - dist/d2 with
  * d2 the distance to the nearest other centre, clipped to [0, 1] (0 when d2 = 0,
  * 1 when k = 1).  Any output pointer may be NULL. */
