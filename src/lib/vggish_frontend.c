@@ -2,6 +2,7 @@
 #include "vggish_frontend.h"
 #include "util.h"
 
+#include <fftw3.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +11,9 @@ struct VggishFront {
 	double win[VF_WIN];
 	double mel[VF_NBIN][VF_NMEL];     /* spectrogram_to_mel_matrix, [bin][band] */
 	int lo[VF_NMEL], hi[VF_NMEL];     /* nonzero bin range of each band */
-	double cosw[VF_NFFT / 2], sinw[VF_NFFT / 2];
-	unsigned short rev[VF_NFFT];
+	fftw_plan plan;                   /* 512-point real FFT, in -> out */
+	double *in;                       /* [VF_NFFT], zero beyond VF_WIN */
+	fftw_complex *out;                /* [VF_NBIN] */
 	float buf[VF_WIN];                /* samples of the next, incomplete frame */
 	size_t nbuf;
 	size_t nsamples;
@@ -38,7 +40,7 @@ new_vggish_front(void)
 	VggishFront *f = ecalloc(1, sizeof *f);
 	double lo = hz_to_mel(125.0), hi = hz_to_mel(7500.0);
 	double binmel[VF_NBIN];
-	int i, k, b, bits = 9;
+	int i, k, b;
 
 	for (i = 0; i < VF_WIN; i++) /* periodic Hann */
 		f->win[i] = 0.5 - 0.5 * cos(2 * M_PI / VF_WIN * i);
@@ -63,16 +65,17 @@ new_vggish_front(void)
 			}
 		}
 	}
-	for (i = 0; i < VF_NFFT / 2; i++) {
-		f->cosw[i] = cos(2 * M_PI * i / VF_NFFT);
-		f->sinw[i] = -sin(2 * M_PI * i / VF_NFFT);
-	}
-	for (i = 0; i < VF_NFFT; i++) {
-		int r = 0, j;
-		for (j = 0; j < bits; j++)
-			r |= ((i >> j) & 1) << (bits - 1 - j);
-		f->rev[i] = r;
-	}
+	/* FFTW (double, as numpy's rfft): planned once (FFTW_ESTIMATE does not touch the
+	 * arrays); FFTW's planner is not thread-safe, so this runs before any thread
+	 * starts; fftw_execute of the plan is */
+	f->in = fftw_alloc_real(VF_NFFT);
+	f->out = fftw_alloc_complex(VF_NBIN);
+	if (!f->in || !f->out)
+		eprintf("out of memory");
+	memset(f->in, 0, VF_NFFT * sizeof *f->in);
+	f->plan = fftw_plan_dft_r2c_1d(VF_NFFT, f->in, f->out, FFTW_ESTIMATE);
+	if (!f->plan)
+		eprintf("cannot plan a %d-point FFT (FFTW)", VF_NFFT);
 	return f;
 }
 
@@ -90,51 +93,18 @@ vggish_front_nsamples(const VggishFront *f)
 	return f->nsamples;
 }
 
-/* in-place radix-2 complex FFT of size VF_NFFT */
-static void
-fft(const VggishFront *f, double *re, double *im)
-{
-	int i, len, j, k, step;
-
-	for (i = 0; i < VF_NFFT; i++) {
-		j = f->rev[i];
-		if (j > i) {
-			double t = re[i]; re[i] = re[j]; re[j] = t;
-			t = im[i]; im[i] = im[j]; im[j] = t;
-		}
-	}
-	for (len = 2; len <= VF_NFFT; len <<= 1) {
-		step = VF_NFFT / len;
-		for (i = 0; i < VF_NFFT; i += len)
-			for (k = 0; k < len / 2; k++) {
-				double wr = f->cosw[k * step], wi = f->sinw[k * step];
-				double *ar = &re[i + k], *ai = &im[i + k];
-				double *br = &re[i + k + len / 2], *bi = &im[i + k + len / 2];
-				double tr = *br * wr - *bi * wi, ti = *br * wi + *bi * wr;
-
-				*br = *ar - tr;
-				*bi = *ai - ti;
-				*ar += tr;
-				*ai += ti;
-			}
-	}
-}
-
 /* one frame of VF_WIN samples -> one row of 64 log-mel values */
 static void
 frame(VggishFront *f, const float *x, float *out)
 {
-	double re[VF_NFFT], im[VF_NFFT], mag[VF_NBIN];
+	double mag[VF_NBIN];
 	int i, b, k;
 
-	for (i = 0; i < VF_WIN; i++)
-		re[i] = (double)x[i] * f->win[i];
-	for (; i < VF_NFFT; i++)
-		re[i] = 0;
-	memset(im, 0, sizeof im);
-	fft(f, re, im);
+	for (i = 0; i < VF_WIN; i++) /* in[VF_WIN..VF_NFFT) stay zero */
+		f->in[i] = (double)x[i] * f->win[i];
+	fftw_execute(f->plan);
 	for (k = 0; k < VF_NBIN; k++)
-		mag[k] = sqrt(re[k] * re[k] + im[k] * im[k]);
+		mag[k] = sqrt(f->out[k][0] * f->out[k][0] + f->out[k][1] * f->out[k][1]);
 	for (b = 0; b < VF_NMEL; b++) {
 		double s = 0;
 		for (k = f->lo[b]; k < f->hi[b]; k++)
@@ -185,5 +155,10 @@ vggish_front_push(VggishFront *f, const float *x, size_t n, VfEmit emit, void *c
 void
 del_vggish_front(VggishFront *f)
 {
+	if (!f)
+		return;
+	fftw_destroy_plan(f->plan);
+	fftw_free(f->in);
+	fftw_free(f->out);
 	free(f);
 }

@@ -3,6 +3,7 @@
  *
  * 16 kHz mono samples -> frames of 400 samples every 160 (no centring, no padding:
  * 1 + floor((n - 400) / 160) frames), periodic Hann window, |rfft| with 512 points
+ * (FFTW, double, planned once in new_vggish_front: call it before starting threads)
  * (257 bins), times the 257 x 64 HTK mel matrix of spectrogram_to_mel_matrix
  * (125-7500 Hz, bin 0 zeroed), log(mel + 0.01); every 96 consecutive frames
  * (non-overlapping) form one 96 x 64 example; a final partial example is dropped.
