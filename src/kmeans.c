@@ -54,20 +54,20 @@ load(const char *path, Matrix *m, const char *what)
 static void
 write_model(const char *path, const KMeans *km, char **cols)
 {
-	FILE *fp = fopen(path, "w");
+	FILE *fp = efopen_out(path);
 	VWriter *w;
 	char key[32];
 	size_t j;
 
-	if (!fp)
-		eprintf("%s:", path);
 	w = vw_open(fp, path, 0);
 	vw_header(w, (unsigned)km->d, 0, cols ? (unsigned)km->d : 0, cols);
 	for (j = 0; j < km->k; j++) {
 		snprintf(key, sizeof key, "%zu", j);
 		vw_write(w, key, km->centers + j * km->d, km->d);
 	}
-	vw_close(w);
+	vw_close(w); /* exits 1 on a write error */
+	if (fclose_out(fp, path, 0))
+		exit(1);
 }
 
 static void
