@@ -1,13 +1,16 @@
 /* vstream.c — reader and writer for the songvec record stream (songvec(5)). */
+#define _GNU_SOURCE /* F_SETPIPE_SZ */
 #include "vstream.h"
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 #define SV_BIG_ENDIAN 1
@@ -585,10 +588,31 @@ wfail(VWriter *w)
 	eprintf("%s: write error:", w->name);
 }
 
+/* A 10 s audio record is 882 kB: with the default 64 kB pipe the writer waits
+ * for the reader to take each record before it can work on the next one, so
+ * `segment | feat` runs one process at a time.  A 1 MiB pipe (the Linux default
+ * maximum for unprivileged processes) lets them overlap.  Best effort. */
+static void
+grow_pipe(FILE *fp)
+{
+#ifdef F_SETPIPE_SZ
+	struct stat st;
+	int fd = fileno(fp);
+
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode) &&
+	    fcntl(fd, F_GETPIPE_SZ) < (1 << 20))
+		fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+#else
+	(void)fp;
+#endif
+}
+
 VWriter *
 vw_open(FILE *fp, const char *name, int binary)
 {
 	VWriter *w = ecalloc(1, sizeof *w);
+
+	grow_pipe(fp);
 
 	w->fp = fp;
 	w->name = estrdup(name);
