@@ -64,14 +64,8 @@ main(int argc, char **argv)
 		case 'b': binary = 1; break;
 		case 'e': o.tol = estrtod(optarg, 0, 1e300, 'e'); break;
 		case 'i':
-			if (!strcmp(optarg, "kmeans++") || !strcmp(optarg, "k-means++"))
-				o.init = KM_PLUSPLUS;
-			else if (!strcmp(optarg, "random"))
-				o.init = KM_RANDOM;
-			else {
-				weprintf("-i: invalid value '%s' (kmeans++ or random)", optarg);
+			if (km_parse_init(&o, optarg))
 				usage_exit(SYNOPSIS);
-			}
 			break;
 		case 'j': nt = (int)estrtol(optarg, 0, 256, 'j'); break;
 		case 'K': kneeonly = 1; break;

@@ -164,14 +164,8 @@ main(int argc, char **argv)
 		case 'e': o.tol = estrtod(optarg, 0, 1e300, 'e'); break;
 		case 'I': initfile = optarg; break;
 		case 'i':
-			if (!strcmp(optarg, "kmeans++") || !strcmp(optarg, "k-means++"))
-				o.init = KM_PLUSPLUS;
-			else if (!strcmp(optarg, "random"))
-				o.init = KM_RANDOM;
-			else {
-				weprintf("-i: invalid value '%s' (kmeans++ or random)", optarg);
+			if (km_parse_init(&o, optarg))
 				usage_exit(SYNOPSIS);
-			}
 			break;
 		case 'j': nt = (int)estrtol(optarg, 0, 256, 'j'); break;
 		case 'k': o.k = (size_t)estrtol(optarg, 1, 1L << 24, 'k'); kset = 1; break;

@@ -1221,3 +1221,17 @@ km_measure(const float *x, size_t n, size_t d, const float *c, size_t k, int nth
 	A.conf = conf;
 	assign_run(&A, nthreads);
 }
+
+int
+km_parse_init(KMeansOpt *o, const char *name)
+{
+	if (!strcmp(name, "kmeans++") || !strcmp(name, "k-means++"))
+		o->init = KM_PLUSPLUS;
+	else if (!strcmp(name, "random"))
+		o->init = KM_RANDOM;
+	else {
+		weprintf("-i: invalid value '%s' (kmeans++ or random)", name);
+		return -1;
+	}
+	return 0;
+}

@@ -75,6 +75,8 @@ typedef struct KMeans {
 } KMeans;
 
 void km_defaults(KMeansOpt *o);
+/* -i NAME: "kmeans++" (or "k-means++") or "random"; -1 after a message otherwise. */
+int km_parse_init(KMeansOpt *o, const char *name);
 KMeans *new_kmeans(float *x, size_t n, size_t d, const KMeansOpt *o);
 void kmeans_do(KMeans *km);
 void del_kmeans(KMeans *km);
