@@ -112,19 +112,6 @@ out:
 	return rc;
 }
 
-/* vr_error() for a record read ahead by the prefetch thread */
-static void
-rec_error(const VReader *r, const PRec *s, const char *fmt, const char *a, const char *b)
-{
-	char msg[VS_MAXKEY + 256];
-
-	snprintf(msg, sizeof msg, fmt, a, b);
-	if (r->binary)
-		weprintf("%s: record %lu: %s", r->name, s->recno, msg);
-	else
-		weprintf("%s:%lu: record %lu: %s", r->name, s->lineno, s->recno, msg);
-}
-
 /* songs: the stream is parsed and formatted as JSON in a second thread */
 static int
 load_songs(Db *db, const char *path)
@@ -132,7 +119,7 @@ load_songs(Db *db, const char *path)
 	VReader *r;
 	Prefetch *pf;
 	PRec *s;
-	char kbuf[VS_MAXKEY + 1], a[32], b[32];
+	char kbuf[VS_MAXKEY + 1];
 	const char *id, *why;
 	size_t dim;
 	int e, rc = 0;
@@ -153,14 +140,13 @@ load_songs(Db *db, const char *path)
 	while ((e = prefetch_next(pf, &s)) > 0) {
 		id = pathkeys ? path_key(s->key, kbuf, sizeof kbuf) : s->key;
 		if ((why = song_id_problem(id))) {
-			rec_error(r, s, "%s: '%s'", why, id);
+			vr_error_at(r, s->recno, s->lineno, "%s: '%s'", why, id);
 			goto fail;
 		}
 		e = db_put_song(db, id, s->val, s->n, s->json, s->jlen, &dim);
 		if (e == 1) {
-			snprintf(a, sizeof a, "%zu", s->n);
-			snprintf(b, sizeof b, "%zu", dim);
-			rec_error(r, s, "%s values, but the database holds %s-d vectors", a, b);
+			vr_error_at(r, s->recno, s->lineno, "%zu values, but the database holds %zu-d vectors",
+			    s->n, dim);
 			goto fail;
 		}
 		if (e < 0 || record_done(db, s->recno))

@@ -51,20 +51,39 @@ swap_floats(float *v, size_t n)
 #endif
 }
 
+static int
+vrecord_error(const VReader *r, unsigned long recno, unsigned long lineno, const char *fmt,
+    va_list ap)
+{
+	fflush(stdout);
+	if (r->binary)
+		fprintf(stderr, "%s: %s: record %lu: ", argv0, r->name, recno);
+	else
+		fprintf(stderr, "%s: %s:%lu: record %lu: ", argv0, r->name, lineno, recno);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	return -1;
+}
+
 int
 vr_error(VReader *r, const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	if (r->binary)
-		fprintf(stderr, "%s: %s: record %lu: ", argv0, r->name, r->recno);
-	else
-		fprintf(stderr, "%s: %s:%lu: record %lu: ", argv0, r->name, r->lineno, r->recno);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vrecord_error(r, r->recno, r->lineno, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	return -1;
+}
+
+int
+vr_error_at(const VReader *r, unsigned long recno, unsigned long lineno, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vrecord_error(r, recno, lineno, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 

@@ -50,6 +50,9 @@ void vr_close(VReader *r);
 int vr_colindex(const VReader *r, const char *name);
 /* Print "prog: FILE[:LINE]: record N: msg" and return -1. */
 int vr_error(VReader *r, const char *fmt, ...);
+/* The same for a record read earlier (e.g. by a read-ahead thread): its own
+ * record number and TSV line. */
+int vr_error_at(const VReader *r, unsigned long recno, unsigned long lineno, const char *fmt, ...);
 
 /* 1 when the first bytes of a file look like a vector stream (binary magic or text),
  * 0 when they look like something else (e.g. audio). */
