@@ -83,11 +83,7 @@ main(int argc, char **argv)
 		usage_exit(SYNOPSIS);
 	if (optind < argc)
 		in = argv[optind];
-	nt = sv_blas_threads(nt);
-	if (o.verbose)
-		sv_blas_report(stderr);
-	sv_blas_threads(1);
-	o.nthreads = nt;
+	nt = km_threads(&o, nt);
 
 	if (mat_load(in, &m))
 		return 1;

@@ -182,12 +182,7 @@ main(int argc, char **argv)
 		usage_exit(SYNOPSIS);
 	if (optind < argc)
 		in = argv[optind];
-	/* our threads over row blocks, each calling single-threaded OpenBLAS */
-	nt = sv_blas_threads(nt);
-	if (o.verbose)
-		sv_blas_report(stderr);
-	sv_blas_threads(1);
-	o.nthreads = nt;
+	nt = km_threads(&o, nt);
 	if (o.verbose)
 		fprintf(stderr, "%s: %d worker thread%s, OpenBLAS single-threaded in each\n", argv0, nt,
 		    nt == 1 ? "" : "s");

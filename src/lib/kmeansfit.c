@@ -1,6 +1,7 @@
 /* kmeansfit.c — k-means as scikit-learn 1.2.1 (see kmeansfit.h). */
 #include "kmeansfit.h"
 #include "util.h"
+#include "blas.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -1234,4 +1235,15 @@ km_parse_init(KMeansOpt *o, const char *name)
 		return -1;
 	}
 	return 0;
+}
+
+int
+km_threads(KMeansOpt *o, int nt)
+{
+	nt = sv_blas_threads(nt);
+	if (o->verbose)
+		sv_blas_report(stderr);
+	sv_blas_threads(1);
+	o->nthreads = nt;
+	return nt;
 }

@@ -75,6 +75,10 @@ typedef struct KMeans {
 } KMeans;
 
 void km_defaults(KMeansOpt *o);
+/* Threads: o->nthreads workers over row blocks (-j N; 0 = OpenBLAS's default),
+ * each calling OpenBLAS single-threaded; under o->verbose, the BLAS set-up on stderr.
+ * Returns the worker count. */
+int km_threads(KMeansOpt *o, int nt);
 /* -i NAME: "kmeans++" (or "k-means++") or "random"; -1 after a message otherwise. */
 int km_parse_init(KMeansOpt *o, const char *name);
 KMeans *new_kmeans(float *x, size_t n, size_t d, const KMeansOpt *o);
