@@ -123,8 +123,7 @@ vggish_net_flops(int winograd)
  * multiplications per tile and channel pair instead of 9*m*m; the element-wise
  * products summed over channels are a*a GEMMs.  Same function as the direct
  * convolution, different rounding (checked against torch: see tests/vggish.test).
- * F(2x2): points 0, +-1; F(4x4): points 0, +-1, +-2 (the kernel transform in double). */
-static const double G2[4][3] = {{1, 0, 0}, {.5, .5, .5}, {.5, -.5, .5}, {0, 0, 1}};
+ * Every layer here uses F(4x4): points 0, +-1, +-2 (the kernel transform in double). */
 static const double G4[6][3] = {
 	{1.0 / 4, 0, 0}, {-1.0 / 6, -1.0 / 6, -1.0 / 6}, {-1.0 / 6, 1.0 / 6, -1.0 / 6},
 	{1.0 / 24, 1.0 / 12, 1.0 / 6}, {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}};
@@ -164,7 +163,7 @@ winograd_kernels(const float *w, unsigned cout, unsigned cin, unsigned m)
 	unsigned o;
 
 	for (o = 0; o < cout; o++)
-		winograd_kernels1(w, u, o, cin, (size_t)cout * cin, a, a == 6 ? G4 : G2);
+		winograd_kernels1(w, u, o, cin, (size_t)cout * cin, a, G4);
 	return u;
 }
 
@@ -185,7 +184,7 @@ stored_kernels(const Weights *w, int i, const float *cw)
 		return NULL;
 	t = ereallocarray(NULL, (size_t)a * a * cin, sizeof *t);
 	for (j = 0; j < 3; j++) {
-		winograd_kernels1(cw + (size_t)o[j] * 9 * cin, t, 0, cin, cin, a, a == 6 ? G4 : G2);
+		winograd_kernels1(cw + (size_t)o[j] * 9 * cin, t, 0, cin, cin, a, G4);
 		for (k = 0; k < a * a; k++)
 			for (c = 0; c < cin; c++) {
 				float x = t[(size_t)k * cin + c], y = u[k * plane + (size_t)o[j] * cin + c];
@@ -218,83 +217,6 @@ patch(const float **p, unsigned a, unsigned m, const float *in, unsigned e, unsi
 }
 
 static const float zero[512];
-
-/* F(2x2): V[k][tile][c] = (B^T d B)[k] of the 4x4 input patch of each 2x2 output tile */
-HOT static void
-winograd_in2(const float *in, float *v, unsigned C, unsigned g, unsigned H, unsigned W)
-{
-	unsigned TH = H / 2, TW = W / 2, e, ty, tx, c, i;
-	size_t T = (size_t)g * TH * TW, plane = T * C, tile = 0;
-	const float *p[16];
-
-	for (e = 0; e < g; e++)
-		for (ty = 0; ty < TH; ty++)
-			for (tx = 0; tx < TW; tx++, tile++) {
-				patch(p, 4, 2, in, e, ty, tx, C, H, W, zero);
-				float *q = v + tile * C;
-#pragma GCC ivdep
-				for (c = 0; c < C; c++) {
-					float d[16], b[16];
-					for (i = 0; i < 16; i++)
-						d[i] = p[i][c];
-					for (i = 0; i < 4; i++) { /* B^T d, column i */
-						b[i] = d[i] - d[8 + i];
-						b[4 + i] = d[4 + i] + d[8 + i];
-						b[8 + i] = d[8 + i] - d[4 + i];
-						b[12 + i] = d[4 + i] - d[12 + i];
-					}
-					for (i = 0; i < 4; i++) { /* (B^T d) B, row i */
-						q[(4 * i) * plane + c] = b[4 * i] - b[4 * i + 2];
-						q[(4 * i + 1) * plane + c] = b[4 * i + 1] + b[4 * i + 2];
-						q[(4 * i + 2) * plane + c] = b[4 * i + 2] - b[4 * i + 1];
-						q[(4 * i + 3) * plane + c] = b[4 * i + 1] - b[4 * i + 3];
-					}
-				}
-			}
-}
-
-/* F(2x2): Y = A^T M A per tile and channel, + bias, ReLU; pooled (max of the 2x2
- * tile) when pool, else written to the four output positions */
-HOT static void
-winograd_out2(const float *m, float *out, const float *bias, unsigned C, unsigned g,
-    unsigned H, unsigned W, int pool)
-{
-	unsigned TH = H / 2, TW = W / 2, e, ty, tx, c, j;
-	size_t T = (size_t)g * TH * TW, plane = T * C, tile = 0;
-
-	for (e = 0; e < g; e++)
-		for (ty = 0; ty < TH; ty++)
-			for (tx = 0; tx < TW; tx++, tile++) {
-				const float *q = m + tile * C;
-				float *o0 = pool ? out + tile * C : out + (((size_t)e * H + 2 * ty) * W + 2 * tx) * C;
-				float *o1 = o0 + (size_t)W * C;
-#pragma GCC ivdep
-				for (c = 0; c < C; c++) {
-					float t[2][4], y00, y01, y10, y11, v;
-					for (j = 0; j < 4; j++) { /* A^T M */
-						float m0 = q[(size_t)j * plane + c], m1 = q[(size_t)(4 + j) * plane + c];
-						float m2 = q[(size_t)(8 + j) * plane + c], m3 = q[(size_t)(12 + j) * plane + c];
-						t[0][j] = m0 + m1 + m2;
-						t[1][j] = m1 - m2 - m3;
-					}
-					y00 = t[0][0] + t[0][1] + t[0][2];
-					y01 = t[0][1] - t[0][2] - t[0][3];
-					y10 = t[1][0] + t[1][1] + t[1][2];
-					y11 = t[1][1] - t[1][2] - t[1][3];
-					if (pool) {
-						v = y00 > y01 ? y00 : y01;
-						v = v > y10 ? v : y10;
-						v = (v > y11 ? v : y11) + bias[c];
-						o0[c] = v > 0 ? v : 0;
-					} else {
-						v = y00 + bias[c], o0[c] = v > 0 ? v : 0;
-						v = y01 + bias[c], o0[C + c] = v > 0 ? v : 0;
-						v = y10 + bias[c], o1[c] = v > 0 ? v : 0;
-						v = y11 + bias[c], o1[C + c] = v > 0 ? v : 0;
-					}
-				}
-			}
-}
 
 /* the 1-D F(4,3) input transform B^T d of 6 values (rows or columns of a patch) */
 #define BT4(d0, d1, d2, d3, d4, d5, r0, r1, r2, r3, r4, r5) do { \
@@ -509,18 +431,12 @@ wino_layer(VggishNet *n, Work *wk, int i, const float *in, unsigned cg, float *o
 	unsigned m = conv[i].m, a2 = (m + 2) * (m + 2), k;
 	size_t N = (size_t)cg * tiles(i);
 
-	if (m == 4)
-		winograd_in4(in, wk->v, C, cg, H, W);
-	else
-		winograd_in2(in, wk->v, C, cg, H, W);
+	winograd_in4(in, wk->v, C, cg, H, W);
 	for (k = 0; k < a2; k++)
 		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, O, C, 1.0f,
 		    wk->v + k * N * C, C, n->wu[i] + (size_t)k * O * C, C, 0.0f,
 		    wk->m + k * N * O, O);
-	if (m == 4)
-		winograd_out4(wk->m, out, n->cb[i], O, cg, H, W, conv[i].pool);
-	else
-		winograd_out2(wk->m, out, n->cb[i], O, cg, H, W, conv[i].pool);
+	winograd_out4(wk->m, out, n->cb[i], O, cg, H, W, conv[i].pool);
 }
 
 /* convolutions of g <= G examples, NHWC, in three stages: layers 0+1 in chunks of 2
