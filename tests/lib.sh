@@ -7,18 +7,19 @@
 #                           its output is shown on failure.
 #   skip NAME WHY           counted as neither; printed.
 #
-# Environment: SV_BIN (binaries under test, put first on PATH), SV_OPTBIN (optimised
+# Environment: SV_BIN (binaries under test, put first on PATH), SV_UNIT (the C unit tests), SV_OPTBIN (optimised
 # binaries, for slow numeric tests), SHARED (../shared), T (a scratch dir per script),
 # PY (/usr/bin/python3, the oracle interpreter), TOP (the checkout).
 set -u
 : "${TOP:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${SV_BIN:=$TOP/bin}"
 : "${SV_OPTBIN:=$TOP/bin}"
+: "${SV_UNIT:=$TOP/build/san/unit}"
 : "${SHARED:=$(cd "$TOP/../shared" 2>/dev/null && pwd)}"
 : "${SV_RESULTS:=/dev/null}"
 PY=/usr/bin/python3
 PATH=$SV_BIN:$TOP/scripts:$PATH
-export PATH SV_BIN SV_OPTBIN SHARED TOP PY
+export PATH SV_BIN SV_OPTBIN SV_UNIT SHARED TOP PY
 # sanitizer settings for the san build; harmless for the optimised one
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=99}
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=98}

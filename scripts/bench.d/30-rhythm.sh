@@ -2,13 +2,13 @@
 # 0.10.1 on the same inputs: a 15-minute envelope (38 750 frames, what librosa can
 # hold in memory comfortably: its tempogram is 344 x n float64), a 60-minute one
 # (155 000 frames, C only) and a 431-frame (10 s) power spectrogram.  CPU times,
-# medians; the C driver is tests/unit/rhythm.c built here with -O2.
+# medians; the C driver is tests/unit/dsp/rhythm.c built here with -O2.
 . "$TOP/scripts/bench.d/lib.sh"
 CC=${CC:-cc}
 LIBS=$(pkg-config --libs sndfile samplerate fftw3 fftw3f sqlite3 openblas lapacke)
 U=$BENCH_TMP/unit_rhythm_opt
 $CC -O2 -march=x86-64-v2 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$TOP/src/lib" \
-	-o "$U" "$TOP/tests/unit/rhythm.c" "$TOP/build/libsongvec.a" $LIBS -lpthread -lm ||
+	-o "$U" "$TOP/tests/unit/dsp/rhythm.c" "$TOP/build/libsongvec.a" $LIBS -lpthread -lm ||
 	{ echo "30-rhythm: cannot build the driver" >&2; exit 1; }
 WAV=$SHARED/audio/stk-xeon6.22k.wav
 N15=38750

@@ -1,4 +1,4 @@
-"""rhythm_ref.py OUTDIR WAV... — librosa 0.10.1 oracle for src/lib/beat.c and chroma.c.
+"""rhythm_ref.py OUTDIR WAV... — librosa 0.10.1 oracle for src/lib/dsp/beat.c and chroma.c.
 
 Run with tests/ref/librosa-python.  For each clip (loaded with sr=None), per 10 s
 segment (220500 samples; a last partial one kept if >= 1 s) and for the whole clip,

@@ -1,0 +1,219 @@
+/* aggregate — per-song statistics of consecutive records <song>#<n>. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/stats.h"
+#include "core/util.h"
+#include "core/vstream.h"
+
+static const char SYNOPSIS[] = "[-bt] [-s stats] [file ...]";
+
+enum { ST_MEAN, ST_STD, ST_MIN, ST_MAX, ST_MEDIAN, ST_COUNT, ST_PCT };
+
+typedef struct {
+	int kind;
+	double p;      /* ST_PCT */
+	char name[16]; /* column suffix */
+} Stat;
+
+static Stat *stats;
+static int nstats;
+
+static void
+parse_stats(const char *arg)
+{
+	char *s = estrdup(arg), *tok, *save = NULL, *end;
+	static const char *names[] = { "mean", "std", "min", "max", "median", "count" };
+	Stat st;
+	int i;
+
+	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		memset(&st, 0, sizeof st);
+		st.kind = -1;
+		for (i = 0; i < 6; i++)
+			if (!strcmp(tok, names[i]))
+				st.kind = i;
+		if (st.kind < 0 && tok[0] == 'p' && tok[1] >= '0' && tok[1] <= '9' &&
+		    strlen(tok) < sizeof st.name) {
+			st.p = strtod(tok + 1, &end);
+			if (!*end && st.p >= 0 && st.p <= 100)
+				st.kind = ST_PCT;
+		}
+		if (st.kind < 0) {
+			weprintf("-s: unknown statistic '%s' (expected mean, std, min, max, "
+				"median, count or pNN)", tok);
+			exit(2);
+		}
+		snprintf(st.name, sizeof st.name, "%s", tok);
+		stats = ereallocarray(stats, nstats + 1, sizeof *stats);
+		stats[nstats++] = st;
+	}
+	free(s);
+	if (!nstats) {
+		weprintf("-s: no statistic given");
+		exit(2);
+	}
+}
+
+/* One song's records, column-major after finish: col j is vals[j*n .. j*n+n). */
+typedef struct {
+	char *song;
+	size_t dim, n, cap;
+	float *rows;   /* n x dim, as read */
+	double *col;   /* scratch: one column */
+	float *out;    /* dim * nstats */
+} Group;
+
+static size_t
+songlen(const char *key)
+{
+	const char *h = strrchr(key, '#');
+
+	return h ? (size_t)(h - key) : strlen(key);
+}
+
+static void
+emit(VWriter *w, Group *g)
+{
+	size_t j, i, m, all;
+	int s;
+	double v = 0;
+
+	if (!g->n)
+		return;
+	for (j = 0; j < g->dim; j++) {
+		for (i = 0; i < g->n; i++)
+			g->col[i] = g->rows[i * g->dim + j];
+		all = g->n;
+		m = sv_dropnan(g->col, all);
+		sv_sort(g->col, m);
+		for (s = 0; s < nstats; s++) {
+			switch (stats[s].kind) {
+			case ST_MEAN: v = sv_mean(g->col, m); break;
+			case ST_STD: v = sv_std(g->col, m); break;
+			case ST_MIN: v = m ? g->col[0] : NAN; break;
+			case ST_MAX: v = m ? g->col[m - 1] : NAN; break;
+			case ST_MEDIAN: v = sv_percentile(g->col, m, 50); break;
+			case ST_PCT: v = sv_percentile(g->col, m, stats[s].p); break;
+			case ST_COUNT: v = (double)m; break;
+			}
+			g->out[j * nstats + s] = (float)v;
+		}
+	}
+	vw_write(w, g->song, g->out, g->dim * nstats);
+	g->n = 0;
+}
+
+static void
+set_header(VWriter *w, VReader *r, size_t dim)
+{
+	char **cols, buf[64];
+	size_t j, len;
+	int s;
+
+	cols = ecalloc(dim * nstats, sizeof *cols);
+	for (j = 0; j < dim; j++) {
+		for (s = 0; s < nstats; s++) {
+			if (r->ncols == dim) {
+				len = strlen(r->cols[j]) + strlen(stats[s].name) + 2;
+				cols[j * nstats + s] = emalloc(len);
+				snprintf(cols[j * nstats + s], len, "%s_%s", r->cols[j], stats[s].name);
+			} else {
+				snprintf(buf, sizeof buf, "c%zu_%s", j, stats[s].name);
+				cols[j * nstats + s] = estrdup(buf);
+			}
+		}
+	}
+	vw_header(w, (unsigned)(dim * nstats), 0, (unsigned)(dim * nstats), cols);
+	for (j = 0; j < dim * nstats; j++)
+		free(cols[j]);
+	free(cols);
+}
+
+int
+main(int argc, char **argv)
+{
+	VReader *r;
+	VWriter *w;
+	Group g;
+	char *stdin_only[] = { "-" }, **in;
+	int c, binary = 0, nin, i, e, rc = 0, started = 0;
+	size_t sl;
+
+	sv_init(argc, argv);
+	sv_help(argc, argv, SYNOPSIS);
+	while ((c = getopt(argc, argv, "bs:t")) != -1) {
+		switch (c) {
+		case 'b': binary = 1; break;
+		case 't': binary = 0; break;
+		case 's': free(stats); stats = NULL; nstats = 0; parse_stats(optarg); break;
+		default: usage_exit(SYNOPSIS);
+		}
+	}
+	if (!nstats)
+		parse_stats("mean,std,min,max");
+	nin = argc - optind;
+	in = argv + optind;
+	if (nin == 0) {
+		nin = 1;
+		in = stdin_only;
+	}
+	memset(&g, 0, sizeof g);
+	w = vw_open(stdout, "<stdout>", binary);
+	for (i = 0; i < nin && !rc; i++) {
+		if (!(r = vr_open(in[i]))) {
+			rc = 1;
+			break;
+		}
+		while ((e = vr_next(r)) > 0) {
+			if (!started) {
+				g.dim = r->n;
+				if (g.dim * (size_t)nstats > VS_MAXVALS) {
+					e = vr_error(r, "%zu values x %d statistics is too many", g.dim, nstats);
+					break;
+				}
+				g.out = ereallocarray(NULL, g.dim * nstats + 1, sizeof *g.out);
+				set_header(w, r, g.dim);
+				started = 1;
+			} else if (r->n != g.dim) {
+				e = vr_error(r, "%zu values, the first record had %zu", r->n, g.dim);
+				break;
+			}
+			sl = songlen(r->key);
+			if (g.n && (strlen(g.song) != sl || strncmp(g.song, r->key, sl)))
+				emit(w, &g);
+			if (!g.n) {
+				free(g.song);
+				g.song = estrdup(r->key);
+				g.song[sl] = '\0';
+				if (!*g.song) {
+					e = vr_error(r, "key '%s' has an empty song name", r->key);
+					break;
+				}
+			}
+			if (g.n == g.cap) {
+				g.cap = g.cap ? 2 * g.cap : 16;
+				g.rows = ereallocarray(g.rows, g.cap, g.dim * sizeof *g.rows + 1);
+				g.col = ereallocarray(g.col, g.cap, sizeof *g.col);
+			}
+			memcpy(g.rows + g.n * g.dim, r->val, g.dim * sizeof *g.rows);
+			g.n++;
+		}
+		if (e < 0)
+			rc = 1;
+		vr_close(r);
+	}
+	if (!rc)
+		emit(w, &g);
+	if (!started)
+		set_header(w, NULL, 0);
+	vw_close(w);
+	free(g.song);
+	free(g.rows);
+	free(g.col);
+	free(g.out);
+	free(stats);
+	return rc;
+}

@@ -1,0 +1,121 @@
+/* feat — librosa-compatible handcrafted features of audio records or audio files. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audio/audio.h"
+#include "feat/featrun.h"
+#include "core/util.h"
+#include "core/vstream.h"
+
+static const char SYNOPSIS[] =
+	"[-bt] [-l seconds] [-m segment|frames|mel|seed|full] [-r rate] [file ...]";
+
+static FeatRun *run;
+
+/* A stream of audio records (dimension 0, with a sample rate). */
+static int
+do_stream(const char *path)
+{
+	VReader *r;
+	int e;
+
+	if (!(r = vr_open(path)))
+		return -1;
+	if (r->dim != 0 || !(r->rate > 0)) {
+		if (r->dim != 0)
+			weprintf("%s: not an audio record stream (dimension %u, expected 0)", r->name, r->dim);
+		else
+			weprintf("%s: not an audio record stream (no sample rate in its header)", r->name);
+		vr_close(r);
+		return -1;
+	}
+	featrun_rate(run, r->rate);
+	while ((e = vr_next(r)) > 0) {
+		if (r->n == 0) {
+			vr_error(r, "empty audio record '%s'", r->key);
+			e = -1;
+			break;
+		}
+		if (featrun_record(run, r->key, r->val, r->n) < 0) {
+			vr_error(r, "'%s': %s", r->key, featrun_error(run));
+			e = -1;
+			break;
+		}
+	}
+	vr_close(r);
+	return e < 0 ? -1 : 0;
+}
+
+/* An audio file, decoded at `rate` and cut into records as `segment -l seconds`. */
+static int
+do_audio(const char *path, double rate, double seconds)
+{
+	AudioIn *a;
+	char *key = sv_song_key(path);
+	int rc;
+
+	if (!*key || strlen(key) + 24 > VS_MAXKEY || strpbrk(key, "\t\n")) {
+		weprintf("%s: unusable song key '%s'", path, key);
+		free(key);
+		return -1;
+	}
+	if (!(a = audio_open(path, rate, AQ_DEFAULT))) {
+		free(key);
+		return -1;
+	}
+	rc = featrun_audio(run, a, path, key, seconds);
+	free(key);
+	audio_close(a);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	char *stdin_only[] = { "-" }, **in;
+	double rate = 22050, seconds = -1;
+	int c, binary = 0, nin, i, rc = 0, isrec, mode = FR_SEGMENT;
+	VWriter *w;
+
+	sv_init(argc, argv);
+	sv_help(argc, argv, SYNOPSIS);
+	while ((c = getopt(argc, argv, "bl:m:r:t")) != -1) {
+		switch (c) {
+		case 'b': binary = 1; break;
+		case 't': binary = 0; break;
+		case 'l': seconds = estrtod(optarg, 0, 1e7, 'l'); break;
+		case 'r': rate = estrtod(optarg, 1000, 1e6, 'r'); break;
+		case 'm':
+			if ((mode = featrun_mode(optarg)) < 0) {
+				weprintf("-m: invalid value '%s' (expected segment, frames, mel, seed or full)", optarg);
+				usage_exit(SYNOPSIS);
+			}
+			break;
+		default: usage_exit(SYNOPSIS);
+		}
+	}
+	if (seconds < 0) /* per-segment modes cut 10 s records; the others take files whole */
+		seconds = mode == FR_SEGMENT || mode == FR_SEED ? 10 : 0;
+	nin = argc - optind;
+	in = argv + optind;
+	if (nin == 0) {
+		nin = 1;
+		in = stdin_only;
+	}
+	w = vw_open(stdout, "<stdout>", binary);
+	vw_header(w, featrun_dim(mode), 0, featrun_dim(mode), featrun_cols(mode));
+	run = new_featrun(mode, w);
+	for (i = 0; i < nin; i++) {
+		isrec = !strcmp(in[i], "-") ? 1 : vs_sniff_path(in[i]);
+		if (isrec < 0) {
+			weprintf("%s:", in[i]);
+			rc = 1;
+		} else if (isrec ? do_stream(in[i]) : do_audio(in[i], rate, seconds)) {
+			rc = 1;
+		}
+	}
+	del_featrun(run); /* the last song (seed mode) */
+	vw_close(w);
+	return rc;
+}

@@ -1,0 +1,233 @@
+/* kmeans — cluster a vector stream with k-means (scikit-learn 1.2.1 Lloyd), or
+ * assign it to the clusters of a saved model. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ml/blas.h"
+#include "ml/kmeansfit.h"
+#include "core/matrix.h"
+#include "core/util.h"
+#include "core/vstream.h"
+
+static const char SYNOPSIS[] =
+    "[-bqv] [-k K] [-n NINIT] [-i kmeans++|random] [-I CENTERS] [-x MAXITER] [-e TOL] "
+    "[-s SEED] [-j THREADS] [-m MODEL] [-a MODEL] [file]";
+
+static char *outcols[] = { "cluster", "distance", "confidence" };
+
+/* 0 ok; -1 after a message naming the record and field */
+static int
+check_finite(const Matrix *m)
+{
+	size_t i, f;
+
+	for (i = 0; i < m->n; i++)
+		for (f = 0; f < m->d; f++)
+			if (!isfinite(m->x[i * m->d + f])) {
+				weprintf("%s: record %zu (%s): field %zu: %s value (clean the data, e.g. with weight)",
+				    m->name, i + 1, mat_key(m, i), f + 2,
+				    isnan(m->x[i * m->d + f]) ? "NaN" : "infinite");
+				return -1;
+			}
+	return 0;
+}
+
+static int
+load(const char *path, Matrix *m, const char *what)
+{
+	if (mat_load(path, m))
+		return -1;
+	if (m->n == 0) {
+		weprintf("%s: empty input: no %s", m->name, what);
+		mat_free(m);
+		return -1;
+	}
+	if (check_finite(m)) {
+		mat_free(m);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+write_model(const char *path, const KMeans *km, char **cols)
+{
+	FILE *fp = efopen_out(path);
+	VWriter *w;
+	char key[32];
+	size_t j;
+
+	w = vw_open(fp, path, 0);
+	vw_header(w, (unsigned)km->d, 0, cols ? (unsigned)km->d : 0, cols);
+	for (j = 0; j < km->k; j++) {
+		snprintf(key, sizeof key, "%zu", j);
+		vw_write(w, key, km->centers + j * km->d, km->d);
+	}
+	vw_close(w); /* exits 1 on a write error */
+	if (fclose_out(fp, path, 0))
+		exit(1);
+}
+
+static void
+write_rows(VWriter *w, const Matrix *m, size_t n0, size_t n, const int *lab, const float *dist,
+    const float *conf)
+{
+	size_t i;
+	float v[3];
+
+	for (i = 0; i < n; i++) {
+		v[0] = (float)lab[i];
+		v[1] = dist[i];
+		v[2] = conf[i];
+		vw_write(w, mat_key(m, n0 + i), v, 3);
+	}
+}
+
+/* -a: stream the input in chunks against the model's centres */
+static int
+assign(const char *modelpath, const char *in, int binary, int nt)
+{
+	Matrix model, chunk;
+	VReader *r;
+	VWriter *w;
+	int e = 1, *lab;
+	float *dist, *conf;
+	size_t cap = 4096;
+
+	if (load(modelpath, &model, "centres in the model"))
+		return 1;
+	if (!(r = vr_open(in))) {
+		mat_free(&model);
+		return 1;
+	}
+	lab = emalloc(cap * sizeof(int));
+	dist = emalloc(cap * sizeof(float));
+	conf = emalloc(cap * sizeof(float));
+	w = vw_open(stdout, "<stdout>", binary);
+	vw_header(w, 3, 0, 3, outcols);
+	memset(&chunk, 0, sizeof chunk);
+	while (e > 0) {
+		chunk.n = chunk.keylen = 0;
+		while (chunk.n < cap && (e = vr_next(r)) > 0) {
+			if (r->n != model.d) {
+				vr_error(r, "dimension %zu does not match the model's %zu (%s)", r->n,
+				    model.d, model.name);
+				e = -1;
+				break;
+			}
+			chunk.d = model.d;
+			mat_push(&chunk, r->key, r->val);
+		}
+		if (e < 0)
+			break;
+		if (chunk.name == NULL)
+			chunk.name = estrdup(r->name);
+		if (check_finite(&chunk)) {
+			e = -1;
+			break;
+		}
+		km_assign(chunk.x, chunk.n, model.d, model.x, model.n, nt, lab, dist, conf);
+		write_rows(w, &chunk, 0, chunk.n, lab, dist, conf);
+	}
+	if (e == 0) /* on an error, no header either: stdout stays empty */
+		vw_close(w);
+	vr_close(r);
+	mat_free(&chunk);
+	mat_free(&model);
+	free(lab), free(dist), free(conf);
+	if (e < 0)
+		exit(1);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	KMeansOpt o;
+	KMeans *km;
+	Matrix m, init;
+	VWriter *w;
+	const char *modelout = NULL, *modelin = NULL, *initfile = NULL, *in = "-";
+	int c, binary = 0, quiet = 0, nt = 0, kset = 0;
+	float *dist, *conf;
+
+	sv_blas_init(argc, argv);
+	sv_init(argc, argv);
+	sv_help(argc, argv, SYNOPSIS);
+	km_defaults(&o);
+	while ((c = getopt(argc, argv, "a:be:I:i:j:k:m:n:qs:vx:")) != -1) {
+		switch (c) {
+		case 'a': modelin = optarg; break;
+		case 'b': binary = 1; break;
+		case 'e': o.tol = estrtod(optarg, 0, 1e300, 'e'); break;
+		case 'I': initfile = optarg; break;
+		case 'i':
+			if (km_parse_init(&o, optarg))
+				usage_exit(SYNOPSIS);
+			break;
+		case 'j': nt = (int)estrtol(optarg, 0, 256, 'j'); break;
+		case 'k': o.k = (size_t)estrtol(optarg, 1, 1L << 24, 'k'); kset = 1; break;
+		case 'm': modelout = optarg; break;
+		case 'n': o.n_init = (int)estrtol(optarg, 1, 1000000, 'n'); break;
+		case 'q': quiet = 1; break;
+		case 's': o.seed = (uint64_t)estrtol(optarg, 0, 0x7fffffffffffffffL, 's'); break;
+		case 'v': o.verbose = 1; break;
+		case 'x': o.max_iter = (int)estrtol(optarg, 1, 100000000, 'x'); break;
+		default: usage_exit(SYNOPSIS);
+		}
+	}
+	if (argc - optind > 1 || (modelin && (modelout || initfile || kset)))
+		usage_exit(SYNOPSIS);
+	if (optind < argc)
+		in = argv[optind];
+	nt = km_threads(&o, nt);
+	if (o.verbose)
+		fprintf(stderr, "%s: %d worker thread%s, OpenBLAS single-threaded in each\n", argv0, nt,
+		    nt == 1 ? "" : "s");
+	if (modelin)
+		return assign(modelin, in, binary, nt);
+
+	if (load(in, &m, "records"))
+		return 1;
+	if (initfile) {
+		if (load(initfile, &init, "centres in the initial centres file")) {
+			mat_free(&m);
+			return 1;
+		}
+		if (init.d != m.d)
+			eprintf("%s: dimension %zu does not match the data's %zu", init.name, init.d, m.d);
+		if (kset && init.n != o.k)
+			eprintf("%s: %zu centres, but -k %zu", init.name, init.n, o.k);
+		o.k = init.n;
+		o.init = KM_GIVEN;
+		o.init_centers = init.x;
+	}
+	if (o.k > m.n)
+		eprintf("%s: k=%zu exceeds the number of records (%zu)", m.name, o.k, m.n);
+	km = new_kmeans(m.x, m.n, m.d, &o);
+	kmeans_do(km);
+	if (km->distinct < km->k)
+		weprintf("warning: %zu distinct clusters found, fewer than k=%zu (duplicate points?)",
+		    km->distinct, km->k);
+	if (!quiet)
+		fprintf(stderr, "%s: k=%zu: inertia %.9g, %d iterations (best of %d runs: run %d)\n",
+		    argv0, km->k, km->inertia, km->n_iter, km->o.n_init, km->best_run + 1);
+	if (modelout)
+		write_model(modelout, km, m.cols);
+	dist = emalloc(m.n * sizeof(float));
+	conf = emalloc(m.n * sizeof(float));
+	km_measure(m.x, m.n, m.d, km->ccenters, km->k, nt, km->labels, dist, conf);
+	w = vw_open(stdout, "<stdout>", binary);
+	vw_header(w, 3, 0, 3, outcols);
+	write_rows(w, &m, 0, m.n, km->labels, dist, conf);
+	vw_close(w);
+	free(dist);
+	free(conf);
+	del_kmeans(km);
+	if (initfile)
+		mat_free(&init);
+	mat_free(&m);
+	return 0;
+}

@@ -1,0 +1,202 @@
+/* pca — principal component analysis of a vector stream, equal to scikit-learn's
+ * PCA(svd_solver='full'); fit (and transform the fit data) or apply a saved model.
+ * The work is in src/lib/pcafit.c. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ml/blas.h"
+#include "core/matrix.h"
+#include "ml/pcafit.h"
+#include "core/util.h"
+#include "core/vstream.h"
+
+static const char SYNOPSIS[] =
+    "[-bw] [-a model | -k n | -v fraction] [-e file] [-j threads] [-m model] [file]";
+
+/* write the explained-variance table; 0 ok, -1 error */
+static int
+table(const PcaModel *pm, FILE *fp, const char *path)
+{
+	int rc;
+
+	pca_table(pm, fp);
+	rc = fshut(fp, path);
+	if (fclose(fp) && !rc) {
+		weprintf("%s:", path);
+		rc = -1;
+	}
+	return rc;
+}
+
+/* apply a saved model, PCA_BLOCK records at a time */
+static int
+apply(const char *model, const char *in, int binary, FILE *efp, const char *epath)
+{
+	PcaModel pm;
+	VReader *r;
+	VWriter *w;
+	float *x, *out;
+	char **keys;
+	size_t nb = 0, i, k;
+	int e, rc = 0;
+
+	if (pca_load(&pm, model))
+		return 1;
+	if (efp && table(&pm, efp, epath))
+		rc = 1;
+	if (!(r = vr_open(in))) {
+		pca_free(&pm);
+		return 1;
+	}
+	if (r->dimknown && r->dim != pm.d) {
+		weprintf("%s: dimension %u does not match the model's %zu (%s)", r->name, r->dim, pm.d, model);
+		vr_close(r);
+		pca_free(&pm);
+		return 1;
+	}
+	k = pm.k;
+	x = emalloc(PCA_BLOCK * pm.d * sizeof(float));
+	out = emalloc(PCA_BLOCK * k * sizeof(float));
+	keys = ecalloc(PCA_BLOCK, sizeof(char *));
+	w = vw_open(stdout, "<stdout>", binary);
+	{
+		char **names = ecalloc(k, sizeof(char *)), buf[32];
+		for (i = 0; i < k; i++) {
+			snprintf(buf, sizeof buf, "pc%zu", i + 1);
+			names[i] = estrdup(buf);
+		}
+		vw_header(w, k, 0, k, names);
+		for (i = 0; i < k; i++)
+			free(names[i]);
+		free(names);
+	}
+	for (;;) {
+		e = vr_next(r);
+		if (e > 0) {
+			for (i = 0; i < pm.d; i++)
+				if (!isfinite(r->val[i]))
+					break;
+			if (i < pm.d) {
+				vr_error(r, "value %zu is not finite (clean it with weight)", i + 1);
+				e = -1;
+			} else {
+				free(keys[nb]);
+				keys[nb] = estrdup(r->key);
+				memcpy(x + nb * pm.d, r->val, pm.d * sizeof(float));
+				nb++;
+			}
+		}
+		if (nb && (nb == PCA_BLOCK || e <= 0)) {
+			pca_apply(&pm, x, nb, out);
+			for (i = 0; i < nb; i++)
+				vw_write(w, keys[i], out + i * k, k);
+			nb = 0;
+		}
+		if (e <= 0)
+			break;
+	}
+	if (e < 0)
+		rc = 1;
+	vw_close(w);
+	for (i = 0; i < PCA_BLOCK; i++)
+		free(keys[i]);
+	free(keys);
+	free(x);
+	free(out);
+	vr_close(r);
+	pca_free(&pm);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *model_in = NULL, *model_out = NULL, *epath = NULL, *in = "-";
+	double frac = 0.93;
+	long kfix = 0, nthreads = 0;
+	int c, binary = 0, whiten = 0, fitopt = 0, rc = 0;
+	FILE *mfp = NULL, *efp = NULL;
+	PcaModel pm;
+	Matrix m;
+	VWriter *w;
+	size_t i;
+
+	sv_blas_init(argc, argv); /* may re-exec: before reading anything */
+	sv_init(argc, argv);
+	sv_help(argc, argv, SYNOPSIS);
+	while ((c = getopt(argc, argv, "a:be:j:k:m:v:w")) != -1) {
+		switch (c) {
+		case 'a': model_in = optarg; break;
+		case 'b': binary = 1; break;
+		case 'e': epath = optarg; break;
+		case 'j': nthreads = estrtol(optarg, 1, 1024, 'j'); break;
+		case 'k': kfix = estrtol(optarg, 1, VS_MAXCOLS, 'k'); fitopt = 1; break;
+		case 'm': model_out = optarg; fitopt = 1; break;
+		case 'v':
+			frac = estrtod(optarg, 0, 1, 'v');
+			if (!(frac > 0 && frac < 1)) {
+				weprintf("-v: invalid value '%s' (expected a fraction strictly between 0 and 1)", optarg);
+				exit(2);
+			}
+			fitopt = 1;
+			break;
+		case 'w': whiten = 1; fitopt = 1; break;
+		default: usage_exit(SYNOPSIS);
+		}
+	}
+	if (argc - optind > 1)
+		usage_exit(SYNOPSIS);
+	if (optind < argc)
+		in = argv[optind];
+	if (model_in && fitopt) {
+		weprintf("-a applies a saved model: -k, -m, -v and -w belong to fitting");
+		usage_exit(SYNOPSIS);
+	}
+	sv_blas_threads((int)nthreads);
+	if (epath)
+		efp = efopen_out(epath);
+	if (model_in)
+		return apply(model_in, in, binary, efp, epath);
+	if (model_out)
+		mfp = efopen_out(model_out);
+	if (mat_load(in, &m)) {
+		rc = 1;
+		goto out;
+	}
+	if (m.n == 0) {
+		weprintf("%s: empty stream: nothing to fit", m.name);
+		rc = 1;
+		goto out;
+	}
+	if (pca_fit(&pm, &m, frac, (size_t)kfix, whiten)) {
+		rc = 1;
+		goto out;
+	}
+	if (mfp) {
+		pca_save(&pm, mfp);
+		if (fshut(mfp, model_out))
+			rc = 1;
+	}
+	if (efp) {
+		if (table(&pm, efp, epath))
+			rc = 1;
+		efp = NULL;
+	}
+	if (!rc) {
+		w = vw_open(stdout, "<stdout>", binary);
+		vw_header(w, m.d, 0, m.d, m.cols);
+		for (i = 0; i < m.n; i++)
+			vw_write(w, mat_key(&m, i), m.x + i * m.d, m.d);
+		vw_close(w);
+	}
+	pca_free(&pm);
+out:
+	if (mfp && fclose_out(mfp, model_out, rc))
+		rc = 1;
+	if (efp)
+		fclose(efp);
+	mat_free(&m);
+	return rc;
+}

@@ -1,0 +1,164 @@
+/* segment — decode audio files into fixed-length mono segments (audio records). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <samplerate.h>
+
+#include "audio/audio.h"
+#include "core/util.h"
+#include "core/vstream.h"
+
+static const char SYNOPSIS[] =
+	"[-bt] [-k key] [-l seconds] [-q quality] [-r rate] [file ...]";
+
+static int
+key_ok(const char *path, const char *key)
+{
+	if (!*key || strlen(key) + 24 > VS_MAXKEY || strpbrk(key, "\t\n")) {
+		weprintf("%s: unusable song key '%s' (empty, too long, or has a tab or newline); "
+			"set one with -k", path, key);
+		return 0;
+	}
+	return 1;
+}
+
+static int
+quality_arg(const char *s)
+{
+	if (!strcmp(s, "hq"))
+		return AQ_SOXR_HQ;
+	if (!strcmp(s, "vhq"))
+		return AQ_SOXR_VHQ;
+	if (!strcmp(s, "fastest"))
+		return SRC_SINC_FASTEST;
+	if (!strcmp(s, "medium"))
+		return SRC_SINC_MEDIUM_QUALITY;
+	if (!strcmp(s, "best"))
+		return SRC_SINC_BEST_QUALITY;
+	weprintf("-q: invalid value '%s' (expected hq, vhq, fastest, medium or best)", s);
+	exit(2);
+}
+
+/* Cut one file into records; 0 ok, -1 after a message. */
+static int
+segment_file(VWriter *w, const char *path, const char *key, double *rate, double seconds,
+	int quality)
+{
+	AudioIn *a;
+	float *buf;
+	char *rk;
+	long seglen, minlen, n, got;
+	unsigned long nseg = 0;
+	size_t cap;
+	int rc = 0;
+
+	if (!(a = audio_open(path, *rate, quality)))
+		return -1;
+	if (*rate == 0) {
+		*rate = audio_rate(a); /* -r 0: the first file's own rate */
+		vw_header(w, 0, *rate, 0, NULL);
+	}
+	seglen = seconds > 0 ? (long)llround(seconds * *rate) : 0;
+	minlen = (long)ceil(*rate); /* a final partial segment needs 1 s ... */
+	if (seglen && seglen < minlen)
+		minlen = seglen;     /* ... or a whole one when segments are shorter */
+	if (seconds > 0 && seglen < 1) {
+		weprintf("-l: %g s is less than one sample at %g Hz", seconds, *rate);
+		exit(2);
+	}
+	cap = seglen ? (size_t)seglen : 1 << 16;
+	buf = ereallocarray(NULL, cap, sizeof *buf);
+	rk = emalloc(strlen(key) + 24);
+	for (;;) {
+		got = 0;
+		for (;;) {
+			if (!seglen && got == (long)cap) {
+				cap *= 2;
+				buf = ereallocarray(buf, cap, sizeof *buf);
+			}
+			n = audio_read(a, buf + got, (long)cap - got);
+			if (n <= 0)
+				break;
+			got += n;
+			if (seglen && got == seglen)
+				break;
+		}
+		if (n < 0) {
+			rc = -1;
+			break;
+		}
+		if (got == 0 || (seglen && got < seglen && got < minlen && nseg > 0))
+			break;
+		if (seglen && got < minlen) { /* the whole file is shorter than 1 s */
+			weprintf("%s: too short (%.3f s): a segment needs at least 1 s", path,
+				got / *rate);
+			rc = -1;
+			break;
+		}
+		sprintf(rk, "%s#%lu", key, nseg++);
+		vw_write(w, rk, buf, (size_t)got);
+		if (got < seglen || !seglen)
+			break;
+	}
+	if (rc == 0 && nseg == 0 && got == 0) {
+		weprintf("%s: no audio samples", path);
+		rc = -1;
+	}
+	free(rk);
+	free(buf);
+	audio_close(a);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	VWriter *w;
+	char *stdin_only[] = { "-" }, **in, *key = NULL, *k;
+	double rate = 22050, seconds = 10;
+	int c, binary = 1, quality = AQ_DEFAULT, nin, i, rc = 0;
+
+	sv_init(argc, argv);
+	sv_help(argc, argv, SYNOPSIS);
+	while ((c = getopt(argc, argv, "bk:l:q:r:t")) != -1) {
+		switch (c) {
+		case 'b': binary = 1; break;
+		case 't': binary = 0; break;
+		case 'k': key = optarg; break;
+		case 'l': seconds = estrtod(optarg, 0, 1e7, 'l'); break;
+		case 'q': quality = quality_arg(optarg); break;
+		case 'r': rate = estrtod(optarg, 0, 1e6, 'r'); break;
+		default: usage_exit(SYNOPSIS);
+		}
+	}
+	if (rate > 0 && rate < 1000) {
+		weprintf("-r: invalid value '%g' (expected 0 or a rate in 1000..1e+06 Hz)", rate);
+		exit(2);
+	}
+	nin = argc - optind;
+	in = argv + optind;
+	if (nin == 0) {
+		nin = 1;
+		in = stdin_only;
+	}
+	if (key && nin > 1) {
+		weprintf("-k: sets the key of a single input, not of %d files", nin);
+		usage_exit(SYNOPSIS);
+	}
+	w = vw_open(stdout, "<stdout>", binary);
+	if (rate > 0)
+		vw_header(w, 0, rate, 0, NULL);
+	for (i = 0; i < nin; i++) {
+		k = key ? estrdup(key) : sv_song_key(in[i]);
+		if (!key_ok(in[i], k) ||
+		    segment_file(w, in[i], k, &rate, seconds, quality) < 0)
+			rc = 1;
+		free(k);
+	}
+	if (rate == 0)
+		vw_header(w, 0, 0, 0, NULL);
+	vw_close(w);
+	return rc;
+}

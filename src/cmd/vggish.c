@@ -1,0 +1,218 @@
+/* vggish — VGGish 128-d embeddings of 16 kHz audio records or audio files. */
+#include "audio/audio.h"
+#include "ml/blas.h"
+#include "core/util.h"
+#include "nn/vggish_frontend.h"
+#include "nn/vggish_net.h"
+#include "nn/vggish_run.h"
+#include "core/vstream.h"
+#include "nn/weights.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *synopsis =
+    "[-bnRv] [-a segment|song] [-j threads] [-m post|raw|logmel] [-w weights] [file ...]";
+
+enum { M_POST, M_RAW, M_LOGMEL };
+
+static VggishRun *run;
+
+/* song key of a file: its name without directory and last extension (as segment) */
+static char *
+song_key(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	char *k, *dot;
+
+	k = estrdup(b ? b + 1 : path);
+	if ((dot = strrchr(k, '.')) && dot != k)
+		*dot = '\0';
+	return k;
+}
+
+/* end of a record's audio; 1 when it was too short for one example */
+static int
+close_rec(VggishFront *f)
+{
+	vggish_run_close(run);
+	return vggish_front_nsamples(f) < VF_MINSAMPLES;
+}
+
+#define SHORT "%zu samples (%.3f s) is shorter than one VGGish example " \
+	"(15600 samples, 0.975 s): no embedding"
+
+static int
+do_stream(VggishFront *f, const char *path)
+{
+	VReader *r = vr_open(path);
+	int rc;
+
+	if (!r)
+		return 1;
+	while ((rc = vr_next(r)) == 1) {
+		if (r->rate != VF_RATE) {
+			if (r->rate == 0)
+				vr_error(r, "no sample rate: not an audio record stream "
+				    "(vggish reads 16000 Hz records, e.g. segment -r 16000)");
+			else
+				vr_error(r, "audio records at %g Hz, vggish needs 16000 Hz "
+				    "(resample with segment -r 16000)", r->rate);
+			rc = -1;
+			break;
+		}
+		vggish_front_reset(f);
+		vggish_run_open(run, r->key);
+		vggish_front_push(f, r->val, r->n, vggish_run_example, run);
+		if (close_rec(f))
+			vr_error(r, "%s: " SHORT, r->key, r->n, r->n / (double)VF_RATE);
+	}
+	vr_close(r);
+	return rc < 0;
+}
+
+static int
+do_audio(VggishFront *f, const char *path, int noresample)
+{
+	AudioIn *a = audio_open(path, noresample ? 0 : VF_RATE, AQ_DEFAULT);
+	static float buf[16384];
+	char *key;
+	long n;
+
+	if (!a)
+		return 1;
+	if (audio_rate(a) != VF_RATE) {
+		weprintf("%s: sample rate %g Hz, vggish needs 16000 Hz (-R disables resampling)",
+		    path, audio_rate(a));
+		audio_close(a);
+		return 1;
+	}
+	vggish_front_reset(f);
+	key = song_key(path);
+	key = erealloc(key, strlen(key) + 3);
+	strcat(key, "#0");
+	vggish_run_open(run, key);
+	free(key);
+	while ((n = audio_read(a, buf, sizeof buf / sizeof *buf)) > 0)
+		vggish_front_push(f, buf, n, vggish_run_example, run);
+	audio_close(a);
+	if (close_rec(f) && n == 0)
+		weprintf("%s: " SHORT, path, vggish_front_nsamples(f),
+		    vggish_front_nsamples(f) / (double)VF_RATE);
+	return n < 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *wpath = NULL, *how;
+	Weights *w = NULL;
+	VggishNet *net = NULL;
+	VggishFront *f;
+	VWriter *out;
+	double wall, cpu;
+	size_t kb;
+	unsigned long nex;
+	int c, i, binary = 0, relu = 1, noresample = 0, threads = 0, rc = 0, sniff;
+	int mode = M_POST, agg = VRUN_EXAMPLES, verbose = 0;
+
+	sv_blas_init(argc, argv);
+	sv_init(argc, argv);
+	sv_help(argc, argv, synopsis);
+	while ((c = getopt(argc, argv, "a:bj:m:nRvw:")) != -1) {
+		switch (c) {
+		case 'a':
+			if (!strcmp(optarg, "segment"))
+				agg = VRUN_SEGMENT;
+			else if (!strcmp(optarg, "song"))
+				agg = VRUN_SONG;
+			else {
+				weprintf("-a: invalid value '%s' (expected segment or song)", optarg);
+				usage_exit(synopsis);
+			}
+			break;
+		case 'b': binary = 1; break;
+		case 'j': threads = estrtol(optarg, 1, 1024, 'j'); break;
+		case 'm':
+			if (!strcmp(optarg, "post"))
+				mode = M_POST;
+			else if (!strcmp(optarg, "raw"))
+				mode = M_RAW;
+			else if (!strcmp(optarg, "logmel"))
+				mode = M_LOGMEL;
+			else {
+				weprintf("-m: invalid value '%s' (expected post, raw or logmel)", optarg);
+				usage_exit(synopsis);
+			}
+			break;
+		case 'n': relu = 0; break;
+		case 'R': noresample = 1; break;
+		case 'v': verbose = 1; break;
+		case 'w': wpath = optarg; break;
+		default: usage_exit(synopsis);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (mode == M_LOGMEL && agg != VRUN_EXAMPLES) {
+		weprintf("-a cannot be used with -m logmel");
+		usage_exit(synopsis);
+	}
+	threads = sv_blas_threads(threads);
+	if (mode != M_LOGMEL) {
+		wpath = weights_path(wpath, &how);
+		if (!(w = weights_open(wpath)))
+			return 1;
+		if (!(net = new_vggish_net(w, relu, mode == M_POST, threads))) {
+			weights_close(w);
+			return 1;
+		}
+		if (verbose) {
+			sv_blas_report(stderr);
+			weprintf("weights %s (%s), %.1f MB, mapped shared; final ReLU %s; %s embeddings",
+			    wpath, how, weights_bytes(w) / 1e6, relu ? "on" : "off",
+			    mode == M_POST ? "postprocessed" : "raw");
+			if (vggish_net_stored_kernels(net, &kb) == 0)
+				weprintf("Winograd kernels computed at start-up, %.1f MB in this "
+				    "process: the weight file has none (vggish-convert -o new.svw %s "
+				    "adds them, shared)", kb / 1e6, wpath);
+			else if (kb)
+				weprintf("Winograd kernels: %d layers' from the weight file (shared), "
+				    "%.1f MB computed at start-up", vggish_net_stored_kernels(net, &kb),
+				    kb / 1e6);
+			else
+				weprintf("Winograd kernels from the weight file (shared)");
+		}
+	}
+	out = vw_open(stdout, "<stdout>", binary);
+	vw_header(out, mode == M_LOGMEL ? VF_EXAMPLE : VN_DIM, 0, 0, NULL);
+	run = new_vggish_run(net, mode == M_POST, agg, out);
+	f = new_vggish_front();
+	if (argc == 0)
+		rc |= do_stream(f, "-");
+	for (i = 0; i < argc; i++) {
+		sniff = strcmp(argv[i], "-") ? vs_sniff_path(argv[i]) : 1;
+		if (sniff < 0) {
+			weprintf("%s:", argv[i]);
+			rc = 1;
+		} else if (sniff) {
+			rc |= do_stream(f, argv[i]);
+		} else {
+			rc |= do_audio(f, argv[i], noresample);
+		}
+	}
+	vggish_run_flush(run);
+	nex = vggish_run_stats(run, &wall, &cpu);
+	if (verbose && nex)
+		weprintf("%lu examples; network %.3f s, %.1f GFLOP/s; CPU %.3f s, "
+		    "%.1f GFLOP/s per CPU second (direct-convolution count; computed: %.1f)",
+		    nex, wall, nex * vggish_net_flops(0) / wall / 1e9, cpu,
+		    nex * vggish_net_flops(0) / cpu / 1e9, nex * vggish_net_flops(1) / cpu / 1e9);
+	vw_close(out);
+	del_vggish_front(f);
+	del_vggish_run(run);
+	del_vggish_net(net);
+	weights_close(w);
+	return rc;
+}

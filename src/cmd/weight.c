@@ -1,0 +1,169 @@
+/* weight — clean, min-max scale and weight the columns of a vector stream
+ * (clustering preprocessing, songvec DESIGN §3).  The real work is in
+ * src/lib/scaler.c (arithmetic, model file) and src/lib/groups.c (group weights). */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ml/groups.h"
+#include "core/matrix.h"
+#include "ml/scaler.h"
+#include "core/util.h"
+#include "core/vstream.h"
+
+static const char SYNOPSIS[] =
+    "[-bc] [-a model | -m model] [-G file | -G none] [-g groups] [-r lo:hi] [file]";
+
+static void
+parse_range(const char *s, double *lo, double *hi)
+{
+	char *end;
+	const char *colon = strchr(s, ':');
+
+	if (!colon)
+		goto bad;
+	*lo = strtod(s, &end);
+	if (end != colon || end == s)
+		goto bad;
+	*hi = strtod(colon + 1, &end);
+	if (*end || end == colon + 1 || !(*lo < *hi) || !(*hi - *lo < 1e300) || !(*lo > -1e300))
+		goto bad;
+	return;
+bad:
+	weprintf("-r: invalid range '%s' (expected LO:HI with LO < HI)", s);
+	exit(2);
+}
+
+/* apply a saved scaler record by record */
+static int
+apply(const char *model, const char *in, int binary, int clip)
+{
+	Scaler s;
+	VReader *r;
+	VWriter *w;
+	ScalerCount cnt;
+	int e;
+
+	if (scaler_load(&s, model))
+		return 1;
+	if (!(r = vr_open(in))) {
+		scaler_free(&s);
+		return 1;
+	}
+	if (r->dimknown && r->dim != s.d) {
+		weprintf("%s: dimension %u does not match the model's %zu (%s)", r->name, r->dim, s.d, model);
+		vr_close(r);
+		scaler_free(&s);
+		return 1;
+	}
+	w = vw_open(stdout, "<stdout>", binary);
+	vw_header(w, s.d, 0, r->ncols ? r->ncols : (s.cols ? s.d : 0), r->ncols ? r->cols : s.cols);
+	scaler_count_init(&cnt, s.d);
+	while ((e = vr_next(r)) > 0) {
+		scaler_do(&s, r->val, clip, &cnt);
+		vw_write(w, r->key, r->val, r->n);
+	}
+	vw_close(w);
+	scaler_count_report(&cnt, s.d, r->name);
+	vr_close(r);
+	scaler_free(&s);
+	return e < 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *model_in = NULL, *model_out = NULL, *gfile = NULL, *in = "-";
+	double lo = 1, hi = 10;
+	int c, binary = 0, clip = 0, fitopt = 0, rc = 0, ng = 0;
+	char **gspec = ecalloc(argc, sizeof(char *));
+	Groups gs = { 0, NULL };
+	Matrix m;
+	Scaler s;
+	ScalerCount cnt;
+	FILE *mfp = NULL;
+	VWriter *w;
+	size_t i;
+
+	sv_init(argc, argv);
+	sv_help(argc, argv, SYNOPSIS);
+	while ((c = getopt(argc, argv, "a:bcG:g:m:r:")) != -1) {
+		switch (c) {
+		case 'a': model_in = optarg; break;
+		case 'b': binary = 1; break;
+		case 'c': clip = 1; break;
+		case 'G': gfile = optarg; fitopt = 1; break;
+		case 'g': gspec[ng++] = optarg; fitopt = 1; break;
+		case 'm': model_out = optarg; fitopt = 1; break;
+		case 'r': parse_range(optarg, &lo, &hi); fitopt = 1; break;
+		default: usage_exit(SYNOPSIS);
+		}
+	}
+	if (argc - optind > 1)
+		usage_exit(SYNOPSIS);
+	if (optind < argc)
+		in = argv[optind];
+	if (model_in) {
+		free(gspec);
+		if (fitopt) {
+			weprintf("-a applies a saved model: -G, -g, -m and -r belong to fitting");
+			usage_exit(SYNOPSIS);
+		}
+		return apply(model_in, in, binary, clip);
+	}
+	for (i = 0; i < (size_t)ng; i++) /* syntax first: a usage error */
+		if (groups_parse(&gs, gspec[i], "-g"))
+			exit(2);
+	groups_free(&gs);
+	if (gfile && strcmp(gfile, "none") && groups_file(&gs, gfile)) {
+		groups_free(&gs);
+		free(gspec);
+		return 1;
+	}
+	for (i = 0; i < (size_t)ng; i++) /* -g after -G */
+		groups_parse(&gs, gspec[i], "-g");
+	free(gspec);
+	if (model_out)
+		mfp = efopen_out(model_out);
+	if (mat_load(in, &m)) {
+		rc = 1;
+		goto out;
+	}
+	if (m.n == 0) {
+		weprintf("%s: empty stream: nothing to fit", m.name);
+		rc = 1;
+		goto out;
+	}
+	scaler_init(&s, m.d, lo, hi, m.cols);
+	if (!gfile && !gs.n && m.d == GROUPS_SEED_DIM)
+		groups_default(&gs);
+	if (groups_resolve(&gs, m.d, m.cols, s.weight, m.name)) {
+		rc = 1;
+		goto out2;
+	}
+	scaler_fit(&s, &m);
+	if (mfp) {
+		scaler_save(&s, mfp);
+		if (fshut(mfp, model_out)) {
+			rc = 1;
+			goto out2;
+		}
+	}
+	w = vw_open(stdout, "<stdout>", binary);
+	vw_header(w, m.d, 0, m.cols ? m.d : 0, m.cols);
+	scaler_count_init(&cnt, m.d);
+	for (i = 0; i < m.n; i++) {
+		scaler_do(&s, m.x + i * m.d, clip, &cnt);
+		vw_write(w, mat_key(&m, i), m.x + i * m.d, m.d);
+	}
+	vw_close(w);
+	scaler_count_report(&cnt, m.d, m.name);
+out2:
+	scaler_free(&s);
+out:
+	if (mfp && fclose_out(mfp, model_out, rc))
+		rc = 1;
+	mat_free(&m);
+	groups_free(&gs);
+	return rc;
+}

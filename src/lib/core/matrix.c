@@ -1,0 +1,99 @@
+/* matrix.c — load a vector stream into one float32 matrix. */
+#include "core/matrix.h"
+#include "core/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void
+mat_push(Matrix *m, const char *key, const float *v)
+{
+	size_t kl = strlen(key) + 1;
+
+	if (m->n == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 256;
+		m->x = ereallocarray(m->x, m->cap, m->d ? m->d * sizeof(float) : 1);
+		m->keyoff = ereallocarray(m->keyoff, m->cap, sizeof(size_t));
+	}
+	if (m->keylen + kl > m->keycap) {
+		m->keycap = (m->keylen + kl) * 2;
+		m->keybuf = erealloc(m->keybuf, m->keycap);
+	}
+	memcpy(m->keybuf + m->keylen, key, kl);
+	m->keyoff[m->n] = m->keylen;
+	m->keylen += kl;
+	memcpy(m->x + m->n * m->d, v, m->d * sizeof(float));
+	m->n++;
+}
+
+const char *
+mat_key(const Matrix *m, size_t i)
+{
+	return m->keybuf + m->keyoff[i];
+}
+
+int
+mat_read(VReader *r, Matrix *m)
+{
+	unsigned i;
+	int e;
+
+	memset(m, 0, sizeof *m);
+	m->name = estrdup(r->name);
+	if (r->dim == 0 && (r->dimknown || r->rate > 0)) {
+		weprintf("%s: variable-length records (audio?) where vectors of one dimension are expected",
+		    r->name);
+		mat_free(m);
+		return -1;
+	}
+	m->d = r->dim;
+	m->rate = r->rate;
+	if (r->ncols) {
+		m->cols = ecalloc(r->ncols, sizeof *m->cols);
+		for (i = 0; i < r->ncols; i++)
+			m->cols[i] = estrdup(r->cols[i]);
+	}
+	while ((e = vr_next(r)) > 0)
+		mat_push(m, r->key, r->val);
+	if (e < 0) {
+		mat_free(m);
+		return -1;
+	}
+	/* give back the slack of the geometric growth */
+	if (m->n && m->cap > m->n) {
+		m->x = ereallocarray(m->x, m->n, m->d ? m->d * sizeof(float) : 1);
+		m->cap = m->n;
+	}
+	return 0;
+}
+
+int
+mat_load(const char *path, Matrix *m)
+{
+	VReader *r = vr_open(path);
+	int rc;
+
+	if (!r) {
+		memset(m, 0, sizeof *m);
+		return -1;
+	}
+	rc = mat_read(r, m);
+	vr_close(r);
+	return rc;
+}
+
+void
+mat_free(Matrix *m)
+{
+	size_t i;
+
+	if (m->cols)
+		for (i = 0; i < m->d; i++)
+			free(m->cols[i]);
+	free(m->cols);
+	free(m->x);
+	free(m->keybuf);
+	free(m->keyoff);
+	free(m->name);
+	memset(m, 0, sizeof *m);
+}

@@ -1,0 +1,222 @@
+/* util.c — diagnostics, checked allocation, option parsing, stream shutdown. */
+#include "core/util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *argv0 = "songvec";
+
+void
+sv_init(int argc, char **argv)
+{
+	const char *p;
+
+	if (argc > 0 && argv[0]) {
+		p = strrchr(argv[0], '/');
+		argv0 = p ? p + 1 : argv[0];
+	}
+}
+
+static void
+vwarn(const char *fmt, va_list ap)
+{
+	int saved = errno;
+	size_t n = strlen(fmt);
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", argv0);
+	vfprintf(stderr, fmt, ap);
+	if (n && fmt[n - 1] == ':')
+		fprintf(stderr, " %s\n", strerror(saved));
+	else
+		fputc('\n', stderr);
+}
+
+void
+weprintf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+}
+
+void
+eprintf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+void
+usage_exit(const char *synopsis)
+{
+	fprintf(stderr, "usage: %s %s\n", argv0, synopsis);
+	exit(2);
+}
+
+void
+sv_help(int argc, char **argv, const char *synopsis)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			return;
+		if (!strcmp(argv[i], "--help")) {
+			printf("usage: %s %s\n", argv0, synopsis);
+			printf("See %s(1) for details.\n", argv0);
+			if (fshut(stdout, "<stdout>"))
+				exit(1);
+			exit(0);
+		}
+		if (!strcmp(argv[i], "--version")) {
+			printf("%s (songvec) %s\n", argv0, SV_VERSION);
+			if (fshut(stdout, "<stdout>"))
+				exit(1);
+			exit(0);
+		}
+	}
+}
+
+void *
+emalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		eprintf("out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *
+ecalloc(size_t n, size_t m)
+{
+	void *p = calloc(n ? n : 1, m ? m : 1);
+
+	if (!p)
+		eprintf("out of memory (%zu x %zu bytes)", n, m);
+	return p;
+}
+
+void *
+erealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		eprintf("out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *
+ereallocarray(void *p, size_t n, size_t m)
+{
+	if (m && n > SIZE_MAX / m)
+		eprintf("out of memory (%zu x %zu bytes)", n, m);
+	return erealloc(p, n * m);
+}
+
+char *
+estrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (!p)
+		eprintf("out of memory");
+	return p;
+}
+
+long
+estrtol(const char *s, long min, long max, int opt)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max) {
+		weprintf("-%c: invalid value '%s' (expected an integer in %ld..%ld)", opt, s, min, max);
+		exit(2);
+	}
+	return v;
+}
+
+double
+estrtod(const char *s, double min, double max, int opt)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v < min || v > max) {
+		weprintf("-%c: invalid value '%s' (expected a number in %g..%g)", opt, s, min, max);
+		exit(2);
+	}
+	return v;
+}
+
+int
+fshut(FILE *fp, const char *name)
+{
+	int bad = 0;
+
+	if (fflush(fp) == EOF || ferror(fp))
+		bad = 1;
+	if (bad) {
+		weprintf("%s: write error:", name);
+		return -1;
+	}
+	return 0;
+}
+
+char *
+sv_song_key(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	char *k, *dot;
+
+	if (!strcmp(path, "-"))
+		return estrdup("stdin");
+	k = estrdup(b ? b + 1 : path);
+	if ((dot = strrchr(k, '.')) && dot != k)
+		*dot = '\0';
+	return k;
+}
+
+FILE *
+efopen_out(const char *path)
+{
+	FILE *fp = fopen(path, "w");
+
+	if (!fp)
+		eprintf("%s:", path);
+	return fp;
+}
+
+int
+fclose_out(FILE *fp, const char *path, int failed)
+{
+	struct stat st;
+	int reg = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode), rc = 0;
+
+	if (fclose(fp)) {
+		weprintf("%s:", path);
+		rc = -1;
+	}
+	if ((failed || rc) && reg)
+		unlink(path); /* no half-written file */
+	return rc;
+}

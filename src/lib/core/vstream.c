@@ -1,0 +1,768 @@
+/* vstream.c — reader and writer for the songvec record stream (songvec(5)). */
+#define _GNU_SOURCE /* F_SETPIPE_SZ */
+#include "core/vstream.h"
+#include "core/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define SV_BIG_ENDIAN 1
+#else
+#define SV_BIG_ENDIAN 0
+#endif
+
+static uint32_t
+get_u32(const unsigned char *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static void
+put_u32(unsigned char *b, uint32_t v)
+{
+	b[0] = v;
+	b[1] = v >> 8;
+	b[2] = v >> 16;
+	b[3] = v >> 24;
+}
+
+static void
+swap_floats(float *v, size_t n)
+{
+#if SV_BIG_ENDIAN
+	size_t i;
+	uint32_t u;
+
+	for (i = 0; i < n; i++) {
+		memcpy(&u, &v[i], 4);
+		u = __builtin_bswap32(u);
+		memcpy(&v[i], &u, 4);
+	}
+#else
+	(void)v;
+	(void)n;
+#endif
+}
+
+static int
+vrecord_error(const VReader *r, unsigned long recno, unsigned long lineno, const char *fmt,
+    va_list ap)
+{
+	fflush(stdout);
+	if (r->binary)
+		fprintf(stderr, "%s: %s: record %lu: ", argv0, r->name, recno);
+	else
+		fprintf(stderr, "%s: %s:%lu: record %lu: ", argv0, r->name, lineno, recno);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	return -1;
+}
+
+int
+vr_error(VReader *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vrecord_error(r, r->recno, r->lineno, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+vr_error_at(const VReader *r, unsigned long recno, unsigned long lineno, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vrecord_error(r, recno, lineno, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* error outside a record (header) */
+static int
+hdr_error(VReader *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	if (r->binary)
+		fprintf(stderr, "%s: %s: header: ", argv0, r->name);
+	else
+		fprintf(stderr, "%s: %s:%lu: ", argv0, r->name, r->lineno);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -1;
+}
+
+int
+vs_sniff(const unsigned char *buf, size_t n)
+{
+	size_t i;
+
+	if (n >= 4 && !memcmp(buf, VS_MAGIC, 4))
+		return 1;
+	for (i = 0; i < n; i++)
+		if (buf[i] < 0x20 && buf[i] != '\t' && buf[i] != '\n' && buf[i] != '\r')
+			return 0;
+	return 1;
+}
+
+int
+vs_sniff_path(const char *path)
+{
+	unsigned char buf[512];
+	size_t n;
+	FILE *fp = fopen(path, "rb");
+
+	if (!fp)
+		return -1;
+	n = fread(buf, 1, sizeof buf, fp);
+	fclose(fp);
+	return vs_sniff(buf, n);
+}
+
+static void
+free_cols(VReader *r)
+{
+	unsigned i;
+
+	for (i = 0; i < r->ncols; i++)
+		free(r->cols[i]);
+	free(r->cols);
+	r->cols = NULL;
+	r->ncols = 0;
+}
+
+/* read exactly n bytes: 0 ok, 1 clean EOF before any byte, -1 truncated/error */
+static int
+readn(VReader *r, void *buf, size_t n)
+{
+	size_t got = fread(buf, 1, n, r->fp);
+
+	if (got == n)
+		return 0;
+	if (ferror(r->fp))
+		return -1;
+	return got == 0 ? 1 : -1;
+}
+
+static int
+io_or_trunc(VReader *r, const char *what)
+{
+	if (ferror(r->fp))
+		return vr_error(r, "read error: %s", strerror(errno));
+	return vr_error(r, "truncated %s", what);
+}
+
+/* binary header after the magic; compares with an earlier header when concatenated */
+static int
+read_bin_header(VReader *r, int again)
+{
+	unsigned char b[20];
+	uint32_t ver, dim, ncols, len, i;
+	double rate;
+	uint64_t u;
+	char **cols = NULL;
+	int rc = -1;
+
+	if (readn(r, b, 4))
+		return hdr_error(r, "truncated header");
+	ver = get_u32(b);
+	if (ver != VS_VERSION)
+		return hdr_error(r, "unsupported version %u (this build reads version %u)", ver, VS_VERSION);
+	if (readn(r, b + 4, 16))
+		return hdr_error(r, "truncated header");
+	dim = get_u32(b + 4);
+	u = (uint64_t)get_u32(b + 8) | (uint64_t)get_u32(b + 12) << 32;
+	memcpy(&rate, &u, 8);
+	ncols = get_u32(b + 16);
+	if (dim > VS_MAXVALS)
+		return hdr_error(r, "absurd dimension %u", dim);
+	if (!(rate >= 0 && rate < 1e9))
+		return hdr_error(r, "invalid sample rate");
+	if (ncols && ncols != dim)
+		return hdr_error(r, "%u column names for dimension %u", ncols, dim);
+	if (ncols > VS_MAXCOLS)
+		return hdr_error(r, "absurd number of columns %u", ncols);
+	cols = ecalloc(ncols, sizeof *cols);
+	for (i = 0; i < ncols; i++) {
+		if (readn(r, b, 4)) {
+			hdr_error(r, "truncated column name %u", i + 1);
+			goto out;
+		}
+		len = get_u32(b);
+		if (len > VS_MAXKEY) {
+			hdr_error(r, "column name %u: absurd length %u", i + 1, len);
+			goto out;
+		}
+		cols[i] = emalloc(len + 1);
+		if (len && readn(r, cols[i], len)) {
+			hdr_error(r, "truncated column name %u", i + 1);
+			free(cols[i]);
+			goto out;
+		}
+		cols[i][len] = 0;
+	}
+	if (again) {
+		if (dim != r->dim || rate != r->rate) {
+			hdr_error(r, "concatenated stream has dim=%u rate=%g, expected dim=%u rate=%g",
+			    dim, rate, r->dim, r->rate);
+			goto out;
+		}
+		rc = 0;
+		goto out;
+	}
+	r->dim = dim;
+	r->dimknown = 1;
+	r->rate = rate;
+	r->ncols = ncols;
+	r->cols = cols;
+	return 0;
+out:
+	while (i-- > 0)
+		free(cols[i]);
+	free(cols);
+	return rc;
+}
+
+static int
+bin_next(VReader *r)
+{
+	unsigned char b[4];
+	uint32_t klen, cnt;
+	size_t done, chunk;
+	int e;
+
+	for (;;) {
+		r->recno++;
+		e = readn(r, b, 4);
+		if (e == 1) {
+			r->recno--;
+			return 0;
+		}
+		if (e)
+			return io_or_trunc(r, "record (key length)");
+		if (!memcmp(b, VS_MAGIC, 4)) { /* a concatenated stream */
+			r->recno--;
+			if (read_bin_header(r, 1))
+				return -1;
+			continue;
+		}
+		break;
+	}
+	klen = get_u32(b);
+	if (klen == 0 || klen > VS_MAXKEY)
+		return vr_error(r, "absurd key length %u", klen);
+	if (klen + 1 > r->keycap) {
+		r->keycap = klen + 1;
+		r->key = erealloc(r->key, r->keycap);
+	}
+	if (readn(r, r->key, klen))
+		return io_or_trunc(r, "key");
+	r->key[klen] = 0;
+	if (memchr(r->key, 0, klen) || strpbrk(r->key, "\t\n"))
+		return vr_error(r, "key contains a NUL, tab or newline");
+	if (readn(r, b, 4))
+		return io_or_trunc(r, "record (value count)");
+	cnt = get_u32(b);
+	if (cnt > VS_MAXVALS)
+		return vr_error(r, "absurd value count %u", cnt);
+	if (r->dim && cnt != r->dim)
+		return vr_error(r, "%u values, expected %u", cnt, r->dim);
+	/* grow as data arrives so a bogus count cannot allocate much */
+	for (done = 0; done < cnt; done += chunk) {
+		chunk = cnt - done < (1u << 20) ? cnt - done : (1u << 20);
+		if (done + chunk > r->cap) {
+			r->cap = done + chunk;
+			r->val = ereallocarray(r->val, r->cap, sizeof(float));
+		}
+		if (readn(r, r->val + done, chunk * sizeof(float))) {
+			if (ferror(r->fp))
+				return vr_error(r, "read error: %s", strerror(errno));
+			return vr_error(r, "truncated record (expected %u values)", cnt);
+		}
+	}
+	swap_floats(r->val, cnt);
+	r->n = cnt;
+	return 1;
+}
+
+/* TSV: read one line into r->line; 1 ok, 0 EOF, -1 error */
+static int
+tsv_getline(VReader *r)
+{
+	ssize_t len;
+
+	errno = 0;
+	len = getline(&r->line, &r->linecap, r->fp);
+	if (len < 0) {
+		if (ferror(r->fp)) {
+			hdr_error(r, "read error: %s", strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	r->lineno++;
+	if (len && r->line[len - 1] == '\n')
+		r->line[--len] = 0;
+	if (len && r->line[len - 1] == '\r')
+		r->line[--len] = 0;
+	if ((size_t)len != strlen(r->line)) {
+		hdr_error(r, "NUL byte in text stream");
+		return -1;
+	}
+	return 1;
+}
+
+static unsigned
+count_fields(const char *s)
+{
+	unsigned n = 1;
+
+	for (; *s; s++)
+		n += *s == '\t';
+	return n;
+}
+
+/* "#songvec dim=N rate=R" */
+static int
+tsv_meta(VReader *r, const char *s)
+{
+	char *end;
+	unsigned long dim;
+	double rate;
+	const char *p;
+	int havedim = 0;
+
+	rate = r->rate;
+	dim = r->dim;
+	for (p = s; *p;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!strncmp(p, "dim=", 4)) {
+			errno = 0;
+			dim = strtoul(p + 4, &end, 10);
+			if (errno || end == p + 4 || dim > VS_MAXVALS)
+				return hdr_error(r, "header: bad dim");
+			havedim = 1;
+			p = end;
+		} else if (!strncmp(p, "rate=", 5)) {
+			rate = strtod(p + 5, &end);
+			if (end == p + 5 || !(rate >= 0 && rate < 1e9))
+				return hdr_error(r, "header: bad rate");
+			p = end;
+		} else { /* unknown key=value: skip */
+			while (*p && *p != ' ' && *p != '\t')
+				p++;
+		}
+	}
+	if (r->dimknown && havedim && dim != r->dim)
+		return hdr_error(r, "concatenated stream has dim=%lu, expected %u", dim, r->dim);
+	if (havedim) {
+		r->dim = dim;
+		r->dimknown = 1;
+	}
+	r->rate = rate;
+	return 0;
+}
+
+static int
+tsv_names(VReader *r, char *s)
+{
+	unsigned n = 0, i;
+	char *p, *tab;
+
+	if (*s == '\t')
+		s++;
+	else if (*s) /* "#key" followed by something other than a tab */
+		return 0;
+	n = *s ? count_fields(s) : 0;
+	if (r->dimknown && n != r->dim)
+		return hdr_error(r, "%u column names for dimension %u", n, r->dim);
+	if (r->ncols) { /* repeated header in a concatenated stream */
+		for (i = 0, p = s; i < n; i++, p = tab + 1) {
+			tab = strchr(p, '\t');
+			if (tab)
+				*tab = 0;
+			if (strcmp(p, r->cols[i]))
+				return hdr_error(r, "concatenated stream: column %u is '%s', expected '%s'",
+				    i + 1, p, r->cols[i]);
+			if (!tab)
+				break;
+		}
+		return 0;
+	}
+	r->cols = ecalloc(n, sizeof *r->cols);
+	for (i = 0, p = s; i < n; i++, p = tab + 1) {
+		tab = strchr(p, '\t');
+		if (tab)
+			*tab = 0;
+		r->cols[i] = estrdup(p);
+		if (!tab)
+			break;
+	}
+	r->ncols = n;
+	if (!r->dimknown) {
+		r->dim = n;
+		r->dimknown = 1;
+	}
+	return 0;
+}
+
+/* header and comment lines; leaves the first record line pending. 0 ok, -1 error */
+static int
+tsv_skip_headers(VReader *r)
+{
+	int e;
+
+	for (;;) {
+		if ((e = tsv_getline(r)) <= 0)
+			return e;
+		if (r->line[0] != '#') {
+			r->pending = 1;
+			return 0;
+		}
+		if (!strncmp(r->line, "#songvec", 8)) {
+			if (tsv_meta(r, r->line + 8))
+				return -1;
+		} else if (!strncmp(r->line, "#key", 4)) {
+			if (tsv_names(r, r->line + 4))
+				return -1;
+		} /* other '#' lines are comments */
+	}
+}
+
+static int
+tsv_next(VReader *r)
+{
+	char *p, *end, *tab;
+	unsigned nf, i;
+	float f;
+
+	if (!r->pending && tsv_skip_headers(r))
+		return -1;
+	if (!r->pending)
+		return 0;
+	r->pending = 0;
+	r->recno++;
+	p = r->line;
+	if (!*p)
+		return vr_error(r, "empty line");
+	tab = strchr(p, '\t');
+	if (!tab && !(r->dimknown && r->dim == 0))
+		return vr_error(r, "no values after the key");
+	nf = tab ? count_fields(tab + 1) : 0;
+	if (tab)
+		*tab = 0;
+	if (strlen(p) > VS_MAXKEY)
+		return vr_error(r, "key longer than %u bytes", VS_MAXKEY);
+	if (!r->dimknown) {
+		r->dim = nf;
+		r->dimknown = 1;
+	} else if (r->dim && nf != r->dim) {
+		return vr_error(r, "ragged row: %u values, expected %u", nf, r->dim);
+	}
+	if (nf > VS_MAXVALS)
+		return vr_error(r, "absurd value count %u", nf);
+	if (strlen(p) + 1 > r->keycap) {
+		r->keycap = strlen(p) + 1;
+		r->key = erealloc(r->key, r->keycap);
+	}
+	strcpy(r->key, p);
+	if (nf > r->cap) {
+		r->cap = nf;
+		r->val = ereallocarray(r->val, r->cap, sizeof(float));
+	}
+	p = tab ? tab + 1 : NULL;
+	for (i = 0; i < nf; i++) {
+		errno = 0;
+		f = strtof(p, &end);
+		if (end == p || (*end && *end != '\t')) {
+			tab = strchr(p, '\t');
+			if (tab)
+				*tab = 0;
+			if (i < r->ncols)
+				return vr_error(r, "field %u (%s): not a number: '%s'", i + 2, r->cols[i], p);
+			return vr_error(r, "field %u: not a number: '%s'", i + 2, p);
+		}
+		r->val[i] = f;
+		p = end + 1;
+	}
+	r->n = nf;
+	return 1;
+}
+
+VReader *
+vr_fdopen(FILE *fp, const char *name)
+{
+	VReader *r = ecalloc(1, sizeof *r);
+	unsigned char m[4];
+	int c;
+
+	r->fp = fp;
+	r->name = estrdup(name);
+	c = getc(fp);
+	if (c == 0) {
+		r->binary = 1;
+		if (fread(m + 1, 1, 3, fp) != 3 || memcmp(m + 1, VS_MAGIC + 1, 3)) {
+			hdr_error(r, "not a songvec stream (bad magic)");
+			goto fail;
+		}
+		if (read_bin_header(r, 0))
+			goto fail;
+		return r;
+	}
+	if (c != EOF)
+		ungetc(c, fp);
+	else if (ferror(fp)) {
+		hdr_error(r, "read error: %s", strerror(errno));
+		goto fail;
+	}
+	if (tsv_skip_headers(r))
+		goto fail;
+	if (r->pending && !r->dimknown) { /* no header: the first row fixes the dimension */
+		r->dim = count_fields(r->line) - 1;
+		if (r->dim == 0) {
+			r->recno = 1;
+			vr_error(r, "no values after the key");
+			goto fail;
+		}
+		r->dimknown = 1;
+	}
+	return r;
+fail:
+	r->ownfp = 0;
+	vr_close(r);
+	return NULL;
+}
+
+VReader *
+vr_open(const char *path)
+{
+	FILE *fp;
+	VReader *r;
+
+	if (!strcmp(path, "-"))
+		return vr_fdopen(stdin, "<stdin>");
+	if (!(fp = fopen(path, "rb"))) {
+		weprintf("%s:", path);
+		return NULL;
+	}
+	if (!(r = vr_fdopen(fp, path))) {
+		fclose(fp);
+		return NULL;
+	}
+	r->ownfp = 1;
+	return r;
+}
+
+int
+vr_next(VReader *r)
+{
+	return r->binary ? bin_next(r) : tsv_next(r);
+}
+
+void
+vr_close(VReader *r)
+{
+	if (!r)
+		return;
+	if (r->ownfp)
+		fclose(r->fp);
+	free_cols(r);
+	free(r->name);
+	free(r->key);
+	free(r->val);
+	free(r->line);
+	free(r);
+}
+
+int
+vr_colindex(const VReader *r, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < r->ncols; i++)
+		if (!strcmp(r->cols[i], name))
+			return (int)i;
+	return -1;
+}
+
+/* ---- writer ---- */
+
+static void
+wfail(VWriter *w)
+{
+	eprintf("%s: write error:", w->name);
+}
+
+/* A 10 s audio record is 882 kB: with the default 64 kB pipe the writer waits
+ * for the reader to take each record before it can work on the next one, so
+ * `segment | feat` runs one process at a time.  A 1 MiB pipe (the Linux default
+ * maximum for unprivileged processes) lets them overlap.  Best effort. */
+static void
+grow_pipe(FILE *fp)
+{
+#ifdef F_SETPIPE_SZ
+	struct stat st;
+	int fd = fileno(fp);
+
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode) &&
+	    fcntl(fd, F_GETPIPE_SZ) < (1 << 20))
+		fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+#else
+	(void)fp;
+#endif
+}
+
+VWriter *
+vw_open(FILE *fp, const char *name, int binary)
+{
+	VWriter *w = ecalloc(1, sizeof *w);
+
+	grow_pipe(fp);
+
+	w->fp = fp;
+	w->name = estrdup(name);
+	w->binary = binary;
+	return w;
+}
+
+void
+vw_header(VWriter *w, unsigned dim, double rate, unsigned ncols, char *const *cols)
+{
+	unsigned i;
+
+	w->dim = dim;
+	w->rate = rate;
+	for (i = 0; i < w->ncols; i++)
+		free(w->cols[i]);
+	free(w->cols);
+	w->cols = NULL;
+	w->ncols = cols && ncols == dim ? ncols : 0;
+	if (w->ncols) {
+		w->cols = ecalloc(w->ncols, sizeof *w->cols);
+		for (i = 0; i < w->ncols; i++) {
+			if (strpbrk(cols[i], "\t\n") || strlen(cols[i]) > VS_MAXKEY)
+				eprintf("column name '%s' has a tab or newline or is too long", cols[i]);
+			w->cols[i] = estrdup(cols[i]);
+		}
+	}
+}
+
+static void
+put_header(VWriter *w)
+{
+	unsigned char b[20];
+	uint64_t u;
+	unsigned i;
+	uint32_t len;
+
+	w->header_done = 1;
+	if (w->binary) {
+		if (fwrite(VS_MAGIC, 1, 4, w->fp) != 4)
+			wfail(w);
+		put_u32(b, VS_VERSION);
+		put_u32(b + 4, w->dim);
+		memcpy(&u, &w->rate, 8);
+		put_u32(b + 8, (uint32_t)u);
+		put_u32(b + 12, (uint32_t)(u >> 32));
+		put_u32(b + 16, w->ncols);
+		if (fwrite(b, 1, 20, w->fp) != 20)
+			wfail(w);
+		for (i = 0; i < w->ncols; i++) {
+			len = strlen(w->cols[i]);
+			put_u32(b, len);
+			if (fwrite(b, 1, 4, w->fp) != 4 || fwrite(w->cols[i], 1, len, w->fp) != len)
+				wfail(w);
+		}
+		return;
+	}
+	fprintf(w->fp, "#songvec dim=%u", w->dim);
+	if (w->rate > 0)
+		fprintf(w->fp, " rate=%.9g", w->rate);
+	fputc('\n', w->fp);
+	if (w->ncols) {
+		fputs("#key", w->fp);
+		for (i = 0; i < w->ncols; i++) {
+			fputc('\t', w->fp);
+			fputs(w->cols[i], w->fp);
+		}
+		fputc('\n', w->fp);
+	}
+	if (ferror(w->fp))
+		wfail(w);
+}
+
+void
+vw_write(VWriter *w, const char *key, const float *v, size_t n)
+{
+	unsigned char b[4];
+	size_t klen = strlen(key), i;
+	char buf[32];
+	int len;
+
+	if (!w->header_done)
+		put_header(w);
+	if (!klen || klen > VS_MAXKEY || strpbrk(key, "\t\n"))
+		eprintf("invalid record key '%s' (empty, too long, or has a tab or newline)", key);
+	if (w->dim && n != w->dim)
+		eprintf("internal error: record '%s' has %zu values, stream dim is %u", key, n, w->dim);
+	if (w->binary) {
+		put_u32(b, klen);
+		if (fwrite(b, 1, 4, w->fp) != 4 || fwrite(key, 1, klen, w->fp) != klen)
+			wfail(w);
+		put_u32(b, n);
+		if (fwrite(b, 1, 4, w->fp) != 4)
+			wfail(w);
+#if SV_BIG_ENDIAN
+		for (i = 0; i < n; i++) {
+			float f = v[i];
+			swap_floats(&f, 1);
+			if (fwrite(&f, 4, 1, w->fp) != 1)
+				wfail(w);
+		}
+#else
+		if (n && fwrite(v, sizeof(float), n, w->fp) != n)
+			wfail(w);
+#endif
+		return;
+	}
+	fputs(key, w->fp);
+	for (i = 0; i < n; i++) {
+		buf[0] = '\t';
+		len = snprintf(buf + 1, sizeof buf - 1, "%.9g", (double)v[i]);
+		fwrite(buf, 1, len + 1, w->fp);
+	}
+	if (putc('\n', w->fp) == EOF || ferror(w->fp))
+		wfail(w);
+}
+
+void
+vw_close(VWriter *w)
+{
+	unsigned i;
+
+	if (!w)
+		return;
+	if (!w->header_done)
+		put_header(w);
+	if (fshut(w->fp, w->name))
+		exit(1);
+	for (i = 0; i < w->ncols; i++)
+		free(w->cols[i]);
+	free(w->cols);
+	free(w->name);
+	free(w);
+}

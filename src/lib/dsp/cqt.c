@@ -1,0 +1,354 @@
+/* cqt.c — librosa's recursive constant-Q transform, folded to chroma (see cqt.h). */
+#include <complex.h>
+#include <fftw3.h>
+#include <math.h>
+#include <soxr.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dsp/cqt.h"
+#include "core/npstat.h"
+#include "core/util.h"
+
+struct octave {
+	int n_fft, nb, nfilt, first;   /* filters are global bins first .. first+nfilt-1 */
+	int *rowptr, *col;             /* CSR sparse FFT basis [nfilt][nb] */
+	float complex *val;
+	double *in;
+	fftw_complex *out;
+	fftw_plan plan;
+};
+
+struct Cqt {
+	int nbins, bpo, n_oct, hop, down; /* down: early downsampling factor */
+	double sr;                         /* after early downsampling */
+	double *lengths;                   /* at sr, for the final 1/sqrt scaling */
+	struct octave *oct;
+};
+
+static int
+cmpd(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* filters.wavelet + __vqt_filter_fft + sparsify_rows for one octave's filters */
+static void
+build_octave(struct octave *o, const double *freqs, const double *alpha, int nfilt,
+    double my_sr, double rescale)
+{
+	double *len = emalloc(nfilt * sizeof *len), maxlen = 0;
+	double complex *sig, *X;
+	double *mags, *sorted;
+	fftw_complex *buf;
+	fftw_plan p;
+	float complex *basis;
+	int k, j, m, nnz = 0, cap;
+
+	for (k = 0; k < nfilt; k++) {
+		len[k] = (1.0 / alpha[k]) * my_sr / (freqs[k] + 0.0);
+		if (len[k] > maxlen)
+			maxlen = len[k];
+	}
+	o->n_fft = (int)pow(2.0, ceil(log2(maxlen)));
+	o->nb = o->n_fft / 2 + 1;
+	o->nfilt = nfilt;
+	sig = emalloc(o->n_fft * sizeof *sig);
+	basis = emalloc(o->n_fft * sizeof *basis);
+	X = emalloc(o->nb * sizeof *X);
+	mags = emalloc(o->nb * sizeof *mags);
+	sorted = emalloc(o->nb * sizeof *sorted);
+	buf = fftw_alloc_complex(o->n_fft);
+	p = fftw_plan_dft_1d(o->n_fft, buf, buf, FFTW_FORWARD, FFTW_ESTIMATE);
+	cap = nfilt * 64;
+	o->rowptr = emalloc((nfilt + 1) * sizeof *o->rowptr);
+	o->col = emalloc(cap * sizeof *o->col);
+	o->val = emalloc(cap * sizeof *o->val);
+	for (k = 0; k < nfilt; k++) {
+		double a = floor(-len[k] / 2), b = floor(len[k] / 2), l1 = 0, *ab;
+		int N = (int)(b - a), lpad = (o->n_fft - N) / 2;
+		double s = len[k] / (double)o->n_fft, cum = 0, thr;
+
+		/* util.phasor(arange(a, b) * 2 * pi * f / sr) * hann(N), L1-normalised */
+		ab = emalloc(N * sizeof *ab);
+		for (j = 0; j < N; j++) {
+			double ang = (a + j) * 2 * M_PI * freqs[k] / my_sr;
+			double w = 0.5 + 0.5 * cos(-M_PI + j * (2 * M_PI / N));
+			sig[j] = (cos(ang) + I * sin(ang)) * w;
+			ab[j] = cabs(sig[j]);
+		}
+		l1 = sv_np_sum64(ab, N);
+		free(ab);
+		if (l1 < 2.2250738585072014e-308)
+			l1 = 1;
+		/* pad_center, complex64, then *= length / n_fft */
+		for (j = 0; j < o->n_fft; j++)
+			basis[j] = 0;
+		for (j = 0; j < N; j++) {
+			float complex c = (float complex)(sig[j] / l1);
+			basis[lpad + j] = (float)(crealf(c) * s) + I * (float)(cimagf(c) * s);
+		}
+		for (j = 0; j < o->n_fft; j++) {
+			buf[j] = basis[j]; /* fftw_complex is double complex with <complex.h> */
+		}
+		fftw_execute(p);
+		for (j = 0; j < o->nb; j++) {
+			X[j] = buf[j];
+			sorted[j] = mags[j] = cabs(X[j]);
+		}
+		/* sparsify_rows(quantile=0.01) */
+		l1 = sv_np_sum64(mags, o->nb);
+		qsort(sorted, o->nb, sizeof *sorted, cmpd);
+		for (m = 0; m < o->nb; m++) {
+			cum += sorted[m] / l1;
+			if (!(cum < 0.01))
+				break;
+		}
+		thr = sorted[m < o->nb ? m : 0];
+		o->rowptr[k] = nnz;
+		for (j = 0; j < o->nb; j++) {
+			float complex c;
+			if (!(mags[j] >= thr))
+				continue;
+			if (nnz == cap) {
+				cap *= 2;
+				o->col = ereallocarray(o->col, cap, sizeof *o->col);
+				o->val = ereallocarray(o->val, cap, sizeof *o->val);
+			}
+			c = (float complex)X[j];
+			/* fft_basis *= sqrt(sr / my_sr): complex64 times a float32 scalar */
+			o->col[nnz] = j;
+			o->val[nnz++] = crealf(c) * (float)rescale + I * (cimagf(c) * (float)rescale);
+		}
+	}
+	o->rowptr[nfilt] = nnz;
+	o->in = fftw_alloc_real(o->n_fft);
+	o->out = fftw_alloc_complex(o->nb);
+	o->plan = fftw_plan_dft_r2c_1d(o->n_fft, o->in, o->out, FFTW_ESTIMATE);
+	fftw_destroy_plan(p);
+	fftw_free(buf);
+	free(sig);
+	free(basis);
+	free(X);
+	free(mags);
+	free(sorted);
+	free(len);
+}
+
+Cqt *
+new_cqt(double sr, int hop, int n_oct, int bpo, double tuning)
+{
+	Cqt *q;
+	int nbins = n_oct * bpo, k, i, twos, c1, c2, h;
+	double fmin = 440.0 * pow(2.0, (24 - 69.0) / 12.0); /* note_to_hz('C1') */
+	double *freqs, *alpha, cutoff = 0, nyq = sr / 2, my_sr;
+
+	fmin = fmin * pow(2.0, tuning / bpo);
+	freqs = emalloc(nbins * sizeof *freqs);
+	alpha = emalloc(nbins * sizeof *alpha);
+	for (k = 0; k < nbins; k++) /* interval_frequencies('equal'): 2^o * 2^(b/bpo) * fmin */
+		freqs[k] = pow(2.0, k / bpo) * pow(2.0, (0.0 + k % bpo) / bpo) * fmin;
+	for (k = 0; k < nbins; k++) { /* filters._relative_bandwidth */
+		double d, r;
+		if (k == 0)
+			d = 1 / (log2(freqs[1]) - log2(freqs[0]));
+		else if (k == nbins - 1)
+			d = 1 / (log2(freqs[k]) - log2(freqs[k - 1]));
+		else
+			d = 2 / (log2(freqs[k + 1]) - log2(freqs[k - 1]));
+		r = pow(2.0, 2 / d);
+		alpha[k] = (r - 1) / (r + 1);
+		/* wavelet_lengths: cutoff with window_bandwidth('hann') */
+		r = freqs[k] * (1 + 0.5 * 1.50018310546875 / (1.0 / alpha[k])) + 0.5 * 0;
+		if (r > cutoff)
+			cutoff = r;
+	}
+	if (cutoff > nyq) {
+		free(freqs);
+		free(alpha);
+		return NULL;
+	}
+	q = ecalloc(1, sizeof *q);
+	q->nbins = nbins;
+	q->bpo = bpo;
+	q->n_oct = n_oct;
+	/* __early_downsample_count */
+	c1 = (int)ceil(log2(nyq / cutoff)) - 1 - 1;
+	if (c1 < 0)
+		c1 = 0;
+	for (twos = 0, h = hop; h > 0 && h % 2 == 0; h /= 2)
+		twos++;
+	c2 = twos - n_oct + 1 > 0 ? twos - n_oct + 1 : 0;
+	q->down = 1 << (c1 < c2 ? c1 : c2);
+	q->hop = hop / q->down;
+	q->sr = sr / q->down;
+	q->lengths = emalloc(nbins * sizeof *q->lengths);
+	for (k = 0; k < nbins; k++)
+		q->lengths[k] = (1.0 / alpha[k]) * q->sr / (freqs[k] + 0.0);
+	q->oct = ecalloc(n_oct, sizeof *q->oct);
+	my_sr = q->sr;
+	h = q->hop;
+	for (i = 0; i < n_oct; i++) {
+		int first = nbins - bpo * (i + 1);
+		q->oct[i].first = first;
+		build_octave(&q->oct[i], freqs + first, alpha + first, bpo, my_sr, sqrt(q->sr / my_sr));
+		if (h % 2 == 0) {
+			h /= 2;
+			my_sr /= 2.0;
+		}
+	}
+	free(freqs);
+	free(alpha);
+	return q;
+}
+
+void
+del_cqt(Cqt *q)
+{
+	int i;
+
+	if (!q)
+		return;
+	for (i = 0; i < q->n_oct; i++) {
+		struct octave *o = &q->oct[i];
+		fftw_destroy_plan(o->plan);
+		fftw_free(o->in);
+		fftw_free(o->out);
+		free(o->rowptr);
+		free(o->col);
+		free(o->val);
+	}
+	free(q->oct);
+	free(q->lengths);
+	free(q);
+}
+
+/* librosa.resample(y, orig_sr=factor, target_sr=1, res_type='soxr_hq', scale=True)
+ * through python-soxr 0.3.7's resample(): soxr_create (float32, HQ), input in
+ * chunks of int(48000 * factor) samples, one flush call, output cut/padded to
+ * ceil(n / factor), then divided by float32(sqrt(1 / factor)). */
+static float *
+downsample(const float *x, size_t n, int factor, size_t *on)
+{
+	size_t olen = (size_t)ceil(n * (1.0 / factor)), chunk = (size_t)(48000.0 * factor);
+	size_t idx = 0, pos = 0, odone;
+	soxr_error_t err = NULL;
+	soxr_t s = soxr_create(factor, 1, 1, &err, NULL, NULL, NULL);
+	float *y = ecalloc(olen ? olen : 1, sizeof *y), sc = (float)sqrt(1.0 / factor);
+
+	if (!s || err)
+		eprintf("libsoxr: %s", err ? err : "soxr_create failed");
+	while (idx + chunk < n) {
+		soxr_process(s, x + idx, chunk, NULL, y + pos, olen - pos, &odone);
+		pos += odone;
+		idx += chunk;
+	}
+	if (idx < n) {
+		soxr_process(s, x + idx, n - idx, NULL, y + pos, olen - pos, &odone);
+		pos += odone;
+	}
+	if (pos < olen) {
+		soxr_process(s, NULL, 0, NULL, y + pos, olen - pos, &odone);
+		pos += odone;
+	}
+	soxr_delete(s);
+	for (idx = 0; idx < olen; idx++)
+		y[idx] = idx < pos ? y[idx] / sc : 0.0f;
+	*on = olen;
+	return y;
+}
+
+/* __cqt_response of one octave: centred rectangular-window STFT (double FFT, rounded
+ * to complex64), times the sparse basis (complex64); magnitudes scaled by
+ * 1/sqrt(length) folded into chroma[t][12]. */
+static void
+octave_response(const Cqt *q, struct octave *o, const float *y, size_t n, int hop,
+    size_t T, float *chroma)
+{
+	size_t t;
+	int j, k, m = q->bpo / 12, half = o->n_fft / 2;
+	float complex *D = emalloc(o->nb * sizeof *D);
+	double *isl = emalloc(o->nfilt * sizeof *isl);
+	int *cls = emalloc(o->nfilt * sizeof *cls);
+
+	for (k = 0; k < o->nfilt; k++) {
+		int b = (o->first + k) % q->bpo;
+		isl[k] = sqrt(q->lengths[o->first + k]);
+		cls[k] = ((b + m / 2) / m) % 12; /* filters.cq_to_chroma, fmin C1 */
+	}
+	for (t = 0; t < T; t++) {
+		long start = (long)(t * hop) - half;
+		for (j = 0; j < o->n_fft; j++) {
+			long i = start + j;
+			o->in[j] = i >= 0 && i < (long)n ? y[i] : 0.0;
+		}
+		fftw_execute(o->plan);
+		for (j = 0; j < o->nb; j++)
+			D[j] = (float)creal(o->out[j]) + I * (float)cimag(o->out[j]);
+		for (k = 0; k < o->nfilt; k++) {
+			float re = 0, im = 0, vr, vi;
+			for (j = o->rowptr[k]; j < o->rowptr[k + 1]; j++) {
+				float complex a = o->val[j], d = D[o->col[j]];
+				vr = crealf(a) * crealf(d) - cimagf(a) * cimagf(d);
+				vi = crealf(a) * cimagf(d) + cimagf(a) * crealf(d);
+				re += vr;
+				im += vi;
+			}
+			/* V /= sqrt(lengths) (complex128 arithmetic, stored complex64), |V| */
+			vr = (float)(re / isl[k]);
+			vi = (float)(im / isl[k]);
+			chroma[t * 12 + cls[k]] += hypotf(vr, vi);
+		}
+	}
+	free(D);
+	free(isl);
+	free(cls);
+}
+
+size_t
+cqt_chroma(Cqt *q, const float *x, size_t n, float **chroma)
+{
+	float *y = NULL, *ny;
+	const float *cur = x;
+	size_t len = n, T = (size_t)-1, Ti, nn;
+	int i, hop = q->hop;
+
+	if (q->down > 1) {
+		if (n < (size_t)q->down) {
+			*chroma = NULL;
+			return 0;
+		}
+		y = downsample(x, n, q->down, &len);
+		cur = y;
+	}
+	/* frames: the fewest over the octaves (__trim_stack) */
+	{
+		size_t l = len;
+		int h = hop;
+		for (i = 0; i < q->n_oct; i++) {
+			Ti = 1 + l / (size_t)h;
+			if (Ti < T)
+				T = Ti;
+			if (h % 2 == 0) {
+				h /= 2;
+				l = (size_t)ceil(l * 0.5);
+			}
+		}
+	}
+	*chroma = ecalloc(T * 12, sizeof **chroma);
+	for (i = 0; i < q->n_oct; i++) {
+		octave_response(q, &q->oct[i], cur, len, hop, T, *chroma);
+		if (i + 1 < q->n_oct && hop % 2 == 0) {
+			hop /= 2;
+			ny = downsample(cur, len, 2, &nn);
+			free(y);
+			y = ny;
+			cur = y;
+			len = nn;
+		}
+	}
+	free(y);
+	return T;
+}

@@ -1,0 +1,198 @@
+/* feature.c — one record's librosa features (see feature.h). */
+#include "feat/feature.h"
+#include "dsp/beat.h"
+#include "dsp/chroma.h"
+#include "dsp/mel.h"
+#include "core/npstat.h"
+#include "dsp/onset.h"
+#include "dsp/spectral.h"
+#include "dsp/stft.h"
+#include "core/util.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NBINS (FEAT_NFFT / 2 + 1)
+
+const char *const feat_segcols[FEAT_SEGDIM] = {
+	"tempo", "chroma", "centroid", "bandwidth", "rolloff", "zcr", "rms",
+	"mfccmean0", "mfccmean1", "mfccmean2", "mfccmean3", "mfccmean4", "mfccmean5",
+	"mfccmean6", "mfccmean7", "mfccmean8", "mfccmean9", "mfccmean10", "mfccmean11",
+	"mfccmean12",
+	"mfccstd0", "mfccstd1", "mfccstd2", "mfccstd3", "mfccstd4", "mfccstd5",
+	"mfccstd6", "mfccstd7", "mfccstd8", "mfccstd9", "mfccstd10", "mfccstd11",
+	"mfccstd12",
+	"onsetenv", "onsetcount", "loudness",
+};
+
+const char *const feat_framecols[FEAT_FRAMEDIM] = {
+	"centroid", "bandwidth", "rolloff", "zcr", "rms", "onset_env",
+	"mfcc0", "mfcc1", "mfcc2", "mfcc3", "mfcc4", "mfcc5", "mfcc6", "mfcc7", "mfcc8",
+	"mfcc9", "mfcc10", "mfcc11", "mfcc12",
+	"chroma0", "chroma1", "chroma2", "chroma3", "chroma4", "chroma5", "chroma6",
+	"chroma7", "chroma8", "chroma9", "chroma10", "chroma11",
+};
+
+/* ---- the analysis ---- */
+
+Feat *
+new_feat(double sr)
+{
+	Feat *f = ecalloc(1, sizeof *f);
+	f->sr = sr;
+	f->stft = new_stft(FEAT_NFFT, FEAT_HOP);
+	f->mel = new_melbank(sr, FEAT_NFFT, FEAT_NMELS);
+	f->mag = emalloc(NBINS * sizeof *f->mag);
+	f->cfb = emalloc(FEAT_NCHROMA * NBINS * sizeof *f->cfb);
+	return f;
+}
+
+void
+del_feat(Feat *f)
+{
+	if (!f)
+		return;
+	del_stft(f->stft);
+	del_melbank(f->mel);
+	free(f->mag);
+	free(f->cfb);
+	free(f->power);
+	free(f->centroid);
+	free(f->bandwidth);
+	free(f->rolloff);
+	free(f->zcr);
+	free(f->rms);
+	free(f->loud);
+	free(f->onset);
+	free(f->onset_med);
+	free(f->meldb);
+	free(f->mfcc);
+	free(f->chroma);
+	free(f->craw);
+	free(f);
+}
+
+static void
+reserve(Feat *f, size_t T)
+{
+	if (T <= f->cap)
+		return;
+	f->cap = T;
+	f->power = ereallocarray(f->power, T, NBINS * sizeof(float));
+	f->centroid = ereallocarray(f->centroid, T, sizeof(double));
+	f->bandwidth = ereallocarray(f->bandwidth, T, sizeof(double));
+	f->rolloff = ereallocarray(f->rolloff, T, sizeof(double));
+	f->zcr = ereallocarray(f->zcr, T, sizeof(double));
+	f->rms = ereallocarray(f->rms, T, sizeof(float));
+	f->loud = ereallocarray(f->loud, T, sizeof(float));
+	f->onset = ereallocarray(f->onset, T, sizeof(float));
+	f->onset_med = ereallocarray(f->onset_med, T, sizeof(float));
+	f->meldb = ereallocarray(f->meldb, T, FEAT_NMELS * sizeof(float));
+	f->mfcc = ereallocarray(f->mfcc, T, FEAT_NMFCC * sizeof(float));
+	f->chroma = ereallocarray(f->chroma, T, FEAT_NCHROMA * sizeof(float));
+	f->craw = ereallocarray(f->craw, T, FEAT_NCHROMA * sizeof(float));
+}
+
+static void
+chroma(Feat *f)
+{
+	size_t t, T = f->T;
+	int c;
+	float mx, *v;
+
+	f->tuning = sv_estimate_tuning(f->power, T, FEAT_NFFT, f->sr);
+	sv_chroma_fb(f->cfb, f->sr, FEAT_NFFT, f->tuning);
+	/* raw[T][12] = power[T][nbins] . fb[12][nbins]^T (float32, as librosa's einsum),
+	 * in blocks of 16 frames: OpenBLAS runs products that small on the calling
+	 * thread, so its helper threads are never woken (they would spin for ~0.1 s
+	 * of CPU after each call) and the sums do not depend on the core count */
+	for (t = 0; t < T; t += 16)
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T - t < 16 ? (int)(T - t) : 16,
+		    FEAT_NCHROMA, NBINS, 1.0f, f->power + t * NBINS, NBINS, f->cfb, NBINS, 0.0f,
+		    f->craw + t * FEAT_NCHROMA, FEAT_NCHROMA);
+	for (t = 0; t < T; t++) {
+		v = f->craw + t * FEAT_NCHROMA;
+		mx = sv_inf_norm(v, FEAT_NCHROMA);
+		for (c = 0; c < FEAT_NCHROMA; c++)
+			f->chroma[c * T + t] = v[c] / mx;
+	}
+}
+
+void
+feat_analyze(Feat *f, const float *x, size_t n, int what)
+{
+	size_t T = stft_nframes(f->stft, n), t;
+	double binhz = 1.0 / (FEAT_NFFT * (1.0 / f->sr));
+	float *p;
+	int k;
+
+	reserve(f, T);
+	f->T = T;
+	for (t = 0; t < T; t++) {
+		stft_frame(f->stft, x, n, t, f->mag);
+		p = f->power + t * NBINS;
+		for (k = 0; k < NBINS; k++)
+			p[k] = f->mag[k] * f->mag[k];
+		if (what != FEAT_MELONLY)
+			sv_spectral(f->mag, NBINS, binhz, &f->centroid[t], &f->bandwidth[t], &f->rolloff[t]);
+	}
+	mel_apply_n(f->mel, f->power, T, f->meldb);
+	for (t = 0; t < T * FEAT_NMELS; t++)
+		f->meldb[t] = sv_db(f->meldb[t]);
+	sv_db_floor(f->meldb, T * FEAT_NMELS, 80.0f);
+	if (what == FEAT_MELONLY)
+		return;
+	sv_zcr_all(x, n, T, FEAT_NFFT, FEAT_HOP, f->zcr);
+	sv_rms_all(x, n, T, FEAT_NFFT, FEAT_HOP, f->rms);
+	for (t = 0; t < T; t++)
+		f->loud[t] = sv_db(f->rms[t] * f->rms[t]);
+	sv_db_floor(f->loud, T, 80.0f);
+	sv_mfcc(f->meldb, T, FEAT_NMELS, FEAT_NMFCC, f->mfcc);
+	sv_onset_env(f->meldb, T, FEAT_NMELS, f->onset);
+	sv_onset_env_median(f->meldb, T, FEAT_NMELS, f->onset_med);
+	f->onsets = sv_onset_count(f->onset, T, f->sr, FEAT_HOP);
+	f->tempo = sv_tempo(f->onset_med, T, f->sr, FEAT_HOP);
+	chroma(f);
+}
+
+void
+feat_segment(const Feat *f, double *out)
+{
+	size_t T = f->T;
+	int k, i = 0;
+
+	out[i++] = f->tempo;
+	out[i++] = sv_np_mean32(f->chroma, FEAT_NCHROMA * T);
+	out[i++] = sv_np_mean64(f->centroid, T);
+	out[i++] = sv_np_mean64(f->bandwidth, T);
+	out[i++] = sv_np_mean64(f->rolloff, T);
+	out[i++] = sv_np_mean64(f->zcr, T);
+	out[i++] = sv_np_mean32(f->rms, T);
+	for (k = 0; k < FEAT_NMFCC; k++)
+		out[i++] = sv_np_mean32(f->mfcc + k * T, T);
+	for (k = 0; k < FEAT_NMFCC; k++)
+		out[i++] = sv_np_std32(f->mfcc + k * T, T);
+	out[i++] = sv_np_mean32(f->onset, T);
+	out[i++] = (double)f->onsets;
+	out[i++] = sv_np_mean32(f->loud, T);
+}
+
+void
+feat_frame(const Feat *f, size_t t, float *out)
+{
+	size_t T = f->T;
+	int k, i = 0;
+
+	out[i++] = (float)f->centroid[t];
+	out[i++] = (float)f->bandwidth[t];
+	out[i++] = (float)f->rolloff[t];
+	out[i++] = (float)f->zcr[t];
+	out[i++] = f->rms[t];
+	out[i++] = f->onset[t];
+	for (k = 0; k < FEAT_NMFCC; k++)
+		out[i++] = f->mfcc[k * T + t];
+	for (k = 0; k < FEAT_NCHROMA; k++)
+		out[i++] = f->chroma[k * T + t];
+}

@@ -1,0 +1,1249 @@
+/* kmeansfit.c — k-means as scikit-learn 1.2.1 (see kmeansfit.h). */
+#include "ml/kmeansfit.h"
+#include "core/util.h"
+#include "ml/blas.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- random numbers: xoshiro256** (Blackman & Vigna), seeded by splitmix64 ---- */
+
+static uint64_t
+splitmix64(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+void
+km_rng_seed(KmRng *r, uint64_t seed, uint64_t stream)
+{
+	uint64_t s = seed ^ (stream * 0xd1b54a32d192ed03ULL);
+	int i;
+
+	splitmix64(&s);
+	for (i = 0; i < 4; i++)
+		r->s[i] = splitmix64(&s);
+}
+
+static uint64_t
+rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+uint64_t
+km_rng_next(KmRng *r)
+{
+	uint64_t *s = r->s, res = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rotl(s[3], 45);
+	return res;
+}
+
+double
+km_rng_uniform(KmRng *r)
+{
+	return (double)(km_rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+uint64_t
+km_rng_below(KmRng *r, uint64_t n)
+{
+	uint64_t lim, v;
+
+	if (n <= 1)
+		return 0;
+	lim = -n % n; /* 2^64 mod n: reject the first lim values */
+	do
+		v = km_rng_next(r);
+	while (v < lim);
+	return v % n;
+}
+
+/* ---- a tiny fork/join over blocks ---- */
+
+typedef struct Par {
+	void (*fn)(void *, size_t, int);
+	void *arg;
+	size_t nblocks, next;
+	pthread_mutex_t mu;
+} Par;
+
+typedef struct ParThread {
+	Par *p;
+	int tid;
+} ParThread;
+
+static void *
+par_worker(void *a)
+{
+	ParThread *t = a;
+	Par *p = t->p;
+	size_t b;
+
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		b = p->next++;
+		pthread_mutex_unlock(&p->mu);
+		if (b >= p->nblocks)
+			break;
+		p->fn(p->arg, b, t->tid);
+	}
+	return NULL;
+}
+
+void
+km_parallel(int nthreads, size_t nblocks, void (*fn)(void *, size_t, int), void *arg)
+{
+	pthread_t th[256];
+	ParThread pt[256];
+	Par p;
+	int i, nt;
+	size_t b;
+
+	nt = nthreads < 1 ? 1 : nthreads > 256 ? 256 : nthreads;
+	if ((size_t)nt > nblocks)
+		nt = (int)nblocks;
+	if (nt <= 1) {
+		for (b = 0; b < nblocks; b++)
+			fn(arg, b, 0);
+		return;
+	}
+	p.fn = fn;
+	p.arg = arg;
+	p.nblocks = nblocks;
+	p.next = 0;
+	pthread_mutex_init(&p.mu, NULL);
+	for (i = 0; i < nt; i++) {
+		pt[i].p = &p;
+		pt[i].tid = i;
+	}
+	for (i = 1; i < nt; i++)
+		if (pthread_create(&th[i], NULL, par_worker, &pt[i]))
+			eprintf("pthread_create:");
+	par_worker(&pt[0]);
+	for (i = 1; i < nt; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&p.mu);
+}
+
+/* ---- blocks ---- */
+
+/* Rows per block: fixed for given (n, k), independent of the thread count, so the
+ * block partial sums (and so every result) do not depend on -j. */
+static size_t
+block_rows(size_t k)
+{
+	size_t br = 64 * k;
+
+	return br < 1024 ? 1024 : br;
+}
+
+/* Hot loops, compiled for AVX-512 and AVX2 too (chosen at load time; same results: the
+ * per-element order of operations is fixed). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+#define HOT __attribute__((target_clones("avx512f", "avx2", "default"), optimize("O3")))
+#else
+#define HOT
+#endif
+
+/* squared distance in double, 4 interleaved partial sums (vectorisable) */
+HOT static double
+sqdist(const float *a, const float *b, size_t d)
+{
+	double s[4] = { 0, 0, 0, 0 }, t;
+	size_t f, j;
+
+	for (f = 0; f + 4 <= d; f += 4)
+		for (j = 0; j < 4; j++) {
+			t = (double)a[f + j] - b[f + j];
+			s[j] += t * t;
+		}
+	for (; f < d; f++) {
+		t = (double)a[f] - b[f];
+		s[0] += t * t;
+	}
+	return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
+HOT static void
+add_row(double *restrict acc, const float *restrict x, size_t d)
+{
+	size_t f;
+
+	for (f = 0; f < d; f++)
+		acc[f] += x[f];
+}
+
+static void
+row_sqnorms(const float *c, size_t k, size_t d, float *out)
+{
+	size_t j, f;
+	double s;
+
+	for (j = 0; j < k; j++) {
+		s = 0;
+		for (f = 0; f < d; f++)
+			s += (double)c[j * d + f] * c[j * d + f];
+		out[j] = (float)s;
+	}
+}
+
+/* ---- the distance kernel ----
+ * D[i][j] = ||c_j||^2 - 2 x_i.c_j in float32 for a tile of rows against m packed
+ * columns.  Every dot product is ONE sequential fma chain over the features
+ * (f = 0, 1, ..., d-1, starting from 0), then fma(-2, dot, ||c_j||^2) (-2 dot is
+ * exact: one rounding, as sklearn's sgemm with alpha -2, beta 1).  So a column's
+ * value does not depend on the other columns beside it, on the tiling, on the SIMD
+ * width or on the machine: a run gives the same labels alone or in a batch of runs
+ * (kmeans_do's lockstep), and -a (km_assign) labels the training data as the fit.
+ * The columns are packed f-major in panels of at most KP columns (a multiple of 16,
+ * zero padded); a tile is at most KROWS rows. */
+
+#define KP 80
+#define KROWS 24
+
+static size_t
+padded(size_t m)
+{
+	return (m + 15) & ~(size_t)15;
+}
+
+/* panel p (columns p*KP ..) starts at ct + p*KP*d and is w = min(KP, mp - p*KP) wide */
+static void
+pack_cols(const float *c, size_t m, size_t d, float *ct)
+{
+	size_t mp = padded(m), p, w, f, j;
+	float *P;
+
+	for (p = 0; p < mp; p += KP) {
+		w = mp - p < KP ? mp - p : KP;
+		P = ct + p * d;
+		for (f = 0; f < d; f++)
+			for (j = 0; j < w; j++)
+				P[f * w + j] = p + j < m ? c[(p + j) * d + f] : 0.0f;
+	}
+}
+
+/* generic: fmaf (libm uses the fma instruction where there is one) */
+static void
+dist_tile_generic(const float *x, size_t rows, size_t d, const float *ct, const float *csq,
+    size_t mp, float *out)
+{
+	size_t p, w, i, j, f;
+	const float *P;
+	float a;
+
+	for (p = 0; p < mp; p += KP) {
+		w = mp - p < KP ? mp - p : KP;
+		P = ct + p * d;
+		for (i = 0; i < rows; i++)
+			for (j = 0; j < w; j++) {
+				a = 0.0f;
+				for (f = 0; f < d; f++)
+					a = fmaf(x[i * d + f], P[f * w + j], a);
+				out[i * mp + p + j] = fmaf(-2.0f, a, csq[p + j]);
+			}
+	}
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define KM_X86 1
+#include <immintrin.h>
+
+#pragma GCC push_options
+#pragma GCC target("avx512f")
+#pragma GCC optimize("O3")
+/* MR rows x NV vectors of 16 columns; all loops have constant trip counts except f */
+#define K512(MR, NV)                                                                 \
+	static void k512_##MR##_##NV(const float *x, size_t d, const float *P, size_t w, \
+	    const float *csq, float *out, size_t ldo)                                    \
+	{                                                                                \
+		__m512 acc[MR][NV], b[NV], a, m2 = _mm512_set1_ps(-2.0f);                    \
+		size_t f;                                                                    \
+		int i, v;                                                                    \
+		_Pragma("GCC unroll 8") for (i = 0; i < MR; i++)                              \
+		_Pragma("GCC unroll 8") for (v = 0; v < NV; v++)                              \
+			acc[i][v] = _mm512_setzero_ps();                                     \
+		for (f = 0; f < d; f++) {                                                    \
+			_Pragma("GCC unroll 8") for (v = 0; v < NV; v++)                      \
+				b[v] = _mm512_loadu_ps(P + f * w + 16 * v);                  \
+			_Pragma("GCC unroll 8") for (i = 0; i < MR; i++) {                    \
+				a = _mm512_set1_ps(x[i * d + f]);                            \
+				_Pragma("GCC unroll 8") for (v = 0; v < NV; v++)              \
+					acc[i][v] = _mm512_fmadd_ps(a, b[v], acc[i][v]);     \
+			}                                                                    \
+		}                                                                            \
+		_Pragma("GCC unroll 8") for (i = 0; i < MR; i++)                              \
+		_Pragma("GCC unroll 8") for (v = 0; v < NV; v++)                              \
+			_mm512_storeu_ps(out + i * ldo + 16 * v,                             \
+			    _mm512_fmadd_ps(m2, acc[i][v], _mm512_loadu_ps(csq + 16 * v)));  \
+	}
+K512(8, 1) K512(1, 1)
+K512(8, 2) K512(1, 2)
+K512(6, 3) K512(1, 3)
+K512(6, 4) K512(1, 4)
+K512(4, 5) K512(1, 5)
+
+static void
+dist_tile_avx512(const float *x, size_t rows, size_t d, const float *ct, const float *csq,
+    size_t mp, float *out)
+{
+	static void (*const big[5])(const float *, size_t, const float *, size_t, const float *,
+	    float *, size_t) = { k512_8_1, k512_8_2, k512_6_3, k512_6_4, k512_4_5 };
+	static void (*const one[5])(const float *, size_t, const float *, size_t, const float *,
+	    float *, size_t) = { k512_1_1, k512_1_2, k512_1_3, k512_1_4, k512_1_5 };
+	static const size_t mr[5] = { 8, 8, 6, 6, 4 };
+	size_t p, w, i, nv;
+
+	for (p = 0; p < mp; p += KP) {
+		w = mp - p < KP ? mp - p : KP;
+		nv = w / 16;
+		for (i = 0; i + mr[nv - 1] <= rows; i += mr[nv - 1])
+			big[nv - 1](x + i * d, d, ct + p * d, w, csq + p, out + i * mp + p, mp);
+		for (; i < rows; i++)
+			one[nv - 1](x + i * d, d, ct + p * d, w, csq + p, out + i * mp + p, mp);
+	}
+}
+#pragma GCC pop_options
+
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+#pragma GCC optimize("O3")
+/* MR rows x 16 columns (2 vectors of 8) */
+#define K256(MR)                                                                        \
+	static void k256_##MR(const float *x, size_t d, const float *P, size_t w,           \
+	    const float *csq, float *out, size_t ldo)                                       \
+	{                                                                                   \
+		__m256 acc[MR][2], b0, b1, a, m2 = _mm256_set1_ps(-2.0f);                       \
+		size_t f;                                                                       \
+		int i;                                                                          \
+		_Pragma("GCC unroll 8") for (i = 0; i < MR; i++)                                 \
+			acc[i][0] = acc[i][1] = _mm256_setzero_ps();                            \
+		for (f = 0; f < d; f++) {                                                       \
+			b0 = _mm256_loadu_ps(P + f * w);                                        \
+			b1 = _mm256_loadu_ps(P + f * w + 8);                                    \
+			_Pragma("GCC unroll 8") for (i = 0; i < MR; i++) {                       \
+				a = _mm256_set1_ps(x[i * d + f]);                               \
+				acc[i][0] = _mm256_fmadd_ps(a, b0, acc[i][0]);                  \
+				acc[i][1] = _mm256_fmadd_ps(a, b1, acc[i][1]);                  \
+			}                                                                       \
+		}                                                                               \
+		_Pragma("GCC unroll 8") for (i = 0; i < MR; i++) {                               \
+			_mm256_storeu_ps(out + i * ldo,                                         \
+			    _mm256_fmadd_ps(m2, acc[i][0], _mm256_loadu_ps(csq)));              \
+			_mm256_storeu_ps(out + i * ldo + 8,                                     \
+			    _mm256_fmadd_ps(m2, acc[i][1], _mm256_loadu_ps(csq + 8)));          \
+		}                                                                               \
+	}
+K256(6) K256(1)
+
+static void
+dist_tile_avx2(const float *x, size_t rows, size_t d, const float *ct, const float *csq,
+    size_t mp, float *out)
+{
+	size_t p, w, i, j;
+
+	for (p = 0; p < mp; p += KP) {
+		w = mp - p < KP ? mp - p : KP;
+		for (j = 0; j < w; j += 16) {
+			for (i = 0; i + 6 <= rows; i += 6)
+				k256_6(x + i * d, d, ct + p * d + j, w, csq + p + j, out + i * mp + p + j, mp);
+			for (; i < rows; i++)
+				k256_1(x + i * d, d, ct + p * d + j, w, csq + p + j, out + i * mp + p + j, mp);
+		}
+	}
+}
+#pragma GCC pop_options
+#endif
+
+typedef void DistTile(const float *, size_t, size_t, const float *, const float *, size_t, float *);
+
+static DistTile *
+dist_tile_pick(void)
+{
+	static DistTile *fn;
+	const char *e;
+
+	if (!fn) {
+		/* SV_KMEANS_ISA=generic|avx2 caps the choice (the tests check that every
+		 * kernel gives the same bits) */
+		if ((e = getenv("SV_KMEANS_ISA")) && !*e)
+			e = NULL;
+		fn = dist_tile_generic;
+#ifdef KM_X86
+		__builtin_cpu_init();
+		if (__builtin_cpu_supports("avx512f") && !e)
+			fn = dist_tile_avx512;
+		else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+		    (!e || strcmp(e, "generic")))
+			fn = dist_tile_avx2;
+#endif
+	}
+	return fn;
+}
+
+/* rows (<= KROWS) of x against the packed columns: out is rows x mp */
+static void
+dist_tile(const float *x, size_t rows, size_t d, const float *ct, const float *csq, size_t mp,
+    float *out)
+{
+	dist_tile_pick()(x, rows, d, ct, csq, mp, out);
+}
+
+/* first minimum of k values (as a scan with strict <) */
+static int
+argmin(const float *v, size_t k)
+{
+	float best = v[0];
+	int lab = 0;
+	size_t j;
+
+	for (j = 1; j < k; j++) {
+		int lt = v[j] < best;
+		lab = lt ? (int)j : lab;
+		best = lt ? v[j] : best;
+	}
+	return lab;
+}
+
+/* ---- Lloyd, the runs of a batch in lockstep ----
+ * One pass over the data per iteration serves every run still going: the
+ * distances to all their centres come from one kernel call per tile of rows
+ * (the tile stays in L1 for the argmins and the centre sums of all runs).  Each
+ * run's arithmetic is exactly that of the run alone (see the kernel; the centre
+ * sums are per run and per block, added in block order), so batching changes
+ * the speed only. */
+
+enum { R_RUN, R_FINAL, R_DONE };
+
+typedef struct LRun {
+	float *c, *cnew;     /* k x d, centred coordinates */
+	int *labels;         /* n */
+	double *sum, *cnt;   /* k x d, k */
+	double *psum, *pcnt; /* per block: k x d, k */
+	char *changed;       /* per block */
+	size_t off;          /* its first column in the current pass */
+	int state, it, why, update;
+	double inertia;
+} LRun;
+
+/* Ask for a tile's rows in address order before the kernel reads them 8 rows at a
+ * time (512-byte strides inside a page, which the hardware prefetcher does not
+ * follow): 100000 x 128 rows from memory, 9 -> 5.7 ms per pass at k=8 (prefetcht2;
+ * prefetcht0 and prefetching further ahead measured slower). */
+static void
+prefetch_rows(const float *x, size_t s, size_t e, size_t d)
+{
+	const char *p = (const char *)(x + s * d), *q = (const char *)(x + e * d);
+
+	for (; p < q; p += 64)
+		__builtin_prefetch(p, 0, 1);
+}
+
+typedef struct Pass {
+	const float *x;
+	size_t n, d, k, br;
+	LRun **act;          /* the runs in this pass */
+	size_t na;
+	const float *ct, *csq;
+	size_t mp;
+	float **scratch;     /* per thread: KROWS x mp */
+} Pass;
+
+static void
+pass_block(void *arg, size_t b, int tid)
+{
+	Pass *P = arg;
+	size_t s = b * P->br, e = s + P->br, r0, m, i, q, k = P->k, d = P->d, mp = P->mp;
+	float *D = P->scratch[tid];
+	const float *xi;
+	LRun *r;
+	int lab;
+
+	if (e > P->n)
+		e = P->n;
+	for (q = 0; q < P->na; q++) {
+		r = P->act[q];
+		r->changed[b] = 0;
+		if (r->update) {
+			memset(r->psum + b * k * d, 0, k * d * sizeof(double));
+			memset(r->pcnt + b * k, 0, k * sizeof(double));
+		}
+	}
+	for (r0 = s; r0 < e; r0 += KROWS) {
+		m = e - r0 < KROWS ? e - r0 : KROWS;
+		prefetch_rows(P->x, r0, r0 + m, d);
+		dist_tile(P->x + r0 * d, m, d, P->ct, P->csq, mp, D);
+		for (i = 0; i < m; i++) {
+			xi = P->x + (r0 + i) * d;
+			for (q = 0; q < P->na; q++) {
+				r = P->act[q];
+				lab = argmin(D + i * mp + r->off, k);
+				if (r->labels[r0 + i] != lab) {
+					r->labels[r0 + i] = lab;
+					r->changed[b] = 1;
+				}
+				if (r->update) {
+					r->pcnt[b * k + (size_t)lab] += 1;
+					add_row(r->psum + (b * k + (size_t)lab) * d, xi, d);
+				}
+			}
+		}
+	}
+}
+
+typedef struct Far {
+	const float *x, *c;
+	const int *labels;
+	size_t n, d, br;
+	double *dist;
+} Far;
+
+static void
+far_block(void *arg, size_t b, int tid)
+{
+	Far *F = arg;
+	size_t s = b * F->br, e = s + F->br, i;
+
+	if (e > F->n)
+		e = F->n;
+	for (i = s; i < e; i++)
+		F->dist[i] = sqdist(F->x + i * F->d, F->c + (size_t)F->labels[i] * F->d, F->d);
+}
+
+/* _relocate_empty_clusters_dense: sums/counts in r->sum/cnt, old centres r->c;
+ * dist: n doubles of scratch */
+static void
+relocate_empty(KMeans *km, LRun *r, size_t br, size_t nb, double *dist)
+{
+	size_t k = km->k, d = km->d, n = km->n, j, i, f, nempty = 0, *empty, far;
+	double mx;
+	Far F;
+	int old;
+
+	for (j = 0; j < k; j++)
+		nempty += r->cnt[j] == 0;
+	if (!nempty)
+		return;
+	F.x = km->x;
+	F.c = r->c;
+	F.labels = r->labels;
+	F.n = n;
+	F.d = d;
+	F.br = br;
+	F.dist = dist;
+	km_parallel(km->o.nthreads, nb, far_block, &F);
+	mx = 0;
+	for (i = 0; i < n; i++)
+		if (dist[i] > mx)
+			mx = dist[i];
+	if (mx == 0) /* more clusters than distinct points: nothing to gain */
+		return;
+	empty = emalloc(nempty * sizeof *empty);
+	for (j = 0, nempty = 0; j < k; j++)
+		if (r->cnt[j] == 0)
+			empty[nempty++] = j;
+	for (j = 0; j < nempty; j++) {
+		/* the next farthest point (ties: lowest index); -1 marks used ones */
+		far = 0;
+		mx = -1;
+		for (i = 0; i < n; i++)
+			if (dist[i] > mx) {
+				mx = dist[i];
+				far = i;
+			}
+		if (mx < 0)
+			break;
+		dist[far] = -1;
+		old = r->labels[far];
+		for (f = 0; f < d; f++) {
+			r->sum[(size_t)old * d + f] -= km->x[far * d + f];
+			r->sum[empty[j] * d + f] = km->x[far * d + f];
+		}
+		r->cnt[empty[j]] = 1;
+		r->cnt[old] -= 1;
+	}
+	free(empty);
+}
+
+/* the M step of a run after a pass: new centres, shift, convergence */
+static void
+run_update(KMeans *km, LRun *r, size_t br, size_t nb, double *dist)
+{
+	size_t k = km->k, d = km->d, b, j, f;
+	double shift = 0, t;
+	int changed = 0;
+	float *tmp;
+
+	memset(r->sum, 0, k * d * sizeof(double));
+	memset(r->cnt, 0, k * sizeof(double));
+	for (b = 0; b < nb; b++) { /* block order: independent of the threads */
+		const double *ps = r->psum + b * k * d, *pc = r->pcnt + b * k;
+		for (j = 0; j < k * d; j++)
+			r->sum[j] += ps[j];
+		for (j = 0; j < k; j++)
+			r->cnt[j] += pc[j];
+		changed |= r->changed[b];
+	}
+	relocate_empty(km, r, br, nb, dist);
+	for (j = 0; j < k; j++)
+		for (f = 0; f < d; f++) {
+			t = r->sum[j * d + f];
+			if (r->cnt[j] > 0)
+				t /= r->cnt[j];
+			r->cnew[j * d + f] = (float)t;
+			t = (double)r->cnew[j * d + f] - r->c[j * d + f];
+			shift += t * t;
+		}
+	tmp = r->c;
+	r->c = r->cnew;
+	r->cnew = tmp;
+	r->it++;
+	if (!changed) {
+		r->why = 1; /* strict convergence: no final assignment */
+		r->state = R_DONE;
+	} else if (shift <= km->tolabs) {
+		r->why = 2;
+		r->state = R_FINAL;
+	} else if (r->it >= km->o.max_iter) {
+		r->state = R_FINAL;
+	}
+}
+
+/* ---- inertia ---- */
+
+typedef struct In {
+	const float *x;
+	size_t n, d, br;
+	LRun **runs;
+	size_t nr;
+	double *pbuf;        /* per block and run */
+} In;
+
+static void
+inertia_block(void *arg, size_t b, int tid)
+{
+	In *Ia = arg;
+	size_t s = b * Ia->br, e = s + Ia->br, i, q;
+	const float *xi;
+	LRun *r;
+
+	if (e > Ia->n)
+		e = Ia->n;
+	for (q = 0; q < Ia->nr; q++)
+		Ia->pbuf[b * Ia->nr + q] = 0;
+	for (i = s; i < e; i++) {
+		xi = Ia->x + i * Ia->d;
+		for (q = 0; q < Ia->nr; q++) {
+			r = Ia->runs[q];
+			Ia->pbuf[b * Ia->nr + q] += sqdist(xi, r->c + (size_t)r->labels[i] * Ia->d, Ia->d);
+		}
+	}
+}
+
+/* inertia of nr runs in one pass (block partial sums added in block order) */
+static void
+inertia_all(KMeans *km, LRun **runs, size_t nr, size_t br, size_t nb)
+{
+	In Ia;
+	size_t b, q;
+
+	Ia.x = km->x;
+	Ia.n = km->n;
+	Ia.d = km->d;
+	Ia.br = br;
+	Ia.runs = runs;
+	Ia.nr = nr;
+	Ia.pbuf = emalloc(nb * nr * sizeof(double));
+	km_parallel(km->o.nthreads, nb, inertia_block, &Ia);
+	for (q = 0; q < nr; q++) {
+		runs[q]->inertia = 0;
+		for (b = 0; b < nb; b++)
+			runs[q]->inertia += Ia.pbuf[b * nr + q];
+	}
+	free(Ia.pbuf);
+}
+
+/* Lloyd for runs[0..nr-1] (initial centres in runs[q]->c) in lockstep */
+static void
+lloyd_batch(KMeans *km, LRun *runs, size_t nr, size_t br, size_t nb, double *dist,
+    float **scratch, float *ct, float *csq, float *cbuf)
+{
+	size_t k = km->k, d = km->d, n = km->n, q, i, na;
+	LRun **act = emalloc(nr * sizeof *act);
+	Pass P;
+
+	for (q = 0; q < nr; q++) {
+		runs[q].state = km->o.max_iter > 0 ? R_RUN : R_FINAL;
+		runs[q].it = 0;
+		runs[q].why = 0;
+		for (i = 0; i < n; i++)
+			runs[q].labels[i] = -1;
+	}
+	P.x = km->x;
+	P.n = n;
+	P.d = d;
+	P.k = k;
+	P.br = br;
+	P.act = act;
+	P.ct = ct;
+	P.csq = csq;
+	P.scratch = scratch;
+	for (;;) {
+		for (q = 0, na = 0; q < nr; q++)
+			if (runs[q].state != R_DONE) {
+				runs[q].off = na * k;
+				runs[q].update = runs[q].state == R_RUN;
+				memcpy(cbuf + na * k * d, runs[q].c, k * d * sizeof(float));
+				act[na++] = &runs[q];
+			}
+		if (!na)
+			break;
+		P.na = na;
+		P.mp = padded(na * k);
+		pack_cols(cbuf, na * k, d, ct);
+		row_sqnorms(cbuf, na * k, d, csq);
+		for (i = na * k; i < P.mp; i++)
+			csq[i] = 0;
+		km_parallel(km->o.nthreads, nb, pass_block, &P);
+		for (q = 0; q < na; q++) {
+			if (act[q]->state == R_FINAL)
+				act[q]->state = R_DONE;
+			else
+				run_update(km, act[q], br, nb, dist);
+		}
+	}
+	for (q = 0; q < nr; q++)
+		act[q] = &runs[q];
+	inertia_all(km, act, nr, br, nb);
+	free(act);
+}
+
+/* ---- k-means++, all runs at once ----
+ * The runs are independent, so their candidate distances are computed in the
+ * same passes over the data: one sgemm with t candidates of every run, then one
+ * that updates each run's closest distances.  Each run draws from its own
+ * generator in the same order as a lone run would. */
+
+typedef struct PP {
+	const float *x, *xsq, *cand;
+	size_t n, d, br, nc;
+	const size_t *owner; /* run of each candidate */
+	double *csq;         /* nc */
+	float *ct, *zero;    /* packed candidates, mp zeros */
+	size_t mp;
+	float **scratch;     /* per thread: KROWS x mp */
+	double *closest;     /* runs x n */
+	double *pbuf;        /* per block: nc potentials */
+	int update;          /* closest[owner] = min(closest, distance) */
+} PP;
+
+static void
+pp_block(void *arg, size_t b, int tid)
+{
+	PP *P = arg;
+	size_t s = b * P->br, e = s + P->br, m, i, c, nc = P->nc, d = P->d, mp = P->mp, s0;
+	float *D = P->scratch[tid];
+	double dd, *pot = P->pbuf + b * nc, *cl;
+
+	if (e > P->n)
+		e = P->n;
+	for (c = 0; c < nc; c++)
+		pot[c] = 0;
+	for (s0 = s; s0 < e; s0 += KROWS) {
+		s = s0;
+		m = e - s < KROWS ? e - s : KROWS;
+		prefetch_rows(P->x, s, s + m, d);
+		dist_tile(P->x + s * d, m, d, P->ct, P->zero, mp, D); /* -2 x.c */
+		for (i = 0; i < m; i++)
+			for (c = 0; c < nc; c++) {
+				dd = (double)P->xsq[s + i] + P->csq[c] + D[i * mp + c];
+				if (dd < 0)
+					dd = 0;
+				cl = P->closest + P->owner[c] * P->n + s + i;
+				if (dd > *cl)
+					dd = *cl;
+				pot[c] += dd;
+				if (P->update)
+					*cl = dd;
+			}
+	}
+}
+
+static void
+pp_pass(PP *P, KMeans *km, size_t nb, const float *cand, size_t nc, const size_t *owner,
+    int update, double *pots)
+{
+	size_t b, c, f;
+
+	P->cand = cand;
+	P->nc = nc;
+	P->owner = owner;
+	P->update = update;
+	P->mp = padded(nc);
+	pack_cols(cand, nc, P->d, P->ct);
+	for (c = 0; c < nc; c++) {
+		P->csq[c] = 0;
+		for (f = 0; f < P->d; f++)
+			P->csq[c] += (double)cand[c * P->d + f] * cand[c * P->d + f];
+	}
+	km_parallel(km->o.nthreads, nb, pp_block, P);
+	for (c = 0; c < nc; c++) {
+		pots[c] = 0;
+		for (b = 0; b < nb; b++)
+			pots[c] += P->pbuf[b * nc + c];
+	}
+}
+
+/* centres of runs r0..r0+R-1 into cen (R x k x d) */
+static void
+init_plusplus_all(KMeans *km, size_t br, size_t nb, size_t R, KmRng *rng, float *cen)
+{
+	size_t n = km->n, d = km->d, k = km->k, t, c, i, j, q, best, nc;
+	size_t *owner, *own1;
+	float *cand, *sel;
+	double *pot, *pots, *cl, rv, cum;
+	double *pbuf;
+	PP P;
+	int tid;
+
+	t = 2 + (size_t)log((double)k);
+	nc = R * t;
+	cand = emalloc(nc * d * sizeof(float));
+	sel = emalloc(R * d * sizeof(float));
+	owner = emalloc(nc * sizeof *owner);
+	own1 = emalloc(R * sizeof *own1);
+	pot = emalloc(R * sizeof(double));
+	pots = emalloc(nc * sizeof(double));
+	pbuf = emalloc(nb * nc * sizeof(double));
+	for (q = 0; q < R; q++) {
+		own1[q] = q;
+		for (j = 0; j < t; j++)
+			owner[q * t + j] = q;
+	}
+	memset(&P, 0, sizeof P);
+	P.x = km->x;
+	P.xsq = km->xsq;
+	P.n = n;
+	P.d = d;
+	P.br = br;
+	P.pbuf = pbuf;
+	P.csq = emalloc(nc * sizeof(double));
+	P.closest = emalloc(R * n * sizeof(double));
+	P.scratch = ecalloc(km->o.nthreads, sizeof(float *));
+	for (tid = 0; tid < km->o.nthreads; tid++)
+		P.scratch[tid] = emalloc(KROWS * padded(nc) * sizeof(float));
+	P.ct = emalloc(padded(nc) * d * sizeof(float));
+	P.zero = ecalloc(padded(nc), sizeof(float));
+	for (i = 0; i < R * n; i++)
+		P.closest[i] = INFINITY;
+	for (q = 0; q < R; q++) {
+		i = km_rng_below(&rng[q], n);
+		memcpy(cen + q * k * d, km->x + i * d, d * sizeof(float));
+		memcpy(sel + q * d, km->x + i * d, d * sizeof(float));
+	}
+	pp_pass(&P, km, nb, sel, R, own1, 1, pot);
+	for (c = 1; c < k; c++) {
+		for (q = 0; q < R; q++) {
+			cl = P.closest + q * n;
+			for (j = 0; j < t; j++) {
+				rv = km_rng_uniform(&rng[q]) * pot[q];
+				/* searchsorted(cumsum(closest), rv), side left, clipped */
+				cum = 0;
+				for (i = 0; i < n; i++) {
+					cum += cl[i];
+					if (cum >= rv)
+						break;
+				}
+				if (i >= n)
+					i = n - 1;
+				memcpy(cand + (q * t + j) * d, km->x + i * d, d * sizeof(float));
+			}
+		}
+		pp_pass(&P, km, nb, cand, nc, owner, 0, pots);
+		for (q = 0; q < R; q++) {
+			best = 0;
+			for (j = 1; j < t; j++)
+				if (pots[q * t + j] < pots[q * t + best])
+					best = j;
+			memcpy(cen + (q * k + c) * d, cand + (q * t + best) * d, d * sizeof(float));
+			memcpy(sel + q * d, cand + (q * t + best) * d, d * sizeof(float));
+		}
+		pp_pass(&P, km, nb, sel, R, own1, 1, pot);
+	}
+	for (tid = 0; tid < km->o.nthreads; tid++)
+		free(P.scratch[tid]);
+	free(P.scratch);
+	free(P.ct);
+	free(P.zero);
+	free(P.closest);
+	free(P.csq);
+	free(cand), free(sel), free(owner), free(own1), free(pot), free(pots), free(pbuf);
+}
+
+static void
+init_random(KMeans *km, KmRng *rng, float *cen)
+{
+	size_t *id = emalloc(km->k * sizeof *id), c, j, i;
+
+	for (c = 0; c < km->k; c++) {
+	again:
+		i = km_rng_below(rng, km->n);
+		for (j = 0; j < c; j++)
+			if (id[j] == i)
+				goto again;
+		id[c] = i;
+		memcpy(cen + c * km->d, km->x + i * km->d, km->d * sizeof(float));
+	}
+	free(id);
+}
+
+/* ---- the fit ---- */
+
+void
+km_defaults(KMeansOpt *o)
+{
+	memset(o, 0, sizeof *o);
+	o->k = 5;
+	o->n_init = 10;
+	o->max_iter = 100;
+	o->tol = 1e-4;
+	o->init = KM_PLUSPLUS;
+	o->nthreads = 1;
+}
+
+KMeans *
+new_kmeans(float *x, size_t n, size_t d, const KMeansOpt *o)
+{
+	KMeans *km = ecalloc(1, sizeof *km);
+	size_t i, f;
+	float *sum;
+	double *acc, t, vs = 0;
+
+	km->o = *o;
+	if (km->o.nthreads < 1)
+		km->o.nthreads = 1;
+	if (km->o.init == KM_GIVEN)
+		km->o.n_init = 1;
+	if (km->o.n_init < 1)
+		km->o.n_init = 1;
+	km->n = n;
+	km->d = d;
+	km->k = o->k;
+	km->x = x;
+	/* numpy's float32 X.mean(axis=0): sequential float32 sums, float32 division */
+	km->mean = ecalloc(d ? d : 1, sizeof(float));
+	if (o->premean) {
+		memcpy(km->mean, o->premean, d * sizeof(float));
+	} else {
+		sum = km->mean;
+		for (i = 0; i < n; i++)
+			for (f = 0; f < d; f++)
+				sum[f] += x[i * d + f];
+		for (f = 0; f < d; f++)
+			km->mean[f] = sum[f] / (float)n;
+		for (i = 0; i < n; i++)
+			for (f = 0; f < d; f++)
+				x[i * d + f] -= km->mean[f];
+	}
+	km->o.premean = NULL;
+	/* tol * mean of per-feature variances (of the centred data) */
+	/* two passes row by row (cache friendly), d double accumulators */
+	acc = ecalloc(2 * (d ? d : 1), sizeof(double));
+	for (i = 0; i < n; i++)
+		for (f = 0; f < d; f++)
+			acc[f] += x[i * d + f];
+	for (f = 0; f < d; f++)
+		acc[f] /= (double)n;
+	for (i = 0; i < n; i++)
+		for (f = 0; f < d; f++) {
+			t = x[i * d + f] - acc[f];
+			acc[d + f] += t * t;
+		}
+	for (f = 0; f < d; f++)
+		vs += acc[d + f] / (double)n;
+	free(acc);
+	km->tolabs = d ? vs / (double)d * o->tol : 0;
+	km->xsq = emalloc(n * sizeof(float));
+	row_sqnorms(x, n, d, km->xsq);
+	km->centers = ecalloc(km->k * d, sizeof(float));
+	km->ccenters = ecalloc(km->k * d, sizeof(float));
+	km->labels = emalloc(n * sizeof(int));
+	km->inertia = INFINITY;
+	dist_tile_pick(); /* before the threads */
+	return km;
+}
+
+void
+kmeans_do(KMeans *km)
+{
+	size_t k = km->k, d = km->d, n = km->n, i, f, nb, br, R, nr, q, mpmax;
+	int run, tid, nt = km->o.nthreads;
+	char *seen;
+	KmRng *rng;
+	float *cen, *ct, *csq, *cbuf, **scratch;
+	double *dist;
+	LRun *runs, *r;
+
+	br = block_rows(k);
+	nb = (n + br - 1) / br;
+	/* runs per batch: initialised together (k-means++ keeps n doubles per run),
+	 * then Lloyd in lockstep (k x d doubles per run and block of partial sums) */
+	R = d / 4 < 1 ? 1 : d / 4;
+	if (R > (size_t)km->o.n_init)
+		R = (size_t)km->o.n_init;
+	while (R > 1 && (R * k > 256 || R * nb * k * d * sizeof(double) > ((size_t)256 << 20)))
+		R--;
+	mpmax = padded(R * k);
+	rng = emalloc(R * sizeof *rng);
+	cen = emalloc(R * k * d * sizeof(float));
+	ct = emalloc(mpmax * d * sizeof(float));
+	csq = emalloc(mpmax * sizeof(float));
+	cbuf = emalloc(R * k * d * sizeof(float));
+	dist = emalloc(n * sizeof(double));
+	scratch = ecalloc(nt, sizeof(float *));
+	for (tid = 0; tid < nt; tid++)
+		scratch[tid] = emalloc(KROWS * mpmax * sizeof(float));
+	runs = ecalloc(R, sizeof *runs);
+	for (q = 0; q < R; q++) {
+		r = &runs[q];
+		r->c = emalloc(k * d * sizeof(float));
+		r->cnew = emalloc(k * d * sizeof(float));
+		r->labels = emalloc(n * sizeof(int));
+		r->sum = emalloc(k * d * sizeof(double));
+		r->cnt = emalloc(k * sizeof(double));
+		r->psum = emalloc(nb * k * d * sizeof(double));
+		r->pcnt = emalloc(nb * k * sizeof(double));
+		r->changed = emalloc(nb);
+	}
+	for (run = 0; run < km->o.n_init; run += (int)R) {
+		nr = (size_t)km->o.n_init - (size_t)run < R ? (size_t)km->o.n_init - (size_t)run : R;
+		for (q = 0; q < nr; q++)
+			km_rng_seed(&rng[q], km->o.seed, (uint64_t)run + q);
+		if (km->o.init == KM_GIVEN) {
+			for (i = 0; i < k; i++)
+				for (f = 0; f < d; f++)
+					cen[i * d + f] = km->o.init_centers[i * d + f] - km->mean[f];
+		} else if (km->o.init == KM_RANDOM) {
+			for (q = 0; q < nr; q++)
+				init_random(km, &rng[q], cen + q * k * d);
+		} else {
+			init_plusplus_all(km, br, nb, nr, rng, cen);
+		}
+		for (q = 0; q < nr; q++)
+			memcpy(runs[q].c, cen + q * k * d, k * d * sizeof(float));
+		lloyd_batch(km, runs, nr, br, nb, dist, scratch, ct, csq, cbuf);
+		for (q = 0; q < nr; q++) {
+			r = &runs[q];
+			if (km->o.verbose)
+				fprintf(stderr, "%s: k=%zu run %d: inertia %.9g, %d iterations (%s)\n", argv0,
+				    k, run + (int)q + 1, r->inertia, r->it,
+				    r->why == 1 ? "labels unchanged" :
+				    r->why == 2 ? "centre shift within tol" : "max_iter");
+			if (r->inertia < km->inertia) {
+				km->inertia = r->inertia;
+				km->n_iter = r->it;
+				km->best_run = run + (int)q;
+				memcpy(km->labels, r->labels, n * sizeof(int));
+				memcpy(km->ccenters, r->c, k * d * sizeof(float));
+			}
+		}
+	}
+	for (i = 0; i < k; i++)
+		for (f = 0; f < d; f++)
+			km->centers[i * d + f] = km->ccenters[i * d + f] + km->mean[f];
+	seen = ecalloc(k, 1);
+	km->distinct = 0;
+	for (i = 0; i < n; i++)
+		if (!seen[km->labels[i]]) {
+			seen[km->labels[i]] = 1;
+			km->distinct++;
+		}
+	free(seen);
+	for (q = 0; q < R; q++) {
+		r = &runs[q];
+		free(r->c), free(r->cnew), free(r->labels), free(r->sum), free(r->cnt);
+		free(r->psum), free(r->pcnt), free(r->changed);
+	}
+	free(runs);
+	for (tid = 0; tid < nt; tid++)
+		free(scratch[tid]);
+	free(scratch);
+	free(rng), free(cen), free(ct), free(csq), free(cbuf), free(dist);
+}
+
+
+void
+del_kmeans(KMeans *km)
+{
+	if (!km)
+		return;
+	free(km->mean);
+	free(km->centers);
+	free(km->ccenters);
+	free(km->labels);
+	free(km->xsq);
+	free(km);
+}
+
+/* ---- assigning and measuring ---- */
+
+typedef struct Asg {
+	const float *x, *c;
+	size_t n, d, k, br, mp;
+	float *csq, *ct;     /* packed centres for the kernel */
+	float **scratch;     /* per thread: KROWS x mp */
+	int *label;
+	const int *given;
+	float *dist, *conf;
+} Asg;
+
+static void
+assign_block(void *arg, size_t b, int tid)
+{
+	Asg *A = arg;
+	size_t s = b * A->br, e = s + A->br, m, i, j, k = A->k, d = A->d, s0;
+	float *D = A->scratch[tid];
+	double d1, d2, t;
+	int lab;
+
+	if (e > A->n)
+		e = A->n;
+	for (s0 = s; !A->given && s0 < e; s0 += KROWS) {
+		m = e - s0 < KROWS ? e - s0 : KROWS;
+		prefetch_rows(A->x, s0, s0 + m, d);
+		dist_tile(A->x + s0 * d, m, d, A->ct, A->csq, A->mp, D);
+		for (i = 0; i < m; i++) {
+			lab = argmin(D + i * A->mp, k);
+			if (A->label)
+				A->label[s0 + i] = lab;
+		}
+	}
+	if (!A->dist && !A->conf)
+		return;
+	for (i = s; i < e; i++) {
+		lab = A->given ? A->given[i] : A->label[i];
+		d1 = sqrt(sqdist(A->x + i * d, A->c + (size_t)lab * d, d));
+		d2 = INFINITY;
+		for (j = 0; j < k; j++)
+			if ((int)j != lab && (t = sqdist(A->x + i * d, A->c + j * d, d)) < d2)
+				d2 = t;
+		d2 = sqrt(d2);
+		if (A->dist)
+			A->dist[i] = (float)d1;
+		if (A->conf) {
+			if (k == 1)
+				t = 1;
+			else if (d2 == 0)
+				t = 0;
+			else
+				t = 1 - d1 / d2;
+			A->conf[i] = (float)(t < 0 ? 0 : t > 1 ? 1 : t);
+		}
+	}
+}
+
+static void
+assign_run(Asg *A, int nthreads)
+{
+	int tid;
+
+	if (nthreads < 1)
+		nthreads = 1;
+	dist_tile_pick(); /* before the threads */
+	A->br = block_rows(A->k);
+	A->mp = padded(A->k);
+	A->csq = ecalloc(A->mp, sizeof(float));
+	row_sqnorms(A->c, A->k, A->d, A->csq);
+	A->scratch = ecalloc(nthreads, sizeof(float *));
+	if (!A->given) {
+		A->ct = emalloc(A->mp * A->d * sizeof(float));
+		pack_cols(A->c, A->k, A->d, A->ct);
+		for (tid = 0; tid < nthreads; tid++)
+			A->scratch[tid] = emalloc(KROWS * A->mp * sizeof(float));
+	}
+	km_parallel(nthreads, (A->n + A->br - 1) / A->br, assign_block, A);
+	for (tid = 0; tid < nthreads; tid++)
+		free(A->scratch[tid]);
+	free(A->scratch);
+	free(A->csq);
+	free(A->ct);
+}
+
+void
+km_assign(const float *x, size_t n, size_t d, const float *c, size_t k, int nthreads,
+    int *label, float *dist, float *conf)
+{
+	Asg A;
+	int *own = NULL;
+
+	memset(&A, 0, sizeof A);
+	if (!label && (dist || conf))
+		label = own = emalloc(n * sizeof(int));
+	A.x = x;
+	A.c = c;
+	A.n = n;
+	A.d = d;
+	A.k = k;
+	A.label = label;
+	A.dist = dist;
+	A.conf = conf;
+	assign_run(&A, nthreads);
+	free(own);
+}
+
+void
+km_measure(const float *x, size_t n, size_t d, const float *c, size_t k, int nthreads,
+    const int *label, float *dist, float *conf)
+{
+	Asg A;
+
+	memset(&A, 0, sizeof A);
+	A.x = x;
+	A.c = c;
+	A.n = n;
+	A.d = d;
+	A.k = k;
+	A.given = label;
+	A.dist = dist;
+	A.conf = conf;
+	assign_run(&A, nthreads);
+}
+
+int
+km_parse_init(KMeansOpt *o, const char *name)
+{
+	if (!strcmp(name, "kmeans++") || !strcmp(name, "k-means++"))
+		o->init = KM_PLUSPLUS;
+	else if (!strcmp(name, "random"))
+		o->init = KM_RANDOM;
+	else {
+		weprintf("-i: invalid value '%s' (kmeans++ or random)", name);
+		return -1;
+	}
+	return 0;
+}
+
+int
+km_threads(KMeansOpt *o, int nt)
+{
+	nt = sv_blas_threads(nt);
+	if (o->verbose)
+		sv_blas_report(stderr);
+	sv_blas_threads(1);
+	o->nthreads = nt;
+	return nt;
+}

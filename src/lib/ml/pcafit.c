@@ -1,0 +1,324 @@
+/* pcafit.c — PCA fit, transform and model files (see pcafit.h). */
+#include "ml/pcafit.h"
+#include "core/dtable.h"
+#include "core/util.h"
+
+#include <cblas.h>
+#include <lapacke.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* T (rows x k) = (x - mean) * comp^T, in double; D is a rows x d work buffer */
+static void
+project(const PcaModel *pm, const float *x, size_t rows, double *D, double *T)
+{
+	size_t i, j, d = pm->d;
+
+	for (i = 0; i < rows; i++)
+		for (j = 0; j < d; j++)
+			D[i * d + j] = (double)x[i * d + j] - pm->mean[j];
+	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)pm->k, (int)d, 1.0,
+	    D, (int)d, pm->comp, (int)d, 0.0, T, (int)pm->k);
+}
+
+static void
+alloc_model(PcaModel *pm, size_t d, size_t k)
+{
+	pm->d = d;
+	pm->k = k;
+	pm->mean = ecalloc(d, sizeof(double));
+	pm->var = ecalloc(d, sizeof(double));
+	pm->comp = ecalloc(k * d, sizeof(double));
+	pm->scale = ecalloc(k, sizeof(double));
+}
+
+int
+pca_fit(PcaModel *pm, Matrix *m, double frac, size_t kfix, int whiten)
+{
+	size_t n = m->n, d = m->d, i, j, b, rows, k, nvar;
+	double *C = NULL, *w = NULL, *Z = NULL, *D = NULL, *T = NULL, *best, cum, *mean;
+	int *isuppz = NULL, *bestsign = NULL, nev, rc = -1;
+	const float *row;
+
+	memset(pm, 0, sizeof *pm);
+	if (n < 2) {
+		weprintf("%s: PCA needs at least 2 records, got %zu", m->name, n);
+		return -1;
+	}
+	/* mean (double), rejecting non-finite values */
+	mean = ecalloc(d, sizeof(double));
+	for (i = 0; i < n; i++) {
+		row = m->x + i * d;
+		for (j = 0; j < d; j++) {
+			if (!isfinite(row[j])) {
+				weprintf("%s: record %zu (%s): value %zu%s%s%s is not finite (clean it with weight)",
+				    m->name, i + 1, mat_key(m, i), j + 1, m->cols ? " (" : "",
+				    m->cols ? m->cols[j] : "", m->cols ? ")" : "");
+				free(mean);
+				return -1;
+			}
+			mean[j] += row[j];
+		}
+	}
+	for (j = 0; j < d; j++)
+		mean[j] /= (double)n;
+
+	/* covariance: upper triangle of sum of D^T D over blocks of centred rows */
+	C = ecalloc(d * d, sizeof(double));
+	D = emalloc(PCA_BLOCK * d * sizeof(double));
+	for (b = 0; b < n; b += PCA_BLOCK) {
+		rows = n - b < PCA_BLOCK ? n - b : PCA_BLOCK;
+		for (i = 0; i < rows; i++)
+			for (j = 0; j < d; j++)
+				D[i * d + j] = (double)m->x[(b + i) * d + j] - mean[j];
+		cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)d, (int)rows, 1.0, D,
+		    (int)d, 1.0, C, (int)d);
+	}
+	for (i = 0; i < d * d; i++)
+		C[i] /= (double)(n - 1);
+
+	w = emalloc(d * sizeof(double));
+	Z = emalloc(d * d * sizeof(double));
+	isuppz = emalloc(2 * d * sizeof(int));
+	if (LAPACKE_dsyevr(LAPACK_ROW_MAJOR, 'V', 'A', 'U', (lapack_int)d, C, (lapack_int)d, 0, 0,
+	    0, 0, 0.0, &nev, w, Z, (lapack_int)d, isuppz) != 0 || (size_t)nev != d) {
+		weprintf("%s: eigen-decomposition failed (LAPACK dsyevr)", m->name);
+		goto out;
+	}
+	nvar = n < d ? n : d;
+	/* descending order; clamp the rounding noise of a rank-deficient matrix */
+	alloc_model(pm, d, 1);
+	memcpy(pm->mean, mean, d * sizeof(double));
+	pm->nvar = nvar;
+	for (j = 0; j < nvar; j++) {
+		pm->var[j] = w[d - 1 - j] > 0 ? w[d - 1 - j] : 0;
+		pm->total += pm->var[j];
+	}
+	if (!(pm->total > 0)) {
+		weprintf("%s: the records have no variance (all equal)", m->name);
+		goto out;
+	}
+	if (kfix) {
+		if (kfix > nvar) {
+			weprintf("%s: -k %zu: %zu records of dimension %zu have only %zu components",
+			    m->name, kfix, n, d, nvar);
+			goto out;
+		}
+		k = kfix;
+	} else {
+		for (k = 1, cum = 0, j = 0; j < nvar; j++) {
+			cum += pm->var[j] / pm->total;
+			if (cum <= frac)
+				k++;
+		}
+		if (k > nvar)
+			k = nvar;
+	}
+	pm->k = k;
+	pm->comp = erealloc(pm->comp, k * d * sizeof(double));
+	pm->scale = erealloc(pm->scale, k * sizeof(double));
+	for (j = 0; j < k; j++) {
+		for (i = 0; i < d; i++)
+			pm->comp[j * d + i] = Z[i * d + (d - 1 - j)];
+		pm->scale[j] = whiten ? sqrt(pm->var[j]) : 1;
+		if (!(pm->scale[j] > 0)) {
+			weprintf("%s: component %zu has no variance: cannot whiten", m->name, j + 1);
+			goto out;
+		}
+	}
+
+	/* scores, written over the input (row b+i of k values never overtakes the
+	 * unread input), and sklearn's sign: largest |score| of each component > 0 */
+	T = emalloc(PCA_BLOCK * k * sizeof(double));
+	best = ecalloc(k, sizeof(double));
+	bestsign = ecalloc(k, sizeof(int));
+	for (j = 0; j < k; j++) {
+		best[j] = -1;
+		bestsign[j] = 1;
+	}
+	for (b = 0; b < n; b += PCA_BLOCK) {
+		rows = n - b < PCA_BLOCK ? n - b : PCA_BLOCK;
+		project(pm, m->x + b * d, rows, D, T);
+		for (i = 0; i < rows; i++)
+			for (j = 0; j < k; j++) {
+				if (fabs(T[i * k + j]) > best[j]) {
+					best[j] = fabs(T[i * k + j]);
+					bestsign[j] = T[i * k + j] < 0 ? -1 : 1;
+				}
+				m->x[(b + i) * k + j] = (float)(T[i * k + j] / pm->scale[j]) + 0.0f;
+			}
+	}
+	for (j = 0; j < k; j++) {
+		if (bestsign[j] > 0)
+			continue;
+		for (i = 0; i < d; i++)
+			pm->comp[j * d + i] = -pm->comp[j * d + i];
+		for (i = 0; i < n; i++)
+			m->x[i * k + j] = 0.0f - m->x[i * k + j]; /* no -0 */
+	}
+	free(best);
+	free(bestsign);
+	m->x = ereallocarray(m->x, n, k * sizeof(float));
+	pm->cols = m->cols; /* the input names move to the model */
+	m->cols = ecalloc(k, sizeof(char *));
+	for (j = 0; j < k; j++) {
+		char buf[32];
+		snprintf(buf, sizeof buf, "pc%zu", j + 1);
+		m->cols[j] = estrdup(buf);
+	}
+	m->d = k;
+	rc = 0;
+out:
+	if (rc)
+		pca_free(pm);
+	free(mean);
+	free(C);
+	free(D);
+	free(T);
+	free(w);
+	free(Z);
+	free(isuppz);
+	return rc;
+}
+
+void
+pca_apply(const PcaModel *pm, const float *x, size_t nrows, float *out)
+{
+	double *D = emalloc(nrows * pm->d * sizeof(double) + 1);
+	double *T = emalloc(nrows * pm->k * sizeof(double) + 1);
+	size_t i, j, k = pm->k;
+
+	project(pm, x, nrows, D, T);
+	for (i = 0; i < nrows; i++)
+		for (j = 0; j < k; j++)
+			out[i * k + j] = (float)(T[i * k + j] / pm->scale[j]) + 0.0f; /* no -0 */
+	free(D);
+	free(T);
+}
+
+void
+pca_table(const PcaModel *pm, FILE *fp)
+{
+	size_t j;
+	double cum = 0, r;
+
+	fprintf(fp, "# component\tratio\tcumulative\tvariance\tkept\n");
+	for (j = 0; j < pm->nvar; j++) {
+		r = pm->var[j] / pm->total;
+		cum += r;
+		fprintf(fp, "%zu\t%.9g\t%.9g\t%.9g\t%d\n", j + 1, r, cum, pm->var[j], j < pm->k);
+	}
+}
+
+void
+pca_save(const PcaModel *pm, FILE *fp)
+{
+	double *row = ecalloc(pm->d, sizeof(double));
+	char key[32];
+	size_t j;
+
+	dt_put_header(fp, pm->d, "pca", pm->cols);
+	dt_put_row(fp, "mean", pm->mean, pm->d);
+	dt_put_row(fp, "variance", pm->var, pm->d);
+	memcpy(row, pm->scale, pm->k * sizeof(double));
+	dt_put_row(fp, "scale", row, pm->d);
+	for (j = 0; j < pm->k; j++) {
+		snprintf(key, sizeof key, "pc%zu", j + 1);
+		dt_put_row(fp, key, pm->comp + j * pm->d, pm->d);
+	}
+	free(row);
+}
+
+int
+pca_load(PcaModel *pm, const char *path)
+{
+	DTable t;
+	const double *mean, *var, *scale, *pc;
+	char key[32];
+	size_t j, i, k, d;
+	double norm;
+
+	memset(pm, 0, sizeof *pm);
+	if (dt_load(path, &t))
+		return -1;
+	d = t.d;
+	if (!t.model || strcmp(t.model, "pca")) {
+		weprintf("%s: not a pca model (model=%s)", path, t.model ? t.model : "missing");
+		goto bad;
+	}
+	if (!(mean = dt_row(&t, "mean")) || !(var = dt_row(&t, "variance")) ||
+	    !(scale = dt_row(&t, "scale"))) {
+		weprintf("%s: corrupt pca model: missing the mean, variance or scale row", path);
+		goto bad;
+	}
+	for (k = 0;; k++) {
+		snprintf(key, sizeof key, "pc%zu", k + 1);
+		if (dt_find(&t, key) < 0)
+			break;
+	}
+	if (k == 0 || k > d) {
+		weprintf("%s: corrupt pca model: %zu components for dimension %zu", path, k, d);
+		goto bad;
+	}
+	alloc_model(pm, d, k);
+	for (j = 0; j < d; j++) {
+		pm->mean[j] = mean[j];
+		pm->var[j] = var[j];
+		if (!isfinite(mean[j]) || !(var[j] >= 0) || !isfinite(var[j]) ||
+		    (j && var[j] > var[j - 1])) {
+			weprintf("%s: corrupt pca model: bad mean or variance in column %zu", path, j + 1);
+			goto bad;
+		}
+		if (var[j] > 0)
+			pm->nvar = j + 1;
+		pm->total += var[j];
+	}
+	if (pm->nvar < k)
+		pm->nvar = k;
+	for (j = 0; j < k; j++) {
+		snprintf(key, sizeof key, "pc%zu", j + 1);
+		pc = dt_row(&t, key);
+		pm->scale[j] = scale[j];
+		if (!(scale[j] > 0) || !isfinite(scale[j])) {
+			weprintf("%s: corrupt pca model: bad scale of component %zu", path, j + 1);
+			goto bad;
+		}
+		for (i = 0, norm = 0; i < d; i++) {
+			pm->comp[j * d + i] = pc[i];
+			norm += pc[i] * pc[i];
+		}
+		if (!(fabs(norm - 1) < 1e-6)) {
+			weprintf("%s: corrupt pca model: component %zu is not a unit vector", path, j + 1);
+			goto bad;
+		}
+	}
+	if (!(pm->total > 0)) {
+		weprintf("%s: corrupt pca model: no variance", path);
+		goto bad;
+	}
+	pm->cols = t.cols;
+	t.cols = NULL;
+	dt_free(&t);
+	return 0;
+bad:
+	dt_free(&t);
+	pca_free(pm);
+	return -1;
+}
+
+void
+pca_free(PcaModel *pm)
+{
+	size_t j;
+
+	if (pm->cols)
+		for (j = 0; j < pm->d; j++)
+			free(pm->cols[j]);
+	free(pm->cols);
+	free(pm->mean);
+	free(pm->var);
+	free(pm->comp);
+	free(pm->scale);
+	memset(pm, 0, sizeof *pm);
+}

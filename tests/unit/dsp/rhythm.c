@@ -1,0 +1,288 @@
+/* unit test for src/lib/beat.c and src/lib/chroma.c against librosa 0.10.1.
+ *
+ *   unit_rhythm check DIR        run every case of DIR/manifest (written by
+ *                                tests/ref/rhythm_ref.py); "ok N" / "not ok N what"
+ *   unit_rhythm edge             edge cases that need no oracle
+ *   unit_rhythm time-tempo ENV.f32 N REPS     median time of sv_tempo on ENV tiled
+ *                                             to N frames (sr 22050, hop 512)
+ *   unit_rhythm time-tuning S.f32 NFRAMES NFFT REPS   median time of estimate_tuning
+ *   unit_rhythm tempo ENV.f32 SR HOP          print the tempo
+ * Exit 1 on any failure. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dsp/beat.h"
+#include "dsp/chroma.h"
+#include "core/util.h"
+
+static int fails, count;
+
+static void check(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+check(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	count++;
+	if (cond)
+		return;
+	fails++;
+	printf("not ok %d ", count);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static float *
+readf32(const char *dir, const char *name, size_t *n)
+{
+	char path[4096];
+	FILE *fp;
+	long sz;
+	float *v;
+
+	snprintf(path, sizeof path, "%s%s%s", dir ? dir : "", dir ? "/" : "", name);
+	if (!(fp = fopen(path, "rb")))
+		eprintf("%s:", path);
+	fseek(fp, 0, SEEK_END);
+	sz = ftell(fp);
+	rewind(fp);
+	*n = (size_t)sz / sizeof(float);
+	v = emalloc(*n ? *n * sizeof *v : 1);
+	if (fread(v, sizeof *v, *n, fp) != *n)
+		eprintf("%s: short read", path);
+	fclose(fp);
+	return v;
+}
+
+static int
+releq(double a, double b, double tol)
+{
+	if (isnan(a) || isnan(b))
+		return 0;
+	if (isinf(a) || isinf(b))
+		return a == b;
+	return fabs(a - b) <= tol * fabs(b) || a == b;
+}
+
+static void
+runcheck(const char *dir)
+{
+	char path[4096], line[8192], kind[32], file[1024], label[1024];
+	FILE *fp;
+	int ntempo = 0, ntun = 0, nfb = 0, ngold = 0;
+
+	snprintf(path, sizeof path, "%s/manifest", dir);
+	if (!(fp = fopen(path, "r")))
+		eprintf("%s:", path);
+	while (fgets(line, sizeof line, fp)) {
+		size_t n;
+		float *v;
+		double sr, exp_, got, tun;
+		int hop, nfft;
+		size_t nfr;
+
+		if (sscanf(line, "%31s", kind) != 1)
+			continue;
+		if (!strcmp(kind, "tempo")) {
+			if (sscanf(line, "%*s %1023s %lf %d %lf %1023s", file, &sr, &hop, &exp_, label) != 5)
+				eprintf("bad line: %s", line);
+			v = readf32(dir, file, &n);
+			got = sv_tempo(v, n, sr, hop);
+			check(releq(got, exp_, 1e-6), "tempo %s: got %.9g, librosa %.9g", label, got, exp_);
+			check(!isnan(got), "tempo %s: NaN", label);
+			free(v);
+			ntempo++;
+		} else if (!strcmp(kind, "golden")) {
+			if (sscanf(line, "%*s %1023s %lf %1023s %lf %d", label, &exp_, file, &sr, &hop) != 5)
+				eprintf("bad line: %s", line);
+			v = readf32(dir, file, &n);
+			got = sv_tempo(v, n, sr, hop);
+			check(releq(got, exp_, 1e-6), "golden tempo %s: got %.9g, golden %.9g", label, got, exp_);
+			free(v);
+			ngold++;
+		} else if (!strcmp(kind, "tuning")) {
+			if (sscanf(line, "%*s %1023s %zu %d %lf %lf %1023s", file, &nfr, &nfft, &sr, &exp_, label) != 6)
+				eprintf("bad line: %s", line);
+			v = readf32(dir, file, &n);
+			check(n == nfr * (size_t)(nfft / 2 + 1), "tuning %s: size", label);
+			got = sv_estimate_tuning(v, nfr, nfft, sr);
+			check(fabs(got - exp_) <= 1e-6, "tuning %s: got %.9g, librosa %.9g", label, got, exp_);
+			free(v);
+			ntun++;
+		} else if (!strcmp(kind, "chroma")) {
+			float *fb;
+			size_t i, nb;
+			double maxerr = 0;
+			if (sscanf(line, "%*s %1023s %lf %d %lf", file, &sr, &nfft, &tun) != 4)
+				eprintf("bad line: %s", line);
+			v = readf32(dir, file, &n);
+			nb = (size_t)nfft / 2 + 1;
+			check(n == 12 * nb, "chroma %s: size", file);
+			fb = emalloc(12 * nb * sizeof *fb);
+			sv_chroma_fb(fb, sr, nfft, tun);
+			for (i = 0; i < 12 * nb && i < n; i++) {
+				double e = fabs((double)fb[i] - v[i]);
+				if (!(e <= maxerr))
+					maxerr = e;
+			}
+			/* weights are <= 1: absolute 1e-6 is relative to the bank's scale */
+			check(maxerr <= 1e-6, "chroma sr %g n_fft %d tuning %g: max error %.3g",
+			      sr, nfft, tun, maxerr);
+			free(fb);
+			free(v);
+			nfb++;
+		} else {
+			eprintf("unknown case: %s", line);
+		}
+	}
+	fclose(fp);
+	printf("# %d tempo, %d golden tempo, %d tuning, %d chroma bank cases\n",
+	       ntempo, ngold, ntun, nfb);
+	check(ntempo > 0 && ntun > 0 && nfb > 0, "manifest has cases of every kind");
+}
+
+static void
+edge(void)
+{
+	float e[4000];
+	float fb[12 * 1025], S[3 * 1025];
+	double t;
+	size_t i;
+	int n;
+
+	check(sv_tempo(NULL, 0, 22050, 512) == 0, "tempo of n=0 is 0");
+	memset(e, 0, sizeof e);
+	check(sv_tempo(e, 4000, 22050, 512) == 0, "all-zero envelope gives 0");
+	for (n = 1; n <= 40; n++) {
+		for (i = 0; i < (size_t)n; i++)
+			e[i] = (float)((i * 7919) % 13) / 13.0f + 0.01f;
+		t = sv_tempo(e, n, 22050, 512);
+		check(isfinite(t) && t > 0 && t < 320, "short envelope n=%d: tempo %g", n, t);
+	}
+	e[0] = 1;
+	t = sv_tempo(e, 1, 22050, 512);
+	check(isfinite(t) && t > 0, "n=1 gives a finite tempo (%g)", t);
+	e[1] = NAN;
+	check(sv_tempo(e, 2, 22050, 512) == 0, "non-finite envelope gives 0");
+	e[1] = INFINITY;
+	check(sv_tempo(e, 2, 22050, 512) == 0, "infinite envelope gives 0");
+	e[1] = 1e30f;
+	t = sv_tempo(e, 2, 22050, 512);
+	check(isfinite(t), "huge envelope gives a finite tempo (%g)", t);
+	/* a window shorter than the max-tempo lag: tiny sr/hop must not give NaN */
+	for (i = 0; i < 50; i++)
+		e[i] = (float)(i % 3);
+	t = sv_tempo(e, 50, 100, 512);
+	check(!isnan(t), "tiny window: no NaN (%g)", t);
+	check(sv_tempo(e, 50, 22050, 0) == 0, "hop 0 gives 0");
+
+	check(sv_estimate_tuning(NULL, 0, 2048, 22050) == 0, "tuning of no frames is 0");
+	memset(S, 0, sizeof S);
+	check(sv_estimate_tuning(S, 3, 2048, 22050) == 0, "tuning of silence is 0");
+	for (i = 0; i < 3 * 1025; i++)
+		S[i] = (float)((i * 2654435761u) % 1000) / 1000.0f;
+	t = sv_estimate_tuning(S, 3, 2048, 22050);
+	check(t >= -0.5 && t < 0.5, "tuning of noise in range (%g)", t);
+	sv_chroma_fb(fb, 22050, 2048, 0);
+	for (i = 0; i < 12 * 1025; i++)
+		if (!isfinite(fb[i]))
+			break;
+	check(i == 12 * 1025, "chroma bank finite");
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);	/* CPU time: the machine is shared */
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int
+cmpd(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double
+median_of(double *v, int n)
+{
+	qsort(v, n, sizeof *v, cmpd);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+int
+main(int argc, char **argv)
+{
+	sv_init(argc, argv);
+	if (argc == 3 && !strcmp(argv[1], "check")) {
+		runcheck(argv[2]);
+	} else if (argc == 2 && !strcmp(argv[1], "edge")) {
+		edge();
+	} else if (argc == 5 && !strcmp(argv[1], "tempo")) {
+		size_t n;
+		float *v = readf32(NULL, argv[2], &n);
+		printf("%.9g\n", sv_tempo(v, n, atof(argv[3]), atoi(argv[4])));
+		free(v);
+		return 0;
+	} else if (argc == 5 && !strcmp(argv[1], "time-tempo")) {
+		size_t n, N = strtoul(argv[3], NULL, 10), i;
+		int reps = atoi(argv[4]), r;
+		float *v = readf32(NULL, argv[2], &n), *big;
+		double *tm = emalloc(reps * sizeof *tm), tempo = 0, med;
+		if (n == 0)
+			eprintf("empty envelope");
+		big = emalloc(N * sizeof *big);
+		for (i = 0; i < N; i++)
+			big[i] = v[i % n];
+		for (r = 0; r < reps; r++) {
+			double t0 = now();
+			tempo = sv_tempo(big, N, 22050, 512);
+			tm[r] = now() - t0;
+		}
+		med = median_of(tm, reps);
+		printf("sv_tempo %zu frames: median %.4f s over %d runs (%.3f us/frame; min %.3f), tempo %.9g\n",
+		       N, med, reps, med / N * 1e6, tm[0] / N * 1e6, tempo);
+		free(v);
+		free(big);
+		free(tm);
+		return 0;
+	} else if (argc == 6 && !strcmp(argv[1], "time-tuning")) {
+		size_t n, nfr = strtoul(argv[3], NULL, 10);
+		int nfft = atoi(argv[4]), reps = atoi(argv[5]), r;
+		float *v = readf32(NULL, argv[2], &n);
+		double *tm = emalloc(reps * sizeof *tm), tun = 0, med;
+		if (n < nfr * (size_t)(nfft / 2 + 1))
+			eprintf("short spectrogram");
+		for (r = 0; r < reps; r++) {
+			double t0 = now();
+			tun = sv_estimate_tuning(v, nfr, nfft, 22050);
+			tm[r] = now() - t0;
+		}
+		med = median_of(tm, reps);
+		printf("sv_estimate_tuning %zu frames: median %.6f s over %d runs (%.3f us/frame; min %.3f), tuning %.9g\n",
+		       nfr, med, reps, med / nfr * 1e6, tm[0] / nfr * 1e6, tun);
+		free(v);
+		free(tm);
+		return 0;
+	} else {
+		fprintf(stderr, "usage: %s check DIR | edge | tempo ENV SR HOP | "
+			"time-tempo ENV N REPS | time-tuning S NFRAMES NFFT REPS\n", argv[0]);
+		return 2;
+	}
+	if (fails)
+		printf("# %d of %d checks failed\n", fails, count);
+	else
+		printf("# all %d checks passed\n", count);
+	return fails ? 1 : 0;
+}
