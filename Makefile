@@ -14,12 +14,13 @@ TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow dbload
 
 # the library, by domain: src/lib/<domain>/<module>.c with its .h
 LIB = \
-	core/util core/vstream core/matrix core/dtable core/json core/stats core/npstat \
+	core/util core/key core/vreader core/vwriter core/matrix core/dtable core/json \
+	core/stats core/pool core/rng \
 	audio/audio \
-	dsp/stft dsp/mel dsp/spectral dsp/onset dsp/beat dsp/chroma dsp/tuning dsp/cqt \
+	dsp/stft dsp/mel dsp/mfcc dsp/spectral dsp/onset dsp/beat dsp/chroma dsp/tuning dsp/cqt \
 	feat/feature feat/seed feat/profile feat/featrun feat/songtempo \
-	nn/vggish_frontend nn/vggish_net nn/vggish_run nn/weights \
-	ml/blas ml/scaler ml/groups ml/pcafit ml/kmeansfit ml/metrics \
+	nn/vggish_front nn/vggish_net nn/vggish_run nn/weights \
+	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics \
 	store/db store/prefetch \
 	fetch/spawn fetch/playlist fetch/fetch
 

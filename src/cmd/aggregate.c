@@ -6,7 +6,8 @@
 
 #include "core/stats.h"
 #include "core/util.h"
-#include "core/vstream.h"
+#include "core/vreader.h"
+#include "core/vwriter.h"
 
 static const char SYNOPSIS[] = "[-bt] [-s stats] [file ...]";
 
@@ -87,22 +88,23 @@ emit(VWriter *w, Group *g)
 		for (i = 0; i < g->n; i++)
 			g->col[i] = g->rows[i * g->dim + j];
 		all = g->n;
-		m = sv_dropnan(g->col, all);
-		sv_sort(g->col, m);
+		m = stats_dropnan(g->col, all);
+		stats_sort(g->col, m);
 		for (s = 0; s < nstats; s++) {
 			switch (stats[s].kind) {
-			case ST_MEAN: v = sv_mean(g->col, m); break;
-			case ST_STD: v = sv_std(g->col, m); break;
+			case ST_MEAN: v = stats_mean(g->col, m); break;
+			case ST_STD: v = stats_std(g->col, m); break;
 			case ST_MIN: v = m ? g->col[0] : NAN; break;
 			case ST_MAX: v = m ? g->col[m - 1] : NAN; break;
-			case ST_MEDIAN: v = sv_percentile(g->col, m, 50); break;
-			case ST_PCT: v = sv_percentile(g->col, m, stats[s].p); break;
+			case ST_MEDIAN: v = stats_percentile(g->col, m, 50); break;
+			case ST_PCT: v = stats_percentile(g->col, m, stats[s].p); break;
 			case ST_COUNT: v = (double)m; break;
 			}
 			g->out[j * nstats + s] = (float)v;
 		}
 	}
-	vw_write(w, g->song, g->out, g->dim * nstats);
+	if (vwriter_write(w, g->song, g->out, g->dim * nstats))
+		exit(1);
 	g->n = 0;
 }
 
@@ -126,7 +128,8 @@ set_header(VWriter *w, VReader *r, size_t dim)
 			}
 		}
 	}
-	vw_header(w, (unsigned)(dim * nstats), 0, (unsigned)(dim * nstats), cols);
+	if (vwriter_header(w, (unsigned)(dim * nstats), 0, (unsigned)(dim * nstats), cols))
+		exit(1);
 	for (j = 0; j < dim * nstats; j++)
 		free(cols[j]);
 	free(cols);
@@ -142,14 +145,14 @@ main(int argc, char **argv)
 	int c, binary = 0, nin, i, e, rc = 0, started = 0;
 	size_t sl;
 
-	sv_init(argc, argv);
-	sv_help(argc, argv, SYNOPSIS);
+	util_init(argc, argv);
+	util_help(argc, argv, SYNOPSIS);
 	while ((c = getopt(argc, argv, "bs:t")) != -1) {
 		switch (c) {
 		case 'b': binary = 1; break;
 		case 't': binary = 0; break;
 		case 's': free(stats); stats = NULL; nstats = 0; parse_stats(optarg); break;
-		default: usage_exit(SYNOPSIS);
+		default: util_usage(SYNOPSIS);
 		}
 	}
 	if (!nstats)
@@ -161,24 +164,24 @@ main(int argc, char **argv)
 		in = stdin_only;
 	}
 	memset(&g, 0, sizeof g);
-	w = vw_open(stdout, "<stdout>", binary);
+	w = new_vwriter(stdout, "<stdout>", binary);
 	for (i = 0; i < nin && !rc; i++) {
-		if (!(r = vr_open(in[i]))) {
+		if (!(r = new_vreader(in[i]))) {
 			rc = 1;
 			break;
 		}
-		while ((e = vr_next(r)) > 0) {
+		while ((e = vreader_next(r)) > 0) {
 			if (!started) {
 				g.dim = r->n;
 				if (g.dim * (size_t)nstats > VS_MAXVALS) {
-					e = vr_error(r, "%zu values x %d statistics is too many", g.dim, nstats);
+					e = vreader_error(r, "%zu values x %d statistics is too many", g.dim, nstats);
 					break;
 				}
 				g.out = ereallocarray(NULL, g.dim * nstats + 1, sizeof *g.out);
 				set_header(w, r, g.dim);
 				started = 1;
 			} else if (r->n != g.dim) {
-				e = vr_error(r, "%zu values, the first record had %zu", r->n, g.dim);
+				e = vreader_error(r, "%zu values, the first record had %zu", r->n, g.dim);
 				break;
 			}
 			sl = songlen(r->key);
@@ -189,7 +192,7 @@ main(int argc, char **argv)
 				g.song = estrdup(r->key);
 				g.song[sl] = '\0';
 				if (!*g.song) {
-					e = vr_error(r, "key '%s' has an empty song name", r->key);
+					e = vreader_error(r, "key '%s' has an empty song name", r->key);
 					break;
 				}
 			}
@@ -203,13 +206,14 @@ main(int argc, char **argv)
 		}
 		if (e < 0)
 			rc = 1;
-		vr_close(r);
+		del_vreader(r);
 	}
 	if (!rc)
 		emit(w, &g);
 	if (!started)
 		set_header(w, NULL, 0);
-	vw_close(w);
+	if (del_vwriter(w))
+		exit(1);
 	free(g.song);
 	free(g.rows);
 	free(g.col);

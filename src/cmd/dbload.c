@@ -9,7 +9,8 @@
 #include "fetch/playlist.h"
 #include "store/prefetch.h"
 #include "core/util.h"
-#include "core/vstream.h"
+#include "core/vreader.h"
+#include "core/vwriter.h"
 
 static const char SYNOPSIS[] =
     "[-bp] [-a algorithm] [-d db] [-n batch] [-w seconds] command [file ...]";
@@ -124,28 +125,28 @@ load_songs(Db *db, const char *path)
 	size_t dim;
 	int e, rc = 0;
 
-	if (!(r = vr_open(path)))
+	if (!(r = new_vreader(path)))
 		return 1;
 	committed = 0;
 	if (begin(db)) {
-		vr_close(r);
+		del_vreader(r);
 		return 1;
 	}
 	if (r->ncols && db_put_columns(db, r->ncols, r->cols)) {
 		rc = abort_batch(db, r->name);
-		vr_close(r);
+		del_vreader(r);
 		return rc;
 	}
 	pf = new_prefetch(r);
 	while ((e = prefetch_next(pf, &s)) > 0) {
 		id = pathkeys ? path_key(s->key, kbuf, sizeof kbuf) : s->key;
 		if ((why = song_id_problem(id))) {
-			vr_error_at(r, s->recno, s->lineno, "%s: '%s'", why, id);
+			vreader_error_at(r, s->recno, s->lineno, "%s: '%s'", why, id);
 			goto fail;
 		}
 		e = db_put_song(db, id, s->val, s->n, s->json, s->jlen, &dim);
 		if (e == 1) {
-			vr_error_at(r, s->recno, s->lineno, "%zu values, but the database holds %zu-d vectors",
+			vreader_error_at(r, s->recno, s->lineno, "%zu values, but the database holds %zu-d vectors",
 			    s->n, dim);
 			goto fail;
 		}
@@ -155,12 +156,12 @@ load_songs(Db *db, const char *path)
 	if (e < 0 || db_commit(db))
 		goto fail;
 	del_prefetch(pf);
-	vr_close(r);
+	del_vreader(r);
 	return 0;
 fail:
 	rc = abort_batch(db, r->name);
 	del_prefetch(pf);
-	vr_close(r);
+	del_vreader(r);
 	return rc;
 }
 
@@ -172,26 +173,26 @@ load_clusters(Db *db, const char *path)
 	const char *id, *why;
 	int e, rc = 0;
 
-	if (!(r = vr_open(path)))
+	if (!(r = new_vreader(path)))
 		return 1;
 	committed = 0;
 	if (begin(db)) {
-		vr_close(r);
+		del_vreader(r);
 		return 1;
 	}
-	while ((e = vr_next(r)) > 0) {
+	while ((e = vreader_next(r)) > 0) {
 		id = pathkeys ? path_key(r->key, kbuf, sizeof kbuf) : r->key;
 		if ((why = song_id_problem(id))) {
-			vr_error(r, "%s: '%s'", why, id);
+			vreader_error(r, "%s: '%s'", why, id);
 			goto fail;
 		}
 		e = db_put_cluster(db, id, algorithm, r->val, r->n, &why);
 		if (e == 1) {
-			vr_error(r, "song '%s' is not in the songs table", id);
+			vreader_error(r, "song '%s' is not in the songs table", id);
 			goto fail;
 		}
 		if (e == 2) {
-			vr_error(r, "%s", why);
+			vreader_error(r, "%s", why);
 			goto fail;
 		}
 		if (e < 0 || record_done(db, r->recno))
@@ -199,11 +200,11 @@ load_clusters(Db *db, const char *path)
 	}
 	if (e < 0 || db_commit(db))
 		goto fail;
-	vr_close(r);
+	del_vreader(r);
 	return rc;
 fail:
 	rc = abort_batch(db, r->name);
-	vr_close(r);
+	del_vreader(r);
 	return rc;
 }
 
@@ -218,8 +219,8 @@ main(int argc, char **argv)
 	int c, i, nin, rc = 0;
 	long wait = 600;
 
-	sv_init(argc, argv);
-	sv_help(argc, argv, SYNOPSIS);
+	util_init(argc, argv);
+	util_help(argc, argv, SYNOPSIS);
 	while ((c = getopt(argc, argv, "a:bd:n:pw:")) != -1) {
 		switch (c) {
 		case 'a':
@@ -235,11 +236,11 @@ main(int argc, char **argv)
 		case 'n': batch = estrtol(optarg, 0, 1000000000, 'n'); break;
 		case 'p': pathkeys = 1; break;
 		case 'w': wait = estrtol(optarg, 0, 86400, 'w'); break;
-		default: usage_exit(SYNOPSIS);
+		default: util_usage(SYNOPSIS);
 		}
 	}
 	if (optind >= argc)
-		usage_exit(SYNOPSIS);
+		util_usage(SYNOPSIS);
 	cmd = argv[optind++];
 	nin = argc - optind;
 	in = argv + optind;
@@ -251,22 +252,23 @@ main(int argc, char **argv)
 	    strcmp(cmd, "clusters") && strcmp(cmd, "todo") && strcmp(cmd, "export") &&
 	    strcmp(cmd, "artists")) {
 		weprintf("unknown command '%s' (init, import, songs, clusters, todo, export, artists)", cmd);
-		usage_exit(SYNOPSIS);
+		util_usage(SYNOPSIS);
 	}
 	if ((!strcmp(cmd, "init") || !strcmp(cmd, "todo") || !strcmp(cmd, "export") ||
 	    !strcmp(cmd, "artists")) && argc > optind) {
 		weprintf("%s: takes no file arguments", cmd);
-		usage_exit(SYNOPSIS);
+		util_usage(SYNOPSIS);
 	}
 	if (!(db = new_db(dbpath, (int)(wait * 1000))))
 		return 1;
 	if (!strcmp(cmd, "todo")) {
 		rc = db_todo(db, stdout, "<stdout>") ? 1 : 0;
 	} else if (!strcmp(cmd, "export") || !strcmp(cmd, "artists")) {
-		w = vw_open(stdout, "<stdout>", binary);
+		w = new_vwriter(stdout, "<stdout>", binary);
 		if (db_export(db, !strcmp(cmd, "artists"), w))
 			rc = 1;
-		vw_close(w);
+		if (del_vwriter(w))
+			exit(1);
 	} else if (strcmp(cmd, "init")) {
 		for (i = 0; i < nin && !rc; i++) {
 			if (!strcmp(cmd, "import"))

@@ -1,16 +1,17 @@
 /* elbow — k-means inertia for a range of k (the elbow curve), its knee, and
- * optionally the silhouette and Davies–Bouldin scores of each clustering. */
+ * optionally the metrics_silhouette and Davies–Bouldin scores of each clustering. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ml/blas.h"
-#include "ml/kmeansfit.h"
+#include "ml/kmeans.h"
 #include "core/matrix.h"
 #include "ml/metrics.h"
 #include "core/util.h"
-#include "core/vstream.h"
+#include "core/vreader.h"
+#include "core/vwriter.h"
 
 static const char SYNOPSIS[] =
     "[-bKqSv] [-k KMIN:KMAX] [-n NINIT] [-i kmeans++|random] [-x MAXITER] [-e TOL] "
@@ -35,7 +36,7 @@ parse_range(const char *s, size_t *lo, size_t *hi)
 	return;
 bad:
 	weprintf("-k: invalid value '%s' (KMIN:KMAX with 1 <= KMIN <= KMAX)", arg);
-	usage_exit(SYNOPSIS);
+	util_usage(SYNOPSIS);
 }
 
 int
@@ -46,7 +47,7 @@ main(int argc, char **argv)
 	Matrix m;
 	VWriter *w;
 	const char *in = "-";
-	char *cols[] = { "inertia", "silhouette", "davies_bouldin" }, key[32];
+	char *cols[] = { "inertia", "metrics_silhouette", "metrics_davies_bouldin" }, key[32];
 	int c, binary = 0, quiet = 0, nt = 0, metrics = 0, kneeonly = 0, rc = 0;
 	size_t kmin = 2, kmax = 15, nk, i, j, f;
 	double *kx, *iner, *sil = NULL, *db = NULL;
@@ -55,17 +56,17 @@ main(int argc, char **argv)
 	size_t *ks;
 	long knee;
 
-	sv_blas_init(argc, argv);
-	sv_init(argc, argv);
-	sv_help(argc, argv, SYNOPSIS);
-	km_defaults(&o);
+	blas_init(argc, argv);
+	util_init(argc, argv);
+	util_help(argc, argv, SYNOPSIS);
+	kmeans_defaults(&o);
 	while ((c = getopt(argc, argv, "be:i:j:Kk:n:qSs:vx:")) != -1) {
 		switch (c) {
 		case 'b': binary = 1; break;
 		case 'e': o.tol = estrtod(optarg, 0, 1e300, 'e'); break;
 		case 'i':
-			if (km_parse_init(&o, optarg))
-				usage_exit(SYNOPSIS);
+			if (kmeans_parse_init(&o, optarg))
+				util_usage(SYNOPSIS);
 			break;
 		case 'j': nt = (int)estrtol(optarg, 0, 256, 'j'); break;
 		case 'K': kneeonly = 1; break;
@@ -76,23 +77,23 @@ main(int argc, char **argv)
 		case 's': o.seed = (uint64_t)estrtol(optarg, 0, 0x7fffffffffffffffL, 's'); break;
 		case 'v': o.verbose = 1; break;
 		case 'x': o.max_iter = (int)estrtol(optarg, 1, 100000000, 'x'); break;
-		default: usage_exit(SYNOPSIS);
+		default: util_usage(SYNOPSIS);
 		}
 	}
 	if (argc - optind > 1)
-		usage_exit(SYNOPSIS);
+		util_usage(SYNOPSIS);
 	if (optind < argc)
 		in = argv[optind];
-	nt = km_threads(&o, nt);
+	nt = kmeans_threads(&o, nt);
 
-	if (mat_load(in, &m))
+	if (matrix_load(in, &m))
 		return 1;
 	if (m.n == 0)
 		eprintf("%s: empty input: no records", m.name);
 	for (i = 0; i < m.n * m.d; i++)
 		if (!isfinite(m.x[i]))
 			eprintf("%s: record %zu (%s): field %zu: %s value (clean the data, e.g. with weight)",
-			    m.name, i / m.d + 1, mat_key(&m, i / m.d), i % m.d + 2,
+			    m.name, i / m.d + 1, matrix_key(&m, i / m.d), i % m.d + 2,
 			    isnan(m.x[i]) ? "NaN" : "infinite");
 	if (kmax > m.n)
 		eprintf("%s: k=%zu exceeds the number of records (%zu)", m.name, kmax, m.n);
@@ -123,13 +124,13 @@ main(int argc, char **argv)
 		if (metrics) {
 			labels[j] = km->labels;
 			km->labels = NULL;
-			db[j] = davies_bouldin(m.x, m.n, m.d, labels[j], ks[j]);
+			db[j] = metrics_davies_bouldin(m.x, m.n, m.d, labels[j], ks[j]);
 		}
 		del_kmeans(km);
 	}
 	if (metrics)
-		silhouette_multi(m.x, m.n, m.d, nk, (const int *const *)labels, ks, nt, sil);
-	knee = knee_decreasing_convex(kx, iner, nk);
+		metrics_silhouette_multi(m.x, m.n, m.d, nk, (const int *const *)labels, ks, nt, sil);
+	knee = metrics_knee(kx, iner, nk);
 	if (kneeonly) {
 		if (knee < 0) {
 			weprintf("no knee: the inertia curve over k=%zu..%zu has no point above its chord",
@@ -147,8 +148,9 @@ main(int argc, char **argv)
 			else
 				printf("# knee=none\n");
 		}
-		w = vw_open(stdout, "<stdout>", binary);
-		vw_header(w, metrics ? 3 : 1, 0, metrics ? 3 : 1, cols);
+		w = new_vwriter(stdout, "<stdout>", binary);
+		if (vwriter_header(w, metrics ? 3 : 1, 0, metrics ? 3 : 1, cols))
+			exit(1);
 		for (j = 0; j < nk; j++) {
 			snprintf(key, sizeof key, "%zu", ks[j]);
 			v[0] = (float)iner[j];
@@ -156,9 +158,11 @@ main(int argc, char **argv)
 				v[1] = (float)sil[j];
 				v[2] = (float)db[j];
 			}
-			vw_write(w, key, v, metrics ? 3 : 1);
+			if (vwriter_write(w, key, v, metrics ? 3 : 1))
+				exit(1);
 		}
-		vw_close(w);
+		if (del_vwriter(w))
+			exit(1);
 	}
 	if (!quiet && knee >= 0 && !kneeonly)
 		fprintf(stderr, "%s: knee at k=%zu\n", argv0, ks[knee]);
@@ -166,6 +170,6 @@ main(int argc, char **argv)
 		for (j = 0; j < nk; j++)
 			free(labels[j]);
 	free(labels), free(sil), free(db), free(kx), free(iner), free(ks), free(mean);
-	mat_free(&m);
+	del_matrix(&m);
 	return rc;
 }

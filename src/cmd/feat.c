@@ -6,7 +6,9 @@
 #include "audio/audio.h"
 #include "feat/featrun.h"
 #include "core/util.h"
-#include "core/vstream.h"
+#include "core/vreader.h"
+#include "core/vwriter.h"
+#include "core/key.h"
 
 static const char SYNOPSIS[] =
 	"[-bt] [-l seconds] [-m segment|frames|mel|seed|full] [-r rate] [file ...]";
@@ -20,30 +22,33 @@ do_stream(const char *path)
 	VReader *r;
 	int e;
 
-	if (!(r = vr_open(path)))
+	if (!(r = new_vreader(path)))
 		return -1;
 	if (r->dim != 0 || !(r->rate > 0)) {
 		if (r->dim != 0)
 			weprintf("%s: not an audio record stream (dimension %u, expected 0)", r->name, r->dim);
 		else
 			weprintf("%s: not an audio record stream (no sample rate in its header)", r->name);
-		vr_close(r);
+		del_vreader(r);
 		return -1;
 	}
-	featrun_rate(run, r->rate);
-	while ((e = vr_next(r)) > 0) {
+	if (featrun_rate(run, r->rate))
+		exit(1); /* a write error, printed */
+	while ((e = vreader_next(r)) > 0) {
 		if (r->n == 0) {
-			vr_error(r, "empty audio record '%s'", r->key);
+			vreader_error(r, "empty audio record '%s'", r->key);
 			e = -1;
 			break;
 		}
-		if (featrun_record(run, r->key, r->val, r->n) < 0) {
-			vr_error(r, "'%s': %s", r->key, featrun_error(run));
+		if ((e = featrun_record(run, r->key, r->val, r->n)) == FR_EWRITE)
+			exit(1);
+		if (e < 0) {
+			vreader_error(r, "'%s': %s", r->key, featrun_error(run));
 			e = -1;
 			break;
 		}
 	}
-	vr_close(r);
+	del_vreader(r);
 	return e < 0 ? -1 : 0;
 }
 
@@ -52,7 +57,7 @@ static int
 do_audio(const char *path, double rate, double seconds)
 {
 	AudioIn *a;
-	char *key = sv_song_key(path);
+	char *key = key_from_path(path);
 	int rc;
 
 	if (!*key || strlen(key) + 24 > VS_MAXKEY || strpbrk(key, "\t\n")) {
@@ -60,13 +65,15 @@ do_audio(const char *path, double rate, double seconds)
 		free(key);
 		return -1;
 	}
-	if (!(a = audio_open(path, rate, AQ_DEFAULT))) {
+	if (!(a = new_audio(path, rate, AQ_DEFAULT))) {
 		free(key);
 		return -1;
 	}
 	rc = featrun_audio(run, a, path, key, seconds);
 	free(key);
-	audio_close(a);
+	del_audio(a);
+	if (rc == FR_EWRITE)
+		exit(1);
 	return rc;
 }
 
@@ -78,8 +85,8 @@ main(int argc, char **argv)
 	int c, binary = 0, nin, i, rc = 0, isrec, mode = FR_SEGMENT;
 	VWriter *w;
 
-	sv_init(argc, argv);
-	sv_help(argc, argv, SYNOPSIS);
+	util_init(argc, argv);
+	util_help(argc, argv, SYNOPSIS);
 	while ((c = getopt(argc, argv, "bl:m:r:t")) != -1) {
 		switch (c) {
 		case 'b': binary = 1; break;
@@ -89,10 +96,10 @@ main(int argc, char **argv)
 		case 'm':
 			if ((mode = featrun_mode(optarg)) < 0) {
 				weprintf("-m: invalid value '%s' (expected segment, frames, mel, seed or full)", optarg);
-				usage_exit(SYNOPSIS);
+				util_usage(SYNOPSIS);
 			}
 			break;
-		default: usage_exit(SYNOPSIS);
+		default: util_usage(SYNOPSIS);
 		}
 	}
 	if (seconds < 0) /* per-segment modes cut 10 s records; the others take files whole */
@@ -103,11 +110,12 @@ main(int argc, char **argv)
 		nin = 1;
 		in = stdin_only;
 	}
-	w = vw_open(stdout, "<stdout>", binary);
-	vw_header(w, featrun_dim(mode), 0, featrun_dim(mode), featrun_cols(mode));
+	w = new_vwriter(stdout, "<stdout>", binary);
+	if (vwriter_header(w, featrun_dim(mode), 0, featrun_dim(mode), featrun_cols(mode)))
+		exit(1);
 	run = new_featrun(mode, w);
 	for (i = 0; i < nin; i++) {
-		isrec = !strcmp(in[i], "-") ? 1 : vs_sniff_path(in[i]);
+		isrec = !strcmp(in[i], "-") ? 1 : vreader_sniff_path(in[i]);
 		if (isrec < 0) {
 			weprintf("%s:", in[i]);
 			rc = 1;
@@ -115,7 +123,9 @@ main(int argc, char **argv)
 			rc = 1;
 		}
 	}
-	del_featrun(run); /* the last song (seed mode) */
-	vw_close(w);
+	if (del_featrun(run)) /* the last song (seed mode) */
+		exit(1);
+	if (del_vwriter(w))
+		exit(1);
 	return rc;
 }

@@ -6,10 +6,11 @@
 #include <unistd.h>
 
 #include "ml/blas.h"
-#include "ml/kmeansfit.h"
+#include "ml/kmeans.h"
 #include "core/matrix.h"
 #include "core/util.h"
-#include "core/vstream.h"
+#include "core/vreader.h"
+#include "core/vwriter.h"
 
 static const char SYNOPSIS[] =
     "[-bqv] [-k K] [-n NINIT] [-i kmeans++|random] [-I CENTERS] [-x MAXITER] [-e TOL] "
@@ -27,7 +28,7 @@ check_finite(const Matrix *m)
 		for (f = 0; f < m->d; f++)
 			if (!isfinite(m->x[i * m->d + f])) {
 				weprintf("%s: record %zu (%s): field %zu: %s value (clean the data, e.g. with weight)",
-				    m->name, i + 1, mat_key(m, i), f + 2,
+				    m->name, i + 1, matrix_key(m, i), f + 2,
 				    isnan(m->x[i * m->d + f]) ? "NaN" : "infinite");
 				return -1;
 			}
@@ -37,15 +38,15 @@ check_finite(const Matrix *m)
 static int
 load(const char *path, Matrix *m, const char *what)
 {
-	if (mat_load(path, m))
+	if (matrix_load(path, m))
 		return -1;
 	if (m->n == 0) {
 		weprintf("%s: empty input: no %s", m->name, what);
-		mat_free(m);
+		del_matrix(m);
 		return -1;
 	}
 	if (check_finite(m)) {
-		mat_free(m);
+		del_matrix(m);
 		return -1;
 	}
 	return 0;
@@ -59,13 +60,16 @@ write_model(const char *path, const KMeans *km, char **cols)
 	char key[32];
 	size_t j;
 
-	w = vw_open(fp, path, 0);
-	vw_header(w, (unsigned)km->d, 0, cols ? (unsigned)km->d : 0, cols);
+	w = new_vwriter(fp, path, 0);
+	if (vwriter_header(w, (unsigned)km->d, 0, cols ? (unsigned)km->d : 0, cols))
+		exit(1);
 	for (j = 0; j < km->k; j++) {
 		snprintf(key, sizeof key, "%zu", j);
-		vw_write(w, key, km->centers + j * km->d, km->d);
+		if (vwriter_write(w, key, km->centers + j * km->d, km->d))
+			exit(1);
 	}
-	vw_close(w); /* exits 1 on a write error */
+	if (del_vwriter(w))
+		exit(1);
 	if (fclose_out(fp, path, 0))
 		exit(1);
 }
@@ -81,7 +85,8 @@ write_rows(VWriter *w, const Matrix *m, size_t n0, size_t n, const int *lab, con
 		v[0] = (float)lab[i];
 		v[1] = dist[i];
 		v[2] = conf[i];
-		vw_write(w, mat_key(m, n0 + i), v, 3);
+		if (vwriter_write(w, matrix_key(m, n0 + i), v, 3))
+			exit(1);
 	}
 }
 
@@ -98,27 +103,28 @@ assign(const char *modelpath, const char *in, int binary, int nt)
 
 	if (load(modelpath, &model, "centres in the model"))
 		return 1;
-	if (!(r = vr_open(in))) {
-		mat_free(&model);
+	if (!(r = new_vreader(in))) {
+		del_matrix(&model);
 		return 1;
 	}
 	lab = emalloc(cap * sizeof(int));
 	dist = emalloc(cap * sizeof(float));
 	conf = emalloc(cap * sizeof(float));
-	w = vw_open(stdout, "<stdout>", binary);
-	vw_header(w, 3, 0, 3, outcols);
+	w = new_vwriter(stdout, "<stdout>", binary);
+	if (vwriter_header(w, 3, 0, 3, outcols))
+		exit(1);
 	memset(&chunk, 0, sizeof chunk);
 	while (e > 0) {
 		chunk.n = chunk.keylen = 0;
-		while (chunk.n < cap && (e = vr_next(r)) > 0) {
+		while (chunk.n < cap && (e = vreader_next(r)) > 0) {
 			if (r->n != model.d) {
-				vr_error(r, "dimension %zu does not match the model's %zu (%s)", r->n,
+				vreader_error(r, "dimension %zu does not match the model's %zu (%s)", r->n,
 				    model.d, model.name);
 				e = -1;
 				break;
 			}
 			chunk.d = model.d;
-			mat_push(&chunk, r->key, r->val);
+			matrix_push(&chunk, r->key, r->val);
 		}
 		if (e < 0)
 			break;
@@ -128,14 +134,15 @@ assign(const char *modelpath, const char *in, int binary, int nt)
 			e = -1;
 			break;
 		}
-		km_assign(chunk.x, chunk.n, model.d, model.x, model.n, nt, lab, dist, conf);
+		kmeans_assign(chunk.x, chunk.n, model.d, model.x, model.n, nt, lab, dist, conf);
 		write_rows(w, &chunk, 0, chunk.n, lab, dist, conf);
 	}
 	if (e == 0) /* on an error, no header either: stdout stays empty */
-		vw_close(w);
-	vr_close(r);
-	mat_free(&chunk);
-	mat_free(&model);
+		if (del_vwriter(w))
+			exit(1);
+	del_vreader(r);
+	del_matrix(&chunk);
+	del_matrix(&model);
 	free(lab), free(dist), free(conf);
 	if (e < 0)
 		exit(1);
@@ -153,10 +160,10 @@ main(int argc, char **argv)
 	int c, binary = 0, quiet = 0, nt = 0, kset = 0;
 	float *dist, *conf;
 
-	sv_blas_init(argc, argv);
-	sv_init(argc, argv);
-	sv_help(argc, argv, SYNOPSIS);
-	km_defaults(&o);
+	blas_init(argc, argv);
+	util_init(argc, argv);
+	util_help(argc, argv, SYNOPSIS);
+	kmeans_defaults(&o);
 	while ((c = getopt(argc, argv, "a:be:I:i:j:k:m:n:qs:vx:")) != -1) {
 		switch (c) {
 		case 'a': modelin = optarg; break;
@@ -164,8 +171,8 @@ main(int argc, char **argv)
 		case 'e': o.tol = estrtod(optarg, 0, 1e300, 'e'); break;
 		case 'I': initfile = optarg; break;
 		case 'i':
-			if (km_parse_init(&o, optarg))
-				usage_exit(SYNOPSIS);
+			if (kmeans_parse_init(&o, optarg))
+				util_usage(SYNOPSIS);
 			break;
 		case 'j': nt = (int)estrtol(optarg, 0, 256, 'j'); break;
 		case 'k': o.k = (size_t)estrtol(optarg, 1, 1L << 24, 'k'); kset = 1; break;
@@ -175,14 +182,14 @@ main(int argc, char **argv)
 		case 's': o.seed = (uint64_t)estrtol(optarg, 0, 0x7fffffffffffffffL, 's'); break;
 		case 'v': o.verbose = 1; break;
 		case 'x': o.max_iter = (int)estrtol(optarg, 1, 100000000, 'x'); break;
-		default: usage_exit(SYNOPSIS);
+		default: util_usage(SYNOPSIS);
 		}
 	}
 	if (argc - optind > 1 || (modelin && (modelout || initfile || kset)))
-		usage_exit(SYNOPSIS);
+		util_usage(SYNOPSIS);
 	if (optind < argc)
 		in = argv[optind];
-	nt = km_threads(&o, nt);
+	nt = kmeans_threads(&o, nt);
 	if (o.verbose)
 		fprintf(stderr, "%s: %d worker thread%s, OpenBLAS single-threaded in each\n", argv0, nt,
 		    nt == 1 ? "" : "s");
@@ -193,7 +200,7 @@ main(int argc, char **argv)
 		return 1;
 	if (initfile) {
 		if (load(initfile, &init, "centres in the initial centres file")) {
-			mat_free(&m);
+			del_matrix(&m);
 			return 1;
 		}
 		if (init.d != m.d)
@@ -218,16 +225,18 @@ main(int argc, char **argv)
 		write_model(modelout, km, m.cols);
 	dist = emalloc(m.n * sizeof(float));
 	conf = emalloc(m.n * sizeof(float));
-	km_measure(m.x, m.n, m.d, km->ccenters, km->k, nt, km->labels, dist, conf);
-	w = vw_open(stdout, "<stdout>", binary);
-	vw_header(w, 3, 0, 3, outcols);
+	kmeans_measure(m.x, m.n, m.d, km->ccenters, km->k, nt, km->labels, dist, conf);
+	w = new_vwriter(stdout, "<stdout>", binary);
+	if (vwriter_header(w, 3, 0, 3, outcols))
+		exit(1);
 	write_rows(w, &m, 0, m.n, km->labels, dist, conf);
-	vw_close(w);
+	if (del_vwriter(w))
+		exit(1);
 	free(dist);
 	free(conf);
 	del_kmeans(km);
 	if (initfile)
-		mat_free(&init);
-	mat_free(&m);
+		del_matrix(&init);
+	del_matrix(&m);
 	return 0;
 }

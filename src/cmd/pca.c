@@ -8,9 +8,10 @@
 
 #include "ml/blas.h"
 #include "core/matrix.h"
-#include "ml/pcafit.h"
+#include "ml/pca.h"
 #include "core/util.h"
-#include "core/vstream.h"
+#include "core/vreader.h"
+#include "core/vwriter.h"
 
 static const char SYNOPSIS[] =
     "[-bw] [-a model | -k n | -v fraction] [-e file] [-j threads] [-m model] [file]";
@@ -46,40 +47,41 @@ apply(const char *model, const char *in, int binary, FILE *efp, const char *epat
 		return 1;
 	if (efp && table(&pm, efp, epath))
 		rc = 1;
-	if (!(r = vr_open(in))) {
-		pca_free(&pm);
+	if (!(r = new_vreader(in))) {
+		del_pca(&pm);
 		return 1;
 	}
 	if (r->dimknown && r->dim != pm.d) {
 		weprintf("%s: dimension %u does not match the model's %zu (%s)", r->name, r->dim, pm.d, model);
-		vr_close(r);
-		pca_free(&pm);
+		del_vreader(r);
+		del_pca(&pm);
 		return 1;
 	}
 	k = pm.k;
 	x = emalloc(PCA_BLOCK * pm.d * sizeof(float));
 	out = emalloc(PCA_BLOCK * k * sizeof(float));
 	keys = ecalloc(PCA_BLOCK, sizeof(char *));
-	w = vw_open(stdout, "<stdout>", binary);
+	w = new_vwriter(stdout, "<stdout>", binary);
 	{
 		char **names = ecalloc(k, sizeof(char *)), buf[32];
 		for (i = 0; i < k; i++) {
 			snprintf(buf, sizeof buf, "pc%zu", i + 1);
 			names[i] = estrdup(buf);
 		}
-		vw_header(w, k, 0, k, names);
+		if (vwriter_header(w, k, 0, k, names))
+			exit(1);
 		for (i = 0; i < k; i++)
 			free(names[i]);
 		free(names);
 	}
 	for (;;) {
-		e = vr_next(r);
+		e = vreader_next(r);
 		if (e > 0) {
 			for (i = 0; i < pm.d; i++)
 				if (!isfinite(r->val[i]))
 					break;
 			if (i < pm.d) {
-				vr_error(r, "value %zu is not finite (clean it with weight)", i + 1);
+				vreader_error(r, "value %zu is not finite (clean it with weight)", i + 1);
 				e = -1;
 			} else {
 				free(keys[nb]);
@@ -91,7 +93,8 @@ apply(const char *model, const char *in, int binary, FILE *efp, const char *epat
 		if (nb && (nb == PCA_BLOCK || e <= 0)) {
 			pca_apply(&pm, x, nb, out);
 			for (i = 0; i < nb; i++)
-				vw_write(w, keys[i], out + i * k, k);
+				if (vwriter_write(w, keys[i], out + i * k, k))
+					exit(1);
 			nb = 0;
 		}
 		if (e <= 0)
@@ -99,14 +102,15 @@ apply(const char *model, const char *in, int binary, FILE *efp, const char *epat
 	}
 	if (e < 0)
 		rc = 1;
-	vw_close(w);
+	if (del_vwriter(w))
+		exit(1);
 	for (i = 0; i < PCA_BLOCK; i++)
 		free(keys[i]);
 	free(keys);
 	free(x);
 	free(out);
-	vr_close(r);
-	pca_free(&pm);
+	del_vreader(r);
+	del_pca(&pm);
 	return rc;
 }
 
@@ -123,9 +127,9 @@ main(int argc, char **argv)
 	VWriter *w;
 	size_t i;
 
-	sv_blas_init(argc, argv); /* may re-exec: before reading anything */
-	sv_init(argc, argv);
-	sv_help(argc, argv, SYNOPSIS);
+	blas_init(argc, argv); /* may re-exec: before reading anything */
+	util_init(argc, argv);
+	util_help(argc, argv, SYNOPSIS);
 	while ((c = getopt(argc, argv, "a:be:j:k:m:v:w")) != -1) {
 		switch (c) {
 		case 'a': model_in = optarg; break;
@@ -143,25 +147,25 @@ main(int argc, char **argv)
 			fitopt = 1;
 			break;
 		case 'w': whiten = 1; fitopt = 1; break;
-		default: usage_exit(SYNOPSIS);
+		default: util_usage(SYNOPSIS);
 		}
 	}
 	if (argc - optind > 1)
-		usage_exit(SYNOPSIS);
+		util_usage(SYNOPSIS);
 	if (optind < argc)
 		in = argv[optind];
 	if (model_in && fitopt) {
 		weprintf("-a applies a saved model: -k, -m, -v and -w belong to fitting");
-		usage_exit(SYNOPSIS);
+		util_usage(SYNOPSIS);
 	}
-	sv_blas_threads((int)nthreads);
+	blas_threads((int)nthreads);
 	if (epath)
 		efp = efopen_out(epath);
 	if (model_in)
 		return apply(model_in, in, binary, efp, epath);
 	if (model_out)
 		mfp = efopen_out(model_out);
-	if (mat_load(in, &m)) {
+	if (matrix_load(in, &m)) {
 		rc = 1;
 		goto out;
 	}
@@ -185,18 +189,21 @@ main(int argc, char **argv)
 		efp = NULL;
 	}
 	if (!rc) {
-		w = vw_open(stdout, "<stdout>", binary);
-		vw_header(w, m.d, 0, m.d, m.cols);
+		w = new_vwriter(stdout, "<stdout>", binary);
+		if (vwriter_header(w, m.d, 0, m.d, m.cols))
+			exit(1);
 		for (i = 0; i < m.n; i++)
-			vw_write(w, mat_key(&m, i), m.x + i * m.d, m.d);
-		vw_close(w);
+			if (vwriter_write(w, matrix_key(&m, i), m.x + i * m.d, m.d))
+				exit(1);
+		if (del_vwriter(w))
+			exit(1);
 	}
-	pca_free(&pm);
+	del_pca(&pm);
 out:
 	if (mfp && fclose_out(mfp, model_out, rc))
 		rc = 1;
 	if (efp)
 		fclose(efp);
-	mat_free(&m);
+	del_matrix(&m);
 	return rc;
 }

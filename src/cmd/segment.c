@@ -8,7 +8,9 @@
 
 #include "audio/audio.h"
 #include "core/util.h"
-#include "core/vstream.h"
+#include "core/vreader.h"
+#include "core/vwriter.h"
+#include "core/key.h"
 
 static const char SYNOPSIS[] =
 	"[-bt] [-k key] [-l seconds] [-q quality] [-r rate] [file ...]";
@@ -54,11 +56,12 @@ segment_file(VWriter *w, const char *path, const char *key, double *rate, double
 	size_t cap;
 	int rc = 0;
 
-	if (!(a = audio_open(path, *rate, quality)))
+	if (!(a = new_audio(path, *rate, quality)))
 		return -1;
 	if (*rate == 0) {
 		*rate = audio_rate(a); /* -r 0: the first file's own rate */
-		vw_header(w, 0, *rate, 0, NULL);
+		if (vwriter_header(w, 0, *rate, 0, NULL))
+			exit(1);
 	}
 	seglen = seconds > 0 ? (long)llround(seconds * *rate) : 0;
 	minlen = (long)ceil(*rate); /* a final partial segment needs 1 s ... */
@@ -98,7 +101,8 @@ segment_file(VWriter *w, const char *path, const char *key, double *rate, double
 			break;
 		}
 		sprintf(rk, "%s#%lu", key, nseg++);
-		vw_write(w, rk, buf, (size_t)got);
+		if (vwriter_write(w, rk, buf, (size_t)got))
+			exit(1);
 		if (got < seglen || !seglen)
 			break;
 	}
@@ -108,7 +112,7 @@ segment_file(VWriter *w, const char *path, const char *key, double *rate, double
 	}
 	free(rk);
 	free(buf);
-	audio_close(a);
+	del_audio(a);
 	return rc;
 }
 
@@ -120,8 +124,8 @@ main(int argc, char **argv)
 	double rate = 22050, seconds = 10;
 	int c, binary = 1, quality = AQ_DEFAULT, nin, i, rc = 0;
 
-	sv_init(argc, argv);
-	sv_help(argc, argv, SYNOPSIS);
+	util_init(argc, argv);
+	util_help(argc, argv, SYNOPSIS);
 	while ((c = getopt(argc, argv, "bk:l:q:r:t")) != -1) {
 		switch (c) {
 		case 'b': binary = 1; break;
@@ -130,7 +134,7 @@ main(int argc, char **argv)
 		case 'l': seconds = estrtod(optarg, 0, 1e7, 'l'); break;
 		case 'q': quality = quality_arg(optarg); break;
 		case 'r': rate = estrtod(optarg, 0, 1e6, 'r'); break;
-		default: usage_exit(SYNOPSIS);
+		default: util_usage(SYNOPSIS);
 		}
 	}
 	if (rate > 0 && rate < 1000) {
@@ -145,20 +149,23 @@ main(int argc, char **argv)
 	}
 	if (key && nin > 1) {
 		weprintf("-k: sets the key of a single input, not of %d files", nin);
-		usage_exit(SYNOPSIS);
+		util_usage(SYNOPSIS);
 	}
-	w = vw_open(stdout, "<stdout>", binary);
+	w = new_vwriter(stdout, "<stdout>", binary);
 	if (rate > 0)
-		vw_header(w, 0, rate, 0, NULL);
+		if (vwriter_header(w, 0, rate, 0, NULL))
+			exit(1);
 	for (i = 0; i < nin; i++) {
-		k = key ? estrdup(key) : sv_song_key(in[i]);
+		k = key ? estrdup(key) : key_from_path(in[i]);
 		if (!key_ok(in[i], k) ||
 		    segment_file(w, in[i], k, &rate, seconds, quality) < 0)
 			rc = 1;
 		free(k);
 	}
 	if (rate == 0)
-		vw_header(w, 0, 0, 0, NULL);
-	vw_close(w);
+		if (vwriter_header(w, 0, 0, 0, NULL))
+			exit(1);
+	if (del_vwriter(w))
+		exit(1);
 	return rc;
 }

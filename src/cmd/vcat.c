@@ -4,7 +4,8 @@
 #include <unistd.h>
 
 #include "core/util.h"
-#include "core/vstream.h"
+#include "core/vreader.h"
+#include "core/vwriter.h"
 
 static const char SYNOPSIS[] = "[-bt] [file ...]";
 
@@ -17,13 +18,13 @@ main(int argc, char **argv)
 	char *stdin_only[] = { "-" };
 	char **in;
 
-	sv_init(argc, argv);
-	sv_help(argc, argv, SYNOPSIS);
+	util_init(argc, argv);
+	util_help(argc, argv, SYNOPSIS);
 	while ((c = getopt(argc, argv, "bt")) != -1) {
 		switch (c) {
 		case 'b': binary = 1; break;
 		case 't': binary = 0; break;
-		default: usage_exit(SYNOPSIS);
+		default: util_usage(SYNOPSIS);
 		}
 	}
 	nin = argc - optind;
@@ -32,27 +33,30 @@ main(int argc, char **argv)
 		nin = 1;
 		in = stdin_only;
 	}
-	w = vw_open(stdout, "<stdout>", binary);
+	w = new_vwriter(stdout, "<stdout>", binary);
 	for (i = 0; i < nin; i++) {
-		if (!(r = vr_open(in[i]))) {
+		if (!(r = new_vreader(in[i]))) {
 			rc = 1;
 			continue;
 		}
 		if (first) {
-			vw_header(w, r->dim, r->rate, r->ncols, r->cols);
+			if (vwriter_header(w, r->dim, r->rate, r->ncols, r->cols))
+				exit(1);
 			first = 0;
 		} else if (r->dim != w->dim) {
 			weprintf("%s: dimension %u differs from the first input's %u", r->name, r->dim, w->dim);
-			vr_close(r);
+			del_vreader(r);
 			rc = 1;
 			continue;
 		}
-		while ((e = vr_next(r)) > 0)
-			vw_write(w, r->key, r->val, r->n);
+		while ((e = vreader_next(r)) > 0)
+			if (vwriter_write(w, r->key, r->val, r->n))
+				exit(1);
 		if (e < 0)
 			rc = 1;
-		vr_close(r);
+		del_vreader(r);
 	}
-	vw_close(w);
+	if (del_vwriter(w))
+		exit(1);
 	return rc;
 }

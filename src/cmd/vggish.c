@@ -2,11 +2,12 @@
 #include "audio/audio.h"
 #include "ml/blas.h"
 #include "core/util.h"
-#include "nn/vggish_frontend.h"
+#include "nn/vggish_front.h"
 #include "nn/vggish_net.h"
 #include "nn/vggish_run.h"
-#include "core/vstream.h"
+#include "core/vreader.h"
 #include "nn/weights.h"
+#include "core/vwriter.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,8 @@ song_key(const char *path)
 static int
 close_rec(VggishFront *f)
 {
-	vggish_run_close(run);
+	if (vggish_run_close(run))
+		exit(1); /* a write error, printed */
 	return vggish_front_nsamples(f) < VF_MINSAMPLES;
 }
 
@@ -46,18 +48,18 @@ close_rec(VggishFront *f)
 static int
 do_stream(VggishFront *f, const char *path)
 {
-	VReader *r = vr_open(path);
+	VReader *r = new_vreader(path);
 	int rc;
 
 	if (!r)
 		return 1;
-	while ((rc = vr_next(r)) == 1) {
+	while ((rc = vreader_next(r)) == 1) {
 		if (r->rate != VF_RATE) {
 			if (r->rate == 0)
-				vr_error(r, "no sample rate: not an audio record stream "
+				vreader_error(r, "no sample rate: not an audio record stream "
 				    "(vggish reads 16000 Hz records, e.g. segment -r 16000)");
 			else
-				vr_error(r, "audio records at %g Hz, vggish needs 16000 Hz "
+				vreader_error(r, "audio records at %g Hz, vggish needs 16000 Hz "
 				    "(resample with segment -r 16000)", r->rate);
 			rc = -1;
 			break;
@@ -66,16 +68,16 @@ do_stream(VggishFront *f, const char *path)
 		vggish_run_open(run, r->key);
 		vggish_front_push(f, r->val, r->n, vggish_run_example, run);
 		if (close_rec(f))
-			vr_error(r, "%s: " SHORT, r->key, r->n, r->n / (double)VF_RATE);
+			vreader_error(r, "%s: " SHORT, r->key, r->n, r->n / (double)VF_RATE);
 	}
-	vr_close(r);
+	del_vreader(r);
 	return rc < 0;
 }
 
 static int
 do_audio(VggishFront *f, const char *path, int noresample)
 {
-	AudioIn *a = audio_open(path, noresample ? 0 : VF_RATE, AQ_DEFAULT);
+	AudioIn *a = new_audio(path, noresample ? 0 : VF_RATE, AQ_DEFAULT);
 	static float buf[16384];
 	char *key;
 	long n;
@@ -85,7 +87,7 @@ do_audio(VggishFront *f, const char *path, int noresample)
 	if (audio_rate(a) != VF_RATE) {
 		weprintf("%s: sample rate %g Hz, vggish needs 16000 Hz (-R disables resampling)",
 		    path, audio_rate(a));
-		audio_close(a);
+		del_audio(a);
 		return 1;
 	}
 	vggish_front_reset(f);
@@ -96,7 +98,7 @@ do_audio(VggishFront *f, const char *path, int noresample)
 	free(key);
 	while ((n = audio_read(a, buf, sizeof buf / sizeof *buf)) > 0)
 		vggish_front_push(f, buf, n, vggish_run_example, run);
-	audio_close(a);
+	del_audio(a);
 	if (close_rec(f) && n == 0)
 		weprintf("%s: " SHORT, path, vggish_front_nsamples(f),
 		    vggish_front_nsamples(f) / (double)VF_RATE);
@@ -117,9 +119,9 @@ main(int argc, char **argv)
 	int c, i, binary = 0, relu = 1, noresample = 0, threads = 0, rc = 0, sniff;
 	int mode = M_POST, agg = VRUN_EXAMPLES, verbose = 0;
 
-	sv_blas_init(argc, argv);
-	sv_init(argc, argv);
-	sv_help(argc, argv, synopsis);
+	blas_init(argc, argv);
+	util_init(argc, argv);
+	util_help(argc, argv, synopsis);
 	while ((c = getopt(argc, argv, "a:bj:m:nRvw:")) != -1) {
 		switch (c) {
 		case 'a':
@@ -129,7 +131,7 @@ main(int argc, char **argv)
 				agg = VRUN_SONG;
 			else {
 				weprintf("-a: invalid value '%s' (expected segment or song)", optarg);
-				usage_exit(synopsis);
+				util_usage(synopsis);
 			}
 			break;
 		case 'b': binary = 1; break;
@@ -143,33 +145,33 @@ main(int argc, char **argv)
 				mode = M_LOGMEL;
 			else {
 				weprintf("-m: invalid value '%s' (expected post, raw or logmel)", optarg);
-				usage_exit(synopsis);
+				util_usage(synopsis);
 			}
 			break;
 		case 'n': relu = 0; break;
 		case 'R': noresample = 1; break;
 		case 'v': verbose = 1; break;
 		case 'w': wpath = optarg; break;
-		default: usage_exit(synopsis);
+		default: util_usage(synopsis);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (mode == M_LOGMEL && agg != VRUN_EXAMPLES) {
 		weprintf("-a cannot be used with -m logmel");
-		usage_exit(synopsis);
+		util_usage(synopsis);
 	}
-	threads = sv_blas_threads(threads);
+	threads = blas_threads(threads);
 	if (mode != M_LOGMEL) {
 		wpath = weights_path(wpath, &how);
-		if (!(w = weights_open(wpath)))
+		if (!(w = new_weights(wpath)))
 			return 1;
 		if (!(net = new_vggish_net(w, relu, mode == M_POST, threads))) {
-			weights_close(w);
+			del_weights(w);
 			return 1;
 		}
 		if (verbose) {
-			sv_blas_report(stderr);
+			blas_report(stderr);
 			weprintf("weights %s (%s), %.1f MB, mapped shared; final ReLU %s; %s embeddings",
 			    wpath, how, weights_bytes(w) / 1e6, relu ? "on" : "off",
 			    mode == M_POST ? "postprocessed" : "raw");
@@ -185,14 +187,15 @@ main(int argc, char **argv)
 				weprintf("Winograd kernels from the weight file (shared)");
 		}
 	}
-	out = vw_open(stdout, "<stdout>", binary);
-	vw_header(out, mode == M_LOGMEL ? VF_EXAMPLE : VN_DIM, 0, 0, NULL);
+	out = new_vwriter(stdout, "<stdout>", binary);
+	if (vwriter_header(out, mode == M_LOGMEL ? VF_EXAMPLE : VN_DIM, 0, 0, NULL))
+		exit(1);
 	run = new_vggish_run(net, mode == M_POST, agg, out);
 	f = new_vggish_front();
 	if (argc == 0)
 		rc |= do_stream(f, "-");
 	for (i = 0; i < argc; i++) {
-		sniff = strcmp(argv[i], "-") ? vs_sniff_path(argv[i]) : 1;
+		sniff = strcmp(argv[i], "-") ? vreader_sniff_path(argv[i]) : 1;
 		if (sniff < 0) {
 			weprintf("%s:", argv[i]);
 			rc = 1;
@@ -202,17 +205,19 @@ main(int argc, char **argv)
 			rc |= do_audio(f, argv[i], noresample);
 		}
 	}
-	vggish_run_flush(run);
+	if (vggish_run_flush(run))
+		exit(1);
 	nex = vggish_run_stats(run, &wall, &cpu);
 	if (verbose && nex)
 		weprintf("%lu examples; network %.3f s, %.1f GFLOP/s; CPU %.3f s, "
 		    "%.1f GFLOP/s per CPU second (direct-convolution count; computed: %.1f)",
 		    nex, wall, nex * vggish_net_flops(0) / wall / 1e9, cpu,
 		    nex * vggish_net_flops(0) / cpu / 1e9, nex * vggish_net_flops(1) / cpu / 1e9);
-	vw_close(out);
+	if (del_vwriter(out))
+		exit(1);
 	del_vggish_front(f);
 	del_vggish_run(run);
 	del_vggish_net(net);
-	weights_close(w);
+	del_weights(w);
 	return rc;
 }

@@ -4,7 +4,8 @@
 #include <unistd.h>
 
 #include "core/util.h"
-#include "core/vstream.h"
+#include "core/vreader.h"
+#include "core/vwriter.h"
 
 static const char SYNOPSIS[] = "[-bt] file1 file2 ...";
 
@@ -35,7 +36,8 @@ set_header(VWriter *w, VReader **r, int nin)
 			for (j = 0; j < r[i]->ncols; j++)
 				cols[k++] = r[i]->cols[j];
 	}
-	vw_header(w, dim, rate, named ? dim : 0, cols);
+	if (vwriter_header(w, dim, rate, named ? dim : 0, cols))
+		exit(1);
 	free(cols);
 }
 
@@ -61,18 +63,18 @@ main(int argc, char **argv)
 	int c, binary = 0, nin, i, e, e0, rc = 0, nstdin = 0;
 	unsigned long rec;
 
-	sv_init(argc, argv);
-	sv_help(argc, argv, SYNOPSIS);
+	util_init(argc, argv);
+	util_help(argc, argv, SYNOPSIS);
 	while ((c = getopt(argc, argv, "bt")) != -1) {
 		switch (c) {
 		case 'b': binary = 1; break;
 		case 't': binary = 0; break;
-		default: usage_exit(SYNOPSIS);
+		default: util_usage(SYNOPSIS);
 		}
 	}
 	nin = argc - optind;
 	if (nin < 2)
-		usage_exit(SYNOPSIS);
+		util_usage(SYNOPSIS);
 	for (i = optind; i < argc; i++)
 		nstdin += !strcmp(argv[i], "-");
 	if (nstdin > 1) {
@@ -81,14 +83,14 @@ main(int argc, char **argv)
 	}
 	r = ecalloc(nin, sizeof *r);
 	for (i = 0; i < nin; i++)
-		if (!(r[i] = vr_open(argv[optind + i])))
+		if (!(r[i] = new_vreader(argv[optind + i])))
 			rc = 1;
 	if (rc)
 		goto done;
-	w = vw_open(stdout, "<stdout>", binary);
+	w = new_vwriter(stdout, "<stdout>", binary);
 	set_header(w, r, nin);
 	for (rec = 0; !rc; rec++) {
-		if ((e0 = vr_next(r[0])) < 0) {
+		if ((e0 = vreader_next(r[0])) < 0) {
 			rc = 1;
 			break;
 		}
@@ -96,7 +98,7 @@ main(int argc, char **argv)
 		if (e0 > 0)
 			n = append(&v, &cap, 0, r[0]->val, r[0]->n);
 		for (i = 1; i < nin && !rc; i++) {
-			if ((e = vr_next(r[i])) < 0) {
+			if ((e = vreader_next(r[i])) < 0) {
 				rc = 1;
 			} else if (e0 == 0 && e > 0) {
 				weprintf("%s: ends after %lu records; %s has more (record %lu '%s')",
@@ -107,7 +109,7 @@ main(int argc, char **argv)
 					r[i]->name, rec, r[0]->name, rec + 1, r[0]->key);
 				rc = 1;
 			} else if (e > 0 && strcmp(r[i]->key, r[0]->key)) {
-				vr_error(r[i], "key '%s' does not match '%s' in %s", r[i]->key,
+				vreader_error(r[i], "key '%s' does not match '%s' in %s", r[i]->key,
 					r[0]->key, r[0]->name);
 				rc = 1;
 			} else if (e > 0) {
@@ -116,12 +118,14 @@ main(int argc, char **argv)
 		}
 		if (rc || e0 == 0)
 			break;
-		vw_write(w, r[0]->key, v, n);
+		if (vwriter_write(w, r[0]->key, v, n))
+			exit(1);
 	}
-	vw_close(w);
+	if (del_vwriter(w))
+		exit(1);
 done:
 	for (i = 0; i < nin; i++)
-		vr_close(r[i]);
+		del_vreader(r[i]);
 	free(r);
 	free(v);
 	return rc;

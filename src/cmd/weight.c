@@ -9,7 +9,8 @@
 #include "core/matrix.h"
 #include "ml/scaler.h"
 #include "core/util.h"
-#include "core/vstream.h"
+#include "core/vreader.h"
+#include "core/vwriter.h"
 
 static const char SYNOPSIS[] =
     "[-bc] [-a model | -m model] [-G file | -G none] [-g groups] [-r lo:hi] [file]";
@@ -46,27 +47,30 @@ apply(const char *model, const char *in, int binary, int clip)
 
 	if (scaler_load(&s, model))
 		return 1;
-	if (!(r = vr_open(in))) {
-		scaler_free(&s);
+	if (!(r = new_vreader(in))) {
+		del_scaler(&s);
 		return 1;
 	}
 	if (r->dimknown && r->dim != s.d) {
 		weprintf("%s: dimension %u does not match the model's %zu (%s)", r->name, r->dim, s.d, model);
-		vr_close(r);
-		scaler_free(&s);
+		del_vreader(r);
+		del_scaler(&s);
 		return 1;
 	}
-	w = vw_open(stdout, "<stdout>", binary);
-	vw_header(w, s.d, 0, r->ncols ? r->ncols : (s.cols ? s.d : 0), r->ncols ? r->cols : s.cols);
+	w = new_vwriter(stdout, "<stdout>", binary);
+	if (vwriter_header(w, s.d, 0, r->ncols ? r->ncols : (s.cols ? s.d : 0), r->ncols ? r->cols : s.cols))
+		exit(1);
 	scaler_count_init(&cnt, s.d);
-	while ((e = vr_next(r)) > 0) {
+	while ((e = vreader_next(r)) > 0) {
 		scaler_do(&s, r->val, clip, &cnt);
-		vw_write(w, r->key, r->val, r->n);
+		if (vwriter_write(w, r->key, r->val, r->n))
+			exit(1);
 	}
-	vw_close(w);
+	if (del_vwriter(w))
+		exit(1);
 	scaler_count_report(&cnt, s.d, r->name);
-	vr_close(r);
-	scaler_free(&s);
+	del_vreader(r);
+	del_scaler(&s);
 	return e < 0;
 }
 
@@ -85,8 +89,8 @@ main(int argc, char **argv)
 	VWriter *w;
 	size_t i;
 
-	sv_init(argc, argv);
-	sv_help(argc, argv, SYNOPSIS);
+	util_init(argc, argv);
+	util_help(argc, argv, SYNOPSIS);
 	while ((c = getopt(argc, argv, "a:bcG:g:m:r:")) != -1) {
 		switch (c) {
 		case 'a': model_in = optarg; break;
@@ -96,27 +100,27 @@ main(int argc, char **argv)
 		case 'g': gspec[ng++] = optarg; fitopt = 1; break;
 		case 'm': model_out = optarg; fitopt = 1; break;
 		case 'r': parse_range(optarg, &lo, &hi); fitopt = 1; break;
-		default: usage_exit(SYNOPSIS);
+		default: util_usage(SYNOPSIS);
 		}
 	}
 	if (argc - optind > 1)
-		usage_exit(SYNOPSIS);
+		util_usage(SYNOPSIS);
 	if (optind < argc)
 		in = argv[optind];
 	if (model_in) {
 		free(gspec);
 		if (fitopt) {
 			weprintf("-a applies a saved model: -G, -g, -m and -r belong to fitting");
-			usage_exit(SYNOPSIS);
+			util_usage(SYNOPSIS);
 		}
 		return apply(model_in, in, binary, clip);
 	}
 	for (i = 0; i < (size_t)ng; i++) /* syntax first: a usage error */
 		if (groups_parse(&gs, gspec[i], "-g"))
 			exit(2);
-	groups_free(&gs);
+	del_groups(&gs);
 	if (gfile && strcmp(gfile, "none") && groups_file(&gs, gfile)) {
-		groups_free(&gs);
+		del_groups(&gs);
 		free(gspec);
 		return 1;
 	}
@@ -125,7 +129,7 @@ main(int argc, char **argv)
 	free(gspec);
 	if (model_out)
 		mfp = efopen_out(model_out);
-	if (mat_load(in, &m)) {
+	if (matrix_load(in, &m)) {
 		rc = 1;
 		goto out;
 	}
@@ -149,21 +153,24 @@ main(int argc, char **argv)
 			goto out2;
 		}
 	}
-	w = vw_open(stdout, "<stdout>", binary);
-	vw_header(w, m.d, 0, m.cols ? m.d : 0, m.cols);
+	w = new_vwriter(stdout, "<stdout>", binary);
+	if (vwriter_header(w, m.d, 0, m.cols ? m.d : 0, m.cols))
+		exit(1);
 	scaler_count_init(&cnt, m.d);
 	for (i = 0; i < m.n; i++) {
 		scaler_do(&s, m.x + i * m.d, clip, &cnt);
-		vw_write(w, mat_key(&m, i), m.x + i * m.d, m.d);
+		if (vwriter_write(w, matrix_key(&m, i), m.x + i * m.d, m.d))
+			exit(1);
 	}
-	vw_close(w);
+	if (del_vwriter(w))
+		exit(1);
 	scaler_count_report(&cnt, m.d, m.name);
 out2:
-	scaler_free(&s);
+	del_scaler(&s);
 out:
 	if (mfp && fclose_out(mfp, model_out, rc))
 		rc = 1;
-	mat_free(&m);
-	groups_free(&gs);
+	del_matrix(&m);
+	del_groups(&gs);
 	return rc;
 }

@@ -123,8 +123,8 @@ main(int argc, char **argv)
 	double t0;
 	char *def;
 
-	sv_init(argc, argv);
-	sv_help(argc, argv, SYNOPSIS);
+	util_init(argc, argv);
+	util_help(argc, argv, SYNOPSIS);
 	while ((c = getopt(argc, argv, "c:d:e:f:m:q:R:r:T:v")) != -1) {
 		switch (c) {
 		case 'c': o.channels = (int)estrtol(optarg, 1, 8, 'c'); break;
@@ -143,11 +143,11 @@ main(int argc, char **argv)
 		case 'r': o.retries = (int)estrtol(optarg, 0, 100, 'r'); break;
 		case 'T': o.timeout = estrtod(optarg, 1, 1e6, 'T'); break;
 		case 'v': verbose = 1; break;
-		default: usage_exit(SYNOPSIS);
+		default: util_usage(SYNOPSIS);
 		}
 	}
 	if (argc - optind > 1)
-		usage_exit(SYNOPSIS);
+		util_usage(SYNOPSIS);
 	if (argc > optind)
 		in = argv[optind];
 	if (getenv("YTFETCH_BACKOFF")) /* seconds before the first retry (tests) */

@@ -363,7 +363,7 @@ open_input(AudioIn *a, const char *path)
 }
 
 AudioIn *
-audio_open(const char *path, double rate, int quality)
+new_audio(const char *path, double rate, int quality)
 {
 	AudioIn *a = ecalloc(1, sizeof *a);
 	int err;
@@ -371,7 +371,7 @@ audio_open(const char *path, double rate, int quality)
 	a->name = estrdup(strcmp(path, "-") ? path : "<stdin>");
 	a->pid = -1, a->pfd = -1, a->errfd = -1;
 	if (open_input(a, path) < 0) {
-		audio_close(a);
+		del_audio(a);
 		return NULL;
 	}
 	a->outrate = rate > 0 ? rate : a->inrate;
@@ -390,19 +390,19 @@ audio_open(const char *path, double rate, int quality)
 			a->sox = soxr_create(a->inrate, a->outrate, 1, &se, &io, &q, NULL);
 			if (!a->sox || se) {
 				weprintf("%s: resampler (libsoxr): %s", a->name, se ? se : "failed");
-				audio_close(a);
+				del_audio(a);
 				return NULL;
 			}
 			return a;
 		}
 		if (!(a->src = src_new(quality, 1, &err))) {
 			weprintf("%s: resampler: %s", a->name, src_strerror(err));
-			audio_close(a);
+			del_audio(a);
 			return NULL;
 		}
 		if (src_set_ratio(a->src, a->outrate / a->inrate)) {
 			weprintf("%s: cannot resample from %g Hz to %g Hz", a->name, a->inrate, a->outrate);
-			audio_close(a);
+			del_audio(a);
 			return NULL;
 		}
 	}
@@ -592,7 +592,7 @@ audio_read(AudioIn *a, float *buf, long n)
 }
 
 void
-audio_close(AudioIn *a)
+del_audio(AudioIn *a)
 {
 	if (!a)
 		return;

@@ -1,7 +1,7 @@
 /* dtable.c — double-precision model tables in songvec TSV syntax (see dtable.h). */
 #include "core/dtable.h"
 #include "core/util.h"
-#include "core/vstream.h"
+#include "core/vreader.h"
 
 #include <errno.h>
 #include <math.h>
@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int dtable_error(const char *name, unsigned long line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int
-dt_error(const char *name, unsigned long line, const char *fmt, ...)
+dtable_error(const char *name, unsigned long line, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -52,9 +53,9 @@ meta(DTable *t, const char *s, unsigned long line, int *havedim)
 			errno = 0;
 			d = strtoul(p + 4, &end, 10);
 			if (errno || end == p + 4 || d == 0 || d > VS_MAXCOLS)
-				return dt_error(t->name, line, "bad dim in header");
+				return dtable_error(t->name, line, "bad dim in header");
 			if (*havedim && d != t->d)
-				return dt_error(t->name, line, "second header with another dim");
+				return dtable_error(t->name, line, "second header with another dim");
 			t->d = d;
 			*havedim = 1;
 			p = end;
@@ -74,7 +75,7 @@ meta(DTable *t, const char *s, unsigned long line, int *havedim)
 }
 
 int
-dt_load(const char *path, DTable *t)
+dtable_load(const char *path, DTable *t)
 {
 	FILE *fp;
 	char *line = NULL, *p, *tab, *end;
@@ -96,11 +97,11 @@ dt_load(const char *path, DTable *t)
 		if (len && line[len - 1] == '\n') {
 			line[--len] = 0;
 		} else {
-			dt_error(path, lineno, "truncated line (no newline at the end)");
+			dtable_error(path, lineno, "truncated line (no newline at the end)");
 			goto out;
 		}
 		if ((size_t)len != strlen(line)) {
-			dt_error(path, lineno, "NUL byte in a text file");
+			dtable_error(path, lineno, "NUL byte in a text file");
 			goto out;
 		}
 		if (line[0] == '#') {
@@ -110,11 +111,11 @@ dt_load(const char *path, DTable *t)
 			} else if (!strncmp(line, "#key\t", 5) && !t->cols && !t->n) {
 				nf = nfields(line + 5);
 				if (!havedim) {
-					dt_error(path, lineno, "missing '#songvec dim=N' header");
+					dtable_error(path, lineno, "missing '#songvec dim=N' header");
 					goto out;
 				}
 				if (nf != t->d) {
-					dt_error(path, lineno, "%zu column names for dimension %zu", nf, t->d);
+					dtable_error(path, lineno, "%zu column names for dimension %zu", nf, t->d);
 					goto out;
 				}
 				t->cols = ecalloc(nf, sizeof *t->cols);
@@ -127,21 +128,21 @@ dt_load(const char *path, DTable *t)
 			continue;
 		}
 		if (!havedim) {
-			dt_error(path, lineno, "missing '#songvec dim=N' header");
+			dtable_error(path, lineno, "missing '#songvec dim=N' header");
 			goto out;
 		}
 		if (!(tab = strchr(line, '\t'))) {
-			dt_error(path, lineno, "no values after the key");
+			dtable_error(path, lineno, "no values after the key");
 			goto out;
 		}
 		*tab = 0;
 		nf = nfields(tab + 1);
 		if (nf != t->d) {
-			dt_error(path, lineno, "%zu values, expected %zu", nf, t->d);
+			dtable_error(path, lineno, "%zu values, expected %zu", nf, t->d);
 			goto out;
 		}
 		if (t->n >= DT_MAXROWS) {
-			dt_error(path, lineno, "too many rows");
+			dtable_error(path, lineno, "too many rows");
 			goto out;
 		}
 		if (t->n == rowcap) {
@@ -157,18 +158,18 @@ dt_load(const char *path, DTable *t)
 				if ((tab = strchr(p, '\t')))
 					*tab = 0;
 				t->n++;
-				dt_error(path, lineno, "field %zu: not a number: '%s'", i + 2, p);
+				dtable_error(path, lineno, "field %zu: not a number: '%s'", i + 2, p);
 				goto out;
 			}
 		}
 		t->n++;
 	}
 	if (ferror(fp)) {
-		dt_error(path, 0, "read error: %s", strerror(errno));
+		dtable_error(path, 0, "read error: %s", strerror(errno));
 		goto out;
 	}
 	if (!havedim) {
-		dt_error(path, 0, "empty file (no '#songvec dim=N' header)");
+		dtable_error(path, 0, "empty file (no '#songvec dim=N' header)");
 		goto out;
 	}
 	rc = 0;
@@ -176,12 +177,12 @@ out:
 	free(line);
 	fclose(fp);
 	if (rc)
-		dt_free(t);
+		del_dtable(t);
 	return rc;
 }
 
 long
-dt_find(const DTable *t, const char *key)
+dtable_find(const DTable *t, const char *key)
 {
 	size_t i;
 
@@ -192,15 +193,15 @@ dt_find(const DTable *t, const char *key)
 }
 
 const double *
-dt_row(const DTable *t, const char *key)
+dtable_row(const DTable *t, const char *key)
 {
-	long i = dt_find(t, key);
+	long i = dtable_find(t, key);
 
 	return i < 0 ? NULL : t->v + (size_t)i * t->d;
 }
 
 void
-dt_free(DTable *t)
+del_dtable(DTable *t)
 {
 	size_t i;
 
@@ -218,7 +219,7 @@ dt_free(DTable *t)
 }
 
 void
-dt_put_header(FILE *fp, size_t d, const char *model, char *const *cols)
+dtable_put_header(FILE *fp, size_t d, const char *model, char *const *cols)
 {
 	size_t i;
 
@@ -232,7 +233,7 @@ dt_put_header(FILE *fp, size_t d, const char *model, char *const *cols)
 }
 
 void
-dt_put_row(FILE *fp, const char *key, const double *v, size_t n)
+dtable_put_row(FILE *fp, const char *key, const double *v, size_t n)
 {
 	size_t i;
 

@@ -6,7 +6,7 @@
  *	#key<TAB>col1<TAB>...         (optional column names)
  *	key<TAB>v1<TAB>...<TAB>vD     (one row per named vector)
  *
- * dt_load() reads the whole file into doubles; rows are found by key. */
+ * dtable_load() reads the whole file into doubles; rows are found by key. */
 #ifndef SV_DTABLE_H
 #define SV_DTABLE_H
 #include <stddef.h>
@@ -24,15 +24,15 @@ typedef struct DTable {
 } DTable;
 
 /* 0 ok; -1 after printing "prog: FILE:LINE: message". */
-int dt_load(const char *path, DTable *t);
+int dtable_load(const char *path, DTable *t);
 /* the row with this key, or NULL */
-const double *dt_row(const DTable *t, const char *key);
+const double *dtable_row(const DTable *t, const char *key);
 /* index of a row, or -1 */
-long dt_find(const DTable *t, const char *key);
-void dt_free(DTable *t);
+long dtable_find(const DTable *t, const char *key);
+void del_dtable(DTable *t);
 
 /* Writers: return nothing; errors are caught by fshut() on the stream. */
-void dt_put_header(FILE *fp, size_t d, const char *model, char *const *cols);
-void dt_put_row(FILE *fp, const char *key, const double *v, size_t n);
+void dtable_put_header(FILE *fp, size_t d, const char *model, char *const *cols);
+void dtable_put_row(FILE *fp, const char *key, const double *v, size_t n);
 
 #endif

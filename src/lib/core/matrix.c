@@ -6,7 +6,7 @@
 #include <string.h>
 
 void
-mat_push(Matrix *m, const char *key, const float *v)
+matrix_push(Matrix *m, const char *key, const float *v)
 {
 	size_t kl = strlen(key) + 1;
 
@@ -27,13 +27,13 @@ mat_push(Matrix *m, const char *key, const float *v)
 }
 
 const char *
-mat_key(const Matrix *m, size_t i)
+matrix_key(const Matrix *m, size_t i)
 {
 	return m->keybuf + m->keyoff[i];
 }
 
 int
-mat_read(VReader *r, Matrix *m)
+matrix_read(VReader *r, Matrix *m)
 {
 	unsigned i;
 	int e;
@@ -43,7 +43,7 @@ mat_read(VReader *r, Matrix *m)
 	if (r->dim == 0 && (r->dimknown || r->rate > 0)) {
 		weprintf("%s: variable-length records (audio?) where vectors of one dimension are expected",
 		    r->name);
-		mat_free(m);
+		del_matrix(m);
 		return -1;
 	}
 	m->d = r->dim;
@@ -53,10 +53,10 @@ mat_read(VReader *r, Matrix *m)
 		for (i = 0; i < r->ncols; i++)
 			m->cols[i] = estrdup(r->cols[i]);
 	}
-	while ((e = vr_next(r)) > 0)
-		mat_push(m, r->key, r->val);
+	while ((e = vreader_next(r)) > 0)
+		matrix_push(m, r->key, r->val);
 	if (e < 0) {
-		mat_free(m);
+		del_matrix(m);
 		return -1;
 	}
 	/* give back the slack of the geometric growth */
@@ -68,22 +68,22 @@ mat_read(VReader *r, Matrix *m)
 }
 
 int
-mat_load(const char *path, Matrix *m)
+matrix_load(const char *path, Matrix *m)
 {
-	VReader *r = vr_open(path);
+	VReader *r = new_vreader(path);
 	int rc;
 
 	if (!r) {
 		memset(m, 0, sizeof *m);
 		return -1;
 	}
-	rc = mat_read(r, m);
-	vr_close(r);
+	rc = matrix_read(r, m);
+	del_vreader(r);
 	return rc;
 }
 
 void
-mat_free(Matrix *m)
+del_matrix(Matrix *m)
 {
 	size_t i;
 

@@ -5,7 +5,7 @@
 #define SV_MATRIX_H
 #include <stddef.h>
 
-#include "core/vstream.h"
+#include "core/vreader.h"
 
 typedef struct Matrix {
 	size_t n, d;     /* records, dimension */
@@ -21,12 +21,12 @@ typedef struct Matrix {
 
 /* Read every remaining record of r into m (m zeroed first).  Fixed-dimension
  * streams only.  0 ok, -1 error (message printed, m freed). */
-int mat_read(VReader *r, Matrix *m);
-/* vr_open + mat_read + vr_close ("-" = stdin). */
-int mat_load(const char *path, Matrix *m);
-const char *mat_key(const Matrix *m, size_t i);
+int matrix_read(VReader *r, Matrix *m);
+/* new_vreader + matrix_read + del_vreader ("-" = stdin). */
+int matrix_load(const char *path, Matrix *m);
+const char *matrix_key(const Matrix *m, size_t i);
 /* Append one row (copies key and values). */
-void mat_push(Matrix *m, const char *key, const float *v);
-void mat_free(Matrix *m);
+void matrix_push(Matrix *m, const char *key, const float *v);
+void del_matrix(Matrix *m);
 
 #endif

@@ -14,7 +14,7 @@
 const char *argv0 = "songvec";
 
 void
-sv_init(int argc, char **argv)
+util_init(int argc, char **argv)
 {
 	const char *p;
 
@@ -61,14 +61,14 @@ eprintf(const char *fmt, ...)
 }
 
 void
-usage_exit(const char *synopsis)
+util_usage(const char *synopsis)
 {
 	fprintf(stderr, "usage: %s %s\n", argv0, synopsis);
 	exit(2);
 }
 
 void
-sv_help(int argc, char **argv, const char *synopsis)
+util_help(int argc, char **argv, const char *synopsis)
 {
 	int i;
 
@@ -180,20 +180,6 @@ fshut(FILE *fp, const char *name)
 		return -1;
 	}
 	return 0;
-}
-
-char *
-sv_song_key(const char *path)
-{
-	const char *b = strrchr(path, '/');
-	char *k, *dot;
-
-	if (!strcmp(path, "-"))
-		return estrdup("stdin");
-	k = estrdup(b ? b + 1 : path);
-	if ((dot = strrchr(k, '.')) && dot != k)
-		*dot = '\0';
-	return k;
 }
 
 FILE *

@@ -6,18 +6,18 @@
 #include <stddef.h>
 #include <stdio.h>
 
-extern const char *argv0; /* program name, set by sv_init() */
+extern const char *argv0; /* program name, set by util_init() */
 
-void sv_init(int argc, char **argv); /* sets argv0 (BLAS set-up: see blas.h) */
+void util_init(int argc, char **argv); /* sets argv0 (BLAS set-up: see blas.h) */
 
 /* "prog: fmt" on stderr; a trailing ':' appends strerror(errno). */
-void weprintf(const char *fmt, ...);
+void weprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* weprintf, then exit(1) */
-void eprintf(const char *fmt, ...);
+void eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* print "usage: prog SYNOPSIS" to stderr and exit(2) */
-void usage_exit(const char *synopsis);
+void util_usage(const char *synopsis) __attribute__((noreturn));
 /* --help / --version handling for getopt mains: prints usage to stdout, exits 0 */
-void sv_help(int argc, char **argv, const char *synopsis);
+void util_help(int argc, char **argv, const char *synopsis);
 
 void *emalloc(size_t n);
 void *ecalloc(size_t n, size_t m);
@@ -28,10 +28,6 @@ char *estrdup(const char *s);
 /* Parse option arguments; on failure print "prog: -o: invalid value 'x'" and exit 2. */
 long estrtol(const char *s, long min, long max, int opt);
 double estrtod(const char *s, double min, double max, int opt);
-
-/* The song key of an audio file path (malloc'd): the file name without directory
- * and last extension; "stdin" for "-".  segment, feat and vggish key songs alike. */
-char *sv_song_key(const char *path);
 
 /* Open an output file ("w"); exits 1 with "prog: path: strerror" when it cannot. */
 FILE *efopen_out(const char *path);

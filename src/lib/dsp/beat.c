@@ -17,7 +17,7 @@
  * these sizes are FFTW's fastest (librosa's own 2W - 1 = 687 = 3 * 229 is 18x
  * slower in FFTW).  Plans are made per call with FFTW_ESTIMATE (FFTW_MEASURE costs
  * more planning time than it saves even on a 60-minute envelope); the FFTW planner
- * is not thread-safe, so sv_tempo must not run concurrently with other FFTW
+ * is not thread-safe, so beat_tempo must not run concurrently with other FFTW
  * planning (unless fftw_make_planner_thread_safe() was called).
  *
  * Corner cases: an all-zero envelope (and n = 0) gives 0 as beat_track; so does a
@@ -84,7 +84,7 @@ fft_size(int W)
 }
 
 double
-sv_tempo(const float *env, size_t n, double sr, int hop)
+beat_tempo(const float *env, size_t n, double sr, int hop)
 {
 	int W, half, N, L, k, l, best, maxidx, any = 0;
 	size_t i, t;
@@ -117,7 +117,7 @@ sv_tempo(const float *env, size_t n, double sr, int hop)
 	acc = efftw_malloc(L * sizeof *acc);
 	ac = efftw_malloc(L * sizeof *ac);
 	/* FFTW_ESTIMATE leaves the arrays alone.  The FFTW planner is not
-	 * thread-safe: sv_tempo must not run while another thread creates or
+	 * thread-safe: beat_tempo must not run while another thread creates or
 	 * destroys FFTW plans (see fftw_make_planner_thread_safe). */
 	fwd = fftw_plan_dft_r2c_1d(N, x, X, FFTW_ESTIMATE);
 	inv = fftw_plan_r2r_1d(L, acc, ac, FFTW_REDFT00, FFTW_ESTIMATE);

@@ -15,6 +15,6 @@
 #include <stddef.h>
 
 /* Tempo in BPM of an onset envelope of n frames (sample rate sr, hop length hop). */
-double sv_tempo(const float *env, size_t n, double sr, int hop);
+double beat_tempo(const float *env, size_t n, double sr, int hop);
 
 #endif

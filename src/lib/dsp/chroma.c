@@ -8,25 +8,8 @@
 #include "dsp/tuning.h"
 #include "core/util.h"
 
-double
-sv_estimate_tuning(const float *S, size_t nframes, int n_fft, double sr)
-{
-	size_t nb = (size_t)n_fft / 2 + 1, t;
-	Tuning *tu;
-	double r;
-
-	if (n_fft < 2 || nframes == 0)
-		return 0;
-	tu = new_tuning(sr, n_fft);
-	for (t = 0; t < nframes; t++)
-		tuning_frame(tu, S + t * nb);
-	r = tuning_finish(tu, 12);
-	del_tuning(tu);
-	return r;
-}
-
 void
-sv_chroma_fb(float *fb, double sr, int n_fft, double tuning)
+chroma_filterbank(float *fb, double sr, int n_fft, double tuning)
 {
 	int nb = n_fft / 2 + 1, i, c;
 	double *frq = ereallocarray(NULL, n_fft, sizeof *frq);
@@ -62,4 +45,16 @@ sv_chroma_fb(float *fb, double sr, int n_fft, double tuning)
 	}
 	free(frq);
 	free(bw);
+}
+
+float
+chroma_inf_norm(const float *v, int n)
+{
+	float m = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (fabsf(v[i]) > m)
+			m = fabsf(v[i]);
+	return m < 1.17549435e-38f ? 1 : m;
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "dsp/cqt.h"
-#include "core/npstat.h"
+#include "core/stats.h"
 #include "core/util.h"
 
 struct octave {
@@ -79,7 +79,7 @@ build_octave(struct octave *o, const double *freqs, const double *alpha, int nfi
 			sig[j] = (cos(ang) + I * sin(ang)) * w;
 			ab[j] = cabs(sig[j]);
 		}
-		l1 = sv_np_sum64(ab, N);
+		l1 = stats_np_sum64(ab, N);
 		free(ab);
 		if (l1 < 2.2250738585072014e-308)
 			l1 = 1;
@@ -99,7 +99,7 @@ build_octave(struct octave *o, const double *freqs, const double *alpha, int nfi
 			sorted[j] = mags[j] = cabs(X[j]);
 		}
 		/* sparsify_rows(quantile=0.01) */
-		l1 = sv_np_sum64(mags, o->nb);
+		l1 = stats_np_sum64(mags, o->nb);
 		qsort(sorted, o->nb, sizeof *sorted, cmpd);
 		for (m = 0; m < o->nb; m++) {
 			cum += sorted[m] / l1;

@@ -117,36 +117,6 @@ mel_apply(const MelBank *m, const float *power, float *mel)
 }
 
 void
-sv_mfcc(const float *S, size_t T, int nmels, int nmfcc, float *out)
-{
-	static double *basis; /* [rows][cols], grown to the largest request */
-	static int rows, cols;
-	size_t t;
-	int k, n;
-
-	if (nmels != cols || nmfcc > rows) {
-		free(basis);
-		basis = ereallocarray(NULL, (size_t)nmfcc * nmels, sizeof *basis);
-		for (k = 0; k < nmfcc; k++)
-			for (n = 0; n < nmels; n++)
-				basis[k * nmels + n] = cos(M_PI * k * (2 * n + 1) / (2.0 * nmels)) *
-				    sqrt((k ? 2.0 : 1.0) / nmels);
-		rows = nmfcc;
-		cols = nmels;
-	}
-	for (t = 0; t < T; t++) {
-		const float *s = S + t * nmels;
-		for (k = 0; k < nmfcc; k++) {
-			const double *b = basis + k * nmels;
-			double acc = 0, ref = k ? s[0] : 0;
-			for (n = 0; n < nmels; n++)
-				acc += b[n] * (s[n] - ref);
-			out[k * T + t] = (float)acc;
-		}
-	}
-}
-
-void
 mel_apply_n(MelBank *m, const float *power, size_t nf, float *mel)
 {
 	size_t f;
@@ -187,7 +157,7 @@ mel_apply_n(MelBank *m, const float *power, size_t nf, float *mel)
 }
 
 float
-sv_db(float x)
+mel_power_to_db(float x)
 {
 	if (!(x > 1e-10f))
 		return -100.000008f; /* float32 10*log10(1e-10f) as NumPy computes it */
@@ -195,7 +165,7 @@ sv_db(float x)
 }
 
 float
-sv_db_floor(float *x, size_t n, float top_db)
+mel_db_floor(float *x, size_t n, float top_db)
 {
 	float mx = -INFINITY, fl;
 	size_t i;

@@ -23,17 +23,12 @@ void mel_apply(const MelBank *m, const float *power, float *mel);
  * frames per SSE lane set, each lane adding in mel_apply's order). */
 void mel_apply_n(MelBank *m, const float *power, size_t nf, float *mel);
 
-/* librosa.feature.mfcc(S=S, n_mfcc=nmfcc) of dB mel frames S[T][nmels]
- * (frame-major): the orthonormal DCT-II in float64, stored float32 into
- * out[nmfcc][T] (band-major).  Rows k >= 1 are taken over S - S[0], so that a
- * constant frame (silence) gives exactly 0 as scipy's FFT-based DCT does. */
-void sv_mfcc(const float *S, size_t T, int nmels, int nmfcc, float *out);
 
 /* 10*log10(max(1e-10, x)) in float32, as librosa.power_to_db (ref 1) before its
  * top_db floor.  Values at the amin clamp give NumPy's float32 result,
  * -100.000008 (NumPy's vectorised log10f returns -10.000001 for 1e-10f). */
-float sv_db(float x);
+float mel_power_to_db(float x);
 /* In place: x[i] = max(x[i], max(x) - top_db); returns the floor applied. */
-float sv_db_floor(float *x, size_t n, float top_db);
+float mel_db_floor(float *x, size_t n, float top_db);
 
 #endif

@@ -1,6 +1,6 @@
 /* onset.c — onset strength envelopes and onset counting (see onset.h). */
 #include "dsp/onset.h"
-#include "core/npstat.h"
+#include "core/stats.h"
 #include "core/util.h"
 
 #include <math.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 
 float
-sv_onset_mean1(const float *prev, const float *cur, int nmels)
+onset_mean1(const float *prev, const float *cur, int nmels)
 {
 	float s = 0, d;
 	int b;
@@ -23,7 +23,7 @@ sv_onset_mean1(const float *prev, const float *cur, int nmels)
 }
 
 float
-sv_onset_median1(const float *prev, const float *cur, int nmels, float *tmp)
+onset_median1(const float *prev, const float *cur, int nmels, float *tmp)
 {
 	/* max(0, d) is 0 in about half the bands: select among the positive ones
 	 * only, the zeros being the smallest values (order statistics are values, so
@@ -40,7 +40,7 @@ sv_onset_median1(const float *prev, const float *cur, int nmels, float *tmp)
 	if (k < nz) {
 		a = 0;
 	} else {
-		sv_select_k(tmp, (size_t)np, (size_t)(k - nz));
+		stats_select_k(tmp, (size_t)np, (size_t)(k - nz));
 		a = tmp[k - nz];
 	}
 	if (nmels % 2)
@@ -56,22 +56,22 @@ sv_onset_median1(const float *prev, const float *cur, int nmels, float *tmp)
 }
 
 void
-sv_onset_env(const float *S, size_t T, int nmels, float *env)
+onset_env(const float *S, size_t T, int nmels, float *env)
 {
 	size_t t;
 
 	for (t = 0; t < T; t++)
-		env[t] = t < 3 ? 0 : sv_onset_mean1(S + (t - 3) * nmels, S + (t - 2) * nmels, nmels);
+		env[t] = t < 3 ? 0 : onset_mean1(S + (t - 3) * nmels, S + (t - 2) * nmels, nmels);
 }
 
 void
-sv_onset_env_median(const float *S, size_t T, int nmels, float *env)
+onset_env_median(const float *S, size_t T, int nmels, float *env)
 {
 	float *tmp = emalloc(nmels * sizeof *tmp);
 	size_t t;
 
 	for (t = 0; t < T; t++)
-		env[t] = t < 3 ? 0 : sv_onset_median1(S + (t - 3) * nmels, S + (t - 2) * nmels, nmels, tmp);
+		env[t] = t < 3 ? 0 : onset_median1(S + (t - 3) * nmels, S + (t - 2) * nmels, nmels, tmp);
 	free(tmp);
 }
 
@@ -88,7 +88,7 @@ mean32(const float *x, long a, long b)
 }
 
 size_t
-sv_onset_count(const float *env, size_t T, double sr, int hop)
+onset_count(const float *env, size_t T, double sr, int hop)
 {
 	/* librosa defaults, in frames: 0.03*sr//hop etc., rounded up by valid_int */
 	long pre_max = (long)ceil(floor(0.03 * sr / hop));

@@ -8,15 +8,15 @@
 #include <stddef.h>
 
 /* Mean over bands (float32, bands summed in order as NumPy does). */
-void sv_onset_env(const float *S, size_t T, int nmels, float *env);
+void onset_env(const float *S, size_t T, int nmels, float *env);
 /* Median over bands (beat_track's envelope). */
-void sv_onset_env_median(const float *S, size_t T, int nmels, float *env);
+void onset_env_median(const float *S, size_t T, int nmels, float *env);
 /* One frame of either envelope from the two previous dB frames (t >= 3). */
-float sv_onset_mean1(const float *prev, const float *cur, int nmels);
-float sv_onset_median1(const float *prev, const float *cur, int nmels, float *tmp);
+float onset_mean1(const float *prev, const float *cur, int nmels);
+float onset_median1(const float *prev, const float *cur, int nmels, float *tmp);
 /* len(onset_detect(onset_envelope=env)) at sr 22050, hop 512: normalised to [0,1],
  * peak_pick(pre_max 1, post_max 1, pre_avg 4, post_avg 5, delta 0.07, wait 1).
- * pre/post windows are given in frames by the caller via sv_onset_count_sr. */
-size_t sv_onset_count(const float *env, size_t T, double sr, int hop);
+ * pre/post windows are given in frames by the caller via onset_count_sr. */
+size_t onset_count(const float *env, size_t T, double sr, int hop);
 
 #endif

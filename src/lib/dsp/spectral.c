@@ -9,7 +9,7 @@
 #include "core/util.h"
 
 void
-sv_spectral(const float *S, int nbins, double binhz, double *centroid,
+spectral_frame(const float *S, int nbins, double binhz, double *centroid,
     double *bandwidth, double *rolloff)
 {
 	double sum = 0, fs = 0, c, bw = 0, d;
@@ -74,7 +74,7 @@ negbit(float v)
 }
 
 double
-sv_zcr(const float *x, size_t n, size_t t, int n_fft, int hop)
+spectral_zcr(const float *x, size_t n, size_t t, int n_fft, int hop)
 {
 	long start = (long)(t * hop) - n_fft / 2, i;
 	int prev, cur, count = 0;
@@ -89,7 +89,7 @@ sv_zcr(const float *x, size_t n, size_t t, int n_fft, int hop)
 }
 
 float
-sv_rms(const float *x, size_t n, size_t t, int n_fft, int hop)
+spectral_rms(const float *x, size_t n, size_t t, int n_fft, int hop)
 {
 	long start = (long)(t * hop) - n_fft / 2, i, lo, hi;
 	double s = 0;
@@ -102,7 +102,7 @@ sv_rms(const float *x, size_t n, size_t t, int n_fft, int hop)
 }
 
 void
-sv_zcr_all(const float *x, size_t n, size_t T, int n_fft, int hop, double *zcr)
+spectral_zcr_all(const float *x, size_t n, size_t T, int n_fft, int hop, double *zcr)
 {
 	/* crossings c[j] = neg(x[j]) != neg(x[j-1]), j >= 1; edge padding adds none.
 	 * Frame t counts those with j in [start+1, start+n_fft-1] ∩ [1, n-1], i.e.
@@ -151,12 +151,12 @@ sv_zcr_all(const float *x, size_t n, size_t T, int n_fft, int hop, double *zcr)
 }
 
 void
-sv_rms_all(const float *x, size_t n, size_t T, int n_fft, int hop, float *rms)
+spectral_rms_all(const float *x, size_t n, size_t T, int n_fft, int hop, float *rms)
 {
 	size_t t = 0;
 	long i;
 
-	/* four whole frames at once: four independent sums, each in sv_rms's order */
+	/* four whole frames at once: four independent sums, each in spectral_rms's order */
 	for (; t < T; t++) {
 		long start = (long)(t * hop) - n_fft / 2;
 		if (start >= 0 && t + 4 <= T && start + 3L * hop + n_fft <= (long)n) {
@@ -174,7 +174,7 @@ sv_rms_all(const float *x, size_t n, size_t T, int n_fft, int hop, float *rms)
 			rms[t + 3] = sqrtf((float)(s3 / n_fft));
 			t += 3;
 		} else {
-			rms[t] = sv_rms(x, n, t, n_fft, hop);
+			rms[t] = spectral_rms(x, n, t, n_fft, hop);
 		}
 	}
 }

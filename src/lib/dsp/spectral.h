@@ -10,17 +10,17 @@
 /* centroid = sum f*S / sum S; bandwidth = sqrt(sum (S/sum S) (f - centroid)^2);
  * rolloff = frequency of the first bin whose float32 cumulative sum reaches
  * 0.85 of the total.  All-zero frames give 0. */
-void sv_spectral(const float *S, int nbins, double binhz, double *centroid,
+void spectral_frame(const float *S, int nbins, double binhz, double *centroid,
     double *bandwidth, double *rolloff);
 /* librosa.feature.zero_crossing_rate: edge padding, |x| <= 1e-10 counts as 0,
  * 0 counts as positive, the first sample of a frame never counts. */
-double sv_zcr(const float *x, size_t n, size_t t, int n_fft, int hop);
+double spectral_zcr(const float *x, size_t n, size_t t, int n_fft, int hop);
 /* librosa.feature.rms: sqrt(mean x^2) over zero-padded frames (no window). */
-float sv_rms(const float *x, size_t n, size_t t, int n_fft, int hop);
+float spectral_rms(const float *x, size_t n, size_t t, int n_fft, int hop);
 
 /* Both for frames 0 .. T-1 at once (the same values, a pass over x for zcr,
  * four frames' sums at a time for rms). */
-void sv_zcr_all(const float *x, size_t n, size_t T, int n_fft, int hop, double *zcr);
-void sv_rms_all(const float *x, size_t n, size_t T, int n_fft, int hop, float *rms);
+void spectral_zcr_all(const float *x, size_t n, size_t T, int n_fft, int hop, double *zcr);
+void spectral_rms_all(const float *x, size_t n, size_t T, int n_fft, int hop, float *rms);
 
 #endif

@@ -1,6 +1,6 @@
 /* tuning.c — librosa 0.10.1 estimate_tuning (piptrack + pitch_tuning), streamed, for
  * any bins_per_octave (see tuning.h).  The one implementation: chroma_stft's
- * sv_estimate_tuning (chroma.c) is a loop over tuning_frame().
+ * tuning_estimate_power (chroma.c) is a loop over tuning_frame().
  *
  * Types follow librosa/NumPy 1.24 exactly where they decide a comparison: the
  * spectrogram, threshold, magnitudes, pitches and residuals are float32; the
@@ -213,4 +213,21 @@ tuning_finish(Tuning *tu, int bpo)
 		if (counts[j] > counts[best])
 			best = j;
 	return edges[best];
+}
+
+double
+tuning_estimate_power(const float *S, size_t nframes, int n_fft, double sr)
+{
+	size_t nb = (size_t)n_fft / 2 + 1, t;
+	Tuning *tu;
+	double r;
+
+	if (n_fft < 2 || nframes == 0)
+		return 0;
+	tu = new_tuning(sr, n_fft);
+	for (t = 0; t < nframes; t++)
+		tuning_frame(tu, S + t * nb);
+	r = tuning_finish(tu, 12);
+	del_tuning(tu);
+	return r;
 }

@@ -4,6 +4,7 @@
 #include "feat/profile.h"
 #include "feat/seed.h"
 #include "core/util.h"
+#include "core/vwriter.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -76,8 +77,8 @@ new_featrun(int mode, VWriter *w)
 	return r;
 }
 
-/* write a double vector as float32 */
-static void
+/* write a double vector as float32; 0 or FR_EWRITE */
+static int
 put(FeatRun *r, const char *key, const double *v, int n)
 {
 	float o[PROFILE_DIM];
@@ -85,50 +86,57 @@ put(FeatRun *r, const char *key, const double *v, int n)
 
 	for (i = 0; i < n; i++)
 		o[i] = (float)v[i];
-	vw_write(r->w, key, o, (size_t)n);
+	return vwriter_write(r->w, key, o, (size_t)n) ? FR_EWRITE : 0;
 }
 
-/* seed mode: write the pending song's vector (write: 0 drops it) */
-static void
+/* seed mode: write the pending song's vector (write: 0 drops it); 0 or FR_EWRITE */
+static int
 end_song(FeatRun *r, int write)
 {
 	double v[SEED_DIM];
+	int rc = 0;
 
 	if (!r->song)
-		return;
+		return 0;
 	seed_finish(r->seed, v);
 	if (write)
-		put(r, r->song, v, SEED_DIM);
+		rc = put(r, r->song, v, SEED_DIM);
 	free(r->song);
 	r->song = NULL;
+	return rc;
 }
 
-void
+int
 del_featrun(FeatRun *r)
 {
+	int rc;
+
 	if (!r)
-		return;
-	end_song(r, 1);
-	del_feat(r->feat);
+		return 0;
+	rc = end_song(r, 1);
+	del_feature(r->feat);
 	del_seed(r->seed);
 	del_profile(r->prof);
 	free(r->keybuf);
 	free(r);
+	return rc;
 }
 
-void
+int
 featrun_rate(FeatRun *r, double sr)
 {
 	if ((r->feat || r->prof) && sr == r->sr)
-		return;
-	end_song(r, 1);
-	del_feat(r->feat);
+		return 0;
+	if (end_song(r, 1))
+		return FR_EWRITE;
+	del_feature(r->feat);
 	del_seed(r->seed);
 	del_profile(r->prof);
-	r->feat = r->mode != FR_FULL ? new_feat(sr) : NULL;
+	r->feat = r->mode != FR_FULL ? new_feature(sr) : NULL;
 	r->seed = r->mode == FR_SEED ? new_seed(sr) : NULL;
 	r->prof = r->mode == FR_FULL ? new_profile(sr) : NULL;
 	r->sr = sr;
+	return 0;
 }
 
 const char *
@@ -152,38 +160,39 @@ record(FeatRun *r, const char *key, const float *x, size_t n, int feed_audio)
 	case FR_FULL:
 		if (profile_do(r->prof, x, n, v) < 0)
 			return -1;
-		put(r, key, v, PROFILE_DIM);
-		return 0;
+		return put(r, key, v, PROFILE_DIM);
 	case FR_SEED:
 		len = (hash = strrchr(key, '#')) ? (size_t)(hash - key) : strlen(key);
 		if (r->song && (strlen(r->song) != len || strncmp(r->song, key, len)))
-			end_song(r, 1);
+			if (end_song(r, 1))
+				return FR_EWRITE;
 		if (!r->song) {
 			r->song = emalloc(len + 1);
 			memcpy(r->song, key, len);
 			r->song[len] = 0;
 		}
-		feat_analyze(r->feat, x, n, FEAT_ALL);
-		feat_segment(f, v);
+		feature_analyze(r->feat, x, n, FEAT_ALL);
+		feature_segment(f, v);
 		seed_add_segment(r->seed, v);
 		if (feed_audio)
 			seed_add_audio(r->seed, x, n);
 		return 0;
 	case FR_SEGMENT:
-		feat_analyze(r->feat, x, n, FEAT_ALL);
-		feat_segment(f, v);
-		put(r, key, v, FEAT_SEGDIM);
-		return 0;
+		feature_analyze(r->feat, x, n, FEAT_ALL);
+		feature_segment(f, v);
+		return put(r, key, v, FEAT_SEGDIM);
 	}
-	feat_analyze(r->feat, x, n, r->mode == FR_MEL ? FEAT_MELONLY : FEAT_ALL);
+	feature_analyze(r->feat, x, n, r->mode == FR_MEL ? FEAT_MELONLY : FEAT_ALL);
 	r->keybuf = erealloc(r->keybuf, strlen(key) + 24);
 	for (t = 0; t < f->T; t++) {
 		sprintf(r->keybuf, "%s@%zu", key, t);
 		if (r->mode == FR_MEL) {
-			vw_write(r->w, r->keybuf, f->meldb + t * FEAT_NMELS, FEAT_NMELS);
+			if (vwriter_write(r->w, r->keybuf, f->meldb + t * FEAT_NMELS, FEAT_NMELS))
+				return FR_EWRITE;
 		} else {
-			feat_frame(f, t, o);
-			vw_write(r->w, r->keybuf, o, FEAT_FRAMEDIM);
+			feature_frame(f, t, o);
+			if (vwriter_write(r->w, r->keybuf, o, FEAT_FRAMEDIM))
+				return FR_EWRITE;
 		}
 	}
 	return 0;
@@ -227,7 +236,8 @@ featrun_audio(FeatRun *r, AudioIn *a, const char *path, const char *key, double 
 	size_t cap;
 	int rc = 0;
 
-	featrun_rate(r, audio_rate(a));
+	if (featrun_rate(r, audio_rate(a)))
+		return FR_EWRITE;
 	seglen = seconds > 0 ? (long)llround(seconds * r->sr) : 0;
 	minlen = (long)ceil(r->sr);
 	cap = seglen ? (size_t)seglen : 1 << 16;
@@ -251,9 +261,9 @@ featrun_audio(FeatRun *r, AudioIn *a, const char *path, const char *key, double 
 			strcpy(rk, key), nseg++;
 		else
 			sprintf(rk, "%s#%lu", key, nseg++);
-		if (record(r, rk, buf, (size_t)got, 0) < 0) {
-			weprintf("%s: %s", path, featrun_error(r));
-			rc = -1;
+		if ((rc = record(r, rk, buf, (size_t)got, 0)) < 0) {
+			if (rc != FR_EWRITE)
+				weprintf("%s: %s", path, featrun_error(r));
 			break;
 		}
 		if (got < seglen || !seglen)
@@ -263,8 +273,8 @@ featrun_audio(FeatRun *r, AudioIn *a, const char *path, const char *key, double 
 		weprintf("%s: no audio samples", path);
 		rc = -1;
 	}
-	if (r->mode == FR_SEED)
-		end_song(r, rc == 0); /* a half-read song is dropped */
+	if (r->mode == FR_SEED && end_song(r, rc == 0)) /* a half-read song is dropped */
+		rc = FR_EWRITE;
 	free(rk);
 	free(buf);
 	return rc;

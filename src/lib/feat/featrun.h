@@ -14,9 +14,13 @@
 #include <stddef.h>
 
 #include "audio/audio.h"
-#include "core/vstream.h"
+#include "core/vreader.h"
+#include "core/vwriter.h"
 
 enum { FR_SEGMENT, FR_FRAMES, FR_MEL, FR_SEED, FR_FULL };
+
+/* returned when writing to the VWriter failed (the writer printed why): stop */
+#define FR_EWRITE (-2)
 
 typedef struct FeatRun FeatRun;
 
@@ -27,16 +31,19 @@ unsigned featrun_dim(int mode);
 char *const *featrun_cols(int mode);
 
 FeatRun *new_featrun(int mode, VWriter *w);
-/* Writes the pending song (seed mode), frees. */
-void del_featrun(FeatRun *r);
-/* The sample rate of the records that follow. */
-void featrun_rate(FeatRun *r, double sr);
-/* One audio record of a stream (n >= 1).  -1 on a data error (featrun_error()). */
+/* Writes the pending song (seed mode), frees; 0 or FR_EWRITE. */
+int del_featrun(FeatRun *r);
+/* The sample rate of the records that follow (writes the pending song when it
+ * changes); 0 or FR_EWRITE. */
+int featrun_rate(FeatRun *r, double sr);
+/* One audio record of a stream (n >= 1).  0; -1 on a data error (featrun_error());
+ * FR_EWRITE. */
 int featrun_record(FeatRun *r, const char *key, const float *x, size_t n);
 /* A decoded audio file, song key `key`, cut into records of `seconds` (0: one
  * record) as segment(1) does: a final part under 1 s is dropped, unless it is the
  * whole file (then an error).  Seed mode feeds the whole signal to the song tempo
- * and writes the song's vector.  Diagnostics name `path`; -1 on error. */
+ * and writes the song's vector.  Diagnostics name `path`; -1 on error (printed),
+ * FR_EWRITE. */
 int featrun_audio(FeatRun *r, AudioIn *a, const char *path, const char *key, double seconds);
 const char *featrun_error(const FeatRun *r);
 

@@ -2,12 +2,14 @@
 #include "feat/feature.h"
 #include "dsp/beat.h"
 #include "dsp/chroma.h"
+#include "dsp/tuning.h"
 #include "dsp/mel.h"
-#include "core/npstat.h"
+#include "core/stats.h"
 #include "dsp/onset.h"
 #include "dsp/spectral.h"
 #include "dsp/stft.h"
 #include "core/util.h"
+#include "dsp/mfcc.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -38,7 +40,7 @@ const char *const feat_framecols[FEAT_FRAMEDIM] = {
 /* ---- the analysis ---- */
 
 Feat *
-new_feat(double sr)
+new_feature(double sr)
 {
 	Feat *f = ecalloc(1, sizeof *f);
 	f->sr = sr;
@@ -50,7 +52,7 @@ new_feat(double sr)
 }
 
 void
-del_feat(Feat *f)
+del_feature(Feat *f)
 {
 	if (!f)
 		return;
@@ -102,8 +104,8 @@ chroma(Feat *f)
 	int c;
 	float mx, *v;
 
-	f->tuning = sv_estimate_tuning(f->power, T, FEAT_NFFT, f->sr);
-	sv_chroma_fb(f->cfb, f->sr, FEAT_NFFT, f->tuning);
+	f->tuning = tuning_estimate_power(f->power, T, FEAT_NFFT, f->sr);
+	chroma_filterbank(f->cfb, f->sr, FEAT_NFFT, f->tuning);
 	/* raw[T][12] = power[T][nbins] . fb[12][nbins]^T (float32, as librosa's einsum),
 	 * in blocks of 16 frames: OpenBLAS runs products that small on the calling
 	 * thread, so its helper threads are never woken (they would spin for ~0.1 s
@@ -114,14 +116,14 @@ chroma(Feat *f)
 		    f->craw + t * FEAT_NCHROMA, FEAT_NCHROMA);
 	for (t = 0; t < T; t++) {
 		v = f->craw + t * FEAT_NCHROMA;
-		mx = sv_inf_norm(v, FEAT_NCHROMA);
+		mx = chroma_inf_norm(v, FEAT_NCHROMA);
 		for (c = 0; c < FEAT_NCHROMA; c++)
 			f->chroma[c * T + t] = v[c] / mx;
 	}
 }
 
 void
-feat_analyze(Feat *f, const float *x, size_t n, int what)
+feature_analyze(Feat *f, const float *x, size_t n, int what)
 {
 	size_t T = stft_nframes(f->stft, n), t;
 	double binhz = 1.0 / (FEAT_NFFT * (1.0 / f->sr));
@@ -136,51 +138,51 @@ feat_analyze(Feat *f, const float *x, size_t n, int what)
 		for (k = 0; k < NBINS; k++)
 			p[k] = f->mag[k] * f->mag[k];
 		if (what != FEAT_MELONLY)
-			sv_spectral(f->mag, NBINS, binhz, &f->centroid[t], &f->bandwidth[t], &f->rolloff[t]);
+			spectral_frame(f->mag, NBINS, binhz, &f->centroid[t], &f->bandwidth[t], &f->rolloff[t]);
 	}
 	mel_apply_n(f->mel, f->power, T, f->meldb);
 	for (t = 0; t < T * FEAT_NMELS; t++)
-		f->meldb[t] = sv_db(f->meldb[t]);
-	sv_db_floor(f->meldb, T * FEAT_NMELS, 80.0f);
+		f->meldb[t] = mel_power_to_db(f->meldb[t]);
+	mel_db_floor(f->meldb, T * FEAT_NMELS, 80.0f);
 	if (what == FEAT_MELONLY)
 		return;
-	sv_zcr_all(x, n, T, FEAT_NFFT, FEAT_HOP, f->zcr);
-	sv_rms_all(x, n, T, FEAT_NFFT, FEAT_HOP, f->rms);
+	spectral_zcr_all(x, n, T, FEAT_NFFT, FEAT_HOP, f->zcr);
+	spectral_rms_all(x, n, T, FEAT_NFFT, FEAT_HOP, f->rms);
 	for (t = 0; t < T; t++)
-		f->loud[t] = sv_db(f->rms[t] * f->rms[t]);
-	sv_db_floor(f->loud, T, 80.0f);
-	sv_mfcc(f->meldb, T, FEAT_NMELS, FEAT_NMFCC, f->mfcc);
-	sv_onset_env(f->meldb, T, FEAT_NMELS, f->onset);
-	sv_onset_env_median(f->meldb, T, FEAT_NMELS, f->onset_med);
-	f->onsets = sv_onset_count(f->onset, T, f->sr, FEAT_HOP);
-	f->tempo = sv_tempo(f->onset_med, T, f->sr, FEAT_HOP);
+		f->loud[t] = mel_power_to_db(f->rms[t] * f->rms[t]);
+	mel_db_floor(f->loud, T, 80.0f);
+	mfcc_compute(f->meldb, T, FEAT_NMELS, FEAT_NMFCC, f->mfcc);
+	onset_env(f->meldb, T, FEAT_NMELS, f->onset);
+	onset_env_median(f->meldb, T, FEAT_NMELS, f->onset_med);
+	f->onsets = onset_count(f->onset, T, f->sr, FEAT_HOP);
+	f->tempo = beat_tempo(f->onset_med, T, f->sr, FEAT_HOP);
 	chroma(f);
 }
 
 void
-feat_segment(const Feat *f, double *out)
+feature_segment(const Feat *f, double *out)
 {
 	size_t T = f->T;
 	int k, i = 0;
 
 	out[i++] = f->tempo;
-	out[i++] = sv_np_mean32(f->chroma, FEAT_NCHROMA * T);
-	out[i++] = sv_np_mean64(f->centroid, T);
-	out[i++] = sv_np_mean64(f->bandwidth, T);
-	out[i++] = sv_np_mean64(f->rolloff, T);
-	out[i++] = sv_np_mean64(f->zcr, T);
-	out[i++] = sv_np_mean32(f->rms, T);
+	out[i++] = stats_np_mean32(f->chroma, FEAT_NCHROMA * T);
+	out[i++] = stats_np_mean64(f->centroid, T);
+	out[i++] = stats_np_mean64(f->bandwidth, T);
+	out[i++] = stats_np_mean64(f->rolloff, T);
+	out[i++] = stats_np_mean64(f->zcr, T);
+	out[i++] = stats_np_mean32(f->rms, T);
 	for (k = 0; k < FEAT_NMFCC; k++)
-		out[i++] = sv_np_mean32(f->mfcc + k * T, T);
+		out[i++] = stats_np_mean32(f->mfcc + k * T, T);
 	for (k = 0; k < FEAT_NMFCC; k++)
-		out[i++] = sv_np_std32(f->mfcc + k * T, T);
-	out[i++] = sv_np_mean32(f->onset, T);
+		out[i++] = stats_np_std32(f->mfcc + k * T, T);
+	out[i++] = stats_np_mean32(f->onset, T);
 	out[i++] = (double)f->onsets;
-	out[i++] = sv_np_mean32(f->loud, T);
+	out[i++] = stats_np_mean32(f->loud, T);
 }
 
 void
-feat_frame(const Feat *f, size_t t, float *out)
+feature_frame(const Feat *f, size_t t, float *out)
 {
 	size_t T = f->T;
 	int k, i = 0;

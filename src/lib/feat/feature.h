@@ -25,7 +25,7 @@ enum { FEAT_ALL = 0, FEAT_MELONLY = 1 };
 typedef struct Feat {
 	double sr;
 	size_t T;              /* frames of the last record */
-	/* per frame, valid after feat_analyze() */
+	/* per frame, valid after feature_analyze() */
 	double *centroid, *bandwidth, *rolloff, *zcr;
 	float *rms, *loud;     /* loud: amplitude_to_db(rms), floored per record */
 	float *onset;          /* onset strength (mean over bands) */
@@ -46,13 +46,13 @@ typedef struct Feat {
 extern const char *const feat_segcols[FEAT_SEGDIM];
 extern const char *const feat_framecols[FEAT_FRAMEDIM];
 
-Feat *new_feat(double sr);
-void del_feat(Feat *f);
+Feat *new_feature(double sr);
+void del_feature(Feat *f);
 /* Analyse x[0..n) (n >= 1).  what: FEAT_ALL or FEAT_MELONLY (mel dB only). */
-void feat_analyze(Feat *f, const float *x, size_t n, int what);
+void feature_analyze(Feat *f, const float *x, size_t n, int what);
 /* The 34 per-segment values (feat_segcols order) of the last analysis. */
-void feat_segment(const Feat *f, double *out);
+void feature_segment(const Feat *f, double *out);
 /* The 31 per-frame values (feat_framecols order) of frame t. */
-void feat_frame(const Feat *f, size_t t, float *out);
+void feature_frame(const Feat *f, size_t t, float *out);
 
 #endif

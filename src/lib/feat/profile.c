@@ -7,13 +7,15 @@
 #include "dsp/beat.h"
 #include "dsp/cqt.h"
 #include "dsp/mel.h"
-#include "core/npstat.h"
+#include "core/stats.h"
 #include "dsp/onset.h"
 #include "feat/profile.h"
 #include "dsp/spectral.h"
 #include "dsp/stft.h"
 #include "dsp/tuning.h"
 #include "core/util.h"
+#include "dsp/mfcc.h"
+#include "dsp/chroma.h"
 
 #define NFFT 2048
 #define HOP 512
@@ -165,7 +167,7 @@ percentiles(float *v, size_t n, const double *q, int nq, double *out)
 			i = n - 1;
 		j = i + 1 < n ? i + 1 : n - 1;
 		if (i >= from) {
-			sv_select_k(v + from, n - from, i - from);
+			stats_select_k(v + from, n - from, i - from);
 			from = i;
 		}
 		a = v[i];
@@ -198,8 +200,8 @@ flatness(const float *S, float *tmp)
 		tmp[k] = s > 1e-10f ? s : 1e-10f;
 		tmp[NB + k] = logf(tmp[k]);
 	}
-	g = expf(sv_np_sum32(tmp + NB, NB) / (float)NB);
-	a = sv_np_sum32(tmp, NB) / (float)NB;
+	g = expf(stats_np_sum32(tmp + NB, NB) / (float)NB);
+	a = stats_np_sum32(tmp, NB) / (float)NB;
 	return g / a;
 }
 
@@ -317,7 +319,7 @@ profile_do(Profile *p, const float *x, size_t n, double *out)
 	for (t = 0; t < T; t++) {
 		float *m = p->meldb + t * NMELS;
 		stft_frame(p->stft, x, n, t, mag);
-		sv_spectral(mag, NB, p->binhz, &p->cen[t], &p->bw[t], &p->rol[t]);
+		spectral_frame(mag, NB, p->binhz, &p->cen[t], &p->bw[t], &p->rol[t]);
 		tuning_frame(p->tu, mag);
 		p->flat[t] = flatness(mag, tmp);
 		contrast_frame(p, mag, tmp, p->peak + t * NBANDS, p->valley + t * NBANDS);
@@ -327,10 +329,10 @@ profile_do(Profile *p, const float *x, size_t n, double *out)
 		for (k = 0; k < NMELS; k++) {
 			if (m[k] > mx)
 				mx = m[k];
-			m[k] = sv_db(m[k]);
+			m[k] = mel_power_to_db(m[k]);
 		}
-		p->zcr[t] = sv_zcr(x, n, t, NFFT, HOP);
-		p->rms[t] = sv_rms(x, n, t, NFFT, HOP);
+		p->zcr[t] = spectral_zcr(x, n, t, NFFT, HOP);
+		p->rms[t] = spectral_rms(x, n, t, NFFT, HOP);
 	}
 	free(mag);
 
@@ -365,7 +367,7 @@ profile_do(Profile *p, const float *x, size_t n, double *out)
 			float v = p->meldb[t * NMELS + k] - R;
 			tmp[t] = v < fl ? fl : v;
 		}
-		out[634 - 512 + k] = sv_np_mean32(tmp, T);
+		out[634 - 512 + k] = stats_np_mean32(tmp, T);
 		percentiles(tmp, T, qs, 3, pc);
 		out[634 - 384 + k] = pc[0];
 		out[634 - 256 + k] = pc[1];
@@ -373,33 +375,33 @@ profile_do(Profile *p, const float *x, size_t n, double *out)
 	}
 
 	/* MFCC 20 over the dB mel frames floored at max - 80 (ref 1) */
-	sv_db_floor(p->meldb, T * NMELS, 80.0f);
-	sv_mfcc(p->meldb, T, NMELS, NMFCC, p->mfcc);
+	mel_db_floor(p->meldb, T * NMELS, 80.0f);
+	mfcc_compute(p->meldb, T, NMELS, NMFCC, p->mfcc);
 	for (k = 0; k < NMFCC; k++) {
-		out[o + k] = sv_np_mean32(p->mfcc + k * T, T);
-		out[o + 20 + k] = sv_np_std32(p->mfcc + k * T, T);
+		out[o + k] = stats_np_mean32(p->mfcc + k * T, T);
+		out[o + 20 + k] = stats_np_std32(p->mfcc + k * T, T);
 		delta9(p->mfcc + k * T, T, tmp);
-		out[o + 40 + k] = sv_np_mean32(tmp, T);
+		out[o + 40 + k] = stats_np_mean32(tmp, T);
 	}
 	o += 60;
 
 	/* chroma_cqt: inf-norm per frame; mean, std; then tonnetz */
 	for (t = 0; t < Tc; t++) {
-		float *v = chroma + t * 12, m = sv_inf_norm(v, 12);
+		float *v = chroma + t * 12, m = chroma_inf_norm(v, 12);
 		for (c = 0; c < 12; c++)
 			v[c] /= m;
 	}
 	for (c = 0; c < 12; c++) {
 		for (t = 0; t < Tc; t++)
 			tmp[t] = chroma[t * 12 + c];
-		out[o + c] = sv_np_mean32(tmp, Tc);
-		out[o + 12 + c] = sv_np_std32(tmp, Tc);
+		out[o + c] = stats_np_mean32(tmp, Tc);
+		out[o + 12 + c] = stats_np_std32(tmp, Tc);
 	}
 	o += 24;
 
-	sv_np_meanstd64(p->cen, T, dtmp, &out[o], &out[o + 1]);
-	sv_np_meanstd64(p->rol, T, dtmp, &out[o + 2], &out[o + 3]);
-	sv_np_meanstd64(p->bw, T, dtmp, &out[o + 4], &out[o + 5]);
+	stats_np_meanstd64(p->cen, T, dtmp, &out[o], &out[o + 1]);
+	stats_np_meanstd64(p->rol, T, dtmp, &out[o + 2], &out[o + 3]);
+	stats_np_meanstd64(p->bw, T, dtmp, &out[o + 4], &out[o + 5]);
 	o += 6;
 
 	/* spectral_contrast = power_to_db(peak) - power_to_db(valley), each floored at
@@ -410,19 +412,19 @@ profile_do(Profile *p, const float *x, size_t n, double *out)
 		double *col = dtmp + T;
 		for (t = 0; t < T; t++)
 			col[t] = p->peak[t * NBANDS + k] - p->valley[t * NBANDS + k];
-		sv_np_meanstd64(col, T, dtmp, &out[o + k], &out[o + NBANDS + k]);
+		stats_np_meanstd64(col, T, dtmp, &out[o + k], &out[o + NBANDS + k]);
 	}
 	o += 2 * NBANDS;
 
-	out[o++] = sv_np_mean32(p->flat, T);
-	sv_np_meanstd64(p->zcr, T, dtmp, &out[o], &out[o + 1]);
+	out[o++] = stats_np_mean32(p->flat, T);
+	stats_np_meanstd64(p->zcr, T, dtmp, &out[o], &out[o + 1]);
 	o += 2;
 	{ /* beat_track's tempo: median-over-bands onset envelope of the floored dB mel */
-		sv_onset_env_median(p->meldb, T, NMELS, tmp);
-		out[o++] = sv_tempo(tmp, T, p->sr, HOP);
+		onset_env_median(p->meldb, T, NMELS, tmp);
+		out[o++] = beat_tempo(tmp, T, p->sr, HOP);
 	}
-	out[o++] = sv_np_mean32(p->rms, T);
-	out[o++] = sv_np_std32(p->rms, T);
+	out[o++] = stats_np_mean32(p->rms, T);
+	out[o++] = stats_np_std32(p->rms, T);
 
 	/* tonnetz: phi (6 x 12, float64) times the L1-normalised chroma */
 	{
@@ -456,7 +458,7 @@ profile_do(Profile *p, const float *x, size_t n, double *out)
 		free(dtmp);
 		dtmp = ereallocarray(NULL, Tc, sizeof *dtmp);
 		for (q = 0; q < 6; q++) {
-			sv_np_meanstd64(ton + q * Tc, Tc, dtmp, &v1, &v2);
+			stats_np_meanstd64(ton + q * Tc, Tc, dtmp, &v1, &v2);
 			out[o + q] = v1;
 			out[o + 6 + q] = v2;
 		}

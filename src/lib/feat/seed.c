@@ -1,7 +1,7 @@
 /* seed.c — aggregate segment features into the 95-d seed vector (see seed.h). */
 #include "feat/seed.h"
 #include "feat/feature.h"
-#include "core/npstat.h"
+#include "core/stats.h"
 #include "feat/songtempo.h"
 #include "core/util.h"
 
@@ -89,7 +89,7 @@ stats(const Seed *s, int c, int bpm, double *out)
 		free(v);
 		return;
 	}
-	m = sv_np_mean64(v, n);
+	m = stats_np_mean64(v, n);
 	out[0] = m;
 	out[2] = out[3] = v[0];
 	for (i = 0; i < n; i++) {
@@ -100,7 +100,7 @@ stats(const Seed *s, int c, int bpm, double *out)
 		d = v[i] - m;
 		v[i] = d * d;
 	}
-	out[1] = sqrt(sv_np_mean64(v, n));
+	out[1] = sqrt(stats_np_mean64(v, n));
 	free(v);
 }
 

@@ -15,7 +15,7 @@ extern const char *const seed_cols[SEED_DIM];
 
 Seed *new_seed(double sr);
 void del_seed(Seed *s);
-/* One segment: its FEAT_SEGDIM values (feat_segment) and, unless the caller feeds
+/* One segment: its FEAT_SEGDIM values (feature_segment) and, unless the caller feeds
  * the whole signal itself with seed_add_audio(), nothing else. */
 void seed_add_segment(Seed *s, const double *seg);
 /* Samples of the whole song, in order (global tempo and duration). */

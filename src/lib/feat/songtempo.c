@@ -106,7 +106,7 @@ flush_batch(SongTempo *g)
 	for (i = 0; i < g->nb; i++) {
 		float *m = g->db[i];
 		for (k = 0; k < FEAT_NMELS; k++) {
-			m[k] = sv_db(m[k]);
+			m[k] = mel_power_to_db(m[k]);
 			if (m[k] > g->max)
 				g->max = m[k];
 		}
@@ -209,12 +209,12 @@ songtempo_finish(SongTempo *g)
 	for (t = 0; t + 2 < T; t++) {
 		getframe(g, t, fl, cur);
 		if (t >= 1)
-			env[t + 2] = sv_onset_median1(prev, cur, FEAT_NMELS, tmp);
+			env[t + 2] = onset_median1(prev, cur, FEAT_NMELS, tmp);
 		sw = prev;
 		prev = cur;
 		cur = sw;
 	}
-	tempo = sv_tempo(env, T, g->sr, FEAT_HOP);
+	tempo = beat_tempo(env, T, g->sr, FEAT_HOP);
 	free(env);
 	reset(g);
 	return tempo;

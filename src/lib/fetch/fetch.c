@@ -23,6 +23,7 @@ struct Fetch {
 	char *outtmpl, *pathfile, *pathfile_t;
 };
 
+static char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *
 xprintf(const char *fmt, ...)
 {
@@ -277,7 +278,7 @@ probe(Fetch *f, const char *file)
 		if (end == r.out || !isfinite(d))
 			d = NAN;
 	}
-	spawn_free(&r);
+	del_spawn(&r);
 	free(in);
 	return d;
 }
@@ -301,7 +302,7 @@ download(Fetch *f, const Song *s, const char **stage)
 		e = run(f, argv, &r);
 		if (!e || !(r.timedout || transient(f->msg)) || a >= f->o.retries)
 			break;
-		spawn_free(&r);
+		del_spawn(&r);
 		usleep((useconds_t)(wait * 1e6));
 		wait *= 2;
 	}
@@ -309,7 +310,7 @@ download(Fetch *f, const Song *s, const char **stage)
 	if (e) {
 		if (a)
 			setstr(&f->msg, xprintf("%s (after %d retries)", f->msg, a));
-		spawn_free(&r);
+		del_spawn(&r);
 		return -1;
 	}
 	if (!(fp = fopen(f->pathfile, "r"))) {
@@ -320,10 +321,10 @@ download(Fetch *f, const Song *s, const char **stage)
 			*stage = s->url ? "download" : "search";
 			setstr(&f->msg, estrdup(s->url ? "nothing downloaded" : "no search result"));
 		}
-		spawn_free(&r);
+		del_spawn(&r);
 		return -1;
 	}
-	spawn_free(&r);
+	del_spawn(&r);
 	free(f->media);
 	f->media = NULL;
 	{
@@ -400,10 +401,10 @@ fetch_do(Fetch *f, const Song *s, const char **stage, const char **msg)
 	argv[n++] = out;
 	argv[n] = NULL;
 	if (run(f, argv, &r)) {
-		spawn_free(&r);
+		del_spawn(&r);
 		goto out;
 	}
-	spawn_free(&r);
+	del_spawn(&r);
 	if (isnan(dur)) {
 		*stage = "duration";
 		dur = probe(f, f->part);

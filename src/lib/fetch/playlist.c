@@ -44,6 +44,7 @@ static const char *const colnames[NCOLS][12] = {
 	[C_URL] = { "url", "link", "youtube url", "youtube_url", NULL },
 };
 
+static void seterr(Playlist *p, unsigned long line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void
 seterr(Playlist *p, unsigned long line, const char *fmt, ...)
 {

@@ -127,7 +127,7 @@ spawn_run(char *const argv[], double timeout, SpawnResult *r)
 }
 
 void
-spawn_free(SpawnResult *r)
+del_spawn(SpawnResult *r)
 {
 	free(r->out);
 	free(r->err);

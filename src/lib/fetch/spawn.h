@@ -17,7 +17,7 @@ typedef struct SpawnResult {
 /* Run argv[0] (searched in PATH) and wait; timeout <= 0: none.
  * 0: it ran (see r->status); -1: it could not be started (errno set). */
 int spawn_run(char *const argv[], double timeout, SpawnResult *r);
-void spawn_free(SpawnResult *r);
+void del_spawn(SpawnResult *r);
 /* Full path of prog as PATH lookup finds it (prog itself if it has a '/'), or NULL.
  * Free the result. */
 char *spawn_which(const char *prog);

@@ -45,7 +45,7 @@ avx512_core(const char *name)
 }
 
 const char *
-sv_blas_corename(void)
+blas_corename(void)
 {
 	const char *s = openblas_get_corename();
 
@@ -53,7 +53,7 @@ sv_blas_corename(void)
 }
 
 const char *
-sv_blas_coresource(void)
+blas_coresource(void)
 {
 	const char *mark = getenv(REEXEC_MARK);
 
@@ -65,7 +65,7 @@ sv_blas_coresource(void)
 }
 
 void
-sv_blas_init(int argc, char **argv)
+blas_init(int argc, char **argv)
 {
 	const char *cfg;
 	char *mark;
@@ -80,7 +80,7 @@ sv_blas_init(int argc, char **argv)
 	cfg = openblas_get_config();
 	if (!cfg || !strstr(cfg, "DYNAMIC_ARCH"))
 		return;
-	if (!have_avx512f() || avx512_core(sv_blas_corename()))
+	if (!have_avx512f() || avx512_core(blas_corename()))
 		return;
 	if (setenv("OPENBLAS_CORETYPE", "SkylakeX", 1) || setenv(REEXEC_MARK, "1", 1))
 		return;
@@ -107,7 +107,7 @@ env_threads(const char *name)
 }
 
 int
-sv_blas_threads(int n)
+blas_threads(int n)
 {
 	if (n > 0) {
 		threads_why = "-j";
@@ -129,13 +129,13 @@ sv_blas_threads(int n)
 }
 
 void
-sv_blas_report(FILE *fp)
+blas_report(FILE *fp)
 {
 	const char *cfg = openblas_get_config();
 
 	if (!threads_n)
 		threads_n = openblas_get_num_threads();
 	fprintf(fp, "blas: %s; core %s (%s); %d thread%s (%s)\n", cfg ? cfg : "OpenBLAS",
-	    sv_blas_corename(), sv_blas_coresource(), threads_n, threads_n == 1 ? "" : "s",
+	    blas_corename(), blas_coresource(), threads_n, threads_n == 1 ? "" : "s",
 	    threads_why);
 }

@@ -1,19 +1,19 @@
 /* blas.h — OpenBLAS set-up shared by the BLAS-heavy tools (vggish, pca, kmeans, elbow).
  *
- * Call sv_blas_init(argc, argv) FIRST in main (before sv_init, before any other work
- * and before reading stdin), then sv_blas_threads(n) once the -j option is parsed:
+ * Call blas_init(argc, argv) FIRST in main (before util_init, before any other work
+ * and before reading stdin), then blas_threads(n) once the -j option is parsed:
  *
  *	int main(int argc, char **argv) {
- *		sv_blas_init(argc, argv);      // may re-exec the program (see below)
- *		sv_init(argc, argv);
+ *		blas_init(argc, argv);      // may re-exec the program (see below)
+ *		util_init(argc, argv);
  *		... getopt: case 'j': nthreads = estrtol(optarg, 0, 1024, 'j'); ...
- *		sv_blas_threads(nthreads);     // 0 = automatic policy
- *		if (verbose) sv_blas_report(stderr);
+ *		blas_threads(nthreads);     // 0 = automatic policy
+ *		if (verbose) blas_report(stderr);
  *
  * Core type.  OpenBLAS (Debian 0.3.21, DYNAMIC_ARCH) picks its kernels when the
  * library is loaded.  On some CPUs with AVX-512 it does not recognise (e.g. AMD
  * Zen 5) it falls back to Haswell/Zen kernels that run sgemm at about half speed.
- * sv_blas_init() detects that case: OPENBLAS_CORETYPE unset, the CPU and OS support
+ * blas_init() detects that case: OPENBLAS_CORETYPE unset, the CPU and OS support
  * AVX-512F (cpuid + xgetbv), the library is DYNAMIC_ARCH and openblas_get_corename()
  * is not an AVX-512 core (SkylakeX, Cooperlake, SapphireRapids).  It then sets
  * OPENBLAS_CORETYPE=SkylakeX and re-executes /proc/self/exe with the same argv (the
@@ -21,7 +21,7 @@
  * marks the second run so it can never loop.  A user-set OPENBLAS_CORETYPE is always
  * respected.  Nothing has been read from stdin at that point, so pipes survive.
  *
- * Threads.  sv_blas_threads(n): n > 0 uses n threads.  n == 0 is the automatic
+ * Threads.  blas_threads(n): n > 0 uses n threads.  n == 0 is the automatic
  * policy: OPENBLAS_NUM_THREADS (or OMP_NUM_THREADS) when set, else 1 thread when the
  * program runs under GNU parallel (PARALLEL_SEQ or PARALLEL_PID in the environment:
  * parallel already runs one process per core, more threads would oversubscribe),
@@ -30,14 +30,14 @@
 #define SV_BLAS_H
 #include <stdio.h>
 
-void sv_blas_init(int argc, char **argv);
+void blas_init(int argc, char **argv);
 /* set the thread count (0 = automatic, see above); returns the count in use */
-int sv_blas_threads(int n);
+int blas_threads(int n);
 /* "blas: OpenBLAS 0.3.21 ... core SkylakeX (chosen: ...), N threads (reason)" */
-void sv_blas_report(FILE *fp);
+void blas_report(FILE *fp);
 /* the core name in use and how it was chosen ("detected", "OPENBLAS_CORETYPE",
  * "forced SkylakeX for AVX-512") */
-const char *sv_blas_corename(void);
-const char *sv_blas_coresource(void);
+const char *blas_corename(void);
+const char *blas_coresource(void);
 
 #endif

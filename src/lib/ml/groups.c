@@ -221,7 +221,7 @@ groups_resolve(const Groups *gs, size_t d, char *const *cols, double *weight,
 }
 
 void
-groups_free(Groups *gs)
+del_groups(Groups *gs)
 {
 	size_t i;
 

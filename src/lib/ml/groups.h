@@ -37,6 +37,6 @@ void groups_default(Groups *gs);
  * the input (a range outside the dimension, a pattern matching nothing). */
 int groups_resolve(const Groups *gs, size_t d, char *const *cols, double *weight,
     const char *input);
-void groups_free(Groups *gs);
+void del_groups(Groups *gs);
 
 #endif

@@ -1,6 +1,6 @@
-/* metrics.c — silhouette, Davies–Bouldin, Kneedle (see metrics.h). */
+/* metrics.c — metrics_silhouette, Davies–Bouldin, Kneedle (see metrics.h). */
 #include "ml/metrics.h"
-#include "ml/kmeansfit.h"
+#include "core/pool.h"
 #include "core/util.h"
 
 #include <cblas.h>
@@ -95,7 +95,7 @@ sil_block(void *arg, size_t b, int tid)
 }
 
 void
-silhouette_multi(const float *x, size_t n, size_t d, size_t L, const int *const *labels,
+metrics_silhouette_multi(const float *x, size_t n, size_t d, size_t L, const int *const *labels,
     const size_t *k, int nthreads, double *out)
 {
 	Sil S;
@@ -150,7 +150,7 @@ silhouette_multi(const float *x, size_t n, size_t d, size_t L, const int *const 
 		S.nc[tid] = emalloc(SIL_C * sizeof(double));
 	}
 	if (n)
-		km_parallel(nthreads, (n + SIL_R - 1) / SIL_R, sil_block, &S);
+		pool_run(nthreads, (n + SIL_R - 1) / SIL_R, sil_block, &S);
 	for (l = 0; l < L; l++) {
 		acc = 0;
 		for (i = 0; i < n; i++)
@@ -181,16 +181,16 @@ silhouette_multi(const float *x, size_t n, size_t d, size_t L, const int *const 
 }
 
 double
-silhouette(const float *x, size_t n, size_t d, const int *labels, size_t k, int nthreads)
+metrics_silhouette(const float *x, size_t n, size_t d, const int *labels, size_t k, int nthreads)
 {
 	double out;
 
-	silhouette_multi(x, n, d, 1, &labels, &k, nthreads, &out);
+	metrics_silhouette_multi(x, n, d, 1, &labels, &k, nthreads, &out);
 	return out;
 }
 
 double
-davies_bouldin(const float *x, size_t n, size_t d, const int *labels, size_t k)
+metrics_davies_bouldin(const float *x, size_t n, size_t d, const int *labels, size_t k)
 {
 	double *cen = ecalloc(k * (d ? d : 1), sizeof(double)), *cnt = ecalloc(k, sizeof(double));
 	double *intra = ecalloc(k, sizeof(double)), *cd, t, a, r, best, score = 0;
@@ -262,7 +262,7 @@ out:
 }
 
 long
-knee_decreasing_convex(const double *x, const double *y, size_t n)
+metrics_knee(const double *x, const double *y, size_t n)
 {
 	double xmin, xmax, ymin, ymax, diff, best = 0;
 	size_t i;

@@ -1,4 +1,4 @@
-/* metrics.h — choosing k without plotting: silhouette, Davies–Bouldin, the knee.
+/* metrics.h — choosing k without plotting: metrics_silhouette, Davies–Bouldin, the knee.
  * Same definitions as scikit-learn 1.2.1 sklearn.metrics.silhouette_score and
  * davies_bouldin_score (Euclidean), computed in double precision on data centred
  * on their column means.  Labels are in [0, k); empty labels are ignored, as
@@ -7,21 +7,21 @@
 #define SV_METRICS_H
 #include <stddef.h>
 
-/* Mean silhouette coefficient of L labelings of the same n x d data, in one pass
+/* Mean metrics_silhouette coefficient of L labelings of the same n x d data, in one pass
  * over the pairwise distances (exact, O(n^2 d) time, memory O(block) per thread).
  * labels[l] has n entries in [0, k[l]).  out[l] = NaN when labeling l has fewer
  * than 2 or more than n - 1 distinct labels (sklearn raises ValueError). */
-void silhouette_multi(const float *x, size_t n, size_t d, size_t L, const int *const *labels,
+void metrics_silhouette_multi(const float *x, size_t n, size_t d, size_t L, const int *const *labels,
     const size_t *k, int nthreads, double *out);
-double silhouette(const float *x, size_t n, size_t d, const int *labels, size_t k, int nthreads);
+double metrics_silhouette(const float *x, size_t n, size_t d, const int *labels, size_t k, int nthreads);
 
 /* Davies–Bouldin index; NaN when fewer than 2 distinct labels or n < 2 labels ... */
-double davies_bouldin(const float *x, size_t n, size_t d, const int *labels, size_t k);
+double metrics_davies_bouldin(const float *x, size_t n, size_t d, const int *labels, size_t k);
 
 /* Kneedle (Satopää et al. 2011) on a decreasing convex curve y(x), x increasing:
  * normalise x and y to [0, 1], take the difference curve (1 - y_n) - x_n, the knee
  * is the point where it is largest (the first on ties).  -1 when n < 3 or the
  * curve never rises above its chord (no knee). */
-long knee_decreasing_convex(const double *x, const double *y, size_t n);
+long metrics_knee(const double *x, const double *y, size_t n);
 
 #endif

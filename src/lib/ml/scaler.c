@@ -122,7 +122,7 @@ scaler_do(const Scaler *s, float *x, int clip, ScalerCount *c)
 }
 
 void
-scaler_free(Scaler *s)
+del_scaler(Scaler *s)
 {
 	size_t j;
 
@@ -175,9 +175,9 @@ scaler_save(const Scaler *s, FILE *fp)
 	rows[3] = s->lo;
 	rows[4] = s->hi;
 	rows[5] = s->weight;
-	dt_put_header(fp, s->d, "weight", s->cols);
+	dtable_put_header(fp, s->d, "weight", s->cols);
 	for (k = 0; k < 6; k++)
-		dt_put_row(fp, ROWS[k], rows[k], s->d);
+		dtable_put_row(fp, ROWS[k], rows[k], s->d);
 }
 
 int
@@ -187,14 +187,14 @@ scaler_load(Scaler *s, const char *path)
 	const double *r[6];
 	size_t k, j;
 
-	if (dt_load(path, &t))
+	if (dtable_load(path, &t))
 		return -1;
 	if (!t.model || strcmp(t.model, "weight")) {
 		weprintf("%s: not a weight model (model=%s)", path, t.model ? t.model : "missing");
 		goto bad;
 	}
 	for (k = 0; k < 6; k++) {
-		if (!(r[k] = dt_row(&t, ROWS[k]))) {
+		if (!(r[k] = dtable_row(&t, ROWS[k]))) {
 			weprintf("%s: corrupt weight model: no '%s' row", path, ROWS[k]);
 			goto bad;
 		}
@@ -214,14 +214,14 @@ scaler_load(Scaler *s, const char *path)
 		s->weight[j] = r[5][j];
 		if (!(s->min[j] <= s->max[j]) || !(s->lo[j] < s->hi[j])) {
 			weprintf("%s: corrupt weight model: column %zu has min > max or lo >= hi", path, j + 1);
-			scaler_free(s);
+			del_scaler(s);
 			goto bad;
 		}
 	}
-	dt_free(&t);
+	del_dtable(&t);
 	scaler_prepare(s);
 	return 0;
 bad:
-	dt_free(&t);
+	del_dtable(&t);
 	return -1;
 }

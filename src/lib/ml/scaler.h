@@ -40,7 +40,7 @@ void scaler_fit(Scaler *s, const Matrix *m);
 void scaler_prepare(Scaler *s);
 /* Transform one record of d values in place; counts replacements in c (may be NULL). */
 void scaler_do(const Scaler *s, float *x, int clip, ScalerCount *c);
-void scaler_free(Scaler *s);
+void del_scaler(Scaler *s);
 
 void scaler_count_init(ScalerCount *c, size_t d);
 /* "prog: NAME: replaced N non-finite values (a NaN, b infinite) in C column(s)"

@@ -1,6 +1,7 @@
 /* vggish_net.c — VGGish forward pass on OpenBLAS (see vggish_net.h). */
 #include "nn/vggish_net.h"
-#include "nn/vggish_frontend.h"
+#include "nn/vggish_front.h"
+#include "core/pool.h"
 #include "core/util.h"
 
 #include <cblas.h>
@@ -16,7 +17,6 @@
 #define HOT
 #endif
 
-#include <pthread.h>
 
 /* 16 floats, unaligned loads and stores through it are allowed */
 typedef float v16 __attribute__((vector_size(64), aligned(4), may_alias));
@@ -461,41 +461,28 @@ conv_group(VggishNet *n, Work *wk, const float *ex, unsigned g, float *fcin)
 	wino_layer(n, wk, 5, wk->a, g, fcin);
 }
 
-/* a parallel section: fn(net, thread, arg) on nt threads, the caller being thread 0
- * (a thread that cannot be started has its share done by the caller) */
+/* a parallel section: fn(net, t, arg) for the nt shares t = 0..nt-1 (share t uses
+ * work[t]), on the project's pool (core/pool.h) */
 typedef struct {
 	VggishNet *n;
-	int t;
 	void (*fn)(VggishNet *, int, void *);
 	void *arg;
-} Job;
+} Part;
 
-static void *
-job_main(void *p)
+static void
+part_block(void *p, size_t b, int tid)
 {
-	Job *j = p;
+	Part *q = p;
 
-	j->fn(j->n, j->t, j->arg);
-	return NULL;
+	q->fn(q->n, (int)b, q->arg);
 }
 
 static void
 parallel(VggishNet *n, void (*fn)(VggishNet *, int, void *), void *arg)
 {
-	pthread_t th[64];
-	Job job[64];
-	int t, started[64], nt = n->nt < 64 ? n->nt : 64;
+	Part q = {n, fn, arg};
 
-	for (t = 1; t < nt; t++) {
-		job[t] = (Job){n, t, fn, arg};
-		started[t] = !pthread_create(&th[t], NULL, job_main, &job[t]);
-	}
-	fn(n, 0, arg);
-	for (t = 1; t < nt; t++)
-		if (started[t])
-			pthread_join(th[t], NULL);
-		else
-			fn(n, t, arg);
+	pool_run(n->nt, (size_t)n->nt, part_block, &q);
 }
 
 typedef struct {
@@ -568,7 +555,7 @@ vggish_net_do(VggishNet *n, const float *ex, size_t cnt, float *emb)
 }
 
 void
-vggish_postprocess(const VggishNet *n, const float *emb, float *out)
+vggish_net_postprocess(const VggishNet *n, const float *emb, float *out)
 {
 	double c[VN_DIM], p;
 	int i, j;

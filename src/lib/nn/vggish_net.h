@@ -25,7 +25,7 @@
  * connected layers run on batches of up to VN_BATCH examples so the 200 MB fc1 matrix
  * is read once a batch.
  *
- * Postprocessing (vggish_postprocess.py): p = (e - pca_means) . pca_eigen_vectors^T,
+ * Postprocessing (vggish_net_postprocess.py): p = (e - pca_means) . pca_eigen_vectors^T,
  * clipped to [-2, 2], q = (unsigned) ((p + 2) * 255 / 4) (truncation, as uint8()). */
 #ifndef SV_VGGISH_NET_H
 #define SV_VGGISH_NET_H
@@ -46,7 +46,7 @@ VggishNet *new_vggish_net(const Weights *w, int final_relu, int pca, int nthread
 /* n examples (n * 6144 floats) -> n * 128 raw embeddings; any n */
 void vggish_net_do(VggishNet *net, const float *ex, size_t n, float *emb);
 /* raw embedding (128) -> postprocessed values 0..255 (128), in place allowed */
-void vggish_postprocess(const VggishNet *net, const float *emb, float *out);
+void vggish_net_postprocess(const VggishNet *net, const float *emb, float *out);
 /* layers (of the 5 Winograd ones) whose kernel transforms are the weight file's
  * features.N.winograd4 tensors (shared); *computed: bytes of those computed at
  * start-up into this process instead (0 when all are stored) */

@@ -1,7 +1,8 @@
 /* vggish_run.c — batching and aggregation of VGGish examples (see vggish_run.h). */
 #include "nn/vggish_run.h"
-#include "nn/vggish_frontend.h"
+#include "nn/vggish_front.h"
 #include "core/util.h"
+#include "core/vwriter.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@ struct VggishRun {
 	double wall, cpu;
 	char *kbuf;
 	size_t kcap;
+	int failed;             /* a write failed (the writer printed why) */
 };
 
 VggishRun *
@@ -59,6 +61,14 @@ example_key(VggishRun *r, const char *key, size_t m)
 	return r->kbuf;
 }
 
+/* one output record; a failure is remembered for vggish_run_close/flush */
+static void
+emit(VggishRun *r, const char *key, const float *v, size_t n)
+{
+	if (!r->failed && vwriter_write(r->out, key, v, n))
+		r->failed = 1;
+}
+
 static void
 write_mean(VggishRun *r, const char *key, const double *sum, size_t n)
 {
@@ -67,7 +77,7 @@ write_mean(VggishRun *r, const char *key, const double *sum, size_t n)
 
 	for (i = 0; i < VN_DIM; i++)
 		v[i] = n ? (float)(sum[i] / n) : NAN;
-	vw_write(r->out, key, v, VN_DIM);
+	emit(r, key, v, VN_DIM);
 }
 
 static void
@@ -146,11 +156,11 @@ run_batch(VggishRun *r)
 		c = &r->q[r->exrec[i]];
 		e = r->emb + i * VN_DIM;
 		if (r->post) {
-			vggish_postprocess(r->net, e, post);
+			vggish_net_postprocess(r->net, e, post);
 			e = post;
 		}
 		if (r->agg == VRUN_EXAMPLES)
-			vw_write(r->out, example_key(r, c->key, r->exm[i]), e, VN_DIM);
+			emit(r, example_key(r, c->key, r->exm[i]), e, VN_DIM);
 		else
 			for (j = 0; j < VN_DIM; j++)
 				c->sum[j] += e[j];
@@ -168,7 +178,7 @@ vggish_run_example(void *ctx, const float *ex)
 	Rec *c = &r->q[r->qn - 1];
 
 	if (!r->net) {
-		vw_write(r->out, example_key(r, c->key, c->nex++), ex, VF_EXAMPLE);
+		emit(r, example_key(r, c->key, c->nex++), ex, VF_EXAMPLE);
 		return;
 	}
 	memcpy(r->exbuf + r->nbuf * VF_EXAMPLE, ex, VF_EXAMPLE * sizeof *ex);
@@ -187,7 +197,7 @@ vggish_run_open(VggishRun *r, const char *key)
 	r->q[r->qn++].key = estrdup(key);
 }
 
-void
+int
 vggish_run_close(VggishRun *r)
 {
 	Rec *c = &r->q[r->qn - 1];
@@ -199,15 +209,17 @@ vggish_run_close(VggishRun *r)
 	} else {
 		pop_finished(r);
 	}
+	return r->failed ? -1 : 0;
 }
 
-void
+int
 vggish_run_flush(VggishRun *r)
 {
-	if (!r->net)
-		return;
-	run_batch(r);
-	flush_song(r);
+	if (r->net) {
+		run_batch(r);
+		flush_song(r);
+	}
+	return r->failed ? -1 : 0;
 }
 
 unsigned long

@@ -10,7 +10,8 @@
 #ifndef SV_VGGISH_RUN_H
 #define SV_VGGISH_RUN_H
 #include "nn/vggish_net.h"
-#include "core/vstream.h"
+#include "core/vreader.h"
+#include "core/vwriter.h"
 
 enum { VRUN_EXAMPLES, VRUN_SEGMENT, VRUN_SONG };
 
@@ -22,9 +23,11 @@ VggishRun *new_vggish_run(VggishNet *net, int post, int agg, VWriter *out);
 void vggish_run_open(VggishRun *r, const char *key);
 /* a VfEmit: ctx is the VggishRun */
 void vggish_run_example(void *ctx, const float *example);
-void vggish_run_close(VggishRun *r);
-/* run the last batch, write the last song */
-void vggish_run_flush(VggishRun *r);
+/* end of the record's audio: 0, or -1 once any write has failed (the writer
+ * printed why; nothing more is written) */
+int vggish_run_close(VggishRun *r);
+/* run the last batch, write the last song: 0, or -1 as vggish_run_close */
+int vggish_run_flush(VggishRun *r);
 /* examples embedded, wall and CPU seconds in the network */
 unsigned long vggish_run_stats(const VggishRun *r, double *wall, double *cpu);
 void del_vggish_run(VggishRun *r);

@@ -80,7 +80,7 @@ weights_sum(const unsigned char *p, size_t n, uint64_t *pa, uint64_t *pb)
 	memset(s, 0, sizeof s);
 	memset(t, 0, sizeof t);
 	for (k = 0; k < m; k++) {
-		memcpy(w, p + 32 * k, 32); /* little-endian hosts only (checked in weights_open) */
+		memcpy(w, p + 32 * k, 32); /* little-endian hosts only (checked in new_weights) */
 		for (l = 0; l < 8; l++) { /* t_l gains every word once per block from here on */
 			s[l] += w[l];
 			t[l] += s[l];
@@ -111,12 +111,12 @@ bad(Weights *w, const char *fmt, const char *detail)
 	fprintf(stderr, "%s: %s: ", argv0, w->path);
 	fprintf(stderr, fmt, detail);
 	fprintf(stderr, "\n%s: %s\n", argv0, HINT);
-	weights_close(w);
+	del_weights(w);
 	return NULL;
 }
 
 Weights *
-weights_open(const char *path)
+new_weights(const char *path)
 {
 	Weights *w = ecalloc(1, sizeof *w);
 	struct stat st;
@@ -162,7 +162,7 @@ weights_open(const char *path)
 		fprintf(stderr, "%s: %s: weight file version %s, this build reads version %u\n",
 		    argv0, path, v, WEIGHTS_VERSION);
 		fprintf(stderr, "%s: %s\n", argv0, HINT);
-		weights_close(w);
+		del_weights(w);
 		return NULL;
 	}
 	w->nt = u32(h + 12);
@@ -259,7 +259,7 @@ weights_name(const Weights *w)
 }
 
 void
-weights_close(Weights *w)
+del_weights(Weights *w)
 {
 	if (!w)
 		return;

@@ -32,7 +32,7 @@ typedef struct Weights Weights;
 const char *weights_path(const char *opt, const char **how);
 /* Map and verify a file (magic, version, size, directory, checksum).  NULL after a
  * message "prog: PATH: ..." naming the problem and how to get a good file. */
-Weights *weights_open(const char *path);
+Weights *new_weights(const char *path);
 /* A tensor with exactly these dims (ndim <= 4); NULL after a message when it is
  * missing or has another shape. */
 const float *weights_get(const Weights *w, const char *name, unsigned ndim, const unsigned *dims);
@@ -40,7 +40,7 @@ const float *weights_get(const Weights *w, const char *name, unsigned ndim, cons
 int weights_has(const Weights *w, const char *name);
 size_t weights_bytes(const Weights *w);
 const char *weights_name(const Weights *w);
-void weights_close(Weights *w);
+void del_weights(Weights *w);
 
 /* Fletcher-64 as above over n bytes (n a multiple of 4), continuing from a, b. */
 void weights_sum(const unsigned char *p, size_t n, uint64_t *a, uint64_t *b);

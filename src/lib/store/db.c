@@ -2,6 +2,7 @@
 #include "store/db.h"
 #include "core/json.h"
 #include "core/util.h"
+#include "core/vwriter.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -719,17 +720,20 @@ db_export(Db *db, int artists, VWriter *w)
 		if (first) {
 			dim = n;
 			cols = load_columns(db, dim, &ncols);
-			vw_header(w, dim, 0, ncols, cols);
+			rc = vwriter_header(w, dim, 0, ncols, cols);
 			for (i = 0; i < ncols; i++)
 				free(cols[i]);
 			free(cols);
+			if (rc)
+				goto out;
 			first = 0;
 		} else if (n != dim) {
 			weprintf("%s: %s '%s': %zu values, the first row has %zu", db->path,
 			    artists ? "artist" : "song", key, n, dim);
 			goto out;
 		}
-		vw_write(w, key, v, n);
+		if (vwriter_write(w, key, v, n))
+			goto out;
 	}
 	if (rc != SQLITE_DONE) {
 		dberr(db, "export");

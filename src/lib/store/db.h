@@ -14,7 +14,8 @@
 #include <stdio.h>
 
 #include "fetch/playlist.h"
-#include "core/vstream.h"
+#include "core/vreader.h"
+#include "core/vwriter.h"
 
 #define DB_ARTIST_MIN 5 /* songs an artist needs for an artists_vector row */
 

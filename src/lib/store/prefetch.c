@@ -63,7 +63,7 @@ reader(void *arg)
 		s = &p->slot[p->head % NSLOT];
 		pthread_mutex_unlock(&p->mu);
 		/* the slot is ours: the consumer does not touch slots at or after head */
-		e = vr_next(p->r);
+		e = vreader_next(p->r);
 		if (e > 0)
 			fill(s, p->r);
 		pthread_mutex_lock(&p->mu);

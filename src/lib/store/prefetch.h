@@ -5,7 +5,7 @@
 #define SV_PREFETCH_H
 #include <stddef.h>
 
-#include "core/vstream.h"
+#include "core/vreader.h"
 
 typedef struct PRec {
 	char *key;

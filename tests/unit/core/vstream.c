@@ -1,4 +1,4 @@
-/* unit test for src/lib/vstream.c: exact round trips in both encodings, concatenated
+/* unit test for src/lib/core/vreader.c and vwriter.c: exact round trips in both encodings, concatenated
  * streams, and every truncation of a binary stream giving an error (never a crash or
  * a silent partial record). Prints "ok N" / "not ok N what" lines; exit 1 on failure. */
 #include <math.h>
@@ -8,7 +8,8 @@
 #include <string.h>
 
 #include "core/util.h"
-#include "core/vstream.h"
+#include "core/vreader.h"
+#include "core/vwriter.h"
 
 static int fails, count;
 
@@ -47,20 +48,13 @@ write_stream(int binary, int copies)
 	VWriter *w;
 
 	for (c = 0; c < copies; c++) {
-		w = vw_open(fp, "tmp", binary);
-		vw_header(w, DIM, 22050, DIM, cols);
+		w = new_vwriter(fp, "tmp", binary);
+		check(!vwriter_header(w, DIM, 22050, DIM, cols), "vwriter_header");
 		for (i = 0; i < NREC; i++) {
 			snprintf(key, sizeof key, "song%d#%d", c, i);
-			vw_write(w, key, vals[i], DIM);
+			check(!vwriter_write(w, key, vals[i], DIM), "vwriter_write");
 		}
-		fflush(fp);
-		/* vw_close would flush; keep fp open */
-		w->header_done = 1;
-		free(w->name);
-		for (i = 0; i < DIM; i++)
-			free(w->cols[i]);
-		free(w->cols);
-		free(w);
+		check(!del_vwriter(w), "del_vwriter"); /* flushes; fp stays open */
 	}
 	rewind(fp);
 	return fp;
@@ -76,7 +70,7 @@ static void
 roundtrip(int binary, int copies)
 {
 	FILE *fp = write_stream(binary, copies);
-	VReader *r = vr_fdopen(fp, "tmp");
+	VReader *r = new_vreader_fp(fp, "tmp");
 	int i = 0, e, ok = 1, j;
 
 	check(r != NULL, "open");
@@ -84,7 +78,7 @@ roundtrip(int binary, int copies)
 		return;
 	check(r->binary == binary, "encoding detected");
 	check(r->dim == DIM && r->ncols == DIM && r->rate == 22050, "header");
-	while ((e = vr_next(r)) > 0) {
+	while ((e = vreader_next(r)) > 0) {
 		for (j = 0; j < DIM; j++)
 			ok &= same(r->val[j], vals[i % NREC][j]);
 		i++;
@@ -92,7 +86,7 @@ roundtrip(int binary, int copies)
 	check(e == 0, "clean end");
 	check(i == NREC * copies, "record count");
 	check(ok, binary ? "binary values exact" : "tsv values exact (%.9g)");
-	vr_close(r);
+	del_vreader(r);
 	fclose(fp);
 }
 
@@ -106,7 +100,7 @@ main(int argc, char **argv)
 	VReader *r;
 	uint32_t u;
 
-	sv_init(argc, argv);
+	util_init(argc, argv);
 	for (i = 0; i < NREC; i++)
 		for (j = 0; j < DIM; j++) {
 			u = next();
@@ -135,14 +129,14 @@ main(int argc, char **argv)
 		part = tmpfile();
 		fwrite(buf, 1, cut, part);
 		rewind(part);
-		r = vr_fdopen(part, "cut");
+		r = new_vreader_fp(part, "cut");
 		if (r) {
-			while ((e = vr_next(r)) > 0)
+			while ((e = vreader_next(r)) > 0)
 				n++;
 			/* a clean end is only allowed exactly at a record boundary */
 			if (e == 0)
 				check(n < NREC, "truncated stream ends early");
-			vr_close(r);
+			del_vreader(r);
 		}
 		fclose(part);
 	}

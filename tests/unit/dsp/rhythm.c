@@ -3,7 +3,7 @@
  *   unit_rhythm check DIR        run every case of DIR/manifest (written by
  *                                tests/ref/rhythm_ref.py); "ok N" / "not ok N what"
  *   unit_rhythm edge             edge cases that need no oracle
- *   unit_rhythm time-tempo ENV.f32 N REPS     median time of sv_tempo on ENV tiled
+ *   unit_rhythm time-tempo ENV.f32 N REPS     median time of beat_tempo on ENV tiled
  *                                             to N frames (sr 22050, hop 512)
  *   unit_rhythm time-tuning S.f32 NFRAMES NFFT REPS   median time of estimate_tuning
  *   unit_rhythm tempo ENV.f32 SR HOP          print the tempo
@@ -17,6 +17,7 @@
 
 #include "dsp/beat.h"
 #include "dsp/chroma.h"
+#include "dsp/tuning.h"
 #include "core/util.h"
 
 static int fails, count;
@@ -94,7 +95,7 @@ runcheck(const char *dir)
 			if (sscanf(line, "%*s %1023s %lf %d %lf %1023s", file, &sr, &hop, &exp_, label) != 5)
 				eprintf("bad line: %s", line);
 			v = readf32(dir, file, &n);
-			got = sv_tempo(v, n, sr, hop);
+			got = beat_tempo(v, n, sr, hop);
 			check(releq(got, exp_, 1e-6), "tempo %s: got %.9g, librosa %.9g", label, got, exp_);
 			check(!isnan(got), "tempo %s: NaN", label);
 			free(v);
@@ -103,7 +104,7 @@ runcheck(const char *dir)
 			if (sscanf(line, "%*s %1023s %lf %1023s %lf %d", label, &exp_, file, &sr, &hop) != 5)
 				eprintf("bad line: %s", line);
 			v = readf32(dir, file, &n);
-			got = sv_tempo(v, n, sr, hop);
+			got = beat_tempo(v, n, sr, hop);
 			check(releq(got, exp_, 1e-6), "golden tempo %s: got %.9g, golden %.9g", label, got, exp_);
 			free(v);
 			ngold++;
@@ -112,7 +113,7 @@ runcheck(const char *dir)
 				eprintf("bad line: %s", line);
 			v = readf32(dir, file, &n);
 			check(n == nfr * (size_t)(nfft / 2 + 1), "tuning %s: size", label);
-			got = sv_estimate_tuning(v, nfr, nfft, sr);
+			got = tuning_estimate_power(v, nfr, nfft, sr);
 			check(fabs(got - exp_) <= 1e-6, "tuning %s: got %.9g, librosa %.9g", label, got, exp_);
 			free(v);
 			ntun++;
@@ -126,7 +127,7 @@ runcheck(const char *dir)
 			nb = (size_t)nfft / 2 + 1;
 			check(n == 12 * nb, "chroma %s: size", file);
 			fb = emalloc(12 * nb * sizeof *fb);
-			sv_chroma_fb(fb, sr, nfft, tun);
+			chroma_filterbank(fb, sr, nfft, tun);
 			for (i = 0; i < 12 * nb && i < n; i++) {
 				double e = fabs((double)fb[i] - v[i]);
 				if (!(e <= maxerr))
@@ -157,40 +158,40 @@ edge(void)
 	size_t i;
 	int n;
 
-	check(sv_tempo(NULL, 0, 22050, 512) == 0, "tempo of n=0 is 0");
+	check(beat_tempo(NULL, 0, 22050, 512) == 0, "tempo of n=0 is 0");
 	memset(e, 0, sizeof e);
-	check(sv_tempo(e, 4000, 22050, 512) == 0, "all-zero envelope gives 0");
+	check(beat_tempo(e, 4000, 22050, 512) == 0, "all-zero envelope gives 0");
 	for (n = 1; n <= 40; n++) {
 		for (i = 0; i < (size_t)n; i++)
 			e[i] = (float)((i * 7919) % 13) / 13.0f + 0.01f;
-		t = sv_tempo(e, n, 22050, 512);
+		t = beat_tempo(e, n, 22050, 512);
 		check(isfinite(t) && t > 0 && t < 320, "short envelope n=%d: tempo %g", n, t);
 	}
 	e[0] = 1;
-	t = sv_tempo(e, 1, 22050, 512);
+	t = beat_tempo(e, 1, 22050, 512);
 	check(isfinite(t) && t > 0, "n=1 gives a finite tempo (%g)", t);
 	e[1] = NAN;
-	check(sv_tempo(e, 2, 22050, 512) == 0, "non-finite envelope gives 0");
+	check(beat_tempo(e, 2, 22050, 512) == 0, "non-finite envelope gives 0");
 	e[1] = INFINITY;
-	check(sv_tempo(e, 2, 22050, 512) == 0, "infinite envelope gives 0");
+	check(beat_tempo(e, 2, 22050, 512) == 0, "infinite envelope gives 0");
 	e[1] = 1e30f;
-	t = sv_tempo(e, 2, 22050, 512);
+	t = beat_tempo(e, 2, 22050, 512);
 	check(isfinite(t), "huge envelope gives a finite tempo (%g)", t);
 	/* a window shorter than the max-tempo lag: tiny sr/hop must not give NaN */
 	for (i = 0; i < 50; i++)
 		e[i] = (float)(i % 3);
-	t = sv_tempo(e, 50, 100, 512);
+	t = beat_tempo(e, 50, 100, 512);
 	check(!isnan(t), "tiny window: no NaN (%g)", t);
-	check(sv_tempo(e, 50, 22050, 0) == 0, "hop 0 gives 0");
+	check(beat_tempo(e, 50, 22050, 0) == 0, "hop 0 gives 0");
 
-	check(sv_estimate_tuning(NULL, 0, 2048, 22050) == 0, "tuning of no frames is 0");
+	check(tuning_estimate_power(NULL, 0, 2048, 22050) == 0, "tuning of no frames is 0");
 	memset(S, 0, sizeof S);
-	check(sv_estimate_tuning(S, 3, 2048, 22050) == 0, "tuning of silence is 0");
+	check(tuning_estimate_power(S, 3, 2048, 22050) == 0, "tuning of silence is 0");
 	for (i = 0; i < 3 * 1025; i++)
 		S[i] = (float)((i * 2654435761u) % 1000) / 1000.0f;
-	t = sv_estimate_tuning(S, 3, 2048, 22050);
+	t = tuning_estimate_power(S, 3, 2048, 22050);
 	check(t >= -0.5 && t < 0.5, "tuning of noise in range (%g)", t);
-	sv_chroma_fb(fb, 22050, 2048, 0);
+	chroma_filterbank(fb, 22050, 2048, 0);
 	for (i = 0; i < 12 * 1025; i++)
 		if (!isfinite(fb[i]))
 			break;
@@ -224,7 +225,7 @@ median_of(double *v, int n)
 int
 main(int argc, char **argv)
 {
-	sv_init(argc, argv);
+	util_init(argc, argv);
 	if (argc == 3 && !strcmp(argv[1], "check")) {
 		runcheck(argv[2]);
 	} else if (argc == 2 && !strcmp(argv[1], "edge")) {
@@ -232,7 +233,7 @@ main(int argc, char **argv)
 	} else if (argc == 5 && !strcmp(argv[1], "tempo")) {
 		size_t n;
 		float *v = readf32(NULL, argv[2], &n);
-		printf("%.9g\n", sv_tempo(v, n, atof(argv[3]), atoi(argv[4])));
+		printf("%.9g\n", beat_tempo(v, n, atof(argv[3]), atoi(argv[4])));
 		free(v);
 		return 0;
 	} else if (argc == 5 && !strcmp(argv[1], "time-tempo")) {
@@ -247,11 +248,11 @@ main(int argc, char **argv)
 			big[i] = v[i % n];
 		for (r = 0; r < reps; r++) {
 			double t0 = now();
-			tempo = sv_tempo(big, N, 22050, 512);
+			tempo = beat_tempo(big, N, 22050, 512);
 			tm[r] = now() - t0;
 		}
 		med = median_of(tm, reps);
-		printf("sv_tempo %zu frames: median %.4f s over %d runs (%.3f us/frame; min %.3f), tempo %.9g\n",
+		printf("beat_tempo %zu frames: median %.4f s over %d runs (%.3f us/frame; min %.3f), tempo %.9g\n",
 		       N, med, reps, med / N * 1e6, tm[0] / N * 1e6, tempo);
 		free(v);
 		free(big);
@@ -266,11 +267,11 @@ main(int argc, char **argv)
 			eprintf("short spectrogram");
 		for (r = 0; r < reps; r++) {
 			double t0 = now();
-			tun = sv_estimate_tuning(v, nfr, nfft, 22050);
+			tun = tuning_estimate_power(v, nfr, nfft, 22050);
 			tm[r] = now() - t0;
 		}
 		med = median_of(tm, reps);
-		printf("sv_estimate_tuning %zu frames: median %.6f s over %d runs (%.3f us/frame; min %.3f), tuning %.9g\n",
+		printf("tuning_estimate_power %zu frames: median %.6f s over %d runs (%.3f us/frame; min %.3f), tuning %.9g\n",
 		       nfr, med, reps, med / nfr * 1e6, tm[0] / nfr * 1e6, tun);
 		free(v);
 		free(tm);

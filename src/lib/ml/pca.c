@@ -1,5 +1,5 @@
 /* pcafit.c — PCA fit, transform and model files (see pcafit.h). */
-#include "ml/pcafit.h"
+#include "ml/pca.h"
 #include "core/dtable.h"
 #include "core/util.h"
 
@@ -53,7 +53,7 @@ pca_fit(PcaModel *pm, Matrix *m, double frac, size_t kfix, int whiten)
 		for (j = 0; j < d; j++) {
 			if (!isfinite(row[j])) {
 				weprintf("%s: record %zu (%s): value %zu%s%s%s is not finite (clean it with weight)",
-				    m->name, i + 1, mat_key(m, i), j + 1, m->cols ? " (" : "",
+				    m->name, i + 1, matrix_key(m, i), j + 1, m->cols ? " (" : "",
 				    m->cols ? m->cols[j] : "", m->cols ? ")" : "");
 				free(mean);
 				return -1;
@@ -171,7 +171,7 @@ pca_fit(PcaModel *pm, Matrix *m, double frac, size_t kfix, int whiten)
 	rc = 0;
 out:
 	if (rc)
-		pca_free(pm);
+		del_pca(pm);
 	free(mean);
 	free(C);
 	free(D);
@@ -218,14 +218,14 @@ pca_save(const PcaModel *pm, FILE *fp)
 	char key[32];
 	size_t j;
 
-	dt_put_header(fp, pm->d, "pca", pm->cols);
-	dt_put_row(fp, "mean", pm->mean, pm->d);
-	dt_put_row(fp, "variance", pm->var, pm->d);
+	dtable_put_header(fp, pm->d, "pca", pm->cols);
+	dtable_put_row(fp, "mean", pm->mean, pm->d);
+	dtable_put_row(fp, "variance", pm->var, pm->d);
 	memcpy(row, pm->scale, pm->k * sizeof(double));
-	dt_put_row(fp, "scale", row, pm->d);
+	dtable_put_row(fp, "scale", row, pm->d);
 	for (j = 0; j < pm->k; j++) {
 		snprintf(key, sizeof key, "pc%zu", j + 1);
-		dt_put_row(fp, key, pm->comp + j * pm->d, pm->d);
+		dtable_put_row(fp, key, pm->comp + j * pm->d, pm->d);
 	}
 	free(row);
 }
@@ -240,21 +240,21 @@ pca_load(PcaModel *pm, const char *path)
 	double norm;
 
 	memset(pm, 0, sizeof *pm);
-	if (dt_load(path, &t))
+	if (dtable_load(path, &t))
 		return -1;
 	d = t.d;
 	if (!t.model || strcmp(t.model, "pca")) {
 		weprintf("%s: not a pca model (model=%s)", path, t.model ? t.model : "missing");
 		goto bad;
 	}
-	if (!(mean = dt_row(&t, "mean")) || !(var = dt_row(&t, "variance")) ||
-	    !(scale = dt_row(&t, "scale"))) {
+	if (!(mean = dtable_row(&t, "mean")) || !(var = dtable_row(&t, "variance")) ||
+	    !(scale = dtable_row(&t, "scale"))) {
 		weprintf("%s: corrupt pca model: missing the mean, variance or scale row", path);
 		goto bad;
 	}
 	for (k = 0;; k++) {
 		snprintf(key, sizeof key, "pc%zu", k + 1);
-		if (dt_find(&t, key) < 0)
+		if (dtable_find(&t, key) < 0)
 			break;
 	}
 	if (k == 0 || k > d) {
@@ -278,7 +278,7 @@ pca_load(PcaModel *pm, const char *path)
 		pm->nvar = k;
 	for (j = 0; j < k; j++) {
 		snprintf(key, sizeof key, "pc%zu", j + 1);
-		pc = dt_row(&t, key);
+		pc = dtable_row(&t, key);
 		pm->scale[j] = scale[j];
 		if (!(scale[j] > 0) || !isfinite(scale[j])) {
 			weprintf("%s: corrupt pca model: bad scale of component %zu", path, j + 1);
@@ -299,16 +299,16 @@ pca_load(PcaModel *pm, const char *path)
 	}
 	pm->cols = t.cols;
 	t.cols = NULL;
-	dt_free(&t);
+	del_dtable(&t);
 	return 0;
 bad:
-	dt_free(&t);
-	pca_free(pm);
+	del_dtable(&t);
+	del_pca(pm);
 	return -1;
 }
 
 void
-pca_free(PcaModel *pm)
+del_pca(PcaModel *pm)
 {
 	size_t j;
 

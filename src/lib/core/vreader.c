@@ -1,16 +1,22 @@
-/* vstream.c — reader and writer for the songvec record stream (songvec(5)). */
-#define _GNU_SOURCE /* F_SETPIPE_SZ */
-#include "core/vstream.h"
+/* vreader.c — reading the songvec record stream (songvec(5); see vreader.h). */
+#include "core/vreader.h"
 #include "core/util.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+
+/* what the reader keeps for itself */
+struct VReaderBuf {
+	size_t keycap, cap;  /* of key and val */
+	char *line;          /* TSV: the current line */
+	size_t linecap;
+	int pending;         /* TSV: a record line is buffered in line */
+	int ownfp;           /* fp is closed by del_vreader */
+};
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 #define SV_BIG_ENDIAN 1
@@ -22,15 +28,6 @@ static uint32_t
 get_u32(const unsigned char *b)
 {
 	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-}
-
-static void
-put_u32(unsigned char *b, uint32_t v)
-{
-	b[0] = v;
-	b[1] = v >> 8;
-	b[2] = v >> 16;
-	b[3] = v >> 24;
 }
 
 static void
@@ -66,7 +63,7 @@ vrecord_error(const VReader *r, unsigned long recno, unsigned long lineno, const
 }
 
 int
-vr_error(VReader *r, const char *fmt, ...)
+vreader_error(VReader *r, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -77,7 +74,7 @@ vr_error(VReader *r, const char *fmt, ...)
 }
 
 int
-vr_error_at(const VReader *r, unsigned long recno, unsigned long lineno, const char *fmt, ...)
+vreader_error_at(const VReader *r, unsigned long recno, unsigned long lineno, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -88,6 +85,7 @@ vr_error_at(const VReader *r, unsigned long recno, unsigned long lineno, const c
 }
 
 /* error outside a record (header) */
+static int hdr_error(VReader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int
 hdr_error(VReader *r, const char *fmt, ...)
 {
@@ -106,7 +104,7 @@ hdr_error(VReader *r, const char *fmt, ...)
 }
 
 int
-vs_sniff(const unsigned char *buf, size_t n)
+vreader_sniff(const unsigned char *buf, size_t n)
 {
 	size_t i;
 
@@ -119,7 +117,7 @@ vs_sniff(const unsigned char *buf, size_t n)
 }
 
 int
-vs_sniff_path(const char *path)
+vreader_sniff_path(const char *path)
 {
 	unsigned char buf[512];
 	size_t n;
@@ -129,7 +127,7 @@ vs_sniff_path(const char *path)
 		return -1;
 	n = fread(buf, 1, sizeof buf, fp);
 	fclose(fp);
-	return vs_sniff(buf, n);
+	return vreader_sniff(buf, n);
 }
 
 static void
@@ -161,8 +159,8 @@ static int
 io_or_trunc(VReader *r, const char *what)
 {
 	if (ferror(r->fp))
-		return vr_error(r, "read error: %s", strerror(errno));
-	return vr_error(r, "truncated %s", what);
+		return vreader_error(r, "read error: %s", strerror(errno));
+	return vreader_error(r, "truncated %s", what);
 }
 
 /* binary header after the magic; compares with an earlier header when concatenated */
@@ -263,34 +261,34 @@ bin_next(VReader *r)
 	}
 	klen = get_u32(b);
 	if (klen == 0 || klen > VS_MAXKEY)
-		return vr_error(r, "absurd key length %u", klen);
-	if (klen + 1 > r->keycap) {
-		r->keycap = klen + 1;
-		r->key = erealloc(r->key, r->keycap);
+		return vreader_error(r, "absurd key length %u", klen);
+	if (klen + 1 > r->priv->keycap) {
+		r->priv->keycap = klen + 1;
+		r->key = erealloc(r->key, r->priv->keycap);
 	}
 	if (readn(r, r->key, klen))
 		return io_or_trunc(r, "key");
 	r->key[klen] = 0;
 	if (memchr(r->key, 0, klen) || strpbrk(r->key, "\t\n"))
-		return vr_error(r, "key contains a NUL, tab or newline");
+		return vreader_error(r, "key contains a NUL, tab or newline");
 	if (readn(r, b, 4))
 		return io_or_trunc(r, "record (value count)");
 	cnt = get_u32(b);
 	if (cnt > VS_MAXVALS)
-		return vr_error(r, "absurd value count %u", cnt);
+		return vreader_error(r, "absurd value count %u", cnt);
 	if (r->dim && cnt != r->dim)
-		return vr_error(r, "%u values, expected %u", cnt, r->dim);
+		return vreader_error(r, "%u values, expected %u", cnt, r->dim);
 	/* grow as data arrives so a bogus count cannot allocate much */
 	for (done = 0; done < cnt; done += chunk) {
 		chunk = cnt - done < (1u << 20) ? cnt - done : (1u << 20);
-		if (done + chunk > r->cap) {
-			r->cap = done + chunk;
-			r->val = ereallocarray(r->val, r->cap, sizeof(float));
+		if (done + chunk > r->priv->cap) {
+			r->priv->cap = done + chunk;
+			r->val = ereallocarray(r->val, r->priv->cap, sizeof(float));
 		}
 		if (readn(r, r->val + done, chunk * sizeof(float))) {
 			if (ferror(r->fp))
-				return vr_error(r, "read error: %s", strerror(errno));
-			return vr_error(r, "truncated record (expected %u values)", cnt);
+				return vreader_error(r, "read error: %s", strerror(errno));
+			return vreader_error(r, "truncated record (expected %u values)", cnt);
 		}
 	}
 	swap_floats(r->val, cnt);
@@ -298,14 +296,14 @@ bin_next(VReader *r)
 	return 1;
 }
 
-/* TSV: read one line into r->line; 1 ok, 0 EOF, -1 error */
+/* TSV: read one line into r->priv->line; 1 ok, 0 EOF, -1 error */
 static int
 tsv_getline(VReader *r)
 {
 	ssize_t len;
 
 	errno = 0;
-	len = getline(&r->line, &r->linecap, r->fp);
+	len = getline(&r->priv->line, &r->priv->linecap, r->fp);
 	if (len < 0) {
 		if (ferror(r->fp)) {
 			hdr_error(r, "read error: %s", strerror(errno));
@@ -314,11 +312,11 @@ tsv_getline(VReader *r)
 		return 0;
 	}
 	r->lineno++;
-	if (len && r->line[len - 1] == '\n')
-		r->line[--len] = 0;
-	if (len && r->line[len - 1] == '\r')
-		r->line[--len] = 0;
-	if ((size_t)len != strlen(r->line)) {
+	if (len && r->priv->line[len - 1] == '\n')
+		r->priv->line[--len] = 0;
+	if (len && r->priv->line[len - 1] == '\r')
+		r->priv->line[--len] = 0;
+	if ((size_t)len != strlen(r->priv->line)) {
 		hdr_error(r, "NUL byte in text stream");
 		return -1;
 	}
@@ -429,15 +427,15 @@ tsv_skip_headers(VReader *r)
 	for (;;) {
 		if ((e = tsv_getline(r)) <= 0)
 			return e;
-		if (r->line[0] != '#') {
-			r->pending = 1;
+		if (r->priv->line[0] != '#') {
+			r->priv->pending = 1;
 			return 0;
 		}
-		if (!strncmp(r->line, "#songvec", 8)) {
-			if (tsv_meta(r, r->line + 8))
+		if (!strncmp(r->priv->line, "#songvec", 8)) {
+			if (tsv_meta(r, r->priv->line + 8))
 				return -1;
-		} else if (!strncmp(r->line, "#key", 4)) {
-			if (tsv_names(r, r->line + 4))
+		} else if (!strncmp(r->priv->line, "#key", 4)) {
+			if (tsv_names(r, r->priv->line + 4))
 				return -1;
 		} /* other '#' lines are comments */
 	}
@@ -450,39 +448,39 @@ tsv_next(VReader *r)
 	unsigned nf, i;
 	float f;
 
-	if (!r->pending && tsv_skip_headers(r))
+	if (!r->priv->pending && tsv_skip_headers(r))
 		return -1;
-	if (!r->pending)
+	if (!r->priv->pending)
 		return 0;
-	r->pending = 0;
+	r->priv->pending = 0;
 	r->recno++;
-	p = r->line;
+	p = r->priv->line;
 	if (!*p)
-		return vr_error(r, "empty line");
+		return vreader_error(r, "empty line");
 	tab = strchr(p, '\t');
 	if (!tab && !(r->dimknown && r->dim == 0))
-		return vr_error(r, "no values after the key");
+		return vreader_error(r, "no values after the key");
 	nf = tab ? count_fields(tab + 1) : 0;
 	if (tab)
 		*tab = 0;
 	if (strlen(p) > VS_MAXKEY)
-		return vr_error(r, "key longer than %u bytes", VS_MAXKEY);
+		return vreader_error(r, "key longer than %u bytes", VS_MAXKEY);
 	if (!r->dimknown) {
 		r->dim = nf;
 		r->dimknown = 1;
 	} else if (r->dim && nf != r->dim) {
-		return vr_error(r, "ragged row: %u values, expected %u", nf, r->dim);
+		return vreader_error(r, "ragged row: %u values, expected %u", nf, r->dim);
 	}
 	if (nf > VS_MAXVALS)
-		return vr_error(r, "absurd value count %u", nf);
-	if (strlen(p) + 1 > r->keycap) {
-		r->keycap = strlen(p) + 1;
-		r->key = erealloc(r->key, r->keycap);
+		return vreader_error(r, "absurd value count %u", nf);
+	if (strlen(p) + 1 > r->priv->keycap) {
+		r->priv->keycap = strlen(p) + 1;
+		r->key = erealloc(r->key, r->priv->keycap);
 	}
 	strcpy(r->key, p);
-	if (nf > r->cap) {
-		r->cap = nf;
-		r->val = ereallocarray(r->val, r->cap, sizeof(float));
+	if (nf > r->priv->cap) {
+		r->priv->cap = nf;
+		r->val = ereallocarray(r->val, r->priv->cap, sizeof(float));
 	}
 	p = tab ? tab + 1 : NULL;
 	for (i = 0; i < nf; i++) {
@@ -493,8 +491,8 @@ tsv_next(VReader *r)
 			if (tab)
 				*tab = 0;
 			if (i < r->ncols)
-				return vr_error(r, "field %u (%s): not a number: '%s'", i + 2, r->cols[i], p);
-			return vr_error(r, "field %u: not a number: '%s'", i + 2, p);
+				return vreader_error(r, "field %u (%s): not a number: '%s'", i + 2, r->cols[i], p);
+			return vreader_error(r, "field %u: not a number: '%s'", i + 2, p);
 		}
 		r->val[i] = f;
 		p = end + 1;
@@ -504,12 +502,13 @@ tsv_next(VReader *r)
 }
 
 VReader *
-vr_fdopen(FILE *fp, const char *name)
+new_vreader_fp(FILE *fp, const char *name)
 {
 	VReader *r = ecalloc(1, sizeof *r);
 	unsigned char m[4];
 	int c;
 
+	r->priv = ecalloc(1, sizeof *r->priv);
 	r->fp = fp;
 	r->name = estrdup(name);
 	c = getc(fp);
@@ -531,65 +530,66 @@ vr_fdopen(FILE *fp, const char *name)
 	}
 	if (tsv_skip_headers(r))
 		goto fail;
-	if (r->pending && !r->dimknown) { /* no header: the first row fixes the dimension */
-		r->dim = count_fields(r->line) - 1;
+	if (r->priv->pending && !r->dimknown) { /* no header: the first row fixes the dimension */
+		r->dim = count_fields(r->priv->line) - 1;
 		if (r->dim == 0) {
 			r->recno = 1;
-			vr_error(r, "no values after the key");
+			vreader_error(r, "no values after the key");
 			goto fail;
 		}
 		r->dimknown = 1;
 	}
 	return r;
 fail:
-	r->ownfp = 0;
-	vr_close(r);
+	r->priv->ownfp = 0;
+	del_vreader(r);
 	return NULL;
 }
 
 VReader *
-vr_open(const char *path)
+new_vreader(const char *path)
 {
 	FILE *fp;
 	VReader *r;
 
 	if (!strcmp(path, "-"))
-		return vr_fdopen(stdin, "<stdin>");
+		return new_vreader_fp(stdin, "<stdin>");
 	if (!(fp = fopen(path, "rb"))) {
 		weprintf("%s:", path);
 		return NULL;
 	}
-	if (!(r = vr_fdopen(fp, path))) {
+	if (!(r = new_vreader_fp(fp, path))) {
 		fclose(fp);
 		return NULL;
 	}
-	r->ownfp = 1;
+	r->priv->ownfp = 1;
 	return r;
 }
 
 int
-vr_next(VReader *r)
+vreader_next(VReader *r)
 {
 	return r->binary ? bin_next(r) : tsv_next(r);
 }
 
 void
-vr_close(VReader *r)
+del_vreader(VReader *r)
 {
 	if (!r)
 		return;
-	if (r->ownfp)
+	if (r->priv->ownfp)
 		fclose(r->fp);
 	free_cols(r);
 	free(r->name);
 	free(r->key);
 	free(r->val);
-	free(r->line);
+	free(r->priv->line);
+	free(r->priv);
 	free(r);
 }
 
 int
-vr_colindex(const VReader *r, const char *name)
+vreader_colindex(const VReader *r, const char *name)
 {
 	unsigned i;
 
@@ -599,170 +599,3 @@ vr_colindex(const VReader *r, const char *name)
 	return -1;
 }
 
-/* ---- writer ---- */
-
-static void
-wfail(VWriter *w)
-{
-	eprintf("%s: write error:", w->name);
-}
-
-/* A 10 s audio record is 882 kB: with the default 64 kB pipe the writer waits
- * for the reader to take each record before it can work on the next one, so
- * `segment | feat` runs one process at a time.  A 1 MiB pipe (the Linux default
- * maximum for unprivileged processes) lets them overlap.  Best effort. */
-static void
-grow_pipe(FILE *fp)
-{
-#ifdef F_SETPIPE_SZ
-	struct stat st;
-	int fd = fileno(fp);
-
-	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode) &&
-	    fcntl(fd, F_GETPIPE_SZ) < (1 << 20))
-		fcntl(fd, F_SETPIPE_SZ, 1 << 20);
-#else
-	(void)fp;
-#endif
-}
-
-VWriter *
-vw_open(FILE *fp, const char *name, int binary)
-{
-	VWriter *w = ecalloc(1, sizeof *w);
-
-	grow_pipe(fp);
-
-	w->fp = fp;
-	w->name = estrdup(name);
-	w->binary = binary;
-	return w;
-}
-
-void
-vw_header(VWriter *w, unsigned dim, double rate, unsigned ncols, char *const *cols)
-{
-	unsigned i;
-
-	w->dim = dim;
-	w->rate = rate;
-	for (i = 0; i < w->ncols; i++)
-		free(w->cols[i]);
-	free(w->cols);
-	w->cols = NULL;
-	w->ncols = cols && ncols == dim ? ncols : 0;
-	if (w->ncols) {
-		w->cols = ecalloc(w->ncols, sizeof *w->cols);
-		for (i = 0; i < w->ncols; i++) {
-			if (strpbrk(cols[i], "\t\n") || strlen(cols[i]) > VS_MAXKEY)
-				eprintf("column name '%s' has a tab or newline or is too long", cols[i]);
-			w->cols[i] = estrdup(cols[i]);
-		}
-	}
-}
-
-static void
-put_header(VWriter *w)
-{
-	unsigned char b[20];
-	uint64_t u;
-	unsigned i;
-	uint32_t len;
-
-	w->header_done = 1;
-	if (w->binary) {
-		if (fwrite(VS_MAGIC, 1, 4, w->fp) != 4)
-			wfail(w);
-		put_u32(b, VS_VERSION);
-		put_u32(b + 4, w->dim);
-		memcpy(&u, &w->rate, 8);
-		put_u32(b + 8, (uint32_t)u);
-		put_u32(b + 12, (uint32_t)(u >> 32));
-		put_u32(b + 16, w->ncols);
-		if (fwrite(b, 1, 20, w->fp) != 20)
-			wfail(w);
-		for (i = 0; i < w->ncols; i++) {
-			len = strlen(w->cols[i]);
-			put_u32(b, len);
-			if (fwrite(b, 1, 4, w->fp) != 4 || fwrite(w->cols[i], 1, len, w->fp) != len)
-				wfail(w);
-		}
-		return;
-	}
-	fprintf(w->fp, "#songvec dim=%u", w->dim);
-	if (w->rate > 0)
-		fprintf(w->fp, " rate=%.9g", w->rate);
-	fputc('\n', w->fp);
-	if (w->ncols) {
-		fputs("#key", w->fp);
-		for (i = 0; i < w->ncols; i++) {
-			fputc('\t', w->fp);
-			fputs(w->cols[i], w->fp);
-		}
-		fputc('\n', w->fp);
-	}
-	if (ferror(w->fp))
-		wfail(w);
-}
-
-void
-vw_write(VWriter *w, const char *key, const float *v, size_t n)
-{
-	unsigned char b[4];
-	size_t klen = strlen(key), i;
-	char buf[32];
-	int len;
-
-	if (!w->header_done)
-		put_header(w);
-	if (!klen || klen > VS_MAXKEY || strpbrk(key, "\t\n"))
-		eprintf("invalid record key '%s' (empty, too long, or has a tab or newline)", key);
-	if (w->dim && n != w->dim)
-		eprintf("internal error: record '%s' has %zu values, stream dim is %u", key, n, w->dim);
-	if (w->binary) {
-		put_u32(b, klen);
-		if (fwrite(b, 1, 4, w->fp) != 4 || fwrite(key, 1, klen, w->fp) != klen)
-			wfail(w);
-		put_u32(b, n);
-		if (fwrite(b, 1, 4, w->fp) != 4)
-			wfail(w);
-#if SV_BIG_ENDIAN
-		for (i = 0; i < n; i++) {
-			float f = v[i];
-			swap_floats(&f, 1);
-			if (fwrite(&f, 4, 1, w->fp) != 1)
-				wfail(w);
-		}
-#else
-		if (n && fwrite(v, sizeof(float), n, w->fp) != n)
-			wfail(w);
-#endif
-		return;
-	}
-	fputs(key, w->fp);
-	for (i = 0; i < n; i++) {
-		buf[0] = '\t';
-		len = snprintf(buf + 1, sizeof buf - 1, "%.9g", (double)v[i]);
-		fwrite(buf, 1, len + 1, w->fp);
-	}
-	if (putc('\n', w->fp) == EOF || ferror(w->fp))
-		wfail(w);
-}
-
-void
-vw_close(VWriter *w)
-{
-	unsigned i;
-
-	if (!w)
-		return;
-	if (!w->header_done)
-		put_header(w);
-	if (fshut(w->fp, w->name))
-		exit(1);
-	for (i = 0; i < w->ncols; i++)
-		free(w->cols[i]);
-	free(w->cols);
-	free(w->name);
-	free(w);
-}

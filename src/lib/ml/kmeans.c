@@ -1,143 +1,14 @@
 /* kmeansfit.c — k-means as scikit-learn 1.2.1 (see kmeansfit.h). */
-#include "ml/kmeansfit.h"
+#include "ml/kmeans.h"
 #include "core/util.h"
+#include "core/pool.h"
+#include "core/rng.h"
 #include "ml/blas.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- random numbers: xoshiro256** (Blackman & Vigna), seeded by splitmix64 ---- */
-
-static uint64_t
-splitmix64(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-void
-km_rng_seed(KmRng *r, uint64_t seed, uint64_t stream)
-{
-	uint64_t s = seed ^ (stream * 0xd1b54a32d192ed03ULL);
-	int i;
-
-	splitmix64(&s);
-	for (i = 0; i < 4; i++)
-		r->s[i] = splitmix64(&s);
-}
-
-static uint64_t
-rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-uint64_t
-km_rng_next(KmRng *r)
-{
-	uint64_t *s = r->s, res = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return res;
-}
-
-double
-km_rng_uniform(KmRng *r)
-{
-	return (double)(km_rng_next(r) >> 11) * 0x1.0p-53;
-}
-
-uint64_t
-km_rng_below(KmRng *r, uint64_t n)
-{
-	uint64_t lim, v;
-
-	if (n <= 1)
-		return 0;
-	lim = -n % n; /* 2^64 mod n: reject the first lim values */
-	do
-		v = km_rng_next(r);
-	while (v < lim);
-	return v % n;
-}
-
-/* ---- a tiny fork/join over blocks ---- */
-
-typedef struct Par {
-	void (*fn)(void *, size_t, int);
-	void *arg;
-	size_t nblocks, next;
-	pthread_mutex_t mu;
-} Par;
-
-typedef struct ParThread {
-	Par *p;
-	int tid;
-} ParThread;
-
-static void *
-par_worker(void *a)
-{
-	ParThread *t = a;
-	Par *p = t->p;
-	size_t b;
-
-	for (;;) {
-		pthread_mutex_lock(&p->mu);
-		b = p->next++;
-		pthread_mutex_unlock(&p->mu);
-		if (b >= p->nblocks)
-			break;
-		p->fn(p->arg, b, t->tid);
-	}
-	return NULL;
-}
-
-void
-km_parallel(int nthreads, size_t nblocks, void (*fn)(void *, size_t, int), void *arg)
-{
-	pthread_t th[256];
-	ParThread pt[256];
-	Par p;
-	int i, nt;
-	size_t b;
-
-	nt = nthreads < 1 ? 1 : nthreads > 256 ? 256 : nthreads;
-	if ((size_t)nt > nblocks)
-		nt = (int)nblocks;
-	if (nt <= 1) {
-		for (b = 0; b < nblocks; b++)
-			fn(arg, b, 0);
-		return;
-	}
-	p.fn = fn;
-	p.arg = arg;
-	p.nblocks = nblocks;
-	p.next = 0;
-	pthread_mutex_init(&p.mu, NULL);
-	for (i = 0; i < nt; i++) {
-		pt[i].p = &p;
-		pt[i].tid = i;
-	}
-	for (i = 1; i < nt; i++)
-		if (pthread_create(&th[i], NULL, par_worker, &pt[i]))
-			eprintf("pthread_create:");
-	par_worker(&pt[0]);
-	for (i = 1; i < nt; i++)
-		pthread_join(th[i], NULL);
-	pthread_mutex_destroy(&p.mu);
-}
 
 /* ---- blocks ---- */
 
@@ -208,7 +79,7 @@ row_sqnorms(const float *c, size_t k, size_t d, float *out)
  * exact: one rounding, as sklearn's sgemm with alpha -2, beta 1).  So a column's
  * value does not depend on the other columns beside it, on the tiling, on the SIMD
  * width or on the machine: a run gives the same labels alone or in a batch of runs
- * (kmeans_do's lockstep), and -a (km_assign) labels the training data as the fit.
+ * (kmeans_do's lockstep), and -a (kmeans_assign) labels the training data as the fit.
  * The columns are packed f-major in panels of at most KP columns (a multiple of 16,
  * zero padded); a tile is at most KROWS rows. */
 
@@ -545,7 +416,7 @@ relocate_empty(KMeans *km, LRun *r, size_t br, size_t nb, double *dist)
 	F.d = d;
 	F.br = br;
 	F.dist = dist;
-	km_parallel(km->o.nthreads, nb, far_block, &F);
+	pool_run(km->o.nthreads, nb, far_block, &F);
 	mx = 0;
 	for (i = 0; i < n; i++)
 		if (dist[i] > mx)
@@ -668,7 +539,7 @@ inertia_all(KMeans *km, LRun **runs, size_t nr, size_t br, size_t nb)
 	Ia.runs = runs;
 	Ia.nr = nr;
 	Ia.pbuf = emalloc(nb * nr * sizeof(double));
-	km_parallel(km->o.nthreads, nb, inertia_block, &Ia);
+	pool_run(km->o.nthreads, nb, inertia_block, &Ia);
 	for (q = 0; q < nr; q++) {
 		runs[q]->inertia = 0;
 		for (b = 0; b < nb; b++)
@@ -718,7 +589,7 @@ lloyd_batch(KMeans *km, LRun *runs, size_t nr, size_t br, size_t nb, double *dis
 		row_sqnorms(cbuf, na * k, d, csq);
 		for (i = na * k; i < P.mp; i++)
 			csq[i] = 0;
-		km_parallel(km->o.nthreads, nb, pass_block, &P);
+		pool_run(km->o.nthreads, nb, pass_block, &P);
 		for (q = 0; q < na; q++) {
 			if (act[q]->state == R_FINAL)
 				act[q]->state = R_DONE;
@@ -800,7 +671,7 @@ pp_pass(PP *P, KMeans *km, size_t nb, const float *cand, size_t nc, const size_t
 		for (f = 0; f < P->d; f++)
 			P->csq[c] += (double)cand[c * P->d + f] * cand[c * P->d + f];
 	}
-	km_parallel(km->o.nthreads, nb, pp_block, P);
+	pool_run(km->o.nthreads, nb, pp_block, P);
 	for (c = 0; c < nc; c++) {
 		pots[c] = 0;
 		for (b = 0; b < nb; b++)
@@ -810,7 +681,7 @@ pp_pass(PP *P, KMeans *km, size_t nb, const float *cand, size_t nc, const size_t
 
 /* centres of runs r0..r0+R-1 into cen (R x k x d) */
 static void
-init_plusplus_all(KMeans *km, size_t br, size_t nb, size_t R, KmRng *rng, float *cen)
+init_plusplus_all(KMeans *km, size_t br, size_t nb, size_t R, Rng *rng, float *cen)
 {
 	size_t n = km->n, d = km->d, k = km->k, t, c, i, j, q, best, nc;
 	size_t *owner, *own1;
@@ -851,7 +722,7 @@ init_plusplus_all(KMeans *km, size_t br, size_t nb, size_t R, KmRng *rng, float 
 	for (i = 0; i < R * n; i++)
 		P.closest[i] = INFINITY;
 	for (q = 0; q < R; q++) {
-		i = km_rng_below(&rng[q], n);
+		i = rng_below(&rng[q], n);
 		memcpy(cen + q * k * d, km->x + i * d, d * sizeof(float));
 		memcpy(sel + q * d, km->x + i * d, d * sizeof(float));
 	}
@@ -860,7 +731,7 @@ init_plusplus_all(KMeans *km, size_t br, size_t nb, size_t R, KmRng *rng, float 
 		for (q = 0; q < R; q++) {
 			cl = P.closest + q * n;
 			for (j = 0; j < t; j++) {
-				rv = km_rng_uniform(&rng[q]) * pot[q];
+				rv = rng_uniform(&rng[q]) * pot[q];
 				/* searchsorted(cumsum(closest), rv), side left, clipped */
 				cum = 0;
 				for (i = 0; i < n; i++) {
@@ -895,13 +766,13 @@ init_plusplus_all(KMeans *km, size_t br, size_t nb, size_t R, KmRng *rng, float 
 }
 
 static void
-init_random(KMeans *km, KmRng *rng, float *cen)
+init_random(KMeans *km, Rng *rng, float *cen)
 {
 	size_t *id = emalloc(km->k * sizeof *id), c, j, i;
 
 	for (c = 0; c < km->k; c++) {
 	again:
-		i = km_rng_below(rng, km->n);
+		i = rng_below(rng, km->n);
 		for (j = 0; j < c; j++)
 			if (id[j] == i)
 				goto again;
@@ -914,7 +785,7 @@ init_random(KMeans *km, KmRng *rng, float *cen)
 /* ---- the fit ---- */
 
 void
-km_defaults(KMeansOpt *o)
+kmeans_defaults(KMeansOpt *o)
 {
 	memset(o, 0, sizeof *o);
 	o->k = 5;
@@ -993,7 +864,7 @@ kmeans_do(KMeans *km)
 	size_t k = km->k, d = km->d, n = km->n, i, f, nb, br, R, nr, q, mpmax;
 	int run, tid, nt = km->o.nthreads;
 	char *seen;
-	KmRng *rng;
+	Rng *rng;
 	float *cen, *ct, *csq, *cbuf, **scratch;
 	double *dist;
 	LRun *runs, *r;
@@ -1032,7 +903,7 @@ kmeans_do(KMeans *km)
 	for (run = 0; run < km->o.n_init; run += (int)R) {
 		nr = (size_t)km->o.n_init - (size_t)run < R ? (size_t)km->o.n_init - (size_t)run : R;
 		for (q = 0; q < nr; q++)
-			km_rng_seed(&rng[q], km->o.seed, (uint64_t)run + q);
+			rng_seed(&rng[q], km->o.seed, (uint64_t)run + q);
 		if (km->o.init == KM_GIVEN) {
 			for (i = 0; i < k; i++)
 				for (f = 0; f < d; f++)
@@ -1175,7 +1046,7 @@ assign_run(Asg *A, int nthreads)
 		for (tid = 0; tid < nthreads; tid++)
 			A->scratch[tid] = emalloc(KROWS * A->mp * sizeof(float));
 	}
-	km_parallel(nthreads, (A->n + A->br - 1) / A->br, assign_block, A);
+	pool_run(nthreads, (A->n + A->br - 1) / A->br, assign_block, A);
 	for (tid = 0; tid < nthreads; tid++)
 		free(A->scratch[tid]);
 	free(A->scratch);
@@ -1184,7 +1055,7 @@ assign_run(Asg *A, int nthreads)
 }
 
 void
-km_assign(const float *x, size_t n, size_t d, const float *c, size_t k, int nthreads,
+kmeans_assign(const float *x, size_t n, size_t d, const float *c, size_t k, int nthreads,
     int *label, float *dist, float *conf)
 {
 	Asg A;
@@ -1206,7 +1077,7 @@ km_assign(const float *x, size_t n, size_t d, const float *c, size_t k, int nthr
 }
 
 void
-km_measure(const float *x, size_t n, size_t d, const float *c, size_t k, int nthreads,
+kmeans_measure(const float *x, size_t n, size_t d, const float *c, size_t k, int nthreads,
     const int *label, float *dist, float *conf)
 {
 	Asg A;
@@ -1224,7 +1095,7 @@ km_measure(const float *x, size_t n, size_t d, const float *c, size_t k, int nth
 }
 
 int
-km_parse_init(KMeansOpt *o, const char *name)
+kmeans_parse_init(KMeansOpt *o, const char *name)
 {
 	if (!strcmp(name, "kmeans++") || !strcmp(name, "k-means++"))
 		o->init = KM_PLUSPLUS;
@@ -1238,12 +1109,12 @@ km_parse_init(KMeansOpt *o, const char *name)
 }
 
 int
-km_threads(KMeansOpt *o, int nt)
+kmeans_threads(KMeansOpt *o, int nt)
 {
-	nt = sv_blas_threads(nt);
+	nt = blas_threads(nt);
 	if (o->verbose)
-		sv_blas_report(stderr);
-	sv_blas_threads(1);
+		blas_report(stderr);
+	blas_threads(1);
 	o->nthreads = nt;
 	return nt;
 }

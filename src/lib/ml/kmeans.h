@@ -1,6 +1,6 @@
 /* kmeansfit.h — k-means (Lloyd) as scikit-learn 1.2.1 KMeans(algorithm='lloyd').
  *
- *	KMeansOpt o; km_defaults(&o); o.k = 8;
+ *	KMeansOpt o; kmeans_defaults(&o); o.k = 8;
  *	KMeans *km = new_kmeans(x, n, d, &o);   // x is centred in place (see below)
  *	kmeans_do(km);                          // n_init runs, keeps the best
  *	... km->centers (k x d, original coordinates), km->labels, km->inertia ...
@@ -26,7 +26,7 @@
  *    assignment step; inertia = sum of squared distances to the assigned centre.
  *  - best run: the lowest inertia (the first one on ties).
  * Differences: centre sums and inertia are accumulated in double (scikit-learn:
- * float32), and the random numbers come from our own generator (km_rng_*), so
+ * float32), and the random numbers come from the project's generator (core/rng.h), so
  * seeds do not give numpy's choices.  Results are bitwise identical for any
  * thread count: the data are cut into fixed blocks whose partial sums are added
  * in block order.
@@ -74,13 +74,13 @@ typedef struct KMeans {
 	double tolabs;
 } KMeans;
 
-void km_defaults(KMeansOpt *o);
+void kmeans_defaults(KMeansOpt *o);
 /* Threads: o->nthreads workers over row blocks (-j N; 0 = OpenBLAS's default),
  * each calling OpenBLAS single-threaded; under o->verbose, the BLAS set-up on stderr.
  * Returns the worker count. */
-int km_threads(KMeansOpt *o, int nt);
+int kmeans_threads(KMeansOpt *o, int nt);
 /* -i NAME: "kmeans++" (or "k-means++") or "random"; -1 after a message otherwise. */
-int km_parse_init(KMeansOpt *o, const char *name);
+int kmeans_parse_init(KMeansOpt *o, const char *name);
 KMeans *new_kmeans(float *x, size_t n, size_t d, const KMeansOpt *o);
 void kmeans_do(KMeans *km);
 void del_kmeans(KMeans *km);
@@ -90,23 +90,11 @@ void del_kmeans(KMeans *km);
  * Euclidean distance to that centre (double arithmetic), conf = 1 - dist/d2 with
  * d2 the distance to the nearest other centre, clipped to [0, 1] (0 when d2 = 0,
  * 1 when k = 1).  Any output pointer may be NULL. */
-void km_assign(const float *x, size_t n, size_t d, const float *c, size_t k, int nthreads,
+void kmeans_assign(const float *x, size_t n, size_t d, const float *c, size_t k, int nthreads,
     int *label, float *dist, float *conf);
 
-/* km_assign() for given labels: only dist and conf. */
-void km_measure(const float *x, size_t n, size_t d, const float *c, size_t k, int nthreads,
+/* kmeans_assign() for given labels: only dist and conf. */
+void kmeans_measure(const float *x, size_t n, size_t d, const float *c, size_t k, int nthreads,
     const int *label, float *dist, float *conf);
-
-/* Run fn(arg, b, tid) for b = 0..nblocks-1 on nthreads threads, tid in
- * [0, nthreads) (blocks taken in order by whichever thread is free; results must
- * not depend on which). */
-void km_parallel(int nthreads, size_t nblocks, void (*fn)(void *, size_t, int), void *arg);
-
-/* The random generator: xoshiro256** seeded by splitmix64 from (seed, stream). */
-typedef struct KmRng { uint64_t s[4]; } KmRng;
-void km_rng_seed(KmRng *r, uint64_t seed, uint64_t stream);
-uint64_t km_rng_next(KmRng *r);
-double km_rng_uniform(KmRng *r);          /* [0, 1), 53 bits */
-uint64_t km_rng_below(KmRng *r, uint64_t n); /* uniform in [0, n), unbiased */
 
 #endif

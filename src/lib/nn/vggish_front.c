@@ -1,5 +1,5 @@
 /* vggish_frontend.c — VGGish log-mel examples (see vggish_frontend.h). */
-#include "nn/vggish_frontend.h"
+#include "nn/vggish_front.h"
 #include "core/util.h"
 
 #include <fftw3.h>

@@ -53,6 +53,6 @@ void pca_table(const PcaModel *pm, FILE *fp);
 void pca_save(const PcaModel *pm, FILE *fp);
 /* 0 ok, -1 after "prog: FILE: ..." */
 int pca_load(PcaModel *pm, const char *path);
-void pca_free(PcaModel *pm);
+void del_pca(PcaModel *pm);
 
 #endif

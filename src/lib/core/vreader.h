@@ -1,0 +1,66 @@
+/* vreader.h — reading the songvec record stream (songvec(5)): TSV and binary.
+ *
+ * A stream is a header (dimension, sample rate, column names) and records
+ * (key, float32 values).  The reader detects the encoding from the first bytes and
+ * accepts concatenated streams (`cat a.vec b.vec`, GNU parallel output) when
+ * their headers agree.  The writer is vwriter.h.
+ *
+ *	VReader *r = new_vreader(path);          // NULL after a message
+ *	while ((e = vreader_next(r)) > 0)
+ *		... r->key, r->val[0 .. r->n) ...
+ *	del_vreader(r);                          // e < 0: a message was printed
+ *
+ * Errors are printed as "prog: FILE: record N: ..." (binary) or
+ * "prog: FILE:LINE: record N: ..." (TSV); the reader never exits. */
+#ifndef SV_VREADER_H
+#define SV_VREADER_H
+#include <stddef.h>
+#include <stdio.h>
+
+#define VS_MAGIC "\0SVB"
+#define VS_VERSION 1u
+#define VS_MAXKEY 4096u            /* bytes in a key or a column name */
+#define VS_MAXVALS (1u << 28)      /* values in one record (1 GiB of float32) */
+#define VS_MAXCOLS (1u << 20)
+
+typedef struct VReader {
+	FILE *fp;
+	char *name;          /* file name for diagnostics ("<stdin>" for -) */
+	int binary;          /* encoding detected */
+	unsigned dim;        /* values per record; 0 = variable length */
+	int dimknown;        /* dim fixed by a header or the first record */
+	double rate;         /* sample rate of audio records; 0 = none */
+	unsigned ncols;      /* column names present (0 or dim) */
+	char **cols;
+	unsigned long recno; /* number of the current record, from 1 */
+	unsigned long lineno;/* TSV line of the current record */
+	char *key;           /* current record */
+	float *val;
+	size_t n;
+	struct VReaderBuf *priv; /* the reader's own buffers */
+} VReader;
+
+/* Open a file ("-" = stdin) and read its header.  NULL (message printed) on error. */
+VReader *new_vreader(const char *path);
+/* The same on an open file (not closed by del_vreader). */
+VReader *new_vreader_fp(FILE *fp, const char *name);
+/* 1: a record is in r->key/val/n; 0: end of stream; -1: error (message printed). */
+int vreader_next(VReader *r);
+/* Closes what new_vreader opened and frees r; NULL is a no-op. */
+void del_vreader(VReader *r);
+/* Index of a column name, or -1. */
+int vreader_colindex(const VReader *r, const char *name);
+/* Print "prog: FILE[:LINE]: record N: msg" and return -1. */
+int vreader_error(VReader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same for a record read earlier (e.g. by a read-ahead thread): its own
+ * record number and TSV line. */
+int vreader_error_at(const VReader *r, unsigned long recno, unsigned long lineno,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* 1 when the first bytes of a file look like a vector stream (binary magic or text),
+ * 0 when they look like something else (e.g. audio). */
+int vreader_sniff(const unsigned char *buf, size_t n);
+/* vreader_sniff() on the first bytes of a file; -1 if it cannot be read (errno set). */
+int vreader_sniff_path(const char *path);
+
+#endif

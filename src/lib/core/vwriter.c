@@ -1,0 +1,235 @@
+/* vwriter.c — writing the songvec record stream (songvec(5); see vwriter.h). */
+#define _GNU_SOURCE /* F_SETPIPE_SZ */
+#include "core/vwriter.h"
+#include "core/util.h"
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define SV_BIG_ENDIAN 1
+#else
+#define SV_BIG_ENDIAN 0
+#endif
+
+static void
+put_u32(unsigned char *b, uint32_t v)
+{
+	b[0] = v;
+	b[1] = v >> 8;
+	b[2] = v >> 16;
+	b[3] = v >> 24;
+}
+
+/* the first error is printed and sticks: every later call returns -1 */
+static int
+wfail(VWriter *w)
+{
+	if (!w->failed)
+		weprintf("%s: write error:", w->name);
+	w->failed = 1;
+	return -1;
+}
+
+/* A 10 s audio record is 882 kB: with the default 64 kB pipe the writer waits
+ * for the reader to take each record before it can work on the next one, so
+ * `segment | feat` runs one process at a time.  A 1 MiB pipe (the Linux default
+ * maximum for unprivileged processes) lets them overlap.  Best effort. */
+static void
+grow_pipe(FILE *fp)
+{
+#ifdef F_SETPIPE_SZ
+	struct stat st;
+	int fd = fileno(fp);
+
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode) &&
+	    fcntl(fd, F_GETPIPE_SZ) < (1 << 20))
+		fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+#else
+	(void)fp;
+#endif
+}
+
+/* Exits only when memory runs out (emalloc); otherwise this function can't fail. */
+VWriter *
+new_vwriter(FILE *fp, const char *name, int binary)
+{
+	VWriter *w = ecalloc(1, sizeof *w);
+
+	grow_pipe(fp);
+	w->fp = fp;
+	w->name = estrdup(name);
+	w->binary = binary;
+	return w;
+}
+
+static void
+free_cols(VWriter *w)
+{
+	unsigned i;
+
+	for (i = 0; i < w->ncols; i++)
+		free(w->cols[i]);
+	free(w->cols);
+	w->cols = NULL;
+	w->ncols = 0;
+}
+
+/* Returns 0, or -1 after a message when a column name has a tab or a newline or
+ * is longer than VS_MAXKEY (the header then has no names). */
+int
+vwriter_header(VWriter *w, unsigned dim, double rate, unsigned ncols, char *const *cols)
+{
+	unsigned i, n = cols && ncols == dim ? ncols : 0;
+
+	w->dim = dim;
+	w->rate = rate;
+	free_cols(w);
+	for (i = 0; i < n; i++)
+		if (strpbrk(cols[i], "\t\n") || strlen(cols[i]) > VS_MAXKEY) {
+			weprintf("column name '%s' has a tab or newline or is too long", cols[i]);
+			return -1;
+		}
+	if (n) {
+		w->cols = ecalloc(n, sizeof *w->cols);
+		for (i = 0; i < n; i++)
+			w->cols[i] = estrdup(cols[i]);
+	}
+	w->ncols = n;
+	return 0;
+}
+
+static int
+put_bin_header(VWriter *w)
+{
+	unsigned char b[20];
+	uint64_t u;
+	unsigned i;
+	uint32_t len;
+
+	if (fwrite(VS_MAGIC, 1, 4, w->fp) != 4)
+		return wfail(w);
+	put_u32(b, VS_VERSION);
+	put_u32(b + 4, w->dim);
+	memcpy(&u, &w->rate, 8);
+	put_u32(b + 8, (uint32_t)u);
+	put_u32(b + 12, (uint32_t)(u >> 32));
+	put_u32(b + 16, w->ncols);
+	if (fwrite(b, 1, 20, w->fp) != 20)
+		return wfail(w);
+	for (i = 0; i < w->ncols; i++) {
+		len = strlen(w->cols[i]);
+		put_u32(b, len);
+		if (fwrite(b, 1, 4, w->fp) != 4 || fwrite(w->cols[i], 1, len, w->fp) != len)
+			return wfail(w);
+	}
+	return 0;
+}
+
+static int
+put_header(VWriter *w)
+{
+	unsigned i;
+
+	w->header_done = 1;
+	if (w->binary)
+		return put_bin_header(w);
+	fprintf(w->fp, "#songvec dim=%u", w->dim);
+	if (w->rate > 0)
+		fprintf(w->fp, " rate=%.9g", w->rate);
+	fputc('\n', w->fp);
+	if (w->ncols) {
+		fputs("#key", w->fp);
+		for (i = 0; i < w->ncols; i++) {
+			fputc('\t', w->fp);
+			fputs(w->cols[i], w->fp);
+		}
+		fputc('\n', w->fp);
+	}
+	return ferror(w->fp) ? wfail(w) : 0;
+}
+
+static int
+put_bin_record(VWriter *w, const char *key, size_t klen, const float *v, size_t n)
+{
+	unsigned char b[4];
+
+	put_u32(b, klen);
+	if (fwrite(b, 1, 4, w->fp) != 4 || fwrite(key, 1, klen, w->fp) != klen)
+		return wfail(w);
+	put_u32(b, n);
+	if (fwrite(b, 1, 4, w->fp) != 4)
+		return wfail(w);
+#if SV_BIG_ENDIAN
+	for (size_t i = 0; i < n; i++) {
+		uint32_t u;
+		memcpy(&u, &v[i], 4);
+		u = __builtin_bswap32(u);
+		if (fwrite(&u, 4, 1, w->fp) != 1)
+			return wfail(w);
+	}
+#else
+	if (n && fwrite(v, sizeof(float), n, w->fp) != n)
+		return wfail(w);
+#endif
+	return 0;
+}
+
+/* Returns 0, or -1 after a message: a write error (then every later call fails
+ * too), an invalid key, or a value count other than the stream's dimension. */
+int
+vwriter_write(VWriter *w, const char *key, const float *v, size_t n)
+{
+	size_t klen = strlen(key), i;
+	char buf[32];
+	int len;
+
+	if (w->failed)
+		return -1;
+	if (!w->header_done && put_header(w))
+		return -1;
+	if (!klen || klen > VS_MAXKEY || strpbrk(key, "\t\n")) {
+		weprintf("invalid record key '%s' (empty, too long, or has a tab or newline)", key);
+		return -1;
+	}
+	if (w->dim && n != w->dim) {
+		weprintf("internal error: record '%s' has %zu values, stream dim is %u", key, n, w->dim);
+		return -1;
+	}
+	if (w->binary)
+		return put_bin_record(w, key, klen, v, n);
+	fputs(key, w->fp);
+	for (i = 0; i < n; i++) {
+		buf[0] = '\t';
+		len = snprintf(buf + 1, sizeof buf - 1, "%.9g", (double)v[i]);
+		fwrite(buf, 1, len + 1, w->fp);
+	}
+	if (putc('\n', w->fp) == EOF || ferror(w->fp))
+		return wfail(w);
+	return 0;
+}
+
+/* Writes the header if nothing was written, flushes, frees w (NULL is a no-op).
+ * Returns 0, or -1 when this or an earlier write failed (message printed once). */
+int
+del_vwriter(VWriter *w)
+{
+	int rc = 0;
+
+	if (!w)
+		return 0;
+	if (!w->failed && !w->header_done && put_header(w))
+		rc = -1;
+	if (w->failed)
+		rc = -1;
+	else if (fshut(w->fp, w->name))
+		rc = -1;
+	free_cols(w);
+	free(w->name);
+	free(w);
+	return rc;
+}
