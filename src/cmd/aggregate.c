@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "core/stats.h"
+#include "core/key.h"
 #include "core/util.h"
 #include "core/vreader.h"
 #include "core/vwriter.h"
@@ -66,14 +67,6 @@ typedef struct {
 	double *col;   /* scratch: one column */
 	float *out;    /* dim * nstats */
 } Group;
-
-static size_t
-songlen(const char *key)
-{
-	const char *h = strrchr(key, '#');
-
-	return h ? (size_t)(h - key) : strlen(key);
-}
 
 static void
 emit(VWriter *w, Group *g)
@@ -141,7 +134,7 @@ main(int argc, char **argv)
 	VReader *r;
 	VWriter *w;
 	Group g;
-	char *stdin_only[] = { "-" }, **in;
+	char **in;
 	int c, binary = 0, nin, i, e, rc = 0, started = 0;
 	size_t sl;
 
@@ -157,12 +150,7 @@ main(int argc, char **argv)
 	}
 	if (!nstats)
 		parse_stats("mean,std,min,max");
-	nin = argc - optind;
-	in = argv + optind;
-	if (nin == 0) {
-		nin = 1;
-		in = stdin_only;
-	}
+	in = util_operands(argc, argv, &nin);
 	memset(&g, 0, sizeof g);
 	w = new_vwriter(stdout, "<stdout>", binary);
 	for (i = 0; i < nin && !rc; i++) {
@@ -184,7 +172,7 @@ main(int argc, char **argv)
 				e = vreader_error(r, "%zu values, the first record had %zu", r->n, g.dim);
 				break;
 			}
-			sl = songlen(r->key);
+			sl = key_song_len(r->key);
 			if (g.n && (strlen(g.song) != sl || strncmp(g.song, r->key, sl)))
 				emit(w, &g);
 			if (!g.n) {

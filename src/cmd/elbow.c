@@ -49,7 +49,7 @@ main(int argc, char **argv)
 	const char *in = "-";
 	char *cols[] = { "inertia", "metrics_silhouette", "metrics_davies_bouldin" }, key[32];
 	int c, binary = 0, quiet = 0, nt = 0, metrics = 0, kneeonly = 0, rc = 0;
-	size_t kmin = 2, kmax = 15, nk, i, j, f;
+	size_t kmin = 2, kmax = 15, nk, j, f;
 	double *kx, *iner, *sil = NULL, *db = NULL;
 	float *mean = NULL, v[3];
 	int **labels = NULL;
@@ -86,15 +86,12 @@ main(int argc, char **argv)
 		in = argv[optind];
 	nt = kmeans_threads(&o, nt);
 
-	if (matrix_load(in, &m))
+	if (matrix_load_nonempty(in, &m, "empty input: no records"))
 		return 1;
-	if (m.n == 0)
-		eprintf("%s: empty input: no records", m.name);
-	for (i = 0; i < m.n * m.d; i++)
-		if (!isfinite(m.x[i]))
-			eprintf("%s: record %zu (%s): field %zu: %s value (clean the data, e.g. with weight)",
-			    m.name, i / m.d + 1, matrix_key(&m, i / m.d), i % m.d + 2,
-			    isnan(m.x[i]) ? "NaN" : "infinite");
+	if (matrix_check_finite(&m)) {
+		del_matrix(&m);
+		return 1;
+	}
 	if (kmax > m.n)
 		eprintf("%s: k=%zu exceeds the number of records (%zu)", m.name, kmax, m.n);
 	nk = kmax - kmin + 1;

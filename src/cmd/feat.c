@@ -80,7 +80,7 @@ do_audio(const char *path, double rate, double seconds)
 int
 main(int argc, char **argv)
 {
-	char *stdin_only[] = { "-" }, **in;
+	char **in;
 	double rate = 22050, seconds = -1;
 	int c, binary = 0, nin, i, rc = 0, isrec, mode = FR_SEGMENT;
 	VWriter *w;
@@ -104,12 +104,7 @@ main(int argc, char **argv)
 	}
 	if (seconds < 0) /* per-segment modes cut 10 s records; the others take files whole */
 		seconds = mode == FR_SEGMENT || mode == FR_SEED ? 10 : 0;
-	nin = argc - optind;
-	in = argv + optind;
-	if (nin == 0) {
-		nin = 1;
-		in = stdin_only;
-	}
+	in = util_operands(argc, argv, &nin);
 	w = new_vwriter(stdout, "<stdout>", binary);
 	if (vwriter_header(w, featrun_dim(mode), 0, featrun_dim(mode), featrun_cols(mode)))
 		exit(1);

@@ -18,34 +18,15 @@ static const char SYNOPSIS[] =
 
 static char *outcols[] = { "cluster", "distance", "confidence" };
 
-/* 0 ok; -1 after a message naming the record and field */
-static int
-check_finite(const Matrix *m)
-{
-	size_t i, f;
-
-	for (i = 0; i < m->n; i++)
-		for (f = 0; f < m->d; f++)
-			if (!isfinite(m->x[i * m->d + f])) {
-				weprintf("%s: record %zu (%s): field %zu: %s value (clean the data, e.g. with weight)",
-				    m->name, i + 1, matrix_key(m, i), f + 2,
-				    isnan(m->x[i * m->d + f]) ? "NaN" : "infinite");
-				return -1;
-			}
-	return 0;
-}
-
 static int
 load(const char *path, Matrix *m, const char *what)
 {
-	if (matrix_load(path, m))
+	char empty[64];
+
+	snprintf(empty, sizeof empty, "empty input: no %s", what);
+	if (matrix_load_nonempty(path, m, empty))
 		return -1;
-	if (m->n == 0) {
-		weprintf("%s: empty input: no %s", m->name, what);
-		del_matrix(m);
-		return -1;
-	}
-	if (check_finite(m)) {
+	if (matrix_check_finite(m)) {
 		del_matrix(m);
 		return -1;
 	}
@@ -130,7 +111,7 @@ assign(const char *modelpath, const char *in, int binary, int nt)
 			break;
 		if (chunk.name == NULL)
 			chunk.name = estrdup(r->name);
-		if (check_finite(&chunk)) {
+		if (matrix_check_finite(&chunk)) {
 			e = -1;
 			break;
 		}

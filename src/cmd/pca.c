@@ -165,12 +165,7 @@ main(int argc, char **argv)
 		return apply(model_in, in, binary, efp, epath);
 	if (model_out)
 		mfp = efopen_out(model_out);
-	if (matrix_load(in, &m)) {
-		rc = 1;
-		goto out;
-	}
-	if (m.n == 0) {
-		weprintf("%s: empty stream: nothing to fit", m.name);
+	if (matrix_load_nonempty(in, &m, "empty stream: nothing to fit")) {
 		rc = 1;
 		goto out;
 	}

@@ -120,7 +120,7 @@ int
 main(int argc, char **argv)
 {
 	VWriter *w;
-	char *stdin_only[] = { "-" }, **in, *key = NULL, *k;
+	char **in, *key = NULL, *k;
 	double rate = 22050, seconds = 10;
 	int c, binary = 1, quality = AQ_DEFAULT, nin, i, rc = 0;
 
@@ -141,12 +141,7 @@ main(int argc, char **argv)
 		weprintf("-r: invalid value '%g' (expected 0 or a rate in 1000..1e+06 Hz)", rate);
 		exit(2);
 	}
-	nin = argc - optind;
-	in = argv + optind;
-	if (nin == 0) {
-		nin = 1;
-		in = stdin_only;
-	}
+	in = util_operands(argc, argv, &nin);
 	if (key && nin > 1) {
 		weprintf("-k: sets the key of a single input, not of %d files", nin);
 		util_usage(SYNOPSIS);

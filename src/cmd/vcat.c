@@ -15,7 +15,6 @@ main(int argc, char **argv)
 	VReader *r;
 	VWriter *w;
 	int c, binary = 0, i, nin, rc = 0, e, first = 1;
-	char *stdin_only[] = { "-" };
 	char **in;
 
 	util_init(argc, argv);
@@ -27,12 +26,7 @@ main(int argc, char **argv)
 		default: util_usage(SYNOPSIS);
 		}
 	}
-	nin = argc - optind;
-	in = argv + optind;
-	if (nin == 0) {
-		nin = 1;
-		in = stdin_only;
-	}
+	in = util_operands(argc, argv, &nin);
 	w = new_vwriter(stdout, "<stdout>", binary);
 	for (i = 0; i < nin; i++) {
 		if (!(r = new_vreader(in[i]))) {

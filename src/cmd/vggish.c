@@ -1,6 +1,7 @@
 /* vggish — VGGish 128-d embeddings of 16 kHz audio records or audio files. */
 #include "audio/audio.h"
 #include "ml/blas.h"
+#include "core/key.h"
 #include "core/util.h"
 #include "nn/vggish_front.h"
 #include "nn/vggish_net.h"
@@ -19,19 +20,6 @@ static const char *synopsis =
 enum { M_POST, M_RAW, M_LOGMEL };
 
 static VggishRun *run;
-
-/* song key of a file: its name without directory and last extension (as segment) */
-static char *
-song_key(const char *path)
-{
-	const char *b = strrchr(path, '/');
-	char *k, *dot;
-
-	k = estrdup(b ? b + 1 : path);
-	if ((dot = strrchr(k, '.')) && dot != k)
-		*dot = '\0';
-	return k;
-}
 
 /* end of a record's audio; 1 when it was too short for one example */
 static int
@@ -91,7 +79,7 @@ do_audio(VggishFront *f, const char *path, int noresample)
 		return 1;
 	}
 	vggish_front_reset(f);
-	key = song_key(path);
+	key = key_from_path(path);
 	key = erealloc(key, strlen(key) + 3);
 	strcat(key, "#0");
 	vggish_run_open(run, key);

@@ -2,6 +2,7 @@
 #include "core/matrix.h"
 #include "core/util.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,4 +97,33 @@ del_matrix(Matrix *m)
 	free(m->keyoff);
 	free(m->name);
 	memset(m, 0, sizeof *m);
+}
+
+int
+matrix_load_nonempty(const char *path, Matrix *m, const char *empty)
+{
+	if (matrix_load(path, m))
+		return -1;
+	if (m->n == 0) {
+		weprintf("%s: %s", m->name, empty);
+		del_matrix(m);
+		return -1;
+	}
+	return 0;
+}
+
+int
+matrix_check_finite(const Matrix *m)
+{
+	size_t i, f;
+
+	for (i = 0; i < m->n; i++)
+		for (f = 0; f < m->d; f++)
+			if (!isfinite(m->x[i * m->d + f])) {
+				weprintf("%s: record %zu (%s): field %zu: %s value (clean the data, e.g. with weight)",
+				    m->name, i + 1, matrix_key(m, i), f + 2,
+				    isnan(m->x[i * m->d + f]) ? "NaN" : "infinite");
+				return -1;
+			}
+	return 0;
 }

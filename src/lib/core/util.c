@@ -182,6 +182,19 @@ fshut(FILE *fp, const char *name)
 	return 0;
 }
 
+char **
+util_operands(int argc, char **argv, int *n)
+{
+	static char *stdin_only[] = { "-", NULL };
+
+	if (optind >= argc) {
+		*n = 1;
+		return stdin_only;
+	}
+	*n = argc - optind;
+	return argv + optind;
+}
+
 FILE *
 efopen_out(const char *path)
 {

@@ -29,6 +29,10 @@ char *estrdup(const char *s);
 long estrtol(const char *s, long min, long max, int opt);
 double estrtod(const char *s, double min, double max, int opt);
 
+/* The operands after getopt, argv[optind..argc), or one "-" (standard input) when
+ * there are none; *n is their count.  This function can't fail. */
+char **util_operands(int argc, char **argv, int *n);
+
 /* Open an output file ("w"); exits 1 with "prog: path: strerror" when it cannot. */
 FILE *efopen_out(const char *path);
 /* Close a file from efopen_out.  When failed is non-zero or the close fails, the

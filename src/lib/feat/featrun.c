@@ -3,6 +3,7 @@
 #include "feat/feature.h"
 #include "feat/profile.h"
 #include "feat/seed.h"
+#include "core/key.h"
 #include "core/util.h"
 #include "core/vwriter.h"
 
@@ -154,7 +155,6 @@ record(FeatRun *r, const char *key, const float *x, size_t n, int feed_audio)
 	float o[FEAT_FRAMEDIM];
 	size_t t, len;
 	const Feat *f = r->feat;
-	const char *hash;
 
 	switch (r->mode) {
 	case FR_FULL:
@@ -162,7 +162,7 @@ record(FeatRun *r, const char *key, const float *x, size_t n, int feed_audio)
 			return -1;
 		return put(r, key, v, PROFILE_DIM);
 	case FR_SEED:
-		len = (hash = strrchr(key, '#')) ? (size_t)(hash - key) : strlen(key);
+		len = key_song_len(key);
 		if (r->song && (strlen(r->song) != len || strncmp(r->song, key, len)))
 			if (end_song(r, 1))
 				return FR_EWRITE;

@@ -1,6 +1,7 @@
 /* vggish_run.c — batching and aggregation of VGGish examples (see vggish_run.h). */
 #include "nn/vggish_run.h"
 #include "nn/vggish_front.h"
+#include "core/key.h"
 #include "core/util.h"
 #include "core/vwriter.h"
 
@@ -93,15 +94,13 @@ flush_song(VggishRun *r)
 static void
 finish(VggishRun *r, Rec *c)
 {
-	char *hash;
 	size_t len;
 	int i;
 
 	if (r->agg == VRUN_SEGMENT && c->nex)
 		write_mean(r, c->key, c->sum, c->nex);
 	if (r->agg == VRUN_SONG) {
-		hash = strrchr(c->key, '#');
-		len = hash ? (size_t)(hash - c->key) : strlen(c->key);
+		len = key_song_len(c->key);
 		if (!r->song || strlen(r->song) != len || strncmp(r->song, c->key, len)) {
 			flush_song(r);
 			r->song = estrdup(c->key);

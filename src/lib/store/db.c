@@ -1,5 +1,6 @@
 /* db.c — the songvec SQLite database: schema, loading, artist profiles, export. */
 #include "store/db.h"
+#include "store/dbint.h"
 #include "core/json.h"
 #include "core/util.h"
 #include "core/vwriter.h"
@@ -36,7 +37,8 @@ struct Db {
 	size_t tmpcap;
 };
 
-static const char SCHEMA[] =
+/* DESIGN §6 */
+static const char SCHEMA_BASE[] =
     "CREATE TABLE IF NOT EXISTS songs_from_playlists (song_id TEXT PRIMARY KEY, artist_id TEXT,\n"
     "  song_name TEXT, artist_name TEXT);\n"
     "CREATE TABLE IF NOT EXISTS songs (song_id TEXT PRIMARY KEY, artist_id TEXT,\n"
@@ -54,15 +56,21 @@ static const char SCHEMA[] =
     "CREATE INDEX IF NOT EXISTS songs_artist_id ON songs(artist_id);\n"
     "CREATE TABLE IF NOT EXISTS songvec_columns (idx INTEGER PRIMARY KEY, name TEXT NOT NULL);\n";
 
-static int
-dberr(Db *db, const char *what)
+/* Each table of the second stage (DESIGN §8) gets its own string here, added by
+ * the module that loads it, and a line in SCHEMAS. */
+static const char *const SCHEMAS[] = {
+	SCHEMA_BASE,
+};
+
+int
+db_fail(Db *db, const char *what)
 {
 	weprintf("%s: %s: %s", db->path, what, sqlite3_errmsg(db->h));
 	return -1;
 }
 
-static int
-exec(Db *db, const char *sql)
+int
+db_exec(Db *db, const char *sql)
 {
 	char *msg = NULL;
 
@@ -74,19 +82,31 @@ exec(Db *db, const char *sql)
 	return 0;
 }
 
-static sqlite3_stmt *
-prep(Db *db, const char *sql)
+sqlite3_stmt *
+db_prepare(Db *db, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 
 	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-		dberr(db, "prepare");
+		db_fail(db, "prepare");
 		return NULL;
 	}
 	return st;
 }
 
 /* 1 if table songs has column name */
+sqlite3 *
+db_sqlite(Db *db)
+{
+	return db->h;
+}
+
+const char *
+db_path(const Db *db)
+{
+	return db->path;
+}
+
 static int
 has_column(Db *db, const char *table, const char *name)
 {
@@ -96,7 +116,7 @@ has_column(Db *db, const char *table, const char *name)
 
 	snprintf(sql, sizeof sql, "PRAGMA table_info(%s)", table);
 	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
-		return dberr(db, "schema");
+		return db_fail(db, "schema");
 	while (sqlite3_step(st) == SQLITE_ROW)
 		if (!strcmp((const char *)sqlite3_column_text(st, 1), name))
 			found = 1;
@@ -109,6 +129,7 @@ init_schema(Db *db, int timeout_ms)
 {
 	char *msg = NULL;
 	int rc, waited = 0, e;
+	size_t i;
 
 	/* journal_mode=WAL needs a moment alone with the file when it changes it */
 	for (;;) {
@@ -127,21 +148,22 @@ init_schema(Db *db, int timeout_ms)
 		sqlite3_free(msg);
 		return -1;
 	}
-	if (exec(db, "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824;"))
+	if (db_exec(db, "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824;"))
 		return -1;
-	if (exec(db, "BEGIN IMMEDIATE"))
+	if (db_exec(db, "BEGIN IMMEDIATE"))
 		return -1;
-	if (exec(db, SCHEMA))
-		goto fail;
+	for (i = 0; i < sizeof SCHEMAS / sizeof *SCHEMAS; i++)
+		if (db_exec(db, SCHEMAS[i]))
+			goto fail;
 	if ((e = has_column(db, "songs", "feature_blob")) < 0)
 		goto fail;
-	if (!e && exec(db, "ALTER TABLE songs ADD COLUMN feature_blob BLOB"))
+	if (!e && db_exec(db, "ALTER TABLE songs ADD COLUMN feature_blob BLOB"))
 		goto fail;
-	if (exec(db, "COMMIT"))
+	if (db_exec(db, "COMMIT"))
 		goto fail;
 	/* artists whose songs change in this transaction, for update_artists(); (the
 	 * upsert's conflict clause would override an OR IGNORE here, hence NOT EXISTS) */
-	return exec(db, "CREATE TEMP TABLE touched (artist_id TEXT PRIMARY KEY);\n"
+	return db_exec(db, "CREATE TEMP TABLE touched (artist_id TEXT PRIMARY KEY);\n"
 	    "CREATE TEMP TRIGGER touched_ins AFTER INSERT ON songs WHEN NEW.artist_id IS NOT NULL\n"
 	    "BEGIN INSERT INTO touched SELECT NEW.artist_id WHERE NOT EXISTS\n"
 	    "  (SELECT 1 FROM touched WHERE artist_id = NEW.artist_id); END;\n"
@@ -175,19 +197,19 @@ new_db(const char *path, int timeout_ms)
 	sqlite3_busy_timeout(db->h, timeout_ms);
 	if (init_schema(db, timeout_ms))
 		goto fail;
-	db->song = prep(db, "INSERT INTO songs(song_id, artist_id, feature_vector, song_name, "
+	db->song = db_prepare(db, "INSERT INTO songs(song_id, artist_id, feature_vector, song_name, "
 	    "artist_name, feature_blob) "
 	    "SELECT ?1, p.artist_id, ?2, p.song_name, p.artist_name, ?3 "
 	    "FROM (SELECT 1) LEFT JOIN songs_from_playlists p ON p.song_id=?1 WHERE true "
 	    "ON CONFLICT(song_id) DO UPDATE SET artist_id=excluded.artist_id, "
 	    "feature_vector=excluded.feature_vector, song_name=excluded.song_name, "
 	    "artist_name=excluded.artist_name, feature_blob=excluded.feature_blob");
-	db->pl = prep(db, "INSERT INTO songs_from_playlists(song_id, artist_id, song_name, artist_name) "
+	db->pl = db_prepare(db, "INSERT INTO songs_from_playlists(song_id, artist_id, song_name, artist_name) "
 	    "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(song_id) DO UPDATE SET artist_id=excluded.artist_id, "
 	    "song_name=excluded.song_name, artist_name=excluded.artist_name");
-	db->plsong = prep(db, "UPDATE songs SET artist_id=?2, song_name=?3, artist_name=?4 "
+	db->plsong = db_prepare(db, "UPDATE songs SET artist_id=?2, song_name=?3, artist_name=?4 "
 	    "WHERE song_id=?1");
-	db->cl = prep(db, "INSERT INTO song_clusters(song_id, algorithm, kmeans_cluster_id, "
+	db->cl = db_prepare(db, "INSERT INTO song_clusters(song_id, algorithm, kmeans_cluster_id, "
 	    "kmeans_distance, gmm_cluster_id, gmm_probabilities, hier_level1_id, hier_level2_id, "
 	    "dbscan_cluster_id, confidence, created_at) "
 	    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, CURRENT_TIMESTAMP) "
@@ -197,8 +219,8 @@ new_db(const char *path, int timeout_ms)
 	    "hier_level1_id=excluded.hier_level1_id, hier_level2_id=excluded.hier_level2_id, "
 	    "dbscan_cluster_id=excluded.dbscan_cluster_id, confidence=excluded.confidence, "
 	    "created_at=excluded.created_at");
-	db->has = prep(db, "SELECT 1 FROM songs WHERE song_id=?1");
-	db->col = prep(db, "INSERT OR REPLACE INTO songvec_columns(idx, name) VALUES(?1, ?2)");
+	db->has = db_prepare(db, "SELECT 1 FROM songs WHERE song_id=?1");
+	db->col = db_prepare(db, "INSERT OR REPLACE INTO songvec_columns(idx, name) VALUES(?1, ?2)");
 	if (!db->song || !db->pl || !db->plsong || !db->cl || !db->has || !db->col)
 		goto fail;
 	db->dim = -1;
@@ -301,7 +323,7 @@ del_db(Db *db)
 int
 db_begin(Db *db)
 {
-	if (exec(db, "BEGIN IMMEDIATE"))
+	if (db_exec(db, "BEGIN IMMEDIATE"))
 		return -1;
 	db->intx = 1;
 	db->dim = -1; /* another writer may have stored the first vectors meanwhile */
@@ -317,15 +339,15 @@ db_rollback(Db *db)
 	db->intx = 0;
 }
 
-static int
-step_done(Db *db, sqlite3_stmt *st, const char *what)
+int
+db_step_done(Db *db, sqlite3_stmt *st, const char *what)
 {
 	int rc = sqlite3_step(st);
 
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return dberr(db, what);
+		return db_fail(db, what);
 	return 0;
 }
 
@@ -376,7 +398,7 @@ update_artists(Db *db)
 	float *mean = NULL;
 	int rc = -1;
 
-	if (!(ids = prep(db, "SELECT artist_id FROM temp.touched")))
+	if (!(ids = db_prepare(db, "SELECT artist_id FROM temp.touched")))
 		goto out;
 	while (sqlite3_step(ids) == SQLITE_ROW) {
 		if (nl == cap) {
@@ -389,11 +411,11 @@ update_artists(Db *db)
 		rc = 0;
 		goto out;
 	}
-	sel = prep(db, "SELECT song_id, feature_blob, feature_vector FROM songs WHERE artist_id=?1");
-	put = prep(db, "INSERT INTO artists_vector(artist_id, feature_vector, song_count) "
+	sel = db_prepare(db, "SELECT song_id, feature_blob, feature_vector FROM songs WHERE artist_id=?1");
+	put = db_prepare(db, "INSERT INTO artists_vector(artist_id, feature_vector, song_count) "
 	    "VALUES(?1, ?2, ?3) ON CONFLICT(artist_id) DO UPDATE SET "
 	    "feature_vector=excluded.feature_vector, song_count=excluded.song_count");
-	del = prep(db, "DELETE FROM artists_vector WHERE artist_id=?1");
+	del = db_prepare(db, "DELETE FROM artists_vector WHERE artist_id=?1");
 	if (!sel || !put || !del)
 		goto out;
 	for (i = 0; i < nl; i++) {
@@ -438,15 +460,15 @@ update_artists(Db *db)
 			sqlite3_bind_text(put, 1, list[i], -1, SQLITE_STATIC);
 			sqlite3_bind_text(put, 2, db->json, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(put, 3, count);
-			if (step_done(db, put, "artists_vector"))
+			if (db_step_done(db, put, "artists_vector"))
 				goto out;
 		} else {
 			sqlite3_bind_text(del, 1, list[i], -1, SQLITE_STATIC);
-			if (step_done(db, del, "artists_vector"))
+			if (db_step_done(db, del, "artists_vector"))
 				goto out;
 		}
 	}
-	rc = exec(db, "DELETE FROM temp.touched");
+	rc = db_exec(db, "DELETE FROM temp.touched");
 out:
 	sqlite3_finalize(ids);
 	sqlite3_finalize(sel);
@@ -466,7 +488,7 @@ db_commit(Db *db)
 {
 	if (update_artists(db))
 		return -1;
-	if (exec(db, "COMMIT"))
+	if (db_exec(db, "COMMIT"))
 		return -1;
 	db->intx = 0;
 	ckpt_kick(db);
@@ -484,7 +506,7 @@ db_put_playlist(Db *db, const Song *s)
 		sqlite3_bind_text(st[i], 2, s->artist_id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st[i], 3, s->name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st[i], 4, s->artist, -1, SQLITE_STATIC);
-		if (step_done(db, st[i], i ? "songs" : "songs_from_playlists"))
+		if (db_step_done(db, st[i], i ? "songs" : "songs_from_playlists"))
 			return -1;
 	}
 	return 0;
@@ -496,7 +518,7 @@ stored_dim(Db *db)
 	sqlite3_stmt *st;
 	long d = 0;
 
-	st = prep(db, "SELECT coalesce(length(feature_blob)/4, json_array_length(feature_vector)) "
+	st = db_prepare(db, "SELECT coalesce(length(feature_blob)/4, json_array_length(feature_vector)) "
 	    "FROM songs LIMIT 1");
 	if (!st)
 		return -1;
@@ -531,7 +553,7 @@ db_put_song(Db *db, const char *id, const float *v, size_t n, const char *json, 
 #error "feature_blob is little-endian: add a byte swap here"
 #endif
 	sqlite3_bind_blob(db->song, 3, v, n * sizeof(float), SQLITE_STATIC);
-	return step_done(db, db->song, "songs");
+	return db_step_done(db, db->song, "songs");
 }
 
 int
@@ -539,15 +561,28 @@ db_put_columns(Db *db, unsigned n, char *const *names)
 {
 	unsigned i;
 
-	if (exec(db, "DELETE FROM songvec_columns"))
+	if (db_exec(db, "DELETE FROM songvec_columns"))
 		return -1;
 	for (i = 0; i < n; i++) {
 		sqlite3_bind_int64(db->col, 1, i);
 		sqlite3_bind_text(db->col, 2, names[i], -1, SQLITE_STATIC);
-		if (step_done(db, db->col, "songvec_columns"))
+		if (db_step_done(db, db->col, "songvec_columns"))
 			return -1;
 	}
 	return 0;
+}
+
+int
+db_has_song(Db *db, const char *id)
+{
+	int rc;
+
+	sqlite3_bind_text(db->has, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(db->has);
+	sqlite3_reset(db->has);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(db, "songs");
+	return rc == SQLITE_ROW;
 }
 
 static int
@@ -564,12 +599,9 @@ db_put_cluster(Db *db, const char *id, const char *alg, const float *v, size_t n
 	size_t k;
 	float best;
 
-	sqlite3_bind_text(db->has, 1, id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(db->has);
-	sqlite3_reset(db->has);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return dberr(db, "songs");
-	if (rc == SQLITE_DONE)
+	if ((rc = db_has_song(db, id)) < 0)
+		return -1;
+	if (!rc)
 		return 1;
 	if (n < 1 || !is_int(v[0])) {
 		*why = "the first value (cluster id) must be an integer";
@@ -626,7 +658,7 @@ db_put_cluster(Db *db, const char *id, const char *alg, const float *v, size_t n
 		*why = "unknown algorithm";
 		return 2;
 	}
-	return step_done(db, st, "song_clusters");
+	return db_step_done(db, st, "song_clusters");
 }
 
 static void
@@ -642,7 +674,7 @@ db_todo(Db *db, FILE *out, const char *outname)
 	sqlite3_stmt *st;
 	int rc, i;
 
-	st = prep(db, "SELECT p.song_id, p.song_name, p.artist_name, p.artist_id "
+	st = db_prepare(db, "SELECT p.song_id, p.song_name, p.artist_name, p.artist_id "
 	    "FROM songs_from_playlists p "
 	    "WHERE NOT EXISTS (SELECT 1 FROM songs s WHERE s.song_id=p.song_id) ORDER BY p.rowid");
 	if (!st)
@@ -658,7 +690,7 @@ db_todo(Db *db, FILE *out, const char *outname)
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return dberr(db, "todo");
+		return db_fail(db, "todo");
 	return fshut(out, outname);
 }
 
@@ -671,7 +703,7 @@ load_columns(Db *db, size_t dim, unsigned *ncols)
 	size_t n = 0;
 
 	*ncols = 0;
-	if (!(st = prep(db, "SELECT name FROM songvec_columns ORDER BY idx")))
+	if (!(st = db_prepare(db, "SELECT name FROM songvec_columns ORDER BY idx")))
 		return NULL;
 	c = ecalloc(dim ? dim : 1, sizeof *c);
 	while (sqlite3_step(st) == SQLITE_ROW && n < dim + 1) {
@@ -703,9 +735,9 @@ db_export(Db *db, int artists, VWriter *w)
 	int rc, first = 1, ret = -1;
 
 	/* one read transaction: a consistent snapshot while writers go on */
-	if (exec(db, "BEGIN"))
+	if (db_exec(db, "BEGIN"))
 		return -1;
-	st = prep(db, artists
+	st = db_prepare(db, artists
 	    ? "SELECT artist_id, NULL, feature_vector FROM artists_vector ORDER BY artist_id"
 	    : "SELECT song_id, feature_blob, feature_vector FROM songs ORDER BY song_id");
 	if (!st)
@@ -736,7 +768,7 @@ db_export(Db *db, int artists, VWriter *w)
 			goto out;
 	}
 	if (rc != SQLITE_DONE) {
-		dberr(db, "export");
+		db_fail(db, "export");
 		goto out;
 	}
 	ret = 0;
