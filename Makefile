@@ -20,12 +20,12 @@ LIB = \
 	dsp/stft dsp/mel dsp/mfcc dsp/spectral dsp/onset dsp/beat dsp/chroma dsp/tuning dsp/cqt \
 	feat/feature feat/seed feat/profile feat/featrun feat/songtempo \
 	nn/vggish_front nn/vggish_net nn/vggish_run nn/weights \
-	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics \
+	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics ml/knn \
 	store/db store/batch store/load store/prefetch \
 	fetch/spawn fetch/playlist fetch/fetch
 
 # C unit tests: tests/unit/<domain>/<name>.c, built against the sanitizer library
-UNIT = core/vstream dsp/rhythm
+UNIT = core/vstream dsp/rhythm ml/knn
 
 HDR = $(LIB:%=src/lib/%.h)
 LIBOBJ = $(LIB:%=build/obj/lib/%.o)

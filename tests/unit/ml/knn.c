@@ -1,0 +1,164 @@
+/* unit test for src/lib/ml/knn.c: knn_query and knn_range against a brute force in
+ * double precision on random data with duplicates (ties), every metric, the self
+ * exclusion, k larger than the set, any thread count giving the same answer.
+ * Prints "not ok N what" lines; exit 1 on failure. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/rng.h"
+#include "core/util.h"
+#include "ml/knn.h"
+
+static int fails, count;
+
+static void
+check(int cond, const char *what, int metric)
+{
+	count++;
+	if (!cond) {
+		fails++;
+		printf("not ok %d %s (metric %d)\n", count, what, metric);
+	}
+}
+
+/* score of x against y in double, as knn.h defines it */
+static double
+ref_score(const float *x, const float *y, size_t d, int metric)
+{
+	double xy = 0, xx = 0, yy = 0;
+	size_t j;
+
+	for (j = 0; j < d; j++) {
+		xy += (double)x[j] * y[j];
+		xx += (double)x[j] * x[j];
+		yy += (double)y[j] * y[j];
+	}
+	if (metric == KNN_INNER)
+		return xy;
+	if (metric == KNN_COSINE)
+		return xx == 0 || yy == 0 ? 0 : xy / sqrt(xx * yy);
+	return sqrt(fmax(0, xx + yy - 2 * xy));
+}
+
+/* the brute-force rank of reference r's score among all (for tie-aware checks) */
+static int
+better(double a, double b, int metric)
+{
+	return metric == KNN_EUCLIDEAN ? a < b : a > b;
+}
+
+static void
+test_query(const float *x, size_t n, size_t d, int metric, size_t k, int nt)
+{
+	Knn *kn = new_knn(x, n, d, metric, nt);
+	long *idx = ecalloc(n * k, sizeof *idx), *ex = ecalloc(n, sizeof *ex);
+	float *sc = ecalloc(n * k, sizeof *sc);
+	size_t i, j, r, nless;
+	double s, kth, tol = 1e-5;
+
+	for (i = 0; i < n; i++)
+		ex[i] = (long)i;
+	knn_query(kn, x, n, k, ex, idx, sc);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < k; j++) {
+			if (j >= n - 1) {
+				check(idx[i * k + j] == -1 && isnan(sc[i * k + j]), "padding", metric);
+				continue;
+			}
+			r = (size_t)idx[i * k + j];
+			check(r < n && r != i, "index", metric);
+			s = ref_score(x + i * d, x + r * d, d, metric);
+			check(fabs(s - sc[i * k + j]) <= tol * (1 + fabs(s)), "score", metric);
+			if (j)
+				check(!better(sc[i * k + j], sc[i * k + j - 1], metric), "order", metric);
+		}
+		/* the k-th score: no reference outside the list is clearly better */
+		if (n - 1 < k)
+			continue;
+		kth = ref_score(x + i * d, x + idx[i * k + k - 1] * d, d, metric);
+		for (r = 0, nless = 0; r < n; r++)
+			if (r != i && better(ref_score(x + i * d, x + r * d, d, metric) +
+			    (metric == KNN_EUCLIDEAN ? tol : -tol), kth, metric))
+				nless++;
+		check(nless <= k, "completeness", metric);
+	}
+	del_knn(kn);
+	free(idx);
+	free(ex);
+	free(sc);
+}
+
+typedef struct { const float *x; size_t d, n, seen; int metric; double eps; int bad; } RangeCtx;
+
+static int
+range_fn(void *p, size_t q, const long *idx, const float *score, size_t cnt)
+{
+	RangeCtx *c = p;
+	size_t r, j = 0;
+	double s;
+	int in;
+
+	if (q != c->seen++)
+		c->bad = 1;
+	for (r = 0; r < c->n; r++) {
+		s = ref_score(c->x + q * c->d, c->x + r * c->d, c->d, c->metric);
+		in = c->metric == KNN_EUCLIDEAN ? s <= c->eps : s >= c->eps;
+		if (fabs(s - c->eps) < 1e-5)
+			continue; /* too close to the boundary to decide in float32 */
+		while (j < cnt && (size_t)idx[j] < r)
+			j++;
+		if (in != (j < cnt && (size_t)idx[j] == r))
+			c->bad = 1;
+	}
+	for (j = 1; j < cnt; j++)
+		if (idx[j] <= idx[j - 1])
+			c->bad = 1;
+	(void)score;
+	return 0;
+}
+
+int
+main(void)
+{
+	size_t n = 700, d = 13, i, j;
+	float *x = ecalloc(n * d, sizeof *x);
+	Rng rng;
+	int m, nt;
+
+	util_init(1, (char *[]){ "unit_knn", NULL });
+	rng_seed(&rng, 42, 0);
+	for (i = 0; i < n * d; i++)
+		x[i] = (float)rng_normal(&rng);
+	for (i = 0; i < 40; i++) /* duplicates: ties */
+		memcpy(x + (n - 1 - i) * d, x + i * d, d * sizeof *x);
+	memset(x + 100 * d, 0, d * sizeof *x); /* a zero vector */
+	for (m = KNN_COSINE; m <= KNN_EUCLIDEAN; m++)
+		for (nt = 1; nt <= 3; nt += 2) {
+			test_query(x, n, d, m, 10, nt);
+			test_query(x, 8, d, m, 10, nt); /* k > n - 1 */
+		}
+	for (m = KNN_COSINE; m <= KNN_EUCLIDEAN; m++) {
+		RangeCtx c = { x, d, n, 0, m, m == KNN_EUCLIDEAN ? 3.5 : m == KNN_COSINE ? 0.5 : 4.0, 0 };
+		Knn *kn = new_knn(x, n, d, m, 2);
+		knn_range(kn, x, n, c.eps, range_fn, &c);
+		check(!c.bad && c.seen == n, "range", m);
+		del_knn(kn);
+	}
+	/* ties: the lower reference index first */
+	{
+		float y[4 * 2] = { 1, 0, 1, 0, 1, 0, 0, 1 };
+		long idx[3];
+		float sc[3];
+		Knn *kn = new_knn(y, 4, 2, KNN_COSINE, 1);
+		knn_query(kn, y + 6, 1, 3, NULL, idx, sc);
+		check(idx[0] == 3 && idx[1] == 0 && idx[2] == 1, "tie order", KNN_COSINE);
+		del_knn(kn);
+	}
+	free(x);
+	(void)j;
+	if (fails)
+		printf("%d of %d checks failed\n", fails, count);
+	return fails != 0;
+}
