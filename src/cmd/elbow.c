@@ -1,5 +1,5 @@
 /* elbow — k-means inertia for a range of k (the elbow curve), its knee, and
- * optionally the metrics_silhouette and Davies–Bouldin scores of each clustering. */
+ * optionally the silhouette and Davies–Bouldin scores of each clustering. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +47,7 @@ main(int argc, char **argv)
 	Matrix m;
 	VWriter *w;
 	const char *in = "-";
-	char *cols[] = { "inertia", "metrics_silhouette", "metrics_davies_bouldin" }, key[32];
+	char *cols[] = { "inertia", "silhouette", "davies_bouldin" }, key[32];
 	int c, binary = 0, quiet = 0, nt = 0, metrics = 0, kneeonly = 0, rc = 0;
 	size_t kmin = 2, kmax = 15, nk, j, f;
 	double *kx, *iner, *sil = NULL, *db = NULL;

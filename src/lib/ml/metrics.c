@@ -1,4 +1,4 @@
-/* metrics.c — metrics_silhouette, Davies–Bouldin, Kneedle (see metrics.h). */
+/* metrics.c — silhouette, Davies–Bouldin, Kneedle (see metrics.h). */
 #include "ml/metrics.h"
 #include "core/pool.h"
 #include "core/util.h"
