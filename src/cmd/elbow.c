@@ -95,13 +95,13 @@ main(int argc, char **argv)
 	if (kmax > m.n)
 		eprintf("%s: k=%zu exceeds the number of records (%zu)", m.name, kmax, m.n);
 	nk = kmax - kmin + 1;
-	kx = emalloc(nk * sizeof(double));
-	iner = emalloc(nk * sizeof(double));
-	ks = emalloc(nk * sizeof(size_t));
+	kx = emallocarray(nk, sizeof(double));
+	iner = emallocarray(nk, sizeof(double));
+	ks = emallocarray(nk, sizeof(size_t));
 	if (metrics) {
 		labels = ecalloc(nk, sizeof(int *));
-		sil = emalloc(nk * sizeof(double));
-		db = emalloc(nk * sizeof(double));
+		sil = emallocarray(nk, sizeof(double));
+		db = emallocarray(nk, sizeof(double));
 	}
 	for (j = 0; j < nk; j++) {
 		o.k = ks[j] = kmin + j;
@@ -109,7 +109,7 @@ main(int argc, char **argv)
 		km = new_kmeans(m.x, m.n, m.d, &o);
 		kmeans_do(km);
 		if (!mean) {
-			mean = emalloc((m.d ? m.d : 1) * sizeof(float));
+			mean = emallocarray(m.d, sizeof(float));
 			for (f = 0; f < m.d; f++)
 				mean[f] = km->mean[f];
 		}

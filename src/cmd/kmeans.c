@@ -88,9 +88,9 @@ assign(const char *modelpath, const char *in, int binary, int nt)
 		del_matrix(&model);
 		return 1;
 	}
-	lab = emalloc(cap * sizeof(int));
-	dist = emalloc(cap * sizeof(float));
-	conf = emalloc(cap * sizeof(float));
+	lab = emallocarray(cap, sizeof(int));
+	dist = emallocarray(cap, sizeof(float));
+	conf = emallocarray(cap, sizeof(float));
 	w = new_vwriter(stdout, "<stdout>", binary);
 	if (vwriter_header(w, 3, 0, 3, outcols))
 		exit(1);
@@ -204,8 +204,8 @@ main(int argc, char **argv)
 		    argv0, km->k, km->inertia, km->n_iter, km->o.n_init, km->best_run + 1);
 	if (modelout)
 		write_model(modelout, km, m.cols);
-	dist = emalloc(m.n * sizeof(float));
-	conf = emalloc(m.n * sizeof(float));
+	dist = emallocarray(m.n, sizeof(float));
+	conf = emallocarray(m.n, sizeof(float));
 	kmeans_measure(m.x, m.n, m.d, km->ccenters, km->k, nt, km->labels, dist, conf);
 	w = new_vwriter(stdout, "<stdout>", binary);
 	if (vwriter_header(w, 3, 0, 3, outcols))

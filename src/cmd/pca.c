@@ -58,8 +58,8 @@ apply(const char *model, const char *in, int binary, FILE *efp, const char *epat
 		return 1;
 	}
 	k = pm.k;
-	x = emalloc(PCA_BLOCK * pm.d * sizeof(float));
-	out = emalloc(PCA_BLOCK * k * sizeof(float));
+	x = emallocarray(PCA_BLOCK * pm.d, sizeof(float));
+	out = emallocarray(PCA_BLOCK * k, sizeof(float));
 	keys = ecalloc(PCA_BLOCK, sizeof(char *));
 	w = new_vwriter(stdout, "<stdout>", binary);
 	{

@@ -1,5 +1,6 @@
 /* json.c — float arrays and strings in JSON (see json.h). */
 #include "core/json.h"
+#include "core/util.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -110,6 +111,15 @@ json_float(char *buf, float f)
 	return p - buf;
 }
 
+void
+json_reserve(char **buf, size_t *cap, size_t n)
+{
+	if (n < SIZE_MAX / 18 && JSON_FLOATS_MAX(n) <= *cap)
+		return;
+	*buf = ereallocarray(*buf, n + 1, 18); /* >= JSON_FLOATS_MAX(n), checked */
+	*cap = (n + 1) * 18;
+}
+
 size_t
 json_floats(char *buf, const float *v, size_t n)
 {
@@ -165,9 +175,7 @@ json_parse_floats(const char *s, float **v, size_t *n, size_t *cap)
 		}
 		if (*n == *cap) {
 			*cap = *cap ? 2 * *cap : 256;
-			*v = realloc(*v, *cap * sizeof **v);
-			if (!*v)
-				return -1;
+			*v = ereallocarray(*v, *cap, sizeof **v);
 		}
 		(*v)[(*n)++] = f;
 		s = ws(s);

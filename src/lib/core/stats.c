@@ -162,7 +162,7 @@ stats_np_mean32(const float *x, size_t n)
 float
 stats_np_std32(const float *x, size_t n)
 {
-	float m = stats_np_mean32(x, n), *d = emalloc(n * sizeof *d), v;
+	float m = stats_np_mean32(x, n), *d = emallocarray(n, sizeof *d), v;
 	size_t i;
 
 	for (i = 0; i < n; i++) {

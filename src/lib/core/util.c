@@ -102,6 +102,14 @@ emalloc(size_t n)
 }
 
 void *
+emallocarray(size_t n, size_t m)
+{
+	if (m && n > SIZE_MAX / m)
+		eprintf("out of memory (%zu x %zu bytes)", n, m);
+	return emalloc(n * m);
+}
+
+void *
 ecalloc(size_t n, size_t m)
 {
 	void *p = calloc(n ? n : 1, m ? m : 1);

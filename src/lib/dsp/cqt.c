@@ -39,7 +39,7 @@ static void
 build_octave(struct octave *o, const double *freqs, const double *alpha, int nfilt,
     double my_sr, double rescale)
 {
-	double *len = emalloc(nfilt * sizeof *len), maxlen = 0;
+	double *len = emallocarray(nfilt, sizeof *len), maxlen = 0;
 	double complex *sig, *X;
 	double *mags, *sorted;
 	fftw_complex *buf;
@@ -55,24 +55,24 @@ build_octave(struct octave *o, const double *freqs, const double *alpha, int nfi
 	o->n_fft = (int)pow(2.0, ceil(log2(maxlen)));
 	o->nb = o->n_fft / 2 + 1;
 	o->nfilt = nfilt;
-	sig = emalloc(o->n_fft * sizeof *sig);
-	basis = emalloc(o->n_fft * sizeof *basis);
-	X = emalloc(o->nb * sizeof *X);
-	mags = emalloc(o->nb * sizeof *mags);
-	sorted = emalloc(o->nb * sizeof *sorted);
+	sig = emallocarray(o->n_fft, sizeof *sig);
+	basis = emallocarray(o->n_fft, sizeof *basis);
+	X = emallocarray(o->nb, sizeof *X);
+	mags = emallocarray(o->nb, sizeof *mags);
+	sorted = emallocarray(o->nb, sizeof *sorted);
 	buf = fftw_alloc_complex(o->n_fft);
 	p = fftw_plan_dft_1d(o->n_fft, buf, buf, FFTW_FORWARD, FFTW_ESTIMATE);
 	cap = nfilt * 64;
-	o->rowptr = emalloc((nfilt + 1) * sizeof *o->rowptr);
-	o->col = emalloc(cap * sizeof *o->col);
-	o->val = emalloc(cap * sizeof *o->val);
+	o->rowptr = emallocarray(nfilt + 1, sizeof *o->rowptr);
+	o->col = emallocarray(cap, sizeof *o->col);
+	o->val = emallocarray(cap, sizeof *o->val);
 	for (k = 0; k < nfilt; k++) {
 		double a = floor(-len[k] / 2), b = floor(len[k] / 2), l1 = 0, *ab;
 		int N = (int)(b - a), lpad = (o->n_fft - N) / 2;
 		double s = len[k] / (double)o->n_fft, cum = 0, thr;
 
 		/* util.phasor(arange(a, b) * 2 * pi * f / sr) * hann(N), L1-normalised */
-		ab = emalloc(N * sizeof *ab);
+		ab = emallocarray(N, sizeof *ab);
 		for (j = 0; j < N; j++) {
 			double ang = (a + j) * 2 * M_PI * freqs[k] / my_sr;
 			double w = 0.5 + 0.5 * cos(-M_PI + j * (2 * M_PI / N));
@@ -146,8 +146,8 @@ new_cqt(double sr, int hop, int n_oct, int bpo, double tuning)
 	double *freqs, *alpha, cutoff = 0, nyq = sr / 2, my_sr;
 
 	fmin = fmin * pow(2.0, tuning / bpo);
-	freqs = emalloc(nbins * sizeof *freqs);
-	alpha = emalloc(nbins * sizeof *alpha);
+	freqs = emallocarray(nbins, sizeof *freqs);
+	alpha = emallocarray(nbins, sizeof *alpha);
 	for (k = 0; k < nbins; k++) /* interval_frequencies('equal'): 2^o * 2^(b/bpo) * fmin */
 		freqs[k] = pow(2.0, k / bpo) * pow(2.0, (0.0 + k % bpo) / bpo) * fmin;
 	for (k = 0; k < nbins; k++) { /* filters._relative_bandwidth */
@@ -184,7 +184,7 @@ new_cqt(double sr, int hop, int n_oct, int bpo, double tuning)
 	q->down = 1 << (c1 < c2 ? c1 : c2);
 	q->hop = hop / q->down;
 	q->sr = sr / q->down;
-	q->lengths = emalloc(nbins * sizeof *q->lengths);
+	q->lengths = emallocarray(nbins, sizeof *q->lengths);
 	for (k = 0; k < nbins; k++)
 		q->lengths[k] = (1.0 / alpha[k]) * q->sr / (freqs[k] + 0.0);
 	q->oct = ecalloc(n_oct, sizeof *q->oct);
@@ -269,9 +269,9 @@ octave_response(const Cqt *q, struct octave *o, const float *y, size_t n, int ho
 {
 	size_t t;
 	int j, k, m = q->bpo / 12, half = o->n_fft / 2;
-	float complex *D = emalloc(o->nb * sizeof *D);
-	double *isl = emalloc(o->nfilt * sizeof *isl);
-	int *cls = emalloc(o->nfilt * sizeof *cls);
+	float complex *D = emallocarray(o->nb, sizeof *D);
+	double *isl = emallocarray(o->nfilt, sizeof *isl);
+	int *cls = emallocarray(o->nfilt, sizeof *cls);
 
 	for (k = 0; k < o->nfilt; k++) {
 		int b = (o->first + k) % q->bpo;

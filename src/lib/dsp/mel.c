@@ -33,10 +33,10 @@ new_melbank(double sr, int n_fft, int nmels)
 {
 	MelBank *m = ecalloc(1, sizeof *m);
 	int nb = n_fft / 2 + 1, i, k, lo, hi;
-	double *mel_f = emalloc((nmels + 2) * sizeof *mel_f);
-	double *fft_f = emalloc(nb * sizeof *fft_f);
+	double *mel_f = emallocarray(nmels + 2, sizeof *mel_f);
+	double *fft_f = emallocarray(nb, sizeof *fft_f);
 	double minm = hz_to_mel(0.0), maxm = hz_to_mel(sr / 2), step, val;
-	float *row = emalloc(nb * sizeof *row);
+	float *row = emallocarray(nb, sizeof *row);
 
 	m->nmels = nmels;
 	m->nbins = nb;
@@ -74,11 +74,11 @@ new_melbank(double sr, int n_fft, int nmels)
 			lo = hi = 0;
 		m->lo[i] = lo;
 		m->len[i] = hi - lo + 1;
-		m->w[i] = emalloc(m->len[i] * sizeof(float));
+		m->w[i] = emallocarray(m->len[i], sizeof(float));
 		for (k = lo; k <= hi; k++)
 			m->w[i][k - lo] = row[k];
 	}
-	m->tp = emalloc(4 * (size_t)nb * sizeof *m->tp);
+	m->tp = emallocarray(4 * (size_t)nb, sizeof *m->tp);
 	free(row);
 	free(mel_f);
 	free(fft_f);

@@ -67,7 +67,7 @@ onset_env(const float *S, size_t T, int nmels, float *env)
 void
 onset_env_median(const float *S, size_t T, int nmels, float *env)
 {
-	float *tmp = emalloc(nmels * sizeof *tmp);
+	float *tmp = emallocarray(nmels, sizeof *tmp);
 	size_t t;
 
 	for (t = 0; t < T; t++)
@@ -104,7 +104,7 @@ onset_count(const float *env, size_t T, double sr, int hop)
 	last = -(wait + 1);
 	if (n == 0)
 		return 0;
-	x = emalloc(n * sizeof *x);
+	x = emallocarray(n, sizeof *x);
 	mn = env[0];
 	for (i = 1; i < n; i++)
 		if (env[i] < mn)

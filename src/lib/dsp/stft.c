@@ -32,7 +32,7 @@ new_stft(int n_fft, int hop)
 	s->n_fft = n_fft;
 	s->hop = hop;
 	s->nbins = n_fft / 2 + 1;
-	s->win = emalloc(n_fft * sizeof *s->win);
+	s->win = emallocarray(n_fft, sizeof *s->win);
 	/* scipy general_cosine: fac = linspace(-pi, pi, n+1); w = 0.5 + 0.5 cos(fac) */
 	for (i = 0; i < n_fft; i++) {
 		double fac = -M_PI + i * (2 * M_PI / n_fft);

@@ -46,8 +46,8 @@ new_feature(double sr)
 	f->sr = sr;
 	f->stft = new_stft(FEAT_NFFT, FEAT_HOP);
 	f->mel = new_melbank(sr, FEAT_NFFT, FEAT_NMELS);
-	f->mag = emalloc(NBINS * sizeof *f->mag);
-	f->cfb = emalloc(FEAT_NCHROMA * NBINS * sizeof *f->cfb);
+	f->mag = emallocarray(NBINS, sizeof *f->mag);
+	f->cfb = emallocarray(FEAT_NCHROMA * NBINS, sizeof *f->cfb);
 	return f;
 }
 

@@ -314,7 +314,7 @@ profile_do(Profile *p, const float *x, size_t n, double *out)
 	}
 	reserve(p, T);
 	tmp = p->tmp;
-	mag = emalloc(2 * NB * sizeof *mag);
+	mag = emallocarray(2 * NB, sizeof *mag);
 	pw = mag + NB;
 	for (t = 0; t < T; t++) {
 		float *m = p->meldb + t * NMELS;

@@ -75,7 +75,7 @@ seed_nsegments(const Seed *s)
 static void
 stats(const Seed *s, int c, int bpm, double *out)
 {
-	double *v = emalloc((s->nseg + 1) * sizeof *v), m, d;
+	double *v = emallocarray(s->nseg + 1, sizeof *v), m, d;
 	size_t i, n = 0;
 
 	for (i = 0; i < s->nseg; i++) {

@@ -59,11 +59,11 @@ new_songtempo(double sr)
 	g->stft = new_stft(FEAT_NFFT, FEAT_HOP);
 	g->mel = new_melbank(sr, FEAT_NFFT, FEAT_NMELS);
 	g->cap = 4 * FEAT_NFFT;
-	g->buf = emalloc(g->cap * sizeof *g->buf);
+	g->buf = emallocarray(g->cap, sizeof *g->buf);
 	g->memframes = SONGTEMPO_MEMFRAMES;
 	if ((env = getenv("SV_FEAT_MEMFRAMES")) && atol(env) > 0 && atol(env) < SONGTEMPO_MEMFRAMES)
 		g->memframes = (size_t)atol(env);
-	g->mem = emalloc(g->memframes * FEAT_NMELS * sizeof *g->mem);
+	g->mem = emallocarray(g->memframes * FEAT_NMELS, sizeof *g->mem);
 	reset(g);
 	return g;
 }

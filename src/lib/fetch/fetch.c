@@ -52,8 +52,12 @@ setstr(char **dst, char *s)
 static char *
 tmpl_escape(const char *s)
 {
-	char *r = emalloc(2 * strlen(s) + 1), *d = r;
+	size_t n = strlen(s), pct = 0, i;
+	char *r, *d;
 
+	for (i = 0; i < n; i++)
+		pct += s[i] == '%';
+	r = d = emalloc(n + pct + 1);
 	for (; *s; s++) {
 		if (*s == '%')
 			*d++ = '%';
@@ -158,32 +162,43 @@ fetch_path(Fetch *f, const Song *s)
 	return f->path;
 }
 
-/* the search query: {song}, {artist}, {id} replaced */
+/* The placeholder at t ({song}, {artist} or {id}): its value, *skip its length;
+ * NULL when t holds none.  This function can't fail. */
+static const char *
+placeholder(const char *t, const Song *s, size_t *skip)
+{
+	if (!strncmp(t, "{song}", 6))
+		return *skip = 6, s->name;
+	if (!strncmp(t, "{artist}", 8))
+		return *skip = 8, s->artist;
+	if (!strncmp(t, "{id}", 4))
+		return *skip = 4, s->id;
+	return NULL;
+}
+
+/* the search query: {song}, {artist}, {id} replaced (one pass to measure, one to
+ * copy); exits only when memory runs out */
 static char *
 expand(const char *t, const Song *s)
 {
-	size_t l = strlen(s->name), tl = strlen(t);
+	const char *p, *v;
 	char *r, *d;
-	const char *v;
+	size_t len = 0, skip;
 
-	l = strlen(s->artist) > l ? strlen(s->artist) : l;
-	l = strlen(s->id) > l ? strlen(s->id) : l;
-	r = d = emalloc(tl + (tl / 4 + 1) * l + 1); /* placeholders are >= 4 bytes */
-	while (*t) {
-		v = NULL;
-		if (!strncmp(t, "{song}", 6))
-			v = s->name, t += 6;
-		else if (!strncmp(t, "{artist}", 8))
-			v = s->artist, t += 8;
-		else if (!strncmp(t, "{id}", 4))
-			v = s->id, t += 4;
-		if (v) {
+	for (p = t; *p; )
+		if ((v = placeholder(p, s, &skip)))
+			len += strlen(v), p += skip;
+		else
+			len++, p++;
+	r = d = emalloc(len + 1);
+	for (p = t; *p; )
+		if ((v = placeholder(p, s, &skip))) {
 			strcpy(d, v);
 			d += strlen(v);
+			p += skip;
 		} else {
-			*d++ = *t++;
+			*d++ = *p++;
 		}
-	}
 	*d = 0;
 	return r;
 }

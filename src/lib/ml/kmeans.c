@@ -423,7 +423,7 @@ relocate_empty(KMeans *km, LRun *r, size_t br, size_t nb, double *dist)
 			mx = dist[i];
 	if (mx == 0) /* more clusters than distinct points: nothing to gain */
 		return;
-	empty = emalloc(nempty * sizeof *empty);
+	empty = emallocarray(nempty, sizeof *empty);
 	for (j = 0, nempty = 0; j < k; j++)
 		if (r->cnt[j] == 0)
 			empty[nempty++] = j;
@@ -538,7 +538,7 @@ inertia_all(KMeans *km, LRun **runs, size_t nr, size_t br, size_t nb)
 	Ia.br = br;
 	Ia.runs = runs;
 	Ia.nr = nr;
-	Ia.pbuf = emalloc(nb * nr * sizeof(double));
+	Ia.pbuf = emallocarray(nb * nr, sizeof(double));
 	pool_run(km->o.nthreads, nb, inertia_block, &Ia);
 	for (q = 0; q < nr; q++) {
 		runs[q]->inertia = 0;
@@ -554,7 +554,7 @@ lloyd_batch(KMeans *km, LRun *runs, size_t nr, size_t br, size_t nb, double *dis
     float **scratch, float *ct, float *csq, float *cbuf)
 {
 	size_t k = km->k, d = km->d, n = km->n, q, i, na;
-	LRun **act = emalloc(nr * sizeof *act);
+	LRun **act = emallocarray(nr, sizeof *act);
 	Pass P;
 
 	for (q = 0; q < nr; q++) {
@@ -693,13 +693,13 @@ init_plusplus_all(KMeans *km, size_t br, size_t nb, size_t R, Rng *rng, float *c
 
 	t = 2 + (size_t)log((double)k);
 	nc = R * t;
-	cand = emalloc(nc * d * sizeof(float));
-	sel = emalloc(R * d * sizeof(float));
-	owner = emalloc(nc * sizeof *owner);
-	own1 = emalloc(R * sizeof *own1);
-	pot = emalloc(R * sizeof(double));
-	pots = emalloc(nc * sizeof(double));
-	pbuf = emalloc(nb * nc * sizeof(double));
+	cand = emallocarray(nc * d, sizeof(float));
+	sel = emallocarray(R * d, sizeof(float));
+	owner = emallocarray(nc, sizeof *owner);
+	own1 = emallocarray(R, sizeof *own1);
+	pot = emallocarray(R, sizeof(double));
+	pots = emallocarray(nc, sizeof(double));
+	pbuf = emallocarray(nb * nc, sizeof(double));
 	for (q = 0; q < R; q++) {
 		own1[q] = q;
 		for (j = 0; j < t; j++)
@@ -712,12 +712,12 @@ init_plusplus_all(KMeans *km, size_t br, size_t nb, size_t R, Rng *rng, float *c
 	P.d = d;
 	P.br = br;
 	P.pbuf = pbuf;
-	P.csq = emalloc(nc * sizeof(double));
-	P.closest = emalloc(R * n * sizeof(double));
+	P.csq = emallocarray(nc, sizeof(double));
+	P.closest = emallocarray(R * n, sizeof(double));
 	P.scratch = ecalloc(km->o.nthreads, sizeof(float *));
 	for (tid = 0; tid < km->o.nthreads; tid++)
-		P.scratch[tid] = emalloc(KROWS * padded(nc) * sizeof(float));
-	P.ct = emalloc(padded(nc) * d * sizeof(float));
+		P.scratch[tid] = emallocarray(KROWS * padded(nc), sizeof(float));
+	P.ct = emallocarray(padded(nc) * d, sizeof(float));
 	P.zero = ecalloc(padded(nc), sizeof(float));
 	for (i = 0; i < R * n; i++)
 		P.closest[i] = INFINITY;
@@ -768,7 +768,7 @@ init_plusplus_all(KMeans *km, size_t br, size_t nb, size_t R, Rng *rng, float *c
 static void
 init_random(KMeans *km, Rng *rng, float *cen)
 {
-	size_t *id = emalloc(km->k * sizeof *id), c, j, i;
+	size_t *id = emallocarray(km->k, sizeof *id), c, j, i;
 
 	for (c = 0; c < km->k; c++) {
 	again:
@@ -848,11 +848,11 @@ new_kmeans(float *x, size_t n, size_t d, const KMeansOpt *o)
 		vs += acc[d + f] / (double)n;
 	free(acc);
 	km->tolabs = d ? vs / (double)d * o->tol : 0;
-	km->xsq = emalloc(n * sizeof(float));
+	km->xsq = emallocarray(n, sizeof(float));
 	row_sqnorms(x, n, d, km->xsq);
 	km->centers = ecalloc(km->k * d, sizeof(float));
 	km->ccenters = ecalloc(km->k * d, sizeof(float));
-	km->labels = emalloc(n * sizeof(int));
+	km->labels = emallocarray(n, sizeof(int));
 	km->inertia = INFINITY;
 	dist_tile_pick(); /* before the threads */
 	return km;
@@ -879,25 +879,25 @@ kmeans_do(KMeans *km)
 	while (R > 1 && (R * k > 256 || R * nb * k * d * sizeof(double) > ((size_t)256 << 20)))
 		R--;
 	mpmax = padded(R * k);
-	rng = emalloc(R * sizeof *rng);
-	cen = emalloc(R * k * d * sizeof(float));
-	ct = emalloc(mpmax * d * sizeof(float));
-	csq = emalloc(mpmax * sizeof(float));
-	cbuf = emalloc(R * k * d * sizeof(float));
-	dist = emalloc(n * sizeof(double));
+	rng = emallocarray(R, sizeof *rng);
+	cen = emallocarray(R * k * d, sizeof(float));
+	ct = emallocarray(mpmax * d, sizeof(float));
+	csq = emallocarray(mpmax, sizeof(float));
+	cbuf = emallocarray(R * k * d, sizeof(float));
+	dist = emallocarray(n, sizeof(double));
 	scratch = ecalloc(nt, sizeof(float *));
 	for (tid = 0; tid < nt; tid++)
-		scratch[tid] = emalloc(KROWS * mpmax * sizeof(float));
+		scratch[tid] = emallocarray(KROWS * mpmax, sizeof(float));
 	runs = ecalloc(R, sizeof *runs);
 	for (q = 0; q < R; q++) {
 		r = &runs[q];
-		r->c = emalloc(k * d * sizeof(float));
-		r->cnew = emalloc(k * d * sizeof(float));
-		r->labels = emalloc(n * sizeof(int));
-		r->sum = emalloc(k * d * sizeof(double));
-		r->cnt = emalloc(k * sizeof(double));
-		r->psum = emalloc(nb * k * d * sizeof(double));
-		r->pcnt = emalloc(nb * k * sizeof(double));
+		r->c = emallocarray(k * d, sizeof(float));
+		r->cnew = emallocarray(k * d, sizeof(float));
+		r->labels = emallocarray(n, sizeof(int));
+		r->sum = emallocarray(k * d, sizeof(double));
+		r->cnt = emallocarray(k, sizeof(double));
+		r->psum = emallocarray(nb * k * d, sizeof(double));
+		r->pcnt = emallocarray(nb * k, sizeof(double));
 		r->changed = emalloc(nb);
 	}
 	for (run = 0; run < km->o.n_init; run += (int)R) {
@@ -1041,10 +1041,10 @@ assign_run(Asg *A, int nthreads)
 	row_sqnorms(A->c, A->k, A->d, A->csq);
 	A->scratch = ecalloc(nthreads, sizeof(float *));
 	if (!A->given) {
-		A->ct = emalloc(A->mp * A->d * sizeof(float));
+		A->ct = emallocarray(A->mp * A->d, sizeof(float));
 		pack_cols(A->c, A->k, A->d, A->ct);
 		for (tid = 0; tid < nthreads; tid++)
-			A->scratch[tid] = emalloc(KROWS * A->mp * sizeof(float));
+			A->scratch[tid] = emallocarray(KROWS * A->mp, sizeof(float));
 	}
 	pool_run(nthreads, (A->n + A->br - 1) / A->br, assign_block, A);
 	for (tid = 0; tid < nthreads; tid++)
@@ -1063,7 +1063,7 @@ kmeans_assign(const float *x, size_t n, size_t d, const float *c, size_t k, int 
 
 	memset(&A, 0, sizeof A);
 	if (!label && (dist || conf))
-		label = own = emalloc(n * sizeof(int));
+		label = own = emallocarray(n, sizeof(int));
 	A.x = x;
 	A.c = c;
 	A.n = n;

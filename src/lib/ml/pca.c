@@ -66,7 +66,7 @@ pca_fit(PcaModel *pm, Matrix *m, double frac, size_t kfix, int whiten)
 
 	/* covariance: upper triangle of sum of D^T D over blocks of centred rows */
 	C = ecalloc(d * d, sizeof(double));
-	D = emalloc(PCA_BLOCK * d * sizeof(double));
+	D = emallocarray(PCA_BLOCK * d, sizeof(double));
 	for (b = 0; b < n; b += PCA_BLOCK) {
 		rows = n - b < PCA_BLOCK ? n - b : PCA_BLOCK;
 		for (i = 0; i < rows; i++)
@@ -78,9 +78,9 @@ pca_fit(PcaModel *pm, Matrix *m, double frac, size_t kfix, int whiten)
 	for (i = 0; i < d * d; i++)
 		C[i] /= (double)(n - 1);
 
-	w = emalloc(d * sizeof(double));
-	Z = emalloc(d * d * sizeof(double));
-	isuppz = emalloc(2 * d * sizeof(int));
+	w = emallocarray(d, sizeof(double));
+	Z = emallocarray(d * d, sizeof(double));
+	isuppz = emallocarray(2 * d, sizeof(int));
 	if (LAPACKE_dsyevr(LAPACK_ROW_MAJOR, 'V', 'A', 'U', (lapack_int)d, C, (lapack_int)d, 0, 0,
 	    0, 0, 0.0, &nev, w, Z, (lapack_int)d, isuppz) != 0 || (size_t)nev != d) {
 		weprintf("%s: eigen-decomposition failed (LAPACK dsyevr)", m->name);
@@ -116,8 +116,8 @@ pca_fit(PcaModel *pm, Matrix *m, double frac, size_t kfix, int whiten)
 			k = nvar;
 	}
 	pm->k = k;
-	pm->comp = erealloc(pm->comp, k * d * sizeof(double));
-	pm->scale = erealloc(pm->scale, k * sizeof(double));
+	pm->comp = ereallocarray(pm->comp, k * d, sizeof(double));
+	pm->scale = ereallocarray(pm->scale, k, sizeof(double));
 	for (j = 0; j < k; j++) {
 		for (i = 0; i < d; i++)
 			pm->comp[j * d + i] = Z[i * d + (d - 1 - j)];
@@ -130,7 +130,7 @@ pca_fit(PcaModel *pm, Matrix *m, double frac, size_t kfix, int whiten)
 
 	/* scores, written over the input (row b+i of k values never overtakes the
 	 * unread input), and sklearn's sign: largest |score| of each component > 0 */
-	T = emalloc(PCA_BLOCK * k * sizeof(double));
+	T = emallocarray(PCA_BLOCK * k, sizeof(double));
 	best = ecalloc(k, sizeof(double));
 	bestsign = ecalloc(k, sizeof(int));
 	for (j = 0; j < k; j++) {
@@ -185,8 +185,8 @@ out:
 void
 pca_apply(const PcaModel *pm, const float *x, size_t nrows, float *out)
 {
-	double *D = emalloc(nrows * pm->d * sizeof(double) + 1);
-	double *T = emalloc(nrows * pm->k * sizeof(double) + 1);
+	double *D = emallocarray(nrows * pm->d, sizeof(double));
+	double *T = emallocarray(nrows * pm->k, sizeof(double));
 	size_t i, j, k = pm->k;
 
 	project(pm, x, nrows, D, T);

@@ -452,10 +452,7 @@ update_artists(Db *db)
 			mean = ereallocarray(mean, dim ? dim : 1, sizeof *mean);
 			for (j = 0; j < dim; j++)
 				mean[j] = cnt[j] ? (float)(sum[j] / cnt[j]) : NAN;
-			if (JSON_FLOATS_MAX(dim) > db->jsoncap) {
-				db->jsoncap = JSON_FLOATS_MAX(dim);
-				db->json = erealloc(db->json, db->jsoncap);
-			}
+			json_reserve(&db->json, &db->jsoncap, dim);
 			json_floats(db->json, mean, dim);
 			sqlite3_bind_text(put, 1, list[i], -1, SQLITE_STATIC);
 			sqlite3_bind_text(put, 2, db->json, -1, SQLITE_STATIC);
@@ -540,10 +537,7 @@ db_put_song(Db *db, const char *id, const float *v, size_t n, const char *json, 
 	}
 	db->dim = n;
 	if (!json) {
-		if (JSON_FLOATS_MAX(n) > db->jsoncap) {
-			db->jsoncap = JSON_FLOATS_MAX(n);
-			db->json = erealloc(db->json, db->jsoncap);
-		}
+		json_reserve(&db->json, &db->jsoncap, n);
 		jlen = json_floats(db->json, v, n);
 		json = db->json;
 	}
@@ -628,10 +622,7 @@ db_put_cluster(Db *db, const char *id, const char *alg, const float *v, size_t n
 	} else if (!strcmp(alg, "gmm")) {
 		sqlite3_bind_int64(st, 5, (long)v[0]);
 		if (n > 1) {
-			if (JSON_FLOATS_MAX(n) > db->jsoncap) {
-				db->jsoncap = JSON_FLOATS_MAX(n);
-				db->json = erealloc(db->json, db->jsoncap);
-			}
+			json_reserve(&db->json, &db->jsoncap, n);
 			json_floats(db->json, v + 1, n - 1);
 			sqlite3_bind_text(st, 6, db->json, -1, SQLITE_STATIC);
 			for (best = v[1], k = 2; k < n; k++)

@@ -36,10 +36,7 @@ fill(PRec *s, VReader *r)
 	}
 	memcpy(s->val, r->val, r->n * sizeof(float));
 	s->n = r->n;
-	if (JSON_FLOATS_MAX(r->n) > s->jsoncap) {
-		s->jsoncap = JSON_FLOATS_MAX(r->n);
-		s->json = erealloc(s->json, s->jsoncap);
-	}
+	json_reserve(&s->json, &s->jsoncap, r->n);
 	s->jlen = json_floats(s->json, s->val, s->n);
 	s->recno = r->recno;
 	s->lineno = r->lineno;

@@ -55,7 +55,7 @@ readf32(const char *dir, const char *name, size_t *n)
 	sz = ftell(fp);
 	rewind(fp);
 	*n = (size_t)sz / sizeof(float);
-	v = emalloc(*n ? *n * sizeof *v : 1);
+	v = emallocarray(*n, sizeof *v);
 	if (fread(v, sizeof *v, *n, fp) != *n)
 		eprintf("%s: short read", path);
 	fclose(fp);
@@ -126,7 +126,7 @@ runcheck(const char *dir)
 			v = readf32(dir, file, &n);
 			nb = (size_t)nfft / 2 + 1;
 			check(n == 12 * nb, "chroma %s: size", file);
-			fb = emalloc(12 * nb * sizeof *fb);
+			fb = emallocarray(12 * nb, sizeof *fb);
 			chroma_filterbank(fb, sr, nfft, tun);
 			for (i = 0; i < 12 * nb && i < n; i++) {
 				double e = fabs((double)fb[i] - v[i]);
@@ -240,10 +240,10 @@ main(int argc, char **argv)
 		size_t n, N = strtoul(argv[3], NULL, 10), i;
 		int reps = atoi(argv[4]), r;
 		float *v = readf32(NULL, argv[2], &n), *big;
-		double *tm = emalloc(reps * sizeof *tm), tempo = 0, med;
+		double *tm = emallocarray(reps, sizeof *tm), tempo = 0, med;
 		if (n == 0)
 			eprintf("empty envelope");
-		big = emalloc(N * sizeof *big);
+		big = emallocarray(N, sizeof *big);
 		for (i = 0; i < N; i++)
 			big[i] = v[i % n];
 		for (r = 0; r < reps; r++) {
@@ -262,7 +262,7 @@ main(int argc, char **argv)
 		size_t n, nfr = strtoul(argv[3], NULL, 10);
 		int nfft = atoi(argv[4]), reps = atoi(argv[5]), r;
 		float *v = readf32(NULL, argv[2], &n);
-		double *tm = emalloc(reps * sizeof *tm), tun = 0, med;
+		double *tm = emallocarray(reps, sizeof *tm), tun = 0, med;
 		if (n < nfr * (size_t)(nfft / 2 + 1))
 			eprintf("short spectrogram");
 		for (r = 0; r < reps; r++) {
