@@ -24,10 +24,13 @@ LIB = \
 	store/db store/batch store/load store/prefetch \
 	fetch/spawn fetch/playlist fetch/fetch
 
+# headers without a .c of their own
+INC = core/hot store/dbint
+
 # C unit tests: tests/unit/<domain>/<name>.c, built against the sanitizer library
 UNIT = core/vstream dsp/rhythm
 
-HDR = $(LIB:%=src/lib/%.h)
+HDR = $(LIB:%=src/lib/%.h) $(INC:%=src/lib/%.h)
 LIBOBJ = $(LIB:%=build/obj/lib/%.o)
 LIBSAN = $(LIB:%=build/san/obj/lib/%.o)
 BIN = $(TOOLS:%=bin/%)

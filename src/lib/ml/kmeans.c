@@ -1,5 +1,6 @@
 /* kmeansfit.c — k-means as scikit-learn 1.2.1 (see kmeansfit.h). */
 #include "ml/kmeans.h"
+#include "core/hot.h"
 #include "core/util.h"
 #include "core/pool.h"
 #include "core/rng.h"
@@ -21,14 +22,6 @@ block_rows(size_t k)
 
 	return br < 1024 ? 1024 : br;
 }
-
-/* Hot loops, compiled for AVX-512 and AVX2 too (chosen at load time; same results: the
- * per-element order of operations is fixed). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
-#define HOT __attribute__((target_clones("avx512f", "avx2", "default"), optimize("O3")))
-#else
-#define HOT
-#endif
 
 /* squared distance in double, 4 interleaved partial sums (vectorisable) */
 HOT static double
