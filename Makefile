@@ -17,7 +17,7 @@ LIB = \
 	core/util core/key core/vreader core/vwriter core/matrix core/dtable core/json \
 	core/stats core/pool core/rng core/progress \
 	audio/audio \
-	dsp/stft dsp/mel dsp/mfcc dsp/spectral dsp/onset dsp/beat dsp/chroma dsp/tuning dsp/cqt \
+	dsp/fft dsp/stft dsp/mel dsp/mfcc dsp/spectral dsp/onset dsp/beat dsp/chroma dsp/tuning dsp/cqt \
 	feat/feature feat/seed feat/profile feat/featrun feat/songtempo \
 	nn/vggish_front nn/vggish_net nn/vggish_run nn/weights \
 	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics \

@@ -96,7 +96,7 @@ assign(const char *modelpath, const char *in, int binary, int nt)
 		exit(1);
 	memset(&chunk, 0, sizeof chunk);
 	while (e > 0) {
-		chunk.n = chunk.keylen = 0;
+		matrix_clear(&chunk);
 		while (chunk.n < cap && (e = vreader_next(r)) > 0) {
 			if (r->n != model.d) {
 				vreader_error(r, "dimension %zu does not match the model's %zu (%s)", r->n,

@@ -6,26 +6,33 @@
 #include <math.h>
 #include <stdlib.h>
 
+struct MelBank {
+	int nmels, nbins;
+	int *lo, *len;   /* band m covers bins lo[m] .. lo[m]+len[m]-1 */
+	float **w;       /* w[m][0..len[m]) */
+	float *tp;       /* scratch: 4 power frames interleaved, [nbins][4] */
+};
+
+/* the Slaney scale: linear below 1 kHz, logarithmic above */
+#define F_SP (200.0 / 3)                  /* Hz per mel, linear part */
+#define MIN_LOG_HZ 1000.0
+#define MIN_LOG_MEL (MIN_LOG_HZ / F_SP)
+#define LOGSTEP (log(6.4) / 27.0)
+
 static double
 hz_to_mel(double f)
 {
-	const double f_sp = 200.0 / 3, min_log_hz = 1000.0;
-	const double min_log_mel = min_log_hz / f_sp, logstep = log(6.4) / 27.0;
-
-	if (f >= min_log_hz)
-		return min_log_mel + log(f / min_log_hz) / logstep;
-	return f / f_sp;
+	if (f >= MIN_LOG_HZ)
+		return MIN_LOG_MEL + log(f / MIN_LOG_HZ) / LOGSTEP;
+	return f / F_SP;
 }
 
 static double
 mel_to_hz(double m)
 {
-	const double f_sp = 200.0 / 3, min_log_hz = 1000.0;
-	const double min_log_mel = min_log_hz / f_sp, logstep = log(6.4) / 27.0;
-
-	if (m >= min_log_mel)
-		return min_log_hz * exp(logstep * (m - min_log_mel));
-	return f_sp * m;
+	if (m >= MIN_LOG_MEL)
+		return MIN_LOG_HZ * exp(LOGSTEP * (m - MIN_LOG_MEL));
+	return F_SP * m;
 }
 
 MelBank *

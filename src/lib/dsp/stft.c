@@ -7,9 +7,9 @@
  * in double precision with FFTW3 (libfftw3), then is rounded to float32 as librosa
  * does. */
 #include "dsp/stft.h"
+#include "dsp/fft.h"
 #include "core/util.h"
 
-#include <fftw3.h>
 #include <immintrin.h>
 #include <math.h>
 #include <stdlib.h>
@@ -38,10 +38,8 @@ new_stft(int n_fft, int hop)
 		double fac = -M_PI + i * (2 * M_PI / n_fft);
 		s->win[i] = 0.5 + 0.5 * cos(fac);
 	}
-	s->in = fftw_alloc_real(n_fft);
-	s->out = fftw_alloc_complex(s->nbins);
-	if (!s->in || !s->out)
-		eprintf("out of memory");
+	s->in = fft_real(n_fft);
+	s->out = fft_complex(s->nbins);
 	s->plan = fftw_plan_dft_r2c_1d(n_fft, s->in, s->out, FFTW_ESTIMATE);
 	return s;
 }

@@ -78,7 +78,7 @@ new_featrun(int mode, VWriter *w)
 	return r;
 }
 
-/* write a double vector as float32; 0 or FR_EWRITE */
+/* write a double vector as float32; 0 or FR_EIO */
 static int
 put(FeatRun *r, const char *key, const double *v, int n)
 {
@@ -87,10 +87,10 @@ put(FeatRun *r, const char *key, const double *v, int n)
 
 	for (i = 0; i < n; i++)
 		o[i] = (float)v[i];
-	return vwriter_write(r->w, key, o, (size_t)n) ? FR_EWRITE : 0;
+	return vwriter_write(r->w, key, o, (size_t)n) ? FR_EIO : 0;
 }
 
-/* seed mode: write the pending song's vector (write: 0 drops it); 0 or FR_EWRITE */
+/* seed mode: write the pending song's vector (write: 0 drops it); 0 or FR_EIO */
 static int
 end_song(FeatRun *r, int write)
 {
@@ -99,8 +99,9 @@ end_song(FeatRun *r, int write)
 
 	if (!r->song)
 		return 0;
-	seed_finish(r->seed, v);
-	if (write)
+	if (seed_finish(r->seed, v))
+		rc = FR_EIO;
+	else if (write)
 		rc = put(r, r->song, v, SEED_DIM);
 	free(r->song);
 	r->song = NULL;
@@ -129,7 +130,7 @@ featrun_rate(FeatRun *r, double sr)
 	if ((r->feat || r->prof) && sr == r->sr)
 		return 0;
 	if (end_song(r, 1))
-		return FR_EWRITE;
+		return FR_EIO;
 	del_feature(r->feat);
 	del_seed(r->seed);
 	del_profile(r->prof);
@@ -165,7 +166,7 @@ record(FeatRun *r, const char *key, const float *x, size_t n, int feed_audio)
 		len = key_song_len(key);
 		if (r->song && (strlen(r->song) != len || strncmp(r->song, key, len)))
 			if (end_song(r, 1))
-				return FR_EWRITE;
+				return FR_EIO;
 		if (!r->song) {
 			r->song = emalloc(len + 1);
 			memcpy(r->song, key, len);
@@ -174,8 +175,8 @@ record(FeatRun *r, const char *key, const float *x, size_t n, int feed_audio)
 		feature_analyze(r->feat, x, n, FEAT_ALL);
 		feature_segment(f, v);
 		seed_add_segment(r->seed, v);
-		if (feed_audio)
-			seed_add_audio(r->seed, x, n);
+		if (feed_audio && seed_add_audio(r->seed, x, n))
+			return FR_EIO;
 		return 0;
 	case FR_SEGMENT:
 		feature_analyze(r->feat, x, n, FEAT_ALL);
@@ -188,11 +189,11 @@ record(FeatRun *r, const char *key, const float *x, size_t n, int feed_audio)
 		sprintf(r->keybuf, "%s@%zu", key, t);
 		if (r->mode == FR_MEL) {
 			if (vwriter_write(r->w, r->keybuf, f->meldb + t * FEAT_NMELS, FEAT_NMELS))
-				return FR_EWRITE;
+				return FR_EIO;
 		} else {
 			feature_frame(f, t, o);
 			if (vwriter_write(r->w, r->keybuf, o, FEAT_FRAMEDIM))
-				return FR_EWRITE;
+				return FR_EIO;
 		}
 	}
 	return 0;
@@ -237,7 +238,7 @@ featrun_audio(FeatRun *r, AudioIn *a, const char *path, const char *key, double 
 	int rc = 0;
 
 	if (featrun_rate(r, audio_rate(a)))
-		return FR_EWRITE;
+		return FR_EIO;
 	seglen = seconds > 0 ? (long)llround(seconds * r->sr) : 0;
 	minlen = (long)ceil(r->sr);
 	cap = seglen ? (size_t)seglen : 1 << 16;
@@ -248,8 +249,10 @@ featrun_audio(FeatRun *r, AudioIn *a, const char *path, const char *key, double 
 			rc = -1;
 			break;
 		}
-		if (r->mode == FR_SEED && got > 0)
-			seed_add_audio(r->seed, buf, (size_t)got); /* the whole signal, tail included */
+		if (r->mode == FR_SEED && got > 0 && seed_add_audio(r->seed, buf, (size_t)got)) {
+			rc = FR_EIO; /* the whole signal, tail included, for the song's tempo */
+			break;
+		}
 		if (got == 0 || (seglen && got < seglen && got < minlen && nseg > 0))
 			break;
 		if (seglen && got < minlen) {
@@ -262,7 +265,7 @@ featrun_audio(FeatRun *r, AudioIn *a, const char *path, const char *key, double 
 		else
 			sprintf(rk, "%s#%lu", key, nseg++);
 		if ((rc = record(r, rk, buf, (size_t)got, 0)) < 0) {
-			if (rc != FR_EWRITE)
+			if (rc != FR_EIO)
 				weprintf("%s: %s", path, featrun_error(r));
 			break;
 		}
@@ -274,7 +277,7 @@ featrun_audio(FeatRun *r, AudioIn *a, const char *path, const char *key, double 
 		rc = -1;
 	}
 	if (r->mode == FR_SEED && end_song(r, rc == 0)) /* a half-read song is dropped */
-		rc = FR_EWRITE;
+		rc = FR_EIO;
 	free(rk);
 	free(buf);
 	return rc;

@@ -11,6 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* what the fit keeps beside the public results */
+struct KMeansFit {
+	float *xsq;          /* ||x||^2 of every row (k-means++) */
+	double tolabs;       /* tol * mean of the per-feature variances */
+};
+
 /* ---- blocks ---- */
 
 /* Rows per block: fixed for given (n, k), independent of the thread count, so the
@@ -479,7 +485,7 @@ run_update(KMeans *km, LRun *r, size_t br, size_t nb, double *dist)
 	if (!changed) {
 		r->why = 1; /* strict convergence: no final assignment */
 		r->state = R_DONE;
-	} else if (shift <= km->tolabs) {
+	} else if (shift <= km->priv->tolabs) {
 		r->why = 2;
 		r->state = R_FINAL;
 	} else if (r->it >= km->o.max_iter) {
@@ -700,7 +706,7 @@ init_plusplus_all(KMeans *km, size_t br, size_t nb, size_t R, Rng *rng, float *c
 	}
 	memset(&P, 0, sizeof P);
 	P.x = km->x;
-	P.xsq = km->xsq;
+	P.xsq = km->priv->xsq;
 	P.n = n;
 	P.d = d;
 	P.br = br;
@@ -797,6 +803,7 @@ new_kmeans(float *x, size_t n, size_t d, const KMeansOpt *o)
 	float *sum;
 	double *acc, t, vs = 0;
 
+	km->priv = ecalloc(1, sizeof *km->priv);
 	km->o = *o;
 	if (km->o.nthreads < 1)
 		km->o.nthreads = 1;
@@ -840,9 +847,9 @@ new_kmeans(float *x, size_t n, size_t d, const KMeansOpt *o)
 	for (f = 0; f < d; f++)
 		vs += acc[d + f] / (double)n;
 	free(acc);
-	km->tolabs = d ? vs / (double)d * o->tol : 0;
-	km->xsq = emallocarray(n, sizeof(float));
-	row_sqnorms(x, n, d, km->xsq);
+	km->priv->tolabs = d ? vs / (double)d * o->tol : 0;
+	km->priv->xsq = emallocarray(n, sizeof(float));
+	row_sqnorms(x, n, d, km->priv->xsq);
 	km->centers = ecalloc(km->k * d, sizeof(float));
 	km->ccenters = ecalloc(km->k * d, sizeof(float));
 	km->labels = emallocarray(n, sizeof(int));
@@ -959,7 +966,8 @@ del_kmeans(KMeans *km)
 	free(km->centers);
 	free(km->ccenters);
 	free(km->labels);
-	free(km->xsq);
+	free(km->priv->xsq);
+	free(km->priv);
 	free(km);
 }
 

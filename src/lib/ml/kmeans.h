@@ -69,9 +69,7 @@ typedef struct KMeans {
 	int n_iter;          /* iterations of the best run */
 	int best_run;        /* 0-based */
 	size_t distinct;     /* distinct labels of the best run */
-	/* private */
-	float *xsq;          /* ||x||^2 (k-means++) */
-	double tolabs;
+	struct KMeansFit *priv; /* kmeans.c's own */
 } KMeans;
 
 void kmeans_defaults(KMeansOpt *o);
