@@ -7,6 +7,7 @@
 #include <samplerate.h>
 
 #include "audio/audio.h"
+#include "audio/part.h"
 #include "core/util.h"
 #include "core/vreader.h"
 #include "core/vwriter.h"
@@ -51,7 +52,7 @@ segment_file(VWriter *w, const char *path, const char *key, double *rate, double
 	AudioIn *a;
 	float *buf;
 	char *rk;
-	long seglen, minlen, n, got;
+	long seglen, minlen, got;
 	unsigned long nseg = 0;
 	size_t cap;
 	int rc = 0;
@@ -75,20 +76,7 @@ segment_file(VWriter *w, const char *path, const char *key, double *rate, double
 	buf = ereallocarray(NULL, cap, sizeof *buf);
 	rk = emalloc(strlen(key) + 24);
 	for (;;) {
-		got = 0;
-		for (;;) {
-			if (!seglen && got == (long)cap) {
-				cap *= 2;
-				buf = ereallocarray(buf, cap, sizeof *buf);
-			}
-			n = audio_read(a, buf + got, (long)cap - got);
-			if (n <= 0)
-				break;
-			got += n;
-			if (seglen && got == seglen)
-				break;
-		}
-		if (n < 0) {
+		if ((got = part_read(a, &buf, &cap, seglen)) < 0) {
 			rc = -1;
 			break;
 		}

@@ -190,6 +190,21 @@ fshut(FILE *fp, const char *name)
 	return 0;
 }
 
+int
+util_bt_options(int argc, char **argv, const char *synopsis)
+{
+	int c, binary = 0;
+
+	while ((c = getopt(argc, argv, "bt")) != -1) {
+		switch (c) {
+		case 'b': binary = 1; break;
+		case 't': binary = 0; break;
+		default: util_usage(synopsis);
+		}
+	}
+	return binary;
+}
+
 char **
 util_operands(int argc, char **argv, int *n)
 {

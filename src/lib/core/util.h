@@ -34,6 +34,10 @@ char *estrdup(const char *s);
 long estrtol(const char *s, long min, long max, int opt);
 double estrtod(const char *s, double min, double max, int opt);
 
+/* getopt for mains whose only options are -b (binary output) and -t (TSV, the
+ * default): 1 for binary, 0 for TSV; anything else is a usage error (exit 2). */
+int util_bt_options(int argc, char **argv, const char *synopsis);
+
 /* The operands after getopt, argv[optind..argc), or one "-" (standard input) when
  * there are none; *n is their count.  This function can't fail. */
 char **util_operands(int argc, char **argv, int *n);
