@@ -209,55 +209,40 @@ featrun_record(FeatRun *r, const char *key, const float *x, size_t n)
 int
 featrun_audio(FeatRun *r, AudioIn *a, const char *path, const char *key, double seconds)
 {
-	float *buf;
+	Parts *p;
+	const float *x;
 	char *rk;
-	long seglen, minlen, got;
-	unsigned long nseg = 0;
-	size_t cap;
-	int rc = 0;
+	long n;
+	int keep, rc = 0, whole;
 
 	if (featrun_rate(r, audio_rate(a)))
 		return FR_EIO;
-	seglen = seconds > 0 ? (long)llround(seconds * r->sr) : 0;
-	minlen = (long)ceil(r->sr);
-	cap = seglen ? (size_t)seglen : 1 << 16;
-	buf = ereallocarray(NULL, cap, sizeof *buf);
+	whole = !(seconds > 0 && llround(seconds * r->sr) > 0); /* one part: the file */
+	p = new_parts(a, path, r->sr, seconds, (long)ceil(r->sr));
 	rk = emalloc(strlen(key) + 24);
-	for (;;) {
-		if ((got = part_read(a, &buf, &cap, seglen)) < 0) {
-			rc = -1;
+	while ((n = parts_next(p, &x, &keep)) > 0) {
+		/* seed mode: the whole signal, dropped tail included, for the song's tempo */
+		if (r->mode == FR_SEED && seed_add_audio(r->seed, x, (size_t)n)) {
+			rc = FR_EIO;
 			break;
 		}
-		if (r->mode == FR_SEED && got > 0 && seed_add_audio(r->seed, buf, (size_t)got)) {
-			rc = FR_EIO; /* the whole signal, tail included, for the song's tempo */
-			break;
-		}
-		if (got == 0 || (seglen && got < seglen && got < minlen && nseg > 0))
-			break;
-		if (seglen && got < minlen) {
-			weprintf("%s: too short (%.3f s): a segment needs at least 1 s", path, got / r->sr);
-			rc = -1;
-			break;
-		}
-		if (r->mode == FR_FULL && !seglen) /* a whole-file profile is keyed by the song */
-			strcpy(rk, key), nseg++;
+		if (!keep)
+			continue;
+		if (r->mode == FR_FULL && whole) /* a whole-file profile: the song's key */
+			strcpy(rk, key);
 		else
-			sprintf(rk, "%s#%lu", key, nseg++);
-		if ((rc = record(r, rk, buf, (size_t)got, 0)) < 0) {
+			sprintf(rk, "%s#%lu", key, parts_count(p) - 1);
+		if ((rc = record(r, rk, x, (size_t)n, 0)) < 0) {
 			if (rc != FR_EIO)
 				weprintf("%s: %s", path, featrun_error(r));
 			break;
 		}
-		if (got < seglen || !seglen)
-			break;
 	}
-	if (rc == 0 && nseg == 0) {
-		weprintf("%s: no audio samples", path);
+	if (n < 0)
 		rc = -1;
-	}
 	if (r->mode == FR_SEED && end_song(r, rc == 0)) /* a half-read song is dropped */
 		rc = FR_EIO;
 	free(rk);
-	free(buf);
+	del_parts(p);
 	return rc;
 }
