@@ -28,7 +28,7 @@ LIB = \
 INC = core/hot store/dbint
 
 # C unit tests: tests/unit/<domain>/<name>.c, built against the sanitizer library
-UNIT = core/vstream dsp/rhythm
+UNIT = core/vstream core/key core/stats core/pool core/rng core/progress ml/groups dsp/rhythm
 
 HDR = $(LIB:%=src/lib/%.h) $(INC:%=src/lib/%.h)
 LIBOBJ = $(LIB:%=build/obj/lib/%.o)
@@ -45,7 +45,7 @@ build/obj/%.o: src/%.c $(HDR) config.mk
 build/san/obj/%.o: src/%.c $(HDR) config.mk
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
-build/san/obj/unit/%.o: tests/unit/%.c $(HDR) config.mk
+build/san/obj/unit/%.o: tests/unit/%.c tests/unit/unit.h $(HDR) config.mk
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
 

@@ -61,12 +61,12 @@ parts_next(Parts *p, const float **x, int *keep)
 
 	if (p->done)
 		return 0;
-	*x = p->buf;
 	*keep = 1;
 	if ((got = read_part(p)) < 0) {
 		p->done = 1;
 		return -1;
 	}
+	*x = p->buf; /* after read_part: it may move the buffer */
 	if (got == 0) {
 		p->done = 1;
 		if (p->nrec)

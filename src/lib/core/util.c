@@ -146,17 +146,25 @@ estrdup(const char *s)
 	return p;
 }
 
+/* A bad option argument: "prog: -o: invalid value 's' (expected ...)", exit 2 */
+static void __attribute__((noreturn))
+bad_value(int opt, const char *s, const char *expected)
+{
+	weprintf("-%c: invalid value '%s' (expected %s)", opt, s, expected);
+	exit(2);
+}
+
 long
 estrtol(const char *s, long min, long max, int opt)
 {
-	char *end;
+	char *end, want[80];
 	long v;
 
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (errno || end == s || *end || v < min || v > max) {
-		weprintf("-%c: invalid value '%s' (expected an integer in %ld..%ld)", opt, s, min, max);
-		exit(2);
+		snprintf(want, sizeof want, "an integer in %ld..%ld", min, max);
+		bad_value(opt, s, want);
 	}
 	return v;
 }
@@ -164,14 +172,14 @@ estrtol(const char *s, long min, long max, int opt)
 double
 estrtod(const char *s, double min, double max, int opt)
 {
-	char *end;
+	char *end, want[80];
 	double v;
 
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno || end == s || *end || !isfinite(v) || v < min || v > max) {
-		weprintf("-%c: invalid value '%s' (expected a number in %g..%g)", opt, s, min, max);
-		exit(2);
+		snprintf(want, sizeof want, "a number in %g..%g", min, max);
+		bad_value(opt, s, want);
 	}
 	return v;
 }
