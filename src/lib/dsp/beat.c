@@ -14,8 +14,8 @@
  * the accumulated spectrum is real and even) at the end.  Everything is in double,
  * as librosa (float32 envelope times float64 window).  N is the smallest 2^a or
  * 3 * 2^a >= 2W - 1: any N >= 2W - 1 gives the same linear autocorrelation, and
- * these sizes are FFTW's fastest (librosa's own 2W - 1 = 687 = 3 * 229 is 18x
- * slower in FFTW).  Plans are made per call with FFTW_ESTIMATE (FFTW_MEASURE costs
+ * these sizes are FFTW's fastest (librosa's own 2W - 1, 687 = 3 * 229 at 22050 Hz,
+ * has a large prime factor, FFTW's slow case).  Plans are made per call with FFTW_ESTIMATE (FFTW_MEASURE costs
  * more planning time than it saves even on a 60-minute envelope); the FFTW planner
  * is not thread-safe, so beat_tempo must not run while another thread creates or
  * destroys FFTW plans (unless fftw_make_planner_thread_safe() was called).
