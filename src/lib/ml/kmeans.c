@@ -313,7 +313,7 @@ typedef struct LRun {
 /* Ask for a tile's rows in address order before the kernel reads them 8 rows at a
  * time (512-byte strides inside a page, which the hardware prefetcher does not
  * follow).  prefetcht2 (locality 1): prefetcht0 and prefetching further ahead
- * measured slower (figures in the commit that added it, 7c5ec60). */
+ * measured slower. */
 static void
 prefetch_rows(const float *x, size_t s, size_t e, size_t d)
 {
