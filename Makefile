@@ -16,18 +16,21 @@ TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow dbload
 LIB = \
 	core/util core/key core/vreader core/vwriter core/matrix core/dtable core/json \
 	core/stats core/pool core/rng core/progress \
-	audio/audio \
-	dsp/stft dsp/mel dsp/mfcc dsp/spectral dsp/onset dsp/beat dsp/chroma dsp/tuning dsp/cqt \
+	audio/audio audio/part \
+	dsp/fft dsp/stft dsp/mel dsp/mfcc dsp/spectral dsp/onset dsp/beat dsp/chroma dsp/tuning dsp/cqt \
 	feat/feature feat/seed feat/profile feat/featrun feat/songtempo \
 	nn/vggish_front nn/vggish_net nn/vggish_run nn/weights \
 	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics ml/knn \
 	store/db store/batch store/load store/prefetch \
 	fetch/spawn fetch/playlist fetch/fetch
 
-# C unit tests: tests/unit/<domain>/<name>.c, built against the sanitizer library
-UNIT = core/vstream dsp/rhythm ml/knn
+# headers without a .c of their own
+INC = core/hot store/dbint
 
-HDR = $(LIB:%=src/lib/%.h)
+# C unit tests: tests/unit/<domain>/<name>.c, built against the sanitizer library
+UNIT = core/vstream core/key core/stats core/pool core/rng core/progress ml/groups dsp/rhythm ml/knn
+
+HDR = $(LIB:%=src/lib/%.h) $(INC:%=src/lib/%.h)
 LIBOBJ = $(LIB:%=build/obj/lib/%.o)
 LIBSAN = $(LIB:%=build/san/obj/lib/%.o)
 BIN = $(TOOLS:%=bin/%)
@@ -42,7 +45,7 @@ build/obj/%.o: src/%.c $(HDR) config.mk
 build/san/obj/%.o: src/%.c $(HDR) config.mk
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
-build/san/obj/unit/%.o: tests/unit/%.c $(HDR) config.mk
+build/san/obj/unit/%.o: tests/unit/%.c tests/unit/unit.h $(HDR) config.mk
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
 
@@ -63,7 +66,8 @@ build/san/%: build/san/obj/cmd/%.o build/libsongvec-san.a
 	$(CC) $(SANFLAGS) -o $@ $< build/libsongvec-san.a $(LDLIBS)
 
 # keep the objects make built on the way to a tool or a unit test
-.SECONDARY:
+.SECONDARY: $(TOOLS:%=build/obj/cmd/%.o) $(TOOLS:%=build/san/obj/cmd/%.o) \
+	$(UNIT:%=build/san/obj/unit/%.o)
 
 san: $(SANBIN) $(UNITBIN)
 

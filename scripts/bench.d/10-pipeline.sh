@@ -14,15 +14,6 @@ G=$SHARED/golden
 for t in segment feat; do
 	[ -x "$B/$t" ] || { echo "pipeline: bin/$t not built"; exit 1; }
 done
-cpu_time() { # N CMD: median user+sys seconds of CMD and its children
-	_i=0; : > "$BENCH_TMP/.cpu"
-	while [ $_i -lt "$1" ]; do
-		/usr/bin/time -f '%U %S' -o "$BENCH_TMP/.t1" sh -c "$2" > /dev/null 2>&1 || return 1
-		awk '{print $1 + $2}' "$BENCH_TMP/.t1" >> "$BENCH_TMP/.cpu"
-		_i=$((_i + 1))
-	done
-	sort -g "$BENCH_TMP/.cpu" | awk '{a[NR]=$1} END {printf "%.4f\n", a[int((NR+1)/2)]}'
-}
 x() { echo "$1 / $2" | bc -l; }
 
 W=$BENCH_TMP/long.wav

@@ -4,15 +4,6 @@
 # is shared (2 cores, others compiling), so CPU time (user+sys, median of 5) is the
 # figure to compare; wall time is shown too.  feat runs OpenBLAS on one thread itself.
 . "$TOP/scripts/bench.d/lib.sh"
-cpu_time() { # N CMD: median user+sys seconds
-	_i=0; : > "$BENCH_TMP/.cpu"
-	while [ $_i -lt "$1" ]; do
-		/usr/bin/time -f '%U %S' -o "$BENCH_TMP/.t1" sh -c "$2" > /dev/null 2>&1 || return 1
-		awk '{print $1 + $2}' "$BENCH_TMP/.t1" >> "$BENCH_TMP/.cpu"
-		_i=$((_i + 1))
-	done
-	sort -g "$BENCH_TMP/.cpu" | awk '{a[NR]=$1} END {printf "%.4f\n", a[int((NR+1)/2)]}'
-}
 A=$SHARED/audio
 F=$TOP/bin/feat
 [ -x "$F" ] || { echo "feat: bin/feat not built"; exit 1; }

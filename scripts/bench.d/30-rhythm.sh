@@ -1,4 +1,4 @@
-# 30-rhythm — sv_tempo (beat.c) and sv_estimate_tuning (chroma.c) against librosa
+# 30-rhythm — beat_tempo (dsp/beat.c) and tuning_estimate_power (dsp/tuning.c) against librosa
 # 0.10.1 on the same inputs: a 15-minute envelope (38 750 frames, what librosa can
 # hold in memory comfortably: its tempogram is 344 x n float64), a 60-minute one
 # (155 000 frames, C only) and a 431-frame (10 s) power spectrogram.  CPU times,

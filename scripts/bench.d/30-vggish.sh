@@ -31,29 +31,7 @@ vcat in.bin > in.tsv
 SECS=120
 
 # sgemm probe (CPU time, one thread): row-major A[M,K] . B[N,K]^T as vggish calls it
-cat > probe.c <<'PROBE'
-#include <cblas.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
-static double cpu(void) { struct timespec t; clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t); return t.tv_sec + 1e-9 * t.tv_nsec; }
-int main(int argc, char **argv) {
-	int M = atoi(argv[1]), N = atoi(argv[2]), K = atoi(argv[3]), reps = 0;
-	float *a = malloc(4L * M * K), *b = malloc(4L * K * N), *c = malloc(4L * M * N);
-	double t0, t;
-	long i;
-	openblas_set_num_threads(atoi(argv[4]));
-	for (i = 0; i < (long)M * K; i++) a[i] = 1e-3f * (i % 7);
-	for (i = 0; i < (long)K * N; i++) b[i] = 1e-3f * (i % 5);
-#define G cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, N, K, 1, a, K, b, K, 0, c, N)
-	G;
-	t0 = cpu();
-	do { G; reps++; } while ((t = cpu() - t0) < 0.7);
-	printf("%.1f\n", 2.0 * M * N * K * reps / t / 1e9);
-	return 0;
-}
-PROBE
-cc -O2 `pkg-config --cflags openblas` probe.c -o probe `pkg-config --libs openblas` || exit 1
+cc -O2 `pkg-config --cflags openblas` "$TOP/scripts/bench.d/sgemm-probe.c" -o probe `pkg-config --libs openblas` || exit 1
 med3() { sort -g | sed -n 2p; }
 probe() { for i in 1 2 3; do ./probe "$@"; done | med3; }
 
@@ -76,14 +54,7 @@ SHAPE=$(awk '{f = 2 * $1 * $2 * $3 * $4; F += f; T += f / $5} END {printf "%.1f"
 
 # available parallelism right now: two copies of a CPU loop, alone and concurrently
 # (other virtual machines share the host: 2 cores are not always 2 cores)
-cat > spin.c <<'SPIN'
-#include <stdio.h>
-#include <time.h>
-int main(void) { struct timespec a, b; volatile double x = 0; long i;
-	clock_gettime(CLOCK_MONOTONIC, &a); for (i = 0; i < 200000000; i++) x += 1e-9;
-	clock_gettime(CLOCK_MONOTONIC, &b); printf("%.4f\n", b.tv_sec - a.tv_sec + 1e-9 * (b.tv_nsec - a.tv_nsec)); return 0; }
-SPIN
-cc -O1 spin.c -o spin || exit 1
+cc -O1 "$TOP/scripts/bench.d/spin.c" -o spin || exit 1
 par() { S1=$(./spin); S2=$( (./spin & ./spin & wait) | sort -g | tail -1); echo "2 * $S1 / $S2" | bc -l | xargs printf '%.2f\n'; }
 
 med() { sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }

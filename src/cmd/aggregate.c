@@ -59,9 +59,10 @@ parse_stats(const char *arg)
 	}
 }
 
-/* One song's records, column-major after finish: col j is vals[j*n .. j*n+n). */
+/* The records of the song being gathered, as read (n x dim), and the scratch of
+ * its statistics. */
 typedef struct {
-	char *song;
+	char *song;    /* its song key */
 	size_t dim, n, cap;
 	float *rows;   /* n x dim, as read */
 	double *col;   /* scratch: one column */
@@ -128,6 +129,57 @@ set_header(VWriter *w, VReader *r, size_t dim)
 	free(cols);
 }
 
+/* Add r's current record to the song being gathered (writing the previous song
+ * when the song key changes); 0, or -1 after a message. */
+static int
+add_record(VWriter *w, VReader *r, Group *g)
+{
+	size_t sl = key_song_len(r->key);
+
+	if (r->n != g->dim)
+		return vreader_error(r, "%zu values, the first record had %zu", r->n, g->dim);
+	if (g->n && (strlen(g->song) != sl || strncmp(g->song, r->key, sl)))
+		emit(w, g);
+	if (!g->n) {
+		free(g->song);
+		g->song = estrdup(r->key);
+		g->song[sl] = '\0';
+		if (!*g->song)
+			return vreader_error(r, "key '%s' has an empty song name", r->key);
+	}
+	if (g->n == g->cap) {
+		g->cap = g->cap ? 2 * g->cap : 16;
+		g->rows = ereallocarray(g->rows, g->cap, g->dim * sizeof *g->rows + 1);
+		g->col = ereallocarray(g->col, g->cap, sizeof *g->col);
+	}
+	memcpy(g->rows + g->n * g->dim, r->val, g->dim * sizeof *g->rows);
+	g->n++;
+	return 0;
+}
+
+/* The records of one input; the first record of all sets the dimension and the
+ * header.  0, or -1 after a message. */
+static int
+read_input(VWriter *w, VReader *r, Group *g, int *started)
+{
+	int e;
+
+	while ((e = vreader_next(r)) > 0) {
+		if (!*started) {
+			g->dim = r->n;
+			if (g->dim * (size_t)nstats > VS_MAXVALS)
+				return vreader_error(r, "%zu values x %d statistics is too many", g->dim,
+				    nstats);
+			g->out = ereallocarray(NULL, g->dim * nstats + 1, sizeof *g->out);
+			set_header(w, r, g->dim);
+			*started = 1;
+		}
+		if (add_record(w, r, g))
+			return -1;
+	}
+	return e;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -135,8 +187,7 @@ main(int argc, char **argv)
 	VWriter *w;
 	Group g;
 	char **in;
-	int c, binary = 0, nin, i, e, rc = 0, started = 0;
-	size_t sl;
+	int c, binary = 0, nin, i, rc = 0, started = 0;
 
 	util_init(argc, argv);
 	util_help(argc, argv, SYNOPSIS);
@@ -158,41 +209,7 @@ main(int argc, char **argv)
 			rc = 1;
 			break;
 		}
-		while ((e = vreader_next(r)) > 0) {
-			if (!started) {
-				g.dim = r->n;
-				if (g.dim * (size_t)nstats > VS_MAXVALS) {
-					e = vreader_error(r, "%zu values x %d statistics is too many", g.dim, nstats);
-					break;
-				}
-				g.out = ereallocarray(NULL, g.dim * nstats + 1, sizeof *g.out);
-				set_header(w, r, g.dim);
-				started = 1;
-			} else if (r->n != g.dim) {
-				e = vreader_error(r, "%zu values, the first record had %zu", r->n, g.dim);
-				break;
-			}
-			sl = key_song_len(r->key);
-			if (g.n && (strlen(g.song) != sl || strncmp(g.song, r->key, sl)))
-				emit(w, &g);
-			if (!g.n) {
-				free(g.song);
-				g.song = estrdup(r->key);
-				g.song[sl] = '\0';
-				if (!*g.song) {
-					e = vreader_error(r, "key '%s' has an empty song name", r->key);
-					break;
-				}
-			}
-			if (g.n == g.cap) {
-				g.cap = g.cap ? 2 * g.cap : 16;
-				g.rows = ereallocarray(g.rows, g.cap, g.dim * sizeof *g.rows + 1);
-				g.col = ereallocarray(g.col, g.cap, sizeof *g.col);
-			}
-			memcpy(g.rows + g.n * g.dim, r->val, g.dim * sizeof *g.rows);
-			g.n++;
-		}
-		if (e < 0)
+		if (read_input(w, r, &g, &started) < 0)
 			rc = 1;
 		del_vreader(r);
 	}

@@ -1,5 +1,5 @@
 /* elbow — k-means inertia for a range of k (the elbow curve), its knee, and
- * optionally the metrics_silhouette and Davies–Bouldin scores of each clustering. */
+ * optionally the silhouette and Davies–Bouldin scores of each clustering. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,22 +39,118 @@ bad:
 	util_usage(SYNOPSIS);
 }
 
+/* The curve: inertia (and with -S the two scores) of each k in kmin..kmax. */
+typedef struct Curve {
+	size_t kmin, kmax, nk;
+	size_t *ks;
+	double *kx, *iner, *sil, *db; /* sil, db: NULL without -S */
+	long knee;                    /* index into ks, -1: none */
+} Curve;
+
+/* k-means for every k of the curve (kmin..kmax set) on m (centred once, on the
+ * first k), and the knee; with metrics, the Davies-Bouldin index per k and the
+ * silhouettes of all labelings in one pass.  Exits only when memory runs out. */
+static void
+fit_curve(Curve *cv, Matrix *m, KMeansOpt *o, int metrics, int nt)
+{
+	size_t j, nk = cv->nk = cv->kmax - cv->kmin + 1;
+	int **labels = metrics ? ecalloc(nk, sizeof(int *)) : NULL;
+	float *mean = NULL;
+	KMeans *km;
+
+	cv->kx = emallocarray(nk, sizeof(double));
+	cv->iner = emallocarray(nk, sizeof(double));
+	cv->ks = emallocarray(nk, sizeof(size_t));
+	if (metrics) {
+		cv->sil = emallocarray(nk, sizeof(double));
+		cv->db = emallocarray(nk, sizeof(double));
+	}
+	for (j = 0; j < cv->nk; j++) {
+		o->k = cv->ks[j] = cv->kmin + j;
+		o->premean = mean; /* centre the data once, on the first k */
+		km = new_kmeans(m->x, m->n, m->d, o);
+		kmeans_do(km);
+		if (!mean) {
+			mean = emallocarray(m->d, sizeof(float));
+			memcpy(mean, km->mean, m->d * sizeof(float));
+		}
+		if (km->distinct < km->k)
+			weprintf("warning: k=%zu: %zu distinct clusters found (duplicate points?)",
+			    km->k, km->distinct);
+		cv->kx[j] = (double)cv->ks[j];
+		cv->iner[j] = km->inertia;
+		if (metrics) {
+			labels[j] = km->labels;
+			km->labels = NULL;
+			cv->db[j] = metrics_davies_bouldin(m->x, m->n, m->d, labels[j], cv->ks[j]);
+		}
+		del_kmeans(km);
+	}
+	if (metrics)
+		metrics_silhouette_multi(m->x, m->n, m->d, cv->nk, (const int *const *)labels,
+		    cv->ks, nt, cv->sil);
+	cv->knee = metrics_knee(cv->kx, cv->iner, cv->nk);
+	for (j = 0; metrics && j < cv->nk; j++)
+		free(labels[j]);
+	free(labels);
+	free(mean);
+}
+
+/* -K: the knee's k on stdout; 0, or 1 after a message (no knee, write error) */
+static int
+print_knee(const Curve *cv)
+{
+	if (cv->knee < 0) {
+		weprintf("no knee: the inertia curve over k=%zu..%zu has no point above its chord",
+		    cv->kmin, cv->kmax);
+		return 1;
+	}
+	printf("%zu\n", cv->ks[cv->knee]);
+	return fshut(stdout, "<stdout>") ? 1 : 0;
+}
+
+/* the curve as a stream (after a "# knee=" line in TSV); exits 1 on a write error */
+static void
+print_curve(const Curve *cv, int binary)
+{
+	static char *cols[] = { "inertia", "silhouette", "davies_bouldin" };
+	unsigned nv = cv->sil ? 3 : 1;
+	char key[32];
+	VWriter *w;
+	float v[3];
+	size_t j;
+
+	if (!binary) {
+		if (cv->knee >= 0)
+			printf("# knee=%zu\n", cv->ks[cv->knee]);
+		else
+			printf("# knee=none\n");
+	}
+	w = new_vwriter(stdout, "<stdout>", binary);
+	if (vwriter_header(w, nv, 0, nv, cols))
+		exit(1);
+	for (j = 0; j < cv->nk; j++) {
+		snprintf(key, sizeof key, "%zu", cv->ks[j]);
+		v[0] = (float)cv->iner[j];
+		if (cv->sil) {
+			v[1] = (float)cv->sil[j];
+			v[2] = (float)cv->db[j];
+		}
+		if (vwriter_write(w, key, v, nv))
+			exit(1);
+	}
+	if (del_vwriter(w))
+		exit(1);
+}
+
 int
 main(int argc, char **argv)
 {
 	KMeansOpt o;
-	KMeans *km;
 	Matrix m;
-	VWriter *w;
+	Curve cv = { .kmin = 2, .kmax = 15 };
 	const char *in = "-";
-	char *cols[] = { "inertia", "metrics_silhouette", "metrics_davies_bouldin" }, key[32];
 	int c, binary = 0, quiet = 0, nt = 0, metrics = 0, kneeonly = 0, rc = 0;
-	size_t kmin = 2, kmax = 15, nk, j, f;
-	double *kx, *iner, *sil = NULL, *db = NULL;
-	float *mean = NULL, v[3];
-	int **labels = NULL;
-	size_t *ks;
-	long knee;
 
 	blas_init(argc, argv);
 	util_init(argc, argv);
@@ -70,7 +166,7 @@ main(int argc, char **argv)
 			break;
 		case 'j': nt = (int)estrtol(optarg, 0, 256, 'j'); break;
 		case 'K': kneeonly = 1; break;
-		case 'k': parse_range(optarg, &kmin, &kmax); break;
+		case 'k': parse_range(optarg, &cv.kmin, &cv.kmax); break;
 		case 'n': o.n_init = (int)estrtol(optarg, 1, 1000000, 'n'); break;
 		case 'q': quiet = 1; break;
 		case 'S': metrics = 1; break;
@@ -85,88 +181,22 @@ main(int argc, char **argv)
 	if (optind < argc)
 		in = argv[optind];
 	nt = kmeans_threads(&o, nt);
-
 	if (matrix_load_nonempty(in, &m, "empty input: no records"))
 		return 1;
 	if (matrix_check_finite(&m)) {
 		del_matrix(&m);
 		return 1;
 	}
-	if (kmax > m.n)
-		eprintf("%s: k=%zu exceeds the number of records (%zu)", m.name, kmax, m.n);
-	nk = kmax - kmin + 1;
-	kx = emalloc(nk * sizeof(double));
-	iner = emalloc(nk * sizeof(double));
-	ks = emalloc(nk * sizeof(size_t));
-	if (metrics) {
-		labels = ecalloc(nk, sizeof(int *));
-		sil = emalloc(nk * sizeof(double));
-		db = emalloc(nk * sizeof(double));
-	}
-	for (j = 0; j < nk; j++) {
-		o.k = ks[j] = kmin + j;
-		o.premean = mean; /* centre the data once, on the first k */
-		km = new_kmeans(m.x, m.n, m.d, &o);
-		kmeans_do(km);
-		if (!mean) {
-			mean = emalloc((m.d ? m.d : 1) * sizeof(float));
-			for (f = 0; f < m.d; f++)
-				mean[f] = km->mean[f];
-		}
-		if (km->distinct < km->k)
-			weprintf("warning: k=%zu: %zu distinct clusters found (duplicate points?)",
-			    km->k, km->distinct);
-		kx[j] = (double)ks[j];
-		iner[j] = km->inertia;
-		if (metrics) {
-			labels[j] = km->labels;
-			km->labels = NULL;
-			db[j] = metrics_davies_bouldin(m.x, m.n, m.d, labels[j], ks[j]);
-		}
-		del_kmeans(km);
-	}
-	if (metrics)
-		metrics_silhouette_multi(m.x, m.n, m.d, nk, (const int *const *)labels, ks, nt, sil);
-	knee = metrics_knee(kx, iner, nk);
-	if (kneeonly) {
-		if (knee < 0) {
-			weprintf("no knee: the inertia curve over k=%zu..%zu has no point above its chord",
-			    kmin, kmax);
-			rc = 1;
-		} else {
-			printf("%zu\n", ks[knee]);
-			if (fshut(stdout, "<stdout>"))
-				rc = 1;
-		}
-	} else {
-		if (!binary) {
-			if (knee >= 0)
-				printf("# knee=%zu\n", ks[knee]);
-			else
-				printf("# knee=none\n");
-		}
-		w = new_vwriter(stdout, "<stdout>", binary);
-		if (vwriter_header(w, metrics ? 3 : 1, 0, metrics ? 3 : 1, cols))
-			exit(1);
-		for (j = 0; j < nk; j++) {
-			snprintf(key, sizeof key, "%zu", ks[j]);
-			v[0] = (float)iner[j];
-			if (metrics) {
-				v[1] = (float)sil[j];
-				v[2] = (float)db[j];
-			}
-			if (vwriter_write(w, key, v, metrics ? 3 : 1))
-				exit(1);
-		}
-		if (del_vwriter(w))
-			exit(1);
-	}
-	if (!quiet && knee >= 0 && !kneeonly)
-		fprintf(stderr, "%s: knee at k=%zu\n", argv0, ks[knee]);
-	if (metrics)
-		for (j = 0; j < nk; j++)
-			free(labels[j]);
-	free(labels), free(sil), free(db), free(kx), free(iner), free(ks), free(mean);
+	if (cv.kmax > m.n)
+		eprintf("%s: k=%zu exceeds the number of records (%zu)", m.name, cv.kmax, m.n);
+	fit_curve(&cv, &m, &o, metrics, nt);
+	if (kneeonly)
+		rc = print_knee(&cv);
+	else
+		print_curve(&cv, binary);
+	if (!quiet && cv.knee >= 0 && !kneeonly)
+		fprintf(stderr, "%s: knee at k=%zu\n", argv0, cv.ks[cv.knee]);
+	free(cv.sil), free(cv.db), free(cv.kx), free(cv.iner), free(cv.ks);
 	del_matrix(&m);
 	return rc;
 }

@@ -40,7 +40,7 @@ do_stream(const char *path)
 			e = -1;
 			break;
 		}
-		if ((e = featrun_record(run, r->key, r->val, r->n)) == FR_EWRITE)
+		if ((e = featrun_record(run, r->key, r->val, r->n)) == FR_EIO)
 			exit(1);
 		if (e < 0) {
 			vreader_error(r, "'%s': %s", r->key, featrun_error(run));
@@ -72,7 +72,7 @@ do_audio(const char *path, double rate, double seconds)
 	rc = featrun_audio(run, a, path, key, seconds);
 	free(key);
 	del_audio(a);
-	if (rc == FR_EWRITE)
+	if (rc == FR_EIO)
 		exit(1);
 	return rc;
 }

@@ -88,15 +88,15 @@ assign(const char *modelpath, const char *in, int binary, int nt)
 		del_matrix(&model);
 		return 1;
 	}
-	lab = emalloc(cap * sizeof(int));
-	dist = emalloc(cap * sizeof(float));
-	conf = emalloc(cap * sizeof(float));
+	lab = emallocarray(cap, sizeof(int));
+	dist = emallocarray(cap, sizeof(float));
+	conf = emallocarray(cap, sizeof(float));
 	w = new_vwriter(stdout, "<stdout>", binary);
 	if (vwriter_header(w, 3, 0, 3, outcols))
 		exit(1);
 	memset(&chunk, 0, sizeof chunk);
 	while (e > 0) {
-		chunk.n = chunk.keylen = 0;
+		matrix_clear(&chunk);
 		while (chunk.n < cap && (e = vreader_next(r)) > 0) {
 			if (r->n != model.d) {
 				vreader_error(r, "dimension %zu does not match the model's %zu (%s)", r->n,
@@ -130,16 +130,75 @@ assign(const char *modelpath, const char *in, int binary, int nt)
 	return 0;
 }
 
+/* -I: the initial centres, k of them (-k, when given, must agree); o->init_centers
+ * points into init.  0, or 1 after a message. */
+static int
+load_init(const char *path, Matrix *init, const Matrix *m, KMeansOpt *o, int kset)
+{
+	if (load(path, init, "centres in the initial centres file"))
+		return 1;
+	if (init->d != m->d)
+		eprintf("%s: dimension %zu does not match the data's %zu", init->name, init->d, m->d);
+	if (kset && init->n != o->k)
+		eprintf("%s: %zu centres, but -k %zu", init->name, init->n, o->k);
+	o->k = init->n;
+	o->init = KM_GIVEN;
+	o->init_centers = init->x;
+	return 0;
+}
+
+/* fit, then every record's cluster, distance and confidence on stdout */
+static int
+fit(const char *in, const char *initfile, const char *modelout, KMeansOpt *o, int kset,
+    int binary, int quiet, int nt)
+{
+	KMeans *km;
+	Matrix m, init;
+	VWriter *w;
+	float *dist, *conf;
+
+	if (load(in, &m, "records"))
+		return 1;
+	if (initfile && load_init(initfile, &init, &m, o, kset)) {
+		del_matrix(&m);
+		return 1;
+	}
+	if (o->k > m.n)
+		eprintf("%s: k=%zu exceeds the number of records (%zu)", m.name, o->k, m.n);
+	km = new_kmeans(m.x, m.n, m.d, o);
+	kmeans_do(km);
+	if (km->distinct < km->k)
+		weprintf("warning: %zu distinct clusters found, fewer than k=%zu (duplicate points?)",
+		    km->distinct, km->k);
+	if (!quiet)
+		fprintf(stderr, "%s: k=%zu: inertia %.9g, %d iterations (best of %d runs: run %d)\n",
+		    argv0, km->k, km->inertia, km->n_iter, km->o.n_init, km->best_run + 1);
+	if (modelout)
+		write_model(modelout, km, m.cols);
+	dist = emallocarray(m.n, sizeof(float));
+	conf = emallocarray(m.n, sizeof(float));
+	kmeans_measure(m.x, m.n, m.d, km->ccenters, km->k, nt, km->labels, dist, conf);
+	w = new_vwriter(stdout, "<stdout>", binary);
+	if (vwriter_header(w, 3, 0, 3, outcols))
+		exit(1);
+	write_rows(w, &m, 0, m.n, km->labels, dist, conf);
+	if (del_vwriter(w))
+		exit(1);
+	free(dist);
+	free(conf);
+	del_kmeans(km);
+	if (initfile)
+		del_matrix(&init);
+	del_matrix(&m);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	KMeansOpt o;
-	KMeans *km;
-	Matrix m, init;
-	VWriter *w;
 	const char *modelout = NULL, *modelin = NULL, *initfile = NULL, *in = "-";
 	int c, binary = 0, quiet = 0, nt = 0, kset = 0;
-	float *dist, *conf;
 
 	blas_init(argc, argv);
 	util_init(argc, argv);
@@ -176,48 +235,5 @@ main(int argc, char **argv)
 		    nt == 1 ? "" : "s");
 	if (modelin)
 		return assign(modelin, in, binary, nt);
-
-	if (load(in, &m, "records"))
-		return 1;
-	if (initfile) {
-		if (load(initfile, &init, "centres in the initial centres file")) {
-			del_matrix(&m);
-			return 1;
-		}
-		if (init.d != m.d)
-			eprintf("%s: dimension %zu does not match the data's %zu", init.name, init.d, m.d);
-		if (kset && init.n != o.k)
-			eprintf("%s: %zu centres, but -k %zu", init.name, init.n, o.k);
-		o.k = init.n;
-		o.init = KM_GIVEN;
-		o.init_centers = init.x;
-	}
-	if (o.k > m.n)
-		eprintf("%s: k=%zu exceeds the number of records (%zu)", m.name, o.k, m.n);
-	km = new_kmeans(m.x, m.n, m.d, &o);
-	kmeans_do(km);
-	if (km->distinct < km->k)
-		weprintf("warning: %zu distinct clusters found, fewer than k=%zu (duplicate points?)",
-		    km->distinct, km->k);
-	if (!quiet)
-		fprintf(stderr, "%s: k=%zu: inertia %.9g, %d iterations (best of %d runs: run %d)\n",
-		    argv0, km->k, km->inertia, km->n_iter, km->o.n_init, km->best_run + 1);
-	if (modelout)
-		write_model(modelout, km, m.cols);
-	dist = emalloc(m.n * sizeof(float));
-	conf = emalloc(m.n * sizeof(float));
-	kmeans_measure(m.x, m.n, m.d, km->ccenters, km->k, nt, km->labels, dist, conf);
-	w = new_vwriter(stdout, "<stdout>", binary);
-	if (vwriter_header(w, 3, 0, 3, outcols))
-		exit(1);
-	write_rows(w, &m, 0, m.n, km->labels, dist, conf);
-	if (del_vwriter(w))
-		exit(1);
-	free(dist);
-	free(conf);
-	del_kmeans(km);
-	if (initfile)
-		del_matrix(&init);
-	del_matrix(&m);
-	return 0;
+	return fit(in, initfile, modelout, &o, kset, binary, quiet, nt);
 }

@@ -1,6 +1,6 @@
 /* pca — principal component analysis of a vector stream, equal to scikit-learn's
  * PCA(svd_solver='full'); fit (and transform the fit data) or apply a saved model.
- * The work is in src/lib/pcafit.c. */
+ * The work is in src/lib/ml/pca.c. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +31,44 @@ table(const PcaModel *pm, FILE *fp, const char *path)
 	return rc;
 }
 
-/* apply a saved model, PCA_BLOCK records at a time */
+/* Records of r through the model, PCA_BLOCK at a time: x and keys hold a block of
+ * input, out its scores.  0, or -1 after a message (a non-finite value, a read
+ * error); exits 1 on a write error. */
+static int
+apply_stream(const PcaModel *pm, VReader *r, VWriter *w, float *x, float *out, char **keys)
+{
+	size_t nb = 0, i, k = pm->k;
+	int e;
+
+	for (;;) {
+		e = vreader_next(r);
+		if (e > 0) {
+			for (i = 0; i < pm->d; i++)
+				if (!isfinite(r->val[i]))
+					break;
+			if (i < pm->d) {
+				vreader_error(r, "value %zu is not finite (clean it with weight)", i + 1);
+				e = -1;
+			} else {
+				free(keys[nb]);
+				keys[nb] = estrdup(r->key);
+				memcpy(x + nb * pm->d, r->val, pm->d * sizeof(float));
+				nb++;
+			}
+		}
+		if (nb && (nb == PCA_BLOCK || e <= 0)) {
+			pca_apply(pm, x, nb, out);
+			for (i = 0; i < nb; i++)
+				if (vwriter_write(w, keys[i], out + i * k, k))
+					exit(1);
+			nb = 0;
+		}
+		if (e <= 0)
+			return e;
+	}
+}
+
+/* apply a saved model to the stream in */
 static int
 apply(const char *model, const char *in, int binary, FILE *efp, const char *epath)
 {
@@ -39,9 +76,9 @@ apply(const char *model, const char *in, int binary, FILE *efp, const char *epat
 	VReader *r;
 	VWriter *w;
 	float *x, *out;
-	char **keys;
-	size_t nb = 0, i, k;
-	int e, rc = 0;
+	char **keys, **names;
+	size_t i;
+	int rc = 0;
 
 	if (pca_load(&pm, model))
 		return 1;
@@ -57,50 +94,15 @@ apply(const char *model, const char *in, int binary, FILE *efp, const char *epat
 		del_pca(&pm);
 		return 1;
 	}
-	k = pm.k;
-	x = emalloc(PCA_BLOCK * pm.d * sizeof(float));
-	out = emalloc(PCA_BLOCK * k * sizeof(float));
+	x = emallocarray(PCA_BLOCK * pm.d, sizeof(float));
+	out = emallocarray(PCA_BLOCK * pm.k, sizeof(float));
 	keys = ecalloc(PCA_BLOCK, sizeof(char *));
 	w = new_vwriter(stdout, "<stdout>", binary);
-	{
-		char **names = ecalloc(k, sizeof(char *)), buf[32];
-		for (i = 0; i < k; i++) {
-			snprintf(buf, sizeof buf, "pc%zu", i + 1);
-			names[i] = estrdup(buf);
-		}
-		if (vwriter_header(w, k, 0, k, names))
-			exit(1);
-		for (i = 0; i < k; i++)
-			free(names[i]);
-		free(names);
-	}
-	for (;;) {
-		e = vreader_next(r);
-		if (e > 0) {
-			for (i = 0; i < pm.d; i++)
-				if (!isfinite(r->val[i]))
-					break;
-			if (i < pm.d) {
-				vreader_error(r, "value %zu is not finite (clean it with weight)", i + 1);
-				e = -1;
-			} else {
-				free(keys[nb]);
-				keys[nb] = estrdup(r->key);
-				memcpy(x + nb * pm.d, r->val, pm.d * sizeof(float));
-				nb++;
-			}
-		}
-		if (nb && (nb == PCA_BLOCK || e <= 0)) {
-			pca_apply(&pm, x, nb, out);
-			for (i = 0; i < nb; i++)
-				if (vwriter_write(w, keys[i], out + i * k, k))
-					exit(1);
-			nb = 0;
-		}
-		if (e <= 0)
-			break;
-	}
-	if (e < 0)
+	names = pca_names(pm.k);
+	if (vwriter_header(w, pm.k, 0, pm.k, names))
+		exit(1);
+	pca_free_names(names, pm.k);
+	if (apply_stream(&pm, r, w, x, out, keys) < 0)
 		rc = 1;
 	if (del_vwriter(w))
 		exit(1);
@@ -114,18 +116,66 @@ apply(const char *model, const char *in, int binary, FILE *efp, const char *epat
 	return rc;
 }
 
+/* the scores in m after a fit, on stdout; exits 1 on a write error */
+static void
+write_scores(const Matrix *m, int binary)
+{
+	VWriter *w = new_vwriter(stdout, "<stdout>", binary);
+	size_t i;
+
+	if (vwriter_header(w, m->d, 0, m->d, m->cols))
+		exit(1);
+	for (i = 0; i < m->n; i++)
+		if (vwriter_write(w, matrix_key(m, i), m->x + i * m->d, m->d))
+			exit(1);
+	if (del_vwriter(w))
+		exit(1);
+}
+
+/* fit on the stream in; the model to mfp (model_out), the table to efp */
+static int
+fit(const char *in, double frac, size_t kfix, int whiten, FILE *mfp, const char *model_out,
+    FILE *efp, const char *epath, int binary)
+{
+	PcaModel pm;
+	Matrix m;
+	int rc = 0;
+
+	if (matrix_load_nonempty(in, &m, "empty stream: nothing to fit") ||
+	    pca_fit(&pm, &m, frac, kfix, whiten)) {
+		rc = 1;
+		goto out;
+	}
+	if (mfp) {
+		pca_save(&pm, mfp);
+		if (fshut(mfp, model_out))
+			rc = 1;
+	}
+	if (efp) {
+		if (table(&pm, efp, epath))
+			rc = 1;
+		efp = NULL;
+	}
+	if (!rc)
+		write_scores(&m, binary);
+	del_pca(&pm);
+out:
+	if (mfp && fclose_out(mfp, model_out, rc))
+		rc = 1;
+	if (efp)
+		fclose(efp);
+	del_matrix(&m);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *model_in = NULL, *model_out = NULL, *epath = NULL, *in = "-";
 	double frac = 0.93;
 	long kfix = 0, nthreads = 0;
-	int c, binary = 0, whiten = 0, fitopt = 0, rc = 0;
+	int c, binary = 0, whiten = 0, fitopt = 0;
 	FILE *mfp = NULL, *efp = NULL;
-	PcaModel pm;
-	Matrix m;
-	VWriter *w;
-	size_t i;
 
 	blas_init(argc, argv); /* may re-exec: before reading anything */
 	util_init(argc, argv);
@@ -165,40 +215,5 @@ main(int argc, char **argv)
 		return apply(model_in, in, binary, efp, epath);
 	if (model_out)
 		mfp = efopen_out(model_out);
-	if (matrix_load_nonempty(in, &m, "empty stream: nothing to fit")) {
-		rc = 1;
-		goto out;
-	}
-	if (pca_fit(&pm, &m, frac, (size_t)kfix, whiten)) {
-		rc = 1;
-		goto out;
-	}
-	if (mfp) {
-		pca_save(&pm, mfp);
-		if (fshut(mfp, model_out))
-			rc = 1;
-	}
-	if (efp) {
-		if (table(&pm, efp, epath))
-			rc = 1;
-		efp = NULL;
-	}
-	if (!rc) {
-		w = new_vwriter(stdout, "<stdout>", binary);
-		if (vwriter_header(w, m.d, 0, m.d, m.cols))
-			exit(1);
-		for (i = 0; i < m.n; i++)
-			if (vwriter_write(w, matrix_key(&m, i), m.x + i * m.d, m.d))
-				exit(1);
-		if (del_vwriter(w))
-			exit(1);
-	}
-	del_pca(&pm);
-out:
-	if (mfp && fclose_out(mfp, model_out, rc))
-		rc = 1;
-	if (efp)
-		fclose(efp);
-	del_matrix(&m);
-	return rc;
+	return fit(in, frac, (size_t)kfix, whiten, mfp, model_out, efp, epath, binary);
 }

@@ -7,6 +7,7 @@
 #include <samplerate.h>
 
 #include "audio/audio.h"
+#include "audio/part.h"
 #include "core/util.h"
 #include "core/vreader.h"
 #include "core/vwriter.h"
@@ -49,12 +50,11 @@ segment_file(VWriter *w, const char *path, const char *key, double *rate, double
 	int quality)
 {
 	AudioIn *a;
-	float *buf;
+	Parts *p;
+	const float *x;
 	char *rk;
-	long seglen, minlen, n, got;
-	unsigned long nseg = 0;
-	size_t cap;
-	int rc = 0;
+	long minlen, seglen, n;
+	int keep;
 
 	if (!(a = new_audio(path, *rate, quality)))
 		return -1;
@@ -71,49 +71,19 @@ segment_file(VWriter *w, const char *path, const char *key, double *rate, double
 		weprintf("-l: %g s is less than one sample at %g Hz", seconds, *rate);
 		exit(2);
 	}
-	cap = seglen ? (size_t)seglen : 1 << 16;
-	buf = ereallocarray(NULL, cap, sizeof *buf);
+	p = new_parts(a, path, *rate, seconds, minlen);
 	rk = emalloc(strlen(key) + 24);
-	for (;;) {
-		got = 0;
-		for (;;) {
-			if (!seglen && got == (long)cap) {
-				cap *= 2;
-				buf = ereallocarray(buf, cap, sizeof *buf);
-			}
-			n = audio_read(a, buf + got, (long)cap - got);
-			if (n <= 0)
-				break;
-			got += n;
-			if (seglen && got == seglen)
-				break;
-		}
-		if (n < 0) {
-			rc = -1;
-			break;
-		}
-		if (got == 0 || (seglen && got < seglen && got < minlen && nseg > 0))
-			break;
-		if (seglen && got < minlen) { /* the whole file is shorter than 1 s */
-			weprintf("%s: too short (%.3f s): a segment needs at least 1 s", path,
-				got / *rate);
-			rc = -1;
-			break;
-		}
-		sprintf(rk, "%s#%lu", key, nseg++);
-		if (vwriter_write(w, rk, buf, (size_t)got))
+	while ((n = parts_next(p, &x, &keep)) > 0) {
+		if (!keep)
+			continue;
+		sprintf(rk, "%s#%lu", key, parts_count(p) - 1);
+		if (vwriter_write(w, rk, x, (size_t)n))
 			exit(1);
-		if (got < seglen || !seglen)
-			break;
-	}
-	if (rc == 0 && nseg == 0 && got == 0) {
-		weprintf("%s: no audio samples", path);
-		rc = -1;
 	}
 	free(rk);
-	free(buf);
+	del_parts(p);
 	del_audio(a);
-	return rc;
+	return n < 0 ? -1 : 0;
 }
 
 int

@@ -14,20 +14,13 @@ main(int argc, char **argv)
 {
 	VReader *r;
 	VWriter *w;
-	int c, binary = 0, i, nin, rc = 0, e, first = 1;
+	int i, nin, rc = 0, e, first = 1;
 	char **in;
 
 	util_init(argc, argv);
 	util_help(argc, argv, SYNOPSIS);
-	while ((c = getopt(argc, argv, "bt")) != -1) {
-		switch (c) {
-		case 'b': binary = 1; break;
-		case 't': binary = 0; break;
-		default: util_usage(SYNOPSIS);
-		}
-	}
+	w = new_vwriter(stdout, "<stdout>", util_bt_options(argc, argv, SYNOPSIS));
 	in = util_operands(argc, argv, &nin);
-	w = new_vwriter(stdout, "<stdout>", binary);
 	for (i = 0; i < nin; i++) {
 		if (!(r = new_vreader(in[i]))) {
 			rc = 1;

@@ -93,6 +93,91 @@ do_audio(VggishFront *f, const char *path, int noresample)
 	return n < 0;
 }
 
+/* -v: where the weights came from and what of them is shared */
+static void
+report(const char *wpath, const char *how, const Weights *w, const VggishNet *net, int relu,
+    int mode)
+{
+	size_t kb;
+	int stored;
+
+	blas_report(stderr);
+	weprintf("weights %s (%s), %.1f MB, mapped shared; final ReLU %s; %s embeddings",
+	    wpath, how, weights_bytes(w) / 1e6, relu ? "on" : "off",
+	    mode == M_POST ? "postprocessed" : "raw");
+	if ((stored = vggish_net_stored_kernels(net, &kb)) == 0)
+		weprintf("Winograd kernels computed at start-up, %.1f MB in this "
+		    "process: the weight file has none (vggish-convert -o new.svw %s "
+		    "adds them, shared)", kb / 1e6, wpath);
+	else if (kb)
+		weprintf("Winograd kernels: %d layers' from the weight file (shared), "
+		    "%.1f MB computed at start-up", stored, kb / 1e6);
+	else
+		weprintf("Winograd kernels from the weight file (shared)");
+}
+
+/* -v: the network's time and throughput */
+static void
+report_speed(void)
+{
+	double wall, cpu;
+	unsigned long nex = vggish_run_stats(run, &wall, &cpu);
+
+	if (nex)
+		weprintf("%lu examples; network %.3f s, %.1f GFLOP/s; CPU %.3f s, "
+		    "%.1f GFLOP/s per CPU second (direct-convolution count; computed: %.1f)",
+		    nex, wall, nex * vggish_net_flops(0) / wall / 1e9, cpu,
+		    nex * vggish_net_flops(0) / cpu / 1e9, nex * vggish_net_flops(1) / cpu / 1e9);
+}
+
+/* -a and -m */
+static int
+parse_agg(const char *s)
+{
+	if (!strcmp(s, "segment"))
+		return VRUN_SEGMENT;
+	if (!strcmp(s, "song"))
+		return VRUN_SONG;
+	weprintf("-a: invalid value '%s' (expected segment or song)", s);
+	util_usage(synopsis);
+}
+
+static int
+parse_mode(const char *s)
+{
+	if (!strcmp(s, "post"))
+		return M_POST;
+	if (!strcmp(s, "raw"))
+		return M_RAW;
+	if (!strcmp(s, "logmel"))
+		return M_LOGMEL;
+	weprintf("-m: invalid value '%s' (expected post, raw or logmel)", s);
+	util_usage(synopsis);
+}
+
+/* every operand (audio records or an audio file each; none: stdin); 0, or 1 when
+ * any failed */
+static int
+run_inputs(VggishFront *f, int argc, char **argv, int noresample)
+{
+	int i, rc = 0, sniff;
+
+	if (argc == 0)
+		rc |= do_stream(f, "-");
+	for (i = 0; i < argc; i++) {
+		sniff = strcmp(argv[i], "-") ? vreader_sniff_path(argv[i]) : 1;
+		if (sniff < 0) {
+			weprintf("%s:", argv[i]);
+			rc = 1;
+		} else if (sniff) {
+			rc |= do_stream(f, argv[i]);
+		} else {
+			rc |= do_audio(f, argv[i], noresample);
+		}
+	}
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -101,10 +186,7 @@ main(int argc, char **argv)
 	VggishNet *net = NULL;
 	VggishFront *f;
 	VWriter *out;
-	double wall, cpu;
-	size_t kb;
-	unsigned long nex;
-	int c, i, binary = 0, relu = 1, noresample = 0, threads = 0, rc = 0, sniff;
+	int c, binary = 0, relu = 1, noresample = 0, threads = 0, rc;
 	int mode = M_POST, agg = VRUN_EXAMPLES, verbose = 0;
 
 	blas_init(argc, argv);
@@ -112,30 +194,10 @@ main(int argc, char **argv)
 	util_help(argc, argv, synopsis);
 	while ((c = getopt(argc, argv, "a:bj:m:nRvw:")) != -1) {
 		switch (c) {
-		case 'a':
-			if (!strcmp(optarg, "segment"))
-				agg = VRUN_SEGMENT;
-			else if (!strcmp(optarg, "song"))
-				agg = VRUN_SONG;
-			else {
-				weprintf("-a: invalid value '%s' (expected segment or song)", optarg);
-				util_usage(synopsis);
-			}
-			break;
+		case 'a': agg = parse_agg(optarg); break;
 		case 'b': binary = 1; break;
 		case 'j': threads = estrtol(optarg, 1, 1024, 'j'); break;
-		case 'm':
-			if (!strcmp(optarg, "post"))
-				mode = M_POST;
-			else if (!strcmp(optarg, "raw"))
-				mode = M_RAW;
-			else if (!strcmp(optarg, "logmel"))
-				mode = M_LOGMEL;
-			else {
-				weprintf("-m: invalid value '%s' (expected post, raw or logmel)", optarg);
-				util_usage(synopsis);
-			}
-			break;
+		case 'm': mode = parse_mode(optarg); break;
 		case 'n': relu = 0; break;
 		case 'R': noresample = 1; break;
 		case 'v': verbose = 1; break;
@@ -158,49 +220,19 @@ main(int argc, char **argv)
 			del_weights(w);
 			return 1;
 		}
-		if (verbose) {
-			blas_report(stderr);
-			weprintf("weights %s (%s), %.1f MB, mapped shared; final ReLU %s; %s embeddings",
-			    wpath, how, weights_bytes(w) / 1e6, relu ? "on" : "off",
-			    mode == M_POST ? "postprocessed" : "raw");
-			if (vggish_net_stored_kernels(net, &kb) == 0)
-				weprintf("Winograd kernels computed at start-up, %.1f MB in this "
-				    "process: the weight file has none (vggish-convert -o new.svw %s "
-				    "adds them, shared)", kb / 1e6, wpath);
-			else if (kb)
-				weprintf("Winograd kernels: %d layers' from the weight file (shared), "
-				    "%.1f MB computed at start-up", vggish_net_stored_kernels(net, &kb),
-				    kb / 1e6);
-			else
-				weprintf("Winograd kernels from the weight file (shared)");
-		}
+		if (verbose)
+			report(wpath, how, w, net, relu, mode);
 	}
 	out = new_vwriter(stdout, "<stdout>", binary);
 	if (vwriter_header(out, mode == M_LOGMEL ? VF_EXAMPLE : VN_DIM, 0, 0, NULL))
 		exit(1);
 	run = new_vggish_run(net, mode == M_POST, agg, out);
 	f = new_vggish_front();
-	if (argc == 0)
-		rc |= do_stream(f, "-");
-	for (i = 0; i < argc; i++) {
-		sniff = strcmp(argv[i], "-") ? vreader_sniff_path(argv[i]) : 1;
-		if (sniff < 0) {
-			weprintf("%s:", argv[i]);
-			rc = 1;
-		} else if (sniff) {
-			rc |= do_stream(f, argv[i]);
-		} else {
-			rc |= do_audio(f, argv[i], noresample);
-		}
-	}
+	rc = run_inputs(f, argc, argv, noresample);
 	if (vggish_run_flush(run))
 		exit(1);
-	nex = vggish_run_stats(run, &wall, &cpu);
-	if (verbose && nex)
-		weprintf("%lu examples; network %.3f s, %.1f GFLOP/s; CPU %.3f s, "
-		    "%.1f GFLOP/s per CPU second (direct-convolution count; computed: %.1f)",
-		    nex, wall, nex * vggish_net_flops(0) / wall / 1e9, cpu,
-		    nex * vggish_net_flops(0) / cpu / 1e9, nex * vggish_net_flops(1) / cpu / 1e9);
+	if (verbose)
+		report_speed();
 	if (del_vwriter(out))
 		exit(1);
 	del_vggish_front(f);

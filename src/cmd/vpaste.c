@@ -53,6 +53,45 @@ append(float **v, size_t *cap, size_t n, const float *x, size_t m)
 	return n + m;
 }
 
+/* "A: ends after N records; B has more (record N+1 'KEY')": b has a record
+ * where a ended; returns -1 */
+static int
+ends_early(const VReader *a, const VReader *b, unsigned long rec)
+{
+	weprintf("%s: ends after %lu records; %s has more (record %lu '%s')", a->name, rec,
+	    b->name, rec + 1, b->key);
+	return -1;
+}
+
+/* Record rec of every input, joined into *v (n values); 1: a joined record, 0: all
+ * ended together, -1 after a message (an input ends early, keys differ, a read
+ * error). */
+static int
+next_joined(VReader **r, int nin, unsigned long rec, float **v, size_t *cap, size_t *n)
+{
+	int e0, e, i;
+
+	if ((e0 = vreader_next(r[0])) < 0)
+		return -1;
+	*n = 0;
+	if (e0 > 0)
+		*n = append(v, cap, 0, r[0]->val, r[0]->n);
+	for (i = 1; i < nin; i++) {
+		if ((e = vreader_next(r[i])) < 0)
+			return -1;
+		if (e0 == 0 && e > 0)
+			return ends_early(r[0], r[i], rec);
+		if (e0 > 0 && e == 0)
+			return ends_early(r[i], r[0], rec);
+		if (e > 0 && strcmp(r[i]->key, r[0]->key))
+			return vreader_error(r[i], "key '%s' does not match '%s' in %s", r[i]->key,
+			    r[0]->key, r[0]->name);
+		if (e > 0)
+			*n = append(v, cap, *n, r[i]->val, r[i]->n);
+	}
+	return e0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -60,18 +99,12 @@ main(int argc, char **argv)
 	VWriter *w;
 	float *v = NULL;
 	size_t n, cap = 0;
-	int c, binary = 0, nin, i, e, e0, rc = 0, nstdin = 0;
+	int binary, nin, i, e, rc = 0, nstdin = 0;
 	unsigned long rec;
 
 	util_init(argc, argv);
 	util_help(argc, argv, SYNOPSIS);
-	while ((c = getopt(argc, argv, "bt")) != -1) {
-		switch (c) {
-		case 'b': binary = 1; break;
-		case 't': binary = 0; break;
-		default: util_usage(SYNOPSIS);
-		}
-	}
+	binary = util_bt_options(argc, argv, SYNOPSIS);
 	nin = argc - optind;
 	if (nin < 2)
 		util_usage(SYNOPSIS);
@@ -89,38 +122,10 @@ main(int argc, char **argv)
 		goto done;
 	w = new_vwriter(stdout, "<stdout>", binary);
 	set_header(w, r, nin);
-	for (rec = 0; !rc; rec++) {
-		if ((e0 = vreader_next(r[0])) < 0) {
-			rc = 1;
-			break;
-		}
-		n = 0;
-		if (e0 > 0)
-			n = append(&v, &cap, 0, r[0]->val, r[0]->n);
-		for (i = 1; i < nin && !rc; i++) {
-			if ((e = vreader_next(r[i])) < 0) {
-				rc = 1;
-			} else if (e0 == 0 && e > 0) {
-				weprintf("%s: ends after %lu records; %s has more (record %lu '%s')",
-					r[0]->name, rec, r[i]->name, rec + 1, r[i]->key);
-				rc = 1;
-			} else if (e0 > 0 && e == 0) {
-				weprintf("%s: ends after %lu records; %s has more (record %lu '%s')",
-					r[i]->name, rec, r[0]->name, rec + 1, r[0]->key);
-				rc = 1;
-			} else if (e > 0 && strcmp(r[i]->key, r[0]->key)) {
-				vreader_error(r[i], "key '%s' does not match '%s' in %s", r[i]->key,
-					r[0]->key, r[0]->name);
-				rc = 1;
-			} else if (e > 0) {
-				n = append(&v, &cap, n, r[i]->val, r[i]->n);
-			}
-		}
-		if (rc || e0 == 0)
-			break;
+	for (rec = 0; (e = next_joined(r, nin, rec, &v, &cap, &n)) > 0; rec++)
 		if (vwriter_write(w, r[0]->key, v, n))
 			exit(1);
-	}
+	rc = e < 0;
 	if (del_vwriter(w))
 		exit(1);
 done:

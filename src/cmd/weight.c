@@ -1,6 +1,7 @@
 /* weight — clean, min-max scale and weight the columns of a vector stream
  * (clustering preprocessing, songvec DESIGN §3).  The real work is in
- * src/lib/scaler.c (arithmetic, model file) and src/lib/groups.c (group weights). */
+ * src/lib/ml/scaler.c (arithmetic, model file) and src/lib/ml/groups.c (group
+ * weights). */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -74,20 +75,95 @@ apply(const char *model, const char *in, int binary, int clip)
 	return e < 0;
 }
 
+/* The groups: the -g lists' syntax first (a usage error: exit 2), then -G FILE
+ * ("none": no default groups) and the -g lists after it.  0, or 1 after a message
+ * (the file). */
+static int
+build_groups(Groups *gs, char **gspec, int ng, const char *gfile)
+{
+	int i;
+
+	for (i = 0; i < ng; i++)
+		if (groups_parse(gs, gspec[i], "-g"))
+			exit(2);
+	del_groups(gs);
+	if (gfile && strcmp(gfile, "none") && groups_file(gs, gfile)) {
+		del_groups(gs);
+		return 1;
+	}
+	for (i = 0; i < ng; i++) /* -g after -G */
+		groups_parse(gs, gspec[i], "-g");
+	return 0;
+}
+
+/* the scaled records of m on stdout; exits 1 on a write error */
+static void
+write_scaled(const Scaler *s, Matrix *m, int clip, int binary)
+{
+	VWriter *w = new_vwriter(stdout, "<stdout>", binary);
+	ScalerCount cnt;
+	size_t i;
+
+	if (vwriter_header(w, m->d, 0, m->cols ? m->d : 0, m->cols))
+		exit(1);
+	scaler_count_init(&cnt, m->d);
+	for (i = 0; i < m->n; i++) {
+		scaler_do(s, m->x + i * m->d, clip, &cnt);
+		if (vwriter_write(w, matrix_key(m, i), m->x + i * m->d, m->d))
+			exit(1);
+	}
+	if (del_vwriter(w))
+		exit(1);
+	scaler_count_report(&cnt, m->d, m->name);
+}
+
+/* fit the scaler on in (groups gs, output range lo..hi); the model to model_out */
+static int
+fit(const char *in, Groups *gs, int gdefault, double lo, double hi, int clip,
+    const char *model_out, int binary)
+{
+	FILE *mfp = model_out ? efopen_out(model_out) : NULL;
+	Matrix m;
+	Scaler s;
+	int rc = 0;
+
+	if (matrix_load_nonempty(in, &m, "empty stream: nothing to fit")) {
+		rc = 1;
+		goto out;
+	}
+	scaler_init(&s, m.d, lo, hi, m.cols);
+	if (gdefault && !gs->n && m.d == GROUPS_SEED_DIM)
+		groups_default(gs);
+	if (groups_resolve(gs, m.d, m.cols, s.weight, m.name)) {
+		rc = 1;
+		goto out2;
+	}
+	scaler_fit(&s, &m);
+	if (mfp) {
+		scaler_save(&s, mfp);
+		if (fshut(mfp, model_out)) {
+			rc = 1;
+			goto out2;
+		}
+	}
+	write_scaled(&s, &m, clip, binary);
+out2:
+	del_scaler(&s);
+out:
+	if (mfp && fclose_out(mfp, model_out, rc))
+		rc = 1;
+	del_matrix(&m);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *model_in = NULL, *model_out = NULL, *gfile = NULL, *in = "-";
 	double lo = 1, hi = 10;
-	int c, binary = 0, clip = 0, fitopt = 0, rc = 0, ng = 0;
+	int c, binary = 0, clip = 0, fitopt = 0, rc, ng = 0;
 	char **gspec = ecalloc(argc, sizeof(char *));
 	Groups gs = { 0, NULL };
-	Matrix m;
-	Scaler s;
-	ScalerCount cnt;
-	FILE *mfp = NULL;
-	VWriter *w;
-	size_t i;
 
 	util_init(argc, argv);
 	util_help(argc, argv, SYNOPSIS);
@@ -115,57 +191,10 @@ main(int argc, char **argv)
 		}
 		return apply(model_in, in, binary, clip);
 	}
-	for (i = 0; i < (size_t)ng; i++) /* syntax first: a usage error */
-		if (groups_parse(&gs, gspec[i], "-g"))
-			exit(2);
-	del_groups(&gs);
-	if (gfile && strcmp(gfile, "none") && groups_file(&gs, gfile)) {
-		del_groups(&gs);
-		free(gspec);
-		return 1;
-	}
-	for (i = 0; i < (size_t)ng; i++) /* -g after -G */
-		groups_parse(&gs, gspec[i], "-g");
+	rc = build_groups(&gs, gspec, ng, gfile);
 	free(gspec);
-	if (model_out)
-		mfp = efopen_out(model_out);
-	if (matrix_load_nonempty(in, &m, "empty stream: nothing to fit")) {
-		rc = 1;
-		goto out;
-	}
-	scaler_init(&s, m.d, lo, hi, m.cols);
-	if (!gfile && !gs.n && m.d == GROUPS_SEED_DIM)
-		groups_default(&gs);
-	if (groups_resolve(&gs, m.d, m.cols, s.weight, m.name)) {
-		rc = 1;
-		goto out2;
-	}
-	scaler_fit(&s, &m);
-	if (mfp) {
-		scaler_save(&s, mfp);
-		if (fshut(mfp, model_out)) {
-			rc = 1;
-			goto out2;
-		}
-	}
-	w = new_vwriter(stdout, "<stdout>", binary);
-	if (vwriter_header(w, m.d, 0, m.cols ? m.d : 0, m.cols))
-		exit(1);
-	scaler_count_init(&cnt, m.d);
-	for (i = 0; i < m.n; i++) {
-		scaler_do(&s, m.x + i * m.d, clip, &cnt);
-		if (vwriter_write(w, matrix_key(&m, i), m.x + i * m.d, m.d))
-			exit(1);
-	}
-	if (del_vwriter(w))
-		exit(1);
-	scaler_count_report(&cnt, m.d, m.name);
-out2:
-	del_scaler(&s);
-out:
-	if (mfp && fclose_out(mfp, model_out, rc))
-		rc = 1;
-	del_matrix(&m);
+	if (!rc)
+		rc = fit(in, &gs, !gfile, lo, hi, clip, model_out, binary);
 	del_groups(&gs);
 	return rc;
 }

@@ -12,6 +12,8 @@ import sys
 
 import numpy as np
 
+from common import read_text as read
+
 
 def make(n, dim, seed):
     rng = np.random.default_rng(seed)
@@ -23,21 +25,6 @@ def make(n, dim, seed):
             if rng.random() < 0.3:
                 v[0] = 1.5
             print('song%d#%d\t' % (i, s) + '\t'.join('%.9g' % x for x in v))
-
-
-def read(fp):
-    keys, rows, cols = [], [], None
-    for line in fp:
-        line = line.rstrip('\n')
-        if line.startswith('#key'):
-            cols = line.split('\t')[1:]
-        elif line.startswith('#') or not line:
-            continue
-        else:
-            f = line.split('\t')
-            keys.append(f[0])
-            rows.append([float(x) for x in f[1:]])
-    return cols, keys, np.array(rows, dtype=np.float64)
 
 
 def stat(name, x):

@@ -19,20 +19,12 @@ import sys
 
 import numpy as np
 
+from common import read_text
+
 
 def read_ours(path):
-    cols, keys, rows = None, [], []
-    for line in open(path):
-        line = line.rstrip('\n')
-        if line.startswith('#key'):
-            cols = line.split('\t')[1:]
-        elif line.startswith('#'):
-            continue
-        else:
-            f = line.split('\t')
-            keys.append(f[0])
-            rows.append([float(x) for x in f[1:]])
-    return cols, keys, np.array(rows, dtype=np.float64)
+    with open(path) as f:
+        return read_text(f)
 
 
 def read_golden(path):

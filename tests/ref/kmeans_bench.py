@@ -8,32 +8,12 @@
 Prints 'seconds inertia cpu_seconds iterations' (the fit only: loading is not timed;
 cpu = process time of all threads, fairer than wall time on a loaded machine;
 iterations = Lloyd iterations summed over all runs of all fits)."""
-import struct
 import sys
 import time
 
 import numpy as np
 
-
-def write_bin(path, X):
-    n, d = X.shape
-    with open(path, 'wb') as f:
-        f.write(b'\0SVB' + struct.pack('<IIdI', 1, d, 0.0, 0))
-        rec = np.empty(n, dtype=[('kl', '<u4'), ('key', 'S8'), ('n', '<u4'), ('v', '<f4', d)])
-        rec['kl'] = 8
-        rec['key'] = [b'p%07d' % i for i in range(n)]
-        rec['n'] = d
-        rec['v'] = X
-        f.write(rec.tobytes())
-
-
-def read_bin(path):
-    b = open(path, 'rb').read()
-    assert b[:4] == b'\0SVB'
-    _, d, _, nc = struct.unpack('<IIdI', b[4:24])
-    assert nc == 0
-    dt = np.dtype([('kl', '<u4'), ('key', 'S8'), ('n', '<u4'), ('v', '<f4', d)])
-    return np.frombuffer(b[24:], dtype=dt)['v'].copy()
+import common
 
 
 def main():
@@ -43,7 +23,7 @@ def main():
         n, d, k, seed = map(int, a[:4])
         X, _ = make_blobs(n_samples=n, n_features=d, centers=k, cluster_std=4.0,
                           random_state=seed)
-        write_bin(a[4], X.astype(np.float32))
+        common.write_bin(a[4], ['p%07d' % i for i in range(n)], X.astype(np.float32))
         return
     from sklearn.cluster import KMeans
     import sklearn.cluster._kmeans as skk
@@ -55,7 +35,7 @@ def main():
         iters[0] += r[3]
         return r
     skk._kmeans_single_lloyd = counted
-    X = read_bin(a[0])
+    X = common.read(a[0])[1]
     t, c = time.perf_counter(), time.process_time()
     if cmd == 'kmeans':
         km = KMeans(int(a[1]), n_init=int(a[2]), max_iter=100, algorithm='lloyd',

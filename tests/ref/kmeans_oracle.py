@@ -35,24 +35,16 @@ import sys
 
 import numpy as np
 
+from common import read, write_tsv
+
 
 def read_vec(path):
-    keys, rows = [], []
-    with open(path) as f:
-        for line in f:
-            if line.startswith('#'):
-                continue
-            p = line.rstrip('\n').split('\t')
-            keys.append(p[0])
-            rows.append([float(v) for v in p[1:]])
-    return keys, np.array(rows, dtype=np.float32)
+    keys, X, _ = read(path)
+    return keys, X
 
 
 def write_vec(keys, X):
-    out = sys.stdout
-    out.write('#songvec dim=%d\n' % X.shape[1])
-    for k, r in zip(keys, X):
-        out.write(k + '\t' + '\t'.join('%.9g' % v for v in r) + '\n')
+    write_tsv(sys.stdout, keys, X)
 
 
 def our_inertia(errpath):

@@ -7,7 +7,7 @@ import time
 import numpy as np
 from sklearn.decomposition import PCA
 from sklearn.preprocessing import MinMaxScaler
-from pca_io import read
+from common import read
 
 path, reps = sys.argv[1], int(sys.argv[2])
 _, X, _ = read(path)

@@ -14,7 +14,7 @@ import sys
 import argparse
 import numpy as np
 from sklearn.decomposition import PCA
-from pca_io import read, read_model
+from common import read, read_model
 
 ap = argparse.ArgumentParser()
 ap.add_argument('fit')

@@ -7,7 +7,7 @@ KIND: gauss  correlated Gaussian with a decaying spectrum (full rank)
 """
 import sys
 import numpy as np
-from pca_io import write_bin, write_tsv
+from common import write_bin, write_tsv
 
 kind, n, d, seed, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 rng = np.random.default_rng(seed)

@@ -13,6 +13,8 @@ seed223.tsv, by the rule of golden/README.md:
 import math
 import sys
 
+from common import read_text
+
 
 def read_golden(path):
     names, vals = [], []
@@ -26,21 +28,12 @@ def read_golden(path):
 
 
 def read_stream(fp):
-    cols, rec = None, None
-    for line in fp:
-        line = line.rstrip('\n')
-        if line.startswith('#key'):
-            cols = line.split('\t')[1:]
-        elif line.startswith('#'):
-            continue
-        elif line:
-            if rec is not None:
-                sys.exit('seed_compare: more than one record')
-            f = line.split('\t')
-            rec = (f[0], [float(x) for x in f[1:]])
-    if rec is None:
+    cols, keys, X = read_text(fp)
+    if len(keys) > 1:
+        sys.exit('seed_compare: more than one record')
+    if not keys:
         sys.exit('seed_compare: no record')
-    return cols, rec
+    return cols, (keys[0], list(X[0]))
 
 
 def main():

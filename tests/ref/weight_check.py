@@ -12,7 +12,7 @@ import sys
 import argparse
 import numpy as np
 from sklearn.preprocessing import MinMaxScaler
-from pca_io import read
+from common import read
 
 TOL = 1e-6
 SEED = '3:11*1.1,11:31*0.85,31:83*1.05,95:223*1.2'  # songvec DESIGN §3

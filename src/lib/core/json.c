@@ -1,5 +1,6 @@
 /* json.c — float arrays and strings in JSON (see json.h). */
 #include "core/json.h"
+#include "core/util.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -26,45 +27,33 @@ static const char digits2[] =
 	"8081828384858687888990919293949596979899";
 #define p10(k) p10tab[(k) - P10MIN]
 
-size_t
-json_float(char *buf, float f)
+/* The 9 significant decimal digits of a (finite, > 0; f its float32 bits' source)
+ * rounded as printf's %.9e: dg[0..9), the number without trailing zeros returned
+ * (>= 1), *e the decimal exponent */
+static int
+digits9(double a, float f, char *dg, int *e)
 {
-	double a = f, s;
-	char *p = buf, dg[10];
 	uint64_t d;
 	uint32_t bits, lo;
-	int be, e, nd, i, x;
+	int be, nd, x;
 
-	if (!isfinite(a)) {
-		memcpy(buf, "null", 4);
-		return 4;
-	}
-	if (signbit(a)) {
-		*p++ = '-';
-		a = -a;
-	}
-	if (a == 0) {
-		*p++ = '0';
-		return p - buf;
-	}
 	memcpy(&bits, &f, 4);
 	if ((bits >> 23 & 0xff) != 0)
 		be = (int)(bits >> 23 & 0xff) - 126; /* a in [2^(be-1), 2^be) */
 	else
 		frexp(a, &be); /* subnormal */
-	e = ((be - 1) * 78913) >> 18; /* floor((be - 1) log10 2), arithmetic shift */
-	if (a >= p10(e + 1))
-		e++;
-	else if (a < p10(e))
-		e--;
-	s = a * p10(8 - e); /* [1e8, 1e9), up to rounding */
-	d = (uint64_t)nearbyint(s); /* ties to even, like printf */
+	*e = ((be - 1) * 78913) >> 18; /* floor((be - 1) log10 2), arithmetic shift */
+	if (a >= p10(*e + 1))
+		(*e)++;
+	else if (a < p10(*e))
+		(*e)--;
+	d = (uint64_t)nearbyint(a * p10(8 - *e)); /* [1e8, 1e9) up to rounding; ties to even */
 	if (d >= 1000000000u) {
 		d = (d + 5) / 10;
-		e++;
+		(*e)++;
 	} else if (d < 100000000u) {
-		d = (uint64_t)nearbyint(a * p10(9 - e));
-		e--;
+		d = (uint64_t)nearbyint(a * p10(9 - *e));
+		(*e)--;
 	}
 	/* 9 digits: d = hi * 10^4 + lo, then two digits at a time */
 	lo = (uint32_t)(d % 10000);
@@ -77,7 +66,17 @@ json_float(char *buf, float f)
 	memcpy(dg + 7, digits2 + 2 * (lo % 100), 2);
 	for (nd = 9; nd > 1 && dg[nd - 1] == '0'; nd--)
 		;
-	if (e < -4 || e >= 9) { /* like %.9g: d.ddde+XX */
+	return nd;
+}
+
+/* The nd digits dg with decimal exponent e at p as %.9g lays them out; returns the
+ * end */
+static char *
+layout(char *p, const char *dg, int nd, int e)
+{
+	int i, x;
+
+	if (e < -4 || e >= 9) { /* d.ddde+XX */
 		*p++ = dg[0];
 		if (nd > 1) {
 			*p++ = '.';
@@ -107,7 +106,39 @@ json_float(char *buf, float f)
 		memcpy(p, dg, nd);
 		p += nd;
 	}
-	return p - buf;
+	return p;
+}
+
+size_t
+json_float(char *buf, float f)
+{
+	double a = f;
+	char *p = buf, dg[10];
+	int e, nd;
+
+	if (!isfinite(a)) {
+		memcpy(buf, "null", 4);
+		return 4;
+	}
+	if (signbit(a)) {
+		*p++ = '-';
+		a = -a;
+	}
+	if (a == 0) {
+		*p++ = '0';
+		return p - buf;
+	}
+	nd = digits9(a, f, dg, &e);
+	return layout(p, dg, nd, e) - buf;
+}
+
+void
+json_reserve(char **buf, size_t *cap, size_t n)
+{
+	if (n < SIZE_MAX / 18 && JSON_FLOATS_MAX(n) <= *cap)
+		return;
+	*buf = ereallocarray(*buf, n + 1, 18); /* >= JSON_FLOATS_MAX(n), checked */
+	*cap = (n + 1) * 18;
 }
 
 size_t
@@ -165,9 +196,7 @@ json_parse_floats(const char *s, float **v, size_t *n, size_t *cap)
 		}
 		if (*n == *cap) {
 			*cap = *cap ? 2 * *cap : 256;
-			*v = realloc(*v, *cap * sizeof **v);
-			if (!*v)
-				return -1;
+			*v = ereallocarray(*v, *cap, sizeof **v);
 		}
 		(*v)[(*n)++] = f;
 		s = ws(s);

@@ -12,12 +12,16 @@
 /* Bytes json_floats() may need for n values (including the NUL). */
 #define JSON_FLOATS_MAX(n) ((n) * 18 + 3)
 
+/* Grow *buf (*cap bytes) to at least JSON_FLOATS_MAX(n) bytes, for json_floats of
+ * n values; exits only when memory runs out. */
+void json_reserve(char **buf, size_t *cap, size_t n);
 /* Write "[v0,v1,...]" into buf (JSON_FLOATS_MAX(n) bytes); returns its length. */
 size_t json_floats(char *buf, const float *v, size_t n);
 /* One float, 9 significant digits, into buf (>= 18 bytes, no NUL); returns length. */
 size_t json_float(char *buf, float f);
 /* Parse a JSON array of numbers/nulls into *v (grown as needed, *cap values);
- * sets *n.  Returns 0, or -1 when s is not such an array. */
+ * sets *n.  Returns 0, or -1 when s is not such an array; exits only when
+ * memory runs out. */
 int json_parse_floats(const char *s, float **v, size_t *n, size_t *cap);
 /* Write s as a JSON string (quotes, escapes; invalid UTF-8 bytes become U+FFFD). */
 void json_string(FILE *fp, const char *s);

@@ -6,31 +6,50 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* the keys, NUL-separated in one arena, and the capacities */
+struct MatrixBuf {
+	char *keybuf;    /* key i at keybuf + keyoff[i] */
+	size_t *keyoff;
+	size_t cap;      /* rows allocated */
+	size_t keylen, keycap;
+};
+
 void
 matrix_push(Matrix *m, const char *key, const float *v)
 {
+	struct MatrixBuf *b = m->priv;
 	size_t kl = strlen(key) + 1;
 
-	if (m->n == m->cap) {
-		m->cap = m->cap ? m->cap * 2 : 256;
-		m->x = ereallocarray(m->x, m->cap, m->d ? m->d * sizeof(float) : 1);
-		m->keyoff = ereallocarray(m->keyoff, m->cap, sizeof(size_t));
+	if (!b)
+		b = m->priv = ecalloc(1, sizeof *b);
+	if (m->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 256;
+		m->x = ereallocarray(m->x, b->cap, m->d ? m->d * sizeof(float) : 1);
+		b->keyoff = ereallocarray(b->keyoff, b->cap, sizeof(size_t));
 	}
-	if (m->keylen + kl > m->keycap) {
-		m->keycap = (m->keylen + kl) * 2;
-		m->keybuf = erealloc(m->keybuf, m->keycap);
+	if (b->keylen + kl > b->keycap) {
+		b->keycap = (b->keylen + kl) * 2;
+		b->keybuf = erealloc(b->keybuf, b->keycap);
 	}
-	memcpy(m->keybuf + m->keylen, key, kl);
-	m->keyoff[m->n] = m->keylen;
-	m->keylen += kl;
+	memcpy(b->keybuf + b->keylen, key, kl);
+	b->keyoff[m->n] = b->keylen;
+	b->keylen += kl;
 	memcpy(m->x + m->n * m->d, v, m->d * sizeof(float));
 	m->n++;
+}
+
+void
+matrix_clear(Matrix *m)
+{
+	m->n = 0;
+	if (m->priv)
+		m->priv->keylen = 0;
 }
 
 const char *
 matrix_key(const Matrix *m, size_t i)
 {
-	return m->keybuf + m->keyoff[i];
+	return m->priv->keybuf + m->priv->keyoff[i];
 }
 
 int
@@ -61,9 +80,9 @@ matrix_read(VReader *r, Matrix *m)
 		return -1;
 	}
 	/* give back the slack of the geometric growth */
-	if (m->n && m->cap > m->n) {
+	if (m->n && m->priv->cap > m->n) {
 		m->x = ereallocarray(m->x, m->n, m->d ? m->d * sizeof(float) : 1);
-		m->cap = m->n;
+		m->priv->cap = m->n;
 	}
 	return 0;
 }
@@ -93,8 +112,11 @@ del_matrix(Matrix *m)
 			free(m->cols[i]);
 	free(m->cols);
 	free(m->x);
-	free(m->keybuf);
-	free(m->keyoff);
+	if (m->priv) {
+		free(m->priv->keybuf);
+		free(m->priv->keyoff);
+		free(m->priv);
+	}
 	free(m->name);
 	memset(m, 0, sizeof *m);
 }

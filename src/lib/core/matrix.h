@@ -10,19 +10,17 @@
 typedef struct Matrix {
 	size_t n, d;     /* records, dimension */
 	float *x;        /* n*d values, row i at x + i*d */
-	char *keybuf;    /* keys, NUL-separated */
-	size_t *keyoff;  /* key i at keybuf + keyoff[i] */
 	char **cols;     /* d column names, or NULL */
 	double rate;     /* from the stream header (0 = none) */
 	char *name;      /* input name for diagnostics */
-	/* private */
-	size_t cap, keylen, keycap;
+	struct MatrixBuf *priv; /* matrix.c's own: the keys, the capacity */
 } Matrix;
 
 /* Read every remaining record of r into m (m zeroed first).  Fixed-dimension
  * streams only.  0 ok, -1 error (message printed, m freed). */
 int matrix_read(VReader *r, Matrix *m);
-/* new_vreader + matrix_read + del_vreader ("-" = stdin). */
+/* new_vreader + matrix_read + del_vreader ("-" = stdin); 0, or -1 after a message
+ * (m zeroed). */
 int matrix_load(const char *path, Matrix *m);
 /* matrix_load, then an error when the stream holds no record:
  * "prog: NAME: <empty>" (e.g. "empty stream: nothing to fit").  0, or -1 after a
@@ -31,9 +29,14 @@ int matrix_load_nonempty(const char *path, Matrix *m, const char *empty);
 /* 0 when every value is finite; -1 after "prog: NAME: record N (KEY): field F:
  * NaN value (clean the data, e.g. with weight)" for the first one that is not. */
 int matrix_check_finite(const Matrix *m);
+/* The key of row i.  This function can't fail. */
 const char *matrix_key(const Matrix *m, size_t i);
-/* Append one row (copies key and values). */
+/* Append one row of m->d values (copies key and values; a zeroed Matrix with d set
+ * is an empty one).  Exits only when memory runs out. */
 void matrix_push(Matrix *m, const char *key, const float *v);
+/* Remove every row, keeping the buffers for the next ones.  Can't fail. */
+void matrix_clear(Matrix *m);
+/* Free everything and zero m. */
 void del_matrix(Matrix *m);
 
 #endif

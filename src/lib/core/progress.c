@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#define TTY_INTERVAL 0.1 /* seconds between updates of a terminal's line */
+
 struct Progress {
 	char *what;
 	unsigned long total, done;
@@ -16,11 +18,18 @@ struct Progress {
 };
 
 static int quiet;
+static double interval = PROGRESS_INTERVAL;
 
 void
 progress_quiet(int q)
 {
 	quiet = q;
+}
+
+void
+progress_interval(double seconds)
+{
+	interval = seconds;
 }
 
 static double
@@ -87,7 +96,7 @@ progress_do(Progress *p, unsigned long done)
 	if (quiet)
 		return;
 	t = now();
-	if (t - p->last >= (p->tty ? 0.1 : PROGRESS_INTERVAL))
+	if (t - p->last >= (p->tty ? TTY_INTERVAL : interval))
 		show(p, t, 0);
 }
 

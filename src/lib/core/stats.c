@@ -6,60 +6,33 @@
 #include <math.h>
 #include <stdlib.h>
 
-#define STATS_FUNCS(T, SUF)                                                    \
-double                                                                         \
-stats_mean##SUF(const T *x, size_t n)                                             \
-{                                                                              \
-	double s = 0;                                                          \
-	size_t i;                                                              \
-	if (!n)                                                                \
-		return NAN;                                                    \
-	for (i = 0; i < n; i++)                                                \
-		s += x[i];                                                     \
-	return s / (double)n;                                                  \
-}                                                                              \
-double                                                                         \
-stats_std##SUF(const T *x, size_t n)                                              \
-{                                                                              \
-	double m = stats_mean##SUF(x, n), s = 0, d;                               \
-	size_t i;                                                              \
-	if (!n)                                                                \
-		return NAN;                                                    \
-	for (i = 0; i < n; i++) {                                              \
-		d = x[i] - m;                                                  \
-		s += d * d;                                                    \
-	}                                                                      \
-	return sqrt(s / (double)n);                                            \
-}                                                                              \
-double                                                                         \
-stats_min##SUF(const T *x, size_t n)                                              \
-{                                                                              \
-	double m = n ? x[0] : NAN;                                             \
-	size_t i;                                                              \
-	for (i = 0; i < n; i++) {                                              \
-		if (isnan(x[i]))                                               \
-			return NAN;                                            \
-		if (x[i] < m)                                                  \
-			m = x[i];                                              \
-	}                                                                      \
-	return m;                                                              \
-}                                                                              \
-double                                                                         \
-stats_max##SUF(const T *x, size_t n)                                              \
-{                                                                              \
-	double m = n ? x[0] : NAN;                                             \
-	size_t i;                                                              \
-	for (i = 0; i < n; i++) {                                              \
-		if (isnan(x[i]))                                               \
-			return NAN;                                            \
-		if (x[i] > m)                                                  \
-			m = x[i];                                              \
-	}                                                                      \
-	return m;                                                              \
+double
+stats_mean(const double *x, size_t n)
+{
+	double s = 0;
+	size_t i;
+
+	if (!n)
+		return NAN;
+	for (i = 0; i < n; i++)
+		s += x[i];
+	return s / (double)n;
 }
 
-STATS_FUNCS(float, f)
-STATS_FUNCS(double, )
+double
+stats_std(const double *x, size_t n)
+{
+	double m = stats_mean(x, n), s = 0, d;
+	size_t i;
+
+	if (!n)
+		return NAN;
+	for (i = 0; i < n; i++) {
+		d = x[i] - m;
+		s += d * d;
+	}
+	return sqrt(s / (double)n);
+}
 
 static int
 cmp(const void *a, const void *b)
@@ -162,7 +135,7 @@ stats_np_mean32(const float *x, size_t n)
 float
 stats_np_std32(const float *x, size_t n)
 {
-	float m = stats_np_mean32(x, n), *d = emalloc(n * sizeof *d), v;
+	float m = stats_np_mean32(x, n), *d = emallocarray(n, sizeof *d), v;
 	size_t i;
 
 	for (i = 0; i < n; i++) {

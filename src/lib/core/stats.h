@@ -1,15 +1,13 @@
 /* stats.h — descriptive statistics, two kinds:
  *
- * 1. stats_mean ... stats_dropnan: double-precision accumulations (numpy semantics).
- * Array functions take float or double input and accumulate in double.
+ * 1. stats_mean ... stats_dropnan: sequential double-precision accumulations.
  * stats_std is the population standard deviation (ddof 0) computed in two passes like
  * numpy (mean first, then the mean of squared deviations).  stats_percentile
  * interpolates linearly between order statistics like numpy.percentile's default
  * ('linear'): position p/100*(n-1) in the sorted data.
  *
- * NaN: these functions propagate NaN as numpy does (any NaN gives NaN, except
- * stats_min/stats_max which also return NaN).  Callers wanting nanmean-style behaviour
- * drop NaNs first (stats_dropnan).
+ * NaN: these functions propagate NaN (any NaN gives NaN).  Callers wanting
+ * nanmean-style behaviour drop NaNs first (stats_dropnan).
  *
  * 2. stats_np_*: NumPy 1.24's reductions on contiguous float32 / float64 arrays, bit
  * for bit: pairwise summation (blocks of 8 lanes up to 128, then halves), identity 0;
@@ -19,15 +17,10 @@
 #define SV_STATS_H
 #include <stddef.h>
 
-double stats_meanf(const float *x, size_t n);   /* NaN when n == 0 */
-double stats_stdf(const float *x, size_t n);    /* population; NaN when n == 0 */
-double stats_minf(const float *x, size_t n);
-double stats_maxf(const float *x, size_t n);
-
-double stats_mean(const double *x, size_t n);
-double stats_std(const double *x, size_t n);
-double stats_min(const double *x, size_t n);
-double stats_max(const double *x, size_t n);
+/* None of these can fail, but stats_np_std32 may run out of memory (then it exits
+ * like emalloc). */
+double stats_mean(const double *x, size_t n);   /* NaN when n == 0 */
+double stats_std(const double *x, size_t n);    /* population; NaN when n == 0 */
 
 /* Sort x ascending in place (NaNs last). */
 void stats_sort(double *x, size_t n);
@@ -36,6 +29,7 @@ double stats_percentile(const double *sorted, size_t n, double p);
 /* Move the non-NaN values to the front; returns their count. */
 size_t stats_dropnan(double *x, size_t n);
 
+/* np.sum, np.mean, np.std of contiguous arrays (mean and std: n >= 1). */
 float stats_np_sum32(const float *x, size_t n);
 double stats_np_sum64(const double *x, size_t n);
 float stats_np_mean32(const float *x, size_t n);

@@ -102,6 +102,14 @@ emalloc(size_t n)
 }
 
 void *
+emallocarray(size_t n, size_t m)
+{
+	if (m && n > SIZE_MAX / m)
+		eprintf("out of memory (%zu x %zu bytes)", n, m);
+	return emalloc(n * m);
+}
+
+void *
 ecalloc(size_t n, size_t m)
 {
 	void *p = calloc(n ? n : 1, m ? m : 1);
@@ -138,17 +146,25 @@ estrdup(const char *s)
 	return p;
 }
 
+/* A bad option argument: "prog: -o: invalid value 's' (expected ...)", exit 2 */
+static void __attribute__((noreturn))
+bad_value(int opt, const char *s, const char *expected)
+{
+	weprintf("-%c: invalid value '%s' (expected %s)", opt, s, expected);
+	exit(2);
+}
+
 long
 estrtol(const char *s, long min, long max, int opt)
 {
-	char *end;
+	char *end, want[80];
 	long v;
 
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (errno || end == s || *end || v < min || v > max) {
-		weprintf("-%c: invalid value '%s' (expected an integer in %ld..%ld)", opt, s, min, max);
-		exit(2);
+		snprintf(want, sizeof want, "an integer in %ld..%ld", min, max);
+		bad_value(opt, s, want);
 	}
 	return v;
 }
@@ -156,14 +172,14 @@ estrtol(const char *s, long min, long max, int opt)
 double
 estrtod(const char *s, double min, double max, int opt)
 {
-	char *end;
+	char *end, want[80];
 	double v;
 
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno || end == s || *end || !isfinite(v) || v < min || v > max) {
-		weprintf("-%c: invalid value '%s' (expected a number in %g..%g)", opt, s, min, max);
-		exit(2);
+		snprintf(want, sizeof want, "a number in %g..%g", min, max);
+		bad_value(opt, s, want);
 	}
 	return v;
 }
@@ -180,6 +196,21 @@ fshut(FILE *fp, const char *name)
 		return -1;
 	}
 	return 0;
+}
+
+int
+util_bt_options(int argc, char **argv, const char *synopsis)
+{
+	int c, binary = 0;
+
+	while ((c = getopt(argc, argv, "bt")) != -1) {
+		switch (c) {
+		case 'b': binary = 1; break;
+		case 't': binary = 0; break;
+		default: util_usage(synopsis);
+		}
+	}
+	return binary;
 }
 
 char **

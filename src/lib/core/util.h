@@ -19,8 +19,13 @@ void util_usage(const char *synopsis) __attribute__((noreturn));
 /* --help / --version handling for getopt mains: prints usage to stdout, exits 0 */
 void util_help(int argc, char **argv, const char *synopsis);
 
+/* Checked allocation: each exits 1 with "prog: out of memory (...)" when memory
+ * runs out, the one way library code may exit.  An array of n elements of m bytes
+ * always goes through the array forms (emallocarray, ecalloc, ereallocarray): they
+ * check n x m for overflow.  A size of 0 allocates 1 byte. */
 void *emalloc(size_t n);
-void *ecalloc(size_t n, size_t m);
+void *emallocarray(size_t n, size_t m); /* n x m bytes, uninitialised */
+void *ecalloc(size_t n, size_t m);      /* n x m bytes, zeroed */
 void *erealloc(void *p, size_t n);
 void *ereallocarray(void *p, size_t n, size_t m);
 char *estrdup(const char *s);
@@ -28,6 +33,10 @@ char *estrdup(const char *s);
 /* Parse option arguments; on failure print "prog: -o: invalid value 'x'" and exit 2. */
 long estrtol(const char *s, long min, long max, int opt);
 double estrtod(const char *s, double min, double max, int opt);
+
+/* getopt for mains whose only options are -b (binary output) and -t (TSV, the
+ * default): 1 for binary, 0 for TSV; anything else is a usage error (exit 2). */
+int util_bt_options(int argc, char **argv, const char *synopsis);
 
 /* The operands after getopt, argv[optind..argc), or one "-" (standard input) when
  * there are none; *n is their count.  This function can't fail. */

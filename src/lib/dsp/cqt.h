@@ -21,13 +21,19 @@
 
 typedef struct Cqt Cqt;
 
+#define CQT_ERROR ((size_t)-1) /* cqt_chroma failed: cqt_error() says why */
+
 /* NULL if the top filter would exceed the Nyquist frequency (sample rates below
- * ~8.6 kHz for 7 octaves at 36 bins). */
+ * ~8.6 kHz for 7 octaves at 36 bins); exits only when memory runs out. */
 Cqt *new_cqt(double sr, int hop, int n_octaves, int bpo, double tuning);
+/* NULL is a no-op. */
 void del_cqt(Cqt *q);
 /* Un-normalised chromagram of x[0..n): *chroma = malloc'd [T][12] (frame-major),
  * returns T (1 + n/hop normally: the fewest frames over the octaves).  Returns 0
- * if n is too short for early downsampling (n < the downsampling factor). */
+ * if n is too short for early downsampling (n < the downsampling factor), and
+ * CQT_ERROR when libsoxr cannot resample (*chroma NULL in both cases). */
 size_t cqt_chroma(Cqt *q, const float *x, size_t n, float **chroma);
+/* What the last cqt_chroma returning CQT_ERROR failed on. */
+const char *cqt_error(const Cqt *q);
 
 #endif

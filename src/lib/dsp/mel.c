@@ -6,26 +6,33 @@
 #include <math.h>
 #include <stdlib.h>
 
+struct MelBank {
+	int nmels, nbins;
+	int *lo, *len;   /* band m covers bins lo[m] .. lo[m]+len[m]-1 */
+	float **w;       /* w[m][0..len[m]) */
+	float *tp;       /* scratch: 4 power frames interleaved, [nbins][4] */
+};
+
+/* the Slaney scale: linear below 1 kHz, logarithmic above */
+#define F_SP (200.0 / 3)                  /* Hz per mel, linear part */
+#define MIN_LOG_HZ 1000.0
+#define MIN_LOG_MEL (MIN_LOG_HZ / F_SP)
+#define LOGSTEP (log(6.4) / 27.0)
+
 static double
 hz_to_mel(double f)
 {
-	const double f_sp = 200.0 / 3, min_log_hz = 1000.0;
-	const double min_log_mel = min_log_hz / f_sp, logstep = log(6.4) / 27.0;
-
-	if (f >= min_log_hz)
-		return min_log_mel + log(f / min_log_hz) / logstep;
-	return f / f_sp;
+	if (f >= MIN_LOG_HZ)
+		return MIN_LOG_MEL + log(f / MIN_LOG_HZ) / LOGSTEP;
+	return f / F_SP;
 }
 
 static double
 mel_to_hz(double m)
 {
-	const double f_sp = 200.0 / 3, min_log_hz = 1000.0;
-	const double min_log_mel = min_log_hz / f_sp, logstep = log(6.4) / 27.0;
-
-	if (m >= min_log_mel)
-		return min_log_hz * exp(logstep * (m - min_log_mel));
-	return f_sp * m;
+	if (m >= MIN_LOG_MEL)
+		return MIN_LOG_HZ * exp(LOGSTEP * (m - MIN_LOG_MEL));
+	return F_SP * m;
 }
 
 MelBank *
@@ -33,10 +40,10 @@ new_melbank(double sr, int n_fft, int nmels)
 {
 	MelBank *m = ecalloc(1, sizeof *m);
 	int nb = n_fft / 2 + 1, i, k, lo, hi;
-	double *mel_f = emalloc((nmels + 2) * sizeof *mel_f);
-	double *fft_f = emalloc(nb * sizeof *fft_f);
+	double *mel_f = emallocarray(nmels + 2, sizeof *mel_f);
+	double *fft_f = emallocarray(nb, sizeof *fft_f);
 	double minm = hz_to_mel(0.0), maxm = hz_to_mel(sr / 2), step, val;
-	float *row = emalloc(nb * sizeof *row);
+	float *row = emallocarray(nb, sizeof *row);
 
 	m->nmels = nmels;
 	m->nbins = nb;
@@ -74,11 +81,11 @@ new_melbank(double sr, int n_fft, int nmels)
 			lo = hi = 0;
 		m->lo[i] = lo;
 		m->len[i] = hi - lo + 1;
-		m->w[i] = emalloc(m->len[i] * sizeof(float));
+		m->w[i] = emallocarray(m->len[i], sizeof(float));
 		for (k = lo; k <= hi; k++)
 			m->w[i][k - lo] = row[k];
 	}
-	m->tp = emalloc(4 * (size_t)nb * sizeof *m->tp);
+	m->tp = emallocarray(4 * (size_t)nb, sizeof *m->tp);
 	free(row);
 	free(mel_f);
 	free(fft_f);

@@ -7,22 +7,18 @@
 #define SV_MEL_H
 #include <stddef.h>
 
-typedef struct MelBank {
-	int nmels, nbins;
-	int *lo, *len;   /* band m covers bins lo[m] .. lo[m]+len[m]-1 */
-	float **w;       /* w[m][0..len[m]) */
-	float *tp;       /* scratch: 4 power frames interleaved, [nbins][4] */
-} MelBank;
+typedef struct MelBank MelBank;
 
-/* librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=nmels) (fmin 0, fmax sr/2). */
+/* librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=nmels) (fmin 0, fmax sr/2).
+ * Exits only when memory runs out. */
 MelBank *new_melbank(double sr, int n_fft, int nmels);
+/* NULL is a no-op. */
 void del_melbank(MelBank *m);
 /* mel[m] = sum_k w[m][k] * power[k] for one frame. */
 void mel_apply(const MelBank *m, const float *power, float *mel);
 /* mel_apply on nf frames: power[nf][nbins] -> mel[nf][nmels], the same sums (four
  * frames per SSE lane set, each lane adding in mel_apply's order). */
 void mel_apply_n(MelBank *m, const float *power, size_t nf, float *mel);
-
 
 /* 10*log10(max(1e-10, x)) in float32, as librosa.power_to_db (ref 1) before its
  * top_db floor.  Values at the amin clamp give NumPy's float32 result,

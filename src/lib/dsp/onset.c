@@ -67,7 +67,7 @@ onset_env(const float *S, size_t T, int nmels, float *env)
 void
 onset_env_median(const float *S, size_t T, int nmels, float *env)
 {
-	float *tmp = emalloc(nmels * sizeof *tmp);
+	float *tmp = emallocarray(nmels, sizeof *tmp);
 	size_t t;
 
 	for (t = 0; t < T; t++)
@@ -87,29 +87,39 @@ mean32(const float *x, long a, long b)
 	return (float)(s / (b - a));
 }
 
-size_t
-onset_count(const float *env, size_t T, double sr, int hop)
-{
-	/* librosa defaults, in frames: 0.03*sr//hop etc., rounded up by valid_int */
-	long pre_max = (long)ceil(floor(0.03 * sr / hop));
-	long post_max = (long)ceil(floor(0.00 * sr / hop) + 1);
-	long pre_avg = (long)ceil(floor(0.10 * sr / hop));
-	long post_avg = (long)ceil(floor(0.10 * sr / hop) + 1);
-	long wait = (long)ceil(floor(0.03 * sr / hop));
-	long n = (long)T, i, j, last, a, b;
-	float mn, mx, *x, mxwin, avg;
-	size_t count = 0;
-	int any = 0;
+/* peak_pick's windows in frames (librosa's defaults, seconds times sr/hop, floored,
+ * then rounded up by valid_int) and threshold */
+typedef struct PeakPick {
+	long pre_max, post_max, pre_avg, post_avg, wait;
+} PeakPick;
 
-	last = -(wait + 1);
-	if (n == 0)
-		return 0;
-	x = emalloc(n * sizeof *x);
-	mn = env[0];
+#define PEAK_DELTA 0.07 /* onset_detect's threshold above the local mean */
+
+static PeakPick
+peak_windows(double sr, int hop)
+{
+	PeakPick w;
+
+	w.pre_max = (long)ceil(floor(0.03 * sr / hop));
+	w.post_max = (long)ceil(floor(0.00 * sr / hop) + 1);
+	w.pre_avg = (long)ceil(floor(0.10 * sr / hop));
+	w.post_avg = (long)ceil(floor(0.10 * sr / hop) + 1);
+	w.wait = (long)ceil(floor(0.03 * sr / hop));
+	return w;
+}
+
+/* x = (env - min) / (max + FLT_MIN), onset_detect's normalisation; 0 when that
+ * leaves nothing to pick (all zero, or a non-finite value) */
+static int
+normalise(const float *env, long n, float *x)
+{
+	float mn = env[0], mx = -INFINITY;
+	int any = 0;
+	long i;
+
 	for (i = 1; i < n; i++)
 		if (env[i] < mn)
 			mn = env[i];
-	mx = -INFINITY;
 	for (i = 0; i < n; i++) {
 		x[i] = env[i] - mn;
 		if (x[i] > mx)
@@ -120,48 +130,64 @@ onset_count(const float *env, size_t T, double sr, int hop)
 		if (x[i] != 0)
 			any = 1;
 		if (!isfinite(x[i]))
-			any = 0, i = n;
+			return 0;
 	}
-	if (!any) {
-		free(x);
-		return 0;
-	}
-	for (i = 0; i < n; i++) {
-		/* maximum_filter1d(size pre_max+post_max, origin ceil((pre-post)/2), cval min):
-		 * window [i - pre_max, i + post_max - 1] */
-		long size = pre_max + post_max;
-		long origin = (long)ceil(0.5 * (pre_max - post_max));
-		long lo = i - size / 2 - origin, hi = lo + size - 1;
+	return any;
+}
 
-		if (x[i] == 0)
-			continue;
-		mxwin = -INFINITY;
-		for (j = lo; j <= hi; j++) {
-			float v = j < 0 || j >= n ? 0 /* cval = min = 0 */ : x[j];
-			if (v > mxwin)
-				mxwin = v;
-		}
-		if (x[i] != mxwin)
-			continue;
-		/* moving mean over [i - pre_avg, i + post_avg), truncated at the ends */
-		a = i - pre_avg < 0 ? 0 : i - pre_avg;
-		b = i + post_avg > n ? n : i + post_avg;
-		if (i - pre_avg >= 0 && i + post_avg <= n) {
-			/* uniform_filter1d: double running sum over the full window */
-			double s = 0;
-			for (j = a; j < b; j++)
-				s += x[j];
-			avg = (float)(s / (b - a));
-		} else {
-			avg = mean32(x, a, b);
-		}
-		if (!(x[i] >= avg + (float)0.07))
-			continue;
-		if (i > last + wait) {
-			count++;
-			last = i;
-		}
+/* 1 when x[i] is a peak of peak_pick: the maximum of its window and at least delta
+ * above the moving mean around it */
+static int
+is_peak(const float *x, long n, long i, const PeakPick *w)
+{
+	/* maximum_filter1d(size pre_max+post_max, origin ceil((pre-post)/2), cval min):
+	 * window [i - pre_max, i + post_max - 1] */
+	long size = w->pre_max + w->post_max;
+	long origin = (long)ceil(0.5 * (w->pre_max - w->post_max));
+	long lo = i - size / 2 - origin, hi = lo + size - 1, a, b, j;
+	float mxwin = -INFINITY, avg;
+
+	if (x[i] == 0)
+		return 0;
+	for (j = lo; j <= hi; j++) {
+		float v = j < 0 || j >= n ? 0 /* cval = min = 0 */ : x[j];
+		if (v > mxwin)
+			mxwin = v;
 	}
+	if (x[i] != mxwin)
+		return 0;
+	/* moving mean over [i - pre_avg, i + post_avg), truncated at the ends */
+	a = i - w->pre_avg < 0 ? 0 : i - w->pre_avg;
+	b = i + w->post_avg > n ? n : i + w->post_avg;
+	if (i - w->pre_avg >= 0 && i + w->post_avg <= n) {
+		/* uniform_filter1d: double running sum over the full window */
+		double s = 0;
+		for (j = a; j < b; j++)
+			s += x[j];
+		avg = (float)(s / (b - a));
+	} else {
+		avg = mean32(x, a, b);
+	}
+	return x[i] >= avg + (float)PEAK_DELTA;
+}
+
+size_t
+onset_count(const float *env, size_t T, double sr, int hop)
+{
+	PeakPick w = peak_windows(sr, hop);
+	long n = (long)T, i, last = -(w.wait + 1);
+	size_t count = 0;
+	float *x;
+
+	if (n == 0)
+		return 0;
+	x = emallocarray(n, sizeof *x);
+	if (normalise(env, n, x))
+		for (i = 0; i < n; i++)
+			if (is_peak(x, n, i, &w) && i > last + w.wait) {
+				count++;
+				last = i;
+			}
 	free(x);
 	return count;
 }

@@ -14,9 +14,11 @@ void onset_env_median(const float *S, size_t T, int nmels, float *env);
 /* One frame of either envelope from the two previous dB frames (t >= 3). */
 float onset_mean1(const float *prev, const float *cur, int nmels);
 float onset_median1(const float *prev, const float *cur, int nmels, float *tmp);
-/* len(onset_detect(onset_envelope=env)) at sr 22050, hop 512: normalised to [0,1],
- * peak_pick(pre_max 1, post_max 1, pre_avg 4, post_avg 5, delta 0.07, wait 1).
- * pre/post windows are given in frames by the caller via onset_count_sr. */
+/* len(onset_detect(onset_envelope=env, sr=sr, hop_length=hop)): normalised to
+ * [0,1], peak_pick with librosa's windows in seconds turned into frames here
+ * (pre_max 0.03 s, post_max 0 s + 1, pre_avg 0.1 s, post_avg 0.1 s + 1, wait
+ * 0.03 s; at 22050 Hz, hop 512: 1, 1, 4, 5, 1), delta 0.07.  Exits only when
+ * memory runs out. */
 size_t onset_count(const float *env, size_t T, double sr, int hop);
 
 #endif

@@ -110,7 +110,7 @@ spectral_zcr_all(const float *x, size_t n, size_t T, int n_fft, int hop, double 
 	 * and completed from the nearer one (nothing to complete when hop divides
 	 * n_fft/2: then a - 1 and b + 1 are multiples of hop). */
 	size_t nq = n / (size_t)hop + 1, q, j, t;
-	unsigned *Q = emalloc(nq * sizeof *Q), run = 0;
+	unsigned *Q = emallocarray(nq, sizeof *Q), run = 0;
 
 	Q[0] = 0;
 	for (q = 1; q < nq; q++) { /* Q[q] = P(q * hop) */

@@ -7,9 +7,9 @@
  * in double precision with FFTW3 (libfftw3), then is rounded to float32 as librosa
  * does. */
 #include "dsp/stft.h"
+#include "dsp/fft.h"
 #include "core/util.h"
 
-#include <fftw3.h>
 #include <immintrin.h>
 #include <math.h>
 #include <stdlib.h>
@@ -32,16 +32,14 @@ new_stft(int n_fft, int hop)
 	s->n_fft = n_fft;
 	s->hop = hop;
 	s->nbins = n_fft / 2 + 1;
-	s->win = emalloc(n_fft * sizeof *s->win);
+	s->win = emallocarray(n_fft, sizeof *s->win);
 	/* scipy general_cosine: fac = linspace(-pi, pi, n+1); w = 0.5 + 0.5 cos(fac) */
 	for (i = 0; i < n_fft; i++) {
 		double fac = -M_PI + i * (2 * M_PI / n_fft);
 		s->win[i] = 0.5 + 0.5 * cos(fac);
 	}
-	s->in = fftw_alloc_real(n_fft);
-	s->out = fftw_alloc_complex(s->nbins);
-	if (!s->in || !s->out)
-		eprintf("out of memory");
+	s->in = fft_real(n_fft);
+	s->out = fft_complex(s->nbins);
 	s->plan = fftw_plan_dft_r2c_1d(n_fft, s->in, s->out, FFTW_ESTIMATE);
 	return s;
 }

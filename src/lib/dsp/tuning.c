@@ -49,7 +49,7 @@ new_tuning(double sr, int n_fft)
 	}
 	if (tu->i0 < 1) /* bin 0 is never a local max (150 Hz > 0 anyway) */
 		tu->i0 = 1;
-	tu->z = emalloc(tu->nb * sizeof *tu->z);
+	tu->z = emallocarray(tu->nb, sizeof *tu->z);
 	return tu;
 }
 

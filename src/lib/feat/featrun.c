@@ -1,5 +1,6 @@
 /* featrun.c — feat(1)'s per-mode work on records and audio files (see featrun.h). */
 #include "feat/featrun.h"
+#include "audio/part.h"
 #include "feat/feature.h"
 #include "feat/profile.h"
 #include "feat/seed.h"
@@ -78,7 +79,7 @@ new_featrun(int mode, VWriter *w)
 	return r;
 }
 
-/* write a double vector as float32; 0 or FR_EWRITE */
+/* write a double vector as float32; 0 or FR_EIO */
 static int
 put(FeatRun *r, const char *key, const double *v, int n)
 {
@@ -87,10 +88,10 @@ put(FeatRun *r, const char *key, const double *v, int n)
 
 	for (i = 0; i < n; i++)
 		o[i] = (float)v[i];
-	return vwriter_write(r->w, key, o, (size_t)n) ? FR_EWRITE : 0;
+	return vwriter_write(r->w, key, o, (size_t)n) ? FR_EIO : 0;
 }
 
-/* seed mode: write the pending song's vector (write: 0 drops it); 0 or FR_EWRITE */
+/* seed mode: write the pending song's vector (write: 0 drops it); 0 or FR_EIO */
 static int
 end_song(FeatRun *r, int write)
 {
@@ -99,8 +100,9 @@ end_song(FeatRun *r, int write)
 
 	if (!r->song)
 		return 0;
-	seed_finish(r->seed, v);
-	if (write)
+	if (seed_finish(r->seed, v))
+		rc = FR_EIO;
+	else if (write)
 		rc = put(r, r->song, v, SEED_DIM);
 	free(r->song);
 	r->song = NULL;
@@ -129,7 +131,7 @@ featrun_rate(FeatRun *r, double sr)
 	if ((r->feat || r->prof) && sr == r->sr)
 		return 0;
 	if (end_song(r, 1))
-		return FR_EWRITE;
+		return FR_EIO;
 	del_feature(r->feat);
 	del_seed(r->seed);
 	del_profile(r->prof);
@@ -165,7 +167,7 @@ record(FeatRun *r, const char *key, const float *x, size_t n, int feed_audio)
 		len = key_song_len(key);
 		if (r->song && (strlen(r->song) != len || strncmp(r->song, key, len)))
 			if (end_song(r, 1))
-				return FR_EWRITE;
+				return FR_EIO;
 		if (!r->song) {
 			r->song = emalloc(len + 1);
 			memcpy(r->song, key, len);
@@ -174,8 +176,8 @@ record(FeatRun *r, const char *key, const float *x, size_t n, int feed_audio)
 		feature_analyze(r->feat, x, n, FEAT_ALL);
 		feature_segment(f, v);
 		seed_add_segment(r->seed, v);
-		if (feed_audio)
-			seed_add_audio(r->seed, x, n);
+		if (feed_audio && seed_add_audio(r->seed, x, n))
+			return FR_EIO;
 		return 0;
 	case FR_SEGMENT:
 		feature_analyze(r->feat, x, n, FEAT_ALL);
@@ -188,11 +190,11 @@ record(FeatRun *r, const char *key, const float *x, size_t n, int feed_audio)
 		sprintf(r->keybuf, "%s@%zu", key, t);
 		if (r->mode == FR_MEL) {
 			if (vwriter_write(r->w, r->keybuf, f->meldb + t * FEAT_NMELS, FEAT_NMELS))
-				return FR_EWRITE;
+				return FR_EIO;
 		} else {
 			feature_frame(f, t, o);
 			if (vwriter_write(r->w, r->keybuf, o, FEAT_FRAMEDIM))
-				return FR_EWRITE;
+				return FR_EIO;
 		}
 	}
 	return 0;
@@ -204,78 +206,43 @@ featrun_record(FeatRun *r, const char *key, const float *x, size_t n)
 	return record(r, key, x, n, 1);
 }
 
-/* Read up to seglen samples (0: all) into *buf (grown to *cap); the count, or -1. */
-static long
-read_part(AudioIn *a, float **buf, size_t *cap, long seglen)
-{
-	long got = 0, n;
-
-	for (;;) {
-		if (!seglen && got == (long)*cap) {
-			*cap *= 2;
-			*buf = ereallocarray(*buf, *cap, sizeof **buf);
-		}
-		n = audio_read(a, *buf + got, (long)*cap - got);
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			return got;
-		got += n;
-		if (seglen && got == seglen)
-			return got;
-	}
-}
-
 int
 featrun_audio(FeatRun *r, AudioIn *a, const char *path, const char *key, double seconds)
 {
-	float *buf;
+	Parts *p;
+	const float *x;
 	char *rk;
-	long seglen, minlen, got;
-	unsigned long nseg = 0;
-	size_t cap;
-	int rc = 0;
+	long n;
+	int keep, rc = 0, whole;
 
 	if (featrun_rate(r, audio_rate(a)))
-		return FR_EWRITE;
-	seglen = seconds > 0 ? (long)llround(seconds * r->sr) : 0;
-	minlen = (long)ceil(r->sr);
-	cap = seglen ? (size_t)seglen : 1 << 16;
-	buf = ereallocarray(NULL, cap, sizeof *buf);
+		return FR_EIO;
+	whole = !(seconds > 0 && llround(seconds * r->sr) > 0); /* one part: the file */
+	p = new_parts(a, path, r->sr, seconds, (long)ceil(r->sr));
 	rk = emalloc(strlen(key) + 24);
-	for (;;) {
-		if ((got = read_part(a, &buf, &cap, seglen)) < 0) {
-			rc = -1;
+	while ((n = parts_next(p, &x, &keep)) > 0) {
+		/* seed mode: the whole signal, dropped tail included, for the song's tempo */
+		if (r->mode == FR_SEED && seed_add_audio(r->seed, x, (size_t)n)) {
+			rc = FR_EIO;
 			break;
 		}
-		if (r->mode == FR_SEED && got > 0)
-			seed_add_audio(r->seed, buf, (size_t)got); /* the whole signal, tail included */
-		if (got == 0 || (seglen && got < seglen && got < minlen && nseg > 0))
-			break;
-		if (seglen && got < minlen) {
-			weprintf("%s: too short (%.3f s): a segment needs at least 1 s", path, got / r->sr);
-			rc = -1;
-			break;
-		}
-		if (r->mode == FR_FULL && !seglen) /* a whole-file profile is keyed by the song */
-			strcpy(rk, key), nseg++;
+		if (!keep)
+			continue;
+		if (r->mode == FR_FULL && whole) /* a whole-file profile: the song's key */
+			strcpy(rk, key);
 		else
-			sprintf(rk, "%s#%lu", key, nseg++);
-		if ((rc = record(r, rk, buf, (size_t)got, 0)) < 0) {
-			if (rc != FR_EWRITE)
+			sprintf(rk, "%s#%lu", key, parts_count(p) - 1);
+		if ((rc = record(r, rk, x, (size_t)n, 0)) < 0) {
+			if (rc != FR_EIO)
 				weprintf("%s: %s", path, featrun_error(r));
 			break;
 		}
-		if (got < seglen || !seglen)
-			break;
 	}
-	if (rc == 0 && nseg == 0) {
-		weprintf("%s: no audio samples", path);
+	if (n < 0)
 		rc = -1;
-	}
 	if (r->mode == FR_SEED && end_song(r, rc == 0)) /* a half-read song is dropped */
-		rc = FR_EWRITE;
+		rc = FR_EIO;
 	free(rk);
-	free(buf);
+	del_parts(p);
 	return rc;
 }

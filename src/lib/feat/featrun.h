@@ -19,8 +19,9 @@
 
 enum { FR_SEGMENT, FR_FRAMES, FR_MEL, FR_SEED, FR_FULL };
 
-/* returned when writing to the VWriter failed (the writer printed why): stop */
-#define FR_EWRITE (-2)
+/* returned when writing failed, to the VWriter or to the song tempo's spill file
+ * (the message is printed): stop */
+#define FR_EIO (-2)
 
 typedef struct FeatRun FeatRun;
 
@@ -31,19 +32,19 @@ unsigned featrun_dim(int mode);
 char *const *featrun_cols(int mode);
 
 FeatRun *new_featrun(int mode, VWriter *w);
-/* Writes the pending song (seed mode), frees; 0 or FR_EWRITE. */
+/* Writes the pending song (seed mode), frees; 0 or FR_EIO. */
 int del_featrun(FeatRun *r);
 /* The sample rate of the records that follow (writes the pending song when it
- * changes); 0 or FR_EWRITE. */
+ * changes); 0 or FR_EIO. */
 int featrun_rate(FeatRun *r, double sr);
 /* One audio record of a stream (n >= 1).  0; -1 on a data error (featrun_error());
- * FR_EWRITE. */
+ * FR_EIO. */
 int featrun_record(FeatRun *r, const char *key, const float *x, size_t n);
 /* A decoded audio file, song key `key`, cut into records of `seconds` (0: one
  * record) as segment(1) does: a final part under 1 s is dropped, unless it is the
  * whole file (then an error).  Seed mode feeds the whole signal to the song tempo
  * and writes the song's vector.  Diagnostics name `path`; -1 on error (printed),
- * FR_EWRITE. */
+ * FR_EIO. */
 int featrun_audio(FeatRun *r, AudioIn *a, const char *path, const char *key, double seconds);
 const char *featrun_error(const FeatRun *r);
 

@@ -17,6 +17,8 @@
 #include <string.h>
 
 #define NBINS (FEAT_NFFT / 2 + 1)
+#define TOP_DB 80.0f     /* power_to_db's floor below the maximum */
+#define CHROMA_BLOCK 16  /* frames per chroma sgemm */
 
 const char *const feat_segcols[FEAT_SEGDIM] = {
 	"tempo", "chroma", "centroid", "bandwidth", "rolloff", "zcr", "rms",
@@ -37,17 +39,28 @@ const char *const feat_framecols[FEAT_FRAMEDIM] = {
 	"chroma7", "chroma8", "chroma9", "chroma10", "chroma11",
 };
 
+/* the analyser's own buffers */
+struct FeatBuf {
+	size_t cap;            /* frames the arrays hold */
+	float *power;          /* [T][nbins] |X|^2 */
+	float *mag, *cfb, *craw; /* one magnitude frame, the chroma bank, raw chroma */
+	Stft *stft;
+	MelBank *mel;
+};
+
 /* ---- the analysis ---- */
 
 Feat *
 new_feature(double sr)
 {
 	Feat *f = ecalloc(1, sizeof *f);
+
+	f->priv = ecalloc(1, sizeof *f->priv);
 	f->sr = sr;
-	f->stft = new_stft(FEAT_NFFT, FEAT_HOP);
-	f->mel = new_melbank(sr, FEAT_NFFT, FEAT_NMELS);
-	f->mag = emalloc(NBINS * sizeof *f->mag);
-	f->cfb = emalloc(FEAT_NCHROMA * NBINS * sizeof *f->cfb);
+	f->priv->stft = new_stft(FEAT_NFFT, FEAT_HOP);
+	f->priv->mel = new_melbank(sr, FEAT_NFFT, FEAT_NMELS);
+	f->priv->mag = emallocarray(NBINS, sizeof *f->priv->mag);
+	f->priv->cfb = emallocarray(FEAT_NCHROMA * NBINS, sizeof *f->priv->cfb);
 	return f;
 }
 
@@ -56,11 +69,11 @@ del_feature(Feat *f)
 {
 	if (!f)
 		return;
-	del_stft(f->stft);
-	del_melbank(f->mel);
-	free(f->mag);
-	free(f->cfb);
-	free(f->power);
+	del_stft(f->priv->stft);
+	del_melbank(f->priv->mel);
+	free(f->priv->mag);
+	free(f->priv->cfb);
+	free(f->priv->power);
 	free(f->centroid);
 	free(f->bandwidth);
 	free(f->rolloff);
@@ -72,17 +85,20 @@ del_feature(Feat *f)
 	free(f->meldb);
 	free(f->mfcc);
 	free(f->chroma);
-	free(f->craw);
+	free(f->priv->craw);
+	free(f->priv);
 	free(f);
 }
 
 static void
 reserve(Feat *f, size_t T)
 {
-	if (T <= f->cap)
+	struct FeatBuf *b = f->priv;
+
+	if (T <= b->cap)
 		return;
-	f->cap = T;
-	f->power = ereallocarray(f->power, T, NBINS * sizeof(float));
+	b->cap = T;
+	b->power = ereallocarray(b->power, T, NBINS * sizeof(float));
 	f->centroid = ereallocarray(f->centroid, T, sizeof(double));
 	f->bandwidth = ereallocarray(f->bandwidth, T, sizeof(double));
 	f->rolloff = ereallocarray(f->rolloff, T, sizeof(double));
@@ -94,28 +110,30 @@ reserve(Feat *f, size_t T)
 	f->meldb = ereallocarray(f->meldb, T, FEAT_NMELS * sizeof(float));
 	f->mfcc = ereallocarray(f->mfcc, T, FEAT_NMFCC * sizeof(float));
 	f->chroma = ereallocarray(f->chroma, T, FEAT_NCHROMA * sizeof(float));
-	f->craw = ereallocarray(f->craw, T, FEAT_NCHROMA * sizeof(float));
+	b->craw = ereallocarray(b->craw, T, FEAT_NCHROMA * sizeof(float));
 }
 
 static void
 chroma(Feat *f)
 {
+	struct FeatBuf *b = f->priv;
 	size_t t, T = f->T;
 	int c;
 	float mx, *v;
 
-	f->tuning = tuning_estimate_power(f->power, T, FEAT_NFFT, f->sr);
-	chroma_filterbank(f->cfb, f->sr, FEAT_NFFT, f->tuning);
+	f->tuning = tuning_estimate_power(b->power, T, FEAT_NFFT, f->sr);
+	chroma_filterbank(b->cfb, f->sr, FEAT_NFFT, f->tuning);
 	/* raw[T][12] = power[T][nbins] . fb[12][nbins]^T (float32, as librosa's einsum),
-	 * in blocks of 16 frames: OpenBLAS runs products that small on the calling
-	 * thread, so its helper threads are never woken (they would spin for ~0.1 s
-	 * of CPU after each call) and the sums do not depend on the core count */
-	for (t = 0; t < T; t += 16)
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T - t < 16 ? (int)(T - t) : 16,
-		    FEAT_NCHROMA, NBINS, 1.0f, f->power + t * NBINS, NBINS, f->cfb, NBINS, 0.0f,
-		    f->craw + t * FEAT_NCHROMA, FEAT_NCHROMA);
+	 * in blocks of CHROMA_BLOCK frames: OpenBLAS runs products that small on the
+	 * calling thread, so its helper threads are never woken (they would spin after
+	 * each call) and the sums do not depend on the core count */
+	for (t = 0; t < T; t += CHROMA_BLOCK)
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
+		    T - t < CHROMA_BLOCK ? (int)(T - t) : CHROMA_BLOCK, FEAT_NCHROMA, NBINS, 1.0f,
+		    b->power + t * NBINS, NBINS, b->cfb, NBINS, 0.0f, b->craw + t * FEAT_NCHROMA,
+		    FEAT_NCHROMA);
 	for (t = 0; t < T; t++) {
-		v = f->craw + t * FEAT_NCHROMA;
+		v = b->craw + t * FEAT_NCHROMA;
 		mx = chroma_inf_norm(v, FEAT_NCHROMA);
 		for (c = 0; c < FEAT_NCHROMA; c++)
 			f->chroma[c * T + t] = v[c] / mx;
@@ -125,7 +143,8 @@ chroma(Feat *f)
 void
 feature_analyze(Feat *f, const float *x, size_t n, int what)
 {
-	size_t T = stft_nframes(f->stft, n), t;
+	struct FeatBuf *b = f->priv;
+	size_t T = stft_nframes(b->stft, n), t;
 	double binhz = 1.0 / (FEAT_NFFT * (1.0 / f->sr));
 	float *p;
 	int k;
@@ -133,24 +152,24 @@ feature_analyze(Feat *f, const float *x, size_t n, int what)
 	reserve(f, T);
 	f->T = T;
 	for (t = 0; t < T; t++) {
-		stft_frame(f->stft, x, n, t, f->mag);
-		p = f->power + t * NBINS;
+		stft_frame(b->stft, x, n, t, b->mag);
+		p = b->power + t * NBINS;
 		for (k = 0; k < NBINS; k++)
-			p[k] = f->mag[k] * f->mag[k];
+			p[k] = b->mag[k] * b->mag[k];
 		if (what != FEAT_MELONLY)
-			spectral_frame(f->mag, NBINS, binhz, &f->centroid[t], &f->bandwidth[t], &f->rolloff[t]);
+			spectral_frame(b->mag, NBINS, binhz, &f->centroid[t], &f->bandwidth[t], &f->rolloff[t]);
 	}
-	mel_apply_n(f->mel, f->power, T, f->meldb);
+	mel_apply_n(b->mel, b->power, T, f->meldb);
 	for (t = 0; t < T * FEAT_NMELS; t++)
 		f->meldb[t] = mel_power_to_db(f->meldb[t]);
-	mel_db_floor(f->meldb, T * FEAT_NMELS, 80.0f);
+	mel_db_floor(f->meldb, T * FEAT_NMELS, TOP_DB);
 	if (what == FEAT_MELONLY)
 		return;
 	spectral_zcr_all(x, n, T, FEAT_NFFT, FEAT_HOP, f->zcr);
 	spectral_rms_all(x, n, T, FEAT_NFFT, FEAT_HOP, f->rms);
 	for (t = 0; t < T; t++)
 		f->loud[t] = mel_power_to_db(f->rms[t] * f->rms[t]);
-	mel_db_floor(f->loud, T, 80.0f);
+	mel_db_floor(f->loud, T, TOP_DB);
 	mfcc_compute(f->meldb, T, FEAT_NMELS, FEAT_NMFCC, f->mfcc);
 	onset_env(f->meldb, T, FEAT_NMELS, f->onset);
 	onset_env_median(f->meldb, T, FEAT_NMELS, f->onset_med);

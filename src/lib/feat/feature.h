@@ -6,7 +6,7 @@
  * power spectrogram), tempo (beat_track: median-over-bands onset envelope), zcr, rms
  * and loudness.  Memory is O(record): a 10 s record's power spectrogram is 1.7 MB.
  *
- * Means and stds over frames reproduce NumPy on float32 arrays (npstat.h), so
+ * Means and stds over frames reproduce NumPy on float32 arrays (stats.h), so
  * float32 rounding noise matches librosa's (e.g. silence: MFCC0 std 0.000122). */
 #ifndef SV_FEATURE_H
 #define SV_FEATURE_H
@@ -35,24 +35,21 @@ typedef struct Feat {
 	float *chroma;         /* [12][T] */
 	double tempo, tuning;
 	size_t onsets;
-	/* private */
-	size_t cap;
-	float *power;          /* [T][nbins] |X|^2 */
-	float *mag, *cfb, *craw;
-	struct Stft *stft;
-	struct MelBank *mel;
+	struct FeatBuf *priv;  /* the analyser's own buffers */
 } Feat;
 
 extern const char *const feat_segcols[FEAT_SEGDIM];
 extern const char *const feat_framecols[FEAT_FRAMEDIM];
 
+/* Exits only when memory runs out (so do the others that allocate). */
 Feat *new_feature(double sr);
+/* NULL is a no-op. */
 void del_feature(Feat *f);
 /* Analyse x[0..n) (n >= 1).  what: FEAT_ALL or FEAT_MELONLY (mel dB only). */
 void feature_analyze(Feat *f, const float *x, size_t n, int what);
-/* The 34 per-segment values (feat_segcols order) of the last analysis. */
+/* The FEAT_SEGDIM per-segment values (feat_segcols order) of the last analysis. */
 void feature_segment(const Feat *f, double *out);
-/* The 31 per-frame values (feat_framecols order) of frame t. */
+/* The FEAT_FRAMEDIM per-frame values (feat_framecols order) of frame t. */
 void feature_frame(const Feat *f, size_t t, float *out);
 
 #endif

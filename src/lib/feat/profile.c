@@ -1,4 +1,5 @@
 /* profile.c — the 634-d whole-file librosa profile (see profile.h). */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,9 @@
 #define NMELS 128
 #define NMFCC 20
 #define NBANDS 7 /* spectral_contrast: n_bands 6, plus the top band */
+#define TOP_DB 80.0 /* power_to_db's floor below the maximum */
+#define CQT_OCTAVES 7
+#define CQT_BPO 36 /* chroma_cqt's bins per octave (3 per semitone) */
 
 struct Profile {
 	double sr, binhz;
@@ -292,16 +296,21 @@ profile_error(const Profile *p)
 	return p->err;
 }
 
-int
-profile_do(Profile *p, const float *x, size_t n, double *out)
-{
-	size_t T = 1 + n / HOP, t, Tc;
-	float *mag, *pw, mx = -INFINITY, R, fl, *chroma = NULL, *tmp;
-	double *dtmp, tuning, v1, v2, pc[3];
-	static const double qs[3] = { 0.25, 0.5, 0.75 };
-	Cqt *cq;
-	int k, c, o = 0;
+/* Where each feature starts in the profile (profile_cols() order). */
+enum {
+	O_MFCC_MEAN = 0, O_MFCC_STD = 20, O_MFCC_DELTA = 40,
+	O_CHROMA_MEAN = 60, O_CHROMA_STD = 72,
+	O_CENTROID = 84, O_ROLLOFF = 86, O_BANDWIDTH = 88,   /* mean, std */
+	O_CONTRAST_MEAN = 90, O_CONTRAST_STD = 97,
+	O_FLATNESS = 104, O_ZCR = 105, O_TEMPO = 107, O_RMS = 108,
+	O_TONNETZ_MEAN = 110, O_TONNETZ_STD = 116,
+	O_MEL_MEAN = 122, O_MEL_P25 = 250, O_MEL_P50 = 378, O_MEL_P75 = 506,
+};
 
+/* 0 when x[0..n) can be profiled, else -1 with p->err set */
+static int
+check_input(Profile *p, size_t n)
+{
 	if (n < PROFILE_MINSAMPLES) {
 		snprintf(p->err, sizeof p->err, "%zu samples: too short for the full profile "
 		    "(needs %d: 9 frames for delta)", n, PROFILE_MINSAMPLES);
@@ -312,17 +321,26 @@ profile_do(Profile *p, const float *x, size_t n, double *out)
 		    "(its top band starts at 6400 Hz: the rate must exceed 12800 Hz)", p->sr);
 		return -1;
 	}
-	reserve(p, T);
-	tmp = p->tmp;
-	mag = emalloc(2 * NB * sizeof *mag);
-	pw = mag + NB;
+	return 0;
+}
+
+/* The T STFT frames of x: spectral shape, tuning peaks, flatness, contrast, the
+ * mel bands in dB (ref 1, unfloored), zcr and rms per frame; returns the largest
+ * mel power (power_to_db's ref=np.max) */
+static float
+frames(Profile *p, const float *x, size_t n, size_t T)
+{
+	float *mag = emallocarray(2 * NB, sizeof *mag), *pw = mag + NB, mx = -INFINITY;
+	size_t t;
+	int k;
+
 	for (t = 0; t < T; t++) {
 		float *m = p->meldb + t * NMELS;
 		stft_frame(p->stft, x, n, t, mag);
 		spectral_frame(mag, NB, p->binhz, &p->cen[t], &p->bw[t], &p->rol[t]);
 		tuning_frame(p->tu, mag);
-		p->flat[t] = flatness(mag, tmp);
-		contrast_frame(p, mag, tmp, p->peak + t * NBANDS, p->valley + t * NBANDS);
+		p->flat[t] = flatness(mag, p->tmp);
+		contrast_frame(p, mag, p->tmp, p->peak + t * NBANDS, p->valley + t * NBANDS);
 		for (k = 0; k < NB; k++)
 			pw[k] = mag[k] * mag[k];
 		mel_apply(p->mel, pw, m);
@@ -335,57 +353,88 @@ profile_do(Profile *p, const float *x, size_t n, double *out)
 		p->rms[t] = spectral_rms(x, n, t, NFFT, HOP);
 	}
 	free(mag);
+	return mx;
+}
 
-	/* chroma_cqt with the tuning estimated at 36 bins per octave */
-	tuning = tuning_finish(p->tu, 36);
-	if (!(cq = new_cqt(p->sr, HOP, 7, 36, tuning))) {
+/* chroma_cqt with the tuning estimated at 36 bins per octave: *chroma [Tc][12]
+ * (un-normalised), *Tc; -1 with p->err set */
+static int
+chroma_cqt(Profile *p, const float *x, size_t n, float **chroma, size_t *Tc)
+{
+	double tuning = tuning_finish(p->tu, CQT_BPO);
+	Cqt *cq;
+
+	if (!(cq = new_cqt(p->sr, HOP, CQT_OCTAVES, CQT_BPO, tuning))) {
 		snprintf(p->err, sizeof p->err, "sample rate %g Hz: too low for chroma_cqt "
 		    "(7 octaves from C1 need about 8.6 kHz)", p->sr);
 		return -1;
 	}
-	Tc = cqt_chroma(cq, x, n, &chroma);
+	*Tc = cqt_chroma(cq, x, n, chroma);
+	if (*Tc == CQT_ERROR)
+		snprintf(p->err, sizeof p->err, "chroma_cqt: %s", cqt_error(cq));
 	del_cqt(cq);
-	if (!Tc) {
+	if (*Tc == CQT_ERROR)
+		return -1;
+	if (!*Tc) {
 		snprintf(p->err, sizeof p->err, "%zu samples: too short for chroma_cqt", n);
 		return -1;
 	}
+	return 0;
+}
 
-	dtmp = ereallocarray(NULL, (T > Tc ? T : Tc) * (NBANDS > 6 ? NBANDS : 6), sizeof *dtmp);
+/* mel dB with ref = max (mx, the largest mel power), per band: mean, 25/50/75th
+ * percentiles, before the ref-1 floor is applied in place */
+static void
+mel_stats(Profile *p, size_t T, float mx, double *out)
+{
+	static const double qs[3] = { 0.25, 0.5, 0.75 };
+	float R = (float)(10.0 * log10(fmax(1e-10, (double)mx))), top = -INFINITY, fl;
+	float *tmp = p->tmp;
+	double pc[3];
+	size_t t;
+	int k;
 
-	/* mel dB with ref = max, per band: mean, 25/50/75th percentiles (before the
-	 * ref-1 floor is applied in place below) */
-	R = (float)(10.0 * log10(fmax(1e-10, (double)mx)));
-	{
-		float top = -INFINITY;
-		for (t = 0; t < T * NMELS; t++)
-			if (p->meldb[t] - R > top)
-				top = p->meldb[t] - R;
-		fl = (float)((double)top - 80.0);
-	}
+	for (t = 0; t < T * NMELS; t++)
+		if (p->meldb[t] - R > top)
+			top = p->meldb[t] - R;
+	fl = (float)((double)top - TOP_DB);
 	for (k = 0; k < NMELS; k++) {
 		for (t = 0; t < T; t++) {
 			float v = p->meldb[t * NMELS + k] - R;
 			tmp[t] = v < fl ? fl : v;
 		}
-		out[634 - 512 + k] = stats_np_mean32(tmp, T);
+		out[O_MEL_MEAN + k] = stats_np_mean32(tmp, T);
 		percentiles(tmp, T, qs, 3, pc);
-		out[634 - 384 + k] = pc[0];
-		out[634 - 256 + k] = pc[1];
-		out[634 - 128 + k] = pc[2];
+		out[O_MEL_P25 + k] = pc[0];
+		out[O_MEL_P50 + k] = pc[1];
+		out[O_MEL_P75 + k] = pc[2];
 	}
+}
 
-	/* MFCC 20 over the dB mel frames floored at max - 80 (ref 1) */
-	mel_db_floor(p->meldb, T * NMELS, 80.0f);
+/* MFCC 20 over the dB mel frames floored at max - 80 (ref 1; floors p->meldb in
+ * place): mean, std, mean of the delta */
+static void
+mfcc_stats(Profile *p, size_t T, double *out)
+{
+	int k;
+
+	mel_db_floor(p->meldb, T * NMELS, (float)TOP_DB);
 	mfcc_compute(p->meldb, T, NMELS, NMFCC, p->mfcc);
 	for (k = 0; k < NMFCC; k++) {
-		out[o + k] = stats_np_mean32(p->mfcc + k * T, T);
-		out[o + 20 + k] = stats_np_std32(p->mfcc + k * T, T);
-		delta9(p->mfcc + k * T, T, tmp);
-		out[o + 40 + k] = stats_np_mean32(tmp, T);
+		out[O_MFCC_MEAN + k] = stats_np_mean32(p->mfcc + k * T, T);
+		out[O_MFCC_STD + k] = stats_np_std32(p->mfcc + k * T, T);
+		delta9(p->mfcc + k * T, T, p->tmp);
+		out[O_MFCC_DELTA + k] = stats_np_mean32(p->tmp, T);
 	}
-	o += 60;
+}
 
-	/* chroma_cqt: inf-norm per frame; mean, std; then tonnetz */
+/* chroma_cqt: inf-norm per frame (in place); mean, std */
+static void
+chroma_stats(Profile *p, float *chroma, size_t Tc, double *out)
+{
+	size_t t;
+	int c;
+
 	for (t = 0; t < Tc; t++) {
 		float *v = chroma + t * 12, m = chroma_inf_norm(v, 12);
 		for (c = 0; c < 12; c++)
@@ -393,78 +442,102 @@ profile_do(Profile *p, const float *x, size_t n, double *out)
 	}
 	for (c = 0; c < 12; c++) {
 		for (t = 0; t < Tc; t++)
-			tmp[t] = chroma[t * 12 + c];
-		out[o + c] = stats_np_mean32(tmp, Tc);
-		out[o + 12 + c] = stats_np_std32(tmp, Tc);
+			p->tmp[t] = chroma[t * 12 + c];
+		out[O_CHROMA_MEAN + c] = stats_np_mean32(p->tmp, Tc);
+		out[O_CHROMA_STD + c] = stats_np_std32(p->tmp, Tc);
 	}
-	o += 24;
+}
 
-	stats_np_meanstd64(p->cen, T, dtmp, &out[o], &out[o + 1]);
-	stats_np_meanstd64(p->rol, T, dtmp, &out[o + 2], &out[o + 3]);
-	stats_np_meanstd64(p->bw, T, dtmp, &out[o + 4], &out[o + 5]);
-	o += 6;
+/* spectral_contrast = power_to_db(peak) - power_to_db(valley), each floored at
+ * its own max - 80 dB over all bands and frames (in place); mean, std.  dtmp: 2T
+ * doubles of scratch */
+static void
+contrast_stats(Profile *p, size_t T, double *dtmp, double *out)
+{
+	double *col = dtmp + T;
+	size_t t;
+	int k;
 
-	/* spectral_contrast = power_to_db(peak) - power_to_db(valley), each floored at
-	 * its own max - 80 dB over all bands and frames */
 	db64(p->peak, T * NBANDS);
 	db64(p->valley, T * NBANDS);
 	for (k = 0; k < NBANDS; k++) {
-		double *col = dtmp + T;
 		for (t = 0; t < T; t++)
 			col[t] = p->peak[t * NBANDS + k] - p->valley[t * NBANDS + k];
-		stats_np_meanstd64(col, T, dtmp, &out[o + k], &out[o + NBANDS + k]);
+		stats_np_meanstd64(col, T, dtmp, &out[O_CONTRAST_MEAN + k], &out[O_CONTRAST_STD + k]);
 	}
-	o += 2 * NBANDS;
+}
 
-	out[o++] = stats_np_mean32(p->flat, T);
-	stats_np_meanstd64(p->zcr, T, dtmp, &out[o], &out[o + 1]);
-	o += 2;
-	{ /* beat_track's tempo: median-over-bands onset envelope of the floored dB mel */
-		onset_env_median(p->meldb, T, NMELS, tmp);
-		out[o++] = beat_tempo(tmp, T, p->sr, HOP);
-	}
-	out[o++] = stats_np_mean32(p->rms, T);
-	out[o++] = stats_np_std32(p->rms, T);
+/* tonnetz: phi (6 x 12, float64) times the L1-normalised chroma (inf-normed
+ * before); mean, std of each of the 6 dimensions */
+static void
+tonnetz_stats(const float *chroma, size_t Tc, double *out)
+{
+	static const double scale[6] = { 7.0 / 6, 7.0 / 6, 3.0 / 2, 3.0 / 2, 2.0 / 3, 2.0 / 3 };
+	static const double Rr[6] = { 1, 1, 1, 1, 0.5, 0.5 };
+	double phi[6][12], *ton = ereallocarray(NULL, 6 * Tc, sizeof *ton);
+	double *dtmp = ereallocarray(NULL, Tc, sizeof *dtmp);
+	size_t t;
+	int q, c;
 
-	/* tonnetz: phi (6 x 12, float64) times the L1-normalised chroma */
-	{
-		static const double scale[6] = { 7.0 / 6, 7.0 / 6, 3.0 / 2, 3.0 / 2, 2.0 / 3, 2.0 / 3 };
-		static const double Rr[6] = { 1, 1, 1, 1, 0.5, 0.5 };
-		double phi[6][12], *ton = ereallocarray(NULL, 6 * Tc, sizeof *ton);
-		int q;
-
-		for (q = 0; q < 6; q++)
-			for (c = 0; c < 12; c++) {
-				double V = scale[q] * (double)c;
-				if (q % 2 == 0)
-					V -= 0.5;
-				phi[q][c] = Rr[q] * cos(M_PI * V);
-			}
-		for (t = 0; t < Tc; t++) {
-			float *v = chroma + t * 12, s = 0, l1[12];
-			for (c = 0; c < 12; c++)
-				s += fabsf(v[c]);
-			if (s < 1.17549435e-38f)
-				s = 1;
-			for (c = 0; c < 12; c++)
-				l1[c] = v[c] / s;
-			for (q = 0; q < 6; q++) {
-				double acc = 0;
-				for (c = 0; c < 12; c++)
-					acc += phi[q][c] * l1[c];
-				ton[q * Tc + t] = acc;
-			}
+	for (q = 0; q < 6; q++)
+		for (c = 0; c < 12; c++) {
+			double V = scale[q] * (double)c;
+			if (q % 2 == 0)
+				V -= 0.5;
+			phi[q][c] = Rr[q] * cos(M_PI * V);
 		}
-		free(dtmp);
-		dtmp = ereallocarray(NULL, Tc, sizeof *dtmp);
+	for (t = 0; t < Tc; t++) {
+		const float *v = chroma + t * 12;
+		float s = 0, l1[12];
+		for (c = 0; c < 12; c++)
+			s += fabsf(v[c]);
+		if (s < FLT_MIN)
+			s = 1;
+		for (c = 0; c < 12; c++)
+			l1[c] = v[c] / s;
 		for (q = 0; q < 6; q++) {
-			stats_np_meanstd64(ton + q * Tc, Tc, dtmp, &v1, &v2);
-			out[o + q] = v1;
-			out[o + 6 + q] = v2;
+			double acc = 0;
+			for (c = 0; c < 12; c++)
+				acc += phi[q][c] * l1[c];
+			ton[q * Tc + t] = acc;
 		}
-		free(ton);
 	}
-	o += 12;
+	for (q = 0; q < 6; q++)
+		stats_np_meanstd64(ton + q * Tc, Tc, dtmp, &out[O_TONNETZ_MEAN + q],
+		    &out[O_TONNETZ_STD + q]);
+	free(dtmp);
+	free(ton);
+}
+
+int
+profile_do(Profile *p, const float *x, size_t n, double *out)
+{
+	size_t T = 1 + n / HOP, Tc;
+	float mx, *chroma = NULL;
+	double *dtmp;
+
+	if (check_input(p, n))
+		return -1;
+	reserve(p, T);
+	mx = frames(p, x, n, T);
+	if (chroma_cqt(p, x, n, &chroma, &Tc))
+		return -1;
+	dtmp = ereallocarray(NULL, T, 2 * sizeof *dtmp);
+	mel_stats(p, T, mx, out);
+	mfcc_stats(p, T, out);
+	chroma_stats(p, chroma, Tc, out);
+	stats_np_meanstd64(p->cen, T, dtmp, &out[O_CENTROID], &out[O_CENTROID + 1]);
+	stats_np_meanstd64(p->rol, T, dtmp, &out[O_ROLLOFF], &out[O_ROLLOFF + 1]);
+	stats_np_meanstd64(p->bw, T, dtmp, &out[O_BANDWIDTH], &out[O_BANDWIDTH + 1]);
+	contrast_stats(p, T, dtmp, out);
+	out[O_FLATNESS] = stats_np_mean32(p->flat, T);
+	stats_np_meanstd64(p->zcr, T, dtmp, &out[O_ZCR], &out[O_ZCR + 1]);
+	/* beat_track's tempo: median-over-bands onset envelope of the floored dB mel */
+	onset_env_median(p->meldb, T, NMELS, p->tmp);
+	out[O_TEMPO] = beat_tempo(p->tmp, T, p->sr, HOP);
+	out[O_RMS] = stats_np_mean32(p->rms, T);
+	out[O_RMS + 1] = stats_np_std32(p->rms, T);
+	tonnetz_stats(chroma, Tc, out);
 	free(dtmp);
 	free(chroma);
 	return 0;

@@ -59,10 +59,10 @@ seed_add_segment(Seed *s, const double *seg)
 	s->nseg++;
 }
 
-void
+int
 seed_add_audio(Seed *s, const float *x, size_t n)
 {
-	songtempo_add(s->tempo, x, n);
+	return songtempo_add(s->tempo, x, n);
 }
 
 size_t
@@ -75,7 +75,7 @@ seed_nsegments(const Seed *s)
 static void
 stats(const Seed *s, int c, int bpm, double *out)
 {
-	double *v = emalloc((s->nseg + 1) * sizeof *v), m, d;
+	double *v = emallocarray(s->nseg + 1, sizeof *v), m, d;
 	size_t i, n = 0;
 
 	for (i = 0; i < s->nseg; i++) {
@@ -104,7 +104,7 @@ stats(const Seed *s, int c, int bpm, double *out)
 	free(v);
 }
 
-void
+int
 seed_finish(Seed *s, double *out)
 {
 	double st[4];
@@ -112,7 +112,10 @@ seed_finish(Seed *s, double *out)
 
 	out[i++] = (double)songtempo_samples(s->tempo) / s->sr;
 	out[i++] = (double)s->nseg;
-	out[i++] = songtempo_finish(s->tempo);
+	if ((out[i++] = songtempo_finish(s->tempo)) < 0) {
+		s->nseg = 0;
+		return -1;
+	}
 	stats(s, 0, 1, out + i);   /* bpm_segments */
 	i += 4;
 	for (c = 1; c <= 6; c++) { /* chroma centroid bandwidth rolloff zcr rms */
@@ -132,4 +135,5 @@ seed_finish(Seed *s, double *out)
 		i += 4;
 	}
 	s->nseg = 0;
+	return 0;
 }

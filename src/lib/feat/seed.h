@@ -13,16 +13,20 @@ typedef struct Seed Seed;
 
 extern const char *const seed_cols[SEED_DIM];
 
+/* Exits only when memory runs out. */
 Seed *new_seed(double sr);
+/* NULL is a no-op. */
 void del_seed(Seed *s);
-/* One segment: its FEAT_SEGDIM values (feature_segment) and, unless the caller feeds
- * the whole signal itself with seed_add_audio(), nothing else. */
+/* One segment: its FEAT_SEGDIM values (feature_segment); the samples go to
+ * seed_add_audio().  Exits only when memory runs out. */
 void seed_add_segment(Seed *s, const double *seg);
-/* Samples of the whole song, in order (global tempo and duration). */
-void seed_add_audio(Seed *s, const float *x, size_t n);
-/* Segments added so far for the current song. */
+/* Samples of the whole song, in order (global tempo and duration).  0, or -1 after
+ * a message when the tempo's spill file fails (songtempo.h). */
+int seed_add_audio(Seed *s, const float *x, size_t n);
+/* Segments added so far for the current song.  This function can't fail. */
 size_t seed_nsegments(const Seed *s);
-/* The song vector; resets for the next song. */
-void seed_finish(Seed *s, double *out);
+/* The song vector into out[SEED_DIM]; resets for the next song.  0, or -1 when the
+ * tempo's spill file failed (printed). */
+int seed_finish(Seed *s, double *out);
 
 #endif

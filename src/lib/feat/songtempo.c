@@ -29,6 +29,7 @@ struct SongTempo {
 	FILE *spill;       /* the rest */
 	size_t memframes;  /* SONGTEMPO_MEMFRAMES, or $SV_FEAT_MEMFRAMES (tests) */
 	float max;
+	int failed;        /* the spill file failed (printed): the song's tempo is lost */
 	int nb;            /* power frames batched for mel_apply_n */
 	float pw[BATCH][NBINS], db[BATCH][FEAT_NMELS];
 };
@@ -43,6 +44,7 @@ reset(SongTempo *g)
 	g->nsamples = 0;
 	g->nb = 0;
 	g->max = -INFINITY;
+	g->failed = 0;
 	if (g->spill) {
 		fclose(g->spill);
 		g->spill = NULL;
@@ -59,11 +61,11 @@ new_songtempo(double sr)
 	g->stft = new_stft(FEAT_NFFT, FEAT_HOP);
 	g->mel = new_melbank(sr, FEAT_NFFT, FEAT_NMELS);
 	g->cap = 4 * FEAT_NFFT;
-	g->buf = emalloc(g->cap * sizeof *g->buf);
+	g->buf = emallocarray(g->cap, sizeof *g->buf);
 	g->memframes = SONGTEMPO_MEMFRAMES;
 	if ((env = getenv("SV_FEAT_MEMFRAMES")) && atol(env) > 0 && atol(env) < SONGTEMPO_MEMFRAMES)
 		g->memframes = (size_t)atol(env);
-	g->mem = emalloc(g->memframes * FEAT_NMELS * sizeof *g->mem);
+	g->mem = emallocarray(g->memframes * FEAT_NMELS, sizeof *g->mem);
 	reset(g);
 	return g;
 }
@@ -82,6 +84,8 @@ del_songtempo(SongTempo *g)
 	free(g);
 }
 
+/* one dB frame into memory or the spill file; on a spill failure, a message and
+ * g->failed (later frames are dropped) */
 static void
 store(SongTempo *g, const float *db)
 {
@@ -90,10 +94,15 @@ store(SongTempo *g, const float *db)
 		return;
 	}
 	g->ns++;
-	if (!g->spill && !(g->spill = tmpfile()))
-		eprintf("tmpfile:");
-	if (fwrite(db, sizeof *db, FEAT_NMELS, g->spill) != FEAT_NMELS)
-		eprintf("tmpfile: write error:");
+	if (g->failed)
+		return;
+	if (!g->spill && !(g->spill = tmpfile())) {
+		weprintf("tmpfile:");
+		g->failed = 1;
+	} else if (fwrite(db, sizeof *db, FEAT_NMELS, g->spill) != FEAT_NMELS) {
+		weprintf("tmpfile: write error:");
+		g->failed = 1;
+	}
 }
 
 /* the batched power frames to dB mel frames, stored */
@@ -159,11 +168,12 @@ append(SongTempo *g, const float *x, size_t n)
 	}
 }
 
-void
+int
 songtempo_add(SongTempo *g, const float *x, size_t n)
 {
 	g->nsamples += n;
 	append(g, x, n);
+	return g->failed ? -1 : 0;
 }
 
 size_t
@@ -172,27 +182,54 @@ songtempo_samples(const SongTempo *g)
 	return g->nsamples;
 }
 
-/* dB frame i, floored */
-static void
+/* dB frame i, floored; 0, or -1 after a message when the spill file cannot be read */
+static int
 getframe(SongTempo *g, size_t i, float fl, float *out)
 {
 	int k;
 
-	if (i < g->memframes)
+	if (i < g->memframes) {
 		memcpy(out, g->mem + i * FEAT_NMELS, FEAT_NMELS * sizeof *out);
-	else if (fread(out, sizeof *out, FEAT_NMELS, g->spill) != FEAT_NMELS)
-		eprintf("tmpfile: read error");
+	} else if (fread(out, sizeof *out, FEAT_NMELS, g->spill) != FEAT_NMELS) {
+		weprintf("tmpfile: read error");
+		return -1;
+	}
 	for (k = 0; k < FEAT_NMELS; k++)
 		if (out[k] < fl)
 			out[k] = fl;
+	return 0;
+}
+
+/* beat_track's envelope of the T stored frames floored at fl into env[T]:
+ * env[t] = median(max(0, S[t-2] - S[t-3])), t >= 3; 0, or -1 after a message */
+static int
+envelope(SongTempo *g, size_t T, float fl, float *env)
+{
+	float a[FEAT_NMELS], b[FEAT_NMELS], tmp[FEAT_NMELS], *prev = a, *cur = b, *sw;
+	size_t t;
+
+	if (g->spill && fseek(g->spill, 0, SEEK_SET)) {
+		weprintf("tmpfile: seek:");
+		return -1;
+	}
+	for (t = 0; t + 2 < T; t++) {
+		if (getframe(g, t, fl, cur))
+			return -1;
+		if (t >= 1)
+			env[t + 2] = onset_median1(prev, cur, FEAT_NMELS, tmp);
+		sw = prev;
+		prev = cur;
+		cur = sw;
+	}
+	return 0;
 }
 
 double
 songtempo_finish(SongTempo *g)
 {
-	size_t T, t;
-	float fl, *env, a[FEAT_NMELS], b[FEAT_NMELS], tmp[FEAT_NMELS], *prev = a, *cur = b, *sw;
-	double tempo;
+	size_t T;
+	float *env;
+	double tempo = -1;
 
 	if (g->nsamples == 0) {
 		reset(g);
@@ -201,20 +238,9 @@ songtempo_finish(SongTempo *g)
 	append(g, NULL, HALF); /* the trailing centring pad */
 	flush_batch(g);
 	T = g->t;
-	if (g->spill && fseek(g->spill, 0, SEEK_SET))
-		eprintf("tmpfile: seek:");
-	fl = (float)((double)g->max - 80.0);
 	env = ecalloc(T, sizeof *env);
-	/* env[t] = median(max(0, S[t-2] - S[t-3])), t >= 3 */
-	for (t = 0; t + 2 < T; t++) {
-		getframe(g, t, fl, cur);
-		if (t >= 1)
-			env[t + 2] = onset_median1(prev, cur, FEAT_NMELS, tmp);
-		sw = prev;
-		prev = cur;
-		cur = sw;
-	}
-	tempo = beat_tempo(env, T, g->sr, FEAT_HOP);
+	if (!g->failed && !envelope(g, T, (float)((double)g->max - 80.0), env))
+		tempo = beat_tempo(env, T, g->sr, FEAT_HOP);
 	free(env);
 	reset(g);
 	return tempo;

@@ -17,15 +17,18 @@
 
 typedef struct SongTempo SongTempo;
 
+/* Exits only when memory runs out. */
 SongTempo *new_songtempo(double sr);
+/* NULL is a no-op. */
 void del_songtempo(SongTempo *g);
 /* Append samples of the current song (centred STFT frames are computed as soon as
- * they are complete). */
-void songtempo_add(SongTempo *g, const float *x, size_t n);
-/* Samples added since the last finish. */
+ * they are complete).  0, or -1 after a message when the spill file cannot be
+ * written (a full disk): the song's tempo is lost, songtempo_finish says -1. */
+int songtempo_add(SongTempo *g, const float *x, size_t n);
+/* Samples added since the last finish.  This function can't fail. */
 size_t songtempo_samples(const SongTempo *g);
 /* Tempo (BPM) of everything added since the last finish; resets for the next song.
- * 0 samples give 0. */
+ * 0 samples give 0; -1 when the spill file failed (a message was printed). */
 double songtempo_finish(SongTempo *g);
 
 #endif

@@ -52,8 +52,12 @@ setstr(char **dst, char *s)
 static char *
 tmpl_escape(const char *s)
 {
-	char *r = emalloc(2 * strlen(s) + 1), *d = r;
+	size_t n = strlen(s), pct = 0, i;
+	char *r, *d;
 
+	for (i = 0; i < n; i++)
+		pct += s[i] == '%';
+	r = d = emalloc(n + pct + 1);
 	for (; *s; s++) {
 		if (*s == '%')
 			*d++ = '%';
@@ -158,32 +162,43 @@ fetch_path(Fetch *f, const Song *s)
 	return f->path;
 }
 
-/* the search query: {song}, {artist}, {id} replaced */
+/* The placeholder at t ({song}, {artist} or {id}): its value, *skip its length;
+ * NULL when t holds none.  This function can't fail. */
+static const char *
+placeholder(const char *t, const Song *s, size_t *skip)
+{
+	if (!strncmp(t, "{song}", 6))
+		return *skip = 6, s->name;
+	if (!strncmp(t, "{artist}", 8))
+		return *skip = 8, s->artist;
+	if (!strncmp(t, "{id}", 4))
+		return *skip = 4, s->id;
+	return NULL;
+}
+
+/* the search query: {song}, {artist}, {id} replaced (one pass to measure, one to
+ * copy); exits only when memory runs out */
 static char *
 expand(const char *t, const Song *s)
 {
-	size_t l = strlen(s->name), tl = strlen(t);
+	const char *p, *v;
 	char *r, *d;
-	const char *v;
+	size_t len = 0, skip;
 
-	l = strlen(s->artist) > l ? strlen(s->artist) : l;
-	l = strlen(s->id) > l ? strlen(s->id) : l;
-	r = d = emalloc(tl + (tl / 4 + 1) * l + 1); /* placeholders are >= 4 bytes */
-	while (*t) {
-		v = NULL;
-		if (!strncmp(t, "{song}", 6))
-			v = s->name, t += 6;
-		else if (!strncmp(t, "{artist}", 8))
-			v = s->artist, t += 8;
-		else if (!strncmp(t, "{id}", 4))
-			v = s->id, t += 4;
-		if (v) {
+	for (p = t; *p; )
+		if ((v = placeholder(p, s, &skip)))
+			len += strlen(v), p += skip;
+		else
+			len++, p++;
+	r = d = emalloc(len + 1);
+	for (p = t; *p; )
+		if ((v = placeholder(p, s, &skip))) {
 			strcpy(d, v);
 			d += strlen(v);
+			p += skip;
 		} else {
-			*d++ = *t++;
+			*d++ = *p++;
 		}
-	}
 	*d = 0;
 	return r;
 }
@@ -283,11 +298,32 @@ probe(Fetch *f, const char *file)
 	return d;
 }
 
+/* f->media: the last non-empty line of yt-dlp's path file, NULL when none */
+static void
+read_media(Fetch *f, FILE *fp)
+{
+	size_t cap = 0;
+	ssize_t n;
+	char *line = NULL, *nl;
+
+	free(f->media);
+	f->media = NULL;
+	while ((n = getline(&line, &cap, fp)) > 0) /* the last line names the file */
+		if (n > 1) {
+			if ((nl = strchr(line, '\n')))
+				*nl = 0;
+			setstr(&f->media, estrdup(line));
+		}
+	free(line);
+}
+
+/* yt-dlp: the search or URL f->target into f->media, retrying transient errors
+ * with a doubling back-off; 0, or -1 with *stage and f->msg set */
 static int
 download(Fetch *f, const Song *s, const char **stage)
 {
 	SpawnResult r;
-	char filt[64], *nl;
+	char filt[64];
 	int a, e;
 	FILE *fp;
 	double wait = f->o.backoff;
@@ -325,21 +361,7 @@ download(Fetch *f, const Song *s, const char **stage)
 		return -1;
 	}
 	del_spawn(&r);
-	free(f->media);
-	f->media = NULL;
-	{
-		size_t cap = 0;
-		ssize_t n;
-		char *line = NULL;
-
-		while ((n = getline(&line, &cap, fp)) > 0) /* the last line names the file */
-			if (n > 1) {
-				if ((nl = strchr(line, '\n')))
-					*nl = 0;
-				setstr(&f->media, estrdup(line));
-			}
-		free(line);
-	}
+	read_media(f, fp);
 	fclose(fp);
 	if (!f->media) {
 		setstr(&f->msg, estrdup("yt-dlp reported no file"));
@@ -348,30 +370,15 @@ download(Fetch *f, const Song *s, const char **stage)
 	return 0;
 }
 
-int
-fetch_do(Fetch *f, const Song *s, const char **stage, const char **msg)
+/* ffmpeg: f->media to f->part (channels, rate; at most the duration limit when
+ * dur, the probed duration, is unknown); 0, or -1 with f->msg set */
+static int
+convert(Fetch *f, double dur)
 {
 	SpawnResult r;
-	char ch[16], rate[16], lim[32], *in = NULL, *out = NULL;
-	double dur;
-	int fd, rc = -1;
-	char *argv[24];
-	int n = 0;
+	char ch[16], rate[16], lim[32], *in, *out, *argv[24];
+	int n = 0, rc;
 
-	fetch_path(f, s);
-	setstr(&f->target, s->url ? estrdup(s->url) : expand(f->o.query, s));
-	/* converted inside the private directory: a killed run leaves nothing in DIR */
-	setstr(&f->part, xprintf("%s/out.%s", f->tmpdir, f->o.format));
-	*msg = "";
-	if (download(f, s, stage))
-		goto out;
-	*stage = "duration";
-	dur = probe(f, f->media);
-	if (!isnan(dur) && dur > f->o.maxdur) {
-		setstr(&f->msg, xprintf("%.1f s long, the limit is %g s", dur, f->o.maxdur));
-		goto out;
-	}
-	*stage = "convert";
 	snprintf(ch, sizeof ch, "%d", f->o.channels);
 	snprintf(rate, sizeof rate, "%d", f->o.rate);
 	snprintf(lim, sizeof lim, "%g", f->o.maxdur + 1);
@@ -400,42 +407,80 @@ fetch_do(Fetch *f, const Song *s, const char **stage, const char **msg)
 	}
 	argv[n++] = out;
 	argv[n] = NULL;
-	if (run(f, argv, &r)) {
-		del_spawn(&r);
-		goto out;
-	}
+	rc = run(f, argv, &r);
 	del_spawn(&r);
+	free(in);
+	free(out);
+	return rc;
+}
+
+/* f->part, flushed to disk, renamed to f->path; 0, or -1 with f->msg set */
+static int
+commit_part(Fetch *f)
+{
+	int fd;
+
+	if ((fd = open(f->part, O_RDONLY)) < 0 || fsync(fd)) {
+		setstr(&f->msg, xprintf("%s: %s", f->part, strerror(errno)));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	if (rename(f->part, f->path)) {
+		setstr(&f->msg, xprintf("rename to %s: %s", f->path, strerror(errno)));
+		return -1;
+	}
+	return 0;
+}
+
+/* the stages after the download: duration, conversion, the converted file's
+ * duration when the first was unknown, then into place; 0, or -1 with *stage and
+ * f->msg set */
+static int
+finish(Fetch *f, const char **stage)
+{
+	double dur;
+
+	*stage = "duration";
+	dur = probe(f, f->media);
+	if (!isnan(dur) && dur > f->o.maxdur) {
+		setstr(&f->msg, xprintf("%.1f s long, the limit is %g s", dur, f->o.maxdur));
+		return -1;
+	}
+	*stage = "convert";
+	if (convert(f, dur))
+		return -1;
 	if (isnan(dur)) {
 		*stage = "duration";
 		dur = probe(f, f->part);
 		if (isnan(dur)) {
 			setstr(&f->msg, estrdup("cannot tell the duration"));
-			goto out;
+			return -1;
 		}
 		if (dur > f->o.maxdur) {
 			setstr(&f->msg, xprintf("longer than %g s", f->o.maxdur));
-			goto out;
+			return -1;
 		}
 	}
 	*stage = "io";
-	if ((fd = open(f->part, O_RDONLY)) < 0 || fsync(fd)) {
-		setstr(&f->msg, xprintf("%s: %s", f->part, strerror(errno)));
-		if (fd >= 0)
-			close(fd);
-		goto out;
-	}
-	close(fd);
-	if (rename(f->part, f->path)) {
-		setstr(&f->msg, xprintf("rename to %s: %s", f->path, strerror(errno)));
-		goto out;
-	}
-	rc = 0;
-out:
+	return commit_part(f);
+}
+
+int
+fetch_do(Fetch *f, const Song *s, const char **stage, const char **msg)
+{
+	int rc;
+
+	fetch_path(f, s);
+	setstr(&f->target, s->url ? estrdup(s->url) : expand(f->o.query, s));
+	/* converted inside the private directory: a killed run leaves nothing in DIR */
+	setstr(&f->part, xprintf("%s/out.%s", f->tmpdir, f->o.format));
+	*msg = "";
+	rc = download(f, s, stage) || finish(f, stage) ? -1 : 0;
 	if (rc)
 		unlink(f->part);
 	clear_dir(f->tmpdir);
-	free(in);
-	free(out);
 	*msg = f->msg ? f->msg : "";
 	return rc;
 }

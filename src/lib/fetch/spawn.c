@@ -39,21 +39,14 @@ append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
 	(*buf)[*len] = 0;
 }
 
-int
-spawn_run(char *const argv[], double timeout, SpawnResult *r)
+/* posix_spawnp argv[0] with stdin from /dev/null and stdout, stderr into two new
+ * pipes, whose read ends are *out, *err; 0, or -1 (errno set). */
+static int
+start(char *const argv[], pid_t *pid, int *out, int *err)
 {
 	posix_spawn_file_actions_t fa;
-	int po[2], pe[2], e, st, open_fds = 2, i;
-	size_t ocap = 0, ecap = 0;
-	struct pollfd pf[2];
-	char buf[65536];
-	ssize_t n;
-	pid_t pid;
-	double end = timeout > 0 ? now() + timeout : 0, left;
+	int po[2], pe[2], e;
 
-	memset(r, 0, sizeof *r);
-	append(&r->out, &r->outlen, &ocap, "", 0);
-	append(&r->err, &r->errlen, &ecap, "", 0);
 	if (pipe(po))
 		return -1;
 	if (pipe(pe)) {
@@ -71,7 +64,7 @@ spawn_run(char *const argv[], double timeout, SpawnResult *r)
 	posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
 	posix_spawn_file_actions_addclose(&fa, po[1]);
 	posix_spawn_file_actions_addclose(&fa, pe[1]);
-	e = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	e = posix_spawnp(pid, argv[0], &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(po[1]);
 	close(pe[1]);
@@ -81,9 +74,22 @@ spawn_run(char *const argv[], double timeout, SpawnResult *r)
 		errno = e;
 		return -1;
 	}
-	pf[0].fd = po[0];
-	pf[1].fd = pe[0];
-	pf[0].events = pf[1].events = POLLIN;
+	*out = po[0];
+	*err = pe[0];
+	return 0;
+}
+
+/* Read both pipes into r until they close or the deadline end (0: none) passes,
+ * then the child is killed (r->timedout); the pipes are closed. */
+static void
+capture(pid_t pid, int out, int err, double end, SpawnResult *r, size_t *ocap, size_t *ecap)
+{
+	struct pollfd pf[2] = { { .fd = out, .events = POLLIN }, { .fd = err, .events = POLLIN } };
+	int open_fds = 2, i;
+	char buf[65536];
+	double left;
+	ssize_t n;
+
 	while (open_fds > 0) {
 		left = end ? end - now() : -1;
 		if (end && left <= 0) {
@@ -109,14 +115,30 @@ spawn_run(char *const argv[], double timeout, SpawnResult *r)
 				continue;
 			}
 			if (i == 0)
-				append(&r->out, &r->outlen, &ocap, buf, n);
+				append(&r->out, &r->outlen, ocap, buf, n);
 			else
-				append(&r->err, &r->errlen, &ecap, buf, n);
+				append(&r->err, &r->errlen, ecap, buf, n);
 		}
 	}
 	for (i = 0; i < 2; i++)
 		if (pf[i].fd >= 0)
 			close(pf[i].fd);
+}
+
+int
+spawn_run(char *const argv[], double timeout, SpawnResult *r)
+{
+	size_t ocap = 0, ecap = 0;
+	int out, err, st;
+	pid_t pid;
+	double end = timeout > 0 ? now() + timeout : 0;
+
+	memset(r, 0, sizeof *r);
+	append(&r->out, &r->outlen, &ocap, "", 0);
+	append(&r->err, &r->errlen, &ecap, "", 0);
+	if (start(argv, &pid, &out, &err))
+		return -1;
+	capture(pid, out, err, end, r, &ocap, &ecap);
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR) {
 			st = 0;

@@ -1,5 +1,6 @@
-/* kmeansfit.c — k-means as scikit-learn 1.2.1 (see kmeansfit.h). */
+/* kmeans.c — k-means as scikit-learn 1.2.1 (see kmeans.h). */
 #include "ml/kmeans.h"
+#include "core/hot.h"
 #include "core/util.h"
 #include "core/pool.h"
 #include "core/rng.h"
@@ -9,6 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* what the fit keeps beside the public results */
+struct KMeansFit {
+	float *xsq;          /* ||x||^2 of every row (k-means++) */
+	double tolabs;       /* tol * mean of the per-feature variances */
+};
 
 /* ---- blocks ---- */
 
@@ -21,14 +28,6 @@ block_rows(size_t k)
 
 	return br < 1024 ? 1024 : br;
 }
-
-/* Hot loops, compiled for AVX-512 and AVX2 too (chosen at load time; same results: the
- * per-element order of operations is fixed). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
-#define HOT __attribute__((target_clones("avx512f", "avx2", "default"), optimize("O3")))
-#else
-#define HOT
-#endif
 
 /* squared distance in double, 4 interleaved partial sums (vectorisable) */
 HOT static double
@@ -313,8 +312,8 @@ typedef struct LRun {
 
 /* Ask for a tile's rows in address order before the kernel reads them 8 rows at a
  * time (512-byte strides inside a page, which the hardware prefetcher does not
- * follow): 100000 x 128 rows from memory, 9 -> 5.7 ms per pass at k=8 (prefetcht2;
- * prefetcht0 and prefetching further ahead measured slower). */
+ * follow).  prefetcht2 (locality 1): prefetcht0 and prefetching further ahead
+ * measured slower. */
 static void
 prefetch_rows(const float *x, size_t s, size_t e, size_t d)
 {
@@ -409,13 +408,7 @@ relocate_empty(KMeans *km, LRun *r, size_t br, size_t nb, double *dist)
 		nempty += r->cnt[j] == 0;
 	if (!nempty)
 		return;
-	F.x = km->x;
-	F.c = r->c;
-	F.labels = r->labels;
-	F.n = n;
-	F.d = d;
-	F.br = br;
-	F.dist = dist;
+	F = (Far){ .x = km->x, .c = r->c, .labels = r->labels, .n = n, .d = d, .br = br, .dist = dist };
 	pool_run(km->o.nthreads, nb, far_block, &F);
 	mx = 0;
 	for (i = 0; i < n; i++)
@@ -423,7 +416,7 @@ relocate_empty(KMeans *km, LRun *r, size_t br, size_t nb, double *dist)
 			mx = dist[i];
 	if (mx == 0) /* more clusters than distinct points: nothing to gain */
 		return;
-	empty = emalloc(nempty * sizeof *empty);
+	empty = emallocarray(nempty, sizeof *empty);
 	for (j = 0, nempty = 0; j < k; j++)
 		if (r->cnt[j] == 0)
 			empty[nempty++] = j;
@@ -486,7 +479,7 @@ run_update(KMeans *km, LRun *r, size_t br, size_t nb, double *dist)
 	if (!changed) {
 		r->why = 1; /* strict convergence: no final assignment */
 		r->state = R_DONE;
-	} else if (shift <= km->tolabs) {
+	} else if (shift <= km->priv->tolabs) {
 		r->why = 2;
 		r->state = R_FINAL;
 	} else if (r->it >= km->o.max_iter) {
@@ -529,16 +522,10 @@ inertia_block(void *arg, size_t b, int tid)
 static void
 inertia_all(KMeans *km, LRun **runs, size_t nr, size_t br, size_t nb)
 {
-	In Ia;
+	In Ia = { .x = km->x, .n = km->n, .d = km->d, .br = br, .runs = runs, .nr = nr };
 	size_t b, q;
 
-	Ia.x = km->x;
-	Ia.n = km->n;
-	Ia.d = km->d;
-	Ia.br = br;
-	Ia.runs = runs;
-	Ia.nr = nr;
-	Ia.pbuf = emalloc(nb * nr * sizeof(double));
+	Ia.pbuf = emallocarray(nb * nr, sizeof(double));
 	pool_run(km->o.nthreads, nb, inertia_block, &Ia);
 	for (q = 0; q < nr; q++) {
 		runs[q]->inertia = 0;
@@ -554,7 +541,7 @@ lloyd_batch(KMeans *km, LRun *runs, size_t nr, size_t br, size_t nb, double *dis
     float **scratch, float *ct, float *csq, float *cbuf)
 {
 	size_t k = km->k, d = km->d, n = km->n, q, i, na;
-	LRun **act = emalloc(nr * sizeof *act);
+	LRun **act = emallocarray(nr, sizeof *act);
 	Pass P;
 
 	for (q = 0; q < nr; q++) {
@@ -564,15 +551,8 @@ lloyd_batch(KMeans *km, LRun *runs, size_t nr, size_t br, size_t nb, double *dis
 		for (i = 0; i < n; i++)
 			runs[q].labels[i] = -1;
 	}
-	P.x = km->x;
-	P.n = n;
-	P.d = d;
-	P.k = k;
-	P.br = br;
-	P.act = act;
-	P.ct = ct;
-	P.csq = csq;
-	P.scratch = scratch;
+	P = (Pass){ .x = km->x, .n = n, .d = d, .k = k, .br = br, .act = act, .ct = ct, .csq = csq,
+	    .scratch = scratch };
 	for (;;) {
 		for (q = 0, na = 0; q < nr; q++)
 			if (runs[q].state != R_DONE) {
@@ -605,9 +585,9 @@ lloyd_batch(KMeans *km, LRun *runs, size_t nr, size_t br, size_t nb, double *dis
 
 /* ---- k-means++, all runs at once ----
  * The runs are independent, so their candidate distances are computed in the
- * same passes over the data: one sgemm with t candidates of every run, then one
- * that updates each run's closest distances.  Each run draws from its own
- * generator in the same order as a lone run would. */
+ * same passes over the data: one kernel pass with the t candidates of every run,
+ * then one that updates each run's closest distances.  Each run draws from its
+ * own generator in the same order as a lone run would. */
 
 typedef struct PP {
 	const float *x, *xsq, *cand;
@@ -679,96 +659,131 @@ pp_pass(PP *P, KMeans *km, size_t nb, const float *cand, size_t nc, const size_t
 	}
 }
 
-/* centres of runs r0..r0+R-1 into cen (R x k x d) */
+/* The buffers of k-means++ for R runs of t candidates each (nc = R t): the
+ * candidates, each run's chosen centre (sel), the run of each candidate (owner;
+ * own1: run q for q < R), potentials per run and per candidate, and the pass's
+ * own (PP). */
+typedef struct PlusPlus {
+	size_t R, t, nc;
+	size_t *owner, *own1;
+	float *cand, *sel;
+	double *pot, *pots;
+	PP P;
+} PlusPlus;
+
+static void
+pp_init(PlusPlus *pp, KMeans *km, size_t br, size_t nb, size_t R)
+{
+	size_t n = km->n, d = km->d, t, nc, q, j, i;
+	int tid;
+
+	pp->R = R;
+	pp->t = t = 2 + (size_t)log((double)km->k);
+	pp->nc = nc = R * t;
+	pp->cand = emallocarray(nc * d, sizeof(float));
+	pp->sel = emallocarray(R * d, sizeof(float));
+	pp->owner = emallocarray(nc, sizeof *pp->owner);
+	pp->own1 = emallocarray(R, sizeof *pp->own1);
+	pp->pot = emallocarray(R, sizeof(double));
+	pp->pots = emallocarray(nc, sizeof(double));
+	for (q = 0; q < R; q++) {
+		pp->own1[q] = q;
+		for (j = 0; j < t; j++)
+			pp->owner[q * t + j] = q;
+	}
+	pp->P = (PP){ .x = km->x, .xsq = km->priv->xsq, .n = n, .d = d, .br = br };
+	pp->P.pbuf = emallocarray(nb * nc, sizeof(double));
+	pp->P.csq = emallocarray(nc, sizeof(double));
+	pp->P.closest = emallocarray(R * n, sizeof(double));
+	pp->P.scratch = ecalloc(km->o.nthreads, sizeof(float *));
+	for (tid = 0; tid < km->o.nthreads; tid++)
+		pp->P.scratch[tid] = emallocarray(KROWS * padded(nc), sizeof(float));
+	pp->P.ct = emallocarray(padded(nc) * d, sizeof(float));
+	pp->P.zero = ecalloc(padded(nc), sizeof(float));
+	for (i = 0; i < R * n; i++)
+		pp->P.closest[i] = INFINITY;
+}
+
+static void
+pp_free(PlusPlus *pp, int nthreads)
+{
+	int tid;
+
+	for (tid = 0; tid < nthreads; tid++)
+		free(pp->P.scratch[tid]);
+	free(pp->P.scratch);
+	free(pp->P.ct);
+	free(pp->P.zero);
+	free(pp->P.closest);
+	free(pp->P.csq);
+	free(pp->P.pbuf);
+	free(pp->cand), free(pp->sel), free(pp->owner), free(pp->own1);
+	free(pp->pot), free(pp->pots);
+}
+
+/* the t candidates of each run: points drawn with probability proportional to
+ * their squared distance to the run's nearest centre (searchsorted(cumsum(closest),
+ * rv), side left, clipped) */
+static void
+pp_draw(PlusPlus *pp, KMeans *km, Rng *rng)
+{
+	size_t n = km->n, d = km->d, q, j, i;
+	const double *cl;
+	double rv, cum;
+
+	for (q = 0; q < pp->R; q++) {
+		cl = pp->P.closest + q * n;
+		for (j = 0; j < pp->t; j++) {
+			rv = rng_uniform(&rng[q]) * pp->pot[q];
+			cum = 0;
+			for (i = 0; i < n; i++) {
+				cum += cl[i];
+				if (cum >= rv)
+					break;
+			}
+			if (i >= n)
+				i = n - 1;
+			memcpy(pp->cand + (q * pp->t + j) * d, km->x + i * d, d * sizeof(float));
+		}
+	}
+}
+
+/* centres of R runs into cen (R x k x d): the greedy k-means++ of each */
 static void
 init_plusplus_all(KMeans *km, size_t br, size_t nb, size_t R, Rng *rng, float *cen)
 {
-	size_t n = km->n, d = km->d, k = km->k, t, c, i, j, q, best, nc;
-	size_t *owner, *own1;
-	float *cand, *sel;
-	double *pot, *pots, *cl, rv, cum;
-	double *pbuf;
-	PP P;
-	int tid;
+	size_t d = km->d, k = km->k, c, i, j, q, best;
+	PlusPlus pp;
 
-	t = 2 + (size_t)log((double)k);
-	nc = R * t;
-	cand = emalloc(nc * d * sizeof(float));
-	sel = emalloc(R * d * sizeof(float));
-	owner = emalloc(nc * sizeof *owner);
-	own1 = emalloc(R * sizeof *own1);
-	pot = emalloc(R * sizeof(double));
-	pots = emalloc(nc * sizeof(double));
-	pbuf = emalloc(nb * nc * sizeof(double));
-	for (q = 0; q < R; q++) {
-		own1[q] = q;
-		for (j = 0; j < t; j++)
-			owner[q * t + j] = q;
-	}
-	memset(&P, 0, sizeof P);
-	P.x = km->x;
-	P.xsq = km->xsq;
-	P.n = n;
-	P.d = d;
-	P.br = br;
-	P.pbuf = pbuf;
-	P.csq = emalloc(nc * sizeof(double));
-	P.closest = emalloc(R * n * sizeof(double));
-	P.scratch = ecalloc(km->o.nthreads, sizeof(float *));
-	for (tid = 0; tid < km->o.nthreads; tid++)
-		P.scratch[tid] = emalloc(KROWS * padded(nc) * sizeof(float));
-	P.ct = emalloc(padded(nc) * d * sizeof(float));
-	P.zero = ecalloc(padded(nc), sizeof(float));
-	for (i = 0; i < R * n; i++)
-		P.closest[i] = INFINITY;
-	for (q = 0; q < R; q++) {
-		i = rng_below(&rng[q], n);
+	pp_init(&pp, km, br, nb, R);
+	for (q = 0; q < R; q++) { /* the first centre: uniform */
+		i = rng_below(&rng[q], km->n);
 		memcpy(cen + q * k * d, km->x + i * d, d * sizeof(float));
-		memcpy(sel + q * d, km->x + i * d, d * sizeof(float));
+		memcpy(pp.sel + q * d, km->x + i * d, d * sizeof(float));
 	}
-	pp_pass(&P, km, nb, sel, R, own1, 1, pot);
+	pp_pass(&pp.P, km, nb, pp.sel, R, pp.own1, 1, pp.pot);
 	for (c = 1; c < k; c++) {
-		for (q = 0; q < R; q++) {
-			cl = P.closest + q * n;
-			for (j = 0; j < t; j++) {
-				rv = rng_uniform(&rng[q]) * pot[q];
-				/* searchsorted(cumsum(closest), rv), side left, clipped */
-				cum = 0;
-				for (i = 0; i < n; i++) {
-					cum += cl[i];
-					if (cum >= rv)
-						break;
-				}
-				if (i >= n)
-					i = n - 1;
-				memcpy(cand + (q * t + j) * d, km->x + i * d, d * sizeof(float));
-			}
-		}
-		pp_pass(&P, km, nb, cand, nc, owner, 0, pots);
-		for (q = 0; q < R; q++) {
+		pp_draw(&pp, km, rng);
+		pp_pass(&pp.P, km, nb, pp.cand, pp.nc, pp.owner, 0, pp.pots);
+		for (q = 0; q < R; q++) { /* the candidate of the smallest potential */
+			const float *win;
 			best = 0;
-			for (j = 1; j < t; j++)
-				if (pots[q * t + j] < pots[q * t + best])
+			for (j = 1; j < pp.t; j++)
+				if (pp.pots[q * pp.t + j] < pp.pots[q * pp.t + best])
 					best = j;
-			memcpy(cen + (q * k + c) * d, cand + (q * t + best) * d, d * sizeof(float));
-			memcpy(sel + q * d, cand + (q * t + best) * d, d * sizeof(float));
+			win = pp.cand + (q * pp.t + best) * d;
+			memcpy(cen + (q * k + c) * d, win, d * sizeof(float));
+			memcpy(pp.sel + q * d, win, d * sizeof(float));
 		}
-		pp_pass(&P, km, nb, sel, R, own1, 1, pot);
+		pp_pass(&pp.P, km, nb, pp.sel, R, pp.own1, 1, pp.pot);
 	}
-	for (tid = 0; tid < km->o.nthreads; tid++)
-		free(P.scratch[tid]);
-	free(P.scratch);
-	free(P.ct);
-	free(P.zero);
-	free(P.closest);
-	free(P.csq);
-	free(cand), free(sel), free(owner), free(own1), free(pot), free(pots), free(pbuf);
+	pp_free(&pp, km->o.nthreads);
 }
 
 static void
 init_random(KMeans *km, Rng *rng, float *cen)
 {
-	size_t *id = emalloc(km->k * sizeof *id), c, j, i;
+	size_t *id = emallocarray(km->k, sizeof *id), c, j, i;
 
 	for (c = 0; c < km->k; c++) {
 	again:
@@ -796,44 +811,31 @@ kmeans_defaults(KMeansOpt *o)
 	o->nthreads = 1;
 }
 
-KMeans *
-new_kmeans(float *x, size_t n, size_t d, const KMeansOpt *o)
+/* numpy's float32 X.mean(axis=0) of x (n x d) into mean: sequential float32 sums,
+ * float32 division; then x -= mean, row by row */
+static void
+center(float *x, size_t n, size_t d, float *mean)
 {
-	KMeans *km = ecalloc(1, sizeof *km);
 	size_t i, f;
-	float *sum;
-	double *acc, t, vs = 0;
 
-	km->o = *o;
-	if (km->o.nthreads < 1)
-		km->o.nthreads = 1;
-	if (km->o.init == KM_GIVEN)
-		km->o.n_init = 1;
-	if (km->o.n_init < 1)
-		km->o.n_init = 1;
-	km->n = n;
-	km->d = d;
-	km->k = o->k;
-	km->x = x;
-	/* numpy's float32 X.mean(axis=0): sequential float32 sums, float32 division */
-	km->mean = ecalloc(d ? d : 1, sizeof(float));
-	if (o->premean) {
-		memcpy(km->mean, o->premean, d * sizeof(float));
-	} else {
-		sum = km->mean;
-		for (i = 0; i < n; i++)
-			for (f = 0; f < d; f++)
-				sum[f] += x[i * d + f];
+	for (i = 0; i < n; i++)
 		for (f = 0; f < d; f++)
-			km->mean[f] = sum[f] / (float)n;
-		for (i = 0; i < n; i++)
-			for (f = 0; f < d; f++)
-				x[i * d + f] -= km->mean[f];
-	}
-	km->o.premean = NULL;
-	/* tol * mean of per-feature variances (of the centred data) */
-	/* two passes row by row (cache friendly), d double accumulators */
-	acc = ecalloc(2 * (d ? d : 1), sizeof(double));
+			mean[f] += x[i * d + f];
+	for (f = 0; f < d; f++)
+		mean[f] = mean[f] / (float)n;
+	for (i = 0; i < n; i++)
+		for (f = 0; f < d; f++)
+			x[i * d + f] -= mean[f];
+}
+
+/* tol * the mean of the per-feature variances of x (n x d): two passes row by row
+ * (cache friendly), d double accumulators each */
+static double
+tol_abs(const float *x, size_t n, size_t d, double tol)
+{
+	double *acc = ecalloc(2 * d, sizeof(double)), t, vs = 0;
+	size_t i, f;
+
 	for (i = 0; i < n; i++)
 		for (f = 0; f < d; f++)
 			acc[f] += x[i * d + f];
@@ -847,115 +849,205 @@ new_kmeans(float *x, size_t n, size_t d, const KMeansOpt *o)
 	for (f = 0; f < d; f++)
 		vs += acc[d + f] / (double)n;
 	free(acc);
-	km->tolabs = d ? vs / (double)d * o->tol : 0;
-	km->xsq = emalloc(n * sizeof(float));
-	row_sqnorms(x, n, d, km->xsq);
+	return d ? vs / (double)d * tol : 0;
+}
+
+KMeans *
+new_kmeans(float *x, size_t n, size_t d, const KMeansOpt *o)
+{
+	KMeans *km = ecalloc(1, sizeof *km);
+
+	km->priv = ecalloc(1, sizeof *km->priv);
+	km->o = *o;
+	if (km->o.nthreads < 1)
+		km->o.nthreads = 1;
+	if (km->o.init == KM_GIVEN)
+		km->o.n_init = 1;
+	if (km->o.n_init < 1)
+		km->o.n_init = 1;
+	km->n = n;
+	km->d = d;
+	km->k = o->k;
+	km->x = x;
+	km->mean = ecalloc(d, sizeof(float));
+	if (o->premean)
+		memcpy(km->mean, o->premean, d * sizeof(float));
+	else
+		center(x, n, d, km->mean);
+	km->o.premean = NULL;
+	km->priv->tolabs = tol_abs(x, n, d, o->tol); /* of the centred data */
+	km->priv->xsq = emallocarray(n, sizeof(float));
+	row_sqnorms(x, n, d, km->priv->xsq);
 	km->centers = ecalloc(km->k * d, sizeof(float));
 	km->ccenters = ecalloc(km->k * d, sizeof(float));
-	km->labels = emalloc(n * sizeof(int));
+	km->labels = emallocarray(n, sizeof(int));
 	km->inertia = INFINITY;
 	dist_tile_pick(); /* before the threads */
 	return km;
 }
 
-void
-kmeans_do(KMeans *km)
-{
-	size_t k = km->k, d = km->d, n = km->n, i, f, nb, br, R, nr, q, mpmax;
-	int run, tid, nt = km->o.nthreads;
-	char *seen;
+/* What kmeans_do works in: R runs at a time (their generators, initial centres
+ * cen R x k x d, Lloyd state), the packed centres of a pass (ct, csq, cbuf; mpmax
+ * columns), n doubles for the relocation, per-thread kernel scratch. */
+typedef struct Work {
+	size_t R, mpmax, br, nb;
 	Rng *rng;
 	float *cen, *ct, *csq, *cbuf, **scratch;
 	double *dist;
-	LRun *runs, *r;
+	LRun *runs;
+} Work;
 
-	br = block_rows(k);
-	nb = (n + br - 1) / br;
-	/* runs per batch: initialised together (k-means++ keeps n doubles per run),
-	 * then Lloyd in lockstep (k x d doubles per run and block of partial sums) */
-	R = d / 4 < 1 ? 1 : d / 4;
+/* Runs per batch: initialised together (k-means++ keeps n doubles per run), then
+ * Lloyd in lockstep (k x d doubles per run and block of partial sums); at most
+ * d/4 runs and 256 centres, partial sums under 256 MiB.  This function can't fail. */
+static size_t
+batch_runs(const KMeans *km, size_t nb)
+{
+	size_t R = km->d / 4 < 1 ? 1 : km->d / 4, k = km->k, d = km->d;
+
 	if (R > (size_t)km->o.n_init)
 		R = (size_t)km->o.n_init;
 	while (R > 1 && (R * k > 256 || R * nb * k * d * sizeof(double) > ((size_t)256 << 20)))
 		R--;
-	mpmax = padded(R * k);
-	rng = emalloc(R * sizeof *rng);
-	cen = emalloc(R * k * d * sizeof(float));
-	ct = emalloc(mpmax * d * sizeof(float));
-	csq = emalloc(mpmax * sizeof(float));
-	cbuf = emalloc(R * k * d * sizeof(float));
-	dist = emalloc(n * sizeof(double));
-	scratch = ecalloc(nt, sizeof(float *));
-	for (tid = 0; tid < nt; tid++)
-		scratch[tid] = emalloc(KROWS * mpmax * sizeof(float));
-	runs = ecalloc(R, sizeof *runs);
+	return R;
+}
+
+static void
+work_init(Work *w, const KMeans *km)
+{
+	size_t k = km->k, d = km->d, n = km->n, q, R;
+	int tid;
+	LRun *r;
+
+	w->br = block_rows(k);
+	w->nb = (n + w->br - 1) / w->br;
+	w->R = R = batch_runs(km, w->nb);
+	w->mpmax = padded(R * k);
+	w->rng = emallocarray(R, sizeof *w->rng);
+	w->cen = emallocarray(R * k * d, sizeof(float));
+	w->ct = emallocarray(w->mpmax * d, sizeof(float));
+	w->csq = emallocarray(w->mpmax, sizeof(float));
+	w->cbuf = emallocarray(R * k * d, sizeof(float));
+	w->dist = emallocarray(n, sizeof(double));
+	w->scratch = ecalloc(km->o.nthreads, sizeof(float *));
+	for (tid = 0; tid < km->o.nthreads; tid++)
+		w->scratch[tid] = emallocarray(KROWS * w->mpmax, sizeof(float));
+	w->runs = ecalloc(R, sizeof *w->runs);
 	for (q = 0; q < R; q++) {
-		r = &runs[q];
-		r->c = emalloc(k * d * sizeof(float));
-		r->cnew = emalloc(k * d * sizeof(float));
-		r->labels = emalloc(n * sizeof(int));
-		r->sum = emalloc(k * d * sizeof(double));
-		r->cnt = emalloc(k * sizeof(double));
-		r->psum = emalloc(nb * k * d * sizeof(double));
-		r->pcnt = emalloc(nb * k * sizeof(double));
-		r->changed = emalloc(nb);
+		r = &w->runs[q];
+		r->c = emallocarray(k * d, sizeof(float));
+		r->cnew = emallocarray(k * d, sizeof(float));
+		r->labels = emallocarray(n, sizeof(int));
+		r->sum = emallocarray(k * d, sizeof(double));
+		r->cnt = emallocarray(k, sizeof(double));
+		r->psum = emallocarray(w->nb * k * d, sizeof(double));
+		r->pcnt = emallocarray(w->nb * k, sizeof(double));
+		r->changed = emalloc(w->nb);
 	}
-	for (run = 0; run < km->o.n_init; run += (int)R) {
-		nr = (size_t)km->o.n_init - (size_t)run < R ? (size_t)km->o.n_init - (size_t)run : R;
+}
+
+static void
+work_free(Work *w, int nthreads)
+{
+	size_t q;
+	int tid;
+	LRun *r;
+
+	for (q = 0; q < w->R; q++) {
+		r = &w->runs[q];
+		free(r->c), free(r->cnew), free(r->labels), free(r->sum), free(r->cnt);
+		free(r->psum), free(r->pcnt), free(r->changed);
+	}
+	free(w->runs);
+	for (tid = 0; tid < nthreads; tid++)
+		free(w->scratch[tid]);
+	free(w->scratch);
+	free(w->rng), free(w->cen), free(w->ct), free(w->csq), free(w->cbuf), free(w->dist);
+}
+
+/* initial centres of runs run .. run+nr-1 into their LRuns */
+static void
+init_runs(KMeans *km, Work *w, int run, size_t nr)
+{
+	size_t k = km->k, d = km->d, q, i, f;
+
+	for (q = 0; q < nr; q++)
+		rng_seed(&w->rng[q], km->o.seed, (uint64_t)run + q);
+	if (km->o.init == KM_GIVEN) {
+		for (i = 0; i < k; i++)
+			for (f = 0; f < d; f++)
+				w->cen[i * d + f] = km->o.init_centers[i * d + f] - km->mean[f];
+	} else if (km->o.init == KM_RANDOM) {
 		for (q = 0; q < nr; q++)
-			rng_seed(&rng[q], km->o.seed, (uint64_t)run + q);
-		if (km->o.init == KM_GIVEN) {
-			for (i = 0; i < k; i++)
-				for (f = 0; f < d; f++)
-					cen[i * d + f] = km->o.init_centers[i * d + f] - km->mean[f];
-		} else if (km->o.init == KM_RANDOM) {
-			for (q = 0; q < nr; q++)
-				init_random(km, &rng[q], cen + q * k * d);
-		} else {
-			init_plusplus_all(km, br, nb, nr, rng, cen);
-		}
-		for (q = 0; q < nr; q++)
-			memcpy(runs[q].c, cen + q * k * d, k * d * sizeof(float));
-		lloyd_batch(km, runs, nr, br, nb, dist, scratch, ct, csq, cbuf);
-		for (q = 0; q < nr; q++) {
-			r = &runs[q];
-			if (km->o.verbose)
-				fprintf(stderr, "%s: k=%zu run %d: inertia %.9g, %d iterations (%s)\n", argv0,
-				    k, run + (int)q + 1, r->inertia, r->it,
-				    r->why == 1 ? "labels unchanged" :
-				    r->why == 2 ? "centre shift within tol" : "max_iter");
-			if (r->inertia < km->inertia) {
-				km->inertia = r->inertia;
-				km->n_iter = r->it;
-				km->best_run = run + (int)q;
-				memcpy(km->labels, r->labels, n * sizeof(int));
-				memcpy(km->ccenters, r->c, k * d * sizeof(float));
-			}
+			init_random(km, &w->rng[q], w->cen + q * k * d);
+	} else {
+		init_plusplus_all(km, w->br, w->nb, nr, w->rng, w->cen);
+	}
+	for (q = 0; q < nr; q++)
+		memcpy(w->runs[q].c, w->cen + q * k * d, k * d * sizeof(float));
+}
+
+/* after a batch: each run's line under -v; the best (lowest inertia, the first on
+ * ties) so far kept in km */
+static void
+keep_best(KMeans *km, const Work *w, int run, size_t nr)
+{
+	const LRun *r;
+	size_t q;
+
+	for (q = 0; q < nr; q++) {
+		r = &w->runs[q];
+		if (km->o.verbose)
+			fprintf(stderr, "%s: k=%zu run %d: inertia %.9g, %d iterations (%s)\n", argv0,
+			    km->k, run + (int)q + 1, r->inertia, r->it,
+			    r->why == 1 ? "labels unchanged" :
+			    r->why == 2 ? "centre shift within tol" : "max_iter");
+		if (r->inertia < km->inertia) {
+			km->inertia = r->inertia;
+			km->n_iter = r->it;
+			km->best_run = run + (int)q;
+			memcpy(km->labels, r->labels, km->n * sizeof(int));
+			memcpy(km->ccenters, r->c, km->k * km->d * sizeof(float));
 		}
 	}
+}
+
+/* the best run's centres in the original coordinates, its distinct labels */
+static void
+finish(KMeans *km)
+{
+	size_t k = km->k, d = km->d, i, f;
+	char *seen = ecalloc(k, 1);
+
 	for (i = 0; i < k; i++)
 		for (f = 0; f < d; f++)
 			km->centers[i * d + f] = km->ccenters[i * d + f] + km->mean[f];
-	seen = ecalloc(k, 1);
 	km->distinct = 0;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < km->n; i++)
 		if (!seen[km->labels[i]]) {
 			seen[km->labels[i]] = 1;
 			km->distinct++;
 		}
 	free(seen);
-	for (q = 0; q < R; q++) {
-		r = &runs[q];
-		free(r->c), free(r->cnew), free(r->labels), free(r->sum), free(r->cnt);
-		free(r->psum), free(r->pcnt), free(r->changed);
-	}
-	free(runs);
-	for (tid = 0; tid < nt; tid++)
-		free(scratch[tid]);
-	free(scratch);
-	free(rng), free(cen), free(ct), free(csq), free(cbuf), free(dist);
 }
 
+void
+kmeans_do(KMeans *km)
+{
+	Work w;
+	size_t nr;
+	int run, n_init = km->o.n_init;
+
+	work_init(&w, km);
+	for (run = 0; run < n_init; run += (int)w.R) {
+		nr = (size_t)(n_init - run) < w.R ? (size_t)(n_init - run) : w.R;
+		init_runs(km, &w, run, nr);
+		lloyd_batch(km, w.runs, nr, w.br, w.nb, w.dist, w.scratch, w.ct, w.csq, w.cbuf);
+		keep_best(km, &w, run, nr);
+	}
+	finish(km);
+	work_free(&w, km->o.nthreads);
+}
 
 void
 del_kmeans(KMeans *km)
@@ -966,7 +1058,8 @@ del_kmeans(KMeans *km)
 	free(km->centers);
 	free(km->ccenters);
 	free(km->labels);
-	free(km->xsq);
+	free(km->priv->xsq);
+	free(km->priv);
 	free(km);
 }
 
@@ -1041,10 +1134,10 @@ assign_run(Asg *A, int nthreads)
 	row_sqnorms(A->c, A->k, A->d, A->csq);
 	A->scratch = ecalloc(nthreads, sizeof(float *));
 	if (!A->given) {
-		A->ct = emalloc(A->mp * A->d * sizeof(float));
+		A->ct = emallocarray(A->mp * A->d, sizeof(float));
 		pack_cols(A->c, A->k, A->d, A->ct);
 		for (tid = 0; tid < nthreads; tid++)
-			A->scratch[tid] = emalloc(KROWS * A->mp * sizeof(float));
+			A->scratch[tid] = emallocarray(KROWS * A->mp, sizeof(float));
 	}
 	pool_run(nthreads, (A->n + A->br - 1) / A->br, assign_block, A);
 	for (tid = 0; tid < nthreads; tid++)
@@ -1058,20 +1151,12 @@ void
 kmeans_assign(const float *x, size_t n, size_t d, const float *c, size_t k, int nthreads,
     int *label, float *dist, float *conf)
 {
-	Asg A;
+	Asg A = { .x = x, .c = c, .n = n, .d = d, .k = k, .dist = dist, .conf = conf };
 	int *own = NULL;
 
-	memset(&A, 0, sizeof A);
 	if (!label && (dist || conf))
-		label = own = emalloc(n * sizeof(int));
-	A.x = x;
-	A.c = c;
-	A.n = n;
-	A.d = d;
-	A.k = k;
+		label = own = emallocarray(n, sizeof(int));
 	A.label = label;
-	A.dist = dist;
-	A.conf = conf;
 	assign_run(&A, nthreads);
 	free(own);
 }
@@ -1080,17 +1165,9 @@ void
 kmeans_measure(const float *x, size_t n, size_t d, const float *c, size_t k, int nthreads,
     const int *label, float *dist, float *conf)
 {
-	Asg A;
+	Asg A = { .x = x, .c = c, .n = n, .d = d, .k = k, .given = label, .dist = dist,
+	    .conf = conf };
 
-	memset(&A, 0, sizeof A);
-	A.x = x;
-	A.c = c;
-	A.n = n;
-	A.d = d;
-	A.k = k;
-	A.given = label;
-	A.dist = dist;
-	A.conf = conf;
 	assign_run(&A, nthreads);
 }
 

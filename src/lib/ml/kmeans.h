@@ -1,4 +1,4 @@
-/* kmeansfit.h — k-means (Lloyd) as scikit-learn 1.2.1 KMeans(algorithm='lloyd').
+/* kmeans.h — k-means (Lloyd) as scikit-learn 1.2.1 KMeans(algorithm='lloyd').
  *
  *	KMeansOpt o; kmeans_defaults(&o); o.k = 8;
  *	KMeans *km = new_kmeans(x, n, d, &o);   // x is centred in place (see below)
@@ -36,8 +36,8 @@
  * on the other columns; the runs of a batch (up to d/4 runs, 256 centres) iterate
  * in lockstep, one pass over the data per iteration for all runs still going, and
  * a run gives the same result alone as in a batch. */
-#ifndef SV_KMEANSFIT_H
-#define SV_KMEANSFIT_H
+#ifndef SV_KMEANS_H
+#define SV_KMEANS_H
 #include <stddef.h>
 #include <stdint.h>
 
@@ -69,20 +69,24 @@ typedef struct KMeans {
 	int n_iter;          /* iterations of the best run */
 	int best_run;        /* 0-based */
 	size_t distinct;     /* distinct labels of the best run */
-	/* private */
-	float *xsq;          /* ||x||^2 (k-means++) */
-	double tolabs;
+	struct KMeansFit *priv; /* kmeans.c's own */
 } KMeans;
 
+/* The defaults above.  This function can't fail. */
 void kmeans_defaults(KMeansOpt *o);
-/* Threads: o->nthreads workers over row blocks (-j N; 0 = OpenBLAS's default),
- * each calling OpenBLAS single-threaded; under o->verbose, the BLAS set-up on stderr.
- * Returns the worker count. */
+/* Threads for -j nt: o->nthreads workers over row blocks, nt or, for 0, blas.h's
+ * automatic count (OPENBLAS_NUM_THREADS, 1 under GNU parallel, one per core).
+ * OpenBLAS itself is left on one thread: the workers are the parallelism (the fit
+ * uses its own kernel; elbow's silhouette calls OpenBLAS from each worker).  Under
+ * o->verbose, the BLAS set-up on stderr.  Returns the worker count. */
 int kmeans_threads(KMeansOpt *o, int nt);
 /* -i NAME: "kmeans++" (or "k-means++") or "random"; -1 after a message otherwise. */
 int kmeans_parse_init(KMeansOpt *o, const char *name);
+/* The fit's set-up (centres x in place); exits only when memory runs out. */
 KMeans *new_kmeans(float *x, size_t n, size_t d, const KMeansOpt *o);
+/* n_init runs, the best kept.  Exits only when memory runs out. */
 void kmeans_do(KMeans *km);
+/* NULL is a no-op. */
 void del_kmeans(KMeans *km);
 
 /* Assign rows to the nearest of k centres (any coordinates, nothing centred):

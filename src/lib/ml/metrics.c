@@ -1,4 +1,4 @@
-/* metrics.c — metrics_silhouette, Davies–Bouldin, Kneedle (see metrics.h). */
+/* metrics.c — silhouette, Davies–Bouldin, Kneedle (see metrics.h). */
 #include "ml/metrics.h"
 #include "core/pool.h"
 #include "core/util.h"
@@ -112,9 +112,9 @@ metrics_silhouette_multi(const float *x, size_t n, size_t d, size_t L, const int
 			mean[f] += x[i * d + f];
 	for (f = 0; f < d; f++)
 		mean[f] /= (double)(n ? n : 1);
-	koff = emalloc((L + 1) * sizeof *koff);
-	valid = emalloc((L ? L : 1) * sizeof(int));
-	S.cnt = emalloc((L ? L : 1) * sizeof(double *));
+	koff = emallocarray(L + 1, sizeof *koff);
+	valid = emallocarray(L, sizeof(int));
+	S.cnt = emallocarray(L, sizeof(double *));
 	S.ktot = 0;
 	for (l = 0; l < L; l++) {
 		koff[l] = S.ktot;
@@ -134,7 +134,7 @@ metrics_silhouette_multi(const float *x, size_t n, size_t d, size_t L, const int
 	S.labels = labels;
 	S.k = k;
 	S.koff = koff;
-	S.sil = emalloc((L * n > 0 ? L * n : 1) * sizeof(double));
+	S.sil = emallocarray(L * n, sizeof(double));
 	S.xr = ecalloc(nthreads, sizeof(double *));
 	S.xc = ecalloc(nthreads, sizeof(double *));
 	S.g = ecalloc(nthreads, sizeof(double *));
@@ -142,12 +142,12 @@ metrics_silhouette_multi(const float *x, size_t n, size_t d, size_t L, const int
 	S.nr = ecalloc(nthreads, sizeof(double *));
 	S.nc = ecalloc(nthreads, sizeof(double *));
 	for (tid = 0; tid < nthreads; tid++) {
-		S.xr[tid] = emalloc(SIL_R * (d ? d : 1) * sizeof(double));
-		S.xc[tid] = emalloc(SIL_C * (d ? d : 1) * sizeof(double));
-		S.g[tid] = emalloc((size_t)SIL_R * SIL_C * sizeof(double));
-		S.s[tid] = emalloc(SIL_R * (S.ktot ? S.ktot : 1) * sizeof(double));
-		S.nr[tid] = emalloc(SIL_R * sizeof(double));
-		S.nc[tid] = emalloc(SIL_C * sizeof(double));
+		S.xr[tid] = emallocarray(SIL_R * (d ? d : 1), sizeof(double));
+		S.xc[tid] = emallocarray(SIL_C * (d ? d : 1), sizeof(double));
+		S.g[tid] = emallocarray((size_t)SIL_R * SIL_C, sizeof(double));
+		S.s[tid] = emallocarray(SIL_R * (S.ktot ? S.ktot : 1), sizeof(double));
+		S.nr[tid] = emallocarray(SIL_R, sizeof(double));
+		S.nc[tid] = emallocarray(SIL_C, sizeof(double));
 	}
 	if (n)
 		pool_run(nthreads, (n + SIL_R - 1) / SIL_R, sil_block, &S);
@@ -194,7 +194,7 @@ metrics_davies_bouldin(const float *x, size_t n, size_t d, const int *labels, si
 {
 	double *cen = ecalloc(k * (d ? d : 1), sizeof(double)), *cnt = ecalloc(k, sizeof(double));
 	double *intra = ecalloc(k, sizeof(double)), *cd, t, a, r, best, score = 0;
-	size_t i, j, q, f, nlab = 0, *id = emalloc(k * sizeof *id);
+	size_t i, j, q, f, nlab = 0, *id = emallocarray(k, sizeof *id);
 	int allzero;
 
 	for (i = 0; i < n; i++) {
@@ -223,7 +223,7 @@ metrics_davies_bouldin(const float *x, size_t n, size_t d, const int *labels, si
 	for (q = 0; q < k; q++)
 		if (cnt[q] > 0)
 			intra[q] /= cnt[q];
-	cd = emalloc(nlab * nlab * sizeof(double));
+	cd = emallocarray(nlab * nlab, sizeof(double));
 	for (i = 0; i < nlab; i++)
 		for (j = 0; j < nlab; j++) {
 			a = 0;

@@ -1,4 +1,4 @@
-/* metrics.h — choosing k without plotting: metrics_silhouette, Davies–Bouldin, the knee.
+/* metrics.h — choosing k without plotting: silhouette, Davies–Bouldin, the knee.
  * Same definitions as scikit-learn 1.2.1 sklearn.metrics.silhouette_score and
  * davies_bouldin_score (Euclidean), computed in double precision on data centred
  * on their column means.  Labels are in [0, k); empty labels are ignored, as
@@ -7,7 +7,7 @@
 #define SV_METRICS_H
 #include <stddef.h>
 
-/* Mean metrics_silhouette coefficient of L labelings of the same n x d data, in one pass
+/* Mean silhouette coefficient of L labelings of the same n x d data, in one pass
  * over the pairwise distances (exact, O(n^2 d) time, memory O(block) per thread).
  * labels[l] has n entries in [0, k[l]).  out[l] = NaN when labeling l has fewer
  * than 2 or more than n - 1 distinct labels (sklearn raises ValueError). */

@@ -1,4 +1,4 @@
-/* pcafit.c — PCA fit, transform and model files (see pcafit.h). */
+/* pca.c — PCA fit, transform and model files (see pca.h). */
 #include "ml/pca.h"
 #include "core/dtable.h"
 #include "core/util.h"
@@ -33,21 +33,15 @@ alloc_model(PcaModel *pm, size_t d, size_t k)
 	pm->scale = ecalloc(k, sizeof(double));
 }
 
-int
-pca_fit(PcaModel *pm, Matrix *m, double frac, size_t kfix, int whiten)
+/* The column means of m in double; NULL after a message naming the first value that
+ * is not finite. */
+static double *
+column_means(const Matrix *m)
 {
-	size_t n = m->n, d = m->d, i, j, b, rows, k, nvar;
-	double *C = NULL, *w = NULL, *Z = NULL, *D = NULL, *T = NULL, *best, cum, *mean;
-	int *isuppz = NULL, *bestsign = NULL, nev, rc = -1;
+	size_t n = m->n, d = m->d, i, j;
+	double *mean = ecalloc(d, sizeof(double));
 	const float *row;
 
-	memset(pm, 0, sizeof *pm);
-	if (n < 2) {
-		weprintf("%s: PCA needs at least 2 records, got %zu", m->name, n);
-		return -1;
-	}
-	/* mean (double), rejecting non-finite values */
-	mean = ecalloc(d, sizeof(double));
 	for (i = 0; i < n; i++) {
 		row = m->x + i * d;
 		for (j = 0; j < d; j++) {
@@ -56,17 +50,24 @@ pca_fit(PcaModel *pm, Matrix *m, double frac, size_t kfix, int whiten)
 				    m->name, i + 1, matrix_key(m, i), j + 1, m->cols ? " (" : "",
 				    m->cols ? m->cols[j] : "", m->cols ? ")" : "");
 				free(mean);
-				return -1;
+				return NULL;
 			}
 			mean[j] += row[j];
 		}
 	}
 	for (j = 0; j < d; j++)
 		mean[j] /= (double)n;
+	return mean;
+}
 
-	/* covariance: upper triangle of sum of D^T D over blocks of centred rows */
-	C = ecalloc(d * d, sizeof(double));
-	D = emalloc(PCA_BLOCK * d * sizeof(double));
+/* The covariance (upper triangle, d x d): sum of D^T D over blocks of centred rows
+ * (D: PCA_BLOCK x d of scratch), over n - 1. */
+static double *
+covariance(const Matrix *m, const double *mean, double *D)
+{
+	size_t n = m->n, d = m->d, i, j, b, rows;
+	double *C = ecalloc(d * d, sizeof(double));
+
 	for (b = 0; b < n; b += PCA_BLOCK) {
 		rows = n - b < PCA_BLOCK ? n - b : PCA_BLOCK;
 		for (i = 0; i < rows; i++)
@@ -77,33 +78,48 @@ pca_fit(PcaModel *pm, Matrix *m, double frac, size_t kfix, int whiten)
 	}
 	for (i = 0; i < d * d; i++)
 		C[i] /= (double)(n - 1);
+	return C;
+}
 
-	w = emalloc(d * sizeof(double));
-	Z = emalloc(d * d * sizeof(double));
-	isuppz = emalloc(2 * d * sizeof(int));
+/* Eigenvalues (ascending, w[d]) and eigenvectors (columns of Z, d x d) of the
+ * symmetric C (destroyed); 0, or -1 after a message. */
+static int
+eigen(double *C, size_t d, double *w, double *Z, const char *name)
+{
+	int *isuppz = emallocarray(2 * d, sizeof(int)), nev, rc = 0;
+
 	if (LAPACKE_dsyevr(LAPACK_ROW_MAJOR, 'V', 'A', 'U', (lapack_int)d, C, (lapack_int)d, 0, 0,
 	    0, 0, 0.0, &nev, w, Z, (lapack_int)d, isuppz) != 0 || (size_t)nev != d) {
-		weprintf("%s: eigen-decomposition failed (LAPACK dsyevr)", m->name);
-		goto out;
+		weprintf("%s: eigen-decomposition failed (LAPACK dsyevr)", name);
+		rc = -1;
 	}
-	nvar = n < d ? n : d;
-	/* descending order; clamp the rounding noise of a rank-deficient matrix */
-	alloc_model(pm, d, 1);
-	memcpy(pm->mean, mean, d * sizeof(double));
+	free(isuppz);
+	return rc;
+}
+
+/* The explained variances (w descending, the rounding noise of a rank-deficient
+ * matrix clamped to 0) and k: kfix, or the smallest k whose cumulative ratio
+ * exceeds frac.  0, or -1 after a message (no variance, kfix too large). */
+static int
+variances(PcaModel *pm, const double *w, size_t n, double frac, size_t kfix, const char *name)
+{
+	size_t d = pm->d, nvar = n < d ? n : d, j, k;
+	double cum;
+
 	pm->nvar = nvar;
 	for (j = 0; j < nvar; j++) {
 		pm->var[j] = w[d - 1 - j] > 0 ? w[d - 1 - j] : 0;
 		pm->total += pm->var[j];
 	}
 	if (!(pm->total > 0)) {
-		weprintf("%s: the records have no variance (all equal)", m->name);
-		goto out;
+		weprintf("%s: the records have no variance (all equal)", name);
+		return -1;
 	}
 	if (kfix) {
 		if (kfix > nvar) {
 			weprintf("%s: -k %zu: %zu records of dimension %zu have only %zu components",
-			    m->name, kfix, n, d, nvar);
-			goto out;
+			    name, kfix, n, d, nvar);
+			return -1;
 		}
 		k = kfix;
 	} else {
@@ -116,23 +132,40 @@ pca_fit(PcaModel *pm, Matrix *m, double frac, size_t kfix, int whiten)
 			k = nvar;
 	}
 	pm->k = k;
-	pm->comp = erealloc(pm->comp, k * d * sizeof(double));
-	pm->scale = erealloc(pm->scale, k * sizeof(double));
+	return 0;
+}
+
+/* The k components (the eigenvectors of the largest eigenvalues, columns of Z) and
+ * their scales; 0, or -1 after a message (whitening a component of no variance). */
+static int
+components(PcaModel *pm, const double *Z, int whiten, const char *name)
+{
+	size_t d = pm->d, k = pm->k, i, j;
+
+	pm->comp = ereallocarray(pm->comp, k * d, sizeof(double));
+	pm->scale = ereallocarray(pm->scale, k, sizeof(double));
 	for (j = 0; j < k; j++) {
 		for (i = 0; i < d; i++)
 			pm->comp[j * d + i] = Z[i * d + (d - 1 - j)];
 		pm->scale[j] = whiten ? sqrt(pm->var[j]) : 1;
 		if (!(pm->scale[j] > 0)) {
-			weprintf("%s: component %zu has no variance: cannot whiten", m->name, j + 1);
-			goto out;
+			weprintf("%s: component %zu has no variance: cannot whiten", name, j + 1);
+			return -1;
 		}
 	}
+	return 0;
+}
 
-	/* scores, written over the input (row b+i of k values never overtakes the
-	 * unread input), and sklearn's sign: largest |score| of each component > 0 */
-	T = emalloc(PCA_BLOCK * k * sizeof(double));
-	best = ecalloc(k, sizeof(double));
-	bestsign = ecalloc(k, sizeof(int));
+/* The scores, written over the input (row b+i of k values never overtakes the
+ * unread input), and sklearn's sign: the largest |score| of each component > 0.
+ * D: PCA_BLOCK x d of scratch.  m becomes n x k. */
+static void
+scores(PcaModel *pm, Matrix *m, double *D)
+{
+	size_t n = m->n, d = m->d, k = pm->k, i, j, b, rows;
+	double *T = emallocarray(PCA_BLOCK * k, sizeof(double)), *best = ecalloc(k, sizeof(double));
+	int *bestsign = ecalloc(k, sizeof(int));
+
 	for (j = 0; j < k; j++) {
 		best[j] = -1;
 		bestsign[j] = 1;
@@ -157,17 +190,40 @@ pca_fit(PcaModel *pm, Matrix *m, double frac, size_t kfix, int whiten)
 		for (i = 0; i < n; i++)
 			m->x[i * k + j] = 0.0f - m->x[i * k + j]; /* no -0 */
 	}
+	free(T);
 	free(best);
 	free(bestsign);
 	m->x = ereallocarray(m->x, n, k * sizeof(float));
 	pm->cols = m->cols; /* the input names move to the model */
-	m->cols = ecalloc(k, sizeof(char *));
-	for (j = 0; j < k; j++) {
-		char buf[32];
-		snprintf(buf, sizeof buf, "pc%zu", j + 1);
-		m->cols[j] = estrdup(buf);
-	}
+	m->cols = pca_names(k);
 	m->d = k;
+}
+
+int
+pca_fit(PcaModel *pm, Matrix *m, double frac, size_t kfix, int whiten)
+{
+	size_t n = m->n, d = m->d;
+	double *C = NULL, *w = NULL, *Z = NULL, *D = NULL, *mean;
+	int rc = -1;
+
+	memset(pm, 0, sizeof *pm);
+	if (n < 2) {
+		weprintf("%s: PCA needs at least 2 records, got %zu", m->name, n);
+		return -1;
+	}
+	if (!(mean = column_means(m)))
+		return -1;
+	D = emallocarray(PCA_BLOCK * d, sizeof(double));
+	C = covariance(m, mean, D);
+	w = emallocarray(d, sizeof(double));
+	Z = emallocarray(d * d, sizeof(double));
+	if (eigen(C, d, w, Z, m->name))
+		goto out;
+	alloc_model(pm, d, 1);
+	memcpy(pm->mean, mean, d * sizeof(double));
+	if (variances(pm, w, n, frac, kfix, m->name) || components(pm, Z, whiten, m->name))
+		goto out;
+	scores(pm, m, D);
 	rc = 0;
 out:
 	if (rc)
@@ -175,18 +231,39 @@ out:
 	free(mean);
 	free(C);
 	free(D);
-	free(T);
 	free(w);
 	free(Z);
-	free(isuppz);
 	return rc;
+}
+
+char **
+pca_names(size_t k)
+{
+	char **names = ecalloc(k, sizeof(char *)), buf[32];
+	size_t j;
+
+	for (j = 0; j < k; j++) {
+		snprintf(buf, sizeof buf, "pc%zu", j + 1);
+		names[j] = estrdup(buf);
+	}
+	return names;
+}
+
+void
+pca_free_names(char **names, size_t k)
+{
+	size_t j;
+
+	for (j = 0; names && j < k; j++)
+		free(names[j]);
+	free(names);
 }
 
 void
 pca_apply(const PcaModel *pm, const float *x, size_t nrows, float *out)
 {
-	double *D = emalloc(nrows * pm->d * sizeof(double) + 1);
-	double *T = emalloc(nrows * pm->k * sizeof(double) + 1);
+	double *D = emallocarray(nrows * pm->d, sizeof(double));
+	double *T = emallocarray(nrows * pm->k, sizeof(double));
 	size_t i, j, k = pm->k;
 
 	project(pm, x, nrows, D, T);
@@ -230,19 +307,71 @@ pca_save(const PcaModel *pm, FILE *fp)
 	free(row);
 }
 
+/* The mean and variance rows into pm (d columns): finite, variances >= 0 and not
+ * increasing; 0, or -1 after a message. */
+static int
+load_variances(PcaModel *pm, const double *mean, const double *var, const char *path)
+{
+	size_t j;
+
+	for (j = 0; j < pm->d; j++) {
+		pm->mean[j] = mean[j];
+		pm->var[j] = var[j];
+		if (!isfinite(mean[j]) || !(var[j] >= 0) || !isfinite(var[j]) ||
+		    (j && var[j] > var[j - 1])) {
+			weprintf("%s: corrupt pca model: bad mean or variance in column %zu", path, j + 1);
+			return -1;
+		}
+		if (var[j] > 0)
+			pm->nvar = j + 1;
+		pm->total += var[j];
+	}
+	if (pm->nvar < pm->k)
+		pm->nvar = pm->k;
+	return 0;
+}
+
+/* The k components pc1..pck (unit vectors) and their scales (> 0) into pm; 0, or
+ * -1 after a message. */
+static int
+load_components(PcaModel *pm, const DTable *t, const double *scale, const char *path)
+{
+	size_t d = pm->d, i, j;
+	const double *pc;
+	char key[32];
+	double norm;
+
+	for (j = 0; j < pm->k; j++) {
+		snprintf(key, sizeof key, "pc%zu", j + 1);
+		pc = dtable_row(t, key);
+		pm->scale[j] = scale[j];
+		if (!(scale[j] > 0) || !isfinite(scale[j])) {
+			weprintf("%s: corrupt pca model: bad scale of component %zu", path, j + 1);
+			return -1;
+		}
+		for (i = 0, norm = 0; i < d; i++) {
+			pm->comp[j * d + i] = pc[i];
+			norm += pc[i] * pc[i];
+		}
+		if (!(fabs(norm - 1) < 1e-6)) {
+			weprintf("%s: corrupt pca model: component %zu is not a unit vector", path, j + 1);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 pca_load(PcaModel *pm, const char *path)
 {
 	DTable t;
-	const double *mean, *var, *scale, *pc;
+	const double *mean, *var, *scale;
 	char key[32];
-	size_t j, i, k, d;
-	double norm;
+	size_t k;
 
 	memset(pm, 0, sizeof *pm);
 	if (dtable_load(path, &t))
 		return -1;
-	d = t.d;
 	if (!t.model || strcmp(t.model, "pca")) {
 		weprintf("%s: not a pca model (model=%s)", path, t.model ? t.model : "missing");
 		goto bad;
@@ -257,42 +386,13 @@ pca_load(PcaModel *pm, const char *path)
 		if (dtable_find(&t, key) < 0)
 			break;
 	}
-	if (k == 0 || k > d) {
-		weprintf("%s: corrupt pca model: %zu components for dimension %zu", path, k, d);
+	if (k == 0 || k > t.d) {
+		weprintf("%s: corrupt pca model: %zu components for dimension %zu", path, k, t.d);
 		goto bad;
 	}
-	alloc_model(pm, d, k);
-	for (j = 0; j < d; j++) {
-		pm->mean[j] = mean[j];
-		pm->var[j] = var[j];
-		if (!isfinite(mean[j]) || !(var[j] >= 0) || !isfinite(var[j]) ||
-		    (j && var[j] > var[j - 1])) {
-			weprintf("%s: corrupt pca model: bad mean or variance in column %zu", path, j + 1);
-			goto bad;
-		}
-		if (var[j] > 0)
-			pm->nvar = j + 1;
-		pm->total += var[j];
-	}
-	if (pm->nvar < k)
-		pm->nvar = k;
-	for (j = 0; j < k; j++) {
-		snprintf(key, sizeof key, "pc%zu", j + 1);
-		pc = dtable_row(&t, key);
-		pm->scale[j] = scale[j];
-		if (!(scale[j] > 0) || !isfinite(scale[j])) {
-			weprintf("%s: corrupt pca model: bad scale of component %zu", path, j + 1);
-			goto bad;
-		}
-		for (i = 0, norm = 0; i < d; i++) {
-			pm->comp[j * d + i] = pc[i];
-			norm += pc[i] * pc[i];
-		}
-		if (!(fabs(norm - 1) < 1e-6)) {
-			weprintf("%s: corrupt pca model: component %zu is not a unit vector", path, j + 1);
-			goto bad;
-		}
-	}
+	alloc_model(pm, t.d, k);
+	if (load_variances(pm, mean, var, path) || load_components(pm, &t, scale, path))
+		goto bad;
 	if (!(pm->total > 0)) {
 		weprintf("%s: corrupt pca model: no variance", path);
 		goto bad;

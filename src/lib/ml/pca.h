@@ -1,4 +1,4 @@
-/* pcafit.h — principal component analysis equal to scikit-learn 1.2's
+/* pca.h — principal component analysis equal to scikit-learn 1.2's
  * PCA(svd_solver='full') (components, explained variance, number of components for a
  * variance fraction, sign convention, whitening).
  *
@@ -16,8 +16,8 @@
  *	scale      divisor of each kept component's score: 1, or sqrt(variance) when
  *	           whitened; zeros past k (d values)
  *	pc1..pck   the components (unit vectors of d values) */
-#ifndef SV_PCAFIT_H
-#define SV_PCAFIT_H
+#ifndef SV_PCA_H
+#define SV_PCA_H
 #include <stddef.h>
 #include <stdio.h>
 
@@ -43,8 +43,12 @@ typedef struct PcaModel {
  * kfix > min(n, d)). */
 int pca_fit(PcaModel *pm, Matrix *m, double frac, size_t kfix, int whiten);
 
-/* Scores of nrows records (x: nrows x d) into out (nrows x k). */
+/* Scores of nrows records (x: nrows x d) into out (nrows x k).  Exits only when
+ * memory runs out. */
 void pca_apply(const PcaModel *pm, const float *x, size_t nrows, float *out);
+/* The score columns' names "pc1".."pck" (malloc'd); pca_free_names frees them. */
+char **pca_names(size_t k);
+void pca_free_names(char **names, size_t k);
 
 /* The explained-variance table (TSV for gnuplot): component, ratio, cumulative,
  * variance, kept (1/0), one line per component 1..nvar, after a '#' header. */

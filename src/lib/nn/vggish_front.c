@@ -1,4 +1,4 @@
-/* vggish_frontend.c — VGGish log-mel examples (see vggish_frontend.h). */
+/* vggish_front.c — VGGish log-mel examples (see vggish_front.h). */
 #include "nn/vggish_front.h"
 #include "core/util.h"
 

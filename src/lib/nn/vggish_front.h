@@ -1,4 +1,4 @@
-/* vggish_frontend.h — the VGGish log-mel front end (vggish_input.waveform_to_examples
+/* vggish_front.h — the VGGish log-mel front end (vggish_input.waveform_to_examples
  * and mel_features.py of the AudioSet VGGish release), streaming.
  *
  * 16 kHz mono samples -> frames of 400 samples every 160 (no centring, no padding:

@@ -1,6 +1,7 @@
 /* vggish_net.c — VGGish forward pass on OpenBLAS (see vggish_net.h). */
 #include "nn/vggish_net.h"
 #include "nn/vggish_front.h"
+#include "core/hot.h"
 #include "core/pool.h"
 #include "core/util.h"
 
@@ -8,14 +9,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* the data-movement loops: vectorised for the CPU at hand (AVX-512, AVX2 or the
- * baseline), whatever -march the rest of the build uses */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define HOT __attribute__((optimize("O3"), target_clones("avx512f", "avx2", "default")))
-#else
-#define HOT
-#endif
 
 
 /* 16 floats, unaligned loads and stores through it are allowed */

@@ -1,6 +1,6 @@
 /* vggish_net.h — the VGGish network (torchvggish / AudioSet VGGish) on OpenBLAS sgemm.
  *
- * Input: examples of 96 x 64 log-mel values (vggish_frontend.h), as an image of
+ * Input: examples of 96 x 64 log-mel values (vggish_front.h), as an image of
  * 1 channel, height 96 (frames), width 64 (bands).  Layers (all 3x3 convolutions with
  * padding 1, ReLU; 2x2 max pooling with stride 2):
  *   features.0  conv 1->64     pool      (96x64 -> 48x32)
@@ -15,7 +15,7 @@
  *   embeddings.4 fc 4096->128, ReLU only when final_relu (torchvggish has it, the
  *   original TensorFlow model has not).
  * Weights come from a Weights file: convolutions [out,3,3,in] (OHWI), fully connected
- * [out,in] (torch).  Activations are NHWC, in groups of up to 16 examples per thread.
+ * [out,in] (torch).  Activations are NHWC, in groups of up to 32 examples per thread.
  * The first convolution (one input channel) is computed directly with its bias, ReLU
  * and pooling; the others use Winograd F(4x4,3x3): input and kernel transforms, 36
  * sgemms per layer over chunks of examples (4x fewer multiplications than the direct
@@ -25,7 +25,7 @@
  * connected layers run on batches of up to VN_BATCH examples so the 200 MB fc1 matrix
  * is read once a batch.
  *
- * Postprocessing (vggish_net_postprocess.py): p = (e - pca_means) . pca_eigen_vectors^T,
+ * Postprocessing (vggish_postprocess.py): p = (e - pca_means) . pca_eigen_vectors^T,
  * clipped to [-2, 2], q = (unsigned) ((p + 2) * 255 / 4) (truncation, as uint8()). */
 #ifndef SV_VGGISH_NET_H
 #define SV_VGGISH_NET_H

@@ -94,7 +94,6 @@ db_prepare(Db *db, const char *sql)
 	return st;
 }
 
-/* 1 if table songs has column name */
 sqlite3 *
 db_sqlite(Db *db)
 {
@@ -107,6 +106,7 @@ db_path(const Db *db)
 	return db->path;
 }
 
+/* 1 if the table has a column of that name, 0 if not, -1 after a message */
 static int
 has_column(Db *db, const char *table, const char *name)
 {
@@ -384,33 +384,108 @@ row_vector(Db *db, sqlite3_stmt *st, int blobcol, int jsoncol, size_t *n)
 	return db->tmp;
 }
 
-/* artist profiles for every artist touched in this transaction */
+/* The artists touched in this transaction: *list (malloc'd ids, *nl of them; NULL
+ * when none); 0, or -1 after a message. */
+static int
+touched_artists(Db *db, char ***list, size_t *nl)
+{
+	sqlite3_stmt *ids;
+	size_t cap = 0;
+
+	*list = NULL;
+	*nl = 0;
+	if (!(ids = db_prepare(db, "SELECT artist_id FROM temp.touched")))
+		return -1;
+	while (sqlite3_step(ids) == SQLITE_ROW) {
+		if (*nl == cap) {
+			cap = cap ? 2 * cap : 64;
+			*list = ereallocarray(*list, cap, sizeof **list);
+		}
+		(*list)[(*nl)++] = estrdup((const char *)sqlite3_column_text(ids, 0));
+	}
+	sqlite3_finalize(ids);
+	return 0;
+}
+
+/* The per-column sums and counts of the finite values of one artist's songs
+ * (sel bound to the artist): a->sum, a->cnt over a->dim columns; the number of
+ * songs, or -1 after a message (a vector that does not parse, dimensions that
+ * differ). */
+typedef struct ArtistSum {
+	size_t dim;
+	double *sum;
+	long *cnt;
+} ArtistSum;
+
+static long
+artist_sum(Db *db, sqlite3_stmt *sel, const char *artist, ArtistSum *a)
+{
+	const float *v;
+	long count = 0;
+	size_t j, n;
+
+	while (sqlite3_step(sel) == SQLITE_ROW) {
+		if (!(v = row_vector(db, sel, 1, 2, &n))) {
+			weprintf("%s: song '%s': feature_vector is not a JSON array of numbers",
+			    db->path, sqlite3_column_text(sel, 0));
+			return -1;
+		}
+		if (count == 0) {
+			a->dim = n;
+			a->sum = ereallocarray(a->sum, n, sizeof *a->sum);
+			a->cnt = ereallocarray(a->cnt, n, sizeof *a->cnt);
+			memset(a->sum, 0, n * sizeof *a->sum);
+			memset(a->cnt, 0, n * sizeof *a->cnt);
+		} else if (n != a->dim) {
+			weprintf("%s: artist '%s': songs with %zu and %zu values", db->path, artist,
+			    a->dim, n);
+			return -1;
+		}
+		for (j = 0; j < n; j++)
+			if (isfinite(v[j])) {
+				a->sum[j] += v[j];
+				a->cnt[j]++;
+			}
+		count++;
+	}
+	return count;
+}
+
+/* The artist's mean vector (of count songs) into artists_vector; 0, or -1 after a
+ * message.  mean: a->dim floats of scratch. */
+static int
+put_artist(Db *db, sqlite3_stmt *put, const char *artist, const ArtistSum *a, long count,
+    float *mean)
+{
+	size_t j;
+
+	for (j = 0; j < a->dim; j++)
+		mean[j] = a->cnt[j] ? (float)(a->sum[j] / a->cnt[j]) : NAN;
+	json_reserve(&db->json, &db->jsoncap, a->dim);
+	json_floats(db->json, mean, a->dim);
+	sqlite3_bind_text(put, 1, artist, -1, SQLITE_STATIC);
+	sqlite3_bind_text(put, 2, db->json, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(put, 3, count);
+	return db_step_done(db, put, "artists_vector");
+}
+
+/* artist profiles for every artist touched in this transaction: the mean of their
+ * songs when they have DB_ARTIST_MIN or more, else none; 0, or -1 after a message */
 static int
 update_artists(Db *db)
 {
-	sqlite3_stmt *ids = NULL, *sel = NULL, *put = NULL, *del = NULL;
-	char **list = NULL;
-	size_t nl = 0, cap = 0, i, j, n, dim = 0;
-	double *sum = NULL;
-	long *cnt = NULL;
-	const float *v;
-	long count;
+	sqlite3_stmt *sel = NULL, *put = NULL, *del = NULL;
+	ArtistSum a = { 0, NULL, NULL };
+	size_t nl, i;
+	char **list;
 	float *mean = NULL;
+	long count;
 	int rc = -1;
 
-	if (!(ids = db_prepare(db, "SELECT artist_id FROM temp.touched")))
-		goto out;
-	while (sqlite3_step(ids) == SQLITE_ROW) {
-		if (nl == cap) {
-			cap = cap ? 2 * cap : 64;
-			list = ereallocarray(list, cap, sizeof *list);
-		}
-		list[nl++] = estrdup((const char *)sqlite3_column_text(ids, 0));
-	}
-	if (!nl) {
-		rc = 0;
-		goto out;
-	}
+	if (touched_artists(db, &list, &nl))
+		return -1;
+	if (!nl)
+		return 0;
 	sel = db_prepare(db, "SELECT song_id, feature_blob, feature_vector FROM songs WHERE artist_id=?1");
 	put = db_prepare(db, "INSERT INTO artists_vector(artist_id, feature_vector, song_count) "
 	    "VALUES(?1, ?2, ?3) ON CONFLICT(artist_id) DO UPDATE SET "
@@ -419,48 +494,14 @@ update_artists(Db *db)
 	if (!sel || !put || !del)
 		goto out;
 	for (i = 0; i < nl; i++) {
-		count = 0;
 		sqlite3_bind_text(sel, 1, list[i], -1, SQLITE_STATIC);
-		while (sqlite3_step(sel) == SQLITE_ROW) {
-			if (!(v = row_vector(db, sel, 1, 2, &n))) {
-				weprintf("%s: song '%s': feature_vector is not a JSON array of numbers",
-				    db->path, sqlite3_column_text(sel, 0));
-				sqlite3_reset(sel);
-				goto out;
-			}
-			if (count == 0) {
-				dim = n;
-				sum = ereallocarray(sum, dim ? dim : 1, sizeof *sum);
-				cnt = ereallocarray(cnt, dim ? dim : 1, sizeof *cnt);
-				memset(sum, 0, dim * sizeof *sum);
-				memset(cnt, 0, dim * sizeof *cnt);
-			} else if (n != dim) {
-				weprintf("%s: artist '%s': songs with %zu and %zu values", db->path,
-				    list[i], dim, n);
-				sqlite3_reset(sel);
-				goto out;
-			}
-			for (j = 0; j < n; j++)
-				if (isfinite(v[j])) {
-					sum[j] += v[j];
-					cnt[j]++;
-				}
-			count++;
-		}
+		count = artist_sum(db, sel, list[i], &a);
 		sqlite3_reset(sel);
+		if (count < 0)
+			goto out;
 		if (count >= DB_ARTIST_MIN) {
-			mean = ereallocarray(mean, dim ? dim : 1, sizeof *mean);
-			for (j = 0; j < dim; j++)
-				mean[j] = cnt[j] ? (float)(sum[j] / cnt[j]) : NAN;
-			if (JSON_FLOATS_MAX(dim) > db->jsoncap) {
-				db->jsoncap = JSON_FLOATS_MAX(dim);
-				db->json = erealloc(db->json, db->jsoncap);
-			}
-			json_floats(db->json, mean, dim);
-			sqlite3_bind_text(put, 1, list[i], -1, SQLITE_STATIC);
-			sqlite3_bind_text(put, 2, db->json, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(put, 3, count);
-			if (db_step_done(db, put, "artists_vector"))
+			mean = ereallocarray(mean, a.dim, sizeof *mean);
+			if (put_artist(db, put, list[i], &a, count, mean))
 				goto out;
 		} else {
 			sqlite3_bind_text(del, 1, list[i], -1, SQLITE_STATIC);
@@ -470,15 +511,14 @@ update_artists(Db *db)
 	}
 	rc = db_exec(db, "DELETE FROM temp.touched");
 out:
-	sqlite3_finalize(ids);
 	sqlite3_finalize(sel);
 	sqlite3_finalize(put);
 	sqlite3_finalize(del);
 	for (i = 0; i < nl; i++)
 		free(list[i]);
 	free(list);
-	free(sum);
-	free(cnt);
+	free(a.sum);
+	free(a.cnt);
 	free(mean);
 	return rc;
 }
@@ -540,10 +580,7 @@ db_put_song(Db *db, const char *id, const float *v, size_t n, const char *json, 
 	}
 	db->dim = n;
 	if (!json) {
-		if (JSON_FLOATS_MAX(n) > db->jsoncap) {
-			db->jsoncap = JSON_FLOATS_MAX(n);
-			db->json = erealloc(db->json, db->jsoncap);
-		}
+		json_reserve(&db->json, &db->jsoncap, n);
 		jlen = json_floats(db->json, v, n);
 		json = db->json;
 	}
@@ -591,13 +628,56 @@ is_int(float f)
 	return isfinite(f) && f == floorf(f) && fabsf(f) < 2e9f;
 }
 
+/* Bind the algorithm's columns of song_clusters (parameters 3..10) from v[0..n);
+ * 0, or 2 with *why when the record does not fit the algorithm. */
+static int
+bind_cluster(Db *db, sqlite3_stmt *st, const char *alg, const float *v, size_t n,
+    const char **why)
+{
+	size_t k;
+	float best;
+
+	if (!strcmp(alg, "kmeans")) {
+		if (n < 2 || n > 3)
+			return *why = "kmeans records need cluster, distance[, confidence]", 2;
+		sqlite3_bind_int64(st, 3, (long)v[0]);
+		sqlite3_bind_double(st, 4, v[1]);
+		if (n == 3)
+			sqlite3_bind_double(st, 10, v[2]);
+	} else if (!strcmp(alg, "gmm")) {
+		sqlite3_bind_int64(st, 5, (long)v[0]);
+		if (n > 1) {
+			json_reserve(&db->json, &db->jsoncap, n);
+			json_floats(db->json, v + 1, n - 1);
+			sqlite3_bind_text(st, 6, db->json, -1, SQLITE_STATIC);
+			for (best = v[1], k = 2; k < n; k++)
+				best = v[k] > best ? v[k] : best;
+			sqlite3_bind_double(st, 10, best);
+		}
+	} else if (!strcmp(alg, "hierarchical")) {
+		if (n > 2 || (n == 2 && !is_int(v[1])))
+			return *why = "hierarchical records need level1[, level2] (integers)", 2;
+		sqlite3_bind_int64(st, 7, (long)v[0]);
+		if (n == 2)
+			sqlite3_bind_int64(st, 8, (long)v[1]);
+	} else if (!strcmp(alg, "dbscan")) {
+		if (n > 2)
+			return *why = "dbscan records need cluster[, confidence]", 2;
+		sqlite3_bind_int64(st, 9, (long)v[0]);
+		if (n == 2)
+			sqlite3_bind_double(st, 10, v[1]);
+	} else {
+		return *why = "unknown algorithm", 2;
+	}
+	return 0;
+}
+
 int
 db_put_cluster(Db *db, const char *id, const char *alg, const float *v, size_t n, const char **why)
 {
 	sqlite3_stmt *st = db->cl;
 	int rc, i;
 	size_t k;
-	float best;
 
 	if ((rc = db_has_song(db, id)) < 0)
 		return -1;
@@ -616,46 +696,8 @@ db_put_cluster(Db *db, const char *id, const char *alg, const float *v, size_t n
 	sqlite3_bind_text(st, 2, alg, -1, SQLITE_STATIC);
 	for (i = 3; i <= 10; i++)
 		sqlite3_bind_null(st, i);
-	if (!strcmp(alg, "kmeans")) {
-		if (n < 2 || n > 3) {
-			*why = "kmeans records need cluster, distance[, confidence]";
-			return 2;
-		}
-		sqlite3_bind_int64(st, 3, (long)v[0]);
-		sqlite3_bind_double(st, 4, v[1]);
-		if (n == 3)
-			sqlite3_bind_double(st, 10, v[2]);
-	} else if (!strcmp(alg, "gmm")) {
-		sqlite3_bind_int64(st, 5, (long)v[0]);
-		if (n > 1) {
-			if (JSON_FLOATS_MAX(n) > db->jsoncap) {
-				db->jsoncap = JSON_FLOATS_MAX(n);
-				db->json = erealloc(db->json, db->jsoncap);
-			}
-			json_floats(db->json, v + 1, n - 1);
-			sqlite3_bind_text(st, 6, db->json, -1, SQLITE_STATIC);
-			for (best = v[1], k = 2; k < n; k++)
-				best = v[k] > best ? v[k] : best;
-			sqlite3_bind_double(st, 10, best);
-		}
-	} else if (!strcmp(alg, "hierarchical")) {
-		if (n > 2 || (n == 2 && !is_int(v[1]))) {
-			*why = "hierarchical records need level1[, level2] (integers)";
-			return 2;
-		}
-		sqlite3_bind_int64(st, 7, (long)v[0]);
-		if (n == 2)
-			sqlite3_bind_int64(st, 8, (long)v[1]);
-	} else if (!strcmp(alg, "dbscan")) {
-		if (n > 2) {
-			*why = "dbscan records need cluster[, confidence]";
-			return 2;
-		}
-		sqlite3_bind_int64(st, 9, (long)v[0]);
-		if (n == 2)
-			sqlite3_bind_double(st, 10, v[1]);
-	} else {
-		*why = "unknown algorithm";
+	if (bind_cluster(db, st, alg, v, n, why)) {
+		sqlite3_clear_bindings(st);
 		return 2;
 	}
 	return db_step_done(db, st, "song_clusters");

@@ -9,9 +9,15 @@
 
 #define NSLOT 256
 
+/* a record and the capacity of its buffers */
+typedef struct Slot {
+	PRec rec;
+	size_t keycap, valcap, jsoncap;
+} Slot;
+
 struct Prefetch {
 	VReader *r;
-	PRec slot[NSLOT];
+	Slot slot[NSLOT];
 	size_t head, tail;   /* produced, consumed (counters; slot = counter % NSLOT) */
 	int status;          /* 0 reading, 1 end, -1 error */
 	int stop, started, held;
@@ -20,26 +26,25 @@ struct Prefetch {
 	pthread_t th;
 };
 
+/* the current record of r into slot sl, its values as JSON too */
 static void
-fill(PRec *s, VReader *r)
+fill(Slot *sl, VReader *r)
 {
+	PRec *s = &sl->rec;
 	size_t kl = strlen(r->key) + 1;
 
-	if (kl > s->keycap) {
-		s->keycap = kl;
+	if (kl > sl->keycap) {
+		sl->keycap = kl;
 		s->key = erealloc(s->key, kl);
 	}
 	memcpy(s->key, r->key, kl);
-	if (r->n > s->valcap) {
-		s->valcap = r->n;
+	if (r->n > sl->valcap) {
+		sl->valcap = r->n;
 		s->val = ereallocarray(s->val, r->n, sizeof(float));
 	}
 	memcpy(s->val, r->val, r->n * sizeof(float));
 	s->n = r->n;
-	if (JSON_FLOATS_MAX(r->n) > s->jsoncap) {
-		s->jsoncap = JSON_FLOATS_MAX(r->n);
-		s->json = erealloc(s->json, s->jsoncap);
-	}
+	json_reserve(&s->json, &sl->jsoncap, r->n);
 	s->jlen = json_floats(s->json, s->val, s->n);
 	s->recno = r->recno;
 	s->lineno = r->lineno;
@@ -49,7 +54,7 @@ static void *
 reader(void *arg)
 {
 	Prefetch *p = arg;
-	PRec *s;
+	Slot *s;
 	int e;
 
 	for (;;) {
@@ -87,9 +92,7 @@ new_prefetch(VReader *r)
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->filled, NULL);
 	pthread_cond_init(&p->freed, NULL);
-	if (pthread_create(&p->th, NULL, reader, p))
-		eprintf("cannot start the reader thread");
-	p->started = 1;
+	p->started = !pthread_create(&p->th, NULL, reader, p);
 	return p;
 }
 
@@ -98,6 +101,13 @@ prefetch_next(Prefetch *p, PRec **rec)
 {
 	int rc;
 
+	if (!p->started) { /* no reader thread: read here */
+		if ((rc = vreader_next(p->r)) <= 0)
+			return rc < 0 ? -1 : 0;
+		fill(&p->slot[0], p->r);
+		*rec = &p->slot[0].rec;
+		return 1;
+	}
 	pthread_mutex_lock(&p->mu);
 	if (p->held) { /* give back the record returned last time */
 		p->tail++;
@@ -107,7 +117,7 @@ prefetch_next(Prefetch *p, PRec **rec)
 	while (p->head == p->tail && p->status == 0)
 		pthread_cond_wait(&p->filled, &p->mu);
 	if (p->head != p->tail) {
-		*rec = &p->slot[p->tail % NSLOT];
+		*rec = &p->slot[p->tail % NSLOT].rec;
 		p->held = 1;
 		rc = 1;
 	} else {
@@ -134,9 +144,9 @@ del_prefetch(Prefetch *p)
 	pthread_cond_destroy(&p->filled);
 	pthread_cond_destroy(&p->freed);
 	for (i = 0; i < NSLOT; i++) {
-		free(p->slot[i].key);
-		free(p->slot[i].val);
-		free(p->slot[i].json);
+		free(p->slot[i].rec.key);
+		free(p->slot[i].rec.val);
+		free(p->slot[i].rec.json);
 	}
 	free(p);
 }

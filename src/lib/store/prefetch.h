@@ -14,18 +14,18 @@ typedef struct PRec {
 	char *json;           /* "[v0,...]" (json.h), jlen bytes */
 	size_t jlen;
 	unsigned long recno, lineno; /* as r->recno, r->lineno when it was read */
-	/* private */
-	size_t keycap, valcap, jsoncap;
 } PRec;
 
 typedef struct Prefetch Prefetch;
 
-/* Start reading r (which the caller keeps and closes after del_prefetch). */
+/* Start reading r (which the caller keeps and closes after del_prefetch).  When
+ * the thread cannot be started, prefetch_next reads in the caller's thread (the
+ * same records, without the overlap).  Exits only when memory runs out. */
 Prefetch *new_prefetch(VReader *r);
 /* 1: *rec holds the next record (valid until the next call); 0: end; -1: the
  * reader failed (its message is printed). */
 int prefetch_next(Prefetch *p, PRec **rec);
-/* Stop the reader thread and free everything. */
+/* Stop the reader thread and free everything; NULL is a no-op. */
 void del_prefetch(Prefetch *p);
 
 #endif

@@ -1,6 +1,7 @@
-/* unit test for src/lib/core/vreader.c and vwriter.c: exact round trips in both encodings, concatenated
- * streams, and every truncation of a binary stream giving an error (never a crash or
- * a silent partial record). Prints "ok N" / "not ok N what" lines; exit 1 on failure. */
+/* unit test for src/lib/core/vreader.c and vwriter.c: exact round trips in both
+ * encodings, concatenated streams, and every truncation of a binary stream giving an
+ * error (never a crash or a silent partial record).  "not ok N what" per failure;
+ * exit 1 on any. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -10,18 +11,8 @@
 #include "core/util.h"
 #include "core/vreader.h"
 #include "core/vwriter.h"
+#include "../unit.h"
 
-static int fails, count;
-
-static void
-check(int cond, const char *what)
-{
-	count++;
-	if (!cond) {
-		fails++;
-		printf("not ok %d %s\n", count, what);
-	}
-}
 
 static uint32_t rng = 12345;
 static uint32_t
@@ -85,7 +76,7 @@ roundtrip(int binary, int copies)
 	}
 	check(e == 0, "clean end");
 	check(i == NREC * copies, "record count");
-	check(ok, binary ? "binary values exact" : "tsv values exact (%.9g)");
+	check(ok, "%s values exact%s", binary ? "binary" : "tsv", binary ? "" : " (%.9g)");
 	del_vreader(r);
 	fclose(fp);
 }
@@ -141,6 +132,5 @@ main(int argc, char **argv)
 		fclose(part);
 	}
 	free(buf);
-	printf("%d checks, %d failed\n", count, fails);
-	return fails != 0;
+	return unit_done();
 }

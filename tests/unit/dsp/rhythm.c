@@ -1,15 +1,16 @@
-/* unit test for src/lib/beat.c and src/lib/chroma.c against librosa 0.10.1.
+/* unit test for src/lib/dsp/beat.c, dsp/tuning.c and dsp/chroma.c against librosa
+ * 0.10.1 (run by tests/rhythm.test; the timing commands by scripts/bench.d/30-rhythm.sh).
  *
- *   unit_rhythm check DIR        run every case of DIR/manifest (written by
- *                                tests/ref/rhythm_ref.py); "ok N" / "not ok N what"
- *   unit_rhythm edge             edge cases that need no oracle
- *   unit_rhythm time-tempo ENV.f32 N REPS     median time of beat_tempo on ENV tiled
- *                                             to N frames (sr 22050, hop 512)
- *   unit_rhythm time-tuning S.f32 NFRAMES NFFT REPS   median time of estimate_tuning
- *   unit_rhythm tempo ENV.f32 SR HOP          print the tempo
+ *   rhythm check DIR        run every case of DIR/manifest (written by
+ *                           tests/ref/rhythm_ref.py); "not ok N what" per failure
+ *   rhythm edge             edge cases that need no oracle
+ *   rhythm time-tempo ENV.f32 N REPS     median CPU time of beat_tempo on ENV tiled
+ *                                        to N frames (sr 22050, hop 512)
+ *   rhythm time-tuning S.f32 NFRAMES NFFT REPS   median CPU time of
+ *                                        tuning_estimate_power
+ *   rhythm tempo ENV.f32 SR HOP          print the tempo
  * Exit 1 on any failure. */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,26 +20,7 @@
 #include "dsp/chroma.h"
 #include "dsp/tuning.h"
 #include "core/util.h"
-
-static int fails, count;
-
-static void check(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-check(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	count++;
-	if (cond)
-		return;
-	fails++;
-	printf("not ok %d ", count);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
+#include "../unit.h"
 
 static float *
 readf32(const char *dir, const char *name, size_t *n)
@@ -55,7 +37,7 @@ readf32(const char *dir, const char *name, size_t *n)
 	sz = ftell(fp);
 	rewind(fp);
 	*n = (size_t)sz / sizeof(float);
-	v = emalloc(*n ? *n * sizeof *v : 1);
+	v = emallocarray(*n, sizeof *v);
 	if (fread(v, sizeof *v, *n, fp) != *n)
 		eprintf("%s: short read", path);
 	fclose(fp);
@@ -72,76 +54,101 @@ releq(double a, double b, double tol)
 	return fabs(a - b) <= tol * fabs(b) || a == b;
 }
 
+/* one manifest line of each kind: its case checked, 0; -1 when it does not parse */
+static int
+case_tempo(const char *dir, const char *line, int golden)
+{
+	char file[1024], label[1024];
+	double sr, exp_, got;
+	float *v;
+	size_t n;
+	int hop;
+
+	if (golden ? sscanf(line, "%*s %1023s %lf %1023s %lf %d", label, &exp_, file, &sr, &hop) != 5
+	    : sscanf(line, "%*s %1023s %lf %d %lf %1023s", file, &sr, &hop, &exp_, label) != 5)
+		return -1;
+	v = readf32(dir, file, &n);
+	got = beat_tempo(v, n, sr, hop);
+	check(releq(got, exp_, 1e-6), "%stempo %s: got %.9g, %s %.9g", golden ? "golden " : "",
+	    label, got, golden ? "golden" : "librosa", exp_);
+	if (!golden)
+		check(!isnan(got), "tempo %s: NaN", label);
+	free(v);
+	return 0;
+}
+
+static int
+case_tuning(const char *dir, const char *line)
+{
+	char file[1024], label[1024];
+	double sr, exp_, got;
+	size_t n, nfr;
+	float *v;
+	int nfft;
+
+	if (sscanf(line, "%*s %1023s %zu %d %lf %lf %1023s", file, &nfr, &nfft, &sr, &exp_, label) != 6)
+		return -1;
+	v = readf32(dir, file, &n);
+	check(n == nfr * (size_t)(nfft / 2 + 1), "tuning %s: size", label);
+	got = tuning_estimate_power(v, nfr, nfft, sr);
+	check(fabs(got - exp_) <= 1e-6, "tuning %s: got %.9g, librosa %.9g", label, got, exp_);
+	free(v);
+	return 0;
+}
+
+static int
+case_chroma(const char *dir, const char *line)
+{
+	char file[1024];
+	double sr, tun, maxerr = 0, e;
+	size_t i, nb, n;
+	float *v, *fb;
+	int nfft;
+
+	if (sscanf(line, "%*s %1023s %lf %d %lf", file, &sr, &nfft, &tun) != 4)
+		return -1;
+	v = readf32(dir, file, &n);
+	nb = (size_t)nfft / 2 + 1;
+	check(n == 12 * nb, "chroma %s: size", file);
+	fb = emallocarray(12 * nb, sizeof *fb);
+	chroma_filterbank(fb, sr, nfft, tun);
+	for (i = 0; i < 12 * nb && i < n; i++) {
+		e = fabs((double)fb[i] - v[i]);
+		if (!(e <= maxerr))
+			maxerr = e;
+	}
+	/* weights are <= 1: absolute 1e-6 is relative to the bank's scale */
+	check(maxerr <= 1e-6, "chroma sr %g n_fft %d tuning %g: max error %.3g", sr, nfft, tun, maxerr);
+	free(fb);
+	free(v);
+	return 0;
+}
+
 static void
 runcheck(const char *dir)
 {
-	char path[4096], line[8192], kind[32], file[1024], label[1024];
+	char path[4096], line[8192], kind[32];
 	FILE *fp;
-	int ntempo = 0, ntun = 0, nfb = 0, ngold = 0;
+	int ntempo = 0, ntun = 0, nfb = 0, ngold = 0, bad;
 
 	snprintf(path, sizeof path, "%s/manifest", dir);
 	if (!(fp = fopen(path, "r")))
 		eprintf("%s:", path);
 	while (fgets(line, sizeof line, fp)) {
-		size_t n;
-		float *v;
-		double sr, exp_, got, tun;
-		int hop, nfft;
-		size_t nfr;
-
 		if (sscanf(line, "%31s", kind) != 1)
 			continue;
-		if (!strcmp(kind, "tempo")) {
-			if (sscanf(line, "%*s %1023s %lf %d %lf %1023s", file, &sr, &hop, &exp_, label) != 5)
-				eprintf("bad line: %s", line);
-			v = readf32(dir, file, &n);
-			got = beat_tempo(v, n, sr, hop);
-			check(releq(got, exp_, 1e-6), "tempo %s: got %.9g, librosa %.9g", label, got, exp_);
-			check(!isnan(got), "tempo %s: NaN", label);
-			free(v);
-			ntempo++;
-		} else if (!strcmp(kind, "golden")) {
-			if (sscanf(line, "%*s %1023s %lf %1023s %lf %d", label, &exp_, file, &sr, &hop) != 5)
-				eprintf("bad line: %s", line);
-			v = readf32(dir, file, &n);
-			got = beat_tempo(v, n, sr, hop);
-			check(releq(got, exp_, 1e-6), "golden tempo %s: got %.9g, golden %.9g", label, got, exp_);
-			free(v);
-			ngold++;
-		} else if (!strcmp(kind, "tuning")) {
-			if (sscanf(line, "%*s %1023s %zu %d %lf %lf %1023s", file, &nfr, &nfft, &sr, &exp_, label) != 6)
-				eprintf("bad line: %s", line);
-			v = readf32(dir, file, &n);
-			check(n == nfr * (size_t)(nfft / 2 + 1), "tuning %s: size", label);
-			got = tuning_estimate_power(v, nfr, nfft, sr);
-			check(fabs(got - exp_) <= 1e-6, "tuning %s: got %.9g, librosa %.9g", label, got, exp_);
-			free(v);
-			ntun++;
-		} else if (!strcmp(kind, "chroma")) {
-			float *fb;
-			size_t i, nb;
-			double maxerr = 0;
-			if (sscanf(line, "%*s %1023s %lf %d %lf", file, &sr, &nfft, &tun) != 4)
-				eprintf("bad line: %s", line);
-			v = readf32(dir, file, &n);
-			nb = (size_t)nfft / 2 + 1;
-			check(n == 12 * nb, "chroma %s: size", file);
-			fb = emalloc(12 * nb * sizeof *fb);
-			chroma_filterbank(fb, sr, nfft, tun);
-			for (i = 0; i < 12 * nb && i < n; i++) {
-				double e = fabs((double)fb[i] - v[i]);
-				if (!(e <= maxerr))
-					maxerr = e;
-			}
-			/* weights are <= 1: absolute 1e-6 is relative to the bank's scale */
-			check(maxerr <= 1e-6, "chroma sr %g n_fft %d tuning %g: max error %.3g",
-			      sr, nfft, tun, maxerr);
-			free(fb);
-			free(v);
-			nfb++;
-		} else {
+		if (!strcmp(kind, "tempo"))
+			bad = case_tempo(dir, line, 0), ntempo++;
+		else if (!strcmp(kind, "golden"))
+			bad = case_tempo(dir, line, 1), ngold++;
+		else if (!strcmp(kind, "tuning"))
+			bad = case_tuning(dir, line), ntun++;
+		else if (!strcmp(kind, "chroma"))
+			bad = case_chroma(dir, line), nfb++;
+		else
 			eprintf("unknown case: %s", line);
-		}
+		if (bad)
+			eprintf("bad line: %s", line);
 	}
 	fclose(fp);
 	printf("# %d tempo, %d golden tempo, %d tuning, %d chroma bank cases\n",
@@ -222,6 +229,80 @@ median_of(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* the median CPU time of reps calls of fn(arg) (v: reps doubles); *min the fastest,
+ * *last what the last call returned */
+static double
+timed(double (*fn)(void *), void *arg, int reps, double *v, double *min, double *last)
+{
+	double t0;
+	int r;
+
+	for (r = 0; r < reps; r++) {
+		t0 = now();
+		*last = fn(arg);
+		v[r] = now() - t0;
+	}
+	*min = v[0];
+	for (r = 1; r < reps; r++)
+		if (v[r] < *min)
+			*min = v[r];
+	return median_of(v, reps);
+}
+
+typedef struct Job {
+	const float *x;
+	size_t n;
+	int nfft;
+} Job;
+
+static double
+run_tempo(void *arg)
+{
+	const Job *j = arg;
+
+	return beat_tempo(j->x, j->n, 22050, 512);
+}
+
+static double
+run_tuning(void *arg)
+{
+	const Job *j = arg;
+
+	return tuning_estimate_power(j->x, j->n, j->nfft, 22050);
+}
+
+/* time-tempo ENV N REPS and time-tuning S NFRAMES NFFT REPS */
+static int
+time_cmd(int tuning, const char *file, size_t nfr, int nfft, int reps)
+{
+	size_t n, i;
+	float *v = readf32(NULL, file, &n), *big = NULL;
+	double *tm = emallocarray(reps, sizeof *tm), med, min, res;
+	Job j = { v, nfr, nfft };
+
+	if (tuning && n < nfr * (size_t)(nfft / 2 + 1))
+		eprintf("short spectrogram");
+	if (!tuning) {
+		if (n == 0)
+			eprintf("empty envelope");
+		big = emallocarray(nfr, sizeof *big);
+		for (i = 0; i < nfr; i++)
+			big[i] = v[i % n];
+		j.x = big;
+	}
+	med = timed(tuning ? run_tuning : run_tempo, &j, reps, tm, &min, &res);
+	if (tuning)
+		printf("tuning_estimate_power %zu frames: median %.6f s over %d runs (%.3f us/frame; min %.3f), tuning %.9g\n",
+		       nfr, med, reps, med / nfr * 1e6, min / nfr * 1e6, res);
+	else
+		printf("beat_tempo %zu frames: median %.4f s over %d runs (%.3f us/frame; min %.3f), tempo %.9g\n",
+		       nfr, med, reps, med / nfr * 1e6, min / nfr * 1e6, res);
+	free(v);
+	free(big);
+	free(tm);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -237,53 +318,13 @@ main(int argc, char **argv)
 		free(v);
 		return 0;
 	} else if (argc == 5 && !strcmp(argv[1], "time-tempo")) {
-		size_t n, N = strtoul(argv[3], NULL, 10), i;
-		int reps = atoi(argv[4]), r;
-		float *v = readf32(NULL, argv[2], &n), *big;
-		double *tm = emalloc(reps * sizeof *tm), tempo = 0, med;
-		if (n == 0)
-			eprintf("empty envelope");
-		big = emalloc(N * sizeof *big);
-		for (i = 0; i < N; i++)
-			big[i] = v[i % n];
-		for (r = 0; r < reps; r++) {
-			double t0 = now();
-			tempo = beat_tempo(big, N, 22050, 512);
-			tm[r] = now() - t0;
-		}
-		med = median_of(tm, reps);
-		printf("beat_tempo %zu frames: median %.4f s over %d runs (%.3f us/frame; min %.3f), tempo %.9g\n",
-		       N, med, reps, med / N * 1e6, tm[0] / N * 1e6, tempo);
-		free(v);
-		free(big);
-		free(tm);
-		return 0;
+		return time_cmd(0, argv[2], strtoul(argv[3], NULL, 10), 0, atoi(argv[4]));
 	} else if (argc == 6 && !strcmp(argv[1], "time-tuning")) {
-		size_t n, nfr = strtoul(argv[3], NULL, 10);
-		int nfft = atoi(argv[4]), reps = atoi(argv[5]), r;
-		float *v = readf32(NULL, argv[2], &n);
-		double *tm = emalloc(reps * sizeof *tm), tun = 0, med;
-		if (n < nfr * (size_t)(nfft / 2 + 1))
-			eprintf("short spectrogram");
-		for (r = 0; r < reps; r++) {
-			double t0 = now();
-			tun = tuning_estimate_power(v, nfr, nfft, 22050);
-			tm[r] = now() - t0;
-		}
-		med = median_of(tm, reps);
-		printf("tuning_estimate_power %zu frames: median %.6f s over %d runs (%.3f us/frame; min %.3f), tuning %.9g\n",
-		       nfr, med, reps, med / nfr * 1e6, tm[0] / nfr * 1e6, tun);
-		free(v);
-		free(tm);
-		return 0;
+		return time_cmd(1, argv[2], strtoul(argv[3], NULL, 10), atoi(argv[4]), atoi(argv[5]));
 	} else {
 		fprintf(stderr, "usage: %s check DIR | edge | tempo ENV SR HOP | "
 			"time-tempo ENV N REPS | time-tuning S NFRAMES NFFT REPS\n", argv[0]);
 		return 2;
 	}
-	if (fails)
-		printf("# %d of %d checks failed\n", fails, count);
-	else
-		printf("# all %d checks passed\n", count);
-	return fails ? 1 : 0;
+	return unit_done();
 }

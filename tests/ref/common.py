@@ -1,9 +1,13 @@
-"""pca_io.py — read and write songvec streams (songvec(5)) from Python oracles.
+"""common.py — what the Python oracles share: songvec streams (songvec(5)) in and out.
 
 read(path) -> (keys, X float32 n x d, column names or None); TSV or binary.
-write_bin(path, keys, X, cols=None) writes the binary encoding (vstream.c put_header,
-vw_write): "\\0SVB", u32 version 1, u32 dim, f64 rate, u32 ncols, names as
-(u32 len, bytes); records (u32 key length, key, u32 count, float32 values), LE.
+read_text(fp, dtype) -> (column names or None, keys, X) of a TSV stream already open
+    (stdin, a pipe), fixed dimension.
+write_bin(path, keys, X, cols=None) writes the binary encoding (core/vwriter.c):
+    "\\0SVB", u32 version 1, u32 dim, f64 rate, u32 ncols, names as (u32 len,
+    bytes); records (u32 key length, key, u32 count, float32 values), LE.
+write_tsv(path_or_file, keys, X, cols=None) writes TSV (%.9g).
+read_model(path) -> ({key: float64 row}, model name) of a dtable model file.
 """
 import struct
 import numpy as np
@@ -14,8 +18,14 @@ def read(path):
         data = f.read()
     if data[:4] == b'\0SVB':
         return _read_bin(data)
+    cols, keys, X = read_text(data.decode().split('\n'), np.float32)
+    return keys, X, cols
+
+
+def read_text(lines, dtype=np.float64):
     keys, rows, cols = [], [], None
-    for line in data.decode().split('\n'):
+    for line in lines:
+        line = line.rstrip('\n')
         if not line:
             continue
         if line.startswith('#'):
@@ -25,8 +35,7 @@ def read(path):
         f = line.split('\t')
         keys.append(f[0])
         rows.append([float(v) for v in f[1:]])
-    X = np.array(rows, dtype=np.float32)
-    return keys, X, cols
+    return cols, keys, np.array(rows, dtype=dtype)
 
 
 def _read_bin(b):
@@ -38,6 +47,13 @@ def _read_bin(b):
         n, = struct.unpack_from('<I', b, off)
         cols.append(b[off + 4:off + 4 + n].decode())
         off += 4 + n
+    if off < len(b):  # records of one key length: one structured array
+        kl, = struct.unpack_from('<I', b, off)
+        rec = np.dtype([('kl', '<u4'), ('k', 'S%d' % max(kl, 1)), ('c', '<u4'), ('v', '<f4', (dim,))])
+        if kl and dim and (len(b) - off) % rec.itemsize == 0:
+            a = np.frombuffer(b, dtype=rec, offset=off)
+            if (a['kl'] == kl).all() and (a['c'] == dim).all():
+                return [k.decode() for k in a['k']], a['v'].copy(), cols or None
     keys, rows = [], []
     while off < len(b):
         kl, = struct.unpack_from('<I', b, off)
@@ -71,12 +87,14 @@ def write_bin(path, keys, X, cols=None):
 
 
 def write_tsv(path, keys, X, cols=None):
-    with open(path, 'w') as f:
-        f.write('#songvec dim=%d\n' % X.shape[1])
-        if cols:
-            f.write('#key\t' + '\t'.join(cols) + '\n')
-        for k, r in zip(keys, X):
-            f.write(k + '\t' + '\t'.join('%.9g' % v for v in r) + '\n')
+    f = open(path, 'w') if isinstance(path, str) else path
+    f.write('#songvec dim=%d\n' % X.shape[1])
+    if cols:
+        f.write('#key\t' + '\t'.join(cols) + '\n')
+    for k, r in zip(keys, X):
+        f.write(k + '\t' + '\t'.join('%.9g' % v for v in r) + '\n')
+    if f is not path:
+        f.close()
 
 
 def read_model(path):
