@@ -1,5 +1,6 @@
 /* playlist.c — song lists: TSV, RFC 4180 CSV with a header row, URL lists. */
 #include "fetch/playlist.h"
+#include "core/key.h"
 #include "core/util.h"
 
 #include <ctype.h>
@@ -205,26 +206,6 @@ trim(char *s)
 	return s;
 }
 
-const char *
-song_id_problem(const char *id)
-{
-	const unsigned char *s;
-
-	if (!*id)
-		return "empty song id";
-	if (strlen(id) > 200)
-		return "song id longer than 200 bytes";
-	if (*id == '.')
-		return "song id starts with '.'";
-	for (s = (const unsigned char *)id; *s; s++) {
-		if (*s == '/')
-			return "song id contains '/'";
-		if (*s < 0x20 || *s == 0x7f)
-			return "song id contains a control character";
-	}
-	return NULL;
-}
-
 /* song id from a URL: YouTube v=, else the last path component minus extension */
 static char *
 url_id(const char *url)
@@ -383,7 +364,7 @@ finish(Playlist *p, Song *s, unsigned long line)
 		setf(p, C_NAME, "");
 	if (!p->f[C_ARTISTID] || !*p->f[C_ARTISTID])
 		setf(p, C_ARTISTID, p->f[C_ARTIST]);
-	if ((why = song_id_problem(p->f[C_ID]))) {
+	if ((why = key_id_problem(p->f[C_ID]))) {
 		seterr(p, line, "%s: '%s'", why, p->f[C_ID]);
 		return -1;
 	}

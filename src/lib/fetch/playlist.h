@@ -8,8 +8,8 @@
  *   CSV        RFC 4180 (quoted fields, "" escapes, embedded newlines) with a header
  *              row naming the columns (e.g. the Spotify exports' "Track URI",
  *              "Track Name", "Artist Name(s)", "Artist URI(s)"); see ytfetch(1).
- * Song ids must be usable as file names: 1..200 bytes, no '/', no control
- * characters, not starting with '.'.  A missing artist_id is the artist name. */
+ * Song ids follow key_id_problem() (core/key.h): usable as file names, record keys
+ * and database ids.  A missing artist_id is the artist name. */
 #ifndef SV_PLAYLIST_H
 #define SV_PLAYLIST_H
 #include <stdio.h>
@@ -34,8 +34,5 @@ const char *playlist_error(const Playlist *p);
 /* "tsv", "csv" or "url" once the first entry was read */
 const char *playlist_format(const Playlist *p);
 void del_playlist(Playlist *p);
-
-/* NULL when id is a valid song id, else the reason. */
-const char *song_id_problem(const char *id);
 
 #endif

@@ -57,7 +57,7 @@ song_id(VReader *r, const char *key, unsigned long recno, unsigned long lineno,
 	char *id = o->pathkeys ? (*own = key_from_path(key)) : (char *)key;
 	const char *why;
 
-	if ((why = song_id_problem(id))) {
+	if ((why = key_id_problem(id))) {
 		vreader_error_at(r, recno, lineno, "%s: '%s'", why, id);
 		return NULL;
 	}
