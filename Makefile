@@ -16,7 +16,7 @@ TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow dbload
 LIB = \
 	core/util core/key core/vreader core/vwriter core/matrix core/dtable core/json \
 	core/stats core/pool core/rng core/progress \
-	audio/audio \
+	audio/audio audio/verify \
 	dsp/stft dsp/mel dsp/mfcc dsp/spectral dsp/onset dsp/beat dsp/chroma dsp/tuning dsp/cqt \
 	feat/feature feat/seed feat/profile feat/featrun feat/songtempo \
 	nn/vggish_front nn/vggish_net nn/vggish_run nn/weights \

@@ -90,7 +90,7 @@ store(SongTempo *g, const float *db)
 		return;
 	}
 	g->ns++;
-	if (!g->spill && !(g->spill = tmpfile()))
+	if (!g->spill && !(g->spill = util_tmpfile()))
 		eprintf("tmpfile:");
 	if (fwrite(db, sizeof *db, FEAT_NMELS, g->spill) != FEAT_NMELS)
 		eprintf("tmpfile: write error:");

@@ -34,7 +34,8 @@ fill(PRec *s, VReader *r)
 		s->valcap = r->n;
 		s->val = ereallocarray(s->val, r->n, sizeof(float));
 	}
-	memcpy(s->val, r->val, r->n * sizeof(float));
+	if (r->n) /* s->val is NULL until a record has values */
+		memcpy(s->val, r->val, r->n * sizeof(float));
 	s->n = r->n;
 	if (JSON_FLOATS_MAX(r->n) > s->jsoncap) {
 		s->jsoncap = JSON_FLOATS_MAX(r->n);
