@@ -218,7 +218,7 @@ pca_save(const PcaModel *pm, FILE *fp)
 	char key[32];
 	size_t j;
 
-	dtable_put_header(fp, pm->d, "pca", pm->cols);
+	dtable_put_header(fp, pm->d, "pca", pm->cols, 3 + pm->k);
 	dtable_put_row(fp, "mean", pm->mean, pm->d);
 	dtable_put_row(fp, "variance", pm->var, pm->d);
 	memcpy(row, pm->scale, pm->k * sizeof(double));
@@ -230,59 +230,99 @@ pca_save(const PcaModel *pm, FILE *fp)
 	free(row);
 }
 
-int
-pca_load(PcaModel *pm, const char *path)
+/* The rows of a pca model: exactly mean, variance, scale and pc1..pcK (K >= 1),
+ * K the number of positive scales (pca_save writes zeros after them), so that a
+ * missing, renamed or extra row is found.  K, or 0 after a message. */
+static size_t
+pca_rows(const DTable *t, const char *path)
 {
-	DTable t;
-	const double *mean, *var, *scale, *pc;
-	char key[32];
-	size_t j, i, k, d;
-	double norm;
+	size_t k = 0, i, j;
+	const double *scale = dtable_row(t, "scale");
+	char key[32], *end;
+	unsigned long n;
 
-	memset(pm, 0, sizeof *pm);
-	if (dtable_load(path, &t))
-		return -1;
-	d = t.d;
-	if (!t.model || strcmp(t.model, "pca")) {
-		weprintf("%s: not a pca model (model=%s)", path, t.model ? t.model : "missing");
-		goto bad;
-	}
-	if (!(mean = dtable_row(&t, "mean")) || !(var = dtable_row(&t, "variance")) ||
-	    !(scale = dtable_row(&t, "scale"))) {
+	if (!dtable_row(t, "mean") || !dtable_row(t, "variance") || !scale) {
 		weprintf("%s: corrupt pca model: missing the mean, variance or scale row", path);
-		goto bad;
+		return 0;
 	}
-	for (k = 0;; k++) {
-		snprintf(key, sizeof key, "pc%zu", k + 1);
-		if (dtable_find(&t, key) < 0)
-			break;
+	for (i = 0; i < t->n; i++) {
+		if (!strcmp(t->keys[i], "mean") || !strcmp(t->keys[i], "variance") ||
+		    !strcmp(t->keys[i], "scale"))
+			continue;
+		n = strncmp(t->keys[i], "pc", 2) ? 0 : strtoul(t->keys[i] + 2, &end, 10);
+		snprintf(key, sizeof key, "pc%lu", n);
+		if (!n || strcmp(key, t->keys[i])) {
+			weprintf("%s: corrupt pca model: unknown row '%s'", path, t->keys[i]);
+			return 0;
+		}
+		k++;
 	}
-	if (k == 0 || k > d) {
-		weprintf("%s: corrupt pca model: %zu components for dimension %zu", path, k, d);
-		goto bad;
+	for (j = 0; j < t->d && scale[j] > 0; j++)
+		;
+	if (k == 0 || k > t->d || j != k) {
+		weprintf("%s: corrupt pca model: %zu component rows, %zu component scales, "
+		    "dimension %zu", path, k, j, t->d);
+		return 0;
 	}
-	alloc_model(pm, d, k);
-	for (j = 0; j < d; j++) {
+	for (j = 0; j < k; j++) {
+		snprintf(key, sizeof key, "pc%zu", j + 1);
+		if (!dtable_row(t, key)) {
+			weprintf("%s: corrupt pca model: no row '%s'", path, key);
+			return 0;
+		}
+	}
+	for (j = k; j < t->d; j++)
+		if (scale[j] != 0) {
+			weprintf("%s: corrupt pca model: bad scale of column %zu", path, j + 1);
+			return 0;
+		}
+	return k;
+}
+
+/* mean and variance into pm (d columns); 0, or -1 after a message */
+static int
+pca_moments(PcaModel *pm, const DTable *t, const char *path)
+{
+	const double *mean = dtable_row(t, "mean"), *var = dtable_row(t, "variance");
+	size_t j;
+
+	for (j = 0; j < pm->d; j++) {
 		pm->mean[j] = mean[j];
 		pm->var[j] = var[j];
 		if (!isfinite(mean[j]) || !(var[j] >= 0) || !isfinite(var[j]) ||
 		    (j && var[j] > var[j - 1])) {
 			weprintf("%s: corrupt pca model: bad mean or variance in column %zu", path, j + 1);
-			goto bad;
+			return -1;
 		}
 		if (var[j] > 0)
 			pm->nvar = j + 1;
 		pm->total += var[j];
 	}
-	if (pm->nvar < k)
-		pm->nvar = k;
-	for (j = 0; j < k; j++) {
+	if (pm->nvar < pm->k)
+		pm->nvar = pm->k;
+	if (!(pm->total > 0)) {
+		weprintf("%s: corrupt pca model: no variance", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* the k components, unit vectors, and their scales; 0, or -1 after a message */
+static int
+pca_components(PcaModel *pm, const DTable *t, const char *path)
+{
+	const double *scale = dtable_row(t, "scale"), *pc;
+	char key[32];
+	size_t j, i, d = pm->d;
+	double norm;
+
+	for (j = 0; j < pm->k; j++) {
 		snprintf(key, sizeof key, "pc%zu", j + 1);
-		pc = dtable_row(&t, key);
+		pc = dtable_row(t, key);
 		pm->scale[j] = scale[j];
-		if (!(scale[j] > 0) || !isfinite(scale[j])) {
+		if (!isfinite(scale[j])) {
 			weprintf("%s: corrupt pca model: bad scale of component %zu", path, j + 1);
-			goto bad;
+			return -1;
 		}
 		for (i = 0, norm = 0; i < d; i++) {
 			pm->comp[j * d + i] = pc[i];
@@ -290,13 +330,30 @@ pca_load(PcaModel *pm, const char *path)
 		}
 		if (!(fabs(norm - 1) < 1e-6)) {
 			weprintf("%s: corrupt pca model: component %zu is not a unit vector", path, j + 1);
-			goto bad;
+			return -1;
 		}
 	}
-	if (!(pm->total > 0)) {
-		weprintf("%s: corrupt pca model: no variance", path);
+	return 0;
+}
+
+int
+pca_load(PcaModel *pm, const char *path)
+{
+	DTable t;
+	size_t k;
+
+	memset(pm, 0, sizeof *pm);
+	if (dtable_load(path, &t))
+		return -1;
+	if (!t.model || strcmp(t.model, "pca")) {
+		weprintf("%s: not a pca model (model=%s)", path, t.model ? t.model : "missing");
 		goto bad;
 	}
+	if (!(k = pca_rows(&t, path)))
+		goto bad;
+	alloc_model(pm, t.d, k);
+	if (pca_moments(pm, &t, path) || pca_components(pm, &t, path))
+		goto bad;
 	pm->cols = t.cols;
 	t.cols = NULL;
 	del_dtable(&t);
