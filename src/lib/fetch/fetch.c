@@ -158,17 +158,13 @@ fetch_path(Fetch *f, const Song *s)
 	return f->path;
 }
 
-/* the search query: {song}, {artist}, {id} replaced */
-static char *
-expand(const char *t, const Song *s)
+/* the search query: {song}, {artist}, {id} replaced; with out NULL only its length */
+static size_t
+expand_into(char *out, const char *t, const Song *s)
 {
-	size_t l = strlen(s->name), tl = strlen(t);
-	char *r, *d;
+	size_t n = 0, vl;
 	const char *v;
 
-	l = strlen(s->artist) > l ? strlen(s->artist) : l;
-	l = strlen(s->id) > l ? strlen(s->id) : l;
-	r = d = emalloc(tl + (tl / 4 + 1) * l + 1); /* placeholders are >= 4 bytes */
 	while (*t) {
 		v = NULL;
 		if (!strncmp(t, "{song}", 6))
@@ -178,13 +174,27 @@ expand(const char *t, const Song *s)
 		else if (!strncmp(t, "{id}", 4))
 			v = s->id, t += 4;
 		if (v) {
-			strcpy(d, v);
-			d += strlen(v);
+			vl = strlen(v);
+			if (out)
+				memcpy(out + n, v, vl);
+			n += vl;
 		} else {
-			*d++ = *t++;
+			if (out)
+				out[n] = *t;
+			n++, t++;
 		}
 	}
-	*d = 0;
+	if (out)
+		out[n] = 0;
+	return n;
+}
+
+static char *
+expand(const char *t, const Song *s)
+{
+	char *r = emalloc(expand_into(NULL, t, s) + 1);
+
+	expand_into(r, t, s);
 	return r;
 }
 
@@ -269,8 +279,9 @@ probe(Fetch *f, const char *file)
 {
 	SpawnResult r;
 	char *in = xprintf("file:%s", file), *end;
-	char *argv[] = { (char *)f->o.ffprobe, "-v", "error", "-show_entries", "format=duration",
-		"-of", "default=noprint_wrappers=1:nokey=1", in, NULL };
+	char *argv[] = { (char *)f->o.ffprobe, "-v", "error", "-protocol_whitelist", "file,pipe",
+		"-show_entries", "format=duration", "-of", "default=noprint_wrappers=1:nokey=1", in,
+		NULL };
 	double d = NAN;
 
 	if (!run(f, argv, &r)) {
@@ -283,11 +294,36 @@ probe(Fetch *f, const char *file)
 	return d;
 }
 
+/* the file yt-dlp reports last in the path file (after_move:filepath) into
+ * f->media; 0, or -1 with f->msg set */
+static int
+read_media_path(Fetch *f, FILE *fp)
+{
+	size_t cap = 0;
+	ssize_t n;
+	char *line = NULL, *nl;
+
+	free(f->media);
+	f->media = NULL;
+	while ((n = getline(&line, &cap, fp)) > 0) /* the last line names the file */
+		if (n > 1) {
+			if ((nl = strchr(line, '\n')))
+				*nl = 0;
+			setstr(&f->media, estrdup(line));
+		}
+	free(line);
+	if (!f->media) {
+		setstr(&f->msg, estrdup("yt-dlp reported no file"));
+		return -1;
+	}
+	return 0;
+}
+
 static int
 download(Fetch *f, const Song *s, const char **stage)
 {
 	SpawnResult r;
-	char filt[64], *nl;
+	char filt[64];
 	int a, e;
 	FILE *fp;
 	double wait = f->o.backoff;
@@ -325,24 +361,53 @@ download(Fetch *f, const Song *s, const char **stage)
 		return -1;
 	}
 	del_spawn(&r);
-	free(f->media);
-	f->media = NULL;
-	{
-		size_t cap = 0;
-		ssize_t n;
-		char *line = NULL;
-
-		while ((n = getline(&line, &cap, fp)) > 0) /* the last line names the file */
-			if (n > 1) {
-				if ((nl = strchr(line, '\n')))
-					*nl = 0;
-				setstr(&f->media, estrdup(line));
-			}
-		free(line);
-	}
+	e = read_media_path(f, fp);
 	fclose(fp);
-	if (!f->media) {
-		setstr(&f->msg, estrdup("yt-dlp reported no file"));
+	return e;
+}
+
+/* ffmpeg: f->media to f->part at the requested rate and channels; with an unknown
+ * duration (dur NaN) at most the limit.  0, or -1 with f->msg set. */
+static int
+convert(Fetch *f, double dur)
+{
+	SpawnResult r;
+	char ch[16], rate[16], lim[32];
+	char *in = xprintf("file:%s", f->media), *out = xprintf("file:%s", f->part);
+	char *argv[] = { (char *)f->o.ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error",
+		"-protocol_whitelist", "file,pipe", "-y", "-i", in, "-vn", "-sn", "-dn",
+		"-map_metadata", "-1", "-ac", ch, "-ar", rate, "-t", lim, out, NULL };
+	int rc;
+
+	snprintf(ch, sizeof ch, "%d", f->o.channels);
+	snprintf(rate, sizeof rate, "%d", f->o.rate);
+	snprintf(lim, sizeof lim, "%g", f->o.maxdur + 1);
+	if (!isnan(dur)) { /* known length: no -t */
+		argv[19] = out;
+		argv[20] = NULL;
+	}
+	rc = run(f, argv, &r);
+	del_spawn(&r);
+	free(in);
+	free(out);
+	return rc;
+}
+
+/* f->part, complete, to its final name; 0, or -1 with f->msg set */
+static int
+publish(Fetch *f)
+{
+	int fd;
+
+	if ((fd = open(f->part, O_RDONLY)) < 0 || fsync(fd)) {
+		setstr(&f->msg, xprintf("%s: %s", f->part, strerror(errno)));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	if (rename(f->part, f->path)) {
+		setstr(&f->msg, xprintf("rename to %s: %s", f->path, strerror(errno)));
 		return -1;
 	}
 	return 0;
@@ -351,18 +416,20 @@ download(Fetch *f, const Song *s, const char **stage)
 int
 fetch_do(Fetch *f, const Song *s, const char **stage, const char **msg)
 {
-	SpawnResult r;
-	char ch[16], rate[16], lim[32], *in = NULL, *out = NULL;
 	double dur;
-	int fd, rc = -1;
-	char *argv[24];
-	int n = 0;
+	int rc = -1;
 
 	fetch_path(f, s);
-	setstr(&f->target, s->url ? estrdup(s->url) : expand(f->o.query, s));
+	*stage = "search";
+	*msg = "";
 	/* converted inside the private directory: a killed run leaves nothing in DIR */
 	setstr(&f->part, xprintf("%s/out.%s", f->tmpdir, f->o.format));
-	*msg = "";
+	setstr(&f->target, s->url ? estrdup(s->url) : expand(f->o.query, s));
+	if (strlen(f->target) > FETCH_MAXQUERY) {
+		setstr(&f->msg, xprintf("the query is %zu bytes long, more than %d (a song name "
+		    "or artist of that length is not a title)", strlen(f->target), FETCH_MAXQUERY));
+		goto out;
+	}
 	if (download(f, s, stage))
 		goto out;
 	*stage = "duration";
@@ -372,39 +439,8 @@ fetch_do(Fetch *f, const Song *s, const char **stage, const char **msg)
 		goto out;
 	}
 	*stage = "convert";
-	snprintf(ch, sizeof ch, "%d", f->o.channels);
-	snprintf(rate, sizeof rate, "%d", f->o.rate);
-	snprintf(lim, sizeof lim, "%g", f->o.maxdur + 1);
-	in = xprintf("file:%s", f->media);
-	out = xprintf("file:%s", f->part);
-	argv[n++] = (char *)f->o.ffmpeg;
-	argv[n++] = "-nostdin";
-	argv[n++] = "-hide_banner";
-	argv[n++] = "-loglevel";
-	argv[n++] = "error";
-	argv[n++] = "-y";
-	argv[n++] = "-i";
-	argv[n++] = in;
-	argv[n++] = "-vn";
-	argv[n++] = "-sn";
-	argv[n++] = "-dn";
-	argv[n++] = "-map_metadata";
-	argv[n++] = "-1";
-	argv[n++] = "-ac";
-	argv[n++] = ch;
-	argv[n++] = "-ar";
-	argv[n++] = rate;
-	if (isnan(dur)) { /* unknown length: convert at most the limit, then look */
-		argv[n++] = "-t";
-		argv[n++] = lim;
-	}
-	argv[n++] = out;
-	argv[n] = NULL;
-	if (run(f, argv, &r)) {
-		del_spawn(&r);
+	if (convert(f, dur))
 		goto out;
-	}
-	del_spawn(&r);
 	if (isnan(dur)) {
 		*stage = "duration";
 		dur = probe(f, f->part);
@@ -418,24 +454,11 @@ fetch_do(Fetch *f, const Song *s, const char **stage, const char **msg)
 		}
 	}
 	*stage = "io";
-	if ((fd = open(f->part, O_RDONLY)) < 0 || fsync(fd)) {
-		setstr(&f->msg, xprintf("%s: %s", f->part, strerror(errno)));
-		if (fd >= 0)
-			close(fd);
-		goto out;
-	}
-	close(fd);
-	if (rename(f->part, f->path)) {
-		setstr(&f->msg, xprintf("rename to %s: %s", f->path, strerror(errno)));
-		goto out;
-	}
-	rc = 0;
+	rc = publish(f);
 out:
-	if (rc)
+	if (rc && f->part)
 		unlink(f->part);
 	clear_dir(f->tmpdir);
-	free(in);
-	free(out);
 	*msg = f->msg ? f->msg : "";
 	return rc;
 }
