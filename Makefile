@@ -27,6 +27,10 @@ LIB = \
 # C unit tests: tests/unit/<domain>/<name>.c, built against the sanitizer library
 UNIT = core/vstream dsp/rhythm
 
+# libFuzzer harnesses: tests/fuzz/<name>.c, built with clang (`make fuzz`)
+FUZZ = vreader playlist audio
+FUZZTIME = 30
+
 HDR = $(LIB:%=src/lib/%.h)
 LIBOBJ = $(LIB:%=build/obj/lib/%.o)
 LIBSAN = $(LIB:%=build/san/obj/lib/%.o)
@@ -67,6 +71,22 @@ build/san/%: build/san/obj/cmd/%.o build/libsongvec-san.a
 
 san: $(SANBIN) $(UNITBIN)
 
+# Fuzzing: the library again with clang and -fsanitize=fuzzer-no-link, each harness
+# for FUZZTIME seconds on a corpus seeded from the test data (tests/fuzz/run).
+FUZZCC = clang
+FUZZFLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+LIBFUZZ = $(LIB:%=build/fuzz/obj/lib/%.o)
+build/fuzz/obj/%.o: src/%.c $(HDR) config.mk
+	@mkdir -p $(@D)
+	$(FUZZCC) $(CFLAGS) $(FUZZFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+build/libsongvec-fuzz.a: $(LIBFUZZ)
+	rm -f $@
+	ar rcs $@ $(LIBFUZZ)
+build/fuzz/%: tests/fuzz/%.c build/libsongvec-fuzz.a $(HDR) config.mk
+	$(FUZZCC) $(CFLAGS) $(FUZZFLAGS) -fsanitize=fuzzer -o $@ $< build/libsongvec-fuzz.a $(LDLIBS)
+fuzz: depcheck all $(FUZZ:%=build/fuzz/%)
+	sh tests/fuzz/run $(FUZZTIME) $(FUZZ)
+
 # Install every build and test dependency from Debian packages (no-op when present).
 deps:
 	sh scripts/deps
@@ -100,4 +120,4 @@ install: all
 clean:
 	rm -rf build bin
 
-.PHONY: all san deps depcheck check check-fast bench demo install clean
+.PHONY: all san deps depcheck check check-fast fuzz bench demo install clean

@@ -568,7 +568,7 @@ new_vreader_fp(FILE *fp, const char *name)
 	c = getc(fp);
 	if (c == 0) {
 		r->binary = 1;
-		if (fread(m + 1, 1, 3, fp) != 3 || memcmp(m + 1, VS_MAGIC + 1, 3)) {
+		if (fread(m + 1, 1, 3, fp) != 3 || memcmp(m + 1, &VS_MAGIC[1], 3)) {
 			hdr_error(r, "not a songvec stream (bad magic)");
 			goto fail;
 		}
