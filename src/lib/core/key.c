@@ -8,18 +8,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* the bytes no key or column name may hold: TSV separators and line ends */
+/* the bytes no key or column name may hold: TSV separators and line ends;
+ * name: 0 for a key, 1 for a column name (the messages differ) */
 static const char *
-separator_problem(const char *s, size_t len)
+separator_problem(const char *s, size_t len, int name)
 {
-	if (memchr(s, '\0', len))
-		return "contains a NUL byte";
-	if (memchr(s, '\t', len))
-		return "contains a tab";
-	if (memchr(s, '\n', len))
-		return "contains a newline";
-	if (memchr(s, '\r', len))
-		return "contains a carriage return";
+	static const char *const why[2][4] = {
+		{ "key contains a NUL byte", "key contains a tab", "key contains a newline",
+		  "key contains a carriage return" },
+		{ "contains a NUL byte", "contains a tab", "contains a newline",
+		  "contains a carriage return" },
+	};
+	static const char bad[4] = { '\0', '\t', '\n', '\r' };
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (memchr(s, bad[i], len))
+			return why[name][i];
 	return NULL;
 }
 
@@ -32,7 +37,7 @@ key_problem(const char *key, size_t len)
 		return "key longer than 4096 bytes";
 	if (key[0] == '#')
 		return "key starts with '#' (a TSV comment)";
-	return separator_problem(key, len);
+	return separator_problem(key, len, 0);
 }
 
 const char *
@@ -42,7 +47,7 @@ key_name_problem(const char *name, size_t len)
 		return "empty column name";
 	if (len > VS_MAXKEY)
 		return "column name longer than 4096 bytes";
-	return separator_problem(name, len);
+	return separator_problem(name, len, 1);
 }
 
 const char *

@@ -176,17 +176,59 @@ io_or_trunc(VReader *r, const char *what)
 	return vreader_error(r, "truncated %s", what);
 }
 
+static void
+free_names(char **cols, uint32_t n)
+{
+	while (n-- > 0)
+		free(cols[n]);
+	free(cols);
+}
+
+/* the n column names of a binary header; NULL after a message (n > 0) */
+static char **
+read_bin_cols(VReader *r, uint32_t n)
+{
+	unsigned char b[4];
+	char **cols = ecalloc(n, sizeof *cols);
+	const char *why;
+	uint32_t i, len;
+
+	for (i = 0; i < n; i++) {
+		if (readn(r, b, 4)) {
+			hdr_error(r, "truncated column name %u", i + 1);
+			break;
+		}
+		len = get_u32(b);
+		if (len > VS_MAXKEY) {
+			hdr_error(r, "column name %u: absurd length %u", i + 1, len);
+			break;
+		}
+		cols[i] = emalloc(len + 1);
+		if (len && readn(r, cols[i], len)) {
+			hdr_error(r, "truncated column name %u", i + 1);
+			break;
+		}
+		cols[i][len] = 0;
+		if ((why = key_name_problem(cols[i], len))) {
+			hdr_error(r, "column name %u: %s", i + 1, why);
+			break;
+		}
+	}
+	if (i == n)
+		return cols;
+	free_names(cols, i + 1);
+	return NULL;
+}
+
 /* binary header after the magic; compares with an earlier header when concatenated */
 static int
 read_bin_header(VReader *r, int again)
 {
 	unsigned char b[20];
-	uint32_t ver, dim, ncols, len, i;
+	uint32_t ver, dim, ncols, i;
 	double rate;
 	uint64_t u;
 	char **cols = NULL;
-	const char *why;
-	int rc = -1;
 
 	if (readn(r, b, 4))
 		return hdr_error(r, "truncated header");
@@ -207,50 +249,30 @@ read_bin_header(VReader *r, int again)
 		return hdr_error(r, "%u column names for dimension %u", ncols, dim);
 	if (ncols > VS_MAXCOLS)
 		return hdr_error(r, "absurd number of columns %u", ncols);
-	cols = ecalloc(ncols, sizeof *cols);
-	for (i = 0; i < ncols; i++) {
-		if (readn(r, b, 4)) {
-			hdr_error(r, "truncated column name %u", i + 1);
-			goto out;
-		}
-		len = get_u32(b);
-		if (len > VS_MAXKEY) {
-			hdr_error(r, "column name %u: absurd length %u", i + 1, len);
-			goto out;
-		}
-		cols[i] = emalloc(len + 1);
-		if (len && readn(r, cols[i], len)) {
-			hdr_error(r, "truncated column name %u", i + 1);
-			free(cols[i]);
-			goto out;
-		}
-		cols[i][len] = 0;
-		if ((why = key_name_problem(cols[i], len))) {
-			hdr_error(r, "column name %u: %s", i + 1, why);
-			free(cols[i]);
-			goto out;
-		}
+	if (ncols && !(cols = read_bin_cols(r, ncols)))
+		return -1;
+	if (!again) {
+		r->dim = dim;
+		r->dimknown = 1;
+		r->rate = rate;
+		r->ncols = ncols;
+		r->cols = cols;
+		return 0;
 	}
-	if (again) {
-		if (dim != r->dim || rate != r->rate) {
-			hdr_error(r, "concatenated stream has dim=%u rate=%g, expected dim=%u rate=%g",
-			    dim, rate, r->dim, r->rate);
-			goto out;
-		}
-		rc = 0;
-		goto out;
+	if (dim != r->dim || rate != r->rate) {
+		free_names(cols, ncols);
+		return hdr_error(r, "concatenated stream has dim=%u rate=%g, expected dim=%u rate=%g",
+		    dim, rate, r->dim, r->rate);
 	}
-	r->dim = dim;
-	r->dimknown = 1;
-	r->rate = rate;
-	r->ncols = ncols;
-	r->cols = cols;
+	for (i = 0; i < ncols && r->ncols; i++)
+		if (strcmp(cols[i], r->cols[i])) {
+			hdr_error(r, "concatenated stream: column %u is '%s', expected '%s'", i + 1,
+			    cols[i], r->cols[i]);
+			free_names(cols, ncols);
+			return -1;
+		}
+	free_names(cols, ncols);
 	return 0;
-out:
-	while (i-- > 0)
-		free(cols[i]);
-	free(cols);
-	return rc;
 }
 
 static int

@@ -52,7 +52,7 @@ setstr(char **dst, char *s)
 static char *
 tmpl_escape(const char *s)
 {
-	char *r = emalloc(2 * strlen(s) + 1), *d = r;
+	char *r = ecalloc(strlen(s) + 1, 2), *d = r; /* every byte may double */
 
 	for (; *s; s++) {
 		if (*s == '%')

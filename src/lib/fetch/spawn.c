@@ -39,21 +39,14 @@ append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
 	(*buf)[*len] = 0;
 }
 
-int
-spawn_run(char *const argv[], double timeout, SpawnResult *r)
+/* Start argv[0] with stdin from /dev/null and stdout, stderr into new pipes whose
+ * read ends go to fds[0], fds[1].  0 with *pid set, or -1 (errno set). */
+static int
+start(char *const argv[], pid_t *pid, int fds[2])
 {
 	posix_spawn_file_actions_t fa;
-	int po[2], pe[2], e, st, open_fds = 2, i;
-	size_t ocap = 0, ecap = 0;
-	struct pollfd pf[2];
-	char buf[65536];
-	ssize_t n;
-	pid_t pid;
-	double end = timeout > 0 ? now() + timeout : 0, left;
+	int po[2], pe[2], e;
 
-	memset(r, 0, sizeof *r);
-	append(&r->out, &r->outlen, &ocap, "", 0);
-	append(&r->err, &r->errlen, &ecap, "", 0);
 	if (pipe(po))
 		return -1;
 	if (pipe(pe)) {
@@ -71,7 +64,7 @@ spawn_run(char *const argv[], double timeout, SpawnResult *r)
 	posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
 	posix_spawn_file_actions_addclose(&fa, po[1]);
 	posix_spawn_file_actions_addclose(&fa, pe[1]);
-	e = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	e = posix_spawnp(pid, argv[0], &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(po[1]);
 	close(pe[1]);
@@ -81,9 +74,24 @@ spawn_run(char *const argv[], double timeout, SpawnResult *r)
 		errno = e;
 		return -1;
 	}
-	pf[0].fd = po[0];
-	pf[1].fd = pe[0];
-	pf[0].events = pf[1].events = POLLIN;
+	fds[0] = po[0];
+	fds[1] = pe[0];
+	return 0;
+}
+
+/* Read both pipes into r until they close or the deadline (0: none) passes, when
+ * the child is killed.  Closes the pipes.  This function can't fail. */
+static void
+collect(pid_t pid, int fds[2], double end, SpawnResult *r, size_t cap[2])
+{
+	struct pollfd pf[2];
+	char buf[65536];
+	int open_fds = 2, i;
+	ssize_t n;
+	double left;
+
+	for (i = 0; i < 2; i++)
+		pf[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
 	while (open_fds > 0) {
 		left = end ? end - now() : -1;
 		if (end && left <= 0) {
@@ -106,17 +114,31 @@ spawn_run(char *const argv[], double timeout, SpawnResult *r)
 				close(pf[i].fd);
 				pf[i].fd = -1;
 				open_fds--;
-				continue;
+			} else if (i == 0) {
+				append(&r->out, &r->outlen, &cap[0], buf, n);
+			} else {
+				append(&r->err, &r->errlen, &cap[1], buf, n);
 			}
-			if (i == 0)
-				append(&r->out, &r->outlen, &ocap, buf, n);
-			else
-				append(&r->err, &r->errlen, &ecap, buf, n);
 		}
 	}
 	for (i = 0; i < 2; i++)
 		if (pf[i].fd >= 0)
 			close(pf[i].fd);
+}
+
+int
+spawn_run(char *const argv[], double timeout, SpawnResult *r)
+{
+	size_t cap[2] = { 0, 0 };
+	int fds[2], st;
+	pid_t pid;
+
+	memset(r, 0, sizeof *r);
+	append(&r->out, &r->outlen, &cap[0], "", 0);
+	append(&r->err, &r->errlen, &cap[1], "", 0);
+	if (start(argv, &pid, fds))
+		return -1;
+	collect(pid, fds, timeout > 0 ? now() + timeout : 0, r, cap);
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR) {
 			st = 0;
