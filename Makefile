@@ -25,7 +25,7 @@ LIB = \
 	fetch/spawn fetch/playlist fetch/fetch
 
 # C unit tests: tests/unit/<domain>/<name>.c, built against the sanitizer library
-UNIT = core/vstream dsp/rhythm
+UNIT = core/vstream core/key dsp/rhythm
 
 # libFuzzer harnesses: tests/fuzz/<name>.c, built with clang (`make fuzz`)
 FUZZ = vreader playlist audio
