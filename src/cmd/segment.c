@@ -56,29 +56,6 @@ quality_arg(const char *s)
 	exit(2);
 }
 
-/* The next segment of seglen samples (fewer at the end; 0: the whole rest, buf
- * grown as needed) into *buf: its length, 0 at the end, -1 after a message. */
-static long
-read_segment(AudioIn *a, float **buf, size_t *cap, long seglen)
-{
-	long got = 0, n;
-
-	for (;;) {
-		if (!seglen && got == (long)*cap) {
-			*cap *= 2;
-			*buf = ereallocarray(*buf, *cap, sizeof **buf);
-		}
-		n = audio_read(a, *buf + got, (long)*cap - got);
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			return got;
-		got += n;
-		if (seglen && got == seglen)
-			return got;
-	}
-}
-
 /* Cut one file into records; 0 ok, -1 after a message. */
 static int
 segment_file(VWriter *w, const char *path, const char *key, double *rate, double seconds,
@@ -111,7 +88,7 @@ segment_file(VWriter *w, const char *path, const char *key, double *rate, double
 	buf = ereallocarray(NULL, cap, sizeof *buf);
 	rk = emalloc(strlen(key) + 24);
 	for (;;) {
-		if ((got = read_segment(a, &buf, &cap, seglen)) < 0) {
+		if ((got = audio_read_block(a, &buf, &cap, seglen)) < 0) {
 			rc = -1;
 			break;
 		}

@@ -660,6 +660,27 @@ audio_read(AudioIn *a, float *buf, long n)
 	return got;
 }
 
+long
+audio_read_block(AudioIn *a, float **buf, size_t *cap, long seglen)
+{
+	long got = 0, n;
+
+	for (;;) {
+		if (!seglen && got == (long)*cap) {
+			*cap *= 2;
+			*buf = ereallocarray(*buf, *cap, sizeof **buf);
+		}
+		n = audio_read(a, *buf + got, (long)*cap - got);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return got;
+		got += n;
+		if (seglen && got == seglen)
+			return got;
+	}
+}
+
 void
 del_audio(AudioIn *a)
 {

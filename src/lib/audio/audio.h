@@ -7,6 +7,7 @@
  * rate.  Memory is bounded: audio_read() returns blocks. */
 #ifndef SV_AUDIO_H
 #define SV_AUDIO_H
+#include <stddef.h>
 
 typedef struct AudioIn AudioIn;
 
@@ -36,6 +37,10 @@ int audio_channels(const AudioIn *a);
 /* Read up to n mono samples at the output rate.  Returns the count, 0 at the end,
  * -1 on a decoding error (message printed, e.g. a truncated file). */
 long audio_read(AudioIn *a, float *buf, long n);
+/* Read n samples (fewer at the end of the file) into *buf, which holds *cap; with
+ * n 0 the whole rest, *buf grown (ereallocarray) as needed.  The count, 0 at the
+ * end, -1 on a decoding error (message printed).  For cutting segments. */
+long audio_read_block(AudioIn *a, float **buf, size_t *cap, long n);
 void del_audio(AudioIn *a);
 
 #endif

@@ -204,28 +204,6 @@ featrun_record(FeatRun *r, const char *key, const float *x, size_t n)
 	return record(r, key, x, n, 1);
 }
 
-/* Read up to seglen samples (0: all) into *buf (grown to *cap); the count, or -1. */
-static long
-read_part(AudioIn *a, float **buf, size_t *cap, long seglen)
-{
-	long got = 0, n;
-
-	for (;;) {
-		if (!seglen && got == (long)*cap) {
-			*cap *= 2;
-			*buf = ereallocarray(*buf, *cap, sizeof **buf);
-		}
-		n = audio_read(a, *buf + got, (long)*cap - got);
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			return got;
-		got += n;
-		if (seglen && got == seglen)
-			return got;
-	}
-}
-
 int
 featrun_audio(FeatRun *r, AudioIn *a, const char *path, const char *key, double seconds)
 {
@@ -244,7 +222,7 @@ featrun_audio(FeatRun *r, AudioIn *a, const char *path, const char *key, double 
 	buf = ereallocarray(NULL, cap, sizeof *buf);
 	rk = emalloc(strlen(key) + 24);
 	for (;;) {
-		if ((got = read_part(a, &buf, &cap, seglen)) < 0) {
+		if ((got = audio_read_block(a, &buf, &cap, seglen)) < 0) {
 			rc = -1;
 			break;
 		}
