@@ -16,7 +16,7 @@ TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow dbload
 LIB = \
 	core/util core/key core/vreader core/vwriter core/matrix core/dtable core/json \
 	core/stats core/pool core/rng core/progress \
-	audio/audio audio/part \
+	audio/audio audio/part audio/verify \
 	dsp/fft dsp/stft dsp/mel dsp/mfcc dsp/spectral dsp/onset dsp/beat dsp/chroma dsp/tuning dsp/cqt \
 	feat/feature feat/seed feat/profile feat/featrun feat/songtempo \
 	nn/vggish_front nn/vggish_net nn/vggish_run nn/weights \
@@ -26,6 +26,10 @@ LIB = \
 
 # headers without a .c of their own
 INC = core/hot store/dbint
+
+# libFuzzer harnesses: tests/fuzz/<name>.c, built with clang (`make fuzz`)
+FUZZ = vreader playlist audio
+FUZZTIME = 30
 
 # C unit tests: tests/unit/<domain>/<name>.c, built against the sanitizer library
 UNIT = core/vstream core/key core/stats core/pool core/rng core/progress ml/groups dsp/rhythm ml/knn
@@ -71,6 +75,22 @@ build/san/%: build/san/obj/cmd/%.o build/libsongvec-san.a
 
 san: $(SANBIN) $(UNITBIN)
 
+# Fuzzing: the library again with clang and -fsanitize=fuzzer-no-link, each harness
+# for FUZZTIME seconds on a corpus seeded from the test data (tests/fuzz/run).
+FUZZCC = clang
+FUZZFLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+LIBFUZZ = $(LIB:%=build/fuzz/obj/lib/%.o)
+build/fuzz/obj/%.o: src/%.c $(HDR) config.mk
+	@mkdir -p $(@D)
+	$(FUZZCC) $(CFLAGS) $(FUZZFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+build/libsongvec-fuzz.a: $(LIBFUZZ)
+	rm -f $@
+	ar rcs $@ $(LIBFUZZ)
+build/fuzz/%: tests/fuzz/%.c build/libsongvec-fuzz.a $(HDR) config.mk
+	$(FUZZCC) $(CFLAGS) $(FUZZFLAGS) -fsanitize=fuzzer -o $@ $< build/libsongvec-fuzz.a $(LDLIBS)
+fuzz: depcheck all $(FUZZ:%=build/fuzz/%)
+	sh tests/fuzz/run $(FUZZTIME) $(FUZZ)
+
 # Install every build and test dependency from Debian packages (no-op when present).
 deps:
 	sh scripts/deps
@@ -104,4 +124,4 @@ install: all
 clean:
 	rm -rf build bin
 
-.PHONY: all san deps depcheck check check-fast bench demo install clean
+.PHONY: all san deps depcheck check check-fast fuzz bench demo install clean

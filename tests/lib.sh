@@ -23,7 +23,9 @@ export PATH SV_BIN SV_OPTBIN SV_UNIT SHARED TOP PY
 # sanitizer settings for the san build; harmless for the optimised one
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=99}
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=98}
-export ASAN_OPTIONS UBSAN_OPTIONS
+# leaks inside system libraries only, each justified in the file
+LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$TOP/tests/lsan.supp:print_suppressions=0}
+export ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
 T=$(mktemp -d "${TMPDIR:-/tmp}/svtest.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 1

@@ -5,13 +5,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/key.h"
 #include "core/util.h"
 #include "core/vwriter.h"
 #include "store/db.h"
 #include "store/load.h"
 
 static const char SYNOPSIS[] =
-    "[-bp] [-a algorithm] [-d db] [-n batch] [-w seconds] command [file ...]";
+    "[-bp] [-a algorithm] [-d db] [-e errlog] [-n batch] [-w seconds] command [file ...]";
 
 static int
 out_init(Db *db, int binary)
@@ -51,7 +52,7 @@ out_artists(Db *db, int binary)
 /* A command loads its inputs (load) or takes none and writes to stdout (out). */
 typedef struct Command {
 	const char *name;
-	int (*load)(Db *db, const char *path, const LoadOpt *o);
+	int (*load)(Db *db, const char *path, LoadOpt *o);
 	int (*out)(Db *db, int binary);
 } Command;
 
@@ -103,7 +104,7 @@ main(int argc, char **argv)
 
 	util_init(argc, argv);
 	util_help(argc, argv, SYNOPSIS);
-	while ((c = getopt(argc, argv, "a:bd:n:pw:")) != -1) {
+	while ((c = getopt(argc, argv, "a:bd:e:n:pw:")) != -1) {
 		switch (c) {
 		case 'a':
 			if (!valid_algorithm(o.algorithm = optarg)) {
@@ -113,6 +114,7 @@ main(int argc, char **argv)
 			break;
 		case 'b': binary = 1; break;
 		case 'd': dbpath = optarg; break;
+		case 'e': o.errpath = optarg; break;
 		case 'n': o.batch = estrtol(optarg, 0, 1000000000, 'n'); break;
 		case 'p': o.pathkeys = 1; break;
 		case 'w': wait = estrtol(optarg, 0, 86400, 'w'); break;
@@ -128,12 +130,18 @@ main(int argc, char **argv)
 		util_usage(SYNOPSIS);
 	}
 	in = util_operands(argc, argv, &nin);
+	if (o.errpath && !(o.errlog = fopen(o.errpath, "a")))
+		eprintf("%s:", o.errpath);
 	if (!(db = new_db(dbpath, (int)(wait * 1000))))
 		return 1;
+	o.seen = new_keyset();
 	if (cm->out)
 		rc = cm->out(db, binary);
 	for (i = 0; cm->load && i < nin && !rc; i++)
 		rc = cm->load(db, in[i], &o);
 	del_db(db);
+	del_keyset(o.seen);
+	if (o.errlog && fclose(o.errlog))
+		eprintf("%s: write error:", o.errpath);
 	return rc;
 }

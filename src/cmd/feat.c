@@ -58,10 +58,11 @@ do_audio(const char *path, double rate, double seconds)
 {
 	AudioIn *a;
 	char *key = key_from_path(path);
+	const char *why;
 	int rc;
 
-	if (!*key || strlen(key) + 24 > VS_MAXKEY || strpbrk(key, "\t\n")) {
-		weprintf("%s: unusable song key '%s'", path, key);
+	if ((why = key_song_problem(key))) {
+		weprintf("%s: unusable song key: %s", path, why);
 		free(key);
 		return -1;
 	}

@@ -1,5 +1,6 @@
 /* kmeans — cluster a vector stream with k-means (scikit-learn 1.2.1 Lloyd), or
  * assign it to the clusters of a saved model. */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 
 #include "ml/blas.h"
 #include "ml/kmeans.h"
+#include "core/dtable.h"
 #include "core/matrix.h"
 #include "core/util.h"
 #include "core/vreader.h"
@@ -33,26 +35,80 @@ load(const char *path, Matrix *m, const char *what)
 	return 0;
 }
 
+/* -m: the centres as a model table (dtable.h): rows 0..K-1, model=kmeans, rows=K */
 static void
 write_model(const char *path, const KMeans *km, char **cols)
 {
 	FILE *fp = efopen_out(path);
-	VWriter *w;
+	double *row = ecalloc(km->d, sizeof *row);
 	char key[32];
-	size_t j;
+	size_t j, i;
 
-	w = new_vwriter(fp, path, 0);
-	if (vwriter_header(w, (unsigned)km->d, 0, cols ? (unsigned)km->d : 0, cols))
-		exit(1);
+	dtable_put_header(fp, km->d, "kmeans", cols, km->k);
 	for (j = 0; j < km->k; j++) {
 		snprintf(key, sizeof key, "%zu", j);
-		if (vwriter_write(w, key, km->centers + j * km->d, km->d))
-			exit(1);
+		for (i = 0; i < km->d; i++)
+			row[i] = km->centers[j * km->d + i];
+		dtable_put_row(fp, key, row, km->d);
 	}
-	if (del_vwriter(w))
+	free(row);
+	if (fshut(fp, path) || fclose_out(fp, path, 0))
 		exit(1);
-	if (fclose_out(fp, path, 0))
-		exit(1);
+}
+
+/* -a: a model written by -m (or, from before model=, a TSV stream of centres):
+ * model=kmeans when named, rows keyed 0..K-1 in order, every value finite and a
+ * float32.  0 with the centres in m, or -1 after a message. */
+static int
+load_model(const char *path, Matrix *m)
+{
+	DTable t;
+	char key[32];
+	size_t j, i;
+	double v;
+	float *row;
+
+	memset(m, 0, sizeof *m);
+	if (dtable_load(path, &t))
+		return -1;
+	row = ecalloc(t.d, sizeof *row);
+	m->d = t.d;
+	if (t.model && strcmp(t.model, "kmeans")) {
+		weprintf("%s: not a kmeans model (model=%s)", path, t.model);
+		goto bad;
+	}
+	if (t.n == 0) {
+		weprintf("%s: no centres in the model", path);
+		goto bad;
+	}
+	for (j = 0; j < t.n; j++) {
+		snprintf(key, sizeof key, "%zu", j);
+		if (strcmp(t.keys[j], key)) {
+			weprintf("%s: corrupt kmeans model: row %zu is '%s', expected '%s'", path, j + 1,
+			    t.keys[j], key);
+			goto bad;
+		}
+		for (i = 0; i < t.d; i++)
+			if (!isfinite(v = t.v[j * t.d + i]) || fabs(v) > FLT_MAX) {
+				weprintf("%s: corrupt kmeans model: centre %zu, value %zu is not a finite "
+				    "float", path, j, i + 1);
+				goto bad;
+			} else {
+				row[i] = (float)v;
+			}
+		matrix_push(m, t.keys[j], row);
+	}
+	m->name = estrdup(path);
+	m->cols = t.cols;
+	t.cols = NULL;
+	free(row);
+	del_dtable(&t);
+	return 0;
+bad:
+	free(row);
+	del_dtable(&t);
+	del_matrix(m);
+	return -1;
 }
 
 static void
@@ -82,9 +138,11 @@ assign(const char *modelpath, const char *in, int binary, int nt)
 	float *dist, *conf;
 	size_t cap = 4096;
 
-	if (load(modelpath, &model, "centres in the model"))
+	if (load_model(modelpath, &model))
 		return 1;
-	if (!(r = new_vreader(in))) {
+	if (!(r = new_vreader(in)) ||
+	    dtable_match_cols(modelpath, model.cols, r->name, r->ncols ? r->cols : NULL, model.d)) {
+		del_vreader(r);
 		del_matrix(&model);
 		return 1;
 	}

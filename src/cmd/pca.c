@@ -9,6 +9,7 @@
 #include "ml/blas.h"
 #include "core/matrix.h"
 #include "ml/pca.h"
+#include "core/dtable.h"
 #include "core/util.h"
 #include "core/vreader.h"
 #include "core/vwriter.h"
@@ -90,6 +91,11 @@ apply(const char *model, const char *in, int binary, FILE *efp, const char *epat
 	}
 	if (r->dimknown && r->dim != pm.d) {
 		weprintf("%s: dimension %u does not match the model's %zu (%s)", r->name, r->dim, pm.d, model);
+		del_vreader(r);
+		del_pca(&pm);
+		return 1;
+	}
+	if (dtable_match_cols(model, pm.cols, r->name, r->ncols ? r->cols : NULL, pm.d)) {
 		del_vreader(r);
 		del_pca(&pm);
 		return 1;

@@ -14,14 +14,27 @@
 #include "core/key.h"
 
 static const char SYNOPSIS[] =
-	"[-bt] [-k key] [-l seconds] [-q quality] [-r rate] [file ...]";
+	"[-bft] [-k key] [-l seconds] [-q quality] [-r rate] [file ...]";
 
+/* 1 when key can name the song of path: valid (key_song_problem) and not given
+ * to another file of this run (keys are file names without folder and extension,
+ * so a/x.ogg and b/x.ogg would become one song downstream) */
 static int
-key_ok(const char *path, const char *key)
+key_ok(KeySet *seen, char **in, int i, const char *key)
 {
-	if (!*key || strlen(key) + 24 > VS_MAXKEY || strpbrk(key, "\t\n")) {
-		weprintf("%s: unusable song key '%s' (empty, too long, or has a tab or newline); "
-			"set one with -k", path, key);
+	char buf[200];
+	const char *why;
+	unsigned long first;
+
+	if ((why = key_song_problem(key))) {
+		weprintf("%s: unusable song key '%s': %s; set one with -k", in[i],
+			key_show(buf, sizeof buf, key, strlen(key)), why);
+		return 0;
+	}
+	if ((first = keyset_add(seen, key, (unsigned long)i + 1))) {
+		weprintf("%s: song key '%s' is already the key of %s (keys are file names "
+			"without folder and extension): segment it on its own with -k", in[i],
+			key_show(buf, sizeof buf, key, strlen(key)), in[first - 1]);
 		return 0;
 	}
 	return 1;
@@ -47,7 +60,7 @@ quality_arg(const char *s)
 /* Cut one file into records; 0 ok, -1 after a message. */
 static int
 segment_file(VWriter *w, const char *path, const char *key, double *rate, double seconds,
-	int quality)
+	int quality, int flags)
 {
 	AudioIn *a;
 	Parts *p;
@@ -56,7 +69,7 @@ segment_file(VWriter *w, const char *path, const char *key, double *rate, double
 	long minlen, seglen, n;
 	int keep;
 
-	if (!(a = new_audio(path, *rate, quality)))
+	if (!(a = new_audio_flags(path, *rate, quality, flags)))
 		return -1;
 	if (*rate == 0) {
 		*rate = audio_rate(a); /* -r 0: the first file's own rate */
@@ -92,13 +105,15 @@ main(int argc, char **argv)
 	VWriter *w;
 	char **in, *key = NULL, *k;
 	double rate = 22050, seconds = 10;
-	int c, binary = 1, quality = AQ_DEFAULT, nin, i, rc = 0;
+	int c, binary = 1, quality = AQ_DEFAULT, nin, i, rc = 0, flags = 0;
+	KeySet *seen = new_keyset();
 
 	util_init(argc, argv);
 	util_help(argc, argv, SYNOPSIS);
-	while ((c = getopt(argc, argv, "bk:l:q:r:t")) != -1) {
+	while ((c = getopt(argc, argv, "bfk:l:q:r:t")) != -1) {
 		switch (c) {
 		case 'b': binary = 1; break;
+		case 'f': flags |= AUDIO_DAMAGED_OK; break;
 		case 't': binary = 0; break;
 		case 'k': key = optarg; break;
 		case 'l': seconds = estrtod(optarg, 0, 1e7, 'l'); break;
@@ -122,11 +137,12 @@ main(int argc, char **argv)
 			exit(1);
 	for (i = 0; i < nin; i++) {
 		k = key ? estrdup(key) : key_from_path(in[i]);
-		if (!key_ok(in[i], k) ||
-		    segment_file(w, in[i], k, &rate, seconds, quality) < 0)
+		if (!key_ok(seen, in, i, k) ||
+		    segment_file(w, in[i], k, &rate, seconds, quality, flags) < 0)
 			rc = 1;
 		free(k);
 	}
+	del_keyset(seen);
 	if (rate == 0)
 		if (vwriter_header(w, 0, 0, 0, NULL))
 			exit(1);

@@ -9,6 +9,7 @@
 #include "ml/groups.h"
 #include "core/matrix.h"
 #include "ml/scaler.h"
+#include "core/dtable.h"
 #include "core/util.h"
 #include "core/vreader.h"
 #include "core/vwriter.h"
@@ -54,6 +55,11 @@ apply(const char *model, const char *in, int binary, int clip)
 	}
 	if (r->dimknown && r->dim != s.d) {
 		weprintf("%s: dimension %u does not match the model's %zu (%s)", r->name, r->dim, s.d, model);
+		del_vreader(r);
+		del_scaler(&s);
+		return 1;
+	}
+	if (dtable_match_cols(model, s.cols, r->name, r->ncols ? r->cols : NULL, s.d)) {
 		del_vreader(r);
 		del_scaler(&s);
 		return 1;

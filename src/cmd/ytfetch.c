@@ -14,7 +14,7 @@
 #include "core/util.h"
 
 static const char SYNOPSIS[] =
-    "[-v] [-c channels] [-d dir] [-e errlog] [-f format] [-m seconds] [-q query] [-R rate] "
+    "[-Uv] [-c channels] [-d dir] [-e errlog] [-f format] [-m seconds] [-q query] [-R rate] "
     "[-r retries] [-T timeout] [file]";
 
 typedef struct Entry {
@@ -22,6 +22,16 @@ typedef struct Entry {
 	int bad;        /* input problem */
 	char *why;
 } Entry;
+
+/* what main keeps besides the fetch options */
+typedef struct Run {
+	const char *in, *errpath;
+	char *defpath;  /* DIR/ytfetch-errors.jsonl */
+	FILE *errlog;
+	int verbose, tty, anyurl;
+	size_t n, ok, failed, present;
+	double t0;
+} Run;
 
 static double
 now(void)
@@ -38,12 +48,11 @@ dupor(const char *s)
 	return s ? estrdup(s) : NULL;
 }
 
-/* the whole list (for the total and the ETA) */
+/* the whole list (for the total and the ETA); exits on a read error */
 static Entry *
-read_list(const char *path, size_t *n)
+read_list(const char *path, int anyurl, size_t *n)
 {
 	FILE *fp = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	const char *name = strcmp(path, "-") ? path : "<stdin>";
 	Playlist *p;
 	Entry *v = NULL;
 	size_t cap = 0;
@@ -52,7 +61,9 @@ read_list(const char *path, size_t *n)
 
 	if (!fp)
 		eprintf("%s:", path);
-	p = new_playlist(fp, name);
+	p = new_playlist(fp, strcmp(path, "-") ? path : "<stdin>");
+	if (anyurl)
+		playlist_any_url(p);
 	*n = 0;
 	while ((e = playlist_next(p, &s)) != 0) {
 		if (e == -2)
@@ -67,12 +78,8 @@ read_list(const char *path, size_t *n)
 			v[*n].why = estrdup(playlist_error(p));
 			v[*n].s.id = estrdup("");
 		} else {
-			v[*n].s.id = estrdup(s.id);
-			v[*n].s.name = estrdup(s.name);
-			v[*n].s.artist = estrdup(s.artist);
-			v[*n].s.artist_id = estrdup(s.artist_id);
-			v[*n].s.url = dupor(s.url);
-			v[*n].s.line = s.line;
+			v[*n].s = (Song){ estrdup(s.id), estrdup(s.name), estrdup(s.artist),
+			    estrdup(s.artist_id), dupor(s.url), s.line };
 		}
 		(*n)++;
 	}
@@ -80,6 +87,22 @@ read_list(const char *path, size_t *n)
 	if (fp != stdin)
 		fclose(fp);
 	return v;
+}
+
+static void
+free_list(Entry *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(list[i].s.id);
+		free(list[i].s.name);
+		free(list[i].s.artist);
+		free(list[i].s.artist_id);
+		free(list[i].s.url);
+		free(list[i].why);
+	}
+	free(list);
 }
 
 static const char *
@@ -96,15 +119,105 @@ need(const char *env, const char *prog)
 	return full;
 }
 
-static void
-progress(int tty, size_t i, size_t n, size_t ok, size_t failed, double t0, const char *id)
+/* The search template must fix where the text goes (a search prefix such as
+ * "ytsearch1:" or a URL) before the first placeholder, so that a song name can
+ * never choose yt-dlp's extractor or protocol ("file:///...", "--exec=..."). */
+static const char *
+query_arg(const char *q)
 {
-	double el = now() - t0, eta = i ? el / i * (n - i) : 0;
+	size_t lit = strcspn(q, "{");
 
-	fprintf(stderr, "%s%s: [%zu/%zu] %zu ok, %zu failed, ETA %d:%02d %s%s", tty ? "\r" : "",
-	    argv0, i, n, ok, failed, (int)(eta / 60), (int)eta % 60, id, tty ? "\033[K" : "\n");
-	if (tty && i == n)
+	if (!memchr(q, ':', lit) || *q == '-') {
+		weprintf("-q: the query '%s' must start with a search prefix or a URL (such as "
+		    "ytsearch1:) before any {placeholder}", q);
+		exit(2);
+	}
+	return q;
+}
+
+static const char *
+format_arg(const char *f)
+{
+	if (!*f || strpbrk(f, "/. \t\n")) {
+		weprintf("-f: invalid format '%s' (a file extension such as wav or flac)", f);
+		exit(2);
+	}
+	return f;
+}
+
+static void
+parse_opts(int argc, char **argv, FetchOpts *o, Run *run)
+{
+	int c;
+
+	while ((c = getopt(argc, argv, "c:d:e:f:m:q:R:r:T:Uv")) != -1) {
+		switch (c) {
+		case 'c': o->channels = (int)estrtol(optarg, 1, 8, 'c'); break;
+		case 'd': o->dir = optarg; break;
+		case 'e': run->errpath = optarg; break;
+		case 'f': o->format = format_arg(optarg); break;
+		case 'm': o->maxdur = estrtod(optarg, 1, 1e6, 'm'); break;
+		case 'q': o->query = query_arg(optarg); break;
+		case 'R': o->rate = (int)estrtol(optarg, 1000, 384000, 'R'); break;
+		case 'r': o->retries = (int)estrtol(optarg, 0, 100, 'r'); break;
+		case 'T': o->timeout = estrtod(optarg, 1, 1e6, 'T'); break;
+		case 'U': run->anyurl = 1; break;
+		case 'v': run->verbose = 1; break;
+		default: util_usage(SYNOPSIS);
+		}
+	}
+	if (argc - optind > 1)
+		util_usage(SYNOPSIS);
+	if (argc > optind)
+		run->in = argv[optind];
+	if (getenv("YTFETCH_BACKOFF")) /* seconds before the first retry (tests) */
+		o->backoff = atof(getenv("YTFETCH_BACKOFF"));
+}
+
+static void
+progress(const Run *run, size_t i, const char *id)
+{
+	double el = now() - run->t0, eta = i ? el / i * (run->n - i) : 0;
+
+	fprintf(stderr, "%s%s: [%zu/%zu] %zu ok, %zu failed, ETA %d:%02d %s%s",
+	    run->tty ? "\r" : "", argv0, i, run->n, run->ok + run->present, run->failed,
+	    (int)(eta / 60), (int)eta % 60, id, run->tty ? "\033[K" : "\n");
+	if (run->tty && i == run->n)
 		fputc('\n', stderr);
+}
+
+static void
+log_failure(Run *run, const char *id, const char *stage, const char *msg)
+{
+	if (fetch_log(run->errlog, id, stage, msg))
+		eprintf("%s: write error:", run->errpath);
+	run->failed++;
+}
+
+/* one entry of the list: fetched, present already, or failed (logged) */
+static void
+do_entry(Fetch *f, Run *run, Entry *e)
+{
+	const char *stage, *msg, *path;
+	struct stat sb;
+
+	if (e->bad) {
+		weprintf("%s", e->why);
+		log_failure(run, "", "input", e->why);
+	} else if (!stat(path = fetch_path(f, &e->s), &sb) && S_ISREG(sb.st_mode)) {
+		run->present++; /* done by an earlier run */
+		printf("%s\t%s\n", e->s.id, path);
+	} else if (fetch_do(f, &e->s, &stage, &msg)) {
+		weprintf("%s: %s: %s", e->s.id, stage, msg);
+		log_failure(run, e->s.id, stage, msg);
+	} else {
+		run->ok++;
+		printf("%s\t%s\n", e->s.id, fetch_path(f, &e->s));
+	}
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		del_fetch(f);
+		eprintf("<stdout>: write error:");
+	}
 }
 
 int
@@ -113,106 +226,45 @@ main(int argc, char **argv)
 	FetchOpts o = { .dir = ".", .format = "wav", .query = "ytsearch1:{song} {artist} lyrics",
 		.maxdur = 900, .rate = 44100, .channels = 2, .retries = 3, .backoff = 1,
 		.timeout = 1800 };
-	const char *errpath = NULL, *stage, *msg, *path, *in = "-";
-	int c, verbose = 0, tty;
-	size_t n, i, ok = 0, failed = 0, present = 0;
+	Run run = { .in = "-" };
 	Entry *list;
-	Fetch *f = NULL;
-	FILE *errlog;
-	struct stat sb;
-	double t0;
-	char *def;
+	Fetch *f;
+	size_t i;
 
 	util_init(argc, argv);
 	util_help(argc, argv, SYNOPSIS);
-	while ((c = getopt(argc, argv, "c:d:e:f:m:q:R:r:T:v")) != -1) {
-		switch (c) {
-		case 'c': o.channels = (int)estrtol(optarg, 1, 8, 'c'); break;
-		case 'd': o.dir = optarg; break;
-		case 'e': errpath = optarg; break;
-		case 'f':
-			if (!*optarg || strpbrk(optarg, "/. \t\n")) {
-				weprintf("-f: invalid format '%s' (a file extension such as wav or flac)", optarg);
-				exit(2);
-			}
-			o.format = optarg;
-			break;
-		case 'm': o.maxdur = estrtod(optarg, 1, 1e6, 'm'); break;
-		case 'q': o.query = optarg; break;
-		case 'R': o.rate = (int)estrtol(optarg, 1000, 384000, 'R'); break;
-		case 'r': o.retries = (int)estrtol(optarg, 0, 100, 'r'); break;
-		case 'T': o.timeout = estrtod(optarg, 1, 1e6, 'T'); break;
-		case 'v': verbose = 1; break;
-		default: util_usage(SYNOPSIS);
-		}
-	}
-	if (argc - optind > 1)
-		util_usage(SYNOPSIS);
-	if (argc > optind)
-		in = argv[optind];
-	if (getenv("YTFETCH_BACKOFF")) /* seconds before the first retry (tests) */
-		o.backoff = atof(getenv("YTFETCH_BACKOFF"));
+	parse_opts(argc, argv, &o, &run);
 	signal(SIGPIPE, SIG_IGN);
-	list = read_list(in, &n);
+	list = read_list(run.in, run.anyurl, &run.n);
 	if (mkdir(o.dir, 0777) && errno != EEXIST)
 		eprintf("%s:", o.dir);
-	def = emalloc(strlen(o.dir) + 32);
-	sprintf(def, "%s/ytfetch-errors.jsonl", o.dir);
-	if (!errpath)
-		errpath = def;
-	if (!(errlog = fopen(errpath, "a")))
-		eprintf("%s:", errpath);
+	run.defpath = emalloc(strlen(o.dir) + 32);
+	sprintf(run.defpath, "%s/ytfetch-errors.jsonl", o.dir);
+	if (!run.errpath)
+		run.errpath = run.defpath;
+	if (!(run.errlog = fopen(run.errpath, "a")))
+		eprintf("%s:", run.errpath);
 	o.ytdlp = need("YTDLP", "yt-dlp");
 	o.ffmpeg = need("FFMPEG", "ffmpeg");
 	o.ffprobe = need("FFPROBE", "ffprobe");
 	if (!(f = new_fetch(&o)))
 		return 1;
-	tty = isatty(2);
-	t0 = now();
-	for (i = 0; i < n; i++) {
-		Song *s = &list[i].s;
-
-		if (list[i].bad) {
-			weprintf("%s", list[i].why);
-			if (fetch_log(errlog, "", "input", list[i].why))
-				eprintf("%s: write error:", errpath);
-			failed++;
-		} else if (!stat(path = fetch_path(f, s), &sb) && S_ISREG(sb.st_mode)) {
-			present++; /* done by an earlier run */
-			printf("%s\t%s\n", s->id, path);
-		} else if (fetch_do(f, s, &stage, &msg)) {
-			weprintf("%s: %s: %s", s->id, stage, msg);
-			if (fetch_log(errlog, s->id, stage, msg))
-				eprintf("%s: write error:", errpath);
-			failed++;
-		} else {
-			ok++;
-			printf("%s\t%s\n", s->id, fetch_path(f, s));
-		}
-		if (fflush(stdout) == EOF || ferror(stdout)) {
-			del_fetch(f);
-			eprintf("<stdout>: write error:");
-		}
-		if (tty || verbose)
-			progress(tty, i + 1, n, ok + present, failed, t0, s->id);
+	run.tty = isatty(2);
+	run.t0 = now();
+	for (i = 0; i < run.n; i++) {
+		do_entry(f, &run, &list[i]);
+		if (run.tty || run.verbose)
+			progress(&run, i + 1, list[i].s.id);
 	}
 	del_fetch(f);
-	if (failed)
-		weprintf("%zu songs: %zu downloaded, %zu already present, %zu failed (see %s)", n,
-		    ok, present, failed, errpath);
-	else if (verbose)
-		weprintf("%zu songs: %zu downloaded, %zu already present", n, ok, present);
-	fclose(errlog);
-	for (i = 0; i < n; i++) {
-		free(list[i].s.id);
-		free(list[i].s.name);
-		free(list[i].s.artist);
-		free(list[i].s.artist_id);
-		free(list[i].s.url);
-		free(list[i].why);
-	}
-	free(list);
-	free(def);
+	if (run.failed)
+		weprintf("%zu songs: %zu downloaded, %zu already present, %zu failed (see %s)",
+		    run.n, run.ok, run.present, run.failed, run.errpath);
+	else if (run.verbose)
+		weprintf("%zu songs: %zu downloaded, %zu already present", run.n, run.ok, run.present);
+	fclose(run.errlog);
+	free_list(list, run.n);
+	free(run.defpath);
 	free((char *)o.ytdlp);
 	free((char *)o.ffmpeg);
 	free((char *)o.ffprobe);

@@ -11,7 +11,9 @@
  * stdin: a regular file is read in place; a pipe is first copied to an unlinked
  * temporary file (libsndfile's FLAC/Ogg/MP3 readers seek), so memory stays bounded. */
 #include "audio/audio.h"
+#include "audio/verify.h"
 #include "core/util.h"
+#include "core/vreader.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -54,6 +56,8 @@ struct AudioIn {
 	int truncated;       /* libsndfile: the header announces more than the file has */
 	long long expect;    /* libsndfile: frames announced (-1 unknown) */
 	long long nin, nout, target;
+	int flags;           /* AUDIO_DAMAGED_OK */
+	Verify vf;           /* what the container walk found (verify.h) */
 };
 
 static void
@@ -64,34 +68,13 @@ close_fd(int *fd)
 	*fd = -1;
 }
 
-/* A temporary file opened read-write and already unlinked. */
-static int
-tmpfd(void)
-{
-	const char *dir = getenv("TMPDIR");
-	char *path;
-	int fd;
-
-	if (!dir || !*dir)
-		dir = "/tmp";
-	path = emalloc(strlen(dir) + 32);
-	sprintf(path, "%s/songvec.XXXXXX", dir);
-	fd = mkstemp(path);
-	if (fd >= 0) {
-		unlink(path);
-		fcntl(fd, F_SETFD, FD_CLOEXEC);
-	}
-	free(path);
-	return fd;
-}
-
 /* Copy stdin to an unlinked temporary file; returns its fd at offset 0, or -1. */
 static int
 spool_stdin(const char *name)
 {
 	char buf[65536];
 	ssize_t r, w, off;
-	int fd = tmpfd();
+	int fd = util_tmpfd();
 
 	if (fd < 0) {
 		weprintf("%s: cannot create a temporary file to hold stdin:", name);
@@ -146,6 +129,8 @@ ffmpeg_msg(AudioIn *a, char *out, size_t outsz)
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' '))
 		buf[--n] = '\0';
 	s = (e = strrchr(buf, '\n')) ? e + 1 : buf;
+	if (!strncmp(s, "file:", 5)) /* our file: URL: show the name as the user gave it */
+		s += 5;
 	if (*s)
 		snprintf(out, outsz, "ffmpeg: %.*s", (int)(outsz > 9 ? outsz - 9 : 0), s);
 }
@@ -195,9 +180,13 @@ ffmpeg_wait(AudioIn *a, int kill_it)
 static int
 ffmpeg_open(AudioIn *a, const char *path, int infd, char *why, size_t whysz)
 {
-	char *argv[] = { "ffmpeg", "-nostdin", "-v", "error", "-i", (char *)path,
-		"-vn", "-sn", "-dn", "-map_metadata", "-1", "-f", "au", "-c:a", "pcm_s16be",
-		"pipe:1", NULL };
+	/* The name goes to ffmpeg as a file: URL and only the file and pipe protocols
+	 * are allowed, so that "concat:a|b", "http://..." or a playlist inside the file
+	 * cannot make ffmpeg read anything else. */
+	char *in = infd >= 0 ? estrdup("pipe:0") : emalloc(strlen(path) + 6);
+	char *argv[] = { "ffmpeg", "-nostdin", "-v", "error", "-protocol_whitelist", "file,pipe",
+		"-i", in, "-vn", "-sn", "-dn", "-map_metadata", "-1", "-f", "au", "-c:a",
+		"pcm_s16be", "pipe:1", NULL };
 	posix_spawn_file_actions_t fa;
 	unsigned char h[24], skip[256];
 	uint32_t off, enc, rate, ch;
@@ -206,11 +195,13 @@ ffmpeg_open(AudioIn *a, const char *path, int infd, char *why, size_t whysz)
 
 	if (infd >= 0) {
 		argv[1] = "-hide_banner"; /* stdin is the input: no -nostdin */
-		argv[5] = "pipe:0";
 		lseek(infd, 0, SEEK_SET);
+	} else {
+		sprintf(in, "file:%s", path);
 	}
-	if ((a->errfd = tmpfd()) < 0 || pipe(p) < 0) {
+	if ((a->errfd = util_tmpfd()) < 0 || pipe(p) < 0) {
 		snprintf(why, whysz, "cannot start ffmpeg: %s", strerror(errno));
+		free(in);
 		return -1;
 	}
 	fcntl(p[0], F_SETFD, FD_CLOEXEC);
@@ -224,6 +215,7 @@ ffmpeg_open(AudioIn *a, const char *path, int infd, char *why, size_t whysz)
 	posix_spawn_file_actions_adddup2(&fa, a->errfd, 2);
 	e = posix_spawnp(&a->pid, "ffmpeg", &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
+	free(in);
 	close(p[1]);
 	if (e) {
 		close(p[0]);
@@ -273,140 +265,195 @@ wav_truncated(SNDFILE *sf)
 	return 0;
 }
 
+/* A damaged file (the container walk, the decoded length, ffmpeg's errors):
+ * an error, or a warning with AUDIO_DAMAGED_OK.  0 go on, -1 after a message. */
+static int
+damaged(AudioIn *a, const char *what)
+{
+	if (a->flags & AUDIO_DAMAGED_OK) {
+		weprintf("%s: warning: %s (decoding what is there)", a->name, what);
+		return 0;
+	}
+	weprintf("%s: %s", a->name, what);
+	return -1;
+}
+
+/* The input as a file descriptor of a regular file when it can be (stdin from a
+ * pipe is spooled); -1 after a message. */
+static int
+input_fd(AudioIn *a, const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (!strcmp(path, "-")) {
+		if (fstat(0, &st) < 0)
+			return weprintf("%s:", a->name), -1;
+		if (S_ISREG(st.st_mode) && lseek(0, 0, SEEK_CUR) == 0) {
+			if ((fd = fcntl(0, F_DUPFD_CLOEXEC, 0)) < 0)
+				return weprintf("%s:", a->name), -1;
+		} else if ((fd = spool_stdin(a->name)) < 0)
+			return -1;
+	} else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		return weprintf("%s:", a->name), -1;
+	}
+	if (fstat(fd, &st) < 0)
+		weprintf("%s:", a->name);
+	else if (S_ISDIR(st.st_mode))
+		weprintf("%s: is a directory", a->name);
+	else if (S_ISREG(st.st_mode) && st.st_size == 0)
+		weprintf("%s: empty file", a->name);
+	else
+		return fd;
+	close(fd);
+	return -1;
+}
+
+/* Walk the container of fd (verify.h) before anything is decoded.  0, or -1
+ * after a message. */
+static int
+verify_input(AudioIn *a, int fd, int mp3)
+{
+	if (verify_fd(fd, mp3, &a->vf) < 0) {
+		weprintf("%s:", a->name);
+		return -1;
+	}
+	return a->vf.damage[0] ? damaged(a, a->vf.damage) : 0;
+}
+
+/* libsndfile opened the file: take its format.  0, or -1 after a message. */
+static int
+sndfile_input(AudioIn *a, const SF_INFO *info, int fd)
+{
+	int mp3 = (info->format & SF_FORMAT_TYPEMASK) == SF_FORMAT_MPEG;
+
+	/* frame counts are exact in FLAC's STREAMINFO; for Ogg and MP3 they are
+	 * estimates (Vorbis files end ~100 frames short of them) */
+	a->expect = (info->format & SF_FORMAT_TYPEMASK) == SF_FORMAT_FLAC &&
+		info->frames > 0 && info->frames < SF_COUNT_MAX / 4 ? info->frames : -1;
+	a->truncated = wav_truncated(a->sf);
+	if (info->channels <= 0 || info->samplerate <= 0) {
+		weprintf("%s: invalid audio header (%d channels, %d Hz)", a->name,
+			info->channels, info->samplerate);
+		return -1;
+	}
+	a->channels = info->channels;
+	a->inrate = info->samplerate;
+	return verify_input(a, fd, mp3);
+}
+
 /* Open with libsndfile, falling back to ffmpeg.  0 ok, -1 after a message. */
 static int
 open_input(AudioIn *a, const char *path)
 {
 	SF_INFO info;
-	struct stat st;
 	char sfwhy[256], ffwhy[1024];
-	int fd, sfd, isstdin = !strcmp(path, "-");
+	int fd, sfd, rc, isstdin = !strcmp(path, "-");
 
-	if (isstdin) {
-		if (fstat(0, &st) < 0) {
-			weprintf("%s:", a->name);
-			return -1;
-		}
-		if (S_ISREG(st.st_mode) && lseek(0, 0, SEEK_CUR) == 0) {
-			if ((fd = fcntl(0, F_DUPFD_CLOEXEC, 0)) < 0) {
-				weprintf("%s:", a->name);
-				return -1;
-			}
-		} else if ((fd = spool_stdin(a->name)) < 0)
-			return -1;
-	} else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		weprintf("%s:", a->name);
+	if ((fd = input_fd(a, path)) < 0)
 		return -1;
-	}
-	if (fstat(fd, &st) < 0) {
-		weprintf("%s:", a->name);
-		close(fd);
-		return -1;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		weprintf("%s: is a directory", a->name);
-		close(fd);
-		return -1;
-	}
-	if (S_ISREG(st.st_mode) && st.st_size == 0) {
-		weprintf("%s: empty file", a->name);
-		close(fd);
-		return -1;
-	}
 	if ((sfd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) < 0) {
 		weprintf("%s:", a->name);
 		close(fd);
 		return -1;
 	}
 	memset(&info, 0, sizeof info);
+	snprintf(sfwhy, sizeof sfwhy, "libsndfile: ");
 	if ((a->sf = sf_open_fd(sfd, SFM_READ, &info, 1)) &&
-	    (info.format & SF_FORMAT_SUBMASK) == SF_FORMAT_OPUS) {
+	    (info.format & SF_FORMAT_SUBMASK) != SF_FORMAT_OPUS) {
+		rc = sndfile_input(a, &info, fd);
+		close(fd);
+		return rc;
+	}
+	if (a->sf) {
 		/* libsndfile 1.2.0 stops with "file is malformed" partway through many
 		 * Ogg Opus files, and librosa then decodes them again with audioread
 		 * (ffmpeg): do the same from the start. */
 		sf_close(a->sf);
 		a->sf = NULL;
-		if (ffmpeg_open(a, path, isstdin ? fd : -1, ffwhy, sizeof ffwhy) == 0) {
-			close(fd);
-			return 0;
-		}
-		close(fd);
-		weprintf("%s: cannot decode (%s)", a->name, ffwhy);
-		return -1;
+		sfwhy[0] = '\0';
+	} else {
+		snprintf(sfwhy, sizeof sfwhy, "libsndfile: %s; ", sf_strerror(NULL));
+		if (strlen(sfwhy) > 3 && sfwhy[strlen(sfwhy) - 3] == '.')
+			memmove(sfwhy + strlen(sfwhy) - 3, "; ", 3);
 	}
-	if (a->sf) {
-		close(fd);
-		/* frame counts are exact in FLAC's STREAMINFO; for Ogg and MP3 they are
-		 * estimates (Vorbis files end ~100 frames short of them) */
-		a->expect = (info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_FLAC &&
-			info.frames > 0 && info.frames < SF_COUNT_MAX / 4 ? info.frames : -1;
-		a->truncated = wav_truncated(a->sf);
-		if (info.channels <= 0 || info.samplerate <= 0) {
-			weprintf("%s: invalid audio header (%d channels, %d Hz)", a->name,
-				info.channels, info.samplerate);
+	rc = ffmpeg_open(a, path, isstdin ? fd : -1, ffwhy, sizeof ffwhy);
+	if (rc == 0)
+		rc = verify_input(a, fd, 0);
+	else
+		weprintf("%s: cannot decode (%s%s)", a->name, sfwhy, ffwhy);
+	close(fd);
+	return rc;
+}
+
+/* libsoxr (exactly what python-soxr's resample() sets up for librosa) or
+ * libsamplerate from the input to the output rate.  0, or -1 after a message. */
+static int
+new_resampler(AudioIn *a, int quality)
+{
+	int err;
+
+	if (quality == AQ_DEFAULT || quality == AQ_SOXR_HQ || quality == AQ_SOXR_VHQ) {
+		soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+		soxr_quality_spec_t q = soxr_quality_spec(
+			quality == AQ_SOXR_VHQ ? SOXR_VHQ : SOXR_HQ, 0);
+		soxr_error_t se = NULL;
+
+		a->sox = soxr_create(a->inrate, a->outrate, 1, &se, &io, &q, NULL);
+		if (!a->sox || se) {
+			weprintf("%s: resampler (libsoxr): %s", a->name, se ? se : "failed");
 			return -1;
 		}
-		a->channels = info.channels;
-		a->inrate = info.samplerate;
 		return 0;
 	}
-	snprintf(sfwhy, sizeof sfwhy, "%s", sf_strerror(NULL));
-	if (strlen(sfwhy) > 0 && sfwhy[strlen(sfwhy) - 1] == '.')
-		sfwhy[strlen(sfwhy) - 1] = '\0';
-	if (ffmpeg_open(a, path, isstdin ? fd : -1, ffwhy, sizeof ffwhy) == 0) {
-		close(fd);
-		return 0;
+	if (!(a->src = src_new(quality, 1, &err))) {
+		weprintf("%s: resampler: %s", a->name, src_strerror(err));
+		return -1;
 	}
-	close(fd);
-	weprintf("%s: cannot decode (libsndfile: %s; %s)", a->name, sfwhy, ffwhy);
-	return -1;
+	if (src_set_ratio(a->src, a->outrate / a->inrate)) {
+		weprintf("%s: cannot resample from %g Hz to %g Hz", a->name, a->inrate, a->outrate);
+		return -1;
+	}
+	return 0;
+}
+
+AudioIn *
+new_audio_flags(const char *path, double rate, int quality, int flags)
+{
+	AudioIn *a = ecalloc(1, sizeof *a);
+
+	a->name = estrdup(strcmp(path, "-") ? path : "<stdin>");
+	a->pid = -1, a->pfd = -1, a->errfd = -1;
+	a->flags = flags;
+	if (open_input(a, path) < 0)
+		goto fail;
+	if (a->inrate < VS_MINRATE || a->inrate > VS_MAXRATE) {
+		weprintf("%s: sample rate %g Hz outside %.0f..%.0f Hz", a->name, a->inrate,
+		    VS_MINRATE, VS_MAXRATE);
+		goto fail;
+	}
+	a->outrate = rate > 0 ? rate : a->inrate;
+	if (a->outrate < VS_MINRATE || a->outrate > VS_MAXRATE) {
+		weprintf("%s: output rate %g Hz outside %.0f..%.0f Hz", a->name, a->outrate,
+		    VS_MINRATE, VS_MAXRATE);
+		goto fail;
+	}
+	a->ibuf = ereallocarray(NULL, (size_t)BLK * a->channels, sizeof *a->ibuf);
+	a->mono = ereallocarray(NULL, BLK, sizeof *a->mono);
+	if (!a->sf)
+		a->bbuf = ereallocarray(NULL, (size_t)BLK * a->channels + 1, 2);
+	if (a->outrate != a->inrate && new_resampler(a, quality))
+		goto fail;
+	return a;
+fail:
+	del_audio(a);
+	return NULL;
 }
 
 AudioIn *
 new_audio(const char *path, double rate, int quality)
 {
-	AudioIn *a = ecalloc(1, sizeof *a);
-	int err;
-
-	a->name = estrdup(strcmp(path, "-") ? path : "<stdin>");
-	a->pid = -1, a->pfd = -1, a->errfd = -1;
-	if (open_input(a, path) < 0) {
-		del_audio(a);
-		return NULL;
-	}
-	a->outrate = rate > 0 ? rate : a->inrate;
-	a->ibuf = ereallocarray(NULL, (size_t)BLK * a->channels, sizeof *a->ibuf);
-	a->mono = ereallocarray(NULL, BLK, sizeof *a->mono);
-	if (!a->sf)
-		a->bbuf = ereallocarray(NULL, (size_t)BLK * a->channels + 1, 2);
-	if (a->outrate != a->inrate) {
-		if (quality == AQ_DEFAULT || quality == AQ_SOXR_HQ || quality == AQ_SOXR_VHQ) {
-			/* exactly what python-soxr's resample() sets up for librosa */
-			soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
-			soxr_quality_spec_t q = soxr_quality_spec(
-				quality == AQ_SOXR_VHQ ? SOXR_VHQ : SOXR_HQ, 0);
-			soxr_error_t se = NULL;
-
-			a->sox = soxr_create(a->inrate, a->outrate, 1, &se, &io, &q, NULL);
-			if (!a->sox || se) {
-				weprintf("%s: resampler (libsoxr): %s", a->name, se ? se : "failed");
-				del_audio(a);
-				return NULL;
-			}
-			return a;
-		}
-		if (!(a->src = src_new(quality, 1, &err))) {
-			weprintf("%s: resampler: %s", a->name, src_strerror(err));
-			del_audio(a);
-			return NULL;
-		}
-		if (src_set_ratio(a->src, a->outrate / a->inrate)) {
-			weprintf("%s: cannot resample from %g Hz to %g Hz", a->name, a->inrate, a->outrate);
-			del_audio(a);
-			return NULL;
-		}
-	}
-	return a;
+	return new_audio_flags(path, rate, quality, 0);
 }
 
 double audio_rate(const AudioIn *a) { return a->outrate; }
@@ -460,6 +507,31 @@ decode_block(AudioIn *a)
 	return n;
 }
 
+/* At the end of the input: is anything missing?  The header's frame count
+ * (WAV data size, FLAC STREAMINFO), the length the Ogg container states (a
+ * decoder may end up to one block short of it: 8192 frames allowed), ffmpeg's
+ * error messages.  0, or -1 after a message (damaged()). */
+static int
+end_checks(AudioIn *a)
+{
+	char what[1100], msg[1024];
+	struct stat st;
+
+	if (a->sf && (a->truncated || (a->expect > 0 && a->nin < a->expect)))
+		return damaged(a, "truncated file (the header announces more audio than it holds)");
+	if (a->vf.samples > 0 && a->vf.rate == a->inrate && a->nin + 8192 < a->vf.samples) {
+		snprintf(what, sizeof what, "corrupt: %lld of the %lld samples its container "
+		    "states could be decoded", a->nin, a->vf.samples);
+		return damaged(a, what);
+	}
+	if (!a->sf && a->errfd >= 0 && fstat(a->errfd, &st) == 0 && st.st_size > 0) {
+		ffmpeg_msg(a, msg, sizeof msg);
+		snprintf(what, sizeof what, "decoding errors (%s)", msg);
+		return damaged(a, what);
+	}
+	return 0;
+}
+
 static int
 fill(AudioIn *a)
 {
@@ -473,11 +545,8 @@ fill(AudioIn *a)
 	} while (n == 0 && !a->sf && a->pid > 0);
 	a->mpos = 0;
 	a->mlen = n;
-	if (n == 0 && a->sf && (a->truncated || (a->expect > 0 && a->nin < a->expect))) {
-		weprintf("%s: truncated file (the header announces more audio than it holds)",
-			a->name);
+	if (n == 0 && end_checks(a))
 		return -1;
-	}
 	if (n == 0) {
 		a->in_eof = 1;
 		/* ceil(nin * out / in), exact for integer rates */
@@ -589,6 +658,27 @@ audio_read(AudioIn *a, float *buf, long n)
 			break;
 	}
 	return got;
+}
+
+long
+audio_read_block(AudioIn *a, float **buf, size_t *cap, long seglen)
+{
+	long got = 0, n;
+
+	for (;;) {
+		if (!seglen && got == (long)*cap) {
+			*cap *= 2;
+			*buf = ereallocarray(*buf, *cap, sizeof **buf);
+		}
+		n = audio_read(a, *buf + got, (long)*cap - got);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return got;
+		got += n;
+		if (seglen && got == seglen)
+			return got;
+	}
 }
 
 void

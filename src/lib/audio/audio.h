@@ -7,6 +7,7 @@
  * rate.  Memory is bounded: audio_read() returns blocks. */
 #ifndef SV_AUDIO_H
 #define SV_AUDIO_H
+#include <stddef.h>
 
 typedef struct AudioIn AudioIn;
 
@@ -15,10 +16,20 @@ typedef struct AudioIn AudioIn;
  * librosa's default resampler (res_type 'soxr_hq'): bit-identical samples. */
 enum { AQ_DEFAULT = -1, AQ_SOXR_HQ = 100, AQ_SOXR_VHQ = 101 };
 
+/* new_audio_flags() flags */
+enum { AUDIO_DAMAGED_OK = 1 };
+
 /* Open PATH ("-" = stdin).  rate: output sample rate (0 = the file's own rate).
  * quality: a libsamplerate converter (SRC_SINC_BEST_QUALITY ...) or AQ_DEFAULT.
- * NULL after a message "prog: PATH: ..." when the file cannot be decoded. */
+ * NULL after a message "prog: PATH: ..." when the file cannot be decoded, when its
+ * rate is outside VS_MINRATE..VS_MAXRATE (vreader.h), or when it is damaged:
+ * truncated or corrupt, as the container walk (verify.h), the header's length or
+ * the decoder's errors tell; audio_read() returns -1 for what is only found at
+ * the end.  Names reach ffmpeg as file: URLs, with only file and pipe allowed. */
 AudioIn *new_audio(const char *path, double rate, int quality);
+/* The same; flags AUDIO_DAMAGED_OK: a damaged file is a warning ("prog: PATH:
+ * warning: ...") and what can be decoded is returned. */
+AudioIn *new_audio_flags(const char *path, double rate, int quality, int flags);
 /* Output rate, the file's original rate and channel count. */
 double audio_rate(const AudioIn *a);
 double audio_inrate(const AudioIn *a);
@@ -26,6 +37,10 @@ int audio_channels(const AudioIn *a);
 /* Read up to n mono samples at the output rate.  Returns the count, 0 at the end,
  * -1 on a decoding error (message printed, e.g. a truncated file). */
 long audio_read(AudioIn *a, float *buf, long n);
+/* Read n samples (fewer at the end of the file) into *buf, which holds *cap; with
+ * n 0 the whole rest, *buf grown (ereallocarray) as needed.  The count, 0 at the
+ * end, -1 on a decoding error (message printed).  For cutting segments. */
+long audio_read_block(AudioIn *a, float **buf, size_t *cap, long n);
 void del_audio(AudioIn *a);
 
 #endif

@@ -31,27 +31,12 @@ new_parts(AudioIn *a, const char *path, double rate, double seconds, long minlen
 	return p;
 }
 
-/* Read up to seglen samples (0: the rest of the file) into p->buf (grown when
- * seglen is 0): the count, 0 at the end, -1 when decoding failed (printed). */
+/* Read the next part into p->buf (audio_read_block): the count, 0 at the end,
+ * -1 when decoding failed (printed). */
 static long
 read_part(Parts *p)
 {
-	long got = 0, n;
-
-	for (;;) {
-		if (!p->seglen && got == (long)p->cap) {
-			p->cap *= 2;
-			p->buf = ereallocarray(p->buf, p->cap, sizeof *p->buf);
-		}
-		n = audio_read(p->a, p->buf + got, (long)p->cap - got);
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			return got;
-		got += n;
-		if (p->seglen && got == p->seglen)
-			return got;
-	}
+	return audio_read_block(p->a, &p->buf, &p->cap, p->seglen);
 }
 
 long

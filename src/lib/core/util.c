@@ -2,6 +2,7 @@
 #include "core/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -249,4 +250,42 @@ fclose_out(FILE *fp, const char *path, int failed)
 	if ((failed || rc) && reg)
 		unlink(path); /* no half-written file */
 	return rc;
+}
+
+int
+util_tmpfd(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path;
+	int fd, e;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	path = emalloc(strlen(dir) + 32);
+	sprintf(path, "%s/songvec.XXXXXX", dir);
+	fd = mkstemp(path);
+	e = errno;
+	if (fd >= 0) {
+		unlink(path);
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+	}
+	free(path);
+	errno = e;
+	return fd;
+}
+
+FILE *
+util_tmpfile(void)
+{
+	int fd = util_tmpfd(), e;
+	FILE *fp;
+
+	if (fd < 0)
+		return NULL;
+	if (!(fp = fdopen(fd, "w+b"))) {
+		e = errno;
+		close(fd);
+		errno = e;
+	}
+	return fp;
 }

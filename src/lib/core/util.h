@@ -49,6 +49,13 @@ FILE *efopen_out(const char *path);
  * a fifo).  Returns 0, or -1 when the close failed. */
 int fclose_out(FILE *fp, const char *path, int failed);
 
+/* A temporary file in $TMPDIR (else /tmp), opened read-write, close-on-exec and
+ * already unlinked, so that nothing is left behind even by kill -9.  Its fd, or
+ * -1 with errno set. */
+int util_tmpfd(void);
+/* The same as a stdio stream ("w+b"), or NULL with errno set. */
+FILE *util_tmpfile(void);
+
 /* Flush and check a stream; returns 0 ok, -1 after printing "prog: name: write error: ..." */
 int fshut(FILE *fp, const char *name);
 

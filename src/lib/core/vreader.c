@@ -1,7 +1,9 @@
 /* vreader.c — reading the songvec record stream (songvec(5); see vreader.h). */
 #include "core/vreader.h"
+#include "core/key.h"
 #include "core/util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -15,6 +17,7 @@ struct VReaderBuf {
 	char *line;          /* TSV: the current line */
 	size_t linecap;
 	int pending;         /* TSV: a record line is buffered in line */
+	int metaseen;        /* TSV: a #songvec line was read */
 	int ownfp;           /* fp is closed by del_vreader */
 };
 
@@ -103,6 +106,16 @@ hdr_error(VReader *r, const char *fmt, ...)
 	return -1;
 }
 
+/* 0 when rate is 0 (none) or within the accepted range, else -1 after a message */
+static int
+vs_rate_problem(VReader *r, double rate)
+{
+	if (rate == 0 || (rate >= VS_MINRATE && rate <= VS_MAXRATE))
+		return 0;
+	return hdr_error(r, "sample rate %g Hz outside %.0f..%.0f Hz", rate, VS_MINRATE,
+	    VS_MAXRATE);
+}
+
 int
 vreader_sniff(const unsigned char *buf, size_t n)
 {
@@ -163,16 +176,59 @@ io_or_trunc(VReader *r, const char *what)
 	return vreader_error(r, "truncated %s", what);
 }
 
+static void
+free_names(char **cols, uint32_t n)
+{
+	while (n-- > 0)
+		free(cols[n]);
+	free(cols);
+}
+
+/* the n column names of a binary header; NULL after a message (n > 0) */
+static char **
+read_bin_cols(VReader *r, uint32_t n)
+{
+	unsigned char b[4];
+	char **cols = ecalloc(n, sizeof *cols);
+	const char *why;
+	uint32_t i, len;
+
+	for (i = 0; i < n; i++) {
+		if (readn(r, b, 4)) {
+			hdr_error(r, "truncated column name %u", i + 1);
+			break;
+		}
+		len = get_u32(b);
+		if (len > VS_MAXKEY) {
+			hdr_error(r, "column name %u: absurd length %u", i + 1, len);
+			break;
+		}
+		cols[i] = emalloc(len + 1);
+		if (len && readn(r, cols[i], len)) {
+			hdr_error(r, "truncated column name %u", i + 1);
+			break;
+		}
+		cols[i][len] = 0;
+		if ((why = key_name_problem(cols[i], len))) {
+			hdr_error(r, "column name %u: %s", i + 1, why);
+			break;
+		}
+	}
+	if (i == n)
+		return cols;
+	free_names(cols, i + 1);
+	return NULL;
+}
+
 /* binary header after the magic; compares with an earlier header when concatenated */
 static int
 read_bin_header(VReader *r, int again)
 {
 	unsigned char b[20];
-	uint32_t ver, dim, ncols, len, i;
+	uint32_t ver, dim, ncols, i;
 	double rate;
 	uint64_t u;
 	char **cols = NULL;
-	int rc = -1;
 
 	if (readn(r, b, 4))
 		return hdr_error(r, "truncated header");
@@ -187,51 +243,36 @@ read_bin_header(VReader *r, int again)
 	ncols = get_u32(b + 16);
 	if (dim > VS_MAXVALS)
 		return hdr_error(r, "absurd dimension %u", dim);
-	if (!(rate >= 0 && rate < 1e9))
-		return hdr_error(r, "invalid sample rate");
+	if (vs_rate_problem(r, rate))
+		return -1;
 	if (ncols && ncols != dim)
 		return hdr_error(r, "%u column names for dimension %u", ncols, dim);
 	if (ncols > VS_MAXCOLS)
 		return hdr_error(r, "absurd number of columns %u", ncols);
-	cols = ecalloc(ncols, sizeof *cols);
-	for (i = 0; i < ncols; i++) {
-		if (readn(r, b, 4)) {
-			hdr_error(r, "truncated column name %u", i + 1);
-			goto out;
-		}
-		len = get_u32(b);
-		if (len > VS_MAXKEY) {
-			hdr_error(r, "column name %u: absurd length %u", i + 1, len);
-			goto out;
-		}
-		cols[i] = emalloc(len + 1);
-		if (len && readn(r, cols[i], len)) {
-			hdr_error(r, "truncated column name %u", i + 1);
-			free(cols[i]);
-			goto out;
-		}
-		cols[i][len] = 0;
+	if (ncols && !(cols = read_bin_cols(r, ncols)))
+		return -1;
+	if (!again) {
+		r->dim = dim;
+		r->dimknown = 1;
+		r->rate = rate;
+		r->ncols = ncols;
+		r->cols = cols;
+		return 0;
 	}
-	if (again) {
-		if (dim != r->dim || rate != r->rate) {
-			hdr_error(r, "concatenated stream has dim=%u rate=%g, expected dim=%u rate=%g",
-			    dim, rate, r->dim, r->rate);
-			goto out;
-		}
-		rc = 0;
-		goto out;
+	if (dim != r->dim || rate != r->rate) {
+		free_names(cols, ncols);
+		return hdr_error(r, "concatenated stream has dim=%u rate=%g, expected dim=%u rate=%g",
+		    dim, rate, r->dim, r->rate);
 	}
-	r->dim = dim;
-	r->dimknown = 1;
-	r->rate = rate;
-	r->ncols = ncols;
-	r->cols = cols;
+	for (i = 0; i < ncols && r->ncols; i++)
+		if (strcmp(cols[i], r->cols[i])) {
+			hdr_error(r, "concatenated stream: column %u is '%s', expected '%s'", i + 1,
+			    cols[i], r->cols[i]);
+			free_names(cols, ncols);
+			return -1;
+		}
+	free_names(cols, ncols);
 	return 0;
-out:
-	while (i-- > 0)
-		free(cols[i]);
-	free(cols);
-	return rc;
 }
 
 static int
@@ -240,6 +281,8 @@ bin_next(VReader *r)
 	unsigned char b[4];
 	uint32_t klen, cnt;
 	size_t done, chunk;
+	const char *why;
+	char shownkey[200];
 	int e;
 
 	for (;;) {
@@ -269,8 +312,8 @@ bin_next(VReader *r)
 	if (readn(r, r->key, klen))
 		return io_or_trunc(r, "key");
 	r->key[klen] = 0;
-	if (memchr(r->key, 0, klen) || strpbrk(r->key, "\t\n"))
-		return vreader_error(r, "key contains a NUL, tab or newline");
+	if ((why = key_problem(r->key, klen)))
+		return vreader_error(r, "%s: '%s'", why, key_show(shownkey, sizeof shownkey, r->key, klen));
 	if (readn(r, b, 4))
 		return io_or_trunc(r, "record (value count)");
 	cnt = get_u32(b);
@@ -296,37 +339,42 @@ bin_next(VReader *r)
 	return 1;
 }
 
-/* TSV: read one line into r->priv->line; 1 ok, 0 EOF, -1 error */
+/* TSV: read one line into r->priv->line, without its LF or CRLF.
+ * 1 ok, 0 end of file, -1 error (message printed). */
 static int
 tsv_getline(VReader *r)
 {
 	ssize_t len;
+	char *line;
+	int nl;
 
 	errno = 0;
 	len = getline(&r->priv->line, &r->priv->linecap, r->fp);
 	if (len < 0) {
-		if (ferror(r->fp)) {
-			hdr_error(r, "read error: %s", strerror(errno));
-			return -1;
-		}
+		if (ferror(r->fp))
+			return hdr_error(r, "read error: %s", strerror(errno));
 		return 0;
 	}
+	line = r->priv->line;
 	r->lineno++;
-	if (len && r->priv->line[len - 1] == '\n')
-		r->priv->line[--len] = 0;
-	if (len && r->priv->line[len - 1] == '\r')
-		r->priv->line[--len] = 0;
-	if ((size_t)len != strlen(r->priv->line)) {
-		hdr_error(r, "NUL byte in text stream");
-		return -1;
-	}
+	if ((size_t)len != strlen(line))
+		return hdr_error(r, "NUL byte in a text stream");
+	if ((nl = line[len - 1] == '\n'))
+		line[--len] = '\0';
+	if (nl && len && line[len - 1] == '\r') /* CRLF */
+		line[--len] = '\0';
+	if (memchr(line, '\r', len))
+		return hdr_error(r, "carriage return inside a line (old Mac line ends? "
+		    "convert them with tr '\\r' '\\n')");
+	if (!nl)
+		return hdr_error(r, "truncated line (no newline at the end of the stream)");
 	return 1;
 }
 
-static unsigned
+static unsigned long
 count_fields(const char *s)
 {
-	unsigned n = 1;
+	unsigned long n = 1;
 
 	for (; *s; s++)
 		n += *s == '\t';
@@ -351,14 +399,16 @@ tsv_meta(VReader *r, const char *s)
 		if (!strncmp(p, "dim=", 4)) {
 			errno = 0;
 			dim = strtoul(p + 4, &end, 10);
-			if (errno || end == p + 4 || dim > VS_MAXVALS)
+			if (errno || end == p + 4 || !isdigit((unsigned char)p[4]) || dim > VS_MAXVALS)
 				return hdr_error(r, "header: bad dim");
 			havedim = 1;
 			p = end;
 		} else if (!strncmp(p, "rate=", 5)) {
 			rate = strtod(p + 5, &end);
-			if (end == p + 5 || !(rate >= 0 && rate < 1e9))
+			if (end == p + 5 || (*end && *end != ' ' && *end != '\t'))
 				return hdr_error(r, "header: bad rate");
+			if (vs_rate_problem(r, rate))
+				return -1;
 			p = end;
 		} else { /* unknown key=value: skip */
 			while (*p && *p != ' ' && *p != '\t')
@@ -367,6 +417,9 @@ tsv_meta(VReader *r, const char *s)
 	}
 	if (r->dimknown && havedim && dim != r->dim)
 		return hdr_error(r, "concatenated stream has dim=%lu, expected %u", dim, r->dim);
+	if (r->priv->metaseen && rate != r->rate)
+		return hdr_error(r, "concatenated stream has rate=%g, expected %g", rate, r->rate);
+	r->priv->metaseen = 1;
 	if (havedim) {
 		r->dim = dim;
 		r->dimknown = 1;
@@ -375,44 +428,42 @@ tsv_meta(VReader *r, const char *s)
 	return 0;
 }
 
+/* The names of "#key<TAB>name1<TAB>...": 0 ok, -1 error.  A repeated line (a
+ * concatenated stream) must name the same columns. */
 static int
 tsv_names(VReader *r, char *s)
 {
-	unsigned n = 0, i;
-	char *p, *tab;
+	unsigned long n, i;
+	char *p, *tab, buf[64];
+	const char *why;
 
-	if (*s == '\t')
-		s++;
-	else if (*s) /* "#key" followed by something other than a tab */
+	if (*s != '\t') /* "#key" alone names nothing; "#keyboard" is a comment */
 		return 0;
-	n = *s ? count_fields(s) : 0;
+	s++;
+	n = count_fields(s);
+	if (n > VS_MAXCOLS)
+		return hdr_error(r, "absurd number of column names %lu", n);
 	if (r->dimknown && n != r->dim)
-		return hdr_error(r, "%u column names for dimension %u", n, r->dim);
-	if (r->ncols) { /* repeated header in a concatenated stream */
-		for (i = 0, p = s; i < n; i++, p = tab + 1) {
-			tab = strchr(p, '\t');
-			if (tab)
-				*tab = 0;
-			if (strcmp(p, r->cols[i]))
-				return hdr_error(r, "concatenated stream: column %u is '%s', expected '%s'",
-				    i + 1, p, r->cols[i]);
-			if (!tab)
-				break;
-		}
-		return 0;
-	}
-	r->cols = ecalloc(n, sizeof *r->cols);
+		return hdr_error(r, "%lu column names for dimension %u", n, r->dim);
 	for (i = 0, p = s; i < n; i++, p = tab + 1) {
-		tab = strchr(p, '\t');
-		if (tab)
-			*tab = 0;
-		r->cols[i] = estrdup(p);
+		if ((tab = strchr(p, '\t')))
+			*tab = '\0';
+		if ((why = key_name_problem(p, strlen(p))))
+			return hdr_error(r, "column %lu: %s", i + 1, why);
+		if (r->ncols && strcmp(p, r->cols[i]))
+			return hdr_error(r, "concatenated stream: column %lu is '%s', expected '%s'",
+			    i + 1, key_show(buf, sizeof buf, p, strlen(p)), r->cols[i]);
 		if (!tab)
 			break;
 	}
-	r->ncols = n;
+	if (r->ncols)
+		return 0;
+	r->cols = ecalloc(n, sizeof *r->cols);
+	for (i = 0, p = s; i < n; i++, p += strlen(p) + 1)
+		r->cols[i] = estrdup(p);
+	r->ncols = (unsigned)n;
 	if (!r->dimknown) {
-		r->dim = n;
+		r->dim = (unsigned)n;
 		r->dimknown = 1;
 	}
 	return 0;
@@ -441,64 +492,84 @@ tsv_skip_headers(VReader *r)
 	}
 }
 
+/* One value: the whole field [p, p + len) must be a number as strtof(3) reads it
+ * (no leading space, no trailing text), and a finite literal must stay finite.
+ * 0, or -1 after a message naming field i (0-based value index). */
+static int
+tsv_value(VReader *r, const char *p, size_t len, unsigned long i, float *f)
+{
+	char *end, buf[200], name[64];
+	const char *what;
+
+	if (i < r->ncols)
+		snprintf(name, sizeof name, "field %lu (%s)", i + 2,
+		    key_show(buf, 48, r->cols[i], strlen(r->cols[i])));
+	else
+		snprintf(name, sizeof name, "field %lu", i + 2);
+	if (len == 0)
+		return vreader_error(r, "%s: empty", name);
+	errno = 0;
+	if (isspace((unsigned char)*p) || (*f = strtof(p, &end), end != p + len))
+		what = "not a number";
+	else if (errno == ERANGE && isinf(*f))
+		what = "out of the float32 range";
+	else
+		return 0;
+	return vreader_error(r, "%s: %s: '%s'", name, what, key_show(buf, sizeof buf, p, len));
+}
+
+/* Parse the pending line as a record.  1 ok, -1 error. */
+static int
+tsv_record(VReader *r)
+{
+	char *line = r->priv->line, *tab = strchr(line, '\t'), *p, *end, buf[64];
+	size_t klen = tab ? (size_t)(tab - line) : strlen(line);
+	unsigned long nf = tab ? count_fields(tab + 1) : 0, i;
+	const char *why;
+
+	if (!*line)
+		return vreader_error(r, "empty line");
+	if ((why = key_problem(line, klen)))
+		return vreader_error(r, "%s: '%s'", why, key_show(buf, sizeof buf, line, klen));
+	if (!tab && !(r->dimknown && r->dim == 0))
+		return vreader_error(r, "no values after the key");
+	if (nf > VS_MAXVALS)
+		return vreader_error(r, "absurd value count %lu", nf);
+	if (!r->dimknown) {
+		r->dim = (unsigned)nf;
+		r->dimknown = 1;
+	} else if (r->dim && nf != r->dim) {
+		return vreader_error(r, "ragged row: %lu values, expected %u", nf, r->dim);
+	}
+	if (klen + 1 > r->priv->keycap) {
+		r->priv->keycap = klen + 1;
+		r->key = erealloc(r->key, r->priv->keycap);
+	}
+	memcpy(r->key, line, klen);
+	r->key[klen] = '\0';
+	if (nf > r->priv->cap) {
+		r->priv->cap = nf;
+		r->val = ereallocarray(r->val, r->priv->cap, sizeof(float));
+	}
+	for (i = 0, p = tab ? tab + 1 : line; i < nf; i++, p = end + 1) {
+		end = p + strcspn(p, "\t");
+		if (tsv_value(r, p, (size_t)(end - p), i, &r->val[i]))
+			return -1;
+	}
+	r->n = nf;
+	return 1;
+}
+
 static int
 tsv_next(VReader *r)
 {
-	char *p, *end, *tab;
-	unsigned nf, i;
-	float f;
-
 	if (!r->priv->pending && tsv_skip_headers(r))
 		return -1;
 	if (!r->priv->pending)
 		return 0;
 	r->priv->pending = 0;
 	r->recno++;
-	p = r->priv->line;
-	if (!*p)
-		return vreader_error(r, "empty line");
-	tab = strchr(p, '\t');
-	if (!tab && !(r->dimknown && r->dim == 0))
-		return vreader_error(r, "no values after the key");
-	nf = tab ? count_fields(tab + 1) : 0;
-	if (tab)
-		*tab = 0;
-	if (strlen(p) > VS_MAXKEY)
-		return vreader_error(r, "key longer than %u bytes", VS_MAXKEY);
-	if (!r->dimknown) {
-		r->dim = nf;
-		r->dimknown = 1;
-	} else if (r->dim && nf != r->dim) {
-		return vreader_error(r, "ragged row: %u values, expected %u", nf, r->dim);
-	}
-	if (nf > VS_MAXVALS)
-		return vreader_error(r, "absurd value count %u", nf);
-	if (strlen(p) + 1 > r->priv->keycap) {
-		r->priv->keycap = strlen(p) + 1;
-		r->key = erealloc(r->key, r->priv->keycap);
-	}
-	strcpy(r->key, p);
-	if (nf > r->priv->cap) {
-		r->priv->cap = nf;
-		r->val = ereallocarray(r->val, r->priv->cap, sizeof(float));
-	}
-	p = tab ? tab + 1 : NULL;
-	for (i = 0; i < nf; i++) {
-		errno = 0;
-		f = strtof(p, &end);
-		if (end == p || (*end && *end != '\t')) {
-			tab = strchr(p, '\t');
-			if (tab)
-				*tab = 0;
-			if (i < r->ncols)
-				return vreader_error(r, "field %u (%s): not a number: '%s'", i + 2, r->cols[i], p);
-			return vreader_error(r, "field %u: not a number: '%s'", i + 2, p);
-		}
-		r->val[i] = f;
-		p = end + 1;
-	}
-	r->n = nf;
-	return 1;
+	return tsv_record(r);
 }
 
 VReader *
@@ -509,12 +580,17 @@ new_vreader_fp(FILE *fp, const char *name)
 	int c;
 
 	r->priv = ecalloc(1, sizeof *r->priv);
+	/* never NULL, so that a zero-length record can be copied with memcpy */
+	r->priv->cap = 16;
+	r->val = ereallocarray(NULL, r->priv->cap, sizeof *r->val);
+	r->priv->keycap = 64;
+	r->key = ecalloc(r->priv->keycap, 1);
 	r->fp = fp;
 	r->name = estrdup(name);
 	c = getc(fp);
 	if (c == 0) {
 		r->binary = 1;
-		if (fread(m + 1, 1, 3, fp) != 3 || memcmp(m + 1, VS_MAGIC + 1, 3)) {
+		if (fread(m + 1, 1, 3, fp) != 3 || memcmp(m + 1, &VS_MAGIC[1], 3)) {
 			hdr_error(r, "not a songvec stream (bad magic)");
 			goto fail;
 		}

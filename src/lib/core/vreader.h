@@ -22,6 +22,8 @@
 #define VS_MAXKEY 4096u            /* bytes in a key or a column name */
 #define VS_MAXVALS (1u << 28)      /* values in one record (1 GiB of float32) */
 #define VS_MAXCOLS (1u << 20)
+#define VS_MINRATE 1000.0          /* sample rates of audio records, Hz (0 = none) */
+#define VS_MAXRATE 1000000.0
 
 typedef struct VReader {
 	FILE *fp;

@@ -1,6 +1,7 @@
 /* vwriter.c — writing the songvec record stream (songvec(5); see vwriter.h). */
 #define _GNU_SOURCE /* F_SETPIPE_SZ */
 #include "core/vwriter.h"
+#include "core/key.h"
 #include "core/util.h"
 
 #include <fcntl.h>
@@ -79,19 +80,26 @@ free_cols(VWriter *w)
 	w->ncols = 0;
 }
 
-/* Returns 0, or -1 after a message when a column name has a tab or a newline or
- * is longer than VS_MAXKEY (the header then has no names). */
+/* Returns 0, or -1 after a message when a column name breaks the rules of
+ * key_name_problem() (the header then has no names) or the rate is outside
+ * VS_MINRATE..VS_MAXRATE. */
 int
 vwriter_header(VWriter *w, unsigned dim, double rate, unsigned ncols, char *const *cols)
 {
 	unsigned i, n = cols && ncols == dim ? ncols : 0;
+	const char *why;
 
 	w->dim = dim;
 	w->rate = rate;
 	free_cols(w);
+	if (rate != 0 && !(rate >= VS_MINRATE && rate <= VS_MAXRATE)) {
+		weprintf("%s: sample rate %g Hz outside %.0f..%.0f Hz", w->name, rate, VS_MINRATE,
+		    VS_MAXRATE);
+		return -1;
+	}
 	for (i = 0; i < n; i++)
-		if (strpbrk(cols[i], "\t\n") || strlen(cols[i]) > VS_MAXKEY) {
-			weprintf("column name '%s' has a tab or newline or is too long", cols[i]);
+		if ((why = key_name_problem(cols[i], strlen(cols[i])))) {
+			weprintf("%s: column %u: %s", w->name, i + 1, why);
 			return -1;
 		}
 	if (n) {
@@ -185,15 +193,17 @@ int
 vwriter_write(VWriter *w, const char *key, const float *v, size_t n)
 {
 	size_t klen = strlen(key), i;
-	char buf[32];
+	char buf[32], shown[200];
+	const char *why;
 	int len;
 
 	if (w->failed)
 		return -1;
 	if (!w->header_done && put_header(w))
 		return -1;
-	if (!klen || klen > VS_MAXKEY || strpbrk(key, "\t\n")) {
-		weprintf("invalid record key '%s' (empty, too long, or has a tab or newline)", key);
+	if ((why = key_problem(key, klen))) {
+		weprintf("%s: invalid record key '%s': %s", w->name,
+		    key_show(shown, sizeof shown, key, klen), why);
 		return -1;
 	}
 	if (w->dim && n != w->dim) {

@@ -96,7 +96,7 @@ store(SongTempo *g, const float *db)
 	g->ns++;
 	if (g->failed)
 		return;
-	if (!g->spill && !(g->spill = tmpfile())) {
+	if (!g->spill && !(g->spill = util_tmpfile())) {
 		weprintf("tmpfile:");
 		g->failed = 1;
 	} else if (fwrite(db, sizeof *db, FEAT_NMELS, g->spill) != FEAT_NMELS) {

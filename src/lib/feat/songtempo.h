@@ -5,7 +5,7 @@
  * positive differences, and power_to_db floors that spectrogram at (max over the
  * WHOLE song) - 80 dB, which is unknown until the end.  So the unfloored dB mel
  * frames (128 floats, 512 bytes each) are kept: the first SONGTEMPO_MEMFRAMES in
- * memory (4 MiB), the rest spilled to a tmpfile(); at the end the envelope is
+ * memory (4 MiB), the rest spilled to an unlinked file in $TMPDIR (util_tmpfile); at the end the envelope is
  * computed with the final floor (exact) and passed to beat_tempo().  RAM stays
  * O(4 MiB + 4 bytes per frame): a 60-minute song uses ~5 MiB and ~75 MiB of tmpfile.
  * $SV_FEAT_MEMFRAMES (1..8191) lowers the in-memory part, for testing the spill. */

@@ -52,12 +52,8 @@ setstr(char **dst, char *s)
 static char *
 tmpl_escape(const char *s)
 {
-	size_t n = strlen(s), pct = 0, i;
-	char *r, *d;
+	char *r = ecalloc(strlen(s) + 1, 2), *d = r; /* every byte may double */
 
-	for (i = 0; i < n; i++)
-		pct += s[i] == '%';
-	r = d = emalloc(n + pct + 1);
 	for (; *s; s++) {
 		if (*s == '%')
 			*d++ = '%';
@@ -162,44 +158,43 @@ fetch_path(Fetch *f, const Song *s)
 	return f->path;
 }
 
-/* The placeholder at t ({song}, {artist} or {id}): its value, *skip its length;
- * NULL when t holds none.  This function can't fail. */
-static const char *
-placeholder(const char *t, const Song *s, size_t *skip)
+/* the search query: {song}, {artist}, {id} replaced; with out NULL only its length */
+static size_t
+expand_into(char *out, const char *t, const Song *s)
 {
-	if (!strncmp(t, "{song}", 6))
-		return *skip = 6, s->name;
-	if (!strncmp(t, "{artist}", 8))
-		return *skip = 8, s->artist;
-	if (!strncmp(t, "{id}", 4))
-		return *skip = 4, s->id;
-	return NULL;
+	size_t n = 0, vl;
+	const char *v;
+
+	while (*t) {
+		v = NULL;
+		if (!strncmp(t, "{song}", 6))
+			v = s->name, t += 6;
+		else if (!strncmp(t, "{artist}", 8))
+			v = s->artist, t += 8;
+		else if (!strncmp(t, "{id}", 4))
+			v = s->id, t += 4;
+		if (v) {
+			vl = strlen(v);
+			if (out)
+				memcpy(out + n, v, vl);
+			n += vl;
+		} else {
+			if (out)
+				out[n] = *t;
+			n++, t++;
+		}
+	}
+	if (out)
+		out[n] = 0;
+	return n;
 }
 
-/* the search query: {song}, {artist}, {id} replaced (one pass to measure, one to
- * copy); exits only when memory runs out */
 static char *
 expand(const char *t, const Song *s)
 {
-	const char *p, *v;
-	char *r, *d;
-	size_t len = 0, skip;
+	char *r = emalloc(expand_into(NULL, t, s) + 1);
 
-	for (p = t; *p; )
-		if ((v = placeholder(p, s, &skip)))
-			len += strlen(v), p += skip;
-		else
-			len++, p++;
-	r = d = emalloc(len + 1);
-	for (p = t; *p; )
-		if ((v = placeholder(p, s, &skip))) {
-			strcpy(d, v);
-			d += strlen(v);
-			p += skip;
-		} else {
-			*d++ = *p++;
-		}
-	*d = 0;
+	expand_into(r, t, s);
 	return r;
 }
 
@@ -284,8 +279,9 @@ probe(Fetch *f, const char *file)
 {
 	SpawnResult r;
 	char *in = xprintf("file:%s", file), *end;
-	char *argv[] = { (char *)f->o.ffprobe, "-v", "error", "-show_entries", "format=duration",
-		"-of", "default=noprint_wrappers=1:nokey=1", in, NULL };
+	char *argv[] = { (char *)f->o.ffprobe, "-v", "error", "-protocol_whitelist", "file,pipe",
+		"-show_entries", "format=duration", "-of", "default=noprint_wrappers=1:nokey=1", in,
+		NULL };
 	double d = NAN;
 
 	if (!run(f, argv, &r)) {
@@ -298,9 +294,10 @@ probe(Fetch *f, const char *file)
 	return d;
 }
 
-/* f->media: the last non-empty line of yt-dlp's path file, NULL when none */
-static void
-read_media(Fetch *f, FILE *fp)
+/* the file yt-dlp reports last in the path file (after_move:filepath) into
+ * f->media; 0, or -1 with f->msg set */
+static int
+read_media_path(Fetch *f, FILE *fp)
 {
 	size_t cap = 0;
 	ssize_t n;
@@ -315,10 +312,13 @@ read_media(Fetch *f, FILE *fp)
 			setstr(&f->media, estrdup(line));
 		}
 	free(line);
+	if (!f->media) {
+		setstr(&f->msg, estrdup("yt-dlp reported no file"));
+		return -1;
+	}
+	return 0;
 }
 
-/* yt-dlp: the search or URL f->target into f->media, retrying transient errors
- * with a doubling back-off; 0, or -1 with *stage and f->msg set */
 static int
 download(Fetch *f, const Song *s, const char **stage)
 {
@@ -361,52 +361,31 @@ download(Fetch *f, const Song *s, const char **stage)
 		return -1;
 	}
 	del_spawn(&r);
-	read_media(f, fp);
+	e = read_media_path(f, fp);
 	fclose(fp);
-	if (!f->media) {
-		setstr(&f->msg, estrdup("yt-dlp reported no file"));
-		return -1;
-	}
-	return 0;
+	return e;
 }
 
-/* ffmpeg: f->media to f->part (channels, rate; at most the duration limit when
- * dur, the probed duration, is unknown); 0, or -1 with f->msg set */
+/* ffmpeg: f->media to f->part at the requested rate and channels; with an unknown
+ * duration (dur NaN) at most the limit.  0, or -1 with f->msg set. */
 static int
 convert(Fetch *f, double dur)
 {
 	SpawnResult r;
-	char ch[16], rate[16], lim[32], *in, *out, *argv[24];
-	int n = 0, rc;
+	char ch[16], rate[16], lim[32];
+	char *in = xprintf("file:%s", f->media), *out = xprintf("file:%s", f->part);
+	char *argv[] = { (char *)f->o.ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error",
+		"-protocol_whitelist", "file,pipe", "-y", "-i", in, "-vn", "-sn", "-dn",
+		"-map_metadata", "-1", "-ac", ch, "-ar", rate, "-t", lim, out, NULL };
+	int rc;
 
 	snprintf(ch, sizeof ch, "%d", f->o.channels);
 	snprintf(rate, sizeof rate, "%d", f->o.rate);
 	snprintf(lim, sizeof lim, "%g", f->o.maxdur + 1);
-	in = xprintf("file:%s", f->media);
-	out = xprintf("file:%s", f->part);
-	argv[n++] = (char *)f->o.ffmpeg;
-	argv[n++] = "-nostdin";
-	argv[n++] = "-hide_banner";
-	argv[n++] = "-loglevel";
-	argv[n++] = "error";
-	argv[n++] = "-y";
-	argv[n++] = "-i";
-	argv[n++] = in;
-	argv[n++] = "-vn";
-	argv[n++] = "-sn";
-	argv[n++] = "-dn";
-	argv[n++] = "-map_metadata";
-	argv[n++] = "-1";
-	argv[n++] = "-ac";
-	argv[n++] = ch;
-	argv[n++] = "-ar";
-	argv[n++] = rate;
-	if (isnan(dur)) { /* unknown length: convert at most the limit, then look */
-		argv[n++] = "-t";
-		argv[n++] = lim;
+	if (!isnan(dur)) { /* known length: no -t */
+		argv[19] = out;
+		argv[20] = NULL;
 	}
-	argv[n++] = out;
-	argv[n] = NULL;
 	rc = run(f, argv, &r);
 	del_spawn(&r);
 	free(in);
@@ -414,9 +393,9 @@ convert(Fetch *f, double dur)
 	return rc;
 }
 
-/* f->part, flushed to disk, renamed to f->path; 0, or -1 with f->msg set */
+/* f->part, complete, to its final name; 0, or -1 with f->msg set */
 static int
-commit_part(Fetch *f)
+publish(Fetch *f)
 {
 	int fd;
 
@@ -434,51 +413,50 @@ commit_part(Fetch *f)
 	return 0;
 }
 
-/* the stages after the download: duration, conversion, the converted file's
- * duration when the first was unknown, then into place; 0, or -1 with *stage and
- * f->msg set */
-static int
-finish(Fetch *f, const char **stage)
+int
+fetch_do(Fetch *f, const Song *s, const char **stage, const char **msg)
 {
 	double dur;
+	int rc = -1;
 
+	fetch_path(f, s);
+	*stage = "search";
+	*msg = "";
+	/* converted inside the private directory: a killed run leaves nothing in DIR */
+	setstr(&f->part, xprintf("%s/out.%s", f->tmpdir, f->o.format));
+	setstr(&f->target, s->url ? estrdup(s->url) : expand(f->o.query, s));
+	if (strlen(f->target) > FETCH_MAXQUERY) {
+		setstr(&f->msg, xprintf("the query is %zu bytes long, more than %d (a song name "
+		    "or artist of that length is not a title)", strlen(f->target), FETCH_MAXQUERY));
+		goto out;
+	}
+	if (download(f, s, stage))
+		goto out;
 	*stage = "duration";
 	dur = probe(f, f->media);
 	if (!isnan(dur) && dur > f->o.maxdur) {
 		setstr(&f->msg, xprintf("%.1f s long, the limit is %g s", dur, f->o.maxdur));
-		return -1;
+		goto out;
 	}
 	*stage = "convert";
 	if (convert(f, dur))
-		return -1;
+		goto out;
 	if (isnan(dur)) {
 		*stage = "duration";
 		dur = probe(f, f->part);
 		if (isnan(dur)) {
 			setstr(&f->msg, estrdup("cannot tell the duration"));
-			return -1;
+			goto out;
 		}
 		if (dur > f->o.maxdur) {
 			setstr(&f->msg, xprintf("longer than %g s", f->o.maxdur));
-			return -1;
+			goto out;
 		}
 	}
 	*stage = "io";
-	return commit_part(f);
-}
-
-int
-fetch_do(Fetch *f, const Song *s, const char **stage, const char **msg)
-{
-	int rc;
-
-	fetch_path(f, s);
-	setstr(&f->target, s->url ? estrdup(s->url) : expand(f->o.query, s));
-	/* converted inside the private directory: a killed run leaves nothing in DIR */
-	setstr(&f->part, xprintf("%s/out.%s", f->tmpdir, f->o.format));
-	*msg = "";
-	rc = download(f, s, stage) || finish(f, stage) ? -1 : 0;
-	if (rc)
+	rc = publish(f);
+out:
+	if (rc && f->part)
 		unlink(f->part);
 	clear_dir(f->tmpdir);
 	*msg = f->msg ? f->msg : "";

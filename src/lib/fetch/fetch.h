@@ -7,6 +7,8 @@
 
 #include "fetch/playlist.h"
 
+#define FETCH_MAXQUERY 4096 /* bytes of an expanded search query (a longer one fails) */
+
 typedef struct FetchOpts {
 	const char *dir;      /* output directory */
 	const char *format;   /* file extension: wav, flac, ogg, mp3, ... */
@@ -25,7 +27,9 @@ Fetch *new_fetch(const FetchOpts *o);
 /* The final path of a song (valid until the next call). */
 const char *fetch_path(Fetch *f, const Song *s);
 /* 0: fetched into fetch_path(); -1: failed, *stage and *msg describe it
- * (valid until the next call). */
+ * (valid until the next call).  File names reach ffprobe and ffmpeg as file: URLs
+ * with only the file and pipe protocols allowed; the URL or query reaches yt-dlp
+ * after "--". */
 int fetch_do(Fetch *f, const Song *s, const char **stage, const char **msg);
 void del_fetch(Fetch *f);
 

@@ -1,5 +1,6 @@
 /* playlist.c — song lists: TSV, RFC 4180 CSV with a header row, URL lists. */
 #include "fetch/playlist.h"
+#include "core/key.h"
 #include "core/util.h"
 
 #include <ctype.h>
@@ -29,6 +30,9 @@ struct Playlist {
 	size_t nf, fcap;
 	size_t *foff;
 	int col[NCOLS];        /* CSV: column index per role, -1 if absent */
+	int anyurl;            /* playlist_any_url() */
+	KeySet *ids;           /* song ids so far, tagged with their line */
+	KeySet *rows;          /* whole entries so far (exact repetitions are skipped) */
 };
 
 /* header names accepted in CSV exports, by role (compared case-insensitively) */
@@ -205,26 +209,6 @@ trim(char *s)
 	return s;
 }
 
-const char *
-song_id_problem(const char *id)
-{
-	const unsigned char *s;
-
-	if (!*id)
-		return "empty song id";
-	if (strlen(id) > 200)
-		return "song id longer than 200 bytes";
-	if (*id == '.')
-		return "song id starts with '.'";
-	for (s = (const unsigned char *)id; *s; s++) {
-		if (*s == '/')
-			return "song id contains '/'";
-		if (*s < 0x20 || *s == 0x7f)
-			return "song id contains a control character";
-	}
-	return NULL;
-}
-
 /* song id from a URL: YouTube v=, else the last path component minus extension */
 static char *
 url_id(const char *url)
@@ -286,9 +270,47 @@ setf(Playlist *p, int role, const char *v)
 }
 
 static int
-is_url(const char *s)
+is_http(const char *s)
 {
 	return !strncasecmp(s, "http://", 7) || !strncasecmp(s, "https://", 8);
+}
+
+/* "scheme:..." as RFC 3986 spells a scheme */
+static int
+has_scheme(const char *s)
+{
+	const char *c = s;
+
+	if (!isalpha((unsigned char)*c))
+		return 0;
+	while (isalnum((unsigned char)*c) || *c == '+' || *c == '-' || *c == '.')
+		c++;
+	return *c == ':' && c - s > 1; /* "C:\..." is a Windows path, not a scheme */
+}
+
+/* The one rule for the URL of an entry (URL lists and CSV columns alike): http(s)
+ * only unless playlist_any_url(); never a control character or a space (a URL is
+ * one argument, yt-dlp's).  NULL, or why not. */
+static const char *
+url_problem(const Playlist *p, const char *u)
+{
+	const unsigned char *s;
+
+	for (s = (const unsigned char *)u; *s; s++)
+		if (*s <= 0x20 || *s == 0x7f)
+			return "URL contains a space or a control character";
+	if (is_http(u))
+		return NULL;
+	if (p->anyurl && has_scheme(u))
+		return NULL;
+	return p->anyurl ? "not a URL (scheme:...)"
+	    : "not an http(s) URL (ytfetch -U accepts other schemes)";
+}
+
+static int
+is_url(const Playlist *p, const char *s)
+{
+	return is_http(s) || (p->anyurl && has_scheme(s) && strstr(s, "://"));
 }
 
 static void
@@ -324,7 +346,7 @@ sniff(Playlist *p)
 		if (p->len && p->buf[0] != '#')
 			break;
 	}
-	if (is_url(p->buf))
+	if (is_url(p, p->buf))
 		p->fmt = FMT_URL;
 	else if (strchr(p->buf, '\t'))
 		p->fmt = FMT_TSV;
@@ -369,13 +391,29 @@ new_playlist(FILE *fp, const char *name)
 
 	p->fp = fp;
 	p->name = estrdup(name);
+	p->ids = new_keyset();
+	p->rows = new_keyset();
 	return p;
 }
 
+void
+playlist_any_url(Playlist *p)
+{
+	p->anyurl = 1;
+}
+
+static const char *const rolename[NCOLS] = { "song id", "song name", "artist", "artist id",
+	"URL" };
+
+/* Fill in the defaults, check the entry and hand it out: 1, 0 for an exact
+ * repetition of an earlier entry (to skip), -1 bad entry (message set). */
 static int
 finish(Playlist *p, Song *s, unsigned long line)
 {
 	const char *why;
+	char buf[200], *row;
+	unsigned long first;
+	int r;
 
 	if (!p->f[C_ARTIST])
 		setf(p, C_ARTIST, "");
@@ -383,8 +421,33 @@ finish(Playlist *p, Song *s, unsigned long line)
 		setf(p, C_NAME, "");
 	if (!p->f[C_ARTISTID] || !*p->f[C_ARTISTID])
 		setf(p, C_ARTISTID, p->f[C_ARTIST]);
-	if ((why = song_id_problem(p->f[C_ID]))) {
-		seterr(p, line, "%s: '%s'", why, p->f[C_ID]);
+	for (r = 0; r < NCOLS; r++)
+		if (p->f[r] && !key_utf8_valid(p->f[r], strlen(p->f[r]))) {
+			seterr(p, line, "%s is not valid UTF-8 (is the list in another encoding? "
+			    "iconv -f WINDOWS-1252 -t UTF-8 converts one)", rolename[r]);
+			return -1;
+		}
+	if ((why = key_id_problem(p->f[C_ID]))) {
+		seterr(p, line, "%s: '%s'", why, key_show(buf, sizeof buf, p->f[C_ID],
+		    strlen(p->f[C_ID])));
+		return -1;
+	}
+	if (p->f[C_URL] && (why = url_problem(p, p->f[C_URL]))) {
+		seterr(p, line, "%s: '%s'", why, key_show(buf, sizeof buf, p->f[C_URL],
+		    strlen(p->f[C_URL])));
+		return -1;
+	}
+	row = emalloc(strlen(p->f[C_ID]) + strlen(p->f[C_NAME]) + strlen(p->f[C_ARTIST]) +
+	    strlen(p->f[C_ARTISTID]) + (p->f[C_URL] ? strlen(p->f[C_URL]) : 0) + 5);
+	sprintf(row, "%s\037%s\037%s\037%s\037%s", p->f[C_ID], p->f[C_NAME], p->f[C_ARTIST],
+	    p->f[C_ARTISTID], p->f[C_URL] ? p->f[C_URL] : "");
+	first = keyset_add(p->rows, row, line);
+	free(row);
+	if (first) /* the same song listed twice: once is enough */
+		return 0;
+	if ((first = keyset_add(p->ids, p->f[C_ID], line))) {
+		seterr(p, line, "song id '%s' repeated with other details (first at line %lu)",
+		    key_show(buf, sizeof buf, p->f[C_ID], strlen(p->f[C_ID])), first);
 		return -1;
 	}
 	s->id = p->f[C_ID];
@@ -396,74 +459,80 @@ finish(Playlist *p, Song *s, unsigned long line)
 	return 1;
 }
 
-int
-playlist_next(Playlist *p, Song *s)
+/* the roles of a CSV record; 1, 0 at the end, -1/-2 as playlist_next */
+static int
+next_csv(Playlist *p, unsigned long *start)
 {
 	int e, r;
-	unsigned long start;
 	char *v;
 
-	if (p->fmt == FMT_UNKNOWN && (e = sniff(p)) <= 0)
-		return e == 0 ? 0 : -2;
+	do {
+		if ((e = csv_record(p, start)) <= 0)
+			return e;
+	} while (p->nf == 1 && !*p->fields[0]);
 	for (r = 0; r < NCOLS; r++)
-		setf(p, r, NULL);
-	if (p->fmt == FMT_CSV) {
-		do {
-			if ((e = csv_record(p, &start)) <= 0)
-				return e;
-		} while (p->nf == 1 && !*p->fields[0]);
-		for (r = 0; r < NCOLS; r++)
-			if (p->col[r] >= 0 && (size_t)p->col[r] < p->nf)
-				setf(p, r, trim(p->fields[p->col[r]]));
-		if (p->f[C_URL] && !*p->f[C_URL])
-			setf(p, C_URL, NULL);
-		if (p->f[C_ID] && *p->f[C_ID]) {
-			v = clean_id(p->f[C_ID]);
-			setf(p, C_ID, v);
-			free(v);
-		} else if (p->f[C_URL]) {
-			v = url_id(p->f[C_URL]);
-			setf(p, C_ID, v);
-			free(v);
-		} else {
-			setf(p, C_ID, "");
-		}
-		if (p->f[C_ARTISTID] && *p->f[C_ARTISTID]) { /* first of "a,b" */
-			p->f[C_ARTISTID][strcspn(p->f[C_ARTISTID], ",")] = 0;
-			v = clean_id(trim(p->f[C_ARTISTID]));
-			setf(p, C_ARTISTID, v);
-			free(v);
-		}
-		return finish(p, s, start);
+		if (p->col[r] >= 0 && (size_t)p->col[r] < p->nf)
+			setf(p, r, trim(p->fields[p->col[r]]));
+	if (p->f[C_URL] && !*p->f[C_URL])
+		setf(p, C_URL, NULL);
+	if (p->f[C_ID] && *p->f[C_ID])
+		v = clean_id(p->f[C_ID]);
+	else
+		v = p->f[C_URL] ? url_id(p->f[C_URL]) : estrdup("");
+	setf(p, C_ID, v);
+	free(v);
+	if (p->f[C_ARTISTID] && *p->f[C_ARTISTID]) { /* first of "a,b" */
+		p->f[C_ARTISTID][strcspn(p->f[C_ARTISTID], ",")] = 0;
+		v = clean_id(trim(p->f[C_ARTISTID]));
+		setf(p, C_ARTISTID, v);
+		free(v);
 	}
+	return 1;
+}
+
+/* a line of a URL list: URL[<TAB>song_id]; 1, or -1 (message set) */
+static int
+url_line(Playlist *p, unsigned long start)
+{
+	char *v, buf[200];
+
+	if (!is_url(p, p->fields[0])) {
+		seterr(p, start, "not a URL: '%s'", key_show(buf, sizeof buf, p->fields[0],
+		    strlen(p->fields[0])));
+		return -1;
+	}
+	setf(p, C_URL, p->fields[0]);
+	if (p->nf > 1 && *p->fields[1]) {
+		setf(p, C_ID, p->fields[1]);
+		return 1;
+	}
+	v = url_id(p->fields[0]);
+	setf(p, C_ID, v);
+	free(v);
+	if (!*p->f[C_ID]) {
+		seterr(p, start, "cannot derive a song id from '%s' (write URL<TAB>song_id)",
+		    key_show(buf, sizeof buf, p->fields[0], strlen(p->fields[0])));
+		return -1;
+	}
+	return 1;
+}
+
+/* the roles of a TSV or URL-list line; 1, 0 at the end, -1/-2 as playlist_next */
+static int
+next_text(Playlist *p, unsigned long *start)
+{
+	int e;
+
 	do {
 		if ((e = getln(p)) <= 0)
 			return e;
 	} while (!p->len || p->buf[0] == '#');
-	start = p->lineno;
+	*start = p->lineno;
 	split_tabs(p);
-	if (p->fmt == FMT_URL) {
-		if (!is_url(p->fields[0])) {
-			seterr(p, start, "not a URL: '%s'", p->fields[0]);
-			return -1;
-		}
-		setf(p, C_URL, p->fields[0]);
-		if (p->nf > 1 && *p->fields[1]) {
-			setf(p, C_ID, p->fields[1]);
-		} else {
-			v = url_id(p->fields[0]);
-			setf(p, C_ID, v);
-			free(v);
-			if (!*p->f[C_ID]) {
-				seterr(p, start, "cannot derive a song id from '%s' (write URL<TAB>song_id)",
-				    p->fields[0]);
-				return -1;
-			}
-		}
-		return finish(p, s, start);
-	}
+	if (p->fmt == FMT_URL)
+		return url_line(p, *start);
 	if (p->nf < 3 || p->nf > 4) {
-		seterr(p, start, "expected 3 or 4 tab-separated fields (song_id, song name, artist"
+		seterr(p, *start, "expected 3 or 4 tab-separated fields (song_id, song name, artist"
 		    "[, artist_id]), got %zu", p->nf);
 		return -1;
 	}
@@ -472,7 +541,25 @@ playlist_next(Playlist *p, Song *s)
 	setf(p, C_ARTIST, p->fields[2]);
 	if (p->nf == 4)
 		setf(p, C_ARTISTID, p->fields[3]);
-	return finish(p, s, start);
+	return 1;
+}
+
+int
+playlist_next(Playlist *p, Song *s)
+{
+	int e, r;
+	unsigned long start;
+
+	if (p->fmt == FMT_UNKNOWN && (e = sniff(p)) <= 0)
+		return e == 0 ? 0 : -2;
+	do {
+		for (r = 0; r < NCOLS; r++)
+			setf(p, r, NULL);
+		e = p->fmt == FMT_CSV ? next_csv(p, &start) : next_text(p, &start);
+		if (e <= 0)
+			return e;
+	} while ((e = finish(p, s, start)) == 0);
+	return e;
 }
 
 const char *
@@ -504,5 +591,7 @@ del_playlist(Playlist *p)
 	free(p->buf);
 	free(p->fields);
 	free(p->foff);
+	del_keyset(p->ids);
+	del_keyset(p->rows);
 	free(p);
 }

@@ -39,10 +39,10 @@ append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
 	(*buf)[*len] = 0;
 }
 
-/* posix_spawnp argv[0] with stdin from /dev/null and stdout, stderr into two new
- * pipes, whose read ends are *out, *err; 0, or -1 (errno set). */
+/* Start argv[0] with stdin from /dev/null and stdout, stderr into new pipes whose
+ * read ends go to fds[0], fds[1].  0 with *pid set, or -1 (errno set). */
 static int
-start(char *const argv[], pid_t *pid, int *out, int *err)
+start(char *const argv[], pid_t *pid, int fds[2])
 {
 	posix_spawn_file_actions_t fa;
 	int po[2], pe[2], e;
@@ -74,22 +74,24 @@ start(char *const argv[], pid_t *pid, int *out, int *err)
 		errno = e;
 		return -1;
 	}
-	*out = po[0];
-	*err = pe[0];
+	fds[0] = po[0];
+	fds[1] = pe[0];
 	return 0;
 }
 
-/* Read both pipes into r until they close or the deadline end (0: none) passes,
- * then the child is killed (r->timedout); the pipes are closed. */
+/* Read both pipes into r until they close or the deadline (0: none) passes, when
+ * the child is killed.  Closes the pipes.  This function can't fail. */
 static void
-capture(pid_t pid, int out, int err, double end, SpawnResult *r, size_t *ocap, size_t *ecap)
+collect(pid_t pid, int fds[2], double end, SpawnResult *r, size_t cap[2])
 {
-	struct pollfd pf[2] = { { .fd = out, .events = POLLIN }, { .fd = err, .events = POLLIN } };
-	int open_fds = 2, i;
+	struct pollfd pf[2];
 	char buf[65536];
-	double left;
+	int open_fds = 2, i;
 	ssize_t n;
+	double left;
 
+	for (i = 0; i < 2; i++)
+		pf[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
 	while (open_fds > 0) {
 		left = end ? end - now() : -1;
 		if (end && left <= 0) {
@@ -112,12 +114,11 @@ capture(pid_t pid, int out, int err, double end, SpawnResult *r, size_t *ocap, s
 				close(pf[i].fd);
 				pf[i].fd = -1;
 				open_fds--;
-				continue;
+			} else if (i == 0) {
+				append(&r->out, &r->outlen, &cap[0], buf, n);
+			} else {
+				append(&r->err, &r->errlen, &cap[1], buf, n);
 			}
-			if (i == 0)
-				append(&r->out, &r->outlen, ocap, buf, n);
-			else
-				append(&r->err, &r->errlen, ecap, buf, n);
 		}
 	}
 	for (i = 0; i < 2; i++)
@@ -128,17 +129,16 @@ capture(pid_t pid, int out, int err, double end, SpawnResult *r, size_t *ocap, s
 int
 spawn_run(char *const argv[], double timeout, SpawnResult *r)
 {
-	size_t ocap = 0, ecap = 0;
-	int out, err, st;
+	size_t cap[2] = { 0, 0 };
+	int fds[2], st;
 	pid_t pid;
-	double end = timeout > 0 ? now() + timeout : 0;
 
 	memset(r, 0, sizeof *r);
-	append(&r->out, &r->outlen, &ocap, "", 0);
-	append(&r->err, &r->errlen, &ecap, "", 0);
-	if (start(argv, &pid, &out, &err))
+	append(&r->out, &r->outlen, &cap[0], "", 0);
+	append(&r->err, &r->errlen, &cap[1], "", 0);
+	if (start(argv, &pid, fds))
 		return -1;
-	capture(pid, out, err, end, r, &ocap, &ecap);
+	collect(pid, fds, timeout > 0 ? now() + timeout : 0, r, cap);
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR) {
 			st = 0;

@@ -295,7 +295,7 @@ pca_save(const PcaModel *pm, FILE *fp)
 	char key[32];
 	size_t j;
 
-	dtable_put_header(fp, pm->d, "pca", pm->cols);
+	dtable_put_header(fp, pm->d, "pca", pm->cols, 3 + pm->k);
 	dtable_put_row(fp, "mean", pm->mean, pm->d);
 	dtable_put_row(fp, "variance", pm->var, pm->d);
 	memcpy(row, pm->scale, pm->k * sizeof(double));
@@ -307,11 +307,60 @@ pca_save(const PcaModel *pm, FILE *fp)
 	free(row);
 }
 
-/* The mean and variance rows into pm (d columns): finite, variances >= 0 and not
- * increasing; 0, or -1 after a message. */
-static int
-load_variances(PcaModel *pm, const double *mean, const double *var, const char *path)
+/* The rows of a pca model: exactly mean, variance, scale and pc1..pcK (K >= 1),
+ * K the number of positive scales (pca_save writes zeros after them), so that a
+ * missing, renamed or extra row is found.  K, or 0 after a message. */
+static size_t
+pca_rows(const DTable *t, const char *path)
 {
+	size_t k = 0, i, j;
+	const double *scale = dtable_row(t, "scale");
+	char key[32], *end;
+	unsigned long n;
+
+	if (!dtable_row(t, "mean") || !dtable_row(t, "variance") || !scale) {
+		weprintf("%s: corrupt pca model: missing the mean, variance or scale row", path);
+		return 0;
+	}
+	for (i = 0; i < t->n; i++) {
+		if (!strcmp(t->keys[i], "mean") || !strcmp(t->keys[i], "variance") ||
+		    !strcmp(t->keys[i], "scale"))
+			continue;
+		n = strncmp(t->keys[i], "pc", 2) ? 0 : strtoul(t->keys[i] + 2, &end, 10);
+		snprintf(key, sizeof key, "pc%lu", n);
+		if (!n || strcmp(key, t->keys[i])) {
+			weprintf("%s: corrupt pca model: unknown row '%s'", path, t->keys[i]);
+			return 0;
+		}
+		k++;
+	}
+	for (j = 0; j < t->d && scale[j] > 0; j++)
+		;
+	if (k == 0 || k > t->d || j != k) {
+		weprintf("%s: corrupt pca model: %zu component rows, %zu component scales, "
+		    "dimension %zu", path, k, j, t->d);
+		return 0;
+	}
+	for (j = 0; j < k; j++) {
+		snprintf(key, sizeof key, "pc%zu", j + 1);
+		if (!dtable_row(t, key)) {
+			weprintf("%s: corrupt pca model: no row '%s'", path, key);
+			return 0;
+		}
+	}
+	for (j = k; j < t->d; j++)
+		if (scale[j] != 0) {
+			weprintf("%s: corrupt pca model: bad scale of column %zu", path, j + 1);
+			return 0;
+		}
+	return k;
+}
+
+/* mean and variance into pm (d columns); 0, or -1 after a message */
+static int
+pca_moments(PcaModel *pm, const DTable *t, const char *path)
+{
+	const double *mean = dtable_row(t, "mean"), *var = dtable_row(t, "variance");
 	size_t j;
 
 	for (j = 0; j < pm->d; j++) {
@@ -328,24 +377,27 @@ load_variances(PcaModel *pm, const double *mean, const double *var, const char *
 	}
 	if (pm->nvar < pm->k)
 		pm->nvar = pm->k;
+	if (!(pm->total > 0)) {
+		weprintf("%s: corrupt pca model: no variance", path);
+		return -1;
+	}
 	return 0;
 }
 
-/* The k components pc1..pck (unit vectors) and their scales (> 0) into pm; 0, or
- * -1 after a message. */
+/* the k components, unit vectors, and their scales; 0, or -1 after a message */
 static int
-load_components(PcaModel *pm, const DTable *t, const double *scale, const char *path)
+pca_components(PcaModel *pm, const DTable *t, const char *path)
 {
-	size_t d = pm->d, i, j;
-	const double *pc;
+	const double *scale = dtable_row(t, "scale"), *pc;
 	char key[32];
+	size_t j, i, d = pm->d;
 	double norm;
 
 	for (j = 0; j < pm->k; j++) {
 		snprintf(key, sizeof key, "pc%zu", j + 1);
 		pc = dtable_row(t, key);
 		pm->scale[j] = scale[j];
-		if (!(scale[j] > 0) || !isfinite(scale[j])) {
+		if (!isfinite(scale[j])) {
 			weprintf("%s: corrupt pca model: bad scale of component %zu", path, j + 1);
 			return -1;
 		}
@@ -365,8 +417,6 @@ int
 pca_load(PcaModel *pm, const char *path)
 {
 	DTable t;
-	const double *mean, *var, *scale;
-	char key[32];
 	size_t k;
 
 	memset(pm, 0, sizeof *pm);
@@ -376,27 +426,11 @@ pca_load(PcaModel *pm, const char *path)
 		weprintf("%s: not a pca model (model=%s)", path, t.model ? t.model : "missing");
 		goto bad;
 	}
-	if (!(mean = dtable_row(&t, "mean")) || !(var = dtable_row(&t, "variance")) ||
-	    !(scale = dtable_row(&t, "scale"))) {
-		weprintf("%s: corrupt pca model: missing the mean, variance or scale row", path);
+	if (!(k = pca_rows(&t, path)))
 		goto bad;
-	}
-	for (k = 0;; k++) {
-		snprintf(key, sizeof key, "pc%zu", k + 1);
-		if (dtable_find(&t, key) < 0)
-			break;
-	}
-	if (k == 0 || k > t.d) {
-		weprintf("%s: corrupt pca model: %zu components for dimension %zu", path, k, t.d);
-		goto bad;
-	}
 	alloc_model(pm, t.d, k);
-	if (load_variances(pm, mean, var, path) || load_components(pm, &t, scale, path))
+	if (pca_moments(pm, &t, path) || pca_components(pm, &t, path))
 		goto bad;
-	if (!(pm->total > 0)) {
-		weprintf("%s: corrupt pca model: no variance", path);
-		goto bad;
-	}
 	pm->cols = t.cols;
 	t.cols = NULL;
 	del_dtable(&t);

@@ -175,9 +175,44 @@ scaler_save(const Scaler *s, FILE *fp)
 	rows[3] = s->lo;
 	rows[4] = s->hi;
 	rows[5] = s->weight;
-	dtable_put_header(fp, s->d, "weight", s->cols);
+	dtable_put_header(fp, s->d, "weight", s->cols, 6);
 	for (k = 0; k < 6; k++)
 		dtable_put_row(fp, ROWS[k], rows[k], s->d);
+}
+
+/* The six rows of a weight model, each once (dtable refuses repeats), nothing
+ * else, every value finite, weights >= 0.  0, or -1 after a message. */
+static int
+scaler_rows(const DTable *t, const char *path, const double *r[6])
+{
+	size_t k, j, i;
+
+	for (i = 0; i < t->n; i++) {
+		for (k = 0; k < 6 && strcmp(t->keys[i], ROWS[k]); k++)
+			;
+		if (k == 6) {
+			weprintf("%s: corrupt weight model: unknown row '%s'", path, t->keys[i]);
+			return -1;
+		}
+	}
+	for (k = 0; k < 6; k++) {
+		if (!(r[k] = dtable_row(t, ROWS[k]))) {
+			weprintf("%s: corrupt weight model: no '%s' row", path, ROWS[k]);
+			return -1;
+		}
+		for (j = 0; j < t->d; j++)
+			if (!isfinite(r[k][j])) {
+				weprintf("%s: corrupt weight model: '%s' value %zu is not finite", path, ROWS[k], j + 1);
+				return -1;
+			}
+	}
+	for (j = 0; j < t->d; j++)
+		if (r[5][j] < 0) {
+			weprintf("%s: corrupt weight model: weight %zu is negative (%g)", path, j + 1,
+			    r[5][j]);
+			return -1;
+		}
+	return 0;
 }
 
 int
@@ -185,7 +220,7 @@ scaler_load(Scaler *s, const char *path)
 {
 	DTable t;
 	const double *r[6];
-	size_t k, j;
+	size_t j;
 
 	if (dtable_load(path, &t))
 		return -1;
@@ -193,17 +228,8 @@ scaler_load(Scaler *s, const char *path)
 		weprintf("%s: not a weight model (model=%s)", path, t.model ? t.model : "missing");
 		goto bad;
 	}
-	for (k = 0; k < 6; k++) {
-		if (!(r[k] = dtable_row(&t, ROWS[k]))) {
-			weprintf("%s: corrupt weight model: no '%s' row", path, ROWS[k]);
-			goto bad;
-		}
-		for (j = 0; j < t.d; j++)
-			if (!isfinite(r[k][j])) {
-				weprintf("%s: corrupt weight model: '%s' value %zu is not finite", path, ROWS[k], j + 1);
-				goto bad;
-			}
-	}
+	if (scaler_rows(&t, path, r))
+		goto bad;
 	scaler_init(s, t.d, 0, 0, t.cols);
 	for (j = 0; j < t.d; j++) {
 		s->min[j] = r[0][j];

@@ -5,21 +5,39 @@
 #include "core/key.h"
 #include "core/util.h"
 #include "core/vreader.h"
+#include "fetch/fetch.h"
 #include "fetch/playlist.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* A bad playlist entry: with an error log (-e), reported, logged and skipped
+ * (0); without one, an error (-1). */
+static int
+import_bad_entry(Playlist *p, const LoadOpt *o, unsigned long *nbad)
+{
+	weprintf("%s", playlist_error(p));
+	if (!o->errlog)
+		return -1;
+	(*nbad)++;
+	if (fetch_log(o->errlog, "", "input", playlist_error(p))) {
+		weprintf("%s: write error:", o->errpath);
+		return -1;
+	}
+	return 0;
+}
+
 int
-load_import(Db *db, const char *path, const LoadOpt *o)
+load_import(Db *db, const char *path, LoadOpt *o)
 {
 	FILE *fp = strcmp(path, "-") ? fopen(path, "r") : stdin;
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
 	Playlist *p;
 	Batch b;
 	Song s;
-	unsigned long n = 0;
+	unsigned long n = 0, nbad = 0;
 	int e, rc = 0;
 
 	if (!fp) {
@@ -32,7 +50,9 @@ load_import(Db *db, const char *path, const LoadOpt *o)
 		goto out;
 	}
 	while ((e = playlist_next(p, &s)) != 0) {
-		if (e < 0)
+		if (e == -1 && import_bad_entry(p, o, &nbad) == 0)
+			continue;
+		if (e == -2)
 			weprintf("%s", playlist_error(p));
 		if (e < 0 || db_put_playlist(db, &s) || batch_record(&b, ++n)) {
 			rc = batch_abort(&b);
@@ -41,6 +61,9 @@ load_import(Db *db, const char *path, const LoadOpt *o)
 	}
 	if (batch_commit(&b))
 		rc = batch_abort(&b);
+	else if (nbad)
+		weprintf("%s: %lu songs imported, %lu entries rejected (see %s)", name, n, nbad,
+		    o->errpath);
 out:
 	del_playlist(p);
 	if (fp != stdin)
@@ -49,24 +72,66 @@ out:
 }
 
 /* the song id of a record key (malloc'd with -p, else the key itself); NULL after a
- * message when it is not a valid id */
+ * message when it is not a valid id or was loaded already by this run (keys
+ * derived from file names collide: a/track6.ogg, b/track6.ogg) */
 static char *
 song_id(VReader *r, const char *key, unsigned long recno, unsigned long lineno,
-    const LoadOpt *o, char **own)
+    LoadOpt *o, char **own)
 {
-	char *id = o->pathkeys ? (*own = key_from_path(key)) : (char *)key;
+	char *id = o->pathkeys ? (*own = key_from_path(key)) : (char *)key, buf[200];
+	unsigned long first, tag = (unsigned long)o->ninput << 32 | recno;
 	const char *why;
 
-	if ((why = song_id_problem(id))) {
-		vreader_error_at(r, recno, lineno, "%s: '%s'", why, id);
+	if ((why = key_id_problem(id))) {
+		vreader_error_at(r, recno, lineno, "%s: '%s'", why,
+		    key_show(buf, sizeof buf, id, strlen(id)));
+		return NULL;
+	}
+	if (o->seen && (first = keyset_add(o->seen, id, tag))) {
+		key_show(buf, sizeof buf, id, strlen(id));
+		if (first >> 32 == o->ninput)
+			vreader_error_at(r, recno, lineno, "song '%s' repeated (first as record %lu): "
+			    "two songs with one key?", buf, first & 0xffffffffUL);
+		else
+			vreader_error_at(r, recno, lineno, "song '%s' repeated (first in an earlier "
+			    "input, record %lu): two songs with one key?", buf, first & 0xffffffffUL);
 		return NULL;
 	}
 	return id;
 }
 
+/* songs: a stream of song vectors, not audio records or empty vectors, whose
+ * export can always be read back.  0, or -1 after a message. */
+static int
+songs_stream(VReader *r)
+{
+	if (r->rate > 0 || (r->dimknown && r->dim == 0)) {
+		weprintf("%s: %s, not song vectors", r->name, r->rate > 0 ? "audio records" :
+		    "records of varying length");
+		return -1;
+	}
+	return 0;
+}
+
+/* a song vector: at least one value, NaN allowed (stored as JSON null),
+ * infinities not.  0, or -1 after a message. */
+static int
+song_values(VReader *r, const PRec *s)
+{
+	size_t j;
+
+	if (s->n == 0)
+		return vreader_error_at(r, s->recno, s->lineno, "empty vector");
+	for (j = 0; j < s->n; j++)
+		if (isinf(s->val[j]))
+			return vreader_error_at(r, s->recno, s->lineno, "value %zu is infinite (song "
+			    "vectors hold finite values or NaN)", j + 1);
+	return 0;
+}
+
 /* songs: the stream is parsed and formatted as JSON in a second thread */
 int
-load_songs(Db *db, const char *path, const LoadOpt *o)
+load_songs(Db *db, const char *path, LoadOpt *o)
 {
 	VReader *r;
 	Prefetch *pf = NULL;
@@ -78,15 +143,16 @@ load_songs(Db *db, const char *path, const LoadOpt *o)
 
 	if (!(r = new_vreader(path)))
 		return 1;
+	o->ninput++;
 	if (batch_begin(&b, db, r->name, o->batch)) {
 		del_vreader(r);
 		return 1;
 	}
-	if (r->ncols && db_put_columns(db, r->ncols, r->cols))
+	if (songs_stream(r) || (r->ncols && db_put_columns(db, r->ncols, r->cols)))
 		goto fail;
 	pf = new_prefetch(r);
 	while ((e = prefetch_next(pf, &s)) > 0) {
-		if (!(id = song_id(r, s->key, s->recno, s->lineno, o, &own)))
+		if (song_values(r, s) || !(id = song_id(r, s->key, s->recno, s->lineno, o, &own)))
 			goto fail;
 		e = db_put_song(db, id, s->val, s->n, s->json, s->jlen, &dim);
 		if (e == 1)
@@ -111,7 +177,7 @@ fail:
 }
 
 int
-load_clusters(Db *db, const char *path, const LoadOpt *o)
+load_clusters(Db *db, const char *path, LoadOpt *o)
 {
 	VReader *r;
 	Batch b;
@@ -121,6 +187,7 @@ load_clusters(Db *db, const char *path, const LoadOpt *o)
 
 	if (!(r = new_vreader(path)))
 		return 1;
+	o->ninput++;
 	if (batch_begin(&b, db, r->name, o->batch)) {
 		del_vreader(r);
 		return 1;

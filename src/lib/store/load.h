@@ -4,19 +4,27 @@
 #ifndef SV_LOAD_H
 #define SV_LOAD_H
 
+#include <stdio.h>
+
 #include "store/db.h"
 
 typedef struct LoadOpt {
 	long batch;             /* records per transaction (-n; 0: one per input) */
 	int pathkeys;           /* -p: keys are file paths, the song id is key_from_path */
 	const char *algorithm;  /* -a, for clusters */
+	FILE *errlog;           /* -e: import logs and skips bad entries (JSON lines) */
+	const char *errpath;
+	struct KeySet *seen;    /* songs, clusters: song ids of this run (a repeat is an error) */
+	unsigned ninput;        /* inputs read so far (for the messages about repeats) */
 } LoadOpt;
 
-/* Song lists (playlist.h formats) into songs_from_playlists. */
-int load_import(Db *db, const char *path, const LoadOpt *o);
-/* Song vectors into songs (artist profiles follow). */
-int load_songs(Db *db, const char *path, const LoadOpt *o);
-/* Clustering records into song_clusters (o->algorithm). */
-int load_clusters(Db *db, const char *path, const LoadOpt *o);
+/* Song lists (playlist.h formats) into songs_from_playlists.  A bad entry is an
+ * error, or with o->errlog reported, logged and skipped. */
+int load_import(Db *db, const char *path, LoadOpt *o);
+/* Song vectors into songs (artist profiles follow): not audio records, at least
+ * one value, no infinities (NaN allowed), no song twice in one run. */
+int load_songs(Db *db, const char *path, LoadOpt *o);
+/* Clustering records into song_clusters (o->algorithm); no song twice in one run. */
+int load_clusters(Db *db, const char *path, LoadOpt *o);
 
 #endif

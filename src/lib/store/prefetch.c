@@ -42,7 +42,8 @@ fill(Slot *sl, VReader *r)
 		sl->valcap = r->n;
 		s->val = ereallocarray(s->val, r->n, sizeof(float));
 	}
-	memcpy(s->val, r->val, r->n * sizeof(float));
+	if (r->n) /* s->val is NULL until a record has values */
+		memcpy(s->val, r->val, r->n * sizeof(float));
 	s->n = r->n;
 	json_reserve(&s->json, &sl->jsoncap, r->n);
 	s->jlen = json_floats(s->json, s->val, s->n);
