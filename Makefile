@@ -21,7 +21,7 @@ LIB = \
 	feat/feature feat/seed feat/profile feat/featrun feat/songtempo \
 	nn/vggish_front nn/vggish_net nn/vggish_run nn/weights \
 	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics \
-	ml/lbfgs ml/logreg ml/zscore ml/xgb ml/classifier ml/evaluate data/labels data/dataset data/split data/cache \
+	ml/lbfgs ml/logreg ml/zscore ml/xgb ml/classifier ml/evaluate data/labels data/dataset data/split data/cache store/labels \
 	store/db store/batch store/load store/prefetch \
 	fetch/spawn fetch/playlist fetch/fetch
 
