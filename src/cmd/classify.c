@@ -334,19 +334,20 @@ do_apply(const char *in, const Opt *o)
 	double *p = ereallocarray(NULL, 4096, c->k * sizeof *p);
 	float *pf = ereallocarray(NULL, c->k, sizeof *pf);
 	long n, i, j;
+	int started = 0;
 
 	if (o->labels && labels_load(o->labels, &l) < 0)
 		exit(1);
 	if (!(r = new_vreader(in)))
 		exit(1);
-	if (o->probs) {
+	if (o->probs) { /* the header goes out with the first record */
 		w = new_vwriter(stdout, "<stdout>", o->binary);
 		if (vwriter_header(w, (unsigned)c->k, 0, (unsigned)c->k, c->classes))
 			exit(1);
-	} else {
-		prediction_header(c, &l);
 	}
 	while ((n = read_chunk(r, &chunk, 4096, c, o)) > 0) {
+		if (!w && !started++)
+			prediction_header(c, &l);
 		if (clf_proba(c, chunk.x, chunk.n, p) < 0)
 			exit(1);
 		for (i = 0; i < n; i++) {
@@ -362,6 +363,8 @@ do_apply(const char *in, const Opt *o)
 	}
 	if (n < 0)
 		exit(1);
+	if (!w && !started)
+		prediction_header(c, &l);
 	if (w && del_vwriter(w))
 		exit(1);
 	check_write(stdout);
@@ -739,7 +742,7 @@ main(int argc, char **argv)
 {
 	Opt o = { .digits = 2, .folds = 5, .count = 10 };
 	char **user = ecalloc((size_t)argc, sizeof *user);
-	int c, nuser = 0, j = 0, i;
+	int c, nuser = 0, j = 0, i, rc;
 	const char *verb, *in;
 
 	blas_init(argc, argv);
@@ -781,19 +784,23 @@ main(int argc, char **argv)
 	xgb_params(&o, user, nuser, o.clf.lr.nthreads);
 	free(user);
 	if (!strcmp(verb, "train"))
-		return do_train(in, &o);
-	if (!strcmp(verb, "apply"))
-		return do_apply(in, &o);
-	if (!strcmp(verb, "eval"))
-		return do_eval(in, &o);
-	if (!strcmp(verb, "cv"))
-		return do_cv(in, &o);
-	if (!strcmp(verb, "explain"))
-		return do_explain(in, &o);
-	if (!strcmp(verb, "boundary"))
-		return do_boundary(in, &o);
-	weprintf("unknown command '%s' (train, apply, eval, cv, explain, boundary)", verb);
-	util_usage(SYNOPSIS);
+		rc = do_train(in, &o);
+	else if (!strcmp(verb, "apply"))
+		rc = do_apply(in, &o);
+	else if (!strcmp(verb, "eval"))
+		rc = do_eval(in, &o);
+	else if (!strcmp(verb, "cv"))
+		rc = do_cv(in, &o);
+	else if (!strcmp(verb, "explain"))
+		rc = do_explain(in, &o);
+	else if (!strcmp(verb, "boundary"))
+		rc = do_boundary(in, &o);
+	else {
+		weprintf("unknown command '%s' (train, apply, eval, cv, explain, boundary)", verb);
+		util_usage(SYNOPSIS);
+	}
 	for (i = 0; i < o.clf.npar; i++)
 		free(o.clf.params[i]);
+	free(o.clf.params);
+	return rc;
 }
