@@ -68,7 +68,8 @@ list_dir(const char *path, Names *out)
 		if (e->d_name[0] != '.')
 			names_add(out, e->d_name);
 	closedir(d);
-	qsort(out->v, out->n, sizeof *out->v, by_name);
+	if (out->n)
+		qsort(out->v, out->n, sizeof *out->v, by_name);
 	return 0;
 }
 
