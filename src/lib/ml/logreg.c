@@ -20,7 +20,9 @@ typedef struct Problem {
 	double l2;            /* 1 / C */
 	int nthreads;
 	const double *w;      /* the point being evaluated */
+	double *wt;           /* its coefficients transposed, d x kk */
 	double *raw;          /* n x kk raw predictions, then pointwise gradients */
+	double *rawt;         /* the same per block, transposed */
 	double *part;         /* nblocks x kk x (d+1) partial gradients */
 	double *loss;         /* nblocks partial losses */
 } Problem;
@@ -82,13 +84,15 @@ block_do(void *arg, size_t b, int tid)
 	size_t kk = p->binary ? 1 : p->k, d = p->d, i, c, dd = d + 1;
 	const double *x = p->x + i0 * d, *w = p->w;
 	double *z = p->raw + i0 * kk, *g = p->part + b * kk * dd, loss = 0, gr;
+	double *zt = p->rawt + i0 * kk;
 
-	for (i = 0; i < nb; i++)
-		for (c = 0; c < kk; c++)
-			z[i * kk + c] = w[c * dd + d];
-	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nb, (int)kk, (int)d, 1.0, x,
-	    (int)d, w, (int)dd, 1.0, z, (int)kk);
+	/* X Wt with Wt d x k and beta 0 (intercepts added after): no operand
+	 * transposed, so OpenBLAS takes its small-matrix kernel instead of packing X */
+	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nb, (int)kk, (int)d, 1.0, x,
+	    (int)d, p->wt, (int)kk, 0.0, z, (int)kk);
 	for (i = 0; i < nb; i++) {
+		for (c = 0; c < kk; c++)
+			z[i * kk + c] += w[c * dd + d];
 		if (p->binary) {
 			loss += binomial(p->y[i0 + i] == 1, z[i], &gr);
 			z[i] = gr;
@@ -96,13 +100,17 @@ block_do(void *arg, size_t b, int tid)
 			loss += multinomial(p->y[i0 + i], z + i * kk, kk);
 		}
 	}
-	cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)kk, (int)d, (int)nb, 1.0, z,
-	    (int)kk, x, (int)d, 0.0, g, (int)dd);
+	/* G' X with G' laid out k x nb: both operands untransposed, which lets
+	 * OpenBLAS use its small-matrix kernel instead of packing X */
 	for (c = 0; c < kk; c++) {
 		g[c * dd + d] = 0;
-		for (i = 0; i < nb; i++)
+		for (i = 0; i < nb; i++) {
+			zt[c * nb + i] = z[i * kk + c];
 			g[c * dd + d] += z[i * kk + c];
+		}
 	}
+	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)kk, (int)d, (int)nb, 1.0, zt,
+	    (int)nb, x, (int)d, 0.0, g, (int)dd);
 	p->loss[b] = loss;
 	(void)tid;
 }
@@ -117,6 +125,9 @@ objective(void *arg, const double *w, double *grad)
 	double loss = 0, pen = 0;
 
 	p->w = w;
+	for (b = 0; b < kk; b++)
+		for (j = 0; j < p->d; j++)
+			p->wt[j * kk + b] = w[b * dd + j];
 	pool_run(p->nthreads, p->nblocks, block_do, p);
 	memset(grad, 0, nv * sizeof *grad);
 	for (b = 0; b < p->nblocks; b++) {
@@ -164,6 +175,8 @@ logreg_fit(const double *x, size_t n, size_t d, const int *y, size_t k, const Lo
 
 	p.nblocks = (n + BLOCK - 1) / BLOCK;
 	p.raw = ereallocarray(NULL, n ? n : 1, kk * sizeof(double));
+	p.rawt = ereallocarray(NULL, n ? n : 1, kk * sizeof(double));
+	p.wt = ereallocarray(NULL, d ? d : 1, kk * sizeof(double));
 	p.part = ereallocarray(NULL, p.nblocks ? p.nblocks : 1, kk * dd * sizeof(double));
 	p.loss = ecalloc(p.nblocks ? p.nblocks : 1, sizeof(double));
 	lbfgs_defaults(&lo);
@@ -172,7 +185,7 @@ logreg_fit(const double *x, size_t n, size_t d, const int *y, size_t k, const Lo
 	lbfgs_minimize(kk * dd, p.binary ? m->w + dd : m->w, objective, &p, &lo, &r);
 	m->n_iter = r.nit;
 	m->converged = r.status == LBFGS_CONVERGED;
-	free(p.raw), free(p.part), free(p.loss);
+	free(p.raw), free(p.rawt), free(p.wt), free(p.part), free(p.loss);
 	return m;
 }
 
