@@ -13,17 +13,17 @@
 
 static int lerror(const char *name, unsigned long line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* "prog: FILE:LINE: message"; returns -1 */
 static int
 lerror(const char *name, unsigned long line, const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
-	fflush(stdout);
-	fprintf(stderr, "%s: %s:%lu: ", argv0, name, line);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	weprintf("%s:%lu: %s", name, line, msg);
 	return -1;
 }
 
