@@ -186,8 +186,10 @@ read_lines(Labels *l, FILE *fp)
 		else if (len)
 			rc = add_row(l, s, line, &cap, &tmp, &tmpcap);
 	}
-	if (rc == 0 && ferror(fp))
-		rc = lerror(l->name, line, "read error: %s", strerror(errno));
+	if (rc == 0 && ferror(fp)) {
+		weprintf("%s: read error: %s", l->name, strerror(errno));
+		rc = -1;
+	}
 	free(s);
 	free(tmp);
 	return rc;

@@ -13,10 +13,29 @@ struct Xgb {
 	size_t k;
 };
 
+/* xgboost's last error without its time stamp, source position and stack
+ * trace: "[12:00:00] ./src/x.cc:407: message\nStack trace: ..." -> "message" */
+static const char *
+last_error(char *buf, size_t n)
+{
+	const char *e = XGBGetLastError(), *p;
+	size_t len;
+
+	if (e[0] == '[' && (p = strstr(e, "] ")))
+		e = p + 2;
+	if ((p = strstr(e, ": ")) && strchr(".", e[0]) && p < e + strcspn(e, " \n"))
+		e = p + 2;
+	len = strcspn(e, "\n");
+	snprintf(buf, n, "%.*s", (int)len, e);
+	return buf;
+}
+
 static int
 fail(const char *what)
 {
-	weprintf("xgboost: %s: %s", what, XGBGetLastError());
+	char buf[512];
+
+	weprintf("xgboost: %s: %s", what, last_error(buf, sizeof buf));
 	return -1;
 }
 
@@ -183,8 +202,10 @@ xgb_load_buffer(const char *buf, size_t len, const char *name)
 {
 	Xgb *m = ecalloc(1, sizeof *m);
 
+	char err[512];
+
 	if (XGBoosterCreate(NULL, 0, &m->b) || XGBoosterLoadModelFromBuffer(m->b, buf, len)) {
-		weprintf("%s: not an xgboost model: %s", name, XGBGetLastError());
+		weprintf("%s: not an xgboost model: %s", name, last_error(err, sizeof err));
 		del_xgb(m);
 		return NULL;
 	}
