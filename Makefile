@@ -10,7 +10,7 @@
 include config.mk
 
 # the programs, one src/cmd/<tool>.c each
-TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow dbload ytfetch
+TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow dbload ytfetch dataset classify
 
 # the library, by domain: src/lib/<domain>/<module>.c with its .h
 LIB = \
@@ -21,7 +21,9 @@ LIB = \
 	feat/feature feat/seed feat/profile feat/featrun feat/songtempo \
 	nn/vggish_front nn/vggish_net nn/vggish_run nn/weights \
 	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics ml/knn \
-	store/db store/batch store/load store/prefetch \
+	ml/lbfgs ml/logreg ml/zscore ml/xgb ml/classifier ml/evaluate \
+	data/labels data/dataset data/split data/cache \
+	store/db store/batch store/load store/prefetch store/labels \
 	fetch/spawn fetch/playlist fetch/fetch
 
 # headers without a .c of their own
@@ -32,7 +34,7 @@ FUZZ = vreader playlist audio
 FUZZTIME = 30
 
 # C unit tests: tests/unit/<domain>/<name>.c, built against the sanitizer library
-UNIT = core/vstream core/key core/stats core/pool core/rng core/progress ml/groups dsp/rhythm ml/knn
+UNIT = core/vstream core/key core/stats core/pool core/rng core/progress ml/groups dsp/rhythm ml/knn ml/lbfgs
 
 HDR = $(LIB:%=src/lib/%.h) $(INC:%=src/lib/%.h)
 LIBOBJ = $(LIB:%=build/obj/lib/%.o)

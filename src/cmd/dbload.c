@@ -10,6 +10,7 @@
 #include "core/vwriter.h"
 #include "store/db.h"
 #include "store/load.h"
+#include "store/labels.h"
 
 static const char SYNOPSIS[] =
     "[-bp] [-a algorithm] [-d db] [-e errlog] [-n batch] [-w seconds] command [file ...]";
@@ -61,6 +62,7 @@ static const Command commands[] = {
 	{ "import", load_import, NULL },
 	{ "songs", load_songs, NULL },
 	{ "clusters", load_clusters, NULL },
+	{ "labels", load_labels, NULL },
 	{ "todo", NULL, out_todo },
 	{ "export", NULL, out_songs },
 	{ "artists", NULL, out_artists },

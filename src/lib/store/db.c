@@ -56,10 +56,17 @@ static const char SCHEMA_BASE[] =
     "CREATE INDEX IF NOT EXISTS songs_artist_id ON songs(artist_id);\n"
     "CREATE TABLE IF NOT EXISTS songvec_columns (idx INTEGER PRIMARY KEY, name TEXT NOT NULL);\n";
 
+/* DESIGN §8: labels of songs, one row per label set (store/labels.c) */
+static const char SCHEMA_LABELS[] =
+    "CREATE TABLE IF NOT EXISTS song_labels (song_id TEXT NOT NULL, label_set TEXT NOT NULL,\n"
+    "  label TEXT, split TEXT, predicted TEXT, probability REAL,\n"
+    "  PRIMARY KEY (song_id, label_set));\n";
+
 /* Each table of the second stage (DESIGN §8) gets its own string here, added by
  * the module that loads it, and a line in SCHEMAS. */
 static const char *const SCHEMAS[] = {
 	SCHEMA_BASE,
+	SCHEMA_LABELS,
 };
 
 int
