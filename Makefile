@@ -20,6 +20,7 @@ LIB = \
 	dsp/stft dsp/mel dsp/mfcc dsp/spectral dsp/onset dsp/beat dsp/chroma dsp/tuning dsp/cqt \
 	feat/feature feat/seed feat/profile feat/featrun feat/songtempo \
 	nn/vggish_front nn/vggish_net nn/vggish_run nn/weights \
+	nn/conv nn/tfjs nn/musicnn_front nn/musicnn_graph nn/musicnn_net core/jsontree \
 	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics \
 	store/db store/batch store/load store/prefetch \
 	fetch/spawn fetch/playlist fetch/fetch
