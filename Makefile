@@ -10,7 +10,7 @@
 include config.mk
 
 # the programs, one src/cmd/<tool>.c each
-TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow dbload ytfetch
+TOOLS = vcat vpaste segment feat aggregate vggish musicnn weight pca kmeans elbow dbload ytfetch
 
 # the library, by domain: src/lib/<domain>/<module>.c with its .h
 LIB = \
@@ -20,9 +20,9 @@ LIB = \
 	dsp/stft dsp/mel dsp/mfcc dsp/spectral dsp/onset dsp/beat dsp/chroma dsp/tuning dsp/cqt \
 	feat/feature feat/seed feat/profile feat/featrun feat/songtempo \
 	nn/vggish_front nn/vggish_net nn/vggish_run nn/weights \
-	nn/conv nn/tfjs nn/musicnn_front nn/musicnn_graph nn/musicnn_net core/jsontree \
+	nn/conv nn/tfjs nn/musicnn_front nn/musicnn_graph nn/musicnn_net nn/musicnn_run nn/musicnn_model core/jsontree \
 	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics \
-	store/db store/batch store/load store/prefetch \
+	store/db store/batch store/load store/prefetch store/embeddings \
 	fetch/spawn fetch/playlist fetch/fetch
 
 # C unit tests: tests/unit/<domain>/<name>.c, built against the sanitizer library

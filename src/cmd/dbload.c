@@ -8,10 +8,11 @@
 #include "core/util.h"
 #include "core/vwriter.h"
 #include "store/db.h"
+#include "store/embeddings.h"
 #include "store/load.h"
 
 static const char SYNOPSIS[] =
-    "[-bp] [-a algorithm] [-d db] [-n batch] [-w seconds] command [file ...]";
+    "[-bp] [-a algorithm] [-d db] [-e model[:dataset]] [-n batch] [-w seconds] command [file ...]";
 
 static int
 out_init(Db *db, int binary)
@@ -30,6 +31,19 @@ out_export(Db *db, int binary, int artists)
 {
 	VWriter *w = new_vwriter(stdout, "<stdout>", binary);
 	int rc = db_export(db, artists, w) ? 1 : 0;
+
+	if (del_vwriter(w))
+		exit(1);
+	return rc;
+}
+
+static LoadOpt opt = { .algorithm = "kmeans", .model = "musicnn", .dataset = "msd" };
+
+static int
+out_embeddings(Db *db, int binary)
+{
+	VWriter *w = new_vwriter(stdout, "<stdout>", binary);
+	int rc = db_export_embeddings(db, opt.model, opt.dataset, w) ? 1 : 0;
 
 	if (del_vwriter(w))
 		exit(1);
@@ -63,6 +77,8 @@ static const Command commands[] = {
 	{ "todo", NULL, out_todo },
 	{ "export", NULL, out_songs },
 	{ "artists", NULL, out_artists },
+	{ "embeddings", load_embeddings, NULL },
+	{ "export-embeddings", NULL, out_embeddings },
 };
 
 #define NELEM(a) (sizeof (a) / sizeof *(a))
@@ -93,7 +109,8 @@ valid_algorithm(const char *a)
 int
 main(int argc, char **argv)
 {
-	LoadOpt o = { .algorithm = "kmeans" };
+	LoadOpt o = opt;
+	char *colon;
 	const Command *cm;
 	const char *dbpath = "songvec.db", *cmd;
 	char **in;
@@ -103,7 +120,7 @@ main(int argc, char **argv)
 
 	util_init(argc, argv);
 	util_help(argc, argv, SYNOPSIS);
-	while ((c = getopt(argc, argv, "a:bd:n:pw:")) != -1) {
+	while ((c = getopt(argc, argv, "a:bd:e:n:pw:")) != -1) {
 		switch (c) {
 		case 'a':
 			if (!valid_algorithm(o.algorithm = optarg)) {
@@ -113,12 +130,24 @@ main(int argc, char **argv)
 			break;
 		case 'b': binary = 1; break;
 		case 'd': dbpath = optarg; break;
+		case 'e':
+			o.model = optarg;
+			if ((colon = strchr(optarg, ':'))) {
+				*colon = 0;
+				o.dataset = colon + 1;
+			}
+			if (!*o.model || !*o.dataset) {
+				weprintf("-e: invalid value (expected model or model:dataset)");
+				util_usage(SYNOPSIS);
+			}
+			break;
 		case 'n': o.batch = estrtol(optarg, 0, 1000000000, 'n'); break;
 		case 'p': o.pathkeys = 1; break;
 		case 'w': wait = estrtol(optarg, 0, 86400, 'w'); break;
 		default: util_usage(SYNOPSIS);
 		}
 	}
+	opt = o;
 	if (optind >= argc)
 		util_usage(SYNOPSIS);
 	cmd = argv[optind++];

@@ -23,8 +23,9 @@ void conv_parallel(int nt, void (*fn)(void *arg, int t), void *arg);
 void conv_dense(const float *in, size_t B, unsigned nin, const float *w, int wtrans,
     const float *b, unsigned j0, unsigned j1, unsigned nout, int relu, float *out);
 
-/* Work space of conv_front for kernels of up to kmax = kh*kw taps and nout outputs */
-size_t conv_front_work(unsigned kmax, unsigned nout);
+/* Work space of conv_front (floats) for kernels of up to kmax = kh*kw taps and nout
+ * outputs on images of H x W */
+size_t conv_front_work(unsigned kmax, unsigned nout, unsigned H, unsigned W);
 
 /* A convolution of the one-channel image x [H][W] with a kernel w [kh][kw][1][O]
  * (TensorFlow), stride 1, valid along the width (W - kw + 1 positions) and "same"

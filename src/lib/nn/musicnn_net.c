@@ -232,7 +232,7 @@ new_musicnn_net(const TfjsModel *m, int nthreads)
 		w->f = ecalloc(rows * NF, sizeof(float));      /* padding rows stay zero */
 		w->r = ecalloc(3 * rows * NM, sizeof(float));
 		w->c = ereallocarray(NULL, (size_t)T * NM, sizeof(float));
-		w->work = ereallocarray(NULL, conv_front_work(7 * 67, 204), sizeof(float));
+		w->work = ereallocarray(NULL, conv_front_work(7 * 67, 204, T, MN_BANDS), sizeof(float));
 	}
 	return n;
 }

@@ -1,6 +1,7 @@
 /* db.c — the songvec SQLite database: schema, loading, artist profiles, export. */
 #include "store/db.h"
 #include "store/dbint.h"
+#include "store/embeddings.h"
 #include "core/json.h"
 #include "core/util.h"
 #include "core/vwriter.h"
@@ -60,6 +61,7 @@ static const char SCHEMA_BASE[] =
  * the module that loads it, and a line in SCHEMAS. */
 static const char *const SCHEMAS[] = {
 	SCHEMA_BASE,
+	SCHEMA_EMBEDDINGS,
 };
 
 int

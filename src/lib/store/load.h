@@ -10,6 +10,7 @@ typedef struct LoadOpt {
 	long batch;             /* records per transaction (-n; 0: one per input) */
 	int pathkeys;           /* -p: keys are file paths, the song id is key_from_path */
 	const char *algorithm;  /* -a, for clusters */
+	const char *model, *dataset; /* -e model[:dataset], for embeddings */
 } LoadOpt;
 
 /* Song lists (playlist.h formats) into songs_from_playlists. */
