@@ -145,24 +145,24 @@ pool_width(const float *c, unsigned nh, unsigned P, unsigned O, const float *b,
 }
 
 void
-conv_front(const float *x, unsigned H, unsigned W, const float *w, unsigned kh,
-    unsigned kw, unsigned O, const float *b, const float *s, const float *t, float *out,
-    size_t ldo, float *work)
+conv_front(const float *x, unsigned H, unsigned W, unsigned h0, unsigned h1,
+    const float *w, unsigned kh, unsigned kw, unsigned O, const float *b, const float *s,
+    const float *t, float *out, size_t ldo, float *work)
 {
 	unsigned P = W - kw + 1, K = kh * kw, step = CF_ROWS / P ? CF_ROWS / P : 1, h, nh;
 	float *a = work, *c = work + (size_t)CF_ROWS * K, *xt = c + (size_t)CF_ROWS * O;
 
 	if (kw == 1)
 		transpose_pad(x, H, W, kh, xt);
-	for (h = 0; h < H; h += nh) {
-		nh = H - h < step ? H - h : step;
+	for (h = h0; h < h1; h += nh) {
+		nh = h1 - h < step ? h1 - h : step;
 		if (kw == 1)
 			im2col_column(xt, H, W, kh, h, nh, a);
 		else
 			im2col(x, H, W, kh, kw, h, nh, a);
 		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (size_t)nh * P, O, K, 1.0f,
 		    a, K, w, O, 0.0f, c, O);
-		pool_width(c, nh, P, O, b, s, t, out + (size_t)h * ldo, ldo);
+		pool_width(c, nh, P, O, b, s, t, out + (size_t)(h - h0) * ldo, ldo);
 	}
 }
 

@@ -27,17 +27,17 @@ void conv_dense(const float *in, size_t B, unsigned nin, const float *w, int wtr
  * outputs on images of H x W */
 size_t conv_front_work(unsigned kmax, unsigned nout, unsigned H, unsigned W);
 
-/* A convolution of the one-channel image x [H][W] with a kernel w [kh][kw][1][O]
- * (TensorFlow), stride 1, valid along the width (W - kw + 1 positions) and "same"
- * along the height (zero rows: (kh - 1) / 2 before, kh / 2 after, as TensorFlow's
- * SAME), then per output o: y = s[o] * max(0, conv + b[o]) + t[o] (ReLU, then a
- * folded batch normalisation), and out[h][o] = the maximum of y over the width
- * positions (a max-pooling over the whole width), row h at out + h * ldo.  work:
- * conv_front_work floats.
- * This function can't fail. */
-void conv_front(const float *x, unsigned H, unsigned W, const float *w, unsigned kh,
-    unsigned kw, unsigned O, const float *b, const float *s, const float *t, float *out,
-    size_t ldo, float *work);
+/* Rows h0 <= h < h1 of a convolution of the one-channel image x [H][W] with a
+ * kernel w [kh][kw][1][O] (TensorFlow), stride 1, valid along the width (W - kw + 1
+ * positions) and "same" along the height (zero rows: (kh - 1) / 2 before, kh / 2
+ * after, as TensorFlow's SAME), then per output o: y = s[o] * max(0, conv + b[o]) +
+ * t[o] (ReLU, then a folded batch normalisation), and the maximum of y over the
+ * width positions (a max-pooling over the whole width) at out + (h - h0) * ldo + o.
+ * work: conv_front_work(kh * kw, O, H, W) floats (or more).  This function can't
+ * fail. */
+void conv_front(const float *x, unsigned H, unsigned W, unsigned h0, unsigned h1,
+    const float *w, unsigned kh, unsigned kw, unsigned O, const float *b, const float *s,
+    const float *t, float *out, size_t ldo, float *work);
 
 /* A convolution over rows: out[h][o] = s[o] * max(0, sum_{d<kh} sum_c
  * xp[h + d][c] w[d][c][o] + b[o]) + t[o] for h < H, where xp is [H + kh - 1][C] with

@@ -36,7 +36,6 @@ static const struct {
 };
 
 typedef struct {
-	float *x;        /* [T][96]: the normalised patch */
 	float *f;        /* [T + 2 PAD][NF]: F with zero rows around it */
 	float *r;        /* 3 x [T + 2 PAD][NM]: r1, r2, r3 padded likewise */
 	float *c;        /* [T][NM] conv products */
@@ -52,6 +51,9 @@ struct MusicnnNet {
 	unsigned dout[3], ndense, nout;
 	int nt;
 	Work *work;
+	float *xs;              /* a batch's frames, normalised (s0 x + t0) */
+	float *sw[2];           /* the timbral convolutions over the batch's frames */
+	size_t cap;             /* frames xs and sw hold */
 };
 
 /* a folded batch normalisation i: (Scaled, Offset) of n channels */
@@ -184,18 +186,44 @@ back_end(const MusicnnNet *n, const float *p, float *out, float *emb)
 		out[i] = (float)(1.0 / (1.0 + exp(-(double)z[i])));
 }
 
-/* one patch through the network */
+/* the timbral convolution k (0, 1) of the patch x at frame start of the batch: rows
+ * PAD..T-PAD-1 (whose 7-row windows lie inside the patch) are those of the whole
+ * batch's convolution, computed once for the overlapping patches (share); the PAD
+ * rows at either end see the patch's zero padding and are computed here */
 static void
-forward(const MusicnnNet *n, Work *w, const float *patch, float *out, float *emb)
+timbral(const MusicnnNet *n, Work *w, const float *x, int k, int share, size_t start)
+{
+	float *f = w->f + PAD * NF + front[k].col;
+	unsigned h;
+
+	if (!share) {
+		conv_front(x, T, MN_BANDS, 0, T, n->fw[k], front[k].kh, front[k].kw, front[k].out,
+		    n->fb[k], n->fs[k], n->ft[k], f, NF, w->work);
+		return;
+	}
+	for (h = PAD; h < T - PAD; h++)
+		memcpy(f + (size_t)h * NF, n->sw[k] + (start + h) * front[k].out,
+		    front[k].out * sizeof *f);
+	conv_front(x, T, MN_BANDS, 0, PAD, n->fw[k], front[k].kh, front[k].kw, front[k].out,
+	    n->fb[k], n->fs[k], n->ft[k], f, NF, w->work);
+	conv_front(x, T, MN_BANDS, T - PAD, T, n->fw[k], front[k].kh, front[k].kw, front[k].out,
+	    n->fb[k], n->fs[k], n->ft[k], f + (size_t)(T - PAD) * NF, NF, w->work);
+}
+
+/* one patch (x: its normalised frames, at frame start of the batch) through the
+ * network */
+static void
+forward(const MusicnnNet *n, Work *w, const float *x, int share, size_t start, float *out,
+    float *emb)
 {
 	float p[2 * NP];
-	size_t i, rows = T + 2 * PAD;
+	size_t rows = T + 2 * PAD;
 	int k;
 
-	for (i = 0; i < (size_t)T * MN_BANDS; i++)
-		w->x[i] = patch[i] * n->s0[0] + n->t0[0];
-	for (k = 0; k < 5; k++)
-		conv_front(w->x, T, MN_BANDS, n->fw[k], front[k].kh, front[k].kw, front[k].out,
+	for (k = 0; k < 2; k++)
+		timbral(n, w, x, k, share, start);
+	for (k = 2; k < 5; k++)
+		conv_front(x, T, MN_BANDS, 0, T, n->fw[k], front[k].kh, front[k].kw, front[k].out,
 		    n->fb[k], n->fs[k], n->ft[k], w->f + PAD * NF + front[k].col, NF, w->work);
 	conv_time(w->f, T, NF, n->mw[0], 7, NM, n->mb[0], n->ms[0], n->mt[0], w->c);
 	residual(NULL, w->c, w->r);
@@ -228,7 +256,6 @@ new_musicnn_net(const TfjsModel *m, int nthreads)
 	n->work = ecalloc(n->nt, sizeof *n->work);
 	for (t = 0; t < n->nt; t++) {
 		Work *w = &n->work[t];
-		w->x = ereallocarray(NULL, (size_t)T * MN_BANDS, sizeof(float));
 		w->f = ecalloc(rows * NF, sizeof(float));      /* padding rows stay zero */
 		w->r = ecalloc(3 * rows * NM, sizeof(float));
 		w->c = ereallocarray(NULL, (size_t)T * NM, sizeof(float));
@@ -245,30 +272,64 @@ musicnn_net_nout(const MusicnnNet *n)
 
 typedef struct {
 	MusicnnNet *n;
-	const float *patch;
-	size_t cnt;
+	size_t npatch, nframes;
+	unsigned hop;
+	int share;
 	float *out, *emb;
 } Batch;
 
-/* thread t: its share of the patches */
+/* thread t: its share of the rows of the batch's timbral convolutions */
 static void
-batch_part(void *arg, int t)
+shared_part(void *arg, int t)
 {
 	Batch *b = arg;
-	size_t i0 = b->cnt * t / b->n->nt, i1 = b->cnt * (t + 1) / b->n->nt, i;
+	MusicnnNet *n = b->n;
+	size_t lo = PAD, hi = b->nframes - PAD, r0 = lo + (hi - lo) * t / n->nt,
+	    r1 = lo + (hi - lo) * (t + 1) / n->nt;
+	int k;
 
-	for (i = i0; i < i1; i++)
-		forward(b->n, &b->n->work[t], b->patch + i * MN_PATCH, b->out + i * b->n->nout,
-		    b->emb ? b->emb + i * MN_EMB : NULL);
+	for (k = 0; k < 2 && r1 > r0; k++)
+		conv_front(n->xs, (unsigned)b->nframes, MN_BANDS, (unsigned)r0, (unsigned)r1,
+		    n->fw[k], front[k].kh, front[k].kw, front[k].out, n->fb[k], n->fs[k],
+		    n->ft[k], n->sw[k] + r0 * front[k].out, front[k].out, n->work[t].work);
+}
+
+/* thread t: its share of the patches */
+static void
+patch_part(void *arg, int t)
+{
+	Batch *b = arg;
+	size_t i0 = b->npatch * t / b->n->nt, i1 = b->npatch * (t + 1) / b->n->nt, i, s;
+
+	for (i = i0; i < i1; i++) {
+		s = i * b->hop;
+		forward(b->n, &b->n->work[t], b->n->xs + s * MN_BANDS, b->share, s,
+		    b->out + i * b->n->nout, b->emb ? b->emb + i * MN_EMB : NULL);
+	}
 }
 
 void
-musicnn_net_do(MusicnnNet *n, const float *patch, size_t cnt, float *out, float *emb)
+musicnn_net_do(MusicnnNet *n, const float *frames, size_t npatch, unsigned hop, float *out,
+    float *emb)
 {
-	Batch b = {n, patch, cnt, out, emb};
+	Batch b = {n, npatch, npatch ? (npatch - 1) * hop + T : 0, hop, 0, out, emb};
+	size_t i;
 
-	if (cnt)
-		conv_parallel(n->nt, batch_part, &b);
+	if (!npatch)
+		return;
+	/* overlapping (or touching) interiors: the timbral rows are computed once */
+	b.share = npatch > 1 && hop <= T - 2 * PAD;
+	if (b.nframes > n->cap) {
+		n->cap = b.nframes;
+		n->xs = ereallocarray(n->xs, n->cap, MN_BANDS * sizeof *n->xs);
+		n->sw[0] = ereallocarray(n->sw[0], n->cap, front[0].out * sizeof *n->sw[0]);
+		n->sw[1] = ereallocarray(n->sw[1], n->cap, front[1].out * sizeof *n->sw[1]);
+	}
+	for (i = 0; i < b.nframes * MN_BANDS; i++)
+		n->xs[i] = frames[i] * n->s0[0] + n->t0[0];
+	if (b.share)
+		conv_parallel(n->nt, shared_part, &b);
+	conv_parallel(n->nt, patch_part, &b);
 }
 
 double
@@ -291,8 +352,10 @@ del_musicnn_net(MusicnnNet *n)
 
 	if (!n)
 		return;
+	free(n->xs);
+	free(n->sw[0]);
+	free(n->sw[1]);
 	for (t = 0; t < n->nt; t++) {
-		free(n->work[t].x);
 		free(n->work[t].f);
 		free(n->work[t].r);
 		free(n->work[t].c);

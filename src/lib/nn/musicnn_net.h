@@ -36,9 +36,15 @@ typedef struct MusicnnNet MusicnnNet;
 MusicnnNet *new_musicnn_net(const TfjsModel *m, int nthreads);
 /* outputs of model/Sigmoid: 50 (tagger) or 2 (classifier) */
 unsigned musicnn_net_nout(const MusicnnNet *n);
-/* cnt patches -> out [cnt][nout] (model/Sigmoid) and, when emb is not NULL,
- * emb [cnt][200] (model/dense/Relu); any cnt.  This function can't fail. */
-void musicnn_net_do(MusicnnNet *n, const float *patch, size_t cnt, float *out, float *emb);
+/* npatch patches of mel frames (row-major, 96 floats a frame), patch i being the
+ * 187 frames from frame i * hop, so frames holds (npatch - 1) * hop + 187 of them
+ * (hop 187: npatch independent patches back to back) -> out [npatch][nout]
+ * (model/Sigmoid) and, when emb is not NULL, emb [npatch][200] (model/dense/Relu).
+ * When patches overlap, the rows of the timbral convolutions they have in common
+ * (all but 3 at either end of a patch) are computed once.  This function can't
+ * fail. */
+void musicnn_net_do(MusicnnNet *n, const float *frames, size_t npatch, unsigned hop,
+    float *out, float *emb);
 /* floating point operations of one patch (2 per multiply-add) */
 double musicnn_net_flops(void);
 void del_musicnn_net(MusicnnNet *n);

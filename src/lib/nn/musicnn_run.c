@@ -37,7 +37,7 @@ struct MusicnnRun {
 	char *key;
 	float *frames;           /* the record's mel frames */
 	size_t nframes, cap;
-	float *patch, *tags, *emb, *cls;   /* a batch: patches and outputs */
+	float *tags, *emb, *cls; /* a batch's outputs */
 	float row[MR_MAXCOLS];
 	char *song;              /* MR_SONG: the song being summed */
 	double sum[MR_MAXCOLS];
@@ -83,7 +83,6 @@ new_musicnn_run(MusicnnNet *tagger, MusicnnNet *const *moods, unsigned what, int
 	if (what & MR_MOODS)
 		for (i = 0; i < MR_NMOOD; i++)
 			r->cols[r->ncols++] = estrdup(musicnn_moods[i].column);
-	r->patch = ereallocarray(NULL, (size_t)MR_BATCH * MN_PATCH, sizeof *r->patch);
 	r->tags = ereallocarray(NULL, (size_t)MR_BATCH * 50, sizeof *r->tags);
 	r->emb = ereallocarray(NULL, (size_t)MR_BATCH * MN_EMB, sizeof *r->emb);
 	r->cls = ereallocarray(NULL, (size_t)MR_BATCH * MR_NMOOD * 2, sizeof *r->cls);
@@ -192,10 +191,12 @@ run_batch(MusicnnRun *r, size_t nb, size_t first)
 	unsigned j, k;
 	float two[MR_BATCH * 2];
 
+	const float *x = r->frames + first * r->hop * MN_BANDS;
+
 	if (r->what & (MR_TAGS | MR_EMB))
-		musicnn_net_do(r->tagger, r->patch, nb, r->tags, r->what & MR_EMB ? r->emb : NULL);
+		musicnn_net_do(r->tagger, x, nb, r->hop, r->tags, r->what & MR_EMB ? r->emb : NULL);
 	for (k = 0; r->what & MR_MOODS && k < MR_NMOOD; k++) {
-		musicnn_net_do(r->moods[k], r->patch, nb, two, NULL);
+		musicnn_net_do(r->moods[k], x, nb, r->hop, two, NULL);
 		for (i = 0; i < nb; i++)
 			for (j = 0; j < 2; j++)
 				r->cls[(i * MR_NMOOD + k) * 2 + j] = two[i * 2 + j];
@@ -237,24 +238,21 @@ song_switch(MusicnnRun *r)
 int
 musicnn_run_close(MusicnnRun *r, int *padded, int *none)
 {
-	size_t np, p, nb = 0, first = 0, s, k;
+	size_t np, first, nb;
 
 	*none = r->nframes == 0;
 	*padded = !*none && r->nframes < MN_FRAMES;
 	if (r->agg == MR_SONG)
 		song_switch(r);
-	np = *none ? 0 : *padded ? 1 : (r->nframes - MN_FRAMES) / r->hop + 1;
-	for (p = 0; p < np; p++) {
-		float *d = r->patch + nb * MN_PATCH;
-		s = p * r->hop;
-		k = r->nframes - s < MN_FRAMES ? r->nframes - s : MN_FRAMES;
-		memcpy(d, r->frames + s * MN_BANDS, k * MN_BANDS * sizeof *d);
-		memset(d + k * MN_BANDS, 0, (MN_FRAMES - k) * MN_BANDS * sizeof *d);
-		if (++nb == MR_BATCH || p + 1 == np) {
-			run_batch(r, nb, first);
-			first += nb;
-			nb = 0;
-		}
+	if (*padded) { /* zero frames up to one patch */
+		static const float zero[MN_BANDS];
+		while (r->nframes < MN_FRAMES)
+			musicnn_run_frame(r, zero);
+	}
+	np = *none ? 0 : (r->nframes - MN_FRAMES) / r->hop + 1;
+	for (first = 0; first < np; first += nb) {
+		nb = np - first < MR_BATCH ? np - first : MR_BATCH;
+		run_batch(r, nb, first);
 	}
 	if (r->agg == MR_RECORD)
 		emit_mean(r, r->key);
@@ -287,7 +285,6 @@ del_musicnn_run(MusicnnRun *r)
 		free(r->cols[i]);
 	free(r->key);
 	free(r->frames);
-	free(r->patch);
 	free(r->tags);
 	free(r->emb);
 	free(r->cls);
