@@ -95,7 +95,7 @@ do_stream(const char *path)
 			break;
 		}
 		open_record(r->key);
-		snprintf(what, sizeof what, "%s: record %s", path, r->key);
+		snprintf(what, sizeof what, "%s: record %s", r->name, r->key);
 		record(r->key, r->val, r->n, 1, what);
 	}
 	del_vreader(r);
