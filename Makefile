@@ -26,7 +26,7 @@ LIB = \
 	fetch/spawn fetch/playlist fetch/fetch
 
 # C unit tests: tests/unit/<domain>/<name>.c, built against the sanitizer library
-UNIT = core/vstream dsp/rhythm
+UNIT = core/vstream dsp/rhythm core/jsontree
 
 HDR = $(LIB:%=src/lib/%.h)
 LIBOBJ = $(LIB:%=build/obj/lib/%.o)
