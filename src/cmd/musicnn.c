@@ -190,77 +190,62 @@ report(const char *dir, const char *how, int what)
 		    np * nets * musicnn_net_flops() / cpu / 1e9);
 }
 
-int
-main(int argc, char **argv)
-{
-	const char *mdir = NULL, *how;
-	MusicnnNet *tagger = NULL, *moods[MR_NMOOD] = {0};
-	TfjsModel *files[1 + MR_NMOOD] = {0};
-	char *const *cols;
-	char **ops;
-	unsigned ncols;
-	int c, i, nops, binary = 0, noresample = 0, threads = 0, rc = 0, sniff, verbose = 0;
-	int what = MR_TAGS, agg = -1, hop = 93, topn = 0;
+typedef struct {
+	const char *mdir;
+	int binary, noresample, threads, verbose, what, agg, hop, topn;
+} Opts;
 
-	blas_init(argc, argv);
-	util_init(argc, argv);
-	util_help(argc, argv, synopsis);
+static void
+parse_args(int argc, char **argv, Opts *o)
+{
+	int c;
+
+	*o = (Opts){.what = MR_TAGS, .agg = -1, .hop = 93};
 	while ((c = getopt(argc, argv, "a:bj:M:m:p:qRt:v")) != -1) {
 		switch (c) {
 		case 'a':
 			if (!strcmp(optarg, "patch"))
-				agg = MR_PATCH;
+				o->agg = MR_PATCH;
 			else if (!strcmp(optarg, "record"))
-				agg = MR_RECORD;
+				o->agg = MR_RECORD;
 			else if (!strcmp(optarg, "song"))
-				agg = MR_SONG;
+				o->agg = MR_SONG;
 			else {
 				weprintf("-a: invalid value '%s' (expected patch, record or song)", optarg);
 				util_usage(synopsis);
 			}
 			break;
-		case 'b': binary = 1; break;
-		case 'j': threads = estrtol(optarg, 1, 1024, 'j'); break;
-		case 'M': mdir = optarg; break;
-		case 'm': what = parse_outputs(optarg); break;
-		case 'p': hop = estrtol(optarg, 1, 100000, 'p'); break;
+		case 'b': o->binary = 1; break;
+		case 'j': o->threads = estrtol(optarg, 1, 1024, 'j'); break;
+		case 'M': o->mdir = optarg; break;
+		case 'm': o->what = parse_outputs(optarg); break;
+		case 'p': o->hop = estrtol(optarg, 1, 100000, 'p'); break;
 		case 'q': quiet = 1; break;
-		case 'R': noresample = 1; break;
-		case 't': topn = estrtol(optarg, 0, 50, 't'); break;
-		case 'v': verbose = 1; break;
+		case 'R': o->noresample = 1; break;
+		case 't': o->topn = estrtol(optarg, 1, 50, 't'); break;
+		case 'v': o->verbose = 1; break;
 		default: util_usage(synopsis);
 		}
 	}
-	melmode = what < 0;
-	if (melmode && (agg >= 0 || topn)) {
+	if (o->what < 0 && (o->agg >= 0 || o->topn)) {
 		weprintf("-a and -t cannot be used with -m mel");
 		util_usage(synopsis);
 	}
-	if (topn && binary) {
+	if (o->topn && o->binary) {
 		weprintf("-t writes text: it cannot be used with -b");
 		util_usage(synopsis);
 	}
-	if (agg < 0)
-		agg = topn ? MR_SONG : MR_PATCH;
-	progress_quiet(quiet);
-	threads = blas_threads(threads);
-	mdir = musicnn_models_dir(mdir, &how);
-	if (!melmode)
-		load_models(mdir, what, threads, &tagger, moods, files);
-	if (verbose)
-		blas_report(stderr);
-	out = topn ? NULL : new_vwriter(stdout, "<stdout>", binary);
-	front = new_musicnn_front();
-	if (melmode) {
-		if (vwriter_header(out, MF_NMEL, 0, 0, NULL))
-			exit(1);
-	} else {
-		run = new_musicnn_run(tagger, moods, (unsigned)what, agg, (unsigned)hop,
-		    topn ? NULL : out, stdout, topn);
-		ncols = musicnn_run_columns(run, &cols);
-		if (!topn && vwriter_header(out, ncols, 0, ncols, cols))
-			exit(1);
-	}
+	if (o->agg < 0)
+		o->agg = o->topn ? MR_SONG : MR_PATCH;
+}
+
+/* every operand: streams of audio records or audio files; 1 when any failed */
+static int
+run_inputs(int argc, char **argv, int noresample)
+{
+	char **ops = NULL;
+	int i, nops, sniff, rc = 0;
+
 	prog = new_progress("records", 0);
 	ops = util_operands(argc, argv, &nops);
 	for (i = 0; i < nops; i++) {
@@ -275,11 +260,50 @@ main(int argc, char **argv)
 		}
 	}
 	del_progress(prog);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *how;
+	MusicnnNet *tagger = NULL, *moods[MR_NMOOD] = {0};
+	TfjsModel *files[1 + MR_NMOOD] = {0};
+	char *const *cols;
+	unsigned ncols;
+	int i, rc;
+	Opts o;
+
+	blas_init(argc, argv);
+	util_init(argc, argv);
+	util_help(argc, argv, synopsis);
+	parse_args(argc, argv, &o);
+	melmode = o.what < 0;
+	progress_quiet(quiet);
+	o.threads = blas_threads(o.threads);
+	o.mdir = musicnn_models_dir(o.mdir, &how);
+	if (!melmode)
+		load_models(o.mdir, o.what, o.threads, &tagger, moods, files);
+	if (o.verbose)
+		blas_report(stderr);
+	out = o.topn ? NULL : new_vwriter(stdout, "<stdout>", o.binary);
+	front = new_musicnn_front();
+	if (melmode) {
+		if (vwriter_header(out, MF_NMEL, 0, 0, NULL))
+			exit(1);
+	} else {
+		run = new_musicnn_run(tagger, moods, (unsigned)o.what, o.agg, (unsigned)o.hop,
+		    out, stdout, o.topn);
+		ncols = musicnn_run_columns(run, &cols);
+		if (!o.topn && vwriter_header(out, ncols, 0, ncols, cols))
+			exit(1);
+	}
+	rc = run_inputs(argc, argv, o.noresample);
 	if (run && musicnn_run_flush(run))
 		exit(1);
-	if (verbose && run)
-		report(mdir, how, what);
-	if (topn ? fshut(stdout, "<stdout>") : del_vwriter(out))
+	if (o.verbose && run)
+		report(o.mdir, how, o.what);
+	if (o.topn ? fshut(stdout, "<stdout>") : del_vwriter(out))
 		exit(1);
 	del_musicnn_front(front);
 	del_musicnn_run(run);

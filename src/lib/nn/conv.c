@@ -60,7 +60,7 @@ conv_dense(const float *in, size_t B, unsigned nin, const float *w, int wtrans,
 }
 
 /* rows of the image per GEMM: about CF_ROWS im2col rows (positions) each */
-#define CF_ROWS 1024
+#define CF_ROWS 512
 
 size_t
 conv_front_work(unsigned kmax, unsigned nout, unsigned H, unsigned W)
