@@ -8,20 +8,11 @@
  * that agree up to the last '#') are one table row: each part a matrix of k rows,
  * row-major little-endian float32, its shape "n" for one row and "k,n" for several.
  * The stream's column names are kept in embedding_columns (model, dataset, idx,
- * name), so the export writes the same header back. */
+ * name), so the export writes the same header back.  The schema is db.c's
+ * SCHEMA_EMBEDDINGS. */
 #ifndef SV_EMBEDDINGS_H
 #define SV_EMBEDDINGS_H
 #include "store/load.h"
-
-/* the two tables, for db.c's SCHEMAS */
-#define SCHEMA_EMBEDDINGS \
-    "CREATE TABLE IF NOT EXISTS embeddings (song_id TEXT NOT NULL, model TEXT NOT NULL,\n" \
-    "  dataset TEXT NOT NULL, embedding_data BLOB, embedding_shape TEXT,\n" \
-    "  taggram_data BLOB, taggram_shape TEXT, created_at TEXT DEFAULT CURRENT_TIMESTAMP,\n" \
-    "  mood_data BLOB, mood_shape TEXT, PRIMARY KEY (song_id, model, dataset));\n" \
-    "CREATE TABLE IF NOT EXISTS embedding_columns (model TEXT NOT NULL,\n" \
-    "  dataset TEXT NOT NULL, idx INTEGER NOT NULL, name TEXT NOT NULL,\n" \
-    "  PRIMARY KEY (model, dataset, idx));\n"
 
 /* A stream into embeddings (o->model, o->dataset), replacing the rows of the same
  * songs.  0, or 1 after a message (what stays committed is said). */
