@@ -36,6 +36,7 @@ static const struct {
 };
 
 typedef struct {
+	float *x;        /* [T][96]: a patch normalised (when patches do not overlap) */
 	float *f;        /* [T + 2 PAD][NF]: F with zero rows around it */
 	float *r;        /* 3 x [T + 2 PAD][NM]: r1, r2, r3 padded likewise */
 	float *c;        /* [T][NM] conv products */
@@ -256,6 +257,7 @@ new_musicnn_net(const TfjsModel *m, int nthreads)
 	n->work = ecalloc(n->nt, sizeof *n->work);
 	for (t = 0; t < n->nt; t++) {
 		Work *w = &n->work[t];
+		w->x = ereallocarray(NULL, (size_t)T * MN_BANDS, sizeof(float));
 		w->f = ecalloc(rows * NF, sizeof(float));      /* padding rows stay zero */
 		w->r = ecalloc(3 * rows * NM, sizeof(float));
 		w->c = ereallocarray(NULL, (size_t)T * NM, sizeof(float));
@@ -272,6 +274,7 @@ musicnn_net_nout(const MusicnnNet *n)
 
 typedef struct {
 	MusicnnNet *n;
+	const float *frames;
 	size_t npatch, nframes;
 	unsigned hop;
 	int share;
@@ -301,10 +304,20 @@ patch_part(void *arg, int t)
 	Batch *b = arg;
 	size_t i0 = b->npatch * t / b->n->nt, i1 = b->npatch * (t + 1) / b->n->nt, i, s;
 
+	Work *w = &b->n->work[t];
+	const float *x;
+	size_t j;
+
 	for (i = i0; i < i1; i++) {
 		s = i * b->hop;
-		forward(b->n, &b->n->work[t], b->n->xs + s * MN_BANDS, b->share, s,
-		    b->out + i * b->n->nout, b->emb ? b->emb + i * MN_EMB : NULL);
+		x = b->n->xs + s * MN_BANDS;
+		if (!b->share) { /* normalised here: frames between patches are never read */
+			for (j = 0; j < (size_t)T * MN_BANDS; j++)
+				w->x[j] = b->frames[s * MN_BANDS + j] * b->n->s0[0] + b->n->t0[0];
+			x = w->x;
+		}
+		forward(b->n, w, x, b->share, s, b->out + i * b->n->nout,
+		    b->emb ? b->emb + i * MN_EMB : NULL);
 	}
 }
 
@@ -312,13 +325,17 @@ void
 musicnn_net_do(MusicnnNet *n, const float *frames, size_t npatch, unsigned hop, float *out,
     float *emb)
 {
-	Batch b = {n, npatch, npatch ? (npatch - 1) * hop + T : 0, hop, 0, out, emb};
+	Batch b = {n, frames, npatch, npatch ? (npatch - 1) * hop + T : 0, hop, 0, out, emb};
 	size_t i;
 
 	if (!npatch)
 		return;
 	/* overlapping (or touching) interiors: the timbral rows are computed once */
 	b.share = npatch > 1 && hop <= T - 2 * PAD;
+	if (!b.share) {
+		conv_parallel(n->nt, patch_part, &b);
+		return;
+	}
 	if (b.nframes > n->cap) {
 		n->cap = b.nframes;
 		n->xs = ereallocarray(n->xs, n->cap, MN_BANDS * sizeof *n->xs);
@@ -327,8 +344,7 @@ musicnn_net_do(MusicnnNet *n, const float *frames, size_t npatch, unsigned hop, 
 	}
 	for (i = 0; i < b.nframes * MN_BANDS; i++)
 		n->xs[i] = frames[i] * n->s0[0] + n->t0[0];
-	if (b.share)
-		conv_parallel(n->nt, shared_part, &b);
+	conv_parallel(n->nt, shared_part, &b);
 	conv_parallel(n->nt, patch_part, &b);
 }
 
@@ -356,6 +372,7 @@ del_musicnn_net(MusicnnNet *n)
 	free(n->sw[0]);
 	free(n->sw[1]);
 	for (t = 0; t < n->nt; t++) {
+		free(n->work[t].x);
 		free(n->work[t].f);
 		free(n->work[t].r);
 		free(n->work[t].c);
