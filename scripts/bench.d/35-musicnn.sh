@@ -34,7 +34,7 @@ r() { echo "$1 / $2" | bc -l | xargs printf %.1f; }
 
 echo "input: $SONGS songs, $SECS s at 16 kHz (CPU s, medians of 3; machine load $(cut -d' ' -f1 /proc/loadavg))"
 for hop in 93 187; do
-	np=$("$B" -M "$M" -p $hop in.bin | grep -vc '^#')
+	np=$("$B" -q -M "$M" -p $hop in.bin | grep -vc '^#')
 	t=$(cpu3 "$B -M $M -j 1 -p $hop -m tags,embedding in.bin")
 	a=$(cpu3 "$B -M $M -j 1 -p $hop -m all in.bin")
 	echo "hop $hop ($np patches): tagger $t s = $(r $SONGS $t) songs per CPU second, $(r $SECS $t)x real time per core (goal >= 200x); with the 5 classifiers $a s = $(r $SONGS $a) songs/CPU s, $(r $SECS $a)x"
