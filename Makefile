@@ -10,7 +10,7 @@
 include config.mk
 
 # the programs, one src/cmd/<tool>.c each
-TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow dbload ytfetch tfidf
+TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow dbload ytfetch tfidf vae
 
 # the library, by domain: src/lib/<domain>/<module>.c with its .h
 LIB = \
@@ -20,8 +20,8 @@ LIB = \
 	dsp/stft dsp/mel dsp/mfcc dsp/spectral dsp/onset dsp/beat dsp/chroma dsp/tuning dsp/cqt \
 	feat/feature feat/seed feat/profile feat/featrun feat/songtempo \
 	nn/vggish_front nn/vggish_net nn/vggish_run nn/weights \
-	text/utf8 text/unicode text/unitab text/terms text/tokens text/textline \
-	ml/tfidf \
+	text/utf8 text/unicode text/unitab text/terms text/tokens text/textline text/labels \
+	ml/tfidf nn/dense nn/adam nn/vae nn/vaefit nn/weightsout \
 	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics \
 	store/db store/batch store/load store/prefetch \
 	fetch/spawn fetch/playlist fetch/fetch
