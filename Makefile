@@ -20,8 +20,8 @@ LIB = \
 	dsp/stft dsp/mel dsp/mfcc dsp/spectral dsp/onset dsp/beat dsp/chroma dsp/tuning dsp/cqt \
 	feat/feature feat/seed feat/profile feat/featrun feat/songtempo \
 	nn/vggish_front nn/vggish_net nn/vggish_run nn/weights \
-	text/utf8 text/unicode text/unitab text/terms text/tokens text/textline text/labels \
-	ml/tfidf nn/dense nn/adam nn/vae nn/vaefit nn/weightsout \
+	text/utf8 text/unicode text/unitab text/terms text/tokens text/textline text/labels text/lyrics \
+	ml/tfidf nn/dense nn/adam nn/vae nn/vaefit nn/weightsout store/lyrics fetch/subs \
 	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics \
 	store/db store/batch store/load store/prefetch \
 	fetch/spawn fetch/playlist fetch/fetch

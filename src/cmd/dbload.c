@@ -9,6 +9,7 @@
 #include "core/vwriter.h"
 #include "store/db.h"
 #include "store/load.h"
+#include "store/lyrics.h"
 
 static const char SYNOPSIS[] =
     "[-bp] [-a algorithm] [-d db] [-n batch] [-w seconds] command [file ...]";
@@ -48,6 +49,12 @@ out_artists(Db *db, int binary)
 	return out_export(db, binary, 1);
 }
 
+static int
+out_text(Db *db, int binary)
+{
+	return lyrics_export(db, stdout, "<stdout>") ? 1 : 0;
+}
+
 /* A command loads its inputs (load) or takes none and writes to stdout (out). */
 typedef struct Command {
 	const char *name;
@@ -63,6 +70,8 @@ static const Command commands[] = {
 	{ "todo", NULL, out_todo },
 	{ "export", NULL, out_songs },
 	{ "artists", NULL, out_artists },
+	{ "lyrics", load_lyrics, NULL },
+	{ "text", NULL, out_text },
 };
 
 #define NELEM(a) (sizeof (a) / sizeof *(a))

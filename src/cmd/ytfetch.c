@@ -11,11 +11,12 @@
 #include "fetch/fetch.h"
 #include "fetch/playlist.h"
 #include "fetch/spawn.h"
+#include "fetch/subs.h"
 #include "core/util.h"
 
 static const char SYNOPSIS[] =
-    "[-v] [-c channels] [-d dir] [-e errlog] [-f format] [-m seconds] [-q query] [-R rate] "
-    "[-r retries] [-T timeout] [file]";
+    "[-v] [-c channels] [-d dir] [-e errlog] [-f format] [-L dir] [-m seconds] [-q query] "
+    "[-R rate] [-r retries] [-T timeout] [file]";
 
 typedef struct Entry {
 	Song s;
@@ -96,6 +97,27 @@ need(const char *env, const char *prog)
 	return full;
 }
 
+/* -L: the song's captions as DIR/<song_id>.txt unless there already; 1 when written */
+static int
+lyrics(const FetchOpts *o, const SubsOpts *so, const Song *s, FILE *errlog, const char *errpath)
+{
+	char *path = subs_path(so, s->id), *target, *msg;
+	struct stat sb;
+	int e = 0;
+
+	if (stat(path, &sb) || !S_ISREG(sb.st_mode)) {
+		target = fetch_target(o, s);
+		if ((e = subs_fetch(so, target, s->id, &msg)))
+			weprintf("%s: subtitles: %s", s->id, msg);
+		if (e && fetch_log(errlog, s->id, "subtitles", msg))
+			eprintf("%s: write error:", errpath);
+		free(target);
+		free(msg);
+	}
+	free(path);
+	return !e;
+}
+
 static void
 progress(int tty, size_t i, size_t n, size_t ok, size_t failed, double t0, const char *id)
 {
@@ -115,7 +137,8 @@ main(int argc, char **argv)
 		.timeout = 1800 };
 	const char *errpath = NULL, *stage, *msg, *path, *in = "-";
 	int c, verbose = 0, tty;
-	size_t n, i, ok = 0, failed = 0, present = 0;
+	size_t n, i, ok = 0, failed = 0, present = 0, nlyr = 0;
+	SubsOpts so = { .dir = NULL, .timeout = 1800 };
 	Entry *list;
 	Fetch *f = NULL;
 	FILE *errlog;
@@ -125,7 +148,7 @@ main(int argc, char **argv)
 
 	util_init(argc, argv);
 	util_help(argc, argv, SYNOPSIS);
-	while ((c = getopt(argc, argv, "c:d:e:f:m:q:R:r:T:v")) != -1) {
+	while ((c = getopt(argc, argv, "c:d:e:f:L:m:q:R:r:T:v")) != -1) {
 		switch (c) {
 		case 'c': o.channels = (int)estrtol(optarg, 1, 8, 'c'); break;
 		case 'd': o.dir = optarg; break;
@@ -137,6 +160,7 @@ main(int argc, char **argv)
 			}
 			o.format = optarg;
 			break;
+		case 'L': so.dir = optarg; break;
 		case 'm': o.maxdur = estrtod(optarg, 1, 1e6, 'm'); break;
 		case 'q': o.query = optarg; break;
 		case 'R': o.rate = (int)estrtol(optarg, 1000, 384000, 'R'); break;
@@ -162,7 +186,10 @@ main(int argc, char **argv)
 		errpath = def;
 	if (!(errlog = fopen(errpath, "a")))
 		eprintf("%s:", errpath);
-	o.ytdlp = need("YTDLP", "yt-dlp");
+	if (so.dir && mkdir(so.dir, 0777) && errno != EEXIST)
+		eprintf("%s:", so.dir);
+	o.ytdlp = so.ytdlp = need("YTDLP", "yt-dlp");
+	so.timeout = o.timeout;
 	o.ffmpeg = need("FFMPEG", "ffmpeg");
 	o.ffprobe = need("FFPROBE", "ffprobe");
 	if (!(f = new_fetch(&o)))
@@ -180,6 +207,7 @@ main(int argc, char **argv)
 		} else if (!stat(path = fetch_path(f, s), &sb) && S_ISREG(sb.st_mode)) {
 			present++; /* done by an earlier run */
 			printf("%s\t%s\n", s->id, path);
+			nlyr += so.dir && lyrics(&o, &so, s, errlog, errpath);
 		} else if (fetch_do(f, s, &stage, &msg)) {
 			weprintf("%s: %s: %s", s->id, stage, msg);
 			if (fetch_log(errlog, s->id, stage, msg))
@@ -188,6 +216,7 @@ main(int argc, char **argv)
 		} else {
 			ok++;
 			printf("%s\t%s\n", s->id, fetch_path(f, s));
+			nlyr += so.dir && lyrics(&o, &so, s, errlog, errpath);
 		}
 		if (fflush(stdout) == EOF || ferror(stdout)) {
 			del_fetch(f);
@@ -202,6 +231,8 @@ main(int argc, char **argv)
 		    ok, present, failed, errpath);
 	else if (verbose)
 		weprintf("%zu songs: %zu downloaded, %zu already present", n, ok, present);
+	if (so.dir && (verbose || nlyr < ok + present))
+		weprintf("lyrics: %zu of %zu songs have a text file in %s", nlyr, ok + present, so.dir);
 	fclose(errlog);
 	for (i = 0; i < n; i++) {
 		free(list[i].s.id);

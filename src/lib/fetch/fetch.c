@@ -458,3 +458,9 @@ fetch_log(FILE *fp, const char *song, const char *stage, const char *msg)
 	fputs("}\n", fp);
 	return fflush(fp) == EOF || ferror(fp) ? -1 : 0;
 }
+
+char *
+fetch_target(const FetchOpts *o, const Song *s)
+{
+	return s->url ? estrdup(s->url) : expand(o->query, s);
+}
