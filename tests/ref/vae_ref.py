@@ -17,8 +17,12 @@ on Debian's python3-torch, and its songvec weight files (vggish-weights(5) layou
       evaluation; times of the training loop only, no start-up or loading)
   vae_ref.py encode DATA MODEL.svw OUT [LABELS]  the latent means, to compare with
       vae encode (prints the max relative error against OUT)
-  vae_ref.py check-model MODEL.svw INIT.svw  with -e 0 (no step), the saved model
-      is the initial one
+  vae_ref.py decode LATENT MODEL.svw OUT [LABELS]  the reconstructions, to compare
+      with vae decode (max relative error, 1e-4)
+  vae_ref.py elbo-compare C_STDERR TORCH_FIT_OUT RTOL
+      vae train's summary (recon, KL per song) against fit's: |elbo_c/elbo_t - 1|
+  vae_ref.py sparse N DENSE SPARSE SEED OUT.tsv  hybrid-like data: DENSE normal
+      columns, SPARSE columns with 2 % non-zero values in [0, 1)
 """
 import struct
 import sys
@@ -302,17 +306,52 @@ def cmd_encode(a):
     print("encode: %d songs, max relative error %.3g" % (len(keys), err))
 
 
-def cmd_check_model(a):
-    m, i = svw_read(a[0]), svw_read(a[1])
-    for k in i:
-        if not np.array_equal(m[k], i[k]):
-            sys.exit("tensor %s differs" % k)
-    print("%d tensors equal" % len(i))
+def cmd_decode(a):
+    keys, z = read_stream(a[0])
+    model, _, names = load(a[1])
+    _, got = read_stream(a[2])
+    c = torch.zeros(len(keys), 0)
+    if model.k:
+        _, lab = read_labels(a[3], keys, names)
+        c = model.onehot(lab, len(keys))
+    with torch.no_grad():
+        xh = model.decode(z, c)
+    err = (torch.abs(got - xh) / (torch.abs(xh) + 1e-3)).max().item()
+    if not err <= 1e-4:
+        sys.exit("decode: max relative error %.3g" % err)
+    print("decode: %d songs, max relative error %.3g" % (len(keys), err))
+
+
+def cmd_elbo_compare(a):
+    import re
+    m = re.search(r"recon ([^,]+), KL ([^,]+),", open(a[0]).read())
+    if not m:
+        sys.exit("no summary line in %s" % a[0])
+    ec = -(float(m.group(1)) + float(m.group(2)))
+    et = float(open(a[1]).read().split()[1])
+    r = abs(ec / et - 1)
+    if not r <= float(a[2]):
+        sys.exit("ELBO per song %.6g, torch %.6g: relative difference %.3g > %s" % (ec, et, r, a[2]))
+    print("ELBO per song %.6g, torch %.6g: relative difference %.3g" % (ec, et, r))
+
+
+def cmd_sparse(a):
+    n, dn, sn, seed = int(a[0]), int(a[1]), int(a[2]), int(a[3])
+    r = np.random.default_rng(seed)
+    x = np.zeros((n, dn + sn), dtype=np.float32)
+    x[:, :dn] = r.standard_normal((n, dn))
+    mask = r.random((n, sn)) < 0.02
+    x[:, dn:][mask] = r.random(mask.sum())
+    with open(a[4], "w") as f:
+        f.write("#songvec dim=%d\n" % (dn + sn))
+        for i, row in enumerate(x):
+            f.write("s%d\t%s\n" % (i, "\t".join("%.9g" % v for v in row)))
 
 
 def main():
     cmds = {"init": cmd_init, "noise": cmd_noise, "steps": cmd_steps, "compare": cmd_compare,
-            "fit": cmd_fit, "encode": cmd_encode, "check-model": cmd_check_model}
+            "fit": cmd_fit, "encode": cmd_encode, "decode": cmd_decode, "sparse": cmd_sparse,
+            "elbo-compare": cmd_elbo_compare}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         sys.exit(__doc__)
     cmds[sys.argv[1]](sys.argv[2:])

@@ -11,8 +11,8 @@
 #define LYRICS_MAXBYTES (1u << 20) /* a song's lyrics file: more is not lyrics */
 
 /* Load lyrics: path is a directory (every *.txt file in it, the song id its name
- * without .txt, in name order), a .txt file (one song), or text lines
- * (key<TAB>text, textline.h; "-" = stdin).  Songs whose text normalises to nothing
+ * without .txt, in name order), a file named *.txt (one song), or any other file
+ * of text lines (key<TAB>text, textline.h; "-" = stdin).  Songs whose text normalises to nothing
  * are not stored (their number is reported).  0, or 1 after saying what went wrong
  * and what stays committed (as load.h). */
 int load_lyrics(Db *db, const char *path, const LoadOpt *o);

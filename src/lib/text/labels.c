@@ -52,7 +52,7 @@ labels_load(Labels *l, const char *path, char *const *fixed, unsigned k)
 	TextLine *r;
 	Terms *names = new_terms();
 	long *raw = NULL;
-	size_t cap = 0, id, len;
+	size_t cap = 0, id, len, n;
 	int e;
 
 	memset(l, 0, sizeof *l);
@@ -66,13 +66,14 @@ labels_load(Labels *l, const char *path, char *const *fixed, unsigned k)
 			e = textline_error(r, "no label after the song id");
 			break;
 		}
-		id = terms_add(l->keys, r->key, strlen(r->key));
+		n = terms_count(l->keys);
+		if ((id = terms_add(l->keys, r->key, strlen(r->key))) < n) {
+			e = textline_error(r, "song '%s' has a second label", r->key);
+			break;
+		}
 		if (id >= cap) {
 			cap = cap ? 2 * cap : 256;
 			raw = ereallocarray(raw, cap, sizeof *raw);
-		} else if (id < terms_count(l->keys) - 1) {
-			e = textline_error(r, "song '%s' has a second label", r->key);
-			break;
 		}
 		raw[id] = (long)terms_add(names, r->text, len);
 	}
