@@ -26,25 +26,38 @@ void dense_backward(const Dense *l, const float *x, const float *dy, size_t b, f
 /* dy *= (y > 0): the ReLU's backward pass in place.  Can't fail. */
 void dense_relu_mask(float *dy, const float *y, size_t n);
 
-/* Sparse input columns.  When the columns [from, in) of a batch are mostly zeros
- * (TF-IDF terms, one-hot labels), the layer multiplies only their non-zero values:
- * the columns [0, from) go through sgemm as above, the others through these row
- * lists.  The sums come out in another order than sgemm's, nothing else changes. */
+/* Sparse input columns.  When the columns [from, in) of the input are mostly zeros
+ * (TF-IDF terms, one-hot labels), a layer can multiply only their non-zero values.
+ * Its weights are then stored split (dense_split): columns [0, from) as an
+ * out x from row-major block for sgemm, then the other columns transposed, one row
+ * of out weights per input column, so that each non-zero input value adds one
+ * contiguous row to the output (and its gradient one row to dw).  The sums come
+ * out in another order than sgemm's; nothing else changes. */
 typedef struct DenseSparse {
 	unsigned from;          /* first sparse column */
-	size_t *ptr;            /* row i: entries ptr[i] .. ptr[i+1] */
-	unsigned *idx;          /* column */
+	size_t *ptr;            /* batch row i: entries ptr[i] .. ptr[i+1] */
+	unsigned *idx;          /* column - from */
 	float *val;
 	size_t cap, rows;
+	unsigned *touched, *now;/* the dw rows the last backward pass wrote, this one's */
+	unsigned long *gen;     /* per dw row: the pass that last wrote it */
+	unsigned long pass;
+	size_t ntouched, nrows;
 } DenseSparse;
 
+/* Rearrange l's weights into the split layout above (split = 1) or back to
+ * nn.Linear's (0).  Exits only when memory runs out. */
+void dense_split(Dense *l, unsigned from, int split);
 /* The non-zero values of columns [s->from, in) of x (b rows) into s.  Exits only
  * when memory runs out. */
 void dense_sparse_build(DenseSparse *s, const float *x, size_t b, unsigned in);
-/* dense_forward and dense_backward (without dx) with the columns of s sparse. */
+/* dense_forward and dense_backward (without dx) on a split layer.  The gradient
+ * rows of the sparse columns are written only where a batch has non-zero values,
+ * and cleared where the previous batch had some: dw must be all zero when s is new.
+ * Exit only when memory runs out. */
 void dense_forward_sparse(const Dense *l, const float *x, const DenseSparse *s, size_t b,
-    float *y, int relu);
-void dense_backward_sparse(const Dense *l, const float *x, const DenseSparse *s,
+    float *y, int act);
+void dense_backward_sparse(const Dense *l, const float *x, DenseSparse *s,
     const float *dy, size_t b);
 void del_dense_sparse(DenseSparse *s);
 

@@ -119,8 +119,11 @@ gather(Run *r, const size_t *perm, size_t b)
 	for (i = 0; i < b; i++) {
 		const float *src = r->x + perm[i] * d;
 
-		for (j = 0; j < d; j++)
-			r->xb[i * d + j] = src[r->col[j]];
+		if (r->v->sparse >= d) /* no column moved */
+			memcpy(r->xb + i * d, src, d * sizeof *src);
+		else
+			for (j = 0; j < d; j++)
+				r->xb[i * d + j] = src[r->col[j]];
 		if (r->lab)
 			r->lb[i] = r->lab[perm[i]];
 		if (r->o->order)
@@ -187,6 +190,11 @@ vae_fit(Vae *v, const float *x, const int *lab, size_t n, const VaeFitOpt *o)
 	r.col = ecalloc(v->c.d, sizeof *r.col);
 	plan_columns(&r);
 	permute(&r, 0);
+	if (v->sparse < v->c.d + v->c.k) { /* the first layer's sparse columns, transposed */
+		dense_split(&v->enc[0], v->sparse, 1);
+		memset(v->enc[0].dw, 0, dense_size(v->enc[0].in, v->enc[0].out) * sizeof(float));
+		v->sp.ntouched = 0;
+	}
 	adam_init(&r.adam, v->np, o->lr);
 	rng_seed(&r.shuffle, o->seed, 1);
 	rng_seed(&r.noise, o->seed, 2);
@@ -197,6 +205,8 @@ vae_fit(Vae *v, const float *x, const int *lab, size_t n, const VaeFitOpt *o)
 		progress_do(p, e + 1);
 	}
 	del_progress(p);
+	if (v->sparse < v->c.d + v->c.k)
+		dense_split(&v->enc[0], v->sparse, 0);
 	permute(&r, 1);
 	v->sparse = v->c.d + v->c.k;
 	free(r.col);
