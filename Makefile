@@ -27,7 +27,7 @@ LIB = \
 	fetch/spawn fetch/playlist fetch/fetch
 
 # C unit tests: tests/unit/<domain>/<name>.c, built against the sanitizer library
-UNIT = core/vstream dsp/rhythm
+UNIT = core/vstream dsp/rhythm text/utf8 nn/dense
 
 HDR = $(LIB:%=src/lib/%.h)
 LIBOBJ = $(LIB:%=build/obj/lib/%.o)
