@@ -290,7 +290,8 @@ def cmd_fit(a):
           % (-(recon + kl), recon, kl, sec, cpu))
 
 
-def cmd_encode(a):
+def run_model(a, what):
+    """encode (DATA = songs) or decode (DATA = latent vectors) with torch, against OUT"""
     keys, x = read_stream(a[0])
     model, _, names = load(a[1])
     _, got = read_stream(a[2])
@@ -299,27 +300,19 @@ def cmd_encode(a):
         _, lab = read_labels(a[3], keys, names)
         c = model.onehot(lab, len(keys))
     with torch.no_grad():
-        mu, _ = model.encode(x, c)
-    err = (torch.abs(got - mu) / (torch.abs(mu) + 1e-3)).max().item()
+        want = model.encode(x, c)[0] if what == "encode" else model.decode(x, c)
+    err = (torch.abs(got - want) / (torch.abs(want) + 1e-3)).max().item()
     if not err <= 1e-4:
-        sys.exit("encode: max relative error %.3g" % err)
-    print("encode: %d songs, max relative error %.3g" % (len(keys), err))
+        sys.exit("%s: max relative error %.3g" % (what, err))
+    print("%s: %d songs, max relative error %.3g" % (what, len(keys), err))
+
+
+def cmd_encode(a):
+    run_model(a, "encode")
 
 
 def cmd_decode(a):
-    keys, z = read_stream(a[0])
-    model, _, names = load(a[1])
-    _, got = read_stream(a[2])
-    c = torch.zeros(len(keys), 0)
-    if model.k:
-        _, lab = read_labels(a[3], keys, names)
-        c = model.onehot(lab, len(keys))
-    with torch.no_grad():
-        xh = model.decode(z, c)
-    err = (torch.abs(got - xh) / (torch.abs(xh) + 1e-3)).max().item()
-    if not err <= 1e-4:
-        sys.exit("decode: max relative error %.3g" % err)
-    print("decode: %d songs, max relative error %.3g" % (len(keys), err))
+    run_model(a, "decode")
 
 
 def cmd_elbo_compare(a):
