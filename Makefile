@@ -10,7 +10,7 @@
 include config.mk
 
 # the programs, one src/cmd/<tool>.c each
-TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow dbload ytfetch dataset classify musicnn
+TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow dbload ytfetch dataset classify musicnn tfidf vae
 
 # the library, by domain: src/lib/<domain>/<module>.c with its .h
 LIB = \
@@ -21,6 +21,8 @@ LIB = \
 	feat/feature feat/seed feat/profile feat/featrun feat/songtempo \
 	nn/vggish_front nn/vggish_net nn/vggish_run nn/weights \
 	nn/conv nn/tfjs nn/musicnn_front nn/musicnn_graph nn/musicnn_net nn/musicnn_run nn/musicnn_model \
+	text/utf8 text/unicode text/unitab text/terms text/tokens text/textline text/classes text/lyrics \
+	ml/tfidf nn/dense nn/adam nn/vae nn/vaefit nn/weightsout store/lyrics fetch/subs \
 	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics ml/knn \
 	ml/lbfgs ml/logreg ml/zscore ml/xgb ml/classifier ml/evaluate \
 	data/labels data/dataset data/split data/cache \
@@ -35,7 +37,7 @@ FUZZ = vreader playlist audio
 FUZZTIME = 30
 
 # C unit tests: tests/unit/<domain>/<name>.c, built against the sanitizer library
-UNIT = core/vstream core/key core/stats core/pool core/rng core/progress ml/groups dsp/rhythm ml/knn ml/lbfgs core/jsontree
+UNIT = core/vstream core/key core/stats core/pool core/rng core/progress ml/groups dsp/rhythm ml/knn ml/lbfgs core/jsontree text/utf8 nn/dense
 
 HDR = $(LIB:%=src/lib/%.h) $(INC:%=src/lib/%.h)
 LIBOBJ = $(LIB:%=build/obj/lib/%.o)

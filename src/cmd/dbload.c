@@ -12,6 +12,7 @@
 #include "store/embeddings.h"
 #include "store/load.h"
 #include "store/labels.h"
+#include "store/lyrics.h"
 
 static const char SYNOPSIS[] =
     "[-bp] [-a algorithm] [-d db] [-e errlog] [-m model[:dataset]] [-n batch] [-w seconds] command [file ...]";
@@ -64,6 +65,12 @@ out_artists(Db *db, int binary)
 	return out_export(db, binary, 1);
 }
 
+static int
+out_text(Db *db, int binary)
+{
+	return lyrics_export(db, stdout, "<stdout>") ? 1 : 0;
+}
+
 /* A command loads its inputs (load) or takes none and writes to stdout (out). */
 typedef struct Command {
 	const char *name;
@@ -82,6 +89,8 @@ static const Command commands[] = {
 	{ "artists", NULL, out_artists },
 	{ "embeddings", load_embeddings, NULL },
 	{ "export-embeddings", NULL, out_embeddings },
+	{ "lyrics", load_lyrics, NULL },
+	{ "text", NULL, out_text },
 };
 
 #define NELEM(a) (sizeof (a) / sizeof *(a))

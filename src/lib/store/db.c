@@ -75,10 +75,15 @@ static const char SCHEMA_EMBEDDINGS[] =
 
 /* Each table of the second stage (DESIGN §8) gets its own string here, added by
  * the module that loads it, and a line in SCHEMAS. */
+/* DESIGN §8; store/lyrics.c */
+static const char SCHEMA_LYRICS[] =
+    "CREATE TABLE IF NOT EXISTS lyrics (song_id TEXT PRIMARY KEY, source TEXT, text TEXT);\n";
+
 static const char *const SCHEMAS[] = {
 	SCHEMA_BASE,
 	SCHEMA_LABELS,
 	SCHEMA_EMBEDDINGS,
+	SCHEMA_LYRICS,
 };
 
 int
