@@ -10,7 +10,7 @@
 include config.mk
 
 # the programs, one src/cmd/<tool>.c each
-TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow dbload ytfetch
+TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow dbload ytfetch map
 
 # the library, by domain: src/lib/<domain>/<module>.c with its .h
 LIB = \
@@ -21,6 +21,8 @@ LIB = \
 	feat/feature feat/seed feat/profile feat/featrun feat/songtempo \
 	nn/vggish_front nn/vggish_net nn/vggish_run nn/weights \
 	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics ml/knn \
+	ml/mapnn ml/tsnep ml/sptree ml/tsnegrad ml/tsne ml/fuzzy ml/umapab ml/lanczos ml/spectral \
+	ml/umaplayout ml/umap ml/umapmodel \
 	store/db store/batch store/load store/prefetch \
 	fetch/spawn fetch/playlist fetch/fetch
 

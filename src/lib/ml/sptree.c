@@ -1,0 +1,226 @@
+/* sptree.c — Barnes-Hut quad/octree for t-SNE (see sptree.h). */
+#include "ml/sptree.h"
+#include "core/util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Cell {
+	double com[3];   /* centre of mass */
+	double w2;       /* squared largest width of the cell */
+	double count;
+	unsigned next;   /* the cell after this subtree */
+	int leaf;
+} Cell;
+
+struct SpTree {
+	int dims, nchild;
+	const double *y;
+	Cell *c;
+	size_t nc, cap;
+	unsigned *ord, *tmp;
+	size_t n, ordcap;
+};
+
+SpTree *
+new_sptree(int dims)
+{
+	SpTree *t = ecalloc(1, sizeof *t);
+
+	t->dims = dims;
+	t->nchild = 1 << dims;
+	return t;
+}
+
+void
+del_sptree(SpTree *t)
+{
+	if (!t)
+		return;
+	free(t->c);
+	free(t->ord);
+	free(t->tmp);
+	free(t);
+}
+
+const unsigned *
+sptree_order(const SpTree *t)
+{
+	return t->ord;
+}
+
+static size_t
+new_cell(SpTree *t)
+{
+	if (t->nc == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 1024;
+		t->c = ereallocarray(t->c, t->cap, sizeof *t->c);
+	}
+	memset(&t->c[t->nc], 0, sizeof *t->c);
+	return t->nc++;
+}
+
+/* 1 when the points ord[a..b) all lie within SPTREE_EPS of the first */
+static int
+all_close(const SpTree *t, size_t a, size_t b)
+{
+	const double *p = t->y + (size_t)t->ord[a] * t->dims, *q;
+	size_t i;
+	int k;
+
+	for (i = a + 1; i < b; i++) {
+		q = t->y + (size_t)t->ord[i] * t->dims;
+		for (k = 0; k < t->dims; k++)
+			if (fabs(q[k] - p[k]) > SPTREE_EPS)
+				return 0;
+	}
+	return 1;
+}
+
+/* the child of a point in the cell centred at mid */
+static int
+child_of(const SpTree *t, unsigned i, const double *mid)
+{
+	const double *p = t->y + (size_t)i * t->dims;
+	int k, c = 0;
+
+	for (k = 0; k < t->dims; k++)
+		c |= (p[k] >= mid[k]) << k;
+	return c;
+}
+
+/* split ord[a..b) by child (a counting sort); off[0..nchild] gets the boundaries */
+static void
+split(SpTree *t, size_t a, size_t b, const double *mid, size_t *off)
+{
+	size_t cnt[8] = { 0 }, i;
+	int c;
+
+	for (i = a; i < b; i++)
+		cnt[child_of(t, t->ord[i], mid)]++;
+	off[0] = a;
+	for (c = 0; c < t->nchild; c++)
+		off[c + 1] = off[c] + cnt[c];
+	memcpy(cnt, off, sizeof cnt);
+	for (i = a; i < b; i++)
+		t->tmp[cnt[child_of(t, t->ord[i], mid)]++] = t->ord[i];
+	memcpy(t->ord + a, t->tmp + a, (b - a) * sizeof *t->ord);
+}
+
+static void
+build(SpTree *t, size_t a, size_t b, const double *lo, const double *hi, int depth)
+{
+	size_t id = new_cell(t), off[9], i;
+	double mid[3], clo[3], chi[3], w;
+	int k, c;
+
+	for (k = 0; k < t->dims; k++) {
+		w = hi[k] - lo[k];
+		if (w * w > t->c[id].w2)
+			t->c[id].w2 = w * w;
+		mid[k] = (lo[k] + hi[k]) / 2;
+	}
+	for (i = a; i < b; i++)
+		for (k = 0; k < t->dims; k++)
+			t->c[id].com[k] += t->y[(size_t)t->ord[i] * t->dims + k];
+	for (k = 0; k < t->dims; k++)
+		t->c[id].com[k] /= (double)(b - a);
+	t->c[id].count = (double)(b - a);
+	if (b - a == 1 || depth >= SPTREE_MAXDEPTH || all_close(t, a, b)) {
+		t->c[id].leaf = 1;
+		t->c[id].next = (unsigned)t->nc;
+		return;
+	}
+	split(t, a, b, mid, off);
+	for (c = 0; c < t->nchild; c++) {
+		if (off[c + 1] == off[c])
+			continue;
+		for (k = 0; k < t->dims; k++) {
+			clo[k] = c >> k & 1 ? mid[k] : lo[k];
+			chi[k] = c >> k & 1 ? hi[k] : mid[k];
+		}
+		build(t, off[c], off[c + 1], clo, chi, depth + 1);
+	}
+	t->c[id].next = (unsigned)t->nc; /* t->c may have moved: index, not pointer */
+}
+
+void
+sptree_build(SpTree *t, const double *y, size_t n)
+{
+	double lo[3], hi[3], w;
+	size_t i;
+	int k;
+
+	t->y = y;
+	t->n = n;
+	t->nc = 0;
+	if (n > t->ordcap) {
+		t->ordcap = n;
+		t->ord = ereallocarray(t->ord, n, sizeof *t->ord);
+		t->tmp = ereallocarray(t->tmp, n, sizeof *t->tmp);
+	}
+	if (!n)
+		return;
+	for (k = 0; k < t->dims; k++)
+		lo[k] = hi[k] = y[k];
+	for (i = 0; i < n; i++) {
+		t->ord[i] = (unsigned)i;
+		for (k = 0; k < t->dims; k++) {
+			lo[k] = fmin(lo[k], y[i * t->dims + k]);
+			hi[k] = fmax(hi[k], y[i * t->dims + k]);
+		}
+	}
+	/* a margin, so no point lies on the outer boundary (sklearn: 1e-3 relative) */
+	for (k = 0; k < t->dims; k++) {
+		w = fmax(hi[k] - lo[k], SPTREE_EPS) * 1e-3;
+		lo[k] -= w;
+		hi[k] += w;
+	}
+	build(t, 0, n, lo, hi, 0);
+}
+
+void
+sptree_repulsion(const SpTree *t, const double *p, double theta, double dof, double *neg,
+    double *sumq)
+{
+	const Cell *c;
+	double d[3], d2, w, th2 = theta * theta, ex = (dof + 1) / 2, sq = 0, f[3] = { 0, 0, 0 };
+	size_t i = 0;
+	int k, dup;
+
+	while (i < t->nc) {
+		c = &t->c[i];
+		d2 = 0;
+		dup = 1;
+		for (k = 0; k < t->dims; k++) {
+			d[k] = p[k] - c->com[k];
+			d2 += d[k] * d[k];
+			dup &= fabs(d[k]) <= SPTREE_EPS;
+		}
+		if (c->leaf && dup) {
+			i = c->next;
+			continue;
+		}
+		if (!c->leaf && !(c->w2 < th2 * d2)) {
+			i++; /* open the cell: its first child follows it */
+			continue;
+		}
+		if (dof == 1) {
+			w = 1 / (1 + d2);
+		} else if (dof == 2) { /* 3-D: (2 / (2 + d2))^1.5 without pow */
+			w = 2 / (2 + d2);
+			w *= sqrt(w);
+		} else {
+			w = pow(dof / (dof + d2), ex);
+		}
+		sq += c->count * w;
+		w = c->count * w * w;
+		for (k = 0; k < t->dims; k++)
+			f[k] += w * d[k];
+		i = c->next;
+	}
+	for (k = 0; k < t->dims; k++)
+		neg[k] = f[k];
+	*sumq = sq;
+}

@@ -1,0 +1,41 @@
+/* sptree.h — the Barnes-Hut space-partitioning tree of t-SNE (a quadtree in 2-D,
+ * an octree in 3-D), as scikit-learn's _QuadTree: cells halve their parent
+ * around its centre, a leaf holds one point (or points within SPTREE_EPS of
+ * each other in every coordinate, merged), each cell knows its centre of mass,
+ * point count and squared largest width.
+ *
+ *	SpTree *t = new_sptree(dims);
+ *	sptree_build(t, y, n);                      // once per iteration
+ *	sptree_repulsion(t, y + i*dims, theta, neg, &sumq);
+ *
+ * Cells are stored in depth-first order with the index of the cell after each
+ * subtree, so a traversal needs no stack.  sptree_order() gives the points in
+ * the order of the leaves (nearby points together: the traversals of
+ * consecutive points touch the same cells). */
+#ifndef SV_SPTREE_H
+#define SV_SPTREE_H
+#include <stddef.h>
+
+#define SPTREE_EPS 1e-6  /* sklearn's EPSILON: coordinates closer are duplicates */
+#define SPTREE_MAXDEPTH 64
+
+typedef struct SpTree SpTree;
+
+/* dims is 1, 2 or 3.  Exits only when memory runs out. */
+SpTree *new_sptree(int dims);
+/* Build over n points y (n x dims, row-major).  This function can't fail. */
+void sptree_build(SpTree *t, const double *y, size_t n);
+/* The points in leaf order (n indices). */
+const unsigned *sptree_order(const SpTree *t);
+/* The repulsive (negative) t-SNE force on the point at p (dof: degrees of
+ * freedom of the Student t kernel w(d2) = (dof / (dof + d2))^((dof + 1) / 2)):
+ * neg[0..dims) = sum over summary cells of count * w^2 * (p - centre), and *sumq
+ * gets sum of count * w.  A cell summarises when it is a leaf or its squared
+ * width / squared distance < theta^2; the leaf holding p itself (a duplicate
+ * within SPTREE_EPS) is skipped.  This function can't fail. */
+void sptree_repulsion(const SpTree *t, const double *p, double theta, double dof, double *neg,
+    double *sumq);
+/* NULL is a no-op. */
+void del_sptree(SpTree *t);
+
+#endif
