@@ -23,11 +23,11 @@ LIB = \
 	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics ml/knn \
 	ml/mapnn ml/tsnep ml/sptree ml/tsnegrad ml/tsne ml/fuzzy ml/umapab ml/lanczos ml/spectral \
 	ml/umaplayout ml/umap ml/umapmodel \
-	store/db store/batch store/load store/prefetch \
+	store/db store/batch store/load store/prefetch store/projections \
 	fetch/spawn fetch/playlist fetch/fetch
 
 # C unit tests: tests/unit/<domain>/<name>.c, built against the sanitizer library
-UNIT = core/vstream dsp/rhythm ml/knn
+UNIT = core/vstream dsp/rhythm ml/knn ml/maps
 
 HDR = $(LIB:%=src/lib/%.h)
 LIBOBJ = $(LIB:%=build/obj/lib/%.o)

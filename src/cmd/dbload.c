@@ -9,9 +9,10 @@
 #include "core/vwriter.h"
 #include "store/db.h"
 #include "store/load.h"
+#include "store/projections.h"
 
 static const char SYNOPSIS[] =
-    "[-bp] [-a algorithm] [-d db] [-n batch] [-w seconds] command [file ...]";
+    "[-bp] [-a algorithm] [-d db] [-m method] [-n batch] [-w seconds] command [file ...]";
 
 static int
 out_init(Db *db, int binary)
@@ -60,6 +61,7 @@ static const Command commands[] = {
 	{ "import", load_import, NULL },
 	{ "songs", load_songs, NULL },
 	{ "clusters", load_clusters, NULL },
+	{ "projections", load_projections, NULL },
 	{ "todo", NULL, out_todo },
 	{ "export", NULL, out_songs },
 	{ "artists", NULL, out_artists },
@@ -95,7 +97,7 @@ main(int argc, char **argv)
 {
 	LoadOpt o = { .algorithm = "kmeans" };
 	const Command *cm;
-	const char *dbpath = "songvec.db", *cmd;
+	const char *dbpath = "songvec.db", *cmd, *why;
 	char **in;
 	int c, i, nin, rc = 0, binary = 0;
 	long wait = 600;
@@ -103,7 +105,7 @@ main(int argc, char **argv)
 
 	util_init(argc, argv);
 	util_help(argc, argv, SYNOPSIS);
-	while ((c = getopt(argc, argv, "a:bd:n:pw:")) != -1) {
+	while ((c = getopt(argc, argv, "a:bd:m:n:pw:")) != -1) {
 		switch (c) {
 		case 'a':
 			if (!valid_algorithm(o.algorithm = optarg)) {
@@ -113,6 +115,12 @@ main(int argc, char **argv)
 			break;
 		case 'b': binary = 1; break;
 		case 'd': dbpath = optarg; break;
+		case 'm':
+			if ((why = projections_bad_method(o.method = optarg))) {
+				weprintf("-m: invalid method '%s' (%s)", optarg, why);
+				exit(2);
+			}
+			break;
 		case 'n': o.batch = estrtol(optarg, 0, 1000000000, 'n'); break;
 		case 'p': o.pathkeys = 1; break;
 		case 'w': wait = estrtol(optarg, 0, 86400, 'w'); break;

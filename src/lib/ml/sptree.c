@@ -180,47 +180,82 @@ sptree_build(SpTree *t, const double *y, size_t n)
 	build(t, 0, n, lo, hi, 0);
 }
 
+/* the traversal for a fixed dimension D (the compiler unrolls the loops) */
+#define REPULSION(D)								\
+	const Cell *c;								\
+	double d[3], d2, w, th2 = theta * theta, sq = 0, f[3] = { 0, 0, 0 };	\
+	size_t i = 0;								\
+	int k, dup;								\
+										\
+	while (i < t->nc) {							\
+		c = &t->c[i];							\
+		for (d2 = 0, k = 0; k < D; k++) {				\
+			d[k] = p[k] - c->com[k];				\
+			d2 += d[k] * d[k];					\
+		}								\
+		if (c->leaf) {							\
+			for (dup = 1, k = 0; k < D; k++)			\
+				dup &= fabs(d[k]) <= SPTREE_EPS;		\
+			if (dup) {						\
+				i = c->next;					\
+				continue;					\
+			}							\
+		} else if (!(c->w2 < th2 * d2)) {				\
+			i++; /* open the cell: its first child follows it */	\
+			continue;						\
+		}								\
+		w = kernel(d2, dof);						\
+		sq += c->count * w;						\
+		w = c->count * w * w;						\
+		for (k = 0; k < D; k++)						\
+			f[k] += w * d[k];					\
+		i = c->next;							\
+	}									\
+	for (k = 0; k < D; k++)							\
+		neg[k] = f[k];							\
+	*sumq = sq;
+
+/* the Student t kernel with dof degrees of freedom */
+static inline double
+kernel(double d2, double dof)
+{
+	double w;
+
+	if (dof == 1)
+		return 1 / (1 + d2);
+	if (dof == 2) { /* 3-D: (2 / (2 + d2))^1.5 without pow */
+		w = 2 / (2 + d2);
+		return w * sqrt(w);
+	}
+	return pow(dof / (dof + d2), (dof + 1) / 2);
+}
+
+static void
+repulsion1(const SpTree *t, const double *p, double theta, double dof, double *neg, double *sumq)
+{
+	REPULSION(1)
+}
+
+static void
+repulsion2(const SpTree *t, const double *p, double theta, double dof, double *neg, double *sumq)
+{
+	REPULSION(2)
+}
+
+static void
+repulsion3(const SpTree *t, const double *p, double theta, double dof, double *neg, double *sumq)
+{
+	REPULSION(3)
+}
+
 void
 sptree_repulsion(const SpTree *t, const double *p, double theta, double dof, double *neg,
     double *sumq)
 {
-	const Cell *c;
-	double d[3], d2, w, th2 = theta * theta, ex = (dof + 1) / 2, sq = 0, f[3] = { 0, 0, 0 };
-	size_t i = 0;
-	int k, dup;
-
-	while (i < t->nc) {
-		c = &t->c[i];
-		d2 = 0;
-		dup = 1;
-		for (k = 0; k < t->dims; k++) {
-			d[k] = p[k] - c->com[k];
-			d2 += d[k] * d[k];
-			dup &= fabs(d[k]) <= SPTREE_EPS;
-		}
-		if (c->leaf && dup) {
-			i = c->next;
-			continue;
-		}
-		if (!c->leaf && !(c->w2 < th2 * d2)) {
-			i++; /* open the cell: its first child follows it */
-			continue;
-		}
-		if (dof == 1) {
-			w = 1 / (1 + d2);
-		} else if (dof == 2) { /* 3-D: (2 / (2 + d2))^1.5 without pow */
-			w = 2 / (2 + d2);
-			w *= sqrt(w);
-		} else {
-			w = pow(dof / (dof + d2), ex);
-		}
-		sq += c->count * w;
-		w = c->count * w * w;
-		for (k = 0; k < t->dims; k++)
-			f[k] += w * d[k];
-		i = c->next;
-	}
-	for (k = 0; k < t->dims; k++)
-		neg[k] = f[k];
-	*sumq = sq;
+	if (t->dims == 2)
+		repulsion2(t, p, theta, dof, neg, sumq);
+	else if (t->dims == 3)
+		repulsion3(t, p, theta, dof, neg, sumq);
+	else
+		repulsion1(t, p, theta, dof, neg, sumq);
 }

@@ -147,22 +147,22 @@ typedef struct Descent {
 	int done;              /* iterations so far, for the progress line */
 } Descent;
 
-/* one iteration of sklearn's update: gains, momentum, step */
-static void
-step(Descent *g, double momentum)
+void
+tsne_step(double *y, double *grad, double *update, double *gains, size_t m, double momentum,
+    double lr)
 {
 	size_t i;
 
-	for (i = 0; i < g->m; i++) {
-		if (g->update[i] * g->grad[i] < 0)
-			g->gains[i] += 0.2;
+	for (i = 0; i < m; i++) {
+		if (update[i] * grad[i] < 0)
+			gains[i] += 0.2;
 		else
-			g->gains[i] *= 0.8;
-		if (g->gains[i] < MIN_GAIN)
-			g->gains[i] = MIN_GAIN;
-		g->grad[i] *= g->gains[i];
-		g->update[i] = momentum * g->update[i] - g->lr * g->grad[i];
-		g->y[i] += g->update[i];
+			gains[i] *= 0.8;
+		if (gains[i] < MIN_GAIN)
+			gains[i] = MIN_GAIN;
+		grad[i] *= gains[i];
+		update[i] = momentum * update[i] - lr * grad[i];
+		y[i] += update[i];
 	}
 }
 
@@ -182,7 +182,7 @@ descend(Descent *g, int it, int n_iter, double momentum, int patience, double *k
 	for (i = it; i < n_iter; i++) {
 		check = (i + 1) % CHECK_EVERY == 0;
 		err = tsnegrad_do(g->obj, g->y, g->grad, check || i == n_iter - 1);
-		step(g, momentum);
+		tsne_step(g->y, g->grad, g->update, g->gains, g->m, momentum, g->lr);
 		progress_do(g->pg, (unsigned long)++g->done);
 		if (!check)
 			continue;

@@ -67,5 +67,10 @@ int tsne_fit(const float *x, size_t n, size_t d, const TsneOpt *o, double *y, Ts
 void tsne_p(const float *x, size_t n, size_t d, const TsneOpt *o, int exact, float **pd,
     TsneP *ps, double *sigma);
 int tsne_init(const float *x, size_t n, size_t d, const TsneOpt *o, double *y);
+/* One iteration of sklearn's update on m coordinates: gains (+0.2 where update
+ * and grad differ in sign, else x0.8, at least 0.01), grad *= gains, update =
+ * momentum update - lr grad, y += update.  This function can't fail. */
+void tsne_step(double *y, double *grad, double *update, double *gains, size_t m, double momentum,
+    double lr);
 
 #endif

@@ -56,10 +56,18 @@ static const char SCHEMA_BASE[] =
     "CREATE INDEX IF NOT EXISTS songs_artist_id ON songs(artist_id);\n"
     "CREATE TABLE IF NOT EXISTS songvec_columns (idx INTEGER PRIMARY KEY, name TEXT NOT NULL);\n";
 
+/* DESIGN §8: maps of the collection (map(1), pca(1)), loaded by projections.c */
+static const char SCHEMA_PROJECTIONS[] =
+    "CREATE TABLE IF NOT EXISTS projections (song_id TEXT NOT NULL, method TEXT NOT NULL,\n"
+    "  dims INT NOT NULL, x REAL, y REAL, z REAL,\n"
+    "  created_at TEXT DEFAULT CURRENT_TIMESTAMP,\n"
+    "  PRIMARY KEY (song_id, method, dims), FOREIGN KEY (song_id) REFERENCES songs(song_id));\n";
+
 /* Each table of the second stage (DESIGN §8) gets its own string here, added by
  * the module that loads it, and a line in SCHEMAS. */
 static const char *const SCHEMAS[] = {
 	SCHEMA_BASE,
+	SCHEMA_PROJECTIONS,
 };
 
 int
