@@ -31,6 +31,11 @@
   check-fuzzy DATA OUT K METRIC umap-learn's fuzzy_simplicial_set on our kNN: the
                                 same edges, strengths within 1e-5
   check-ab OUT                  find_ab_params(1, 0.1) = ours within 1e-6
+  check-transform TRAIN NEW TRAINMAP NEWMAP
+                                placing new points (-a, umap-learn's transform):
+                                the trustworthiness of fitted and placed points
+                                together, ours within 0.01 of umap-learn's (fit
+                                then transform, random_state=0)
 The trustworthiness uses the input metric (Euclidean or cosine), as TSNE does."""
 import re
 import sys
@@ -203,6 +208,20 @@ def cmd_check_ab(a):
                  'a, b: ours %.9g %.9g, umap-learn %.9g %.9g (tolerance 1e-6)' % (oa, ob, ra, rb))
 
 
+def cmd_check_transform(a):
+    import umap
+    _, Xtr = read_vec(a[0])
+    _, Xnew = read_vec(a[1])
+    _, Etr = read_vec(a[2])
+    _, Enew = read_vec(a[3])
+    u = umap.UMAP(random_state=0).fit(Xtr)
+    X = np.vstack([Xtr, Xnew])
+    ref = trust(X, np.vstack([u.embedding_, u.transform(Xnew)]), 'euclidean')
+    ours = trust(X, np.vstack([Etr, Enew]), 'euclidean')
+    return check(abs(ours - ref) <= 0.01, 'transform: trustworthiness of fitted + placed points %.4f, '
+                 'umap-learn %.4f (tolerance 0.01)' % (ours, ref))
+
+
 def main():
     cmd, a = sys.argv[1], sys.argv[2:]
     if cmd == 'blobs':
@@ -244,7 +263,8 @@ def main():
         to, tr = trust(X, E, a[3]), trust(X, R, a[3])
         return check(abs(to - tr) <= 0.01, 'trustworthiness %.4f, umap-learn %.4f (tolerance 0.01)' % (to, tr))
     fn = {'check-p': cmd_check_p, 'check-grad': cmd_check_grad, 'check-gradbh': cmd_check_gradbh,
-          'check-fuzzy': cmd_check_fuzzy, 'check-ab': cmd_check_ab}.get(cmd)
+          'check-fuzzy': cmd_check_fuzzy, 'check-ab': cmd_check_ab,
+          'check-transform': cmd_check_transform}.get(cmd)
     if not fn:
         sys.exit('map_oracle: unknown command ' + cmd)
     return fn(a)

@@ -143,7 +143,7 @@ bh_neg_block(void *arg, size_t b, int tid)
 
 	for (t = b * GRAD_BLOCK; t < e; t++) {
 		size_t i = ord[t];
-		sptree_repulsion(o->tree, j->y + i * o->dims, o->theta, o->dof, o->neg + i * o->dims, &sq);
+		sptree_repulsion(o->tree, i, o->theta, o->dof, o->neg + i * o->dims, &sq);
 		z += sq;
 	}
 	o->part[2 * b] = z;
