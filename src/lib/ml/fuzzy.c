@@ -1,6 +1,7 @@
 /* fuzzy.c — UMAP's fuzzy simplicial set (see fuzzy.h). */
 #include "ml/fuzzy.h"
 #include "core/util.h"
+#include "ml/mapnn.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -116,70 +117,22 @@ fuzzy_memberships(const long *idx, const float *dist, size_t n, size_t k, const 
 		}
 }
 
-typedef struct Ent { unsigned col; float a, b; } Ent; /* a: v_ij, b: v_ji */
-
-static int
-cmpent(const void *x, const void *y)
-{
-	unsigned p = ((const Ent *)x)->col, q = ((const Ent *)y)->col;
-
-	return p < q ? -1 : p > q;
-}
-
-/* row i's entries (j, v_ij, 0) and (j, 0, v_ji), by column, into e; counts in ptr */
-static Ent *
-gather(const long *idx, const float *val, size_t n, size_t k, size_t *ptr)
-{
-	size_t i, j, *fill;
-	Ent *e;
-	long c;
-
-	memset(ptr, 0, (n + 1) * sizeof *ptr);
-	for (i = 0; i < n * k; i++)
-		if (idx[i] >= 0 && val[i] != 0) {
-			ptr[i / k + 1]++;
-			ptr[idx[i] + 1]++;
-		}
-	for (i = 0; i < n; i++)
-		ptr[i + 1] += ptr[i];
-	e = ereallocarray(NULL, ptr[n] ? ptr[n] : 1, sizeof *e);
-	fill = ereallocarray(NULL, n ? n : 1, sizeof *fill);
-	memcpy(fill, ptr, n * sizeof *fill);
-	for (i = 0; i < n; i++)
-		for (j = 0; j < k; j++) {
-			c = idx[i * k + j];
-			if (c < 0 || val[i * k + j] == 0)
-				continue;
-			e[fill[i]++] = (Ent){ (unsigned)c, val[i * k + j], 0 };
-			e[fill[c]++] = (Ent){ (unsigned)i, 0, val[i * k + j] };
-		}
-	free(fill);
-	return e;
-}
-
 void
 fuzzy_union(FuzzyGraph *g, const long *idx, const float *val, size_t n, size_t k)
 {
 	size_t *ptr = ereallocarray(NULL, n + 1, sizeof *ptr), i, j, m = 0;
-	Ent *e = gather(idx, val, n, k, ptr);
-	float a, b, s;
+	MapnnPair *e;
+	float s;
 
+	mapnn_pairs(idx, val, n, k, ptr, &e);
 	g->n = n;
 	g->ptr = ereallocarray(NULL, n + 1, sizeof *g->ptr);
 	g->col = ereallocarray(NULL, ptr[n] ? ptr[n] : 1, sizeof *g->col);
 	g->w = ereallocarray(NULL, ptr[n] ? ptr[n] : 1, sizeof *g->w);
 	g->ptr[0] = 0;
 	for (i = 0; i < n; i++) {
-		qsort(e + ptr[i], ptr[i + 1] - ptr[i], sizeof *e, cmpent);
 		for (j = ptr[i]; j < ptr[i + 1]; j++) {
-			a = e[j].a;
-			b = e[j].b;
-			if (j + 1 < ptr[i + 1] && e[j + 1].col == e[j].col) {
-				a += e[j + 1].a; /* the other direction of the same pair */
-				b += e[j + 1].b;
-				j++;
-			}
-			s = (a + b) - a * b;
+			s = (e[j].ij + e[j].ji) - e[j].ij * e[j].ji; /* float32, as scipy's sparse sums */
 			if (s == 0)
 				continue;
 			g->col[m] = e[j].col;

@@ -81,6 +81,68 @@ mapnn_query(const Knn *kn, int metric, const float *q, size_t nq, size_t k, int 
 	free(td);
 }
 
+static int
+cmppair(const void *x, const void *y)
+{
+	unsigned p = ((const MapnnPair *)x)->col, q = ((const MapnnPair *)y)->col;
+
+	return p < q ? -1 : p > q;
+}
+
+/* both directions of every edge, by row, unsorted; counts into ptr */
+static MapnnPair *
+directed(const long *idx, const float *val, size_t n, size_t k, size_t *ptr)
+{
+	size_t i, j, *fill;
+	MapnnPair *e;
+	long c;
+
+	memset(ptr, 0, (n + 1) * sizeof *ptr);
+	for (i = 0; i < n * k; i++)
+		if (idx[i] >= 0 && val[i] != 0) {
+			ptr[i / k + 1]++;
+			ptr[idx[i] + 1]++;
+		}
+	for (i = 0; i < n; i++)
+		ptr[i + 1] += ptr[i];
+	e = ereallocarray(NULL, ptr[n] ? ptr[n] : 1, sizeof *e);
+	fill = ereallocarray(NULL, n ? n : 1, sizeof *fill);
+	memcpy(fill, ptr, n * sizeof *fill);
+	for (i = 0; i < n; i++)
+		for (j = 0; j < k; j++) {
+			c = idx[i * k + j];
+			if (c < 0 || val[i * k + j] == 0)
+				continue;
+			e[fill[i]++] = (MapnnPair){ (unsigned)c, val[i * k + j], 0 };
+			e[fill[c]++] = (MapnnPair){ (unsigned)i, 0, val[i * k + j] };
+		}
+	free(fill);
+	return e;
+}
+
+void
+mapnn_pairs(const long *idx, const float *val, size_t n, size_t k, size_t *ptr, MapnnPair **pairs)
+{
+	MapnnPair *e = directed(idx, val, n, k, ptr);
+	size_t i, j, m = 0, start;
+
+	for (i = 0; i < n; i++) { /* sort each row, merge the two halves of a pair */
+		qsort(e + ptr[i], ptr[i + 1] - ptr[i], sizeof *e, cmppair);
+		start = m;
+		for (j = ptr[i]; j < ptr[i + 1]; j++) {
+			if (m > start && e[m - 1].col == e[j].col) {
+				e[m - 1].ij += e[j].ij;
+				e[m - 1].ji += e[j].ji;
+				continue;
+			}
+			e[m++] = e[j];
+		}
+		ptr[i] = start;
+	}
+	ptr[n] = m;
+	*pairs = e;
+}
+
 static const float *sort_x;
 static size_t sort_d;
 

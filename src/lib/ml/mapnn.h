@@ -34,6 +34,18 @@ void mapnn_query_from(const Knn *kn, int metric, const float *q, size_t nq, size
 int mapnn_metric(const char *s);
 const char *mapnn_metric_name(int metric);
 
+/* A pair of points in a symmetrised kNN graph, in row i: j, the value of j as i's
+ * neighbour (0 if it is not one) and of i as j's. */
+typedef struct MapnnPair { unsigned col; float ij, ji; } MapnnPair;
+
+/* Every pair (i, j) where j is one of the k neighbours of i (idx[i*k + l], with
+ * value val[i*k + l]; idx -1 or value 0 left out) or i one of j's, by row i and
+ * increasing j: row i's pairs at (*pairs)[ptr[i] .. ptr[i + 1]).  The union
+ * pattern of t-SNE's P + P^T and UMAP's fuzzy union.  Exits only when memory runs
+ * out. */
+void mapnn_pairs(const long *idx, const float *val, size_t n, size_t k, size_t *ptr,
+    MapnnPair **pairs);
+
 /* 1 when two of the n rows of x (d values each) are equal, with their indices
  * (*a < *b, the first such pair in row order of b); 0 when all rows differ.
  * Exits only when memory runs out. */

@@ -1,6 +1,7 @@
 /* tsnep.c — t-SNE's P: perplexity calibration and symmetrisation (see tsnep.h). */
 #include "ml/tsnep.h"
 #include "core/util.h"
+#include "ml/mapnn.h"
 
 #include <float.h>
 #include <math.h>
@@ -94,80 +95,30 @@ tsnep_joint_dense(float *p, size_t n)
 	}
 }
 
-typedef struct Ent { unsigned col; float v; } Ent;
-
-static int
-cmpent(const void *a, const void *b)
-{
-	unsigned x = ((const Ent *)a)->col, y = ((const Ent *)b)->col;
-
-	return x < y ? -1 : x > y;
-}
-
-/* the entries of P + P^T by row: row i holds (j, p_j|i) and (j, p_i|j) pairs */
-static Ent *
-mirror(const float *p, const long *idx, size_t n, size_t k, size_t *ptr)
-{
-	size_t i, j, *fill;
-	Ent *e;
-
-	memset(ptr, 0, (n + 1) * sizeof *ptr);
-	for (i = 0; i < n; i++)
-		for (j = 0; j < k; j++)
-			if (idx[i * k + j] >= 0) {
-				ptr[i + 1]++;
-				ptr[idx[i * k + j] + 1]++;
-			}
-	for (i = 0; i < n; i++)
-		ptr[i + 1] += ptr[i];
-	e = ereallocarray(NULL, ptr[n] ? ptr[n] : 1, sizeof *e);
-	fill = ereallocarray(NULL, n ? n : 1, sizeof *fill);
-	memcpy(fill, ptr, n * sizeof *fill);
-	for (i = 0; i < n; i++)
-		for (j = 0; j < k; j++) {
-			long c = idx[i * k + j];
-			if (c < 0)
-				continue;
-			e[fill[i]++] = (Ent){ (unsigned)c, p[i * k + j] };
-			e[fill[c]++] = (Ent){ (unsigned)i, p[i * k + j] };
-		}
-	free(fill);
-	return e;
-}
-
 void
 tsnep_joint_sparse(TsneP *P, const float *p, const long *idx, size_t n, size_t k)
 {
-	size_t *ptr = ereallocarray(NULL, n + 1, sizeof *ptr), i, j, m = 0;
-	Ent *e = mirror(p, idx, n, k, ptr);
+	size_t *ptr = ereallocarray(NULL, n + 1, sizeof *ptr), j, m;
+	MapnnPair *e;
 	double sum = 0;
 	float s;
 
+	mapnn_pairs(idx, p, n, k, ptr, &e);
+	m = ptr[n];
 	P->n = n;
-	P->ptr = ereallocarray(NULL, n + 1, sizeof *P->ptr);
-	P->col = ereallocarray(NULL, ptr[n] ? ptr[n] : 1, sizeof *P->col);
-	P->val = ereallocarray(NULL, ptr[n] ? ptr[n] : 1, sizeof *P->val);
-	P->ptr[0] = 0;
-	for (i = 0; i < n; i++) {
-		qsort(e + ptr[i], ptr[i + 1] - ptr[i], sizeof *e, cmpent);
-		for (j = ptr[i]; j < ptr[i + 1]; j++) {
-			if (m > P->ptr[i] && P->col[m - 1] == e[j].col) {
-				P->val[m - 1] += e[j].v; /* both directions: p_j|i + p_i|j */
-				continue;
-			}
-			P->col[m] = e[j].col;
-			P->val[m++] = e[j].v;
-		}
-		P->ptr[i + 1] = m;
-	}
-	for (j = 0; j < m; j++)
+	P->ptr = ptr;
+	P->col = ereallocarray(NULL, m ? m : 1, sizeof *P->col);
+	P->val = ereallocarray(NULL, m ? m : 1, sizeof *P->val);
+	for (j = 0; j < m; j++) {
+		P->col[j] = e[j].col;
+		P->val[j] = e[j].ij + e[j].ji; /* p_j|i + p_i|j */
 		sum += P->val[j];
+	}
 	s = (float)sum;
 	if (!(s > DBL_EPSILON))
 		s = (float)DBL_EPSILON;
 	for (j = 0; j < m; j++)
 		P->val[j] /= s;
-	free(ptr);
 	free(e);
 }
 
