@@ -65,23 +65,6 @@ new_cell(SpTree *t)
 	return t->nc++;
 }
 
-/* 1 when the points ord[a..b) all lie within SPTREE_EPS of the first */
-static int
-all_close(const SpTree *t, size_t a, size_t b)
-{
-	const double *p = t->y + (size_t)t->ord[a] * t->dims, *q;
-	size_t i;
-	int k;
-
-	for (i = a + 1; i < b; i++) {
-		q = t->y + (size_t)t->ord[i] * t->dims;
-		for (k = 0; k < t->dims; k++)
-			if (fabs(q[k] - p[k]) > SPTREE_EPS)
-				return 0;
-	}
-	return 1;
-}
-
 /* the child of a point in the cell centred at mid */
 static int
 child_of(const SpTree *t, unsigned i, const double *mid)
@@ -112,48 +95,54 @@ split(SpTree *t, size_t a, size_t b, const double *mid, size_t *off)
 	memcpy(t->ord + a, t->tmp + a, (b - a) * sizeof *t->ord);
 }
 
+/* the cell of ord[a..b) with bounds lo, hi and its subtree; sum gets the sum of
+ * the points' coordinates (centres of mass are built bottom-up, in double) */
 static void
-build(SpTree *t, size_t a, size_t b, const double *lo, const double *hi, int depth)
+build(SpTree *t, size_t a, size_t b, const double *lo, const double *hi, int depth, double *sum)
 {
 	size_t id = new_cell(t), off[9], i;
-	double mid[3], clo[3], chi[3], w, com[3] = { 0, 0, 0 }, w2 = 0;
+	double mid[3], clo[3], chi[3], w, w2 = 0, cs[3];
 	int k, c;
 
 	for (k = 0; k < t->dims; k++) {
 		w = hi[k] - lo[k];
-		w2 = fmax(w2, w * w);
+		w2 = w * w > w2 ? w * w : w2;
 		mid[k] = (lo[k] + hi[k]) / 2;
+		sum[k] = 0;
 	}
-	for (i = a; i < b; i++)
-		for (k = 0; k < t->dims; k++)
-			com[k] += t->y[(size_t)t->ord[i] * t->dims + k];
-	for (k = 0; k < t->dims; k++)
-		t->c[id].com[k] = (float)(com[k] / (double)(b - a));
 	t->c[id].count = (float)(b - a);
 	t->c[id].w2 = (float)w2;
-	if (b - a == 1 || depth >= SPTREE_MAXDEPTH || all_close(t, a, b)) {
+	/* a leaf: one point, or a cell too small to split further (its points are
+	 * within SPTREE_EPS of each other: merged, as sklearn merges duplicates) */
+	if (b - a == 1 || depth >= SPTREE_MAXDEPTH || w2 <= SPTREE_EPS * SPTREE_EPS) {
+		for (i = a; i < b; i++)
+			for (k = 0; k < t->dims; k++)
+				sum[k] += t->y[(size_t)t->ord[i] * t->dims + k];
 		t->c[id].w2 = -1;
 		t->c[id].first = (unsigned)a;
-		t->c[id].next = (unsigned)t->nc;
-		return;
-	}
-	split(t, a, b, mid, off);
-	for (c = 0; c < t->nchild; c++) {
-		if (off[c + 1] == off[c])
-			continue;
-		for (k = 0; k < t->dims; k++) {
-			clo[k] = c >> k & 1 ? mid[k] : lo[k];
-			chi[k] = c >> k & 1 ? hi[k] : mid[k];
+	} else {
+		split(t, a, b, mid, off);
+		for (c = 0; c < t->nchild; c++) {
+			if (off[c + 1] == off[c])
+				continue;
+			for (k = 0; k < t->dims; k++) {
+				clo[k] = c >> k & 1 ? mid[k] : lo[k];
+				chi[k] = c >> k & 1 ? hi[k] : mid[k];
+			}
+			build(t, off[c], off[c + 1], clo, chi, depth + 1, cs);
+			for (k = 0; k < t->dims; k++)
+				sum[k] += cs[k];
 		}
-		build(t, off[c], off[c + 1], clo, chi, depth + 1);
 	}
-	t->c[id].next = (unsigned)t->nc; /* t->c may have moved: index, not pointer */
+	for (k = 0; k < t->dims; k++) /* t->c may have moved: index, not pointer */
+		t->c[id].com[k] = (float)(sum[k] / (double)(b - a));
+	t->c[id].next = (unsigned)t->nc;
 }
 
 void
 sptree_build(SpTree *t, const double *y, size_t n)
 {
-	double lo[3], hi[3], w;
+	double lo[3], hi[3], w, sum[3];
 	size_t i;
 	int k;
 
@@ -183,10 +172,13 @@ sptree_build(SpTree *t, const double *y, size_t n)
 		lo[k] -= w;
 		hi[k] += w;
 	}
-	build(t, 0, n, lo, hi, 0);
+	build(t, 0, n, lo, hi, 0, sum);
 	for (i = 0; i < n; i++)
 		t->pos[t->ord[i]] = (unsigned)i;
 }
+
+/* the kernel of a map of D dimensions: dof = max(D - 1, 1) is fixed by D */
+#define KERNEL(D, d2) ((D) < 3 ? 1 / (1 + (d2)) : kernel((d2), (D) - 1))
 
 /* the Student t kernel with dof degrees of freedom */
 static inline double
@@ -231,7 +223,7 @@ kernel(double d2, double dof)
 			continue;						\
 		}								\
 		d2 = fd2;							\
-		w = kernel(d2, dof);						\
+		w = KERNEL(D, d2);						\
 		sq += c->count * w;						\
 		w = c->count * w * w;						\
 		for (k = 0; k < D; k++)						\
@@ -243,30 +235,30 @@ kernel(double d2, double dof)
 	*sumq = sq;
 
 static void
-repulsion1(const SpTree *t, size_t pt, double theta, double dof, double *neg, double *sumq)
+repulsion1(const SpTree *t, size_t pt, double theta, double *neg, double *sumq)
 {
 	REPULSION(1)
 }
 
 static void
-repulsion2(const SpTree *t, size_t pt, double theta, double dof, double *neg, double *sumq)
+repulsion2(const SpTree *t, size_t pt, double theta, double *neg, double *sumq)
 {
 	REPULSION(2)
 }
 
 static void
-repulsion3(const SpTree *t, size_t pt, double theta, double dof, double *neg, double *sumq)
+repulsion3(const SpTree *t, size_t pt, double theta, double *neg, double *sumq)
 {
 	REPULSION(3)
 }
 
 void
-sptree_repulsion(const SpTree *t, size_t i, double theta, double dof, double *neg, double *sumq)
+sptree_repulsion(const SpTree *t, size_t i, double theta, double *neg, double *sumq)
 {
 	if (t->dims == 2)
-		repulsion2(t, i, theta, dof, neg, sumq);
+		repulsion2(t, i, theta, neg, sumq);
 	else if (t->dims == 3)
-		repulsion3(t, i, theta, dof, neg, sumq);
+		repulsion3(t, i, theta, neg, sumq);
 	else
-		repulsion1(t, i, theta, dof, neg, sumq);
+		repulsion1(t, i, theta, neg, sumq);
 }

@@ -1,12 +1,12 @@
 /* sptree.h — the Barnes-Hut space-partitioning tree of t-SNE (a quadtree in 2-D,
  * an octree in 3-D), as scikit-learn's _QuadTree: cells halve their parent
- * around its centre, a leaf holds one point (or points within SPTREE_EPS of
- * each other in every coordinate, merged), each cell knows its centre of mass,
+ * around its centre, a leaf holds one point (or the points of a cell narrower
+ * than SPTREE_EPS, merged), each cell knows its centre of mass,
  * point count and squared largest width.
  *
  *	SpTree *t = new_sptree(dims);
  *	sptree_build(t, y, n);                      // once per iteration
- *	sptree_repulsion(t, i, theta, dof, neg, &sumq);
+ *	sptree_repulsion(t, i, theta, neg, &sumq);
  *
  * Cells are stored in depth-first order with the index of the cell after each
  * subtree, so a traversal needs no stack.  sptree_order() gives the points in
@@ -27,15 +27,14 @@ SpTree *new_sptree(int dims);
 void sptree_build(SpTree *t, const double *y, size_t n);
 /* The points in leaf order (n indices). */
 const unsigned *sptree_order(const SpTree *t);
-/* The repulsive (negative) t-SNE force on point i of the built tree (dof: degrees of
- * freedom of the Student t kernel w(d2) = (dof / (dof + d2))^((dof + 1) / 2)):
+/* The repulsive (negative) t-SNE force on point i of the built tree, with t-SNE's
+ * Student t kernel w(d2) = (dof / (dof + d2))^((dof + 1) / 2), dof = max(dims - 1, 1):
  * neg[0..dims) = sum over summary cells of count * w^2 * (p - centre), and *sumq
  * gets sum of count * w.  A cell summarises when it is a leaf or its squared
  * width / squared distance < theta^2; the leaf holding point i itself (with its
  * duplicates within SPTREE_EPS) is skipped.  Cells keep float32 centres: the
  * summaries are exact to about 1e-7 relative.  This function can't fail. */
-void sptree_repulsion(const SpTree *t, size_t i, double theta, double dof, double *neg,
-    double *sumq);
+void sptree_repulsion(const SpTree *t, size_t i, double theta, double *neg, double *sumq);
 /* NULL is a no-op. */
 void del_sptree(SpTree *t);
 

@@ -18,6 +18,9 @@ typedef struct Job {
 	int error;
 } Job;
 
+/* the kernel of a map of D dimensions: dof = max(D - 1, 1) is fixed by D */
+#define KERNEL(D, d2) ((D) < 3 ? 1 / (1 + (d2)) : kernel((d2), (D) - 1))
+
 /* the Student t kernel */
 static inline double
 kernel(double d2, double dof)
@@ -143,10 +146,77 @@ bh_neg_block(void *arg, size_t b, int tid)
 
 	for (t = b * GRAD_BLOCK; t < e; t++) {
 		size_t i = ord[t];
-		sptree_repulsion(o->tree, i, o->theta, o->dof, o->neg + i * o->dims, &sq);
+		sptree_repulsion(o->tree, i, o->theta, o->neg + i * o->dims, &sq);
 		z += sq;
 	}
 	o->part[2 * b] = z;
+}
+
+/* row i's KL terms sum p log(max(p, FLT_MIN) / max(q, FLT_MIN)) */
+static double
+row_kl(const Job *j, size_t i, const double *yi, int dims)
+{
+	const TsneP *P = j->o->ps;
+	double kl = 0, d2, t, p;
+	size_t m;
+	int k;
+
+	for (m = P->ptr[i]; m < P->ptr[i + 1]; m++) {
+		for (d2 = 0, k = 0; k < dims; k++) {
+			t = yi[k] - j->y[(size_t)P->col[m] * dims + k];
+			d2 += t * t;
+		}
+		p = (double)P->val[m] * j->o->exag;
+		kl += p * log(fmax(p, FLT_MIN) / fmax(kernel(d2, j->o->dof) / j->z, FLT_MIN));
+	}
+	return kl;
+}
+
+/* the attraction of rows i0 .. i1 for a fixed dimension D (loops unrolled) */
+#define ATTRACTION(D)								\
+	const TsneP *P = j->o->ps;						\
+	double kl = 0, d[3], d2, w, p, a[3], ex = j->o->exag;			\
+	size_t i, m;								\
+	int k;									\
+										\
+	for (i = i0; i < i1; i++) {						\
+		const double *yi = j->y + i * D;				\
+		for (k = 0; k < D; k++)						\
+			a[k] = 0;						\
+		for (m = P->ptr[i]; m < P->ptr[i + 1]; m++) {			\
+			const double *yl = j->y + (size_t)P->col[m] * D;	\
+			for (d2 = 0, k = 0; k < D; k++) {			\
+				d[k] = yi[k] - yl[k];				\
+				d2 += d[k] * d[k];				\
+			}							\
+			w = KERNEL(D, d2);					\
+			p = (double)P->val[m] * ex * w;				\
+			for (k = 0; k < D; k++)					\
+				a[k] += p * d[k];				\
+		}								\
+		if (j->error) /* every 50 iterations: the KL terms */		\
+			kl += row_kl(j, i, yi, D);				\
+		for (k = 0; k < D; k++)						\
+			j->grad[i * D + k] = a[k];				\
+	}									\
+	return kl;
+
+static double
+attraction1(Job *j, size_t i0, size_t i1)
+{
+	ATTRACTION(1)
+}
+
+static double
+attraction2(Job *j, size_t i0, size_t i1)
+{
+	ATTRACTION(2)
+}
+
+static double
+attraction3(Job *j, size_t i0, size_t i1)
+{
+	ATTRACTION(3)
 }
 
 /* Barnes-Hut attraction of the rows of block b into grad; part[2b + 1] their KL */
@@ -154,34 +224,11 @@ static void
 bh_pos_block(void *arg, size_t b, int tid)
 {
 	Job *j = arg;
-	TsneObj *o = j->o;
-	const TsneP *P = o->ps;
-	size_t n = o->n, i, m, e = (b + 1) * GRAD_BLOCK < n ? (b + 1) * GRAD_BLOCK : n;
-	int dims = o->dims, k;
-	double kl = 0, d[3], d2, w, p, a[3];
+	size_t n = j->o->n, i0 = b * GRAD_BLOCK, i1 = (b + 1) * GRAD_BLOCK < n ? (b + 1) * GRAD_BLOCK : n;
+	int dims = j->o->dims;
 
-	for (i = b * GRAD_BLOCK; i < e; i++) {
-		const double *yi = j->y + i * dims;
-		for (k = 0; k < dims; k++)
-			a[k] = 0;
-		for (m = P->ptr[i]; m < P->ptr[i + 1]; m++) {
-			const double *yl = j->y + (size_t)P->col[m] * dims;
-			d2 = 0;
-			for (k = 0; k < dims; k++) {
-				d[k] = yi[k] - yl[k];
-				d2 += d[k] * d[k];
-			}
-			w = kernel(d2, o->dof);
-			p = (double)P->val[m] * o->exag;
-			if (j->error)
-				kl += p * log(fmax(p, FLT_MIN) / fmax(w / j->z, FLT_MIN));
-			for (k = 0; k < dims; k++)
-				a[k] += p * w * d[k];
-		}
-		for (k = 0; k < dims; k++)
-			j->grad[i * dims + k] = a[k];
-	}
-	o->part[2 * b + 1] = kl;
+	j->o->part[2 * b + 1] = dims == 2 ? attraction2(j, i0, i1) : dims == 3 ? attraction3(j, i0, i1) :
+	    attraction1(j, i0, i1);
 }
 
 /* sum of part[2b + which] over the blocks, in block order */
