@@ -44,19 +44,10 @@ import warnings
 
 import numpy as np
 
+sys.path.insert(0, __file__.rsplit('/', 1)[0])
+from kmeans_oracle import read_vec  # noqa: E402
+
 warnings.filterwarnings('ignore')
-
-
-def read_vec(path):
-    keys, rows = [], []
-    with open(path) as f:
-        for line in f:
-            if line.startswith('#'):
-                continue
-            p = line.rstrip('\n').split('\t')
-            keys.append(p[0])
-            rows.append([float(v) for v in p[1:]])
-    return keys, np.array(rows, dtype=np.float32)
 
 
 def trust(X, E, metric):

@@ -177,24 +177,6 @@ sptree_build(SpTree *t, const double *y, size_t n)
 		t->pos[t->ord[i]] = (unsigned)i;
 }
 
-/* the kernel of a map of D dimensions: dof = max(D - 1, 1) is fixed by D */
-#define KERNEL(D, d2) ((D) < 3 ? 1 / (1 + (d2)) : kernel((d2), (D) - 1))
-
-/* the Student t kernel with dof degrees of freedom */
-static inline double
-kernel(double d2, double dof)
-{
-	double w;
-
-	if (dof == 1)
-		return 1 / (1 + d2);
-	if (dof == 2) { /* 3-D: (2 / (2 + d2))^1.5 without pow */
-		w = 2 / (2 + d2);
-		return w * sqrt(w);
-	}
-	return pow(dof / (dof + d2), (dof + 1) / 2);
-}
-
 /* the traversal for a fixed dimension D (the compiler unrolls the loops); the
  * leaf holding the point itself (and its duplicates) is skipped */
 #define REPULSION(D)								\
@@ -223,7 +205,7 @@ kernel(double d2, double dof)
 			continue;						\
 		}								\
 		d2 = fd2;							\
-		w = KERNEL(D, d2);						\
+		w = sptree_kernel(d2, D);						\
 		sq += c->count * w;						\
 		w = c->count * w * w;						\
 		for (k = 0; k < D; k++)						\

@@ -14,12 +14,31 @@
  * consecutive points touch the same cells). */
 #ifndef SV_SPTREE_H
 #define SV_SPTREE_H
+#include <math.h>
 #include <stddef.h>
 
 #define SPTREE_EPS 1e-6  /* sklearn's EPSILON: coordinates closer are duplicates */
 #define SPTREE_MAXDEPTH 64
 
 typedef struct SpTree SpTree;
+
+/* t-SNE's Student t kernel in a map of D dimensions: dof = max(D - 1, 1) and
+ * w = (1 + d2 / dof)^(-(dof + 1) / 2), which is 1 / (1 + d2) up to 2-D and
+ * (2 / (2 + d2))^1.5 in 3-D.  Inline: the inner loops here and in tsnegrad.c
+ * evaluate it for every pair.  It can't fail. */
+static inline double
+sptree_kernel(double d2, int D)
+{
+	double w, dof = D > 2 ? D - 1 : 1;
+
+	if (D < 3)
+		return 1 / (1 + d2);
+	if (D == 3) {
+		w = 2 / (2 + d2);
+		return w * sqrt(w);
+	}
+	return pow(dof / (dof + d2), (dof + 1) / 2);
+}
 
 /* dims is 1, 2 or 3.  Exits only when memory runs out. */
 SpTree *new_sptree(int dims);

@@ -18,24 +18,6 @@ typedef struct Job {
 	int error;
 } Job;
 
-/* the kernel of a map of D dimensions: dof = max(D - 1, 1) is fixed by D */
-#define KERNEL(D, d2) ((D) < 3 ? 1 / (1 + (d2)) : kernel((d2), (D) - 1))
-
-/* the Student t kernel */
-static inline double
-kernel(double d2, double dof)
-{
-	double w;
-
-	if (dof == 1)
-		return 1 / (1 + d2);
-	if (dof == 2) {
-		w = 2 / (2 + d2);
-		return w * sqrt(w);
-	}
-	return pow(dof / (dof + d2), (dof + 1) / 2);
-}
-
 static size_t
 nblocks(size_t n)
 {
@@ -93,7 +75,7 @@ exact_block(void *arg, size_t b, int tid)
 				d[k] = yi[k] - j->y[l * dims + k];
 				d2 += d[k] * d[k];
 			}
-			w = kernel(d2, o->dof);
+			w = sptree_kernel(d2, o->dims);
 			z += w;
 			pw = (double)pi[l] * o->exag * w;
 			w *= w;
@@ -127,7 +109,7 @@ exact_kl_block(void *arg, size_t b, int tid)
 				t = j->y[i * dims + k] - j->y[l * dims + k];
 				d2 += t * t;
 			}
-			q = fmax(kernel(d2, o->dof) / j->z, DBL_EPSILON);
+			q = fmax(sptree_kernel(d2, o->dims) / j->z, DBL_EPSILON);
 			p = (double)o->pd[i * n + l] * o->exag;
 			kl += p * log(fmax(p, DBL_EPSILON) / q);
 		}
@@ -167,7 +149,7 @@ row_kl(const Job *j, size_t i, const double *yi, int dims)
 			d2 += t * t;
 		}
 		p = (double)P->val[m] * j->o->exag;
-		kl += p * log(fmax(p, FLT_MIN) / fmax(kernel(d2, j->o->dof) / j->z, FLT_MIN));
+		kl += p * log(fmax(p, FLT_MIN) / fmax(sptree_kernel(d2, j->o->dims) / j->z, FLT_MIN));
 	}
 	return kl;
 }
@@ -189,7 +171,7 @@ row_kl(const Job *j, size_t i, const double *yi, int dims)
 				d[k] = yi[k] - yl[k];				\
 				d2 += d[k] * d[k];				\
 			}							\
-			w = KERNEL(D, d2);					\
+			w = sptree_kernel(d2, D);					\
 			p = (double)P->val[m] * ex * w;				\
 			for (k = 0; k < D; k++)					\
 				a[k] += p * d[k];				\
