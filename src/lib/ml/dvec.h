@@ -19,6 +19,16 @@ void dvec_addsq(double *v, double s, const double *a, const double *b, size_t d)
 void dvec_scaled_sub(double *out, double s, const double *a, const double *b, size_t d);
 /* y += s * x */
 void dvec_axpy(double *y, double s, const double *x, size_t d);
+/* sum of (a - b)^2 in float32 arithmetic, 8 partial sums: relative error at most
+ * DVEC_F32_ERR(d) (for screening candidates before an exact double test) */
+float dvec_sqdist_f32(const float *a, const float *b, size_t d);
+#define DVEC_F32_ERR(d) (((double)(d) / 8 + 8) * 5.9604644775390625e-08)
+/* out[r] = dvec_sqdist_f32(a, base + idx[r] * d, d) for r < cnt (candidates
+ * computed side by side) */
+void dvec_sqdist_f32_idx(const float *a, const float *base, const size_t *idx, size_t cnt,
+    size_t d, float *out);
+/* out[r] = dvec_sqdist(a, b + r * d, d) for r < cnt (consecutive rows) */
+void dvec_sqdist_rows(const double *a, const double *b, size_t cnt, size_t d, double *out);
 /* out = (double)x (float32 rows into doubles) */
 void dvec_from_float(double *out, const float *x, size_t d);
 
