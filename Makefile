@@ -10,7 +10,7 @@
 include config.mk
 
 # the programs, one src/cmd/<tool>.c each
-TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow gmm hclust dbload ytfetch
+TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow gmm hclust clmetrics dbload ytfetch
 
 # the library, by domain: src/lib/<domain>/<module>.c with its .h
 LIB = \
@@ -20,7 +20,7 @@ LIB = \
 	dsp/stft dsp/mel dsp/mfcc dsp/spectral dsp/onset dsp/beat dsp/chroma dsp/tuning dsp/cqt \
 	feat/feature feat/seed feat/profile feat/featrun feat/songtempo \
 	nn/vggish_front nn/vggish_net nn/vggish_run nn/weights \
-	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics ml/dvec ml/gmm ml/gmmstep ml/gmmfit ml/gmmio ml/agglo ml/aggloscreen ml/agglochain \
+	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics ml/dvec ml/gmm ml/gmmstep ml/gmmfit ml/gmmio ml/agglo ml/aggloscreen ml/agglochain ml/agreement \
 	store/db store/batch store/load store/prefetch \
 	fetch/spawn fetch/playlist fetch/fetch
 
