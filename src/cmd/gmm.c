@@ -225,7 +225,7 @@ main(int argc, char **argv)
 	Matrix m, init;
 	const char *modelout = NULL, *modelin = NULL, *initfile = NULL, *in = "-";
 	int c, binary = 0, quiet = 0, nt = 0, kset = 0;
-	size_t kmin = 1, kmax = 1;
+	size_t kmin, kmax;
 	double ll;
 	int *lab;
 	float *prob;
@@ -234,6 +234,7 @@ main(int argc, char **argv)
 	util_init(argc, argv);
 	util_help(argc, argv, SYNOPSIS);
 	gmm_defaults(&o);
+	kmin = kmax = o.k;
 	while ((c = getopt(argc, argv, "a:bc:e:I:j:k:m:n:qr:s:vx:")) != -1) {
 		switch (c) {
 		case 'a': modelin = optarg; break;
@@ -287,8 +288,12 @@ main(int argc, char **argv)
 		del_matrix(&m);
 		return 0;
 	}
-	if (!(g = gmm_fit(m.x, m.n, m.d, &o, &f)))
+	if (!(g = gmm_fit(m.x, m.n, m.d, &o, &f))) {
+		if (initfile)
+			del_matrix(&init);
+		del_matrix(&m);
 		return 1;
+	}
 	predict(g, &m, nt, &lab, &prob, &ll);
 	report(&o, g, &f, ll, m.n, quiet);
 	if (modelout)

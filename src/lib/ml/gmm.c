@@ -93,12 +93,12 @@ gmm_copy(Gmm *dst, const Gmm *src)
  * into p (upper triangular, zeros below), its log-determinant in *logdet and a
  * lower bound of the precision's smallest eigenvalue (1 / the covariance's
  * largest, less 1e-9 of it) in *lmin; -1 when c is not positive definite.
- * a: 2 d x d doubles of scratch. */
+ * a: 2 d x d + 1 doubles of scratch. */
 static int
 chol_precision(const double *c, size_t d, double *p, double *logdet, double *lmin, double *a)
 {
 	size_t r, q;
-	double s = 0, ev[1];
+	double s = 0, *ev = a + d * d; /* dsyevr: d eigenvalue slots, 1 for z */
 	lapack_int m, isup[2];
 
 	memcpy(a, c, d * d * sizeof(double));
@@ -114,7 +114,7 @@ chol_precision(const double *c, size_t d, double *p, double *logdet, double *lmi
 	*logdet = s;
 	memcpy(a, c, d * d * sizeof(double));
 	if (LAPACKE_dsyevr(LAPACK_ROW_MAJOR, 'N', 'I', 'L', (lapack_int)d, a, (lapack_int)d, 0, 0,
-	    (lapack_int)d, (lapack_int)d, 0, &m, ev, a + d * d, 1, isup) != 0 || m != 1 || !(ev[0] > 0))
+	    (lapack_int)d, (lapack_int)d, 0, &m, ev, ev + d, 1, isup) != 0 || m != 1 || !(ev[0] > 0))
 		*lmin = 0; /* no bound: every component is computed */
 	else
 		*lmin = (1 - 1e-9) / ev[0];
@@ -131,7 +131,7 @@ gmm_precompute(Gmm *g)
 		g->logw[j] = log(g->weight[j]);
 
 	if (g->cov == GMM_FULL || g->cov == GMM_TIED) {
-		a = emalloc(2 * dd * sizeof(double));
+		a = emalloc((2 * dd + 1) * sizeof(double));
 		for (j = 0; j < (g->cov == GMM_FULL ? g->k : 1); j++)
 			if (chol_precision(g->covar + j * dd, d, g->pchol + j * dd, &g->logdet[j],
 			    &g->lmin[j], a)) {
