@@ -38,8 +38,9 @@ longcmp(const void *p, const void *q)
 	return (a > b) - (a < b);
 }
 
-/* The value column of the labels stream: -c NAME or a 1-based number. */
-static size_t
+/* The value column of the labels stream: -c NAME or a 1-based number; -1 after
+ * a message when there is no such column. */
+static long
 pick_column(const Matrix *m, const char *col)
 {
 	size_t j;
@@ -50,29 +51,37 @@ pick_column(const Matrix *m, const char *col)
 		return 0;
 	for (j = 0; m->cols && j < m->d; j++)
 		if (!strcmp(m->cols[j], col))
-			return j;
+			return (long)j;
 	v = strtol(col, &end, 10);
-	if (end == col || *end || v < 1 || (size_t)v > m->d)
-		eprintf("%s: -c %s: no such column (a name of the stream or 1..%zu)", m->name, col, m->d);
-	return (size_t)v - 1;
+	if (end == col || *end || v < 1 || (size_t)v > m->d) {
+		weprintf("%s: -c %s: no such column (a name of the stream or 1..%zu)", m->name, col, m->d);
+		return -1;
+	}
+	return v - 1;
 }
 
-/* cluster ids of the labels stream, numbered 0 .. *k - 1 in increasing order */
+/* cluster ids of the labels stream, numbered 0 .. *k - 1 in increasing order;
+ * NULL after a message when one is not an integer */
 static int *
 read_clusters(const Matrix *m, size_t col, size_t *k)
 {
-	long *v = emalloc(m->n * sizeof(long)), *u = emalloc(m->n * sizeof(long)), *p;
-	int *lab = emalloc(m->n * sizeof(int));
+	long *v, *u, *p;
+	int *lab;
 	size_t i, nu = 0;
 	float f;
 
 	for (i = 0; i < m->n; i++) {
 		f = m->x[i * m->d + col];
-		if (!isfinite(f) || f != floorf(f) || fabsf(f) > 2e9f)
-			eprintf("%s: record %zu (%s): field %zu: '%.9g' is not a cluster id (an integer)",
+		if (!isfinite(f) || f != floorf(f) || fabsf(f) > 2e9f) {
+			weprintf("%s: record %zu (%s): field %zu: '%.9g' is not a cluster id (an integer)",
 			    m->name, i + 1, matrix_key(m, i), col + 2, f);
-		v[i] = u[i] = (long)f;
+			return NULL;
+		}
 	}
+	v = emalloc(m->n * sizeof(long)), u = emalloc(m->n * sizeof(long));
+	lab = emalloc(m->n * sizeof(int));
+	for (i = 0; i < m->n; i++)
+		v[i] = u[i] = (long)m->x[i * m->d + col];
 	qsort(u, m->n, sizeof(long), longcmp);
 	for (i = 0; i < m->n; i++)
 		if (!nu || u[i] != u[nu - 1])
@@ -86,7 +95,18 @@ read_clusters(const Matrix *m, size_t col, size_t *k)
 	return lab;
 }
 
-/* TRUTH: "key<TAB>label" lines ('#' lines skipped), into sorted entries. */
+static void
+free_entries(Entry *e, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free((char *)e[i].key);
+	free(e);
+}
+
+/* TRUTH: "key<TAB>label" lines ('#' lines skipped), into sorted entries; NULL
+ * after a message. */
 static Entry *
 read_truth(const char *path, size_t *n)
 {
@@ -97,9 +117,11 @@ read_truth(const char *path, size_t *n)
 	char *s = NULL, *tab, *end;
 	ssize_t got;
 
-	if (!fp)
-		eprintf("%s:", path);
 	*n = 0;
+	if (!fp) {
+		weprintf("%s:", path);
+		return NULL;
+	}
 	for (; (got = getline(&s, &len, fp)) >= 0; s = NULL, len = 0) {
 		line++;
 		if (got && s[got - 1] == '\n')
@@ -108,8 +130,10 @@ read_truth(const char *path, size_t *n)
 			free(s);
 			continue;
 		}
-		if (!(tab = strchr(s, '\t')))
-			eprintf("%s:%lu: no label after the key", path, line);
+		if (!(tab = strchr(s, '\t'))) {
+			weprintf("%s:%lu: no label after the key", path, line);
+			goto bad;
+		}
 		*tab = 0;
 		if ((end = strchr(tab + 1, '\t')))
 			*end = 0;
@@ -117,45 +141,63 @@ read_truth(const char *path, size_t *n)
 			e = ereallocarray(e, cap = cap ? 2 * cap : 256, sizeof *e);
 		e[*n].key = s, e[(*n)++].label = tab + 1;
 	}
-	if (ferror(fp))
-		eprintf("%s: read error:", path);
+	free(s), s = NULL;
+	if (ferror(fp)) {
+		weprintf("%s: read error:", path);
+		goto bad;
+	}
 	fclose(fp);
-	free(s);
 	qsort(e, *n, sizeof *e, entrycmp);
 	for (i = 1; i < *n; i++)
-		if (!strcmp(e[i].key, e[i - 1].key))
-			eprintf("%s: key '%s' has two labels", path, e[i].key);
+		if (!strcmp(e[i].key, e[i - 1].key)) {
+			weprintf("%s: key '%s' has two labels", path, e[i].key);
+			free_entries(e, *n);
+			return NULL;
+		}
 	return e;
+bad:
+	free(s);
+	fclose(fp);
+	free_entries(e, *n);
+	return NULL;
 }
 
-/* the class of every record of the labels stream, numbered 0 .. *k - 1 */
+/* the class of every record of the labels stream, numbered 0 .. *k - 1; NULL
+ * after a message */
 static int *
 read_classes(const char *path, const Matrix *m, size_t *k)
 {
-	size_t ne, i, j, nu = 0;
-	char **u = emalloc(m->n * sizeof(char *)), **p;
+	size_t ne, i, nu = 0;
+	char **u, **p;
 	Entry *e = read_truth(path, &ne), key, *hit;
-	int *lab = emalloc(m->n * sizeof(int));
-	const char **lbl = emalloc(m->n * sizeof(char *));
+	int *lab = NULL;
+	const char **lbl;
 
+	if (!e)
+		return NULL;
+	u = emalloc(m->n * sizeof(char *));
+	lbl = emalloc(m->n * sizeof(char *));
 	for (i = 0; i < m->n; i++) {
 		key.key = matrix_key(m, i);
-		if (!(hit = bsearch(&key, e, ne, sizeof *e, entrycmp)))
-			eprintf("%s: no label for record %zu (%s) of %s", path, i + 1, key.key, m->name);
+		if (!(hit = bsearch(&key, e, ne, sizeof *e, entrycmp))) {
+			weprintf("%s: no label for record %zu (%s) of %s", path, i + 1, key.key, m->name);
+			goto out;
+		}
 		lbl[i] = u[i] = (char *)hit->label;
 	}
 	qsort(u, m->n, sizeof(char *), strpcmp);
 	for (i = 0; i < m->n; i++)
 		if (!nu || strcmp(u[i], u[nu - 1]))
 			u[nu++] = u[i];
+	lab = emalloc(m->n * sizeof(int));
 	for (i = 0; i < m->n; i++) {
 		p = bsearch(&lbl[i], u, nu, sizeof(char *), strpcmp);
 		lab[i] = (int)(p - u);
 	}
 	*k = nu;
-	for (j = 0; j < ne; j++)
-		free((char *)e[j].key);
-	free(e), free(u), free(lbl);
+out:
+	free_entries(e, ne);
+	free(u), free(lbl);
 	return lab;
 }
 
@@ -167,23 +209,40 @@ put(const char *name, double v, int quiet)
 	printf("%s\t%.17g\n", name, v);
 }
 
-/* silhouette, Davies-Bouldin, Calinski-Harabasz of the labels on data */
-static void
+/* the data records: the labels' records, in the same order; -1 after a message */
+static int
+same_records(const Matrix *m, const Matrix *lm)
+{
+	size_t i;
+
+	if (m->n != lm->n) {
+		weprintf("%s: %zu records, but %zu in %s", m->name, m->n, lm->n, lm->name);
+		return -1;
+	}
+	for (i = 0; i < m->n; i++)
+		if (strcmp(matrix_key(m, i), matrix_key(lm, i))) {
+			weprintf("%s: record %zu (%s): %s has '%s' there: give the records in the same order",
+			    m->name, i + 1, matrix_key(m, i), lm->name, matrix_key(lm, i));
+			return -1;
+		}
+	return 0;
+}
+
+/* silhouette, Davies-Bouldin, Calinski-Harabasz of the labels on data; -1 after a
+ * message */
+static int
 internal(const char *path, const Matrix *lm, const int *lab, size_t k, size_t sample,
     uint64_t seed, int nt, int quiet)
 {
 	Matrix m;
-	size_t i;
 	double sil;
 
-	if (matrix_load_nonempty(path, &m, "empty input: no records") || matrix_check_finite(&m))
-		exit(1);
-	if (m.n != lm->n)
-		eprintf("%s: %zu records, but %zu in %s", m.name, m.n, lm->n, lm->name);
-	for (i = 0; i < m.n; i++)
-		if (strcmp(matrix_key(&m, i), matrix_key(lm, i)))
-			eprintf("%s: record %zu (%s): %s has '%s' there: give the records in the same order",
-			    m.name, i + 1, matrix_key(&m, i), lm->name, matrix_key(lm, i));
+	if (matrix_load_nonempty(path, &m, "empty input: no records"))
+		return -1;
+	if (matrix_check_finite(&m) || same_records(&m, lm)) {
+		del_matrix(&m);
+		return -1;
+	}
 	if (sample && sample < m.n) {
 		sil = metrics_silhouette_sampled(m.x, m.n, m.d, lab, k, sample, seed, nt, NULL);
 		if (!quiet)
@@ -196,10 +255,11 @@ internal(const char *path, const Matrix *lm, const int *lab, size_t k, size_t sa
 	put("davies_bouldin", metrics_davies_bouldin(m.x, m.n, m.d, lab, k), quiet);
 	put("calinski_harabasz", metrics_calinski_harabasz(m.x, m.n, m.d, lab, k), quiet);
 	del_matrix(&m);
+	return 0;
 }
 
-/* agreement of the labels with the classes of TRUTH */
-static void
+/* agreement of the labels with the classes of TRUTH; -1 after a message */
+static int
 external(const char *truth, const Matrix *lm, const int *lab, size_t k)
 {
 	Agreement a;
@@ -207,6 +267,8 @@ external(const char *truth, const Matrix *lm, const int *lab, size_t k)
 	int *cls = read_classes(truth, lm, &r);
 	double h, c, v;
 
+	if (!cls)
+		return -1;
 	new_agreement(&a, cls, r, lab, k, lm->n);
 	put("ari", agreement_ari(&a), 1);
 	put("nmi", agreement_nmi(&a), 1);
@@ -218,6 +280,7 @@ external(const char *truth, const Matrix *lm, const int *lab, size_t k)
 	put("purity", agreement_purity(&a), 1);
 	del_agreement(&a);
 	free(cls);
+	return 0;
 }
 
 int
@@ -225,8 +288,9 @@ main(int argc, char **argv)
 {
 	Matrix lm;
 	const char *col = NULL, *truth = NULL;
-	int c, quiet = 0, nt = 1, *lab;
+	int c, quiet = 0, nt = 1, *lab = NULL, rc = 1;
 	size_t sample = 0, k;
+	long column;
 	uint64_t seed = 0;
 
 	util_init(argc, argv);
@@ -246,14 +310,15 @@ main(int argc, char **argv)
 		util_usage(SYNOPSIS);
 	if (matrix_load_nonempty(argv[optind], &lm, "empty input: no records"))
 		return 1;
-	lab = read_clusters(&lm, pick_column(&lm, col), &k);
-	if (argc - optind == 2)
-		internal(argv[optind + 1], &lm, lab, k, sample, seed, nt, quiet);
-	if (truth)
-		external(truth, &lm, lab, k);
-	if (fshut(stdout, "<stdout>"))
-		return 1;
+	if ((column = pick_column(&lm, col)) < 0 || !(lab = read_clusters(&lm, (size_t)column, &k)))
+		goto out;
+	if (argc - optind == 2 && internal(argv[optind + 1], &lm, lab, k, sample, seed, nt, quiet))
+		goto out;
+	if (truth && external(truth, &lm, lab, k))
+		goto out;
+	rc = fshut(stdout, "<stdout>") ? 1 : 0;
+out:
 	free(lab);
 	del_matrix(&lm);
-	return 0;
+	return rc;
 }
