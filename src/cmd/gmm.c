@@ -11,6 +11,7 @@
 #include "ml/gmmio.h"
 #include "ml/gmmstep.h"
 #include "core/matrix.h"
+#include "core/progress.h"
 #include "core/util.h"
 #include "core/vwriter.h"
 
@@ -251,7 +252,7 @@ main(int argc, char **argv)
 		case 'k': parse_k(optarg, &kmin, &kmax); kset = 1; break;
 		case 'm': modelout = optarg; break;
 		case 'n': o.n_init = (int)estrtol(optarg, 1, 1000000, 'n'); break;
-		case 'q': quiet = 1; break;
+		case 'q': quiet = 1, progress_quiet(1); break;
 		case 'r': o.reg_covar = estrtod(optarg, 0, 1e300, 'r'); break;
 		case 's': o.seed = (uint64_t)estrtol(optarg, 0, 0x7fffffffffffffffL, 's'); break;
 		case 'v': o.verbose = 1; break;

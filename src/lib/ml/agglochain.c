@@ -23,6 +23,8 @@ typedef struct Chain {
 	double *cent;        /* ward: n x d centroids */
 	AggloScreen scr;     /* ward: their float32 screens */
 	double *inv;         /* ward: 1 / (2 size) per cluster */
+	double *ainv;        /* ward: the same in the order of act */
+	double *ratio;       /* ward: n scan values */
 	double *D;           /* complete, average: condensed n x n distances */
 } Chain;
 
@@ -40,11 +42,11 @@ chain_init(Chain *C, const double *x, size_t n, size_t d, int linkage)
 	C->nact = n;
 }
 
-/* Remove index i from the sorted active list. */
-static void
-deactivate(size_t *act, size_t *nact, size_t i)
+/* Where index i is (or would go) in the sorted active list. */
+static size_t
+position(const size_t *act, size_t nact, size_t i)
 {
-	size_t lo = 0, hi = *nact, mid;
+	size_t lo = 0, hi = nact, mid;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
@@ -53,8 +55,18 @@ deactivate(size_t *act, size_t *nact, size_t i)
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+/* Remove index i from the sorted active list; returns where it was. */
+static size_t
+deactivate(size_t *act, size_t *nact, size_t i)
+{
+	size_t lo = position(act, *nact, i);
+
 	memmove(act + lo, act + lo + 1, (*nact - lo - 1) * sizeof(size_t));
 	(*nact)--;
+	return lo;
 }
 
 /* condensed index of (i, j), i != j (scipy's condensed_index) */
@@ -74,21 +86,34 @@ cidx(size_t n, size_t i, size_t j)
  * 2 |A| |B| / (|A| + |B|) |c_A - c_B|^2 (the square of scipy's distance).  A
  * cluster cannot beat the best value cur when its squared centroid distance is at
  * least cur (1 + 1e-12) (1/(2|A|) + 1/(2|B|)) (1e-12: the rounding of the exact
- * values); those the screen proves so are skipped (aggloscreen.h). */
+ * values); those the screen proves so are skipped (aggloscreen.h).  Two passes:
+ * the float32 bounds of all clusters, then in index order (as scipy's scan) the
+ * exact values of those not provably above the exact value of the cluster with
+ * the smallest bound. */
 static size_t
 ward_nearest(Chain *C, size_t x, size_t prev, int haveprev, double *best)
 {
-	size_t q, i, y = prev, d = C->d, nx = C->size[x];
+	size_t q, i, y = prev, d = C->d, nx = C->size[x], qmin = SIZE_MAX;
 	const double *cx = C->cent + x * d;
-	double cur = INFINITY, t;
+	double cur = INFINITY, b, t, lim[2], invx = C->inv[x], *r = C->ratio, rmin = INFINITY;
 
 	aggloscreen_scan(&C->scr, x, C->act, C->nact);
+	for (q = 0; q < C->nact; q++) { /* r = t / s: the float bound of each ward value */
+		r[q] = (double)C->scr.t[q] / (C->ainv[q] + invx);
+		if (r[q] < rmin && C->act[q] != x)
+			rmin = r[q], qmin = q;
+	}
 	if (haveprev)
 		cur = 2.0 * (double)nx * (double)C->size[prev] / (double)(nx + C->size[prev]) *
 		    dvec_sqdist(cx, C->cent + prev * d, d);
+	/* b: an exact value, that of the most promising cluster, bounds the minimum */
+	i = qmin < C->nact ? C->act[qmin] : x;
+	b = i == x ? cur : 2.0 * (double)nx * (double)C->size[i] / (double)(nx + C->size[i]) *
+	    dvec_sqdist(cx, C->cent + i * d, d);
+	aggloscreen_lim(&C->scr, x, (b < cur ? b : cur) * (1 + 1e-12), lim);
 	for (q = 0; q < C->nact; q++) {
-		if ((i = C->act[q]) == x ||
-		    aggloscreen_far(&C->scr, x, q, cur * (1 + 1e-12) * (C->inv[i] + C->inv[x])))
+		/* provably above b (thr = b (1 + 1e-12) s, aggloscreen_lim): not the minimum */
+		if ((r[q] >= lim[0] && C->ainv[q] + invx >= lim[1]) || (i = C->act[q]) == x)
 			continue;
 		t = 2.0 * (double)nx * (double)C->size[i] / (double)(nx + C->size[i]) *
 		    dvec_sqdist(cx, C->cent + i * d, d);
@@ -111,6 +136,7 @@ ward_merge(Chain *C, size_t x, size_t y)
 	C->size[y] += C->size[x];
 	C->size[x] = 0;
 	C->inv[y] = 0.5 / (double)C->size[y];
+	C->ainv[position(C->act, C->nact, y)] = C->inv[y];
 	aggloscreen_set(&C->scr, y, cy);
 }
 
@@ -163,7 +189,7 @@ mat_merge(Chain *C, size_t x, size_t y)
 static void
 chain_run(Chain *C, Progress *p, AggloMerge *z)
 {
-	size_t *chain = emalloc(C->n * sizeof(size_t)), len = 0, k, x = 0, y = 0, t;
+	size_t *chain = emalloc(C->n * sizeof(size_t)), len = 0, k, x = 0, y = 0, t, q;
 	int ward = C->linkage == AGGLO_WARD;
 	double dist = 0;
 
@@ -182,8 +208,9 @@ chain_run(Chain *C, Progress *p, AggloMerge *z)
 		if (x > y)
 			t = x, x = y, y = t;
 		z[k].a = x, z[k].b = y, z[k].dist = ward ? sqrt(dist) : dist;
-		deactivate(C->act, &C->nact, x);
+		q = deactivate(C->act, &C->nact, x);
 		if (ward) {
+			memmove(C->ainv + q, C->ainv + q + 1, (C->nact - q) * sizeof(double));
 			ward_merge(C, x, y);
 		} else {
 			mat_merge(C, x, y);
@@ -205,12 +232,14 @@ agglochain_ward(const double *x, size_t n, size_t d, Progress *p, AggloMerge *z)
 	C.cent = emalloc(n * d * sizeof(double));
 	memcpy(C.cent, x, n * d * sizeof(double));
 	C.inv = emalloc(n * sizeof(double));
+	C.ainv = emalloc(n * sizeof(double));
+	C.ratio = emalloc(n * sizeof(double));
 	for (i = 0; i < n; i++)
-		C.inv[i] = 0.5;
-	aggloscreen_init(&C.scr, x, n, d);
+		C.inv[i] = C.ainv[i] = 0.5;
+	aggloscreen_init(&C.scr, x, n, d, SCREEN_ROWS);
 	chain_run(&C, p, z);
 	del_aggloscreen(&C.scr);
-	free(C.cent), free(C.inv), free(C.size), free(C.act);
+	free(C.cent), free(C.inv), free(C.ainv), free(C.ratio), free(C.size), free(C.act);
 }
 
 /* ---- the condensed matrix ---- */
@@ -280,7 +309,7 @@ agglochain_mst(const double *x, size_t n, size_t d, Progress *p, AggloMerge *z)
 	double *cur = emalloc(n * sizeof(double)), best, t;
 	size_t *rest = emalloc(n * sizeof(size_t)), nrest = n, i, q, j, node = 0, next;
 
-	aggloscreen_init(&S, x, n, d);
+	aggloscreen_init(&S, x, n, d, 0);
 	for (i = 0; i < n; i++)
 		cur[i] = INFINITY, rest[i] = i;
 	for (i = 0; i + 1 < n; i++) {

@@ -18,6 +18,7 @@
 #include "ml/dvec.h"
 
 #define SCREEN_ETA 1e-5
+#define SCREEN_ROWS 32  /* scans kept for reuse (aggloscreen_init's rows) */
 
 typedef struct AggloScreen {
 	size_t n, d;
@@ -26,10 +27,18 @@ typedef struct AggloScreen {
 	double emax;         /* the largest err so far */
 	float *t;            /* n: squared distances of the current scan */
 	double shrink;       /* 1 - 2 DVEC_F32_ERR(d) */
+	/* kept scans: the distances from point who[r] to every point, by point,
+	 * valid for the points not set since when[r] */
+	size_t nrows, *who;
+	unsigned long *when, clock, *set; /* set[i]: when point i was last set */
+	float **row;
 } AggloScreen;
 
-/* n x d points in double.  Exits only when memory runs out. */
-void aggloscreen_init(AggloScreen *S, const double *x, size_t n, size_t d);
+/* n x d points in double.  rows: keep the scans of that many points (0 or
+ * SCREEN_ROWS) and reuse them, so that a point scanned again costs only the
+ * distances to the points set since (the nearest-neighbour chain scans the same
+ * clusters again after each merge).  Exits only when memory runs out. */
+void aggloscreen_init(AggloScreen *S, const double *x, size_t n, size_t d, size_t rows);
 /* point i is now c (ward: a merged centroid) */
 void aggloscreen_set(AggloScreen *S, size_t i, const double *c);
 /* S->t[q] = float32 squared distances from x to the candidates idx[0..cnt) */
@@ -45,6 +54,20 @@ aggloscreen_far(const AggloScreen *S, size_t x, size_t q, double thr)
 
 	return (double)S->t[q] * S->shrink >= thr * (1 + SCREEN_ETA) &&
 	    thr * (SCREEN_ETA / 2.01) * (SCREEN_ETA / 2.01) >= e * e && thr < 1e300;
+}
+
+/* The same test for thresholds thr = base s, s >= 0 varying by candidate: the
+ * q-th candidate is provably far when t[q] >= lim[0] s and s >= lim[1]. */
+static inline void
+aggloscreen_lim(const AggloScreen *S, size_t x, double base, double *lim)
+{
+	double e = S->err[x] + S->emax, kk = (SCREEN_ETA / 2.01) * (SCREEN_ETA / 2.01);
+
+	lim[0] = lim[1] = 1.0 / 0.0;
+	if (base < 1e300 && base > 0) {
+		lim[0] = base * (1 + SCREEN_ETA) / S->shrink;
+		lim[1] = e * e / (kk * base);
+	}
 }
 
 #endif

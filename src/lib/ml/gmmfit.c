@@ -3,6 +3,7 @@
 #include "ml/gmmfit.h"
 #include "ml/gmmstep.h"
 #include "ml/kmeans.h"
+#include "core/progress.h"
 #include "core/rng.h"
 #include "core/util.h"
 
@@ -35,6 +36,8 @@ typedef struct Fit {
 	double *xtx;         /* tied: X^T X of x */
 	double *x2;          /* diag, spherical: the squares of x */
 	double *resp;        /* n x k */
+	Progress *prog;      /* EM iterations of all initialisations */
+	unsigned long iters; /* so far */
 	float *xk;           /* n x d copy for the k-means (centred in place there) */
 } Fit;
 
@@ -149,6 +152,7 @@ em_run(Fit *F, Gmm *g, int r, double *lb, int *iters, int *conv)
 			g->weight[j] /= tot;
 		if ((bad = gmm_precompute(g)))
 			return ill_defined(F, bad, r, it);
+		progress_do(F->prog, ++F->iters);
 		if (fabs(cur - prev) < o->tol) {
 			*conv = 1;
 			break;
@@ -197,12 +201,13 @@ gmm_fit(const float *x, size_t n, size_t d, const GmmOpt *o, GmmFit *fit)
 	memset(fit, 0, sizeof *fit);
 	F.o = o, F.xf = x, F.n = n, F.d = d, F.k = o->k;
 	fit_setup(&F);
+	F.prog = new_progress("EM iterations", 0);
 	g = new_gmm(o->k, d, o->cov);
 	best = new_gmm(o->k, d, o->cov);
 	for (r = 0; r < (ninit < 1 ? 1 : ninit); r++) {
 		init_resp(&F, r);
 		if (em_run(&F, g, r, &lb, &iters, &conv)) {
-			del_gmm(g), del_gmm(best), fit_free(&F);
+			del_gmm(g), del_gmm(best), fit_free(&F), del_progress(F.prog);
 			return NULL;
 		}
 		if (o->verbose)
@@ -219,6 +224,7 @@ gmm_fit(const float *x, size_t n, size_t d, const GmmOpt *o, GmmFit *fit)
 		for (f = 0; f < d; f++)
 			best->mean[j * d + f] += F.shift[f];
 	count_singular(best, o->reg_covar, fit);
+	del_progress(F.prog);
 	del_gmm(g);
 	fit_free(&F);
 	return best;
