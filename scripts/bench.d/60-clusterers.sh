@@ -42,29 +42,24 @@ line() {
 		"$1" "$pw" "$pc" "$ow" "$oc" "$(ratio "$pw" "$ow")" "$(ratio "$pc" "$oc")" "${3:-}"
 }
 
-echo "gmm: 20000 x 64, 8 overlapping clusters, k=8, the same k-means start, $J threads, medians of $R"
-for c in full tied diag spherical; do
-	: > "$D/g$c.o"; : > "$D/g$c.p"
+# gmm_rounds NAME DATA INIT COV: R rounds of sklearn and ours from the same start
+gmm_rounds() {
+	: > "$D/g.o"; : > "$D/g.p"
 	i=0
 	while [ $i -lt "$R" ]; do
-		$B gmm "$D/mix.vec" "$D/mix.init" $c > "$D/py" || exit 1
-		awk '{print $1, $2}' "$D/py" >> "$D/g$c.p"
-		ours "gmm -b -j $J -c $c -I '$D/mix.init' < '$D/mix.vec'" >> "$D/g$c.o" || exit 1
+		$B gmm "$2" "$3" $4 > "$D/py" || return 1
+		awk '{print $1, $2}' "$D/py" >> "$D/g.p"
+		ours "gmm -b -j $J -c $4 -I '$3' < '$2'" >> "$D/g.o" || return 1
 		i=$((i + 1))
 	done
 	it=$(sed -n 's/.*, \([0-9]*\) EM iterations.*/\1/p' "$D/err")
-	line "$c" "$D/g$c" " ($it EM iterations; sklearn $(cut -d' ' -f3 "$D/py"))"
+	line "$1" "$D/g" " ($it EM iterations; sklearn $(cut -d' ' -f3 "$D/py"))"
+}
+echo "gmm: 20000 x 64, 8 overlapping clusters, k=8, the same k-means start, $J threads, medians of $R"
+for c in full tied diag spherical; do
+	gmm_rounds $c "$D/mix.vec" "$D/mix.init" $c || exit 1
 done
-: > "$D/gb.o"; : > "$D/gb.p"
-i=0
-while [ $i -lt "$R" ]; do
-	$B gmm "$D/blobs.vec" "$D/blobs.init" full > "$D/py" || exit 1
-	awk '{print $1, $2}' "$D/py" >> "$D/gb.p"
-	ours "gmm -b -j $J -I '$D/blobs.init' < '$D/blobs.vec'" >> "$D/gb.o" || exit 1
-	i=$((i + 1))
-done
-it=$(sed -n 's/.*, \([0-9]*\) EM iterations.*/\1/p' "$D/err")
-line "full, separated, k=12" "$D/gb" " ($it EM iterations; sklearn $(cut -d' ' -f3 "$D/py"))"
+gmm_rounds "full, separated, k=12" "$D/blobs.vec" "$D/blobs.init" full || exit 1
 
 echo "hclust: 20000 x 64 (the overlapping set), 8 clusters, $J threads, one run each"
 for l in ward complete average single; do

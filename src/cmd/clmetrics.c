@@ -237,9 +237,9 @@ internal(const char *path, const Matrix *lm, const int *lab, size_t k, size_t sa
 	Matrix m;
 	double sil;
 
-	if (matrix_load_nonempty(path, &m, "empty input: no records"))
+	if (matrix_load_finite(path, &m, "empty input: no records"))
 		return -1;
-	if (matrix_check_finite(&m) || same_records(&m, lm)) {
+	if (same_records(&m, lm)) {
 		del_matrix(&m);
 		return -1;
 	}

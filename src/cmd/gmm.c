@@ -19,21 +19,6 @@ static const char SYNOPSIS[] =
     "[-bqv] [-k K|KMIN:KMAX] [-c full|tied|diag|spherical] [-n NINIT] [-I CENTERS] "
     "[-x MAXITER] [-e TOL] [-r REG] [-s SEED] [-j THREADS] [-m MODEL] [-a MODEL] [file]";
 
-static int
-load(const char *path, Matrix *m, const char *what)
-{
-	char empty[80];
-
-	snprintf(empty, sizeof empty, "empty input: no %s", what);
-	if (matrix_load_nonempty(path, m, empty))
-		return -1;
-	if (matrix_check_finite(m)) {
-		del_matrix(m);
-		return -1;
-	}
-	return 0;
-}
-
 /* -k K or -k KMIN:KMAX */
 static void
 parse_k(const char *s, size_t *lo, size_t *hi)
@@ -136,7 +121,7 @@ apply(const char *modelpath, const char *in, int binary, int nt)
 
 	if (!(g = gmm_load(modelpath)))
 		return 1;
-	if (load(in, &m, "records")) {
+	if (matrix_load_finite(in, &m, "empty input: no records")) {
 		del_gmm(g);
 		return 1;
 	}
@@ -206,7 +191,7 @@ sweep(GmmOpt *o, const Matrix *m, size_t kmin, size_t kmax, int binary, const ch
 static void
 given_centres(GmmOpt *o, Matrix *init, const Matrix *m, const char *path, int kset)
 {
-	if (load(path, init, "centres in the initial centres file"))
+	if (matrix_load_finite(path, init, "empty input: no centres in the initial centres file"))
 		exit(1);
 	if (init->d != m->d)
 		eprintf("%s: dimension %zu does not match the data's %zu", init->name, init->d, m->d);
@@ -273,7 +258,7 @@ main(int argc, char **argv)
 	if (modelin)
 		return apply(modelin, in, binary, nt);
 
-	if (load(in, &m, "records"))
+	if (matrix_load_finite(in, &m, "empty input: no records"))
 		return 1;
 	o.name = m.name;
 	o.k = kmin;

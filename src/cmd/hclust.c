@@ -134,11 +134,10 @@ main(int argc, char **argv)
 		util_usage(SYNOPSIS);
 	if (optind < argc)
 		in = argv[optind];
-	if (matrix_load_nonempty(in, &m, "empty input: no records"))
+	if (matrix_load_finite(in, &m, "empty input: no records"))
 		return 1;
-	if (m.n < 2)
+	if (m.n < 2) {
 		weprintf("%s: 1 record: nothing to merge", m.name);
-	if (m.n < 2 || matrix_check_finite(&m)) {
 		del_matrix(&m);
 		return 1;
 	}

@@ -76,6 +76,21 @@ def with_params(cov, w, m, c):
     return gm
 
 
+def given_kmeans_init(gm, C0, X32):
+    """Make gm's k-means initialisation start from the centres C0, on the float32
+    records X32 (KMeans(init=C0, n_init=1), as GaussianMixture runs it): gmm -I C0"""
+    from sklearn.cluster import KMeans
+    k = len(C0)
+
+    def init(self, X, random_state):
+        lab = KMeans(k, init=C0, n_init=1).fit(X32).labels_
+        resp = np.zeros((len(X), k))
+        resp[np.arange(len(X)), lab] = 1
+        self._initialize(X, resp)
+    gm._initialize_parameters = types.MethodType(init, gm)
+    return gm
+
+
 def relmax(a, b):
     return float(np.abs(np.asarray(a) - b).max() / max(np.abs(b).max(), 1e-300))
 
@@ -88,22 +103,14 @@ def stderr_value(path, name):
 
 
 def check_init(a):
-    from sklearn.cluster import KMeans
     from sklearn.mixture import GaussianMixture
     _, X32 = read_vec(a[0])
     _, C0 = read_vec(a[1])
     cov = a[2]
     _, out = read_vec(a[3])
     _, w, m, c = read_model(a[4])
-    k = len(C0)
-
-    def init(self, X, random_state):
-        lab = KMeans(k, init=C0, n_init=1).fit(X32).labels_
-        resp = np.zeros((len(X), k))
-        resp[np.arange(len(X)), lab] = 1
-        self._initialize(X, resp)
-    gm = GaussianMixture(k, covariance_type=cov, max_iter=100, tol=1e-3, reg_covar=1e-6)
-    gm._initialize_parameters = types.MethodType(init, gm)
+    gm = given_kmeans_init(GaussianMixture(len(C0), covariance_type=cov, max_iter=100,
+                                           tol=1e-3, reg_covar=1e-6), C0, X32)
     X = X32.astype(np.float64)
     lab = gm.fit_predict(X)
     prob = gm.predict_proba(X)

@@ -14,6 +14,26 @@ covar_row(const Gmm *g, size_t j, size_t r)
 	return g->cov == GMM_FULL ? (j * g->d + r) * g->d : g->cov == GMM_TIED ? r * g->d : j * g->d;
 }
 
+/* The rows of the covariances: component j (tied: 0 only), row r (full and tied:
+ * 0..d-1, else 0), their key and where they start in g->covar. */
+static size_t
+ncovrows(const Gmm *g, size_t *rows)
+{
+	*rows = g->cov == GMM_FULL || g->cov == GMM_TIED ? g->d : 1;
+	return g->cov == GMM_TIED ? 1 : g->k;
+}
+
+static void
+covar_key(const Gmm *g, size_t j, size_t r, char *key, size_t len)
+{
+	if (g->cov == GMM_FULL)
+		snprintf(key, len, "cov.%zu.%zu", j, r);
+	else if (g->cov == GMM_TIED)
+		snprintf(key, len, "cov.%zu", r);
+	else
+		snprintf(key, len, "var.%zu", j);
+}
+
 /* A scalar written in every column, so that every row has d values. */
 static void
 put_repeated(FILE *fp, const char *key, double v, size_t d, double *row)
@@ -29,7 +49,7 @@ void
 gmm_save(const Gmm *g, FILE *fp, char *const *cols)
 {
 	char model[32], key[64];
-	size_t j, r, d = g->d;
+	size_t j, r, nj, nr, d = g->d;
 	double *row = ecalloc(d, sizeof(double));
 
 	snprintf(model, sizeof model, "gmm-%s", gmm_cov_name(g->cov));
@@ -42,14 +62,9 @@ gmm_save(const Gmm *g, FILE *fp, char *const *cols)
 		snprintf(key, sizeof key, "mean.%zu", j);
 		dtable_put_row(fp, key, g->mean + j * d, d);
 	}
-	for (j = 0; j < (g->cov == GMM_TIED ? 1 : g->k); j++)
-		for (r = 0; r < (g->cov == GMM_FULL || g->cov == GMM_TIED ? d : 1); r++) {
-			if (g->cov == GMM_FULL)
-				snprintf(key, sizeof key, "cov.%zu.%zu", j, r);
-			else if (g->cov == GMM_TIED)
-				snprintf(key, sizeof key, "cov.%zu", r);
-			else
-				snprintf(key, sizeof key, "var.%zu", j);
+	for (j = 0, nj = ncovrows(g, &nr); j < nj; j++)
+		for (r = 0; r < nr; r++) {
+			covar_key(g, j, r, key, sizeof key);
 			if (g->cov == GMM_SPHERICAL)
 				put_repeated(fp, key, g->covar[j], d, row);
 			else
@@ -89,17 +104,12 @@ static int
 load_covar(Gmm *g, const DTable *t)
 {
 	char key[64];
-	size_t j, r, d = g->d;
+	size_t j, r, nj, nr, d = g->d;
 	const double *v;
 
-	for (j = 0; j < (g->cov == GMM_TIED ? 1 : g->k); j++)
-		for (r = 0; r < (g->cov == GMM_FULL || g->cov == GMM_TIED ? d : 1); r++) {
-			if (g->cov == GMM_FULL)
-				snprintf(key, sizeof key, "cov.%zu.%zu", j, r);
-			else if (g->cov == GMM_TIED)
-				snprintf(key, sizeof key, "cov.%zu", r);
-			else
-				snprintf(key, sizeof key, "var.%zu", j);
+	for (j = 0, nj = ncovrows(g, &nr); j < nj; j++)
+		for (r = 0; r < nr; r++) {
+			covar_key(g, j, r, key, sizeof key);
 			if (!(v = get_row(t, key, g->cov == GMM_SPHERICAL, j)))
 				return -1;
 			if (g->cov == GMM_SPHERICAL)
