@@ -202,93 +202,110 @@ given_centres(GmmOpt *o, Matrix *init, const Matrix *m, const char *path, int ks
 	o->init_centers = init->x;
 }
 
-int
-main(int argc, char **argv)
-{
+typedef struct Cli {
 	GmmOpt o;
-	GmmFit f;
-	Gmm *g;
-	Matrix m, init;
-	const char *modelout = NULL, *modelin = NULL, *initfile = NULL, *in = "-";
-	int c, binary = 0, quiet = 0, nt = 0, kset = 0;
+	const char *modelout, *modelin, *initfile, *in;
+	int binary, quiet, nt, kset;
 	size_t kmin, kmax;
-	double ll;
-	int *lab;
-	float *prob;
+} Cli;
 
-	blas_init(argc, argv);
-	util_init(argc, argv);
-	util_help(argc, argv, SYNOPSIS);
-	gmm_defaults(&o);
-	kmin = kmax = o.k;
-	while ((c = getopt(argc, argv, "a:bc:e:I:j:k:m:n:qr:s:vx:")) != -1) {
-		switch (c) {
-		case 'a': modelin = optarg; break;
-		case 'b': binary = 1; break;
+static void
+options(int argc, char **argv, Cli *c)
+{
+	int ch;
+
+	memset(c, 0, sizeof *c);
+	gmm_defaults(&c->o);
+	c->kmin = c->kmax = c->o.k;
+	c->in = "-";
+	while ((ch = getopt(argc, argv, "a:bc:e:I:j:k:m:n:qr:s:vx:")) != -1) {
+		switch (ch) {
+		case 'a': c->modelin = optarg; break;
+		case 'b': c->binary = 1; break;
 		case 'c':
-			if ((o.cov = gmm_parse_cov(optarg)) < 0) {
+			if ((c->o.cov = gmm_parse_cov(optarg)) < 0) {
 				weprintf("-c: invalid value '%s' (full, tied, diag or spherical)", optarg);
 				util_usage(SYNOPSIS);
 			}
 			break;
-		case 'e': o.tol = estrtod(optarg, 0, 1e300, 'e'); break;
-		case 'I': initfile = optarg; break;
-		case 'j': nt = (int)estrtol(optarg, 0, 256, 'j'); break;
-		case 'k': parse_k(optarg, &kmin, &kmax); kset = 1; break;
-		case 'm': modelout = optarg; break;
-		case 'n': o.n_init = (int)estrtol(optarg, 1, 1000000, 'n'); break;
-		case 'q': quiet = 1, progress_quiet(1); break;
-		case 'r': o.reg_covar = estrtod(optarg, 0, 1e300, 'r'); break;
-		case 's': o.seed = (uint64_t)estrtol(optarg, 0, 0x7fffffffffffffffL, 's'); break;
-		case 'v': o.verbose = 1; break;
-		case 'x': o.max_iter = (int)estrtol(optarg, 1, 100000000, 'x'); break;
+		case 'e': c->o.tol = estrtod(optarg, 0, 1e300, 'e'); break;
+		case 'I': c->initfile = optarg; break;
+		case 'j': c->nt = (int)estrtol(optarg, 0, 256, 'j'); break;
+		case 'k': parse_k(optarg, &c->kmin, &c->kmax); c->kset = 1; break;
+		case 'm': c->modelout = optarg; break;
+		case 'n': c->o.n_init = (int)estrtol(optarg, 1, 1000000, 'n'); break;
+		case 'q': c->quiet = 1, progress_quiet(1); break;
+		case 'r': c->o.reg_covar = estrtod(optarg, 0, 1e300, 'r'); break;
+		case 's': c->o.seed = (uint64_t)estrtol(optarg, 0, 0x7fffffffffffffffL, 's'); break;
+		case 'v': c->o.verbose = 1; break;
+		case 'x': c->o.max_iter = (int)estrtol(optarg, 1, 100000000, 'x'); break;
 		default: util_usage(SYNOPSIS);
 		}
 	}
-	if (argc - optind > 1 || (modelin && (modelout || initfile || kset)) ||
-	    (initfile && kmin != kmax))
+	if (argc - optind > 1 || (c->modelin && (c->modelout || c->initfile || c->kset)) ||
+	    (c->initfile && c->kmin != c->kmax))
 		util_usage(SYNOPSIS);
 	if (optind < argc)
-		in = argv[optind];
-	nt = blas_threads(nt);
-	if (o.verbose)
-		blas_report(stderr);
-	blas_threads(1); /* threads come from the pool; OpenBLAS runs inside them */
-	o.nthreads = nt;
-	if (modelin)
-		return apply(modelin, in, binary, nt);
+		c->in = argv[optind];
+}
 
-	if (matrix_load_finite(in, &m, "empty input: no records"))
+/* one fit: its output, its model; 0, or 1 after a message */
+static int
+fit(Cli *c, const Matrix *m)
+{
+	GmmFit f;
+	Gmm *g;
+	double ll;
+	int *lab;
+	float *prob;
+
+	if (!(g = gmm_fit(m->x, m->n, m->d, &c->o, &f)))
 		return 1;
-	o.name = m.name;
-	o.k = kmin;
-	if (initfile)
-		given_centres(&o, &init, &m, initfile, kset);
-	if (m.n < 2)
-		eprintf("%s: 1 record: a mixture needs at least 2", m.name);
-	if (o.k > m.n || kmax > m.n)
-		eprintf("%s: k=%zu exceeds the number of records (%zu)", m.name,
-		    kmax > o.k ? kmax : o.k, m.n);
-	if (kmax > kmin) {
-		sweep(&o, &m, kmin, kmax, binary, modelout, quiet);
-		del_matrix(&m);
-		return 0;
-	}
-	if (!(g = gmm_fit(m.x, m.n, m.d, &o, &f))) {
-		if (initfile)
-			del_matrix(&init);
-		del_matrix(&m);
-		return 1;
-	}
-	predict(g, &m, nt, &lab, &prob, &ll);
-	report(&o, g, &f, ll, m.n, quiet);
-	if (modelout)
-		write_model(modelout, g, m.cols);
-	write_result(g, &m, binary, lab, prob);
+	predict(g, m, c->nt, &lab, &prob, &ll);
+	report(&c->o, g, &f, ll, m->n, c->quiet);
+	if (c->modelout)
+		write_model(c->modelout, g, m->cols);
+	write_result(g, m, c->binary, lab, prob);
 	free(lab), free(prob);
 	del_gmm(g);
-	if (initfile)
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	Cli c;
+	Matrix m, init;
+	int rc = 0;
+
+	blas_init(argc, argv);
+	util_init(argc, argv);
+	util_help(argc, argv, SYNOPSIS);
+	options(argc, argv, &c);
+	c.nt = blas_threads(c.nt);
+	if (c.o.verbose)
+		blas_report(stderr);
+	blas_threads(1); /* threads come from the pool; OpenBLAS runs inside them */
+	c.o.nthreads = c.nt;
+	if (c.modelin)
+		return apply(c.modelin, c.in, c.binary, c.nt);
+	if (matrix_load_finite(c.in, &m, "empty input: no records"))
+		return 1;
+	c.o.name = m.name;
+	c.o.k = c.kmin;
+	if (c.initfile)
+		given_centres(&c.o, &init, &m, c.initfile, c.kset);
+	if (m.n < 2)
+		eprintf("%s: 1 record: a mixture needs at least 2", m.name);
+	if (c.o.k > m.n || c.kmax > m.n)
+		eprintf("%s: k=%zu exceeds the number of records (%zu)", m.name,
+		    c.kmax > c.o.k ? c.kmax : c.o.k, m.n);
+	if (c.kmax > c.kmin)
+		sweep(&c.o, &m, c.kmin, c.kmax, c.binary, c.modelout, c.quiet);
+	else
+		rc = fit(&c, &m);
+	if (c.initfile)
 		del_matrix(&init);
 	del_matrix(&m);
-	return 0;
+	return rc;
 }

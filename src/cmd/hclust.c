@@ -87,54 +87,68 @@ write_labels(const Matrix *m, const int *l1, const int *l2, int two, int binary)
 		exit(1);
 }
 
-int
-main(int argc, char **argv)
-{
-	Matrix m;
-	AggloMerge *z;
-	const char *in = "-", *treeout = NULL;
-	int c, binary = 0, linkage = AGGLO_WARD, nt = 1, two = 0, *l1, *l2;
-	double k[2] = { 2, 2 }, t[2];
-	int haveT = 0, havek = 0;
-	size_t lev[2];
+typedef struct Cli {
+	const char *in, *treeout;
+	int binary, linkage, nt, two, haveT;
+	double k[2], t[2];
+} Cli;
 
-	util_init(argc, argv);
-	util_help(argc, argv, SYNOPSIS);
-	while ((c = getopt(argc, argv, "bj:k:l:qT:t:")) != -1) {
-		switch (c) {
-		case 'b': binary = 1; break;
-		case 'j': nt = (int)estrtol(optarg, 1, 256, 'j'); break;
+static void
+options(int argc, char **argv, Cli *c)
+{
+	int ch, havek = 0;
+
+	memset(c, 0, sizeof *c);
+	c->in = "-", c->linkage = AGGLO_WARD, c->nt = 1, c->k[0] = c->k[1] = 2;
+	while ((ch = getopt(argc, argv, "bj:k:l:qT:t:")) != -1) {
+		switch (ch) {
+		case 'b': c->binary = 1; break;
+		case 'j': c->nt = (int)estrtol(optarg, 1, 256, 'j'); break;
 		case 'k':
-			if (parse_pair(optarg, k) || k[0] < 1 || k[1] < k[0] || k[1] > 1e9 ||
-			    k[0] != (size_t)k[0] || k[1] != (size_t)k[1]) {
+			if (parse_pair(optarg, c->k) || c->k[0] < 1 || c->k[1] < c->k[0] || c->k[1] > 1e9 ||
+			    c->k[0] != (size_t)c->k[0] || c->k[1] != (size_t)c->k[1]) {
 				weprintf("-k: invalid value '%s' (K1[:K2], integers, 1 <= K1 <= K2)", optarg);
 				util_usage(SYNOPSIS);
 			}
-			havek = 1, two = strchr(optarg, ':') != NULL;
+			havek = 1, c->two = strchr(optarg, ':') != NULL;
 			break;
 		case 'l':
-			if ((linkage = agglo_parse_linkage(optarg)) < 0) {
+			if ((c->linkage = agglo_parse_linkage(optarg)) < 0) {
 				weprintf("-l: invalid value '%s' (ward, complete, average or single)", optarg);
 				util_usage(SYNOPSIS);
 			}
 			break;
 		case 'q': progress_quiet(1); break;
-		case 'T': treeout = optarg; break;
+		case 'T': c->treeout = optarg; break;
 		case 't':
-			if (parse_pair(optarg, t) || !(t[0] >= 0) || !(t[1] <= t[0])) {
+			if (parse_pair(optarg, c->t) || !(c->t[0] >= 0) || !(c->t[1] <= c->t[0])) {
 				weprintf("-t: invalid value '%s' (T1[:T2], distances, T1 >= T2 >= 0)", optarg);
 				util_usage(SYNOPSIS);
 			}
-			haveT = 1, two = strchr(optarg, ':') != NULL;
+			c->haveT = 1, c->two = strchr(optarg, ':') != NULL;
 			break;
 		default: util_usage(SYNOPSIS);
 		}
 	}
-	if (argc - optind > 1 || (havek && haveT))
+	if (argc - optind > 1 || (havek && c->haveT))
 		util_usage(SYNOPSIS);
 	if (optind < argc)
-		in = argv[optind];
-	if (matrix_load_finite(in, &m, "empty input: no records"))
+		c->in = argv[optind];
+}
+
+int
+main(int argc, char **argv)
+{
+	Cli c;
+	Matrix m;
+	AggloMerge *z;
+	int *l1, *l2;
+	size_t lev[2];
+
+	util_init(argc, argv);
+	util_help(argc, argv, SYNOPSIS);
+	options(argc, argv, &c);
+	if (matrix_load_finite(c.in, &m, "empty input: no records"))
 		return 1;
 	if (m.n < 2) {
 		weprintf("%s: 1 record: nothing to merge", m.name);
@@ -142,8 +156,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	z = ecalloc(m.n - 1, sizeof *z);
-	if (agglo_tree(m.x, m.n, m.d, linkage, nt, m.name, z) ||
-	    levels(z, &m, k, haveT ? t : NULL, lev)) {
+	if (agglo_tree(m.x, m.n, m.d, c.linkage, c.nt, m.name, z) ||
+	    levels(z, &m, c.k, c.haveT ? c.t : NULL, lev)) {
 		free(z);
 		del_matrix(&m);
 		return 1;
@@ -152,9 +166,9 @@ main(int argc, char **argv)
 	l2 = emalloc(m.n * sizeof(int));
 	agglo_cut(z, m.n, lev[0], l1);
 	agglo_cut(z, m.n, lev[1], l2);
-	if (treeout)
-		write_tree(treeout, z, m.n, binary);
-	write_labels(&m, l1, l2, two, binary);
+	if (c.treeout)
+		write_tree(c.treeout, z, m.n, c.binary);
+	write_labels(&m, l1, l2, c.two, c.binary);
 	free(l1), free(l2), free(z);
 	del_matrix(&m);
 	return 0;
