@@ -78,8 +78,8 @@ read_clusters(const Matrix *m, size_t col, size_t *k)
 			return NULL;
 		}
 	}
-	v = emalloc(m->n * sizeof(long)), u = emalloc(m->n * sizeof(long));
-	lab = emalloc(m->n * sizeof(int));
+	v = ereallocarray(NULL, m->n, sizeof(long)), u = ereallocarray(NULL, m->n, sizeof(long));
+	lab = ereallocarray(NULL, m->n, sizeof(int));
 	for (i = 0; i < m->n; i++)
 		v[i] = u[i] = (long)m->x[i * m->d + col];
 	qsort(u, m->n, sizeof(long), longcmp);
@@ -175,8 +175,8 @@ read_classes(const char *path, const Matrix *m, size_t *k)
 
 	if (!e)
 		return NULL;
-	u = emalloc(m->n * sizeof(char *));
-	lbl = emalloc(m->n * sizeof(char *));
+	u = ereallocarray(NULL, m->n, sizeof(char *));
+	lbl = ereallocarray(NULL, m->n, sizeof(char *));
 	for (i = 0; i < m->n; i++) {
 		key.key = matrix_key(m, i);
 		if (!(hit = bsearch(&key, e, ne, sizeof *e, entrycmp))) {
@@ -189,7 +189,7 @@ read_classes(const char *path, const Matrix *m, size_t *k)
 	for (i = 0; i < m->n; i++)
 		if (!nu || strcmp(u[i], u[nu - 1]))
 			u[nu++] = u[i];
-	lab = emalloc(m->n * sizeof(int));
+	lab = ereallocarray(NULL, m->n, sizeof(int));
 	for (i = 0; i < m->n; i++) {
 		p = bsearch(&lbl[i], u, nu, sizeof(char *), strpcmp);
 		lab[i] = (int)(p - u);

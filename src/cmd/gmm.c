@@ -42,7 +42,7 @@ parse_k(const char *s, size_t *lo, size_t *hi)
 static void
 predict(const Gmm *g, const Matrix *m, int nt, int **lab, float **prob, double *ll)
 {
-	*lab = emalloc((m->n ? m->n : 1) * sizeof(int));
+	*lab = ereallocarray(NULL, (m->n ? m->n : 1), sizeof(int));
 	*prob = ecalloc(m->n, g->k * sizeof(float));
 	gmm_predict(g, m->x, m->n, nt, *lab, *prob, ll);
 }
@@ -51,7 +51,7 @@ predict(const Gmm *g, const Matrix *m, int nt, int **lab, float **prob, double *
 static void
 write_result(const Gmm *g, const Matrix *m, int binary, const int *lab, const float *prob)
 {
-	float *v = emalloc((g->k + 1) * sizeof(float));
+	float *v = ereallocarray(NULL, (g->k + 1), sizeof(float));
 	char **cols = ecalloc(g->k + 1, sizeof(char *));
 	VWriter *w;
 	size_t i, j;
@@ -143,7 +143,7 @@ sweep(GmmOpt *o, const Matrix *m, size_t kmin, size_t kmax, int binary, const ch
 {
 	char *cols[] = { "bic", "aic", "log_likelihood" }, key[32];
 	size_t nk = kmax - kmin + 1, j, best = 0;
-	double *res = emalloc(nk * 3 * sizeof(double)), ll;
+	double *res = ereallocarray(NULL, nk, 3 * sizeof(double)), ll;
 	Gmm *g, *keep = NULL;
 	GmmFit f;
 	VWriter *w;

@@ -162,8 +162,8 @@ main(int argc, char **argv)
 		del_matrix(&m);
 		return 1;
 	}
-	l1 = emalloc(m.n * sizeof(int));
-	l2 = emalloc(m.n * sizeof(int));
+	l1 = ereallocarray(NULL, m.n, sizeof(int));
+	l2 = ereallocarray(NULL, m.n, sizeof(int));
 	agglo_cut(z, m.n, lev[0], l1);
 	agglo_cut(z, m.n, lev[1], l2);
 	if (c.treeout)

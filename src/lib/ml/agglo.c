@@ -37,7 +37,7 @@ sort_merges(AggloMerge *z, size_t m)
 
 	if (m < 2)
 		return;
-	tmp = emalloc(m * sizeof *tmp);
+	tmp = ereallocarray(NULL, m, sizeof *tmp);
 	for (w = 1; w < m; w *= 2) {
 		for (lo = 0; lo < m; lo += 2 * w) {
 			mid = lo + w < m ? lo + w : m;
@@ -70,8 +70,8 @@ uf_find(size_t *parent, size_t x)
 static void
 relabel(AggloMerge *z, size_t n, int ordered)
 {
-	size_t *parent = emalloc((2 * n - 1) * sizeof(size_t));
-	size_t *size = emalloc((2 * n - 1) * sizeof(size_t)), i, a, b, t;
+	size_t *parent = ereallocarray(NULL, 2 * n - 1, sizeof(size_t));
+	size_t *size = ereallocarray(NULL, 2 * n - 1, sizeof(size_t)), i, a, b, t;
 
 	for (i = 0; i < 2 * n - 1; i++)
 		parent[i] = i, size[i] = 1;
@@ -91,7 +91,7 @@ int
 agglo_tree(const float *x, size_t n, size_t d, int linkage, int nthreads, const char *name,
     AggloMerge *z)
 {
-	double *xd = emalloc(n * (d ? d : 1) * sizeof(double));
+	double *xd = ereallocarray(NULL, n, (d ? d : 1) * sizeof(double));
 	Progress *p;
 	size_t i;
 	int rc = 0;
@@ -172,8 +172,8 @@ mark(const AggloMerge *z, size_t n, size_t node, int lab, int *labels, size_t *s
 void
 agglo_cut(const AggloMerge *z, size_t n, size_t k, int *labels)
 {
-	long *heap = emalloc((k + 1) * sizeof(long)), c;
-	size_t *stack = emalloc(n * sizeof(size_t)), len = 1, i;
+	long *heap = ereallocarray(NULL, (k + 1), sizeof(long)), c;
+	size_t *stack = ereallocarray(NULL, n, sizeof(size_t)), len = 1, i;
 	const AggloMerge *m;
 
 	if (n == 1) {

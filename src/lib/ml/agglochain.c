@@ -35,8 +35,8 @@ chain_init(Chain *C, const double *x, size_t n, size_t d, int linkage)
 
 	memset(C, 0, sizeof *C);
 	C->n = n, C->d = d, C->x = x, C->linkage = linkage;
-	C->size = emalloc(n * sizeof(size_t));
-	C->act = emalloc(n * sizeof(size_t));
+	C->size = ereallocarray(NULL, n, sizeof(size_t));
+	C->act = ereallocarray(NULL, n, sizeof(size_t));
 	for (i = 0; i < n; i++)
 		C->size[i] = 1, C->act[i] = i;
 	C->nact = n;
@@ -189,7 +189,7 @@ mat_merge(Chain *C, size_t x, size_t y)
 static void
 chain_run(Chain *C, Progress *p, AggloMerge *z)
 {
-	size_t *chain = emalloc(C->n * sizeof(size_t)), len = 0, k, x = 0, y = 0, t, q;
+	size_t *chain = ereallocarray(NULL, C->n, sizeof(size_t)), len = 0, k, x = 0, y = 0, t, q;
 	int ward = C->linkage == AGGLO_WARD;
 	double dist = 0;
 
@@ -229,11 +229,11 @@ agglochain_ward(const double *x, size_t n, size_t d, Progress *p, AggloMerge *z)
 	size_t i;
 
 	chain_init(&C, x, n, d, AGGLO_WARD);
-	C.cent = emalloc(n * d * sizeof(double));
+	C.cent = ereallocarray(NULL, n, d * sizeof(double));
 	memcpy(C.cent, x, n * d * sizeof(double));
-	C.inv = emalloc(n * sizeof(double));
-	C.ainv = emalloc(n * sizeof(double));
-	C.ratio = emalloc(n * sizeof(double));
+	C.inv = ereallocarray(NULL, n, sizeof(double));
+	C.ainv = ereallocarray(NULL, n, sizeof(double));
+	C.ratio = ereallocarray(NULL, n, sizeof(double));
 	for (i = 0; i < n; i++)
 		C.inv[i] = C.ainv[i] = 0.5;
 	aggloscreen_init(&C.scr, x, n, d, SCREEN_ROWS);
@@ -259,7 +259,7 @@ pdist_block(void *arg, size_t b, int tid)
 {
 	Pdist *P = arg;
 	size_t i, j, j0, j1, n = P->n, d = P->d, r0 = b * PD_ROWS, r1 = r0 + PD_ROWS, lo;
-	double *out = emalloc(PD_COLS * sizeof(double));
+	double *out = ereallocarray(NULL, PD_COLS, sizeof(double));
 
 	r1 = r1 < n ? r1 : n;
 	for (j0 = r0 + 1; j0 < n; j0 += PD_COLS) {
@@ -306,8 +306,8 @@ void
 agglochain_mst(const double *x, size_t n, size_t d, Progress *p, AggloMerge *z)
 {
 	AggloScreen S;
-	double *cur = emalloc(n * sizeof(double)), best, t;
-	size_t *rest = emalloc(n * sizeof(size_t)), nrest = n, i, q, j, node = 0, next;
+	double *cur = ereallocarray(NULL, n, sizeof(double)), best, t;
+	size_t *rest = ereallocarray(NULL, n, sizeof(size_t)), nrest = n, i, q, j, node = 0, next;
 
 	aggloscreen_init(&S, x, n, d, 0);
 	for (i = 0; i < n; i++)

@@ -15,9 +15,9 @@ aggloscreen_init(AggloScreen *S, const double *x, size_t n, size_t d, size_t row
 
 	memset(S, 0, sizeof *S);
 	S->n = n, S->d = d;
-	S->f = emalloc(n * (d ? d : 1) * sizeof(float));
+	S->f = ereallocarray(NULL, n, (d ? d : 1) * sizeof(float));
 	S->err = ecalloc(n, sizeof(double));
-	S->t = emalloc(n * sizeof(float));
+	S->t = ereallocarray(NULL, n, sizeof(float));
 	S->shrink = 1 - 2 * DVEC_F32_ERR(d);
 	S->set = ecalloc(n, sizeof(unsigned long));
 	S->nrows = rows;
@@ -25,7 +25,7 @@ aggloscreen_init(AggloScreen *S, const double *x, size_t n, size_t d, size_t row
 	S->when = ecalloc(rows ? rows : 1, sizeof(unsigned long));
 	S->row = ecalloc(rows ? rows : 1, sizeof(float *));
 	for (i = 0; i < rows; i++) {
-		S->row[i] = emalloc(n * sizeof(float));
+		S->row[i] = ereallocarray(NULL, n, sizeof(float));
 		S->who[i] = SIZE_MAX;
 	}
 	for (i = 0; i < n; i++)

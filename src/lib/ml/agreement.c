@@ -40,8 +40,9 @@ compact(size_t *counts, size_t k, size_t *map)
 void
 new_agreement(Agreement *t, const int *truth, size_t R, const int *pred, size_t C, size_t n)
 {
-	Cell *c = emalloc((n ? n : 1) * sizeof *c);
-	size_t *mr = emalloc((R ? R : 1) * sizeof(size_t)), *mc = emalloc((C ? C : 1) * sizeof(size_t));
+	Cell *c = ereallocarray(NULL, (n ? n : 1), sizeof *c);
+	size_t *mr = ereallocarray(NULL, R ? R : 1, sizeof(size_t));
+	size_t *mc = ereallocarray(NULL, C ? C : 1, sizeof(size_t));
 	size_t k;
 
 	memset(t, 0, sizeof *t);
@@ -55,9 +56,9 @@ new_agreement(Agreement *t, const int *truth, size_t R, const int *pred, size_t 
 	for (k = 0; k < n; k++)
 		c[k].i = mr[truth[k]], c[k].j = mc[pred[k]];
 	qsort(c, n, sizeof *c, cellcmp);
-	t->ri = emalloc((n ? n : 1) * sizeof(size_t));
-	t->cj = emalloc((n ? n : 1) * sizeof(size_t));
-	t->v = emalloc((n ? n : 1) * sizeof(size_t));
+	t->ri = ereallocarray(NULL, (n ? n : 1), sizeof(size_t));
+	t->cj = ereallocarray(NULL, (n ? n : 1), sizeof(size_t));
+	t->v = ereallocarray(NULL, (n ? n : 1), sizeof(size_t));
 	for (k = 0; k < n; k++) {
 		if (!t->nnz || c[k].i != t->ri[t->nnz - 1] || c[k].j != t->cj[t->nnz - 1]) {
 			t->ri[t->nnz] = c[k].i, t->cj[t->nnz] = c[k].j, t->v[t->nnz] = 0;

@@ -131,7 +131,7 @@ gmm_precompute(Gmm *g)
 		g->logw[j] = log(g->weight[j]);
 
 	if (g->cov == GMM_FULL || g->cov == GMM_TIED) {
-		a = emalloc((2 * dd + 1) * sizeof(double));
+		a = ereallocarray(NULL, (2 * dd + 1), sizeof(double));
 		for (j = 0; j < (g->cov == GMM_FULL ? g->k : 1); j++)
 			if (chol_precision(g->covar + j * dd, d, g->pchol + j * dd, &g->logdet[j],
 			    &g->lmin[j], a)) {

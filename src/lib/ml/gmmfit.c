@@ -52,17 +52,17 @@ fit_setup(Fit *F)
 			F->shift[f] += F->xf[i * d + f];
 	for (f = 0; f < d; f++)
 		F->shift[f] /= (double)n;
-	F->x = emalloc(n * d * sizeof(double));
+	F->x = ereallocarray(NULL, n, d * sizeof(double));
 	for (i = 0; i < n; i++)
 		for (f = 0; f < d; f++)
 			F->x[i * d + f] = F->xf[i * d + f] - F->shift[f];
 	F->resp = ecalloc(n, F->k * sizeof(double));
 	if (F->o->cov == GMM_DIAG || F->o->cov == GMM_SPHERICAL) {
-		F->x2 = emalloc(n * d * sizeof(double));
+		F->x2 = ereallocarray(NULL, n, d * sizeof(double));
 		for (i = 0; i < n * d; i++)
 			F->x2[i] = F->x[i] * F->x[i];
 	}
-	F->xk = emalloc(n * d * sizeof(float));
+	F->xk = ereallocarray(NULL, n, d * sizeof(float));
 	if (F->o->cov == GMM_TIED) {
 		F->xtx = ecalloc(d, d * sizeof(double));
 		cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, (int)d, (int)n, 1.0, F->x, (int)d,

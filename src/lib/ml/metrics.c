@@ -334,7 +334,7 @@ double
 metrics_silhouette_sampled(const float *x, size_t n, size_t d, const int *labels, size_t k,
     size_t sample, uint64_t seed, int nthreads, size_t *chosen)
 {
-	size_t *idx = emalloc((n ? n : 1) * sizeof(size_t)), i, j, t;
+	size_t *idx = ereallocarray(NULL, n ? n : 1, sizeof(size_t)), i, j, t;
 	float *xs;
 	int *ls;
 	Rng r;
@@ -349,8 +349,8 @@ metrics_silhouette_sampled(const float *x, size_t n, size_t d, const int *labels
 		j = i + (size_t)rng_below(&r, n - i);
 		t = idx[i], idx[i] = idx[j], idx[j] = t;
 	}
-	xs = emalloc((sample ? sample : 1) * (d ? d : 1) * sizeof(float));
-	ls = emalloc((sample ? sample : 1) * sizeof(int));
+	xs = ereallocarray(NULL, sample ? sample : 1, (d ? d : 1) * sizeof(float));
+	ls = ereallocarray(NULL, sample ? sample : 1, sizeof(int));
 	for (i = 0; i < sample; i++) {
 		memcpy(xs + i * d, x + idx[i] * d, d * sizeof(float));
 		ls[i] = labels[idx[i]];
