@@ -20,8 +20,9 @@ LIB = \
 	dsp/stft dsp/mel dsp/mfcc dsp/spectral dsp/onset dsp/beat dsp/chroma dsp/tuning dsp/cqt \
 	feat/feature feat/seed feat/profile feat/featrun feat/songtempo \
 	nn/vggish_front nn/vggish_net nn/vggish_run nn/weights \
-	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics ml/dvec ml/gmm ml/gmmstep ml/gmmfit ml/gmmio ml/agglo ml/aggloscreen ml/agglochain ml/agreement \
+	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics \
 	store/db store/batch store/load store/prefetch \
+	ml/dvec ml/gmm ml/gmmstep ml/gmmfit ml/gmmio ml/agglo ml/aggloscreen ml/agglochain ml/agreement \
 	fetch/spawn fetch/playlist fetch/fetch
 
 # C unit tests: tests/unit/<domain>/<name>.c, built against the sanitizer library
