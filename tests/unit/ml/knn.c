@@ -56,7 +56,7 @@ test_query(const float *x, size_t n, size_t d, int metric, size_t k, int nt)
 	long *idx = ecalloc(n * k, sizeof *idx), *ex = ecalloc(n, sizeof *ex);
 	float *sc = ecalloc(n * k, sizeof *sc);
 	size_t i, j, r, nless;
-	double s, kth, tol = 1e-5;
+	double s, kth, tol = 1e-6; /* scores are recomputed in double: float32 output rounding */
 
 	for (i = 0; i < n; i++)
 		ex[i] = (long)i;
@@ -105,8 +105,8 @@ range_fn(void *p, size_t q, const long *idx, const float *score, size_t cnt)
 	for (r = 0; r < c->n; r++) {
 		s = ref_score(c->x + q * c->d, c->x + r * c->d, c->d, c->metric);
 		in = c->metric == KNN_EUCLIDEAN ? s <= c->eps : s >= c->eps;
-		if (fabs(s - c->eps) < 1e-5)
-			continue; /* too close to the boundary to decide in float32 */
+		if (fabs(s - c->eps) < 1e-9 * (1 + fabs(s)))
+			continue; /* membership is decided in double: only summation order differs */
 		while (j < cnt && (size_t)idx[j] < r)
 			j++;
 		if (in != (j < cnt && (size_t)idx[j] == r))
@@ -145,6 +145,31 @@ main(void)
 		knn_range(kn, x, n, c.eps, range_fn, &c);
 		check(!c.bad && c.seen == n, "range", m);
 		del_knn(kn);
+	}
+	/* several query and reference blocks (KNN_QBLOCK, KNN_RBLOCK), k beyond a scan
+	 * chunk, range thresholds that keep many neighbours and that keep none */
+	{
+		size_t n2 = 2 * KNN_QBLOCK + 37, d2 = 24;
+		float *x2 = ecalloc(n2 * d2, sizeof *x2);
+		for (i = 0; i < n2 * d2; i++)
+			x2[i] = (float)rng_normal(&rng) + (i % d2 == 0 ? 3 : 0);
+		for (i = 0; i < 60; i++)
+			memcpy(x2 + (n2 - 1 - i) * d2, x2 + i * 7 * d2, d2 * sizeof *x2);
+		for (m = KNN_COSINE; m <= KNN_EUCLIDEAN; m++) {
+			test_query(x2, n2, d2, m, 3, 2);
+			test_query(x2, n2, d2, m, 150, 1);
+		}
+		for (m = KNN_COSINE; m <= KNN_EUCLIDEAN; m++) {
+			double e[3][3] = { { 0.2, 0.9, 1.5 }, { 0, 30, 1e9 }, { 1, 5.5, 0 } };
+			for (j = 0; j < 3; j++) {
+				RangeCtx c = { x2, d2, n2, 0, m, e[m][j], 0 };
+				Knn *kn = new_knn(x2, n2, d2, m, 3);
+				knn_range(kn, x2, n2, c.eps, range_fn, &c);
+				check(!c.bad && c.seen == n2, "range, several blocks", m);
+				del_knn(kn);
+			}
+		}
+		free(x2);
 	}
 	/* ties: the lower reference index first */
 	{
