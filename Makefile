@@ -10,26 +10,30 @@
 include config.mk
 
 # the programs, one src/cmd/<tool>.c each
-TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow dbload ytfetch
+TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow dbload ytfetch knn dbscan
 
 # the library, by domain: src/lib/<domain>/<module>.c with its .h
 LIB = \
 	core/util core/key core/vreader core/vwriter core/matrix core/dtable core/json \
-	core/stats core/pool core/rng core/progress \
+	core/stats core/pool core/rng core/progress core/keyindex \
 	audio/audio \
 	dsp/stft dsp/mel dsp/mfcc dsp/spectral dsp/onset dsp/beat dsp/chroma dsp/tuning dsp/cqt \
 	feat/feature feat/seed feat/profile feat/featrun feat/songtempo \
 	nn/vggish_front nn/vggish_net nn/vggish_run nn/weights \
 	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics ml/knn \
+	ml/recommend ml/centroid ml/ann ml/dbscan \
 	store/db store/batch store/load store/prefetch \
 	fetch/spawn fetch/playlist fetch/fetch
+
+# C++ modules of the library (src/lib/<domain>/<module>.cc): shims over C++ libraries
+LIBCXX = ml/annfaiss
 
 # C unit tests: tests/unit/<domain>/<name>.c, built against the sanitizer library
 UNIT = core/vstream dsp/rhythm ml/knn
 
-HDR = $(LIB:%=src/lib/%.h)
-LIBOBJ = $(LIB:%=build/obj/lib/%.o)
-LIBSAN = $(LIB:%=build/san/obj/lib/%.o)
+HDR = $(LIB:%=src/lib/%.h) $(LIBCXX:%=src/lib/%.h)
+LIBOBJ = $(LIB:%=build/obj/lib/%.o) $(LIBCXX:%=build/obj/lib/%.o)
+LIBSAN = $(LIB:%=build/san/obj/lib/%.o) $(LIBCXX:%=build/san/obj/lib/%.o)
 BIN = $(TOOLS:%=bin/%)
 SANBIN = $(TOOLS:%=build/san/%)
 UNITBIN = $(UNIT:%=build/san/unit/%)
@@ -42,6 +46,12 @@ build/obj/%.o: src/%.c $(HDR) config.mk
 build/san/obj/%.o: src/%.c $(HDR) config.mk
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
+build/obj/%.o: src/%.cc $(HDR) config.mk
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) -c -o $@ $<
+build/san/obj/%.o: src/%.cc $(HDR) config.mk
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) $(SANFLAGS) -c -o $@ $<
 build/san/obj/unit/%.o: tests/unit/%.c $(HDR) config.mk
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANFLAGS) -c -o $@ $<

@@ -157,6 +157,18 @@ knn_size(const Knn *kn)
 	return kn->n;
 }
 
+size_t
+knn_dim(const Knn *kn)
+{
+	return kn->d;
+}
+
+int
+knn_metric_of(const Knn *kn)
+{
+	return kn->metric;
+}
+
 void
 del_knn(Knn *kn)
 {
@@ -330,9 +342,9 @@ nearer(int metric, double s1, long i1, double s2, long i2)
 	return i1 < i2;
 }
 
-/* sort cnt exact (score, index) pairs, nearer first: an insertion sort */
-static void
-sort_exact(int metric, double *s, long *ix, size_t cnt)
+/* an insertion sort: the lists come nearly sorted from the float32 ranking */
+void
+knn_sort(int metric, double *s, long *ix, size_t cnt)
 {
 	size_t r, p;
 	double t;
@@ -364,7 +376,7 @@ final_scores(const Knn *kn, const Scratch *sc, size_t i, size_t k, long *idx, fl
 		sc->exi[r] = sc->idx[i * k + r];
 		sc->ex[r] = knn_score(kn, x, sc->qsq[i], (size_t)sc->exi[r]);
 	}
-	sort_exact(kn->metric, sc->ex, sc->exi, cnt);
+	knn_sort(kn->metric, sc->ex, sc->exi, cnt);
 	for (r = 0; r < cnt; r++) {
 		idx[r] = sc->exi[r];
 		out[r] = (float)sc->ex[r];

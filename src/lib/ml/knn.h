@@ -47,6 +47,8 @@ int knn_metric(const char *s);
 /* The name of a metric ("cosine", "inner", "euclidean"). */
 const char *knn_metric_name(int metric);
 size_t knn_size(const Knn *kn);
+size_t knn_dim(const Knn *kn);
+int knn_metric_of(const Knn *kn);
 
 /* For each of nq queries (rows of q, nq x d), the k nearest references, nearest
  * first: idx[i*k + j] and score[i*k + j].  exclude[i] (when exclude is not NULL) is
@@ -59,6 +61,9 @@ void knn_query(const Knn *kn, const float *q, size_t nq, size_t k, const long *e
 /* The score of x (squared norm xsq) against reference r, in double from the
  * coordinates.  This function can't fail. */
 double knn_score(const Knn *kn, const float *x, double xsq, size_t r);
+/* Sort n results (scores s[], references ix[]) nearer first under the metric,
+ * equal scores by reference.  This function can't fail. */
+void knn_sort(int metric, double *s, long *ix, size_t n);
 
 /* Called once per query, in query order, with the references within eps (score >=
  * eps for cosine and inner product, distance <= eps for Euclidean), in reference
