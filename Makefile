@@ -22,7 +22,7 @@ LIB = \
 	nn/vggish_front nn/vggish_net nn/vggish_run nn/weights \
 	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics ml/knn \
 	ml/recommend ml/centroid ml/ann ml/dbscan \
-	store/db store/batch store/load store/prefetch \
+	store/db store/batch store/load store/prefetch store/neighbors \
 	fetch/spawn fetch/playlist fetch/fetch
 
 # C++ modules of the library (src/lib/<domain>/<module>.cc): shims over C++ libraries

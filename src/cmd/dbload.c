@@ -9,6 +9,7 @@
 #include "core/vwriter.h"
 #include "store/db.h"
 #include "store/load.h"
+#include "store/neighbors.h"
 
 static const char SYNOPSIS[] =
     "[-bp] [-a algorithm] [-d db] [-n batch] [-w seconds] command [file ...]";
@@ -60,6 +61,8 @@ static const Command commands[] = {
 	{ "import", load_import, NULL },
 	{ "songs", load_songs, NULL },
 	{ "clusters", load_clusters, NULL },
+	{ "neighbors", load_neighbors, NULL },
+	{ "artist-neighbors", load_artist_neighbors, NULL },
 	{ "todo", NULL, out_todo },
 	{ "export", NULL, out_songs },
 	{ "artists", NULL, out_artists },

@@ -114,9 +114,24 @@ load_stream(const char *path, Matrix *m, char ***lab, const Opt *o, const char *
 	return 0;
 }
 
-/* the references and the queries, checked against each other; -1 after a message */
+static void del_data(Data *dt);
+static int read_data(Data *dt, const Opt *o);
+
+/* the references and the queries, checked against each other; -1 after a message
+ * (dt freed) */
 static int
 load_data(Data *dt, const Opt *o)
+{
+	if (read_data(dt, o)) {
+		del_data(dt);
+		return -1;
+	}
+	return 0;
+}
+
+/* load_data's work */
+static int
+read_data(Data *dt, const Opt *o)
 {
 	size_t i;
 
@@ -179,8 +194,7 @@ del_data(Data *dt)
 	free(dt->self);
 	del_keyindex(dt->ki);
 	del_matrix(&dt->ref);
-	if (dt->qry.n || dt->qry.name)
-		del_matrix(&dt->qry);
+	del_matrix(&dt->qry);
 }
 
 /* ---- neighbours and MMR ---- */
@@ -400,6 +414,7 @@ out:
 
 /* ---- options ---- */
 
+
 static void
 usage_error(const char *msg)
 {
@@ -502,11 +517,16 @@ main(int argc, char **argv)
 		o.pool = o.len ? 20 : o.k * 5 > 20 ? o.k * 5 : 20;
 	if (o.mmr && !o.len && o.pool > dt.avail)
 		o.pool = dt.avail > o.k ? dt.avail : o.k;
-	if (!o.len && check_k(&dt, o.k, "k"))
+	if (!o.len && check_k(&dt, o.k, "k")) {
+		del_data(&dt);
 		return 1;
+	}
 	kn = new_knn(dt.ref.x, dt.ref.n, dt.ref.d, o.metric, o.nt);
-	if (o.ann && !(ann = new_ann(o.ann, kn, dt.ref.x, o.nt, o.seed, o.verbose)))
+	if (o.ann && !(ann = new_ann(o.ann, kn, dt.ref.x, o.nt, o.seed, o.verbose))) {
+		del_knn(kn);
+		del_data(&dt);
 		return 1;
+	}
 	rc = o.len ? run_radio(&dt, kn, &o) : run_neighbours(&dt, kn, ann, &o);
 	del_ann(ann);
 	del_knn(kn);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #define TRAIN_PER_LIST 64 /* k-means training points per list (faiss's minimum is 39) */
+#define MIN_LIST 39       /* faiss's minimum of training points per list */
 
 struct Ann {
 	const Knn *kn;
@@ -19,24 +20,29 @@ struct Ann {
 static int
 parse_spec(const char *spec, size_t n, size_t *nlist, size_t *nprobe)
 {
-	size_t most = n / 39 ? n / 39 : 1;
+	const char *p = spec;
+	size_t most = n / MIN_LIST;
 	char *end;
 	long v;
 
 	if (strncmp(spec, "ivf", 3) || (spec[3] && spec[3] != ':'))
 		goto bad;
+	if (most == 0) {
+		weprintf("-a %s: %zu references: an index needs at least %d", spec, n, MIN_LIST);
+		return -1;
+	}
 	*nlist = (size_t)(4 * sqrt((double)n));
 	*nlist = *nlist > most ? most : *nlist ? *nlist : 1;
 	*nprobe = 0;
-	spec += 3;
-	if (*spec == ':' && spec[1] != ':') {
-		if ((v = strtol(spec + 1, &end, 10)) < 1 || (size_t)v > n || (*end && *end != ':'))
+	p += 3;
+	if (*p == ':' && p[1] != ':') {
+		if ((v = strtol(p + 1, &end, 10)) < 1 || (size_t)v > most || (*end && *end != ':'))
 			goto bad;
 		*nlist = (size_t)v;
-		spec = end;
+		p = end;
 	}
-	if (*spec == ':') {
-		if ((v = strtol(spec + 1, &end, 10)) < 1 || *end)
+	if (*p == ':') {
+		if ((v = strtol(p + 1, &end, 10)) < 1 || *end)
 			goto bad;
 		*nprobe = (size_t)v;
 	}
@@ -45,8 +51,8 @@ parse_spec(const char *spec, size_t n, size_t *nlist, size_t *nprobe)
 	*nprobe = *nprobe > *nlist ? *nlist : *nprobe;
 	return 0;
 bad:
-	weprintf("-a: '%s': expected ivf[:NLIST[:NPROBE]] with NLIST in 1..%zu (the references)",
-	    spec, n);
+	weprintf("-a: '%s': expected ivf[:NLIST[:NPROBE]] with NLIST in 1..%zu (%d references "
+	    "per list at least)", spec, most, MIN_LIST);
 	return -1;
 }
 

@@ -56,10 +56,20 @@ static const char SCHEMA_BASE[] =
     "CREATE INDEX IF NOT EXISTS songs_artist_id ON songs(artist_id);\n"
     "CREATE TABLE IF NOT EXISTS songvec_columns (idx INTEGER PRIMARY KEY, name TEXT NOT NULL);\n";
 
+/* DESIGN §8: knn(1)'s neighbour lists (store/neighbors.c), of songs and of artists */
+static const char SCHEMA_NEIGHBORS[] =
+    "CREATE TABLE IF NOT EXISTS song_neighbors (song_id TEXT NOT NULL, rank INT NOT NULL,\n"
+    "  neighbor_id TEXT NOT NULL, similarity REAL, metric TEXT,\n"
+    "  PRIMARY KEY (song_id, metric, rank));\n"
+    "CREATE TABLE IF NOT EXISTS artist_neighbors (artist_id TEXT NOT NULL, rank INT NOT NULL,\n"
+    "  neighbor_id TEXT NOT NULL, similarity REAL, metric TEXT,\n"
+    "  PRIMARY KEY (artist_id, metric, rank));\n";
+
 /* Each table of the second stage (DESIGN §8) gets its own string here, added by
  * the module that loads it, and a line in SCHEMAS. */
 static const char *const SCHEMAS[] = {
 	SCHEMA_BASE,
+	SCHEMA_NEIGHBORS,
 };
 
 int
