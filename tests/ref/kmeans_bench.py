@@ -15,13 +15,13 @@ import time
 import numpy as np
 
 
-def write_bin(path, X):
+def write_bin(path, X, prefix=b'p'):
     n, d = X.shape
     with open(path, 'wb') as f:
         f.write(b'\0SVB' + struct.pack('<IIdI', 1, d, 0.0, 0))
         rec = np.empty(n, dtype=[('kl', '<u4'), ('key', 'S8'), ('n', '<u4'), ('v', '<f4', d)])
         rec['kl'] = 8
-        rec['key'] = [b'p%07d' % i for i in range(n)]
+        rec['key'] = [prefix + b'%07d' % i for i in range(n)]
         rec['n'] = d
         rec['v'] = X
         f.write(rec.tobytes())
