@@ -16,22 +16,21 @@ data, in float64 (the values of the TSV streams are float32, read exactly).
   recall EXACT APPROX MIN     recall@k of an approximate table (a tie with the exact
                               k-th counts as found) >= MIN, scores of the found = exact
 Exit 1 with a message on the first difference."""
+import os
 import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kmeans_oracle  # noqa: E402
 
 TOL = 1e-6
 
 
 def read_vec(path):
-    keys, rows = [], []
-    for line in open(path):
-        if line.startswith('#'):
-            continue
-        f = line.rstrip('\n').split('\t')
-        keys.append(f[0])
-        rows.append([float(v) for v in f[1:]])
-    return keys, np.array(rows, dtype=np.float64)
+    """keys and the float32 values (what the tools read), in float64"""
+    keys, X = kmeans_oracle.read_vec(path)
+    return keys, X.astype(np.float64)
 
 
 def read_table(path):

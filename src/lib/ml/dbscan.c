@@ -6,9 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define DBSCAN_PAIRS (1u << 25) /* neighbour pairs kept from pass 1 (256 MiB) */
+
 typedef struct Pass {
 	size_t min_samples;
 	unsigned char *core;
+	size_t *count;      /* neighbours of each point, itself excluded */
+	size_t *pair;       /* the pairs of pass 1, or NULL on overflow */
+	size_t npair, cappair;
+	int overflow;
 	size_t *parent;     /* union-find over the core points */
 	size_t *edge;       /* pairs (border point, core neighbour) */
 	size_t nedge, capedge;
@@ -51,28 +57,58 @@ add_edge(Pass *p, size_t border, size_t core)
 	p->edge[2 * p->nedge++ + 1] = core;
 }
 
-/* query i's neighbours (reference order): its core flag, then its links to the
- * points before it, whose flags are known (the relation is symmetric) */
+/* pass 1: neighbour counts; the pairs are kept while they fit the budget */
 static int
-visit(void *ctx, size_t i, const long *idx, const float *score, size_t n)
+count_pairs(void *ctx, const long *i, const long *j, size_t n)
 {
 	Pass *p = ctx;
-	size_t r, j, cnt = n;
-	int self = 0;
+	size_t q;
 
-	(void)score;
-	for (r = 0; r < n; r++)
-		self |= (size_t)idx[r] == i;
-	cnt += !self; /* sklearn counts the point itself whatever the rounding */
-	p->core[i] = cnt >= p->min_samples;
-	for (r = 0; r < n && (j = (size_t)idx[r]) < i; r++) {
-		if (p->core[i] && p->core[j])
-			join(p->parent, i, j);
-		else if (p->core[j])
-			add_edge(p, i, j);
-		else if (p->core[i])
-			add_edge(p, j, i);
+	for (q = 0; q < n; q++) {
+		p->count[i[q]]++;
+		p->count[j[q]]++;
 	}
+	if (p->overflow)
+		return 0;
+	if (p->npair + n > DBSCAN_PAIRS) {
+		p->overflow = 1; /* pass 2 will find them again */
+		free(p->pair);
+		p->pair = NULL;
+		return 0;
+	}
+	if (p->npair + n > p->cappair) {
+		p->cappair = p->npair + n > 2 * p->cappair ? p->npair + n : 2 * p->cappair;
+		p->pair = ereallocarray(p->pair, p->cappair, 2 * sizeof *p->pair);
+	}
+	for (q = 0; q < n; q++) {
+		p->pair[2 * (p->npair + q)] = (size_t)i[q];
+		p->pair[2 * (p->npair + q) + 1] = (size_t)j[q];
+	}
+	p->npair += n;
+	return 0;
+}
+
+/* one pair of neighbours, core flags known: core points joined, border points keep
+ * their core neighbours */
+static void
+link_pair(Pass *p, size_t a, size_t b)
+{
+	if (p->core[a] && p->core[b])
+		join(p->parent, a, b);
+	else if (p->core[a])
+		add_edge(p, b, a);
+	else if (p->core[b])
+		add_edge(p, a, b);
+}
+
+/* pass 2 (when the pairs did not fit) */
+static int
+link_pairs(void *ctx, const long *i, const long *j, size_t n)
+{
+	size_t q;
+
+	for (q = 0; q < n; q++)
+		link_pair(ctx, (size_t)i[q], (size_t)j[q]);
 	return 0;
 }
 
@@ -111,16 +147,26 @@ void
 dbscan_do(const float *x, size_t n, size_t d, const DbscanOpt *o, long *label,
     unsigned char *core, DbscanStats *st)
 {
-	Pass p = { o->min_samples, core, NULL, NULL, 0, 0 };
+	Pass p = { .min_samples = o->min_samples, .core = core };
 	Knn *kn = new_knn(x, n, d, o->metric, o->nthreads);
+	/* cosine distance 1 - s <= eps: similarity s >= 1 - eps */
+	double e = o->metric == KNN_COSINE ? 1 - o->eps : o->eps;
 	size_t i;
 
+	p.count = ecalloc(n ? n : 1, sizeof *p.count);
 	p.parent = ereallocarray(NULL, n ? n : 1, sizeof *p.parent);
-	for (i = 0; i < n; i++)
+	knn_pairs(kn, e, count_pairs, &p);
+	for (i = 0; i < n; i++) {
 		p.parent[i] = i;
-	/* cosine distance 1 - s <= eps: similarity s >= 1 - eps */
-	knn_range(kn, x, n, o->metric == KNN_COSINE ? 1 - o->eps : o->eps, visit, &p);
+		core[i] = p.count[i] + 1 >= o->min_samples; /* sklearn counts the point itself */
+	}
+	if (p.overflow)
+		knn_pairs(kn, e, link_pairs, &p);
+	for (i = 0; i < p.npair && !p.overflow; i++)
+		link_pair(&p, p.pair[2 * i], p.pair[2 * i + 1]);
 	number(&p, n, label, st);
+	free(p.count);
+	free(p.pair);
 	free(p.parent);
 	free(p.edge);
 	del_knn(kn);

@@ -9,10 +9,13 @@
  * among its core neighbours; the same rule here gives the same labels, not only the
  * same partition.
  *
- * Neighbourhoods come from the engine's exact range queries (knn_range), in one
- * pass over the points in order: a pair i > j is joined when both are core (union-
- * find), and a border point keeps its core neighbours (fewer than min_samples).
- * Memory: O(n min_samples) beyond the data and the engine's blocks, never n x n. */
+ * Neighbourhoods come from the engine's exact search of the pairs within eps
+ * (knn_pairs: each pair once, half the products of a range query per point): one
+ * pass counts the neighbours (core flags) and keeps the pairs, then core pairs are
+ * joined (union-find) and each border point keeps its core neighbours (fewer than
+ * min_samples).  When the pairs exceed DBSCAN_PAIRS (dense data, a large eps) they
+ * are not kept but found again by a second pass.  Memory: O(n min_samples) and at
+ * most DBSCAN_PAIRS pairs beyond the data and the engine's blocks, never n x n. */
 #ifndef SV_DBSCAN_H
 #define SV_DBSCAN_H
 #include <stddef.h>

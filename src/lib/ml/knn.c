@@ -13,6 +13,7 @@
 
 #include <cblas.h>
 #include <float.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,6 +279,60 @@ any_above(const float *s, const float *a, const float *b, size_t n, float thr)
 	return m;
 }
 
+/* The bits r of the keys of s[0..n) (n <= 64; keys as any_above) above thr. */
+typedef uint64_t MaskFn(const float *s, const float *a, const float *b, size_t n, float thr);
+
+static uint64_t
+mask_generic(const float *s, const float *a, const float *b, size_t n, float thr)
+{
+	uint64_t m = 0;
+	size_t r;
+
+	for (r = 0; r < n; r++)
+		m |= (uint64_t)((a ? s[r] * a[r] : b ? s[r] - b[r] : s[r]) > thr) << r;
+	return m;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#include <immintrin.h>
+__attribute__((target("avx512f"))) static uint64_t
+mask_avx512(const float *s, const float *a, const float *b, size_t n, float thr)
+{
+	__m512 t = _mm512_set1_ps(thr), v;
+	uint64_t m = 0;
+	size_t c;
+
+	for (c = 0; c + 16 <= n; c += 16) {
+		v = _mm512_loadu_ps(s + c);
+		if (a)
+			v = _mm512_mul_ps(v, _mm512_loadu_ps(a + c));
+		else if (b)
+			v = _mm512_sub_ps(v, _mm512_loadu_ps(b + c));
+		m |= (uint64_t)_mm512_cmp_ps_mask(v, t, _CMP_GT_OQ) << c;
+	}
+	if (c < n)
+		m |= mask_generic(s + c, a ? a + c : NULL, b ? b + c : NULL, n - c, thr) << c;
+	return m;
+}
+#endif
+
+/* the mask function for this CPU, chosen once */
+static MaskFn *
+mask_pick(void)
+{
+	static MaskFn *fn;
+
+	if (!fn) {
+		fn = mask_generic;
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+		__builtin_cpu_init();
+		if (__builtin_cpu_supports("avx512f"))
+			fn = mask_avx512;
+#endif
+	}
+	return fn;
+}
+
 /* the ranking key of score s against reference r (the scans compute the same) */
 static float
 rank_key(const Knn *kn, float s, size_t r)
@@ -434,9 +489,10 @@ knn_query(const Knn *kn, const float *q, size_t nq, size_t k, const long *exclud
 
 /* ---- range queries ----
  * A pair is a candidate when its float32 key passes a threshold loosened by the
- * sgemm's error bound (d * 2^-24 of the norms, doubled); a candidate well inside
- * is a member with the sgemm's score, one near the boundary is decided on the
- * score recomputed in double (knn_score), so membership is exact. */
+ * sgemm's error bound (d * 2^-24 of the norms, doubled, with ||x|| ||y|| <=
+ * (||x||^2 + ||y||^2) / 2); a candidate well inside is a member with the sgemm's
+ * score, one near the boundary is decided on the score recomputed in double
+ * (knn_score), so membership is exact (and symmetric). */
 
 typedef struct RangeJob {
 	const Knn *kn;
@@ -445,6 +501,11 @@ typedef struct RangeJob {
 	size_t nq, first;   /* query blocks first.. of this round */
 	double eps, slack;  /* slack: relative error bound of the sgemm */
 	const float *a, *b; /* the candidate keys: s * a[r] or s - b[r] (or s) */
+	const float *hb;    /* the sure-member keys s - hb[r] (Euclidean, inner) */
+	MaskFn *mask;
+	int pairs;          /* knn_pairs: queries are the references, pairs r > i only */
+	size_t *pn, *pcap;  /* knn_pairs: per slot, pairs (i, r) found */
+	long **pi, **pr;
 } RangeJob;
 
 /* append reference r (score s) to query i's list */
@@ -460,9 +521,21 @@ range_push(Scratch *sc, size_t i, long r, float s)
 	sc->rsc[i][sc->rn[i]++] = s;
 }
 
-/* the candidate threshold of query i for the vector filter: every member has a key
- * >= it (keys as in RangeJob; the error bound of the sgemm taken with
- * ||x|| ||y|| <= (||x||^2 + ||y||^2) / 2 where it depends on y) */
+/* append the pair (i, r) to slot b's list */
+static void
+pair_push(RangeJob *j, size_t b, long i, long r)
+{
+	if (j->pn[b] == j->pcap[b]) {
+		j->pcap[b] = j->pcap[b] ? 2 * j->pcap[b] : 4096;
+		j->pi[b] = ereallocarray(j->pi[b], j->pcap[b], sizeof **j->pi);
+		j->pr[b] = ereallocarray(j->pr[b], j->pcap[b], sizeof **j->pr);
+	}
+	j->pi[b][j->pn[b]] = i;
+	j->pr[b][j->pn[b]++] = r;
+}
+
+/* the candidate threshold of query i for the vector filter: every member has a
+ * key >= it */
 static float
 range_lo(const RangeJob *j, double qsq)
 {
@@ -475,56 +548,93 @@ range_lo(const RangeJob *j, double qsq)
 	return (float)(((1 - sl) * qsq - e * e) / 2); /* key s - (1 - sl) ||y||^2 / 2 */
 }
 
-/* 1 when candidate r (sgemm score s) of the query x is within eps, its score in *out:
- * decided on the sgemm's score when that is farther from the boundary than its error
- * bound, else on the exact score */
+/* 1 when candidate r (sgemm score s, key kv) of the query x is within eps, its
+ * score in *out (when out is not NULL): decided on the sgemm's score when that is
+ * farther from the boundary than its error bound, else on the exact score */
 static int
-range_member(const RangeJob *j, const float *x, double qsq, size_t r, float s, float *out)
+range_member(const RangeJob *j, const float *x, double qsq, size_t r, float s, float kv,
+    float *out)
 {
 	const Knn *kn = j->kn;
-	double rsq = kn->rsq[r], e = j->eps, err = j->slack * sqrt(qsq * rsq), v;
+	double rsq = kn->rsq[r], e = j->eps, err = j->slack * (qsq + rsq) / 2, v;
 
 	if (kn->metric == KNN_EUCLIDEAN) {
 		v = qsq + rsq - 2.0 * s;
 		if (v + 2 * err <= e * e) {
-			*out = (float)sqrt(fmax(0, v));
+			if (out)
+				*out = (float)sqrt(fmax(0, v));
 			return 1;
 		}
 		if (v - 2 * err > e * e)
 			return 0;
-	} else {
-		v = s;
-		if (kn->metric == KNN_COSINE)
-			e *= sqrt(qsq * rsq);
-		if (v - err >= e && (kn->metric == KNN_INNER || err > 0)) {
-			*out = kn->metric == KNN_INNER ? s : (float)(s / sqrt(qsq * rsq));
+	} else if (kn->metric == KNN_INNER) {
+		if (s - err >= e) {
+			if (out)
+				*out = s;
 			return 1;
 		}
-		if (v + err < e && (kn->metric == KNN_INNER || err > 0))
+		if (s + err < e)
 			return 0;
+	} else if (qsq > 0 && rsq > 0 && kv >= (e + j->slack) * sqrt(qsq)) {
+		if (out)
+			*out = (float)(kv / sqrt(qsq));
+		return 1;
 	}
 	v = knn_score(kn, x, qsq, r);
-	*out = (float)v;
+	if (out)
+		*out = (float)v;
 	return kn->metric == KNN_EUCLIDEAN ? v <= j->eps : v >= j->eps;
 }
 
-/* the candidates among the scores row[0..rb) of references r0.. for query i */
+/* the key above which a candidate of query i is a member without recomputing:
+ * Euclidean s - (1 + sl) ||y||^2 / 2 >= ((1 + sl) ||x||^2 - e^2) / 2, inner
+ * s - sl ||y||^2 / 2 >= e + sl ||x||^2 / 2, cosine s / ||y|| >= (e + sl) ||x||
+ * (rounded up: float32 rounding of the keys is within the doubled bound) */
+static float
+range_hi(const RangeJob *j, double qsq)
+{
+	double e = j->eps, sl = j->slack, h;
+
+	if (j->kn->metric == KNN_COSINE)
+		h = qsq == 0 ? INFINITY : (e + sl) * sqrt(qsq);
+	else if (j->kn->metric == KNN_INNER)
+		h = e + sl * qsq / 2;
+	else
+		h = ((1 + sl) * qsq - e * e) / 2;
+	return nextafterf((float)h, INFINITY);
+}
+
+/* the candidates among the scores row[0..rb) of references r0.. for query i (q0 + i
+ * overall; knn_pairs keeps r > q0 + i only) */
 static void
-range_row(const RangeJob *j, Scratch *sc, size_t i, const float *row, size_t r0, size_t rb)
+range_row(RangeJob *j, Scratch *sc, size_t slot, size_t q0, size_t i, const float *row,
+    size_t r0, size_t rb)
 {
 	const float *a = j->a ? j->a + r0 : NULL, *b = j->b ? j->b + r0 : NULL;
 	const float *x = sc->q + i * j->kn->d;
-	float lo = range_lo(j, sc->qsq[i]), kv, s;
-	size_t c, r, e;
+	const float *hb = j->hb ? j->hb + r0 : NULL;
+	float lo = range_lo(j, sc->qsq[i]), hi = range_hi(j, sc->qsq[i]), kv, kh, s;
+	uint64_t m;
+	size_t c, r, e, from = j->pairs && q0 + i + 1 > r0 ? q0 + i + 1 - r0 : 0;
 
-	for (c = 0; c < rb; c += CHUNK) {
+	lo = nextafterf(lo, -INFINITY); /* the masks are strict: a key equal to lo passes */
+	for (c = from - from % CHUNK; c < rb; c += CHUNK) {
 		e = rb - c < CHUNK ? rb : c + CHUNK;
-		/* any_above is strict: a key equal to lo must pass too */
-		if (!any_above(row + c, a ? a + c : NULL, b ? b + c : NULL, e - c, nextafterf(lo, -INFINITY)))
-			continue;
-		for (r = c; r < e; r++) {
+		m = j->mask(row + c, a ? a + c : NULL, b ? b + c : NULL, e - c, lo);
+		if (c < from)
+			m &= ~(uint64_t)0 << (from - c);
+		for (; m; m &= m - 1) {
+			r = c + (size_t)__builtin_ctzll(m);
 			kv = a ? row[r] * a[r] : b ? row[r] - b[r] : row[r];
-			if (kv >= lo && range_member(j, x, sc->qsq[i], r0 + r, row[r], &s))
+			kh = hb ? row[r] - hb[r] : kv;
+			if (j->pairs && kh >= hi) { /* a sure member: no score needed */
+				pair_push(j, slot, (long)(q0 + i), (long)(r0 + r));
+				continue;
+			}
+			if (j->pairs) {
+				if (range_member(j, x, sc->qsq[i], r0 + r, row[r], kv, NULL))
+					pair_push(j, slot, (long)(q0 + i), (long)(r0 + r));
+			} else if (range_member(j, x, sc->qsq[i], r0 + r, row[r], kv, &s))
 				range_push(sc, i, (long)(r0 + r), s);
 		}
 	}
@@ -536,47 +646,66 @@ range_block(void *arg, size_t b, int tid)
 {
 	RangeJob *j = arg;
 	const Knn *kn = j->kn;
-	Scratch *sc = &j->sc[b];
+	Scratch *sc = &j->sc[tid];
 	size_t q0 = (j->first + b) * KNN_QBLOCK, nb = j->nq - q0 < KNN_QBLOCK ? j->nq - q0 : KNN_QBLOCK;
-	size_t i, r0, rb;
+	size_t i, r0, rb, nr, start = j->pairs ? q0 - q0 % KNN_RBLOCK : 0;
 
-	(void)tid;
+	if (!j->pairs)
+		sc = &j->sc[b]; /* the lists are read after the round */
 	load_queries(kn, sc, j->q, q0, nb);
-	memset(sc->rn, 0, nb * sizeof *sc->rn);
-	for (r0 = 0; r0 < kn->n; r0 += rb) {
+	if (!j->pairs)
+		memset(sc->rn, 0, nb * sizeof *sc->rn);
+	for (r0 = start; r0 < kn->n; r0 += rb) {
 		rb = kn->n - r0 < KNN_RBLOCK ? kn->n - r0 : KNN_RBLOCK;
-		score_block(kn, sc, nb, r0, rb);
-		for (i = 0; i < nb; i++)
-			range_row(j, sc, i, sc->s + i * rb, r0, rb);
+		/* pairs: in the diagonal square only the queries before r0 + rb need it */
+		nr = j->pairs && r0 + rb < q0 + nb ? r0 + rb - q0 : nb;
+		score_block(kn, sc, nr, r0, rb);
+		for (i = 0; i < nr; i++)
+			range_row(j, sc, b, q0, i, sc->s + i * rb, r0, rb);
 	}
 }
 
-/* the candidate keys of a metric: b[r] for s - b[r] (NULL: s, or s * kn->a[r]) */
+/* the keys of a metric: b[r] for s - b[r] (NULL for cosine: s * kn->a[r]); the
+ * candidate keys (hi 0: loosened by the error bound) or the sure-member keys */
 static float *
-range_keys(const Knn *kn, double sl)
+range_keys(const Knn *kn, double sl, int hi)
 {
 	float *b;
 	size_t r;
+	double f = hi ? sl : -sl;
 
 	if (kn->metric == KNN_COSINE)
 		return NULL;
 	b = ereallocarray(NULL, kn->n ? kn->n : 1, sizeof *b);
 	for (r = 0; r < kn->n; r++)
-		b[r] = (float)(kn->metric == KNN_INNER ? -sl * kn->rsq[r] / 2 : (1 - sl) * kn->rsq[r] / 2);
+		b[r] = (float)(kn->metric == KNN_INNER ? f * kn->rsq[r] / 2 : (1 + f) * kn->rsq[r] / 2);
 	return b;
+}
+
+static void
+range_setup(RangeJob *j, const Knn *kn, const float *q, size_t nq, double eps)
+{
+	memset(j, 0, sizeof *j);
+	j->kn = kn;
+	j->q = q;
+	j->nq = nq;
+	j->eps = eps;
+	j->slack = (2.0 * kn->d + 8) * FLT_EPSILON / 2;
+	j->a = kn->a;
+	j->b = range_keys(kn, j->slack, 0);
+	j->hb = range_keys(kn, j->slack, 1);
+	j->mask = mask_pick();
+	j->sc = new_scratch(kn, 1, 1);
 }
 
 int
 knn_range(const Knn *kn, const float *q, size_t nq, double eps, KnnRangeFn fn, void *ctx)
 {
-	RangeJob j = { kn, NULL, q, nq, 0, eps, (2.0 * kn->d + 8) * FLT_EPSILON / 2, NULL, NULL };
+	RangeJob j;
 	size_t nblocks = (nq + KNN_QBLOCK - 1) / KNN_QBLOCK, round, b, i, q0, nb;
-	float *keys;
 	int rc = 0;
 
-	j.a = kn->a;
-	j.b = keys = range_keys(kn, j.slack);
-	j.sc = new_scratch(kn, 1, 1);
+	range_setup(&j, kn, q, nq, eps);
 	for (j.first = 0; j.first < nblocks && !rc; j.first += round) {
 		round = nblocks - j.first < (size_t)kn->nt ? nblocks - j.first : (size_t)kn->nt;
 		pool_run(kn->nt, round, range_block, &j);
@@ -589,6 +718,38 @@ knn_range(const Knn *kn, const float *q, size_t nq, double eps, KnnRangeFn fn, v
 		}
 	}
 	del_scratch(j.sc, kn->nt);
-	free(keys);
+	free((float *)j.b);
+	free((float *)j.hb);
+	return rc;
+}
+
+int
+knn_pairs(const Knn *kn, double eps, KnnPairFn fn, void *ctx)
+{
+	RangeJob j;
+	size_t nblocks = (kn->n + KNN_QBLOCK - 1) / KNN_QBLOCK, round = 4 * (size_t)kn->nt, b;
+	int rc = 0;
+
+	range_setup(&j, kn, kn->ref, kn->n, eps);
+	j.pairs = 1;
+	j.pn = ecalloc(round, sizeof *j.pn);
+	j.pcap = ecalloc(round, sizeof *j.pcap);
+	j.pi = ecalloc(round, sizeof *j.pi);
+	j.pr = ecalloc(round, sizeof *j.pr);
+	for (j.first = 0; j.first < nblocks && !rc; j.first += round) {
+		size_t nr = nblocks - j.first < round ? nblocks - j.first : round;
+		memset(j.pn, 0, round * sizeof *j.pn);
+		pool_run(kn->nt, nr, range_block, &j);
+		for (b = 0; b < nr && !rc; b++)
+			rc = fn(ctx, j.pi[b], j.pr[b], j.pn[b]);
+	}
+	for (b = 0; b < round; b++) {
+		free(j.pi[b]);
+		free(j.pr[b]);
+	}
+	free(j.pn), free(j.pcap), free(j.pi), free(j.pr);
+	del_scratch(j.sc, kn->nt);
+	free((float *)j.b);
+	free((float *)j.hb);
 	return rc;
 }

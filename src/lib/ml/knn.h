@@ -76,6 +76,16 @@ typedef int (*KnnRangeFn)(void *ctx, size_t query, const long *idx, const float 
 /* Range queries.  Returns 0, or what fn returned to stop it. */
 int knn_range(const Knn *kn, const float *q, size_t nq, double eps, KnnRangeFn fn, void *ctx);
 
+/* Called with blocks of pairs: i[p] < j[p] are references within eps of each other. */
+typedef int (*KnnPairFn)(void *ctx, const long *i, const long *j, size_t n);
+/* Every pair of references within eps of each other (as knn_range of the references
+ * against themselves, without the pairs of a reference with itself), each pair
+ * once: half the work of knn_range.  Pairs come in blocks, by first reference
+ * block, then in no particular order, the same for any thread count.  Returns 0, or
+ * what fn returned to stop it.  Memory: the pairs of 4 x nthreads blocks of
+ * KNN_QBLOCK references. */
+int knn_pairs(const Knn *kn, double eps, KnnPairFn fn, void *ctx);
+
 /* NULL is a no-op. */
 void del_knn(Knn *kn);
 

@@ -119,6 +119,47 @@ range_fn(void *p, size_t q, const long *idx, const float *score, size_t cnt)
 	return 0;
 }
 
+typedef struct { const float *x; size_t d, n; int metric; double eps; unsigned char *seen; int bad; } PairCtx;
+
+/* every pair once, i < j, within eps by the double brute force */
+static int
+pair_fn(void *p, const long *i, const long *j, size_t cnt)
+{
+	PairCtx *c = p;
+	size_t q, a, b;
+
+	for (q = 0; q < cnt; q++) {
+		a = (size_t)i[q], b = (size_t)j[q];
+		if (a >= b || b >= c->n || c->seen[a * c->n + b]++)
+			c->bad = 1;
+	}
+	return 0;
+}
+
+/* knn_pairs against the brute force: the pairs found are exactly those within eps
+ * (pairs within 1e-9 of the boundary excused: only the summation order differs) */
+static void
+test_pairs(const float *x, size_t n, size_t d, int m, double eps, int nt)
+{
+	PairCtx c = { x, d, n, m, eps, ecalloc(n * n, 1), 0 };
+	Knn *kn = new_knn(x, n, d, m, nt);
+	size_t a, b;
+	double s;
+	int in;
+
+	knn_pairs(kn, eps, pair_fn, &c);
+	for (a = 0; a < n; a++)
+		for (b = a + 1; b < n; b++) {
+			s = ref_score(x + a * d, x + b * d, d, m);
+			in = m == KNN_EUCLIDEAN ? s <= eps : s >= eps;
+			if (fabs(s - eps) >= 1e-9 * (1 + fabs(s)) && in != c.seen[a * n + b])
+				c.bad = 1;
+		}
+	check(!c.bad, "pairs", m);
+	del_knn(kn);
+	free(c.seen);
+}
+
 int
 main(void)
 {
@@ -168,6 +209,11 @@ main(void)
 				check(!c.bad && c.seen == n2, "range, several blocks", m);
 				del_knn(kn);
 			}
+		}
+		for (m = KNN_COSINE; m <= KNN_EUCLIDEAN; m++) {
+			double e[3][2] = { { 0.3, 0.95 }, { 10, 1e9 }, { 4.5, 0 } };
+			for (j = 0; j < 2; j++)
+				test_pairs(x2, n2, d2, m, e[m][j], j ? 1 : 3);
 		}
 		free(x2);
 	}
