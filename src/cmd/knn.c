@@ -268,6 +268,20 @@ run_neighbours(const Data *dt, const Knn *kn, const Ann *ann, const Opt *o)
 
 /* ---- radio ---- */
 
+/* the references that are seeds (distinct) */
+static size_t
+seeds_in_refs(const Data *dt)
+{
+	char *in = ecalloc(dt->ref.n, 1);
+	size_t i, n = 0;
+
+	for (i = 0; i < dt->q->n; i++)
+		if (dt->self[i] >= 0 && !in[dt->self[i]])
+			in[dt->self[i]] = 1, n++;
+	free(in);
+	return n;
+}
+
 static int
 run_radio(const Data *dt, const Knn *kn, const Opt *o)
 {
@@ -279,7 +293,7 @@ run_radio(const Data *dt, const Knn *kn, const Opt *o)
 
 	if (radio_do(kn, dt->ref.x, dt->q->x, dt->q->n, dt->self, &ro, song, sim)) {
 		weprintf("%s: a playlist of %zu songs, but only %zu references are not seeds",
-		    dt->ref.name, o->len, dt->ref.n - (dt->avail < dt->ref.n ? 1 : 0));
+		    dt->ref.name, o->len, dt->ref.n - seeds_in_refs(dt));
 		free(song);
 		free(sim);
 		return 1;

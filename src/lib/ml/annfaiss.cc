@@ -40,6 +40,7 @@ annfaiss_new_ivf(const float *x, size_t n, size_t d, int ip, size_t nlist, size_
 		v->index = new faiss::IndexIVFFlat(v->quant, d, nlist, m);
 		v->index->cp.seed = (int)(seed & 0x7fffffff);
 		v->index->cp.max_points_per_centroid = (int)per_list;
+		v->index->cp.niter = 10; /* faiss's 25 triple the build for ~1% of recall */
 		v->index->verbose = false;
 		v->index->train((faiss::Index::idx_t)n, x);
 		v->index->add((faiss::Index::idx_t)n, x);
