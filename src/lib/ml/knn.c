@@ -259,24 +259,31 @@ score_block(const Knn *kn, Scratch *sc, size_t nb, size_t r0, size_t rb)
 	    1.0f, sc->q, (int)kn->d, kn->ref + r0 * kn->d, (int)kn->d, 0.0f, sc->s, (int)rb);
 }
 
-/* 1 when some key of s[0..n) is above thr: s[r] (a, b NULL), s[r] * a[r] or
- * s[r] - b[r].  One pass of vector comparisons, no branch. */
-HOT static int
-any_above(const float *s, const float *a, const float *b, size_t n, float thr)
+/* The offset of the first chunk of CHUNK keys of s[0..n) holding a key above thr
+ * (keys s[r], s[r] * a[r] or s[r] - b[r]), or n: vector comparisons, one branch a
+ * chunk, one call per chunk found (the kNN threshold rejects almost all). */
+HOT static size_t
+first_above(const float *s, const float *a, const float *b, size_t n, float thr)
 {
-	size_t r;
-	int m = 0;
+	size_t c, r, e;
+	int m;
 
-	if (a)
-		for (r = 0; r < n; r++)
-			m |= s[r] * a[r] > thr;
-	else if (b)
-		for (r = 0; r < n; r++)
-			m |= s[r] - b[r] > thr;
-	else
-		for (r = 0; r < n; r++)
-			m |= s[r] > thr;
-	return m;
+	for (c = 0; c < n; c += CHUNK) {
+		e = n - c < CHUNK ? n : c + CHUNK;
+		m = 0;
+		if (a)
+			for (r = c; r < e; r++)
+				m |= s[r] * a[r] > thr;
+		else if (b)
+			for (r = c; r < e; r++)
+				m |= s[r] - b[r] > thr;
+		else
+			for (r = c; r < e; r++)
+				m |= s[r] > thr;
+		if (m)
+			return c;
+	}
+	return n;
 }
 
 /* The bits r of the keys of s[0..n) (n <= 64; keys as any_above) above thr. */
@@ -374,9 +381,10 @@ scan_row(const Knn *kn, Scratch *sc, size_t i, size_t k, const float *row, size_
 	size_t c, r, e;
 
 	for (c = 0; c < rb; c += CHUNK) {
+		c += first_above(row + c, a ? a + c : NULL, b ? b + c : NULL, rb - c, thr);
+		if (c >= rb)
+			break;
 		e = rb - c < CHUNK ? rb : c + CHUNK;
-		if (!any_above(row + c, a ? a + c : NULL, b ? b + c : NULL, e - c, thr))
-			continue;
 		for (r = c; r < e; r++) {
 			kv = rank_key(kn, row[r], r0 + r);
 			if (kv > thr && (long)(r0 + r) != ex) {
