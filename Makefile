@@ -26,7 +26,7 @@ LIB = \
 	fetch/spawn fetch/playlist fetch/fetch
 
 # C++ modules of the library (src/lib/<domain>/<module>.cc): shims over C++ libraries
-LIBCXX = ml/annfaiss
+LIBCXX = ml/annhnsw
 
 # C unit tests: tests/unit/<domain>/<name>.c, built against the sanitizer library
 UNIT = core/vstream dsp/rhythm ml/knn

@@ -18,11 +18,10 @@ CFLAGS = $(OPT) -g -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -W
 LDFLAGS =
 LDLIBS = `$(PKG_CONFIG) --libs $(PKGS)` $(CXXLIBS) -lpthread -lm
 
-# the C++ shims of the library (knn -a: faiss, Debian libfaiss-dev, a static library
-# that needs OpenMP, BLAS and LAPACK)
+# the C++ shims of the library (knn -a: hnswlib, Debian libhnswlib-dev, header-only)
 CXX = c++
-CXXFLAGS = $(OPT) -g -std=c++17 -Wall -Wextra -Wno-unused-parameter -Isrc/lib -fopenmp
-CXXLIBS = -lfaiss -lgomp -llapack -lstdc++
+CXXFLAGS = $(OPT) -g -std=c++17 -Wall -Wextra -Wno-unused-parameter -Isrc/lib
+CXXLIBS = -lstdc++
 
 # sanitizer build used by `make check`
 SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

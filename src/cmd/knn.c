@@ -292,7 +292,7 @@ run_radio(const Data *dt, const Knn *kn, const Opt *o)
 	size_t p;
 
 	if (radio_do(kn, dt->ref.x, dt->q->x, dt->q->n, dt->self, &ro, song, sim)) {
-		weprintf("%s: a playlist of %zu songs, but only %zu references are not seeds",
+		weprintf("%s: a playlist of %zu songs, but references left besides the seeds: %zu",
 		    dt->ref.name, o->len, dt->ref.n - seeds_in_refs(dt));
 		free(song);
 		free(sim);

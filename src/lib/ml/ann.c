@@ -1,62 +1,55 @@
-/* ann.c — knn -a: faiss's IVF-Flat, rescored by the exact engine (see ann.h). */
+/* ann.c — knn -a: hnswlib's HNSW graph, rescored by the exact engine (see ann.h). */
 #include "ml/ann.h"
-#include "ml/annfaiss.h"
+#include "ml/annhnsw.h"
+#include "core/pool.h"
 #include "core/util.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#define TRAIN_PER_LIST 64 /* k-means training points per list (faiss's minimum is 39) */
-#define MIN_LIST 39       /* faiss's minimum of training points per list */
+#define EF_CONSTRUCTION 100
+#define ADD_BLOCK 1024 /* points inserted per pool block */
 
 struct Ann {
 	const Knn *kn;
 	void *ix;
-	size_t nlist, nprobe;
+	size_t m, ef;
+	int nt;
 };
 
-/* "ivf[:NLIST[:NPROBE]]" with the defaults for n references; -1 after a message */
+/* "hnsw[:M[:EF]]"; -1 after a message */
 static int
-parse_spec(const char *spec, size_t n, size_t *nlist, size_t *nprobe)
+parse_spec(const char *spec, size_t *m, size_t *ef)
 {
-	const char *p = spec;
-	size_t most = n / MIN_LIST;
+	const char *p = spec + 4;
 	char *end;
 	long v;
 
-	if (strncmp(spec, "ivf", 3) || (spec[3] && spec[3] != ':'))
+	*m = 16;
+	*ef = 64;
+	if (strncmp(spec, "hnsw", 4) || (*p && *p != ':'))
 		goto bad;
-	if (most == 0) {
-		weprintf("-a %s: %zu references: an index needs at least %d", spec, n, MIN_LIST);
-		return -1;
-	}
-	*nlist = (size_t)(4 * sqrt((double)n));
-	*nlist = *nlist > most ? most : *nlist ? *nlist : 1;
-	*nprobe = 0;
-	p += 3;
 	if (*p == ':' && p[1] != ':') {
-		if ((v = strtol(p + 1, &end, 10)) < 1 || (size_t)v > most || (*end && *end != ':'))
+		if ((v = strtol(p + 1, &end, 10)) < 2 || v > 512 || (*end && *end != ':'))
 			goto bad;
-		*nlist = (size_t)v;
+		*m = (size_t)v;
 		p = end;
 	}
 	if (*p == ':') {
-		if ((v = strtol(p + 1, &end, 10)) < 1 || *end)
+		if ((v = strtol(p + 1, &end, 10)) < 1 || v > 1L << 20 || *end)
 			goto bad;
-		*nprobe = (size_t)v;
+		*ef = (size_t)v;
 	}
-	if (!*nprobe)
-		*nprobe = (size_t)ceil(2 * sqrt((double)*nlist));
-	*nprobe = *nprobe > *nlist ? *nlist : *nprobe;
 	return 0;
 bad:
-	weprintf("-a: '%s': expected ivf[:NLIST[:NPROBE]] with NLIST in 1..%zu (%d references "
-	    "per list at least)", spec, most, MIN_LIST);
+	weprintf("-a: '%s': expected hnsw[:M[:EF]] (M 2..512 links per song, EF candidates "
+	    "per query)", spec);
 	return -1;
 }
 
-/* rows r0.. of x, normalised when the metric is cosine (a copy), else x itself */
+/* rows of x, normalised when the metric is cosine (a copy), else x itself */
 static float *
 prepared(const Knn *kn, const float *x, size_t n, float **own)
 {
@@ -77,34 +70,75 @@ prepared(const Knn *kn, const float *x, size_t n, float **own)
 	return *own;
 }
 
+typedef struct AddJob {
+	void *ix;
+	const float *x;
+	size_t n;
+	int failed;
+	char err[512];
+} AddJob;
+
+static void
+add_block(void *arg, size_t b, int tid)
+{
+	AddJob *j = arg;
+	size_t first = b * ADD_BLOCK, last = first + ADD_BLOCK < j->n ? first + ADD_BLOCK : j->n;
+	char err[512];
+
+	(void)tid;
+	if (annhnsw_add(j->ix, j->x, first, last, err, sizeof err) && !j->failed) {
+		j->failed = 1;
+		memcpy(j->err, err, sizeof err);
+	}
+}
+
 Ann *
 new_ann(const char *spec, const Knn *kn, const float *ref, int nthreads, uint64_t seed,
     int verbose)
 {
 	Ann *a = ecalloc(1, sizeof *a);
 	size_t n = knn_size(kn);
-	float *own, *x;
-	char err[512];
+	AddJob j = { NULL, NULL, n, 0, "" };
+	float *own;
+	clock_t t0 = clock();
 
 	a->kn = kn;
-	if (parse_spec(spec, n, &a->nlist, &a->nprobe)) {
+	a->nt = nthreads < 1 ? 1 : nthreads;
+	if (parse_spec(spec, &a->m, &a->ef)) {
 		free(a);
 		return NULL;
 	}
-	x = prepared(kn, ref, n, &own);
-	a->ix = annfaiss_new_ivf(x, n, knn_dim(kn), knn_metric_of(kn) != KNN_EUCLIDEAN, a->nlist,
-	    TRAIN_PER_LIST, seed, nthreads, err, sizeof err);
-	free(own);
-	if (!a->ix) {
-		weprintf("-a %s: faiss: %s", spec, err);
-		free(a);
+	a->ix = j.ix = annhnsw_new(n, knn_dim(kn), knn_metric_of(kn) != KNN_EUCLIDEAN, a->m,
+	    EF_CONSTRUCTION, seed, j.err, sizeof j.err);
+	if (a->ix) {
+		j.x = prepared(kn, ref, n, &own);
+		pool_run(a->nt, (n + ADD_BLOCK - 1) / ADD_BLOCK, add_block, &j);
+		free(own);
+	}
+	if (!a->ix || j.failed) {
+		weprintf("-a %s: hnswlib: %s", spec, j.err);
+		del_ann(a);
 		return NULL;
 	}
 	if (verbose)
-		fprintf(stderr, "%s: faiss IVF-Flat: %zu lists, %zu visited per query\n", argv0,
-		    a->nlist, a->nprobe);
+		fprintf(stderr, "%s: hnswlib HNSW: M %zu, ef_construction %d, ef %zu: built in %.2f s "
+		    "of CPU\n", argv0, a->m, EF_CONSTRUCTION, a->ef, (double)(clock() - t0) / CLOCKS_PER_SEC);
 	return a;
 }
+
+typedef struct QueryJob {
+	const Ann *a;
+	const float *q;
+	size_t nq, k, kq;
+	const long *exclude;
+	long *idx;
+	float *score;
+	int64_t *lab;     /* kq per thread */
+	double *s;        /* kq per thread */
+	float *x;         /* d per thread: the query, normalised for cosine */
+	int failed;
+	char err[512];
+} QueryJob;
 
 /* query i's candidates lab[0..kq) as its k exact results */
 static void
@@ -129,30 +163,50 @@ rescore(const Ann *a, const float *x, const int64_t *lab, size_t kq, size_t k, l
 	}
 }
 
+#define QUERY_BLOCK 64
+
+static void
+query_block(void *arg, size_t b, int tid)
+{
+	QueryJob *j = arg;
+	size_t d = knn_dim(j->a->kn), i, last = (b + 1) * QUERY_BLOCK < j->nq ? (b + 1) * QUERY_BLOCK : j->nq;
+	int64_t *lab = j->lab + (size_t)tid * j->kq;
+	float *x = j->x + (size_t)tid * d, *own, *p;
+	char err[512];
+
+	for (i = b * QUERY_BLOCK; i < last; i++) {
+		p = prepared(j->a->kn, j->q + i * d, 1, &own);
+		memcpy(x, p, d * sizeof *x);
+		free(own);
+		if (annhnsw_search(j->a->ix, x, j->kq, lab, err, sizeof err)) {
+			if (!j->failed)
+				memcpy(j->err, err, sizeof err);
+			j->failed = 1;
+			return;
+		}
+		rescore(j->a, j->q + i * d, lab, j->kq, j->k, j->exclude ? j->exclude[i] : -1,
+		    j->idx + i * j->k, j->score + i * j->k, j->s + (size_t)tid * j->kq);
+	}
+}
+
 int
 ann_query(const Ann *a, const float *q, size_t nq, size_t k, const long *exclude,
     long *idx, float *score)
 {
-	size_t n = knn_size(a->kn), d = knn_dim(a->kn), kq = k + 1 < n ? k + 1 : n, i;
-	int64_t *lab = ereallocarray(NULL, nq ? nq : 1, kq * sizeof *lab);
-	float *dist = ereallocarray(NULL, nq ? nq : 1, kq * sizeof *dist), *own, *x;
-	double *s = ecalloc(kq, sizeof *s);
-	char err[512];
-	int rc = 0;
+	size_t n = knn_size(a->kn), d = knn_dim(a->kn), kq = k + 1 < n ? k + 1 : n;
+	QueryJob j = { a, q, nq, k, kq, exclude, idx, score, NULL, NULL, NULL, 0, "" };
 
-	x = prepared(a->kn, q, nq, &own);
-	if (annfaiss_search(a->ix, x, nq, kq, a->nprobe, lab, dist, err, sizeof err)) {
-		weprintf("-a: faiss: %s", err);
-		rc = -1;
-	}
-	for (i = 0; i < nq && !rc; i++)
-		rescore(a, q + i * d, lab + i * kq, kq, k, exclude ? exclude[i] : -1, idx + i * k,
-		    score + i * k, s);
-	free(own);
-	free(lab);
-	free(dist);
-	free(s);
-	return rc;
+	j.lab = ereallocarray(NULL, (size_t)a->nt, kq * sizeof *j.lab);
+	j.s = ereallocarray(NULL, (size_t)a->nt, kq * sizeof *j.s);
+	j.x = ereallocarray(NULL, (size_t)a->nt, (d ? d : 1) * sizeof *j.x);
+	annhnsw_set_ef(a->ix, a->ef > kq ? a->ef : kq);
+	pool_run(a->nt, (nq + QUERY_BLOCK - 1) / QUERY_BLOCK, query_block, &j);
+	if (j.failed)
+		weprintf("-a: hnswlib: %s", j.err);
+	free(j.lab);
+	free(j.s);
+	free(j.x);
+	return j.failed ? -1 : 0;
 }
 
 void
@@ -160,6 +214,6 @@ del_ann(Ann *a)
 {
 	if (!a)
 		return;
-	annfaiss_free(a->ix);
+	annhnsw_free(a->ix);
 	free(a);
 }
