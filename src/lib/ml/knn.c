@@ -286,7 +286,7 @@ first_above(const float *s, const float *a, const float *b, size_t n, float thr)
 	return n;
 }
 
-/* The bits r of the keys of s[0..n) (n <= 64; keys as any_above) above thr. */
+/* The bits r of the keys of s[0..n) (n <= 64; keys as first_above) above thr. */
 typedef uint64_t MaskFn(const float *s, const float *a, const float *b, size_t n, float thr);
 
 static uint64_t
