@@ -55,13 +55,15 @@ echo "  ids equal to faiss's exact search (ties aside): $($H same "$D/exact.out"
 
 N=${BENCH_KNN_ANN_N:-1000000}
 $H gen "$N" 128 3 "$D/big.vec" p || exit 1
+# queries around the same centres as the references (new draws)
+$H gen 10000 128 3 "$D/bq.vec" q 1 "$(awk "BEGIN{print int(sqrt($N))}")" || exit 1
 $H gen 1 128 5 "$D/one.vec" x || exit 1
 echo "knn -a hnsw: $N x 128 references, 10000 queries, k=10, 1 thread"
-ours 1 "knn -q -j 1 -k 10 -r '$D/big.vec' '$D/q.vec' > '$D/bigexact.out'"
+ours 1 "knn -q -j 1 -k 10 -r '$D/big.vec' '$D/bq.vec' > '$D/bigexact.out'"
 ew=$ow ec=$oc
 ours 1 "knn -q -j 1 -k 1 -r '$D/big.vec' '$D/one.vec'"
 lc=$oc
-/usr/bin/time -f '%e %U %S' -o "$D/t" knn -v -q -j 1 -k 10 -a hnsw -r "$D/big.vec" "$D/q.vec" \
+/usr/bin/time -f '%e %U %S' -o "$D/t" knn -v -q -j 1 -k 10 -a hnsw -r "$D/big.vec" "$D/bq.vec" \
 	> "$D/bigann.out" 2> "$D/annerr" || { echo "bench: knn -a hnsw failed" >&2; exit 1; }
 aw=$(awk '{print $1}' "$D/t") ac=$(awk '{print $2 + $3}' "$D/t")
 bc=$(sed -n 's/.*built in \([0-9.]*\) s.*/\1/p' "$D/annerr")

@@ -2,8 +2,10 @@
 """Benchmark helper for scripts/bench.d/47-knn.sh (one thread everywhere: run with
 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1).
 
-  gen N D SEED FILE [KEYPREFIX]  clustered float32 data (sqrt(N) centres, spreads
-                          0.5..1.5) as a binary songvec stream
+  gen N D SEED FILE [KEYPREFIX [DRAW]]  clustered float32 data (sqrt(N) centres,
+                          spreads 0.5..1.5, from SEED) as a binary songvec stream;
+                          DRAW: other points around the same centres (queries
+                          from the distribution of the references)
   sklearn REFS QUERIES K  NearestNeighbors(metric='cosine', algorithm='brute')
                           .fit(refs).kneighbors(queries, K)
   faiss REFS QUERIES K    faiss IndexFlatIP on the L2-normalised vectors, add + search
@@ -23,11 +25,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kmeans_bench import read_bin, write_bin  # noqa: E402
 
 
-def gen(n, d, seed, path, prefix=b'p'):
+def gen(n, d, seed, path, prefix=b'p', draw=0, nc=None):
     rng = np.random.default_rng(seed)
-    nc = int(np.sqrt(n))
+    nc = nc or int(np.sqrt(n))
     cen = rng.standard_normal((nc, d)).astype(np.float32) * 2
     spread = rng.uniform(0.5, 1.5, nc).astype(np.float32)
+    if draw:
+        rng = np.random.default_rng([seed, draw])
     c = rng.integers(0, nc, n)
     X = cen[c] + spread[c, None] * rng.standard_normal((n, d), dtype=np.float32)
     write_bin(path, X, prefix)
@@ -65,7 +69,8 @@ def faiss_flat(R, Q, k):
 def main():
     cmd, a = sys.argv[1], sys.argv[2:]
     if cmd == 'gen':
-        gen(int(a[0]), int(a[1]), int(a[2]), a[3], a[4].encode() if len(a) > 4 else b'p')
+        gen(int(a[0]), int(a[1]), int(a[2]), a[3], a[4].encode() if len(a) > 4 else b'p',
+            int(a[5]) if len(a) > 5 else 0, int(a[6]) if len(a) > 6 else None)
     elif cmd == 'sklearn':
         from sklearn.neighbors import NearestNeighbors
         R, Q = read_bin(a[0]), read_bin(a[1])
