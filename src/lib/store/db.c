@@ -583,16 +583,22 @@ db_put_columns(Db *db, unsigned n, char *const *names)
 }
 
 int
-db_has_song(Db *db, const char *id)
+db_has_row(Db *db, sqlite3_stmt *st, const char *id, const char *what)
 {
 	int rc;
 
-	sqlite3_bind_text(db->has, 1, id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(db->has);
-	sqlite3_reset(db->has);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(db, "songs");
+		return db_fail(db, what);
 	return rc == SQLITE_ROW;
+}
+
+int
+db_has_song(Db *db, const char *id)
+{
+	return db_has_row(db, db->has, id, "songs");
 }
 
 static int

@@ -42,14 +42,7 @@ nb_prepare(Nb *nb, int artists)
 static int
 nb_known(Nb *nb, const char *id)
 {
-	int rc;
-
-	sqlite3_bind_text(nb->has, 1, id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(nb->has);
-	sqlite3_reset(nb->has);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(nb->db, nb->table);
-	return rc == SQLITE_ROW;
+	return db_has_row(nb->db, nb->has, id, nb->table);
 }
 
 /* the header line "#knn [radio ]metric=M ..." (other '#' lines are skipped) */
