@@ -20,17 +20,13 @@ static char *outcols[] = { "cluster", "core" };
 static void
 load(const char *in, Matrix *m, int metric)
 {
-	size_t i, j;
+	long z;
 
 	if (matrix_load_nonempty(in, m, "empty input: no records") || matrix_check_finite(m))
 		exit(1);
-	for (i = 0; metric == KNN_COSINE && i < m->n; i++) {
-		for (j = 0; j < m->d && m->x[i * m->d + j] == 0; j++)
-			;
-		if (j == m->d)
-			eprintf("%s: record %zu (%s): zero vector: it has no cosine distance "
-			    "(drop it, or use -d euclidean)", m->name, i + 1, matrix_key(m, i));
-	}
+	if (metric == KNN_COSINE && (z = knn_zero_row(m->x, m->n, m->d)) >= 0)
+		eprintf("%s: record %ld (%s): zero vector: it has no cosine distance "
+		    "(drop it, or use -d euclidean)", m->name, z + 1, matrix_key(m, (size_t)z));
 }
 
 static void

@@ -79,18 +79,14 @@ strip_column(Matrix *m, const char *spec, char ***lab)
 static int
 check_values(const Matrix *m, int metric)
 {
-	size_t i, j;
+	long z;
 
 	if (matrix_check_finite(m))
 		return -1;
-	for (i = 0; metric == KNN_COSINE && i < m->n; i++) {
-		for (j = 0; j < m->d && m->x[i * m->d + j] == 0; j++)
-			;
-		if (j == m->d) {
-			weprintf("%s: record %zu (%s): zero vector: it has no cosine similarity "
-			    "(drop it, or use -d euclidean)", m->name, i + 1, matrix_key(m, i));
-			return -1;
-		}
+	if (metric == KNN_COSINE && (z = knn_zero_row(m->x, m->n, m->d)) >= 0) {
+		weprintf("%s: record %ld (%s): zero vector: it has no cosine similarity "
+		    "(drop it, or use -d euclidean)", m->name, z + 1, matrix_key(m, (size_t)z));
+		return -1;
 	}
 	return 0;
 }

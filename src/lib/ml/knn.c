@@ -69,6 +69,20 @@ knn_metric_name(int metric)
 	return metric == KNN_COSINE ? "cosine" : metric == KNN_INNER ? "inner" : "euclidean";
 }
 
+long
+knn_zero_row(const float *x, size_t n, size_t d)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < d && x[i * d + j] == 0; j++)
+			;
+		if (j == d)
+			return (long)i;
+	}
+	return -1;
+}
+
 /* x.y in double (4 partial sums) */
 HOT static double
 dot_d(const float *x, const float *y, size_t d)

@@ -49,6 +49,9 @@ const char *knn_metric_name(int metric);
 size_t knn_size(const Knn *kn);
 size_t knn_dim(const Knn *kn);
 int knn_metric_of(const Knn *kn);
+/* The first row of x (n x d) whose values are all 0 (no direction: no cosine), or
+ * -1.  This function can't fail. */
+long knn_zero_row(const float *x, size_t n, size_t d);
 
 /* For each of nq queries (rows of q, nq x d), the k nearest references, nearest
  * first: idx[i*k + j] and score[i*k + j].  exclude[i] (when exclude is not NULL) is
