@@ -140,8 +140,9 @@ read_data(Data *dt, const Opt *o)
 		if (load_stream(o->in, &dt->qry, &dt->qlab, o, "queries"))
 			return -1;
 		if (dt->qry.d != dt->ref.d) {
-			weprintf("%s: dimension %zu does not match the references' %zu (%s)",
-			    dt->qry.name, dt->qry.d, dt->ref.d, dt->ref.name);
+			weprintf("%s: record 1 (%s): dimension %zu does not match the references' "
+			    "%zu (%s)", dt->qry.name, matrix_key(&dt->qry, 0), dt->qry.d, dt->ref.d,
+			    dt->ref.name);
 			return -1;
 		}
 		dt->q = &dt->qry;
