@@ -86,10 +86,10 @@ add_block(void *arg, size_t b, int tid)
 	char err[512];
 
 	(void)tid;
-	if (annhnsw_add(j->ix, j->x, first, last, err, sizeof err) && !j->failed) {
-		j->failed = 1;
+	/* the first thread to fail keeps its message (atomic: threads fail at once) */
+	if (annhnsw_add(j->ix, j->x, first, last, err, sizeof err) &&
+	    !__atomic_exchange_n(&j->failed, 1, __ATOMIC_ACQ_REL))
 		memcpy(j->err, err, sizeof err);
-	}
 }
 
 Ann *
@@ -179,9 +179,8 @@ query_block(void *arg, size_t b, int tid)
 		memcpy(x, p, d * sizeof *x);
 		free(own);
 		if (annhnsw_search(j->a->ix, x, j->kq, lab, err, sizeof err)) {
-			if (!j->failed)
+			if (!__atomic_exchange_n(&j->failed, 1, __ATOMIC_ACQ_REL))
 				memcpy(j->err, err, sizeof err);
-			j->failed = 1;
 			return;
 		}
 		rescore(j->a, j->q + i * d, lab, j->kq, j->k, j->exclude ? j->exclude[i] : -1,
