@@ -24,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gmm_oracle import given_kmeans_init  # noqa: E402
-from kmeans_bench import read_bin, write_bin  # noqa: E402
+from common import read_matrix as read_bin, write_matrix as write_bin  # noqa: E402
 
 
 def timed(fn):

@@ -49,11 +49,11 @@ void
 gmm_save(const Gmm *g, FILE *fp, char *const *cols)
 {
 	char model[32], key[64];
-	size_t j, r, nj, nr, d = g->d;
+	size_t j, r, nr, d = g->d, nj = ncovrows(g, &nr);
 	double *row = ecalloc(d, sizeof(double));
 
 	snprintf(model, sizeof model, "gmm-%s", gmm_cov_name(g->cov));
-	dtable_put_header(fp, d, model, cols);
+	dtable_put_header(fp, d, model, cols, 2 * g->k + nj * nr);
 	for (j = 0; j < g->k; j++) {
 		snprintf(key, sizeof key, "weight.%zu", j);
 		put_repeated(fp, key, g->weight[j], d, row);
@@ -62,7 +62,7 @@ gmm_save(const Gmm *g, FILE *fp, char *const *cols)
 		snprintf(key, sizeof key, "mean.%zu", j);
 		dtable_put_row(fp, key, g->mean + j * d, d);
 	}
-	for (j = 0, nj = ncovrows(g, &nr); j < nj; j++)
+	for (j = 0; j < nj; j++)
 		for (r = 0; r < nr; r++) {
 			covar_key(g, j, r, key, sizeof key);
 			if (g->cov == GMM_SPHERICAL)
