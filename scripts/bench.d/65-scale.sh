@@ -1,5 +1,5 @@
 #!/bin/sh
-# 60-scale — the steps that do not fan out (issue 20): weight, pca -v 0.93 and
+# 65-scale — the steps that do not fan out (issue 20): weight, pca -v 0.93 and
 # kmeans -k 8 (n_init 10) over all songs at once, on synthetic song vectors
 # (make_blobs, 128 dims, float32 binary stream), at 100 000 songs and, unless
 # SCALE_BENCH_BIG=0, at 1 000 000.  Wall time (one run: each fit is long enough),
