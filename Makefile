@@ -15,7 +15,7 @@ TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow dbload
 # the library, by domain: src/lib/<domain>/<module>.c with its .h
 LIB = \
 	core/util core/key core/vreader core/vwriter core/matrix core/dtable core/json \
-	core/stats core/pool core/rng core/progress \
+	core/stats core/pool core/rng core/progress core/fpconv \
 	audio/audio audio/part audio/verify \
 	dsp/fft dsp/stft dsp/mel dsp/mfcc dsp/spectral dsp/onset dsp/beat dsp/chroma dsp/tuning dsp/cqt \
 	feat/feature feat/seed feat/profile feat/featrun feat/songtempo \
@@ -23,6 +23,9 @@ LIB = \
 	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics ml/knn \
 	store/db store/batch store/load store/prefetch \
 	fetch/spawn fetch/playlist fetch/fetch
+
+# C++ shims over Debian's header-only libraries: src/lib/<domain>/<name>.cc, extern "C"
+LIBCXX = core/fpconv_cxx
 
 # headers without a .c of their own
 INC = core/hot store/dbint
@@ -32,11 +35,11 @@ FUZZ = vreader playlist audio
 FUZZTIME = 30
 
 # C unit tests: tests/unit/<domain>/<name>.c, built against the sanitizer library
-UNIT = core/vstream core/key core/stats core/pool core/rng core/progress ml/groups dsp/rhythm ml/knn
+UNIT = core/vstream core/fpconv core/key core/stats core/pool core/rng core/progress ml/groups dsp/rhythm ml/knn
 
 HDR = $(LIB:%=src/lib/%.h) $(INC:%=src/lib/%.h)
-LIBOBJ = $(LIB:%=build/obj/lib/%.o)
-LIBSAN = $(LIB:%=build/san/obj/lib/%.o)
+LIBOBJ = $(LIB:%=build/obj/lib/%.o) $(LIBCXX:%=build/obj/lib/%.o)
+LIBSAN = $(LIB:%=build/san/obj/lib/%.o) $(LIBCXX:%=build/san/obj/lib/%.o)
 BIN = $(TOOLS:%=bin/%)
 SANBIN = $(TOOLS:%=build/san/%)
 UNITBIN = $(UNIT:%=build/san/unit/%)
@@ -49,6 +52,12 @@ build/obj/%.o: src/%.c $(HDR) config.mk
 build/san/obj/%.o: src/%.c $(HDR) config.mk
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
+build/obj/%.o: src/%.cc config.mk
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) -c -o $@ $<
+build/san/obj/%.o: src/%.cc config.mk
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) $(SANFLAGS) -c -o $@ $<
 build/san/obj/unit/%.o: tests/unit/%.c tests/unit/unit.h $(HDR) config.mk
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
@@ -79,10 +88,14 @@ san: $(SANBIN) $(UNITBIN)
 # for FUZZTIME seconds on a corpus seeded from the test data (tests/fuzz/run).
 FUZZCC = clang
 FUZZFLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-LIBFUZZ = $(LIB:%=build/fuzz/obj/lib/%.o)
+FUZZCXX = clang++
+LIBFUZZ = $(LIB:%=build/fuzz/obj/lib/%.o) $(LIBCXX:%=build/fuzz/obj/lib/%.o)
 build/fuzz/obj/%.o: src/%.c $(HDR) config.mk
 	@mkdir -p $(@D)
 	$(FUZZCC) $(CFLAGS) $(FUZZFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+build/fuzz/obj/%.o: src/%.cc config.mk
+	@mkdir -p $(@D)
+	$(FUZZCXX) $(CXXFLAGS) $(FUZZFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 build/libsongvec-fuzz.a: $(LIBFUZZ)
 	rm -f $@
 	ar rcs $@ $(LIBFUZZ)
