@@ -108,6 +108,79 @@ fpconv_ftoa(char *buf, float f)
 	return (size_t)(layout(p, dg, nd, e + nd - 1) - buf);
 }
 
+/* 10^0 .. 10^22: exact in a double */
+static const double p10[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+	1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+};
+#define P10MAX 22
+#define MIDPOINT 0x10000000u /* the 29 bits of a double below a float's: halfway */
+#define MANT_EXACT (1ull << 53) /* integers a double holds exactly */
+#define MAXDIGITS 19             /* decimal digits a uint64_t holds */
+#define MAXEXP 10000             /* |exponent| beyond which the exact path decides */
+
+/* The digits at *s (advanced past them) appended to *m (wrapping past 19
+ * digits: the caller refuses those); returns how many.  (Eight digits at a time
+ * in one 64-bit word measured slower on %.9g numbers: their runs are short.) */
+static int
+digits(const char **s, const char *end, uint64_t *m)
+{
+	const char *p = *s;
+
+	for (; p < end && (unsigned)(*p - '0') < 10; p++)
+		*m = *m * 10 + (uint64_t)(*p - '0');
+	end = *s;
+	*s = p;
+	return (int)(p - end);
+}
+
+/* The common case at memory speed: [-]digits[.digits][(e|E)[+|-]digits] with
+ * m (all digits as an integer) <= 2^53 and |exponent| <= 22.  m and 10^|e| are
+ * exact doubles, so one division or multiplication gives the double nearest the
+ * exact value x (Clinger).  Rounding that double to float32 gives the float
+ * nearest x unless the double is exactly a midpoint between two floats (every
+ * float midpoint is a double, and rounding is monotonic, so x and the double are
+ * on the same side of every other midpoint): that case is left to the exact
+ * path.  The value is within 1e-22..9e37: no float32 underflow or overflow.
+ * Returns the end of the number, or NULL to leave the number to the exact path. */
+static const char *
+clinger_f(const char *s, const char *end, float *f)
+{
+	uint64_t m = 0, u;
+	int neg = 0, nd, nf = 0, e = 0, x = 0, xneg = 0;
+	double d;
+
+	if (s < end && *s == '-') {
+		neg = 1;
+		s++;
+	}
+	nd = digits(&s, end, &m);
+	if (s < end && *s == '.') {
+		s++;
+		nf = digits(&s, end, &m);
+	}
+	if (nd + nf == 0 || nd + nf > MAXDIGITS || m > MANT_EXACT)
+		return NULL;
+	if (s < end && (*s == 'e' || *s == 'E')) {
+		s++;
+		if (s < end && (*s == '-' || *s == '+'))
+			xneg = *s++ == '-';
+		if (s == end || (unsigned)(*s - '0') >= 10)
+			return NULL; /* "1e", "1e+": the number ends before the e */
+		for (; s < end && (unsigned)(*s - '0') < 10 && x < MAXEXP; s++)
+			x = x * 10 + (*s - '0');
+	}
+	e = (xneg ? -x : x) - nf;
+	if (e < -P10MAX || e > P10MAX)
+		return NULL;
+	d = e < 0 ? (double)m / p10[-e] : (double)m * p10[e];
+	memcpy(&u, &d, 8);
+	if ((u & 0x1fffffffu) == MIDPOINT)
+		return NULL;
+	*f = (float)(neg ? -d : d);
+	return s;
+}
+
 /* [p, end) after the sign: a leading '+' skipped, NULL for "+-" and "++" (the
  * parser takes a '-' itself).  Cannot fail. */
 static const char *
@@ -136,7 +209,11 @@ fpconv_parse_f(const char *p, const char *end, float *f, int *overflow)
 	const char *r;
 
 	*overflow = 0;
-	if (!(p = plus(p, end)) || !(r = fpconv_cxx_parse_f(p, end, f)))
+	if (!(p = plus(p, end)))
+		return NULL;
+	if ((r = clinger_f(p, end, f)))
+		return r;
+	if (!(r = fpconv_cxx_parse_f(p, end, f)))
 		return NULL;
 	*overflow = isinf(*f) && finite_literal(p);
 	return r;

@@ -11,8 +11,12 @@
  *	size_t n = fpconv_ftoa(buf, f);                 // not NUL-terminated
  *	const char *e = fpconv_parse_f(p, end, &f, &ov); // NULL: no number at p
  *
- * The digit algorithms are Debian's fast_float and Dragonbox header libraries
- * behind a small C++ shim (fpconv_cxx.cc); the syntax and the layout are ours. */
+ * Parsing takes a fast path of its own for the common case (up to 15-16 digits
+ * and a decimal exponent within +-22: Clinger's exact double arithmetic, with
+ * the one case where rounding twice could differ detected) and Debian's
+ * fast_float for the rest; printing uses Debian's Dragonbox for the digits.
+ * Both libraries are C++ headers behind a small shim (fpconv_cxx.cc); the
+ * syntax and the layout are ours. */
 #ifndef SV_FPCONV_H
 #define SV_FPCONV_H
 #include <stddef.h>

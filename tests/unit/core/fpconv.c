@@ -1,8 +1,9 @@
 /* fpconv.c — unit test of core/fpconv: every float32 printed reads back
  * bit-identical (random bit patterns and the edges: subnormals, FLT_MIN, FLT_MAX,
  * -0, NaN payloads), the spelling is the shortest (one digit fewer does not read
- * back), random and near-halfway decimal strings parse as glibc's strtof/strtod in
- * the C locale, and the syntax edges (signs, space, hex, overflow). */
+ * back), random and near-halfway decimal strings (both on fpconv's fast path and
+ * off it, and exact midpoints) parse as glibc's strtof/strtod in the C locale,
+ * and the syntax edges (signs, space, hex, overflow). */
 #include "core/fpconv.h"
 #include "core/rng.h"
 #include "../unit.h"
@@ -13,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifndef NRANDOM
 #define NRANDOM 500000 /* random bit patterns, random strings */
+#endif
 
 static float
 from_bits(uint32_t u)
@@ -157,10 +160,17 @@ test_parse_random(void)
 
 	rng_seed(&r, 12, 1);
 	for (i = 0; i < NRANDOM && bad < 10; i++) {
-		if (i % 2) { /* halfway between two floats, and a hair off it */
+		if (i % 4 == 1) { /* halfway between two floats, and a hair off it */
 			float a = from_bits((uint32_t)rng_next(&r) & 0x7f7fffffu);
 			double mid = ((double)a + (double)nextafterf(a, INFINITY)) / 2;
 			n = (size_t)snprintf(s, sizeof s, "%.*e", (int)(rng_below(&r, 3) ? 60 : 17), mid);
+		} else if (i % 4 == 3) { /* the same where the fast path works: 1e-6..1e7, <= 15 digits */
+			float a = from_bits((107u + (uint32_t)rng_below(&r, 44)) << 23 |
+			    ((uint32_t)rng_next(&r) & 0x7fffffu));
+			double mid = ((double)a + (double)nextafterf(a, INFINITY)) / 2;
+			n = (size_t)snprintf(s, sizeof s, "%.*e", 7 + (int)rng_below(&r, 8), mid);
+		} else if (i % 8 == 2) { /* integers from 2^24: many are exact midpoints */
+			n = (size_t)snprintf(s, sizeof s, "%llu", (1ull << 24) + rng_below(&r, 1ull << 34));
 		} else {
 			n = random_decimal(&r, s);
 		}
