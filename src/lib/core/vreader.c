@@ -163,6 +163,32 @@ free_cols(VReader *r)
 	r->ncols = 0;
 }
 
+/* Up to n bytes of the input into buf as read(2) gives them (what a pipe has,
+ * not a full buffer); through stdio for a FILE without a descriptor (fmemopen).
+ * Returns the count, 0 at the end, -1 on an error (errno in ioerr). */
+static ssize_t
+rawread(VReader *r, void *buf, size_t n)
+{
+	int fd = fileno(r->fp);
+	ssize_t got;
+	size_t k;
+
+	if (fd < 0) {
+		k = fread(buf, 1, n, r->fp);
+		if (k == 0 && ferror(r->fp)) {
+			r->priv->ioerr = errno ? errno : EIO;
+			return -1;
+		}
+		return (ssize_t)k;
+	}
+	do
+		got = read(fd, buf, n);
+	while (got < 0 && errno == EINTR);
+	if (got < 0)
+		r->priv->ioerr = errno;
+	return got;
+}
+
 /* More input into the buffer, keeping buf[pos, end) (moved to the front or into a
  * larger buffer when the buffer is full): 1 bytes came, 0 end of file, -1 read
  * error (errno in ioerr).  Exits only when memory runs out. */
@@ -183,13 +209,8 @@ fill(VReader *r)
 		b->bcap = b->bcap ? 2 * b->bcap : VS_READ;
 		b->buf = erealloc(b->buf, b->bcap + 1); /* + 1: room for a NUL */
 	}
-	do
-		n = read(fileno(r->fp), b->buf + b->end, b->bcap - b->end);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		b->ioerr = errno;
+	if ((n = rawread(r, b->buf + b->end, b->bcap - b->end)) < 0)
 		return -1;
-	}
 	b->end += (size_t)n;
 	return n > 0;
 }
@@ -205,11 +226,7 @@ readn(VReader *r, void *buf, size_t n)
 
 	while (got < n) {
 		if (b->pos == b->end && n - got >= VS_READ) {
-			ssize_t m = read(fileno(r->fp), (char *)buf + got, n - got);
-			if (m < 0 && errno == EINTR)
-				continue;
-			if (m < 0)
-				b->ioerr = errno;
+			ssize_t m = rawread(r, (char *)buf + got, n - got);
 			if (m <= 0)
 				return got == 0 && m == 0 ? 1 : -1;
 			got += (size_t)m;
