@@ -77,7 +77,7 @@ def apply(tests, name, m):
                 continue
             j = i + 1
             while j < len(lines) and j < i + 30 and lines[j].strip() and \
-                    not re.match(r'^(t|ok|skip|man_examples) |^#', lines[j]):
+                    not re.match(r'^(t|ok|skip|man_examples) |^# |^#$', lines[j]):
                 j += 1  # the call's continuation lines and quoted multi-line goldens
             for k in range(i, j):
                 for a, b in m.items():
