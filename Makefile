@@ -10,18 +10,21 @@
 include config.mk
 
 # the programs, one src/cmd/<tool>.c each
-TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow dbload ytfetch
+TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow dbload ytfetch dataset classify musicnn
 
 # the library, by domain: src/lib/<domain>/<module>.c with its .h
 LIB = \
 	core/util core/key core/vreader core/vwriter core/matrix core/dtable core/json \
-	core/stats core/pool core/rng core/progress core/fpconv \
+	core/stats core/pool core/rng core/progress core/jsontree core/fpconv \
 	audio/audio audio/part audio/verify \
 	dsp/fft dsp/stft dsp/mel dsp/mfcc dsp/spectral dsp/onset dsp/beat dsp/chroma dsp/tuning dsp/cqt \
 	feat/feature feat/seed feat/profile feat/featrun feat/songtempo \
 	nn/vggish_front nn/vggish_net nn/vggish_run nn/weights \
+	nn/conv nn/tfjs nn/musicnn_front nn/musicnn_graph nn/musicnn_net nn/musicnn_run nn/musicnn_model \
 	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics ml/knn \
-	store/db store/batch store/load store/prefetch \
+	ml/lbfgs ml/logreg ml/zscore ml/xgb ml/classifier ml/evaluate \
+	data/labels data/dataset data/split data/cache \
+	store/db store/batch store/load store/prefetch store/labels store/embeddings \
 	fetch/spawn fetch/playlist fetch/fetch
 
 # C++ shims over Debian's header-only libraries: src/lib/<domain>/<name>.cc, extern "C"
@@ -35,7 +38,7 @@ FUZZ = vreader playlist audio
 FUZZTIME = 30
 
 # C unit tests: tests/unit/<domain>/<name>.c, built against the sanitizer library
-UNIT = core/vstream core/fpconv core/key core/stats core/pool core/rng core/progress ml/groups dsp/rhythm ml/knn
+UNIT = core/vstream core/fpconv core/key core/stats core/pool core/rng core/progress ml/groups dsp/rhythm ml/knn ml/lbfgs core/jsontree
 
 HDR = $(LIB:%=src/lib/%.h) $(INC:%=src/lib/%.h)
 LIBOBJ = $(LIB:%=build/obj/lib/%.o) $(LIBCXX:%=build/obj/lib/%.o)

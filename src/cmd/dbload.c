@@ -9,10 +9,12 @@
 #include "core/util.h"
 #include "core/vwriter.h"
 #include "store/db.h"
+#include "store/embeddings.h"
 #include "store/load.h"
+#include "store/labels.h"
 
 static const char SYNOPSIS[] =
-    "[-bp] [-a algorithm] [-d db] [-e errlog] [-n batch] [-w seconds] command [file ...]";
+    "[-bp] [-a algorithm] [-d db] [-e errlog] [-m model[:dataset]] [-n batch] [-w seconds] command [file ...]";
 
 static int
 out_init(Db *db, int binary)
@@ -31,6 +33,19 @@ out_export(Db *db, int binary, int artists)
 {
 	VWriter *w = new_vwriter(stdout, "<stdout>", binary);
 	int rc = db_export(db, artists, w) ? 1 : 0;
+
+	if (del_vwriter(w))
+		exit(1);
+	return rc;
+}
+
+static LoadOpt opt = { .algorithm = "kmeans", .model = "musicnn", .dataset = "msd" };
+
+static int
+out_embeddings(Db *db, int binary)
+{
+	VWriter *w = new_vwriter(stdout, "<stdout>", binary);
+	int rc = db_export_embeddings(db, opt.model, opt.dataset, w) ? 1 : 0;
 
 	if (del_vwriter(w))
 		exit(1);
@@ -61,9 +76,12 @@ static const Command commands[] = {
 	{ "import", load_import, NULL },
 	{ "songs", load_songs, NULL },
 	{ "clusters", load_clusters, NULL },
+	{ "labels", load_labels, NULL },
 	{ "todo", NULL, out_todo },
 	{ "export", NULL, out_songs },
 	{ "artists", NULL, out_artists },
+	{ "embeddings", load_embeddings, NULL },
+	{ "export-embeddings", NULL, out_embeddings },
 };
 
 #define NELEM(a) (sizeof (a) / sizeof *(a))
@@ -91,10 +109,27 @@ valid_algorithm(const char *a)
 	    !strcmp(a, "dbscan");
 }
 
+/* -m model[:dataset] into o; a bad value is a usage error (exits 2) */
+static void
+model_arg(LoadOpt *o, char *arg)
+{
+	char *colon;
+
+	o->model = arg;
+	if ((colon = strchr(arg, ':'))) {
+		*colon = 0;
+		o->dataset = colon + 1;
+	}
+	if (!*o->model || !*o->dataset) {
+		weprintf("-m: invalid value (expected model or model:dataset)");
+		util_usage(SYNOPSIS);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
-	LoadOpt o = { .algorithm = "kmeans" };
+	LoadOpt o = opt;
 	const Command *cm;
 	const char *dbpath = "songvec.db", *cmd;
 	char **in;
@@ -104,7 +139,7 @@ main(int argc, char **argv)
 
 	util_init(argc, argv);
 	util_help(argc, argv, SYNOPSIS);
-	while ((c = getopt(argc, argv, "a:bd:e:n:pw:")) != -1) {
+	while ((c = getopt(argc, argv, "a:bd:e:m:n:pw:")) != -1) {
 		switch (c) {
 		case 'a':
 			if (!valid_algorithm(o.algorithm = optarg)) {
@@ -115,12 +150,14 @@ main(int argc, char **argv)
 		case 'b': binary = 1; break;
 		case 'd': dbpath = optarg; break;
 		case 'e': o.errpath = optarg; break;
+		case 'm': model_arg(&o, optarg); break;
 		case 'n': o.batch = estrtol(optarg, 0, 1000000000, 'n'); break;
 		case 'p': o.pathkeys = 1; break;
 		case 'w': wait = estrtol(optarg, 0, 86400, 'w'); break;
 		default: util_usage(SYNOPSIS);
 		}
 	}
+	opt = o;
 	if (optind >= argc)
 		util_usage(SYNOPSIS);
 	cmd = argv[optind++];

@@ -56,10 +56,29 @@ static const char SCHEMA_BASE[] =
     "CREATE INDEX IF NOT EXISTS songs_artist_id ON songs(artist_id);\n"
     "CREATE TABLE IF NOT EXISTS songvec_columns (idx INTEGER PRIMARY KEY, name TEXT NOT NULL);\n";
 
+/* DESIGN §8: labels of songs, one row per label set (store/labels.c) */
+static const char SCHEMA_LABELS[] =
+    "CREATE TABLE IF NOT EXISTS song_labels (song_id TEXT NOT NULL, label_set TEXT NOT NULL,\n"
+    "  label TEXT, split TEXT, predicted TEXT, probability REAL,\n"
+    "  PRIMARY KEY (song_id, label_set));\n";
+/* DESIGN §8, loaded by store/embeddings.c: a song's rows of a model's output as
+ * float32 BLOBs with their shapes, plus mood_data/mood_shape and the stream's column
+ * names */
+static const char SCHEMA_EMBEDDINGS[] =
+    "CREATE TABLE IF NOT EXISTS embeddings (song_id TEXT NOT NULL, model TEXT NOT NULL,\n"
+    "  dataset TEXT NOT NULL, embedding_data BLOB, embedding_shape TEXT,\n"
+    "  taggram_data BLOB, taggram_shape TEXT, created_at TEXT DEFAULT CURRENT_TIMESTAMP,\n"
+    "  mood_data BLOB, mood_shape TEXT, PRIMARY KEY (song_id, model, dataset));\n"
+    "CREATE TABLE IF NOT EXISTS embedding_columns (model TEXT NOT NULL,\n"
+    "  dataset TEXT NOT NULL, idx INTEGER NOT NULL, name TEXT NOT NULL,\n"
+    "  PRIMARY KEY (model, dataset, idx));\n";
+
 /* Each table of the second stage (DESIGN §8) gets its own string here, added by
  * the module that loads it, and a line in SCHEMAS. */
 static const char *const SCHEMAS[] = {
 	SCHEMA_BASE,
+	SCHEMA_LABELS,
+	SCHEMA_EMBEDDINGS,
 };
 
 int

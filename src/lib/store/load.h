@@ -16,6 +16,7 @@ typedef struct LoadOpt {
 	const char *errpath;
 	struct KeySet *seen;    /* songs, clusters: song ids of this run (a repeat is an error) */
 	unsigned ninput;        /* inputs read so far (for the messages about repeats) */
+	const char *model, *dataset; /* -m model[:dataset], for embeddings */
 } LoadOpt;
 
 /* Song lists (playlist.h formats) into songs_from_playlists.  A bad entry is an
