@@ -201,6 +201,20 @@ rawread(VReader *r, void *buf, size_t n)
 	return got;
 }
 
+/* A caller may have read the start of a file through stdio (a cache entry's own
+ * header): the descriptor is moved to the FILE's logical position, so that
+ * read(2) starts where stdio's caller stopped.  Not seekable (a pipe): left as it
+ * is (such a FILE must not have been read from).  Cannot fail. */
+static void
+sync_fd(FILE *fp)
+{
+	int fd = fileno(fp);
+	off_t off;
+
+	if (fd >= 0 && (off = ftello(fp)) >= 0)
+		lseek(fd, off, SEEK_SET);
+}
+
 /* More input into the buffer, keeping buf[pos, end) (moved to the front or into a
  * larger buffer when the buffer is full): 1 bytes came, 0 end of file, -1 read
  * error (errno in ioerr).  Exits only when memory runs out. */
@@ -731,6 +745,7 @@ new_vreader_fp(FILE *fp, const char *name)
 	r->key = ecalloc(r->priv->keycap, 1);
 	r->fp = fp;
 	r->name = estrdup(name);
+	sync_fd(fp);
 	while ((e = fill(r)) > 0 && r->priv->end < 4 && r->priv->buf[0] == '\0')
 		; /* the binary magic may come in pieces from a pipe */
 	if (e < 0) {
