@@ -10,7 +10,7 @@
 include config.mk
 
 # the programs, one src/cmd/<tool>.c each
-TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow dbload ytfetch dataset classify musicnn
+TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow dbload ytfetch dataset classify musicnn tfidf vae map
 
 # the library, by domain: src/lib/<domain>/<module>.c with its .h
 LIB = \
@@ -19,13 +19,18 @@ LIB = \
 	audio/audio audio/part audio/verify \
 	dsp/fft dsp/stft dsp/mel dsp/mfcc dsp/spectral dsp/onset dsp/beat dsp/chroma dsp/tuning dsp/cqt \
 	feat/feature feat/seed feat/profile feat/featrun feat/songtempo \
-	nn/vggish_front nn/vggish_net nn/vggish_run nn/weights \
-	nn/conv nn/tfjs nn/musicnn_front nn/musicnn_graph nn/musicnn_net nn/musicnn_run nn/musicnn_model \
-	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics ml/knn \
+	nn/vggish_front nn/vggish_net nn/vggish_run nn/weights nn/weightsout nn/conv nn/tfjs \
+	nn/musicnn_front nn/musicnn_graph nn/musicnn_net nn/musicnn_run nn/musicnn_model \
+	nn/dense nn/adam nn/vae nn/vaefit \
+	text/utf8 text/unicode text/unitab text/terms text/tokens text/textline text/classes text/lyrics \
+	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics ml/knn ml/tfidf \
 	ml/lbfgs ml/logreg ml/zscore ml/xgb ml/classifier ml/evaluate \
+	ml/mapnn ml/tsnep ml/sptree ml/tsnegrad ml/tsne ml/fuzzy ml/umapab ml/lanczos ml/spectral \
+	ml/umaplayout ml/umap ml/umapmodel \
 	data/labels data/dataset data/split data/cache \
-	store/db store/batch store/load store/prefetch store/labels store/embeddings \
-	fetch/spawn fetch/playlist fetch/fetch
+	store/db store/batch store/load store/prefetch store/labels store/embeddings store/lyrics \
+	store/projections \
+	fetch/spawn fetch/playlist fetch/fetch fetch/subs
 
 # C++ shims over Debian's header-only libraries: src/lib/<domain>/<name>.cc, extern "C"
 LIBCXX = core/fpconv_cxx
@@ -38,7 +43,7 @@ FUZZ = vreader playlist audio
 FUZZTIME = 30
 
 # C unit tests: tests/unit/<domain>/<name>.c, built against the sanitizer library
-UNIT = core/vstream core/fpconv core/key core/stats core/pool core/rng core/progress ml/groups dsp/rhythm ml/knn ml/lbfgs core/jsontree
+UNIT = core/vstream core/fpconv core/key core/stats core/pool core/rng core/progress ml/groups dsp/rhythm ml/knn ml/lbfgs core/jsontree text/utf8 nn/dense ml/maps
 
 HDR = $(LIB:%=src/lib/%.h) $(INC:%=src/lib/%.h)
 LIBOBJ = $(LIB:%=build/obj/lib/%.o) $(LIBCXX:%=build/obj/lib/%.o)

@@ -12,7 +12,7 @@ PKGS = sndfile samplerate soxr fftw3 fftw3f sqlite3 openblas lapacke xgboost
 
 OPT = -O2 -march=x86-64-v2
 CFLAGS = $(OPT) -g -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra \
-	-Wno-unused-parameter -Isrc/lib -DSV_VERSION=\"$(VERSION)\" \
+	-Wno-unused-parameter -Werror=implicit-function-declaration -Werror=incompatible-pointer-types -Isrc/lib -DSV_VERSION=\"$(VERSION)\" \
 	-DSV_DATADIR=\"$(DATADIR)\" \
 	`$(PKG_CONFIG) --cflags $(PKGS)`
 # C++ shims (LIBCXX in the Makefile): header-only libraries, no exceptions, no RTTI,

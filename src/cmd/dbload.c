@@ -12,9 +12,11 @@
 #include "store/embeddings.h"
 #include "store/load.h"
 #include "store/labels.h"
+#include "store/lyrics.h"
+#include "store/projections.h"
 
 static const char SYNOPSIS[] =
-    "[-bp] [-a algorithm] [-d db] [-e errlog] [-m model[:dataset]] [-n batch] [-w seconds] command [file ...]";
+    "[-bp] [-a algorithm] [-d db] [-e errlog] [-m model] [-n batch] [-w seconds] command [file ...]";
 
 static int
 out_init(Db *db, int binary)
@@ -64,6 +66,12 @@ out_artists(Db *db, int binary)
 	return out_export(db, binary, 1);
 }
 
+static int
+out_text(Db *db, int binary)
+{
+	return lyrics_export(db, stdout, "<stdout>") ? 1 : 0;
+}
+
 /* A command loads its inputs (load) or takes none and writes to stdout (out). */
 typedef struct Command {
 	const char *name;
@@ -77,11 +85,14 @@ static const Command commands[] = {
 	{ "songs", load_songs, NULL },
 	{ "clusters", load_clusters, NULL },
 	{ "labels", load_labels, NULL },
+	{ "projections", load_projections, NULL },
 	{ "todo", NULL, out_todo },
 	{ "export", NULL, out_songs },
 	{ "artists", NULL, out_artists },
 	{ "embeddings", load_embeddings, NULL },
 	{ "export-embeddings", NULL, out_embeddings },
+	{ "lyrics", load_lyrics, NULL },
+	{ "text", NULL, out_text },
 };
 
 #define NELEM(a) (sizeof (a) / sizeof *(a))
@@ -109,12 +120,14 @@ valid_algorithm(const char *a)
 	    !strcmp(a, "dbscan");
 }
 
-/* -m model[:dataset] into o; a bad value is a usage error (exits 2) */
+/* -m into o: for embeddings model[:dataset], for projections the method (checked
+ * by method_arg once the command is known); a bad value is a usage error (exits 2) */
 static void
 model_arg(LoadOpt *o, char *arg)
 {
 	char *colon;
 
+	o->method = estrdup(arg);
 	o->model = arg;
 	if ((colon = strchr(arg, ':'))) {
 		*colon = 0;
@@ -123,6 +136,18 @@ model_arg(LoadOpt *o, char *arg)
 	if (!*o->model || !*o->dataset) {
 		weprintf("-m: invalid value (expected model or model:dataset)");
 		util_usage(SYNOPSIS);
+	}
+}
+
+/* projections: -m names a method (projections_bad_method), else exit 2 */
+static void
+method_arg(const Command *cm, const LoadOpt *o)
+{
+	const char *why;
+
+	if (cm->load == load_projections && o->method && (why = projections_bad_method(o->method))) {
+		weprintf("-m: invalid method '%s' (%s)", o->method, why);
+		exit(2);
 	}
 }
 
@@ -162,6 +187,7 @@ main(int argc, char **argv)
 		util_usage(SYNOPSIS);
 	cmd = argv[optind++];
 	cm = find_command(cmd);
+	method_arg(cm, &o);
 	if (cm->out && argc > optind) {
 		weprintf("%s: takes no file arguments", cmd);
 		util_usage(SYNOPSIS);
@@ -178,6 +204,7 @@ main(int argc, char **argv)
 		rc = cm->load(db, in[i], &o);
 	del_db(db);
 	del_keyset(o.seen);
+	free((char *)o.method);
 	if (o.errlog && fclose(o.errlog))
 		eprintf("%s: write error:", o.errpath);
 	return rc;

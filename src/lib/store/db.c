@@ -72,13 +72,25 @@ static const char SCHEMA_EMBEDDINGS[] =
     "CREATE TABLE IF NOT EXISTS embedding_columns (model TEXT NOT NULL,\n"
     "  dataset TEXT NOT NULL, idx INTEGER NOT NULL, name TEXT NOT NULL,\n"
     "  PRIMARY KEY (model, dataset, idx));\n";
+/* DESIGN §8: maps of the collection (map(1), pca(1)), loaded by projections.c */
+static const char SCHEMA_PROJECTIONS[] =
+    "CREATE TABLE IF NOT EXISTS projections (song_id TEXT NOT NULL, method TEXT NOT NULL,\n"
+    "  dims INT NOT NULL, x REAL, y REAL, z REAL,\n"
+    "  created_at TEXT DEFAULT CURRENT_TIMESTAMP,\n"
+    "  PRIMARY KEY (song_id, method, dims), FOREIGN KEY (song_id) REFERENCES songs(song_id));\n";
 
 /* Each table of the second stage (DESIGN §8) gets its own string here, added by
  * the module that loads it, and a line in SCHEMAS. */
+/* DESIGN §8; store/lyrics.c */
+static const char SCHEMA_LYRICS[] =
+    "CREATE TABLE IF NOT EXISTS lyrics (song_id TEXT PRIMARY KEY, source TEXT, text TEXT);\n";
+
 static const char *const SCHEMAS[] = {
 	SCHEMA_BASE,
 	SCHEMA_LABELS,
 	SCHEMA_EMBEDDINGS,
+	SCHEMA_LYRICS,
+	SCHEMA_PROJECTIONS,
 };
 
 int
