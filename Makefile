@@ -10,7 +10,7 @@
 include config.mk
 
 # the programs, one src/cmd/<tool>.c each
-TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow dbload ytfetch dataset classify musicnn tfidf vae map
+TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow gmm hclust clmetrics dbload ytfetch dataset classify musicnn tfidf vae map
 
 # the library, by domain: src/lib/<domain>/<module>.c with its .h
 LIB = \
@@ -27,6 +27,7 @@ LIB = \
 	ml/lbfgs ml/logreg ml/zscore ml/xgb ml/classifier ml/evaluate \
 	ml/mapnn ml/tsnep ml/sptree ml/tsnegrad ml/tsne ml/fuzzy ml/umapab ml/lanczos ml/spectral \
 	ml/umaplayout ml/umap ml/umapmodel \
+	ml/dvec ml/gmm ml/gmmstep ml/gmmfit ml/gmmio ml/agglo ml/aggloscreen ml/agglochain ml/agreement \
 	data/labels data/dataset data/split data/cache \
 	store/db store/batch store/load store/prefetch store/labels store/embeddings store/lyrics \
 	store/projections \
