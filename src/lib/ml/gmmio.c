@@ -53,7 +53,8 @@ gmm_save(const Gmm *g, FILE *fp, char *const *cols)
 	double *row = ecalloc(d, sizeof(double));
 
 	snprintf(model, sizeof model, "gmm-%s", gmm_cov_name(g->cov));
-	dtable_put_header(fp, d, model, cols);
+	nj = ncovrows(g, &nr);
+	dtable_put_header(fp, d, model, cols, 2 * g->k + nj * nr); /* weights, means, covariances */
 	for (j = 0; j < g->k; j++) {
 		snprintf(key, sizeof key, "weight.%zu", j);
 		put_repeated(fp, key, g->weight[j], d, row);
