@@ -104,7 +104,7 @@ build/fuzz/obj/%.o: src/%.c $(HDR) config.mk
 	$(FUZZCC) $(CFLAGS) $(FUZZFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 build/fuzz/obj/%.o: src/%.cc config.mk
 	@mkdir -p $(@D)
-	$(FUZZCXX) $(CXXFLAGS) $(FUZZFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(FUZZCXX) $(filter-out -fno-gnu-unique,$(CXXFLAGS)) $(FUZZFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 build/libsongvec-fuzz.a: $(LIBFUZZ)
 	rm -f $@
 	ar rcs $@ $(LIBFUZZ)

@@ -16,11 +16,12 @@ CFLAGS = $(OPT) -g -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -W
 	-DSV_DATADIR=\"$(DATADIR)\" \
 	`$(PKG_CONFIG) --cflags $(PKGS)`
 # C++ shims (LIBCXX in the Makefile): header-only libraries, no exceptions, no RTTI,
-# so nothing of the C++ runtime is linked
+# so nothing of the C++ runtime is linked; no STB_GNU_UNIQUE symbols (for the
+# tables in templates), which would mark every binary's ELF header OS/ABI GNU
 CXX = c++
 DRAGONBOX_INC = /usr/include/dragonbox-1.1.3
-CXXFLAGS = $(OPT) -g -std=c++17 -fno-exceptions -fno-rtti -Wall -Wextra -Isrc/lib \
-	-I$(DRAGONBOX_INC)
+CXXFLAGS = $(OPT) -g -std=c++17 -fno-exceptions -fno-rtti -fno-gnu-unique -Wall -Wextra \
+	-Isrc/lib -I$(DRAGONBOX_INC)
 LDFLAGS =
 LDLIBS = `$(PKG_CONFIG) --libs $(PKGS)` -lpthread -lm
 
