@@ -15,7 +15,7 @@ TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow gmm hc
 # the library, by domain: src/lib/<domain>/<module>.c with its .h
 LIB = \
 	core/util core/key core/vreader core/vwriter core/matrix core/dtable core/json \
-	core/stats core/pool core/rng core/progress core/jsontree core/keyindex \
+	core/stats core/pool core/rng core/progress core/jsontree core/keyindex core/fpconv \
 	audio/audio audio/part audio/verify \
 	dsp/fft dsp/stft dsp/mel dsp/mfcc dsp/spectral dsp/onset dsp/beat dsp/chroma dsp/tuning dsp/cqt \
 	feat/feature feat/seed feat/profile feat/featrun feat/songtempo \
@@ -35,19 +35,19 @@ LIB = \
 	fetch/spawn fetch/playlist fetch/fetch fetch/subs
 
 # headers without a .c of their own
-INC = core/hot store/dbint
+INC = core/hot store/dbint ml/annhnsw
 
 # libFuzzer harnesses: tests/fuzz/<name>.c, built with clang (`make fuzz`)
 FUZZ = vreader playlist audio
 FUZZTIME = 30
 
-# C++ modules of the library (src/lib/<domain>/<module>.cc): shims over C++ libraries
-LIBCXX = ml/annhnsw
+# C++ shims over Debian's C++ libraries: src/lib/<domain>/<module>.cc, extern "C"
+LIBCXX = ml/annhnsw core/fpconv_cxx
 
 # C unit tests: tests/unit/<domain>/<name>.c, built against the sanitizer library
-UNIT = core/vstream core/key core/stats core/pool core/rng core/progress ml/groups dsp/rhythm ml/knn ml/lbfgs core/jsontree text/utf8 nn/dense ml/maps
+UNIT = core/vstream core/fpconv core/key core/stats core/pool core/rng core/progress ml/groups dsp/rhythm ml/knn ml/lbfgs core/jsontree text/utf8 nn/dense ml/maps
 
-HDR = $(LIB:%=src/lib/%.h) $(INC:%=src/lib/%.h) $(LIBCXX:%=src/lib/%.h)
+HDR = $(LIB:%=src/lib/%.h) $(INC:%=src/lib/%.h)
 LIBOBJ = $(LIB:%=build/obj/lib/%.o) $(LIBCXX:%=build/obj/lib/%.o)
 LIBSAN = $(LIB:%=build/san/obj/lib/%.o) $(LIBCXX:%=build/san/obj/lib/%.o)
 BIN = $(TOOLS:%=bin/%)
@@ -98,10 +98,14 @@ san: $(SANBIN) $(UNITBIN)
 # for FUZZTIME seconds on a corpus seeded from the test data (tests/fuzz/run).
 FUZZCC = clang
 FUZZFLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-LIBFUZZ = $(LIB:%=build/fuzz/obj/lib/%.o)
+FUZZCXX = clang++
+LIBFUZZ = $(LIB:%=build/fuzz/obj/lib/%.o) $(LIBCXX:%=build/fuzz/obj/lib/%.o)
 build/fuzz/obj/%.o: src/%.c $(HDR) config.mk
 	@mkdir -p $(@D)
 	$(FUZZCC) $(CFLAGS) $(FUZZFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+build/fuzz/obj/%.o: src/%.cc config.mk
+	@mkdir -p $(@D)
+	$(FUZZCXX) $(filter-out -fno-gnu-unique,$(CXXFLAGS)) $(FUZZFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 build/libsongvec-fuzz.a: $(LIBFUZZ)
 	rm -f $@
 	ar rcs $@ $(LIBFUZZ)
