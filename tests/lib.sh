@@ -84,9 +84,30 @@ ok() {
 
 skip() { echo "SKIP $1: $2"; }
 
-# Run the EXAMPLES of a man page: every line of the EXAMPLES section that starts
-# with "$ " (in a .Dl or .Bd block) is a command; each must exit 0.
+# The EXAMPLES of a man page as a person would copy them: the page rendered at 80
+# columns (mandoc -Tascii, as man(1) in an 80-column terminal), every line of the
+# EXAMPLES section that starts with "$ " is a command, printed one per line for the
+# caller to run (each must exit 0).  A command the rendering wraps onto the next
+# line would not paste as one: it comes out as a command that fails, naming it.
 man_examples() {
-	_page=$1
-	awk '/^\.Sh EXAMPLES/{on=1;next} /^\.Sh /{on=0} on && /^\.Dl \$ /{sub(/^\.Dl \$ /,""); gsub(/\\e/,"\\"); gsub(/\\\(aq/,"'"'"'"); gsub(/\\\(dq/,"\""); gsub(/\\&/,""); print}' "$_page"
+	MANWIDTH=80 mandoc -Tascii -O width=80 "$1" | col -bx | awk -v q="'" '
+	/^[A-Z]/ { on = ($0 == "EXAMPLES"); next }
+	!on { next }
+	{
+		match($0, /^ */); ind = RLENGTH; s = substr($0, ind + 1)
+		if (s ~ /^\$ /) { flush(); cmd = substr(s, 3); cind = ind; next }
+		if (cmd != "" && s != "" && ind >= cind) { wrapped = 1; next }
+		flush()
+	}
+	END { flush() }
+	function flush() {
+		if (cmd == "")
+			return
+		if (wrapped) {
+			gsub(q, q "\\" q q, cmd)
+			print "echo " q "wrapped at 80 columns: " cmd q " >&2; false"
+		} else
+			print cmd
+		cmd = ""; wrapped = 0
+	}'
 }
