@@ -8,15 +8,20 @@ DATADIR = $(PREFIX)/share/songvec
 
 CC = cc
 PKG_CONFIG = pkg-config
-PKGS = sndfile samplerate soxr fftw3 fftw3f sqlite3 openblas lapacke
+PKGS = sndfile samplerate soxr fftw3 fftw3f sqlite3 openblas lapacke xgboost
 
 OPT = -O2 -march=x86-64-v2
 CFLAGS = $(OPT) -g -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra \
-	-Wno-unused-parameter -Isrc/lib -DSV_VERSION=\"$(VERSION)\" \
+	-Wno-unused-parameter -Werror=implicit-function-declaration -Werror=incompatible-pointer-types -Isrc/lib -DSV_VERSION=\"$(VERSION)\" \
 	-DSV_DATADIR=\"$(DATADIR)\" \
 	`$(PKG_CONFIG) --cflags $(PKGS)`
 LDFLAGS =
-LDLIBS = `$(PKG_CONFIG) --libs $(PKGS)` -lpthread -lm
+LDLIBS = `$(PKG_CONFIG) --libs $(PKGS)` $(CXXLIBS) -lpthread -lm
+
+# the C++ shims of the library (knn -a: hnswlib, Debian libhnswlib-dev, header-only)
+CXX = c++
+CXXFLAGS = $(OPT) -g -std=c++17 -Wall -Wextra -Wno-unused-parameter -Isrc/lib
+CXXLIBS = -lstdc++
 
 # sanitizer build used by `make check`
 SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

@@ -9,10 +9,15 @@
 #include "core/util.h"
 #include "core/vwriter.h"
 #include "store/db.h"
+#include "store/embeddings.h"
 #include "store/load.h"
+#include "store/labels.h"
+#include "store/lyrics.h"
+#include "store/projections.h"
+#include "store/neighbors.h"
 
 static const char SYNOPSIS[] =
-    "[-bp] [-a algorithm] [-d db] [-e errlog] [-n batch] [-w seconds] command [file ...]";
+    "[-bp] [-a algorithm] [-d db] [-e errlog] [-m model] [-n batch] [-w seconds] command [file ...]";
 
 static int
 out_init(Db *db, int binary)
@@ -37,6 +42,19 @@ out_export(Db *db, int binary, int artists)
 	return rc;
 }
 
+static LoadOpt opt = { .algorithm = "kmeans", .model = "musicnn", .dataset = "msd" };
+
+static int
+out_embeddings(Db *db, int binary)
+{
+	VWriter *w = new_vwriter(stdout, "<stdout>", binary);
+	int rc = db_export_embeddings(db, opt.model, opt.dataset, w) ? 1 : 0;
+
+	if (del_vwriter(w))
+		exit(1);
+	return rc;
+}
+
 static int
 out_songs(Db *db, int binary)
 {
@@ -47,6 +65,12 @@ static int
 out_artists(Db *db, int binary)
 {
 	return out_export(db, binary, 1);
+}
+
+static int
+out_text(Db *db, int binary)
+{
+	return lyrics_export(db, stdout, "<stdout>") ? 1 : 0;
 }
 
 /* A command loads its inputs (load) or takes none and writes to stdout (out). */
@@ -61,9 +85,17 @@ static const Command commands[] = {
 	{ "import", load_import, NULL },
 	{ "songs", load_songs, NULL },
 	{ "clusters", load_clusters, NULL },
+	{ "labels", load_labels, NULL },
+	{ "projections", load_projections, NULL },
+	{ "neighbors", load_neighbors, NULL },
+	{ "artist-neighbors", load_artist_neighbors, NULL },
 	{ "todo", NULL, out_todo },
 	{ "export", NULL, out_songs },
 	{ "artists", NULL, out_artists },
+	{ "embeddings", load_embeddings, NULL },
+	{ "export-embeddings", NULL, out_embeddings },
+	{ "lyrics", load_lyrics, NULL },
+	{ "text", NULL, out_text },
 };
 
 #define NELEM(a) (sizeof (a) / sizeof *(a))
@@ -91,10 +123,41 @@ valid_algorithm(const char *a)
 	    !strcmp(a, "dbscan");
 }
 
+/* -m into o: for embeddings model[:dataset], for projections the method (checked
+ * by method_arg once the command is known); a bad value is a usage error (exits 2) */
+static void
+model_arg(LoadOpt *o, char *arg)
+{
+	char *colon;
+
+	o->method = estrdup(arg);
+	o->model = arg;
+	if ((colon = strchr(arg, ':'))) {
+		*colon = 0;
+		o->dataset = colon + 1;
+	}
+	if (!*o->model || !*o->dataset) {
+		weprintf("-m: invalid value (expected model or model:dataset)");
+		util_usage(SYNOPSIS);
+	}
+}
+
+/* projections: -m names a method (projections_bad_method), else exit 2 */
+static void
+method_arg(const Command *cm, const LoadOpt *o)
+{
+	const char *why;
+
+	if (cm->load == load_projections && o->method && (why = projections_bad_method(o->method))) {
+		weprintf("-m: invalid method '%s' (%s)", o->method, why);
+		exit(2);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
-	LoadOpt o = { .algorithm = "kmeans" };
+	LoadOpt o = opt;
 	const Command *cm;
 	const char *dbpath = "songvec.db", *cmd;
 	char **in;
@@ -104,7 +167,7 @@ main(int argc, char **argv)
 
 	util_init(argc, argv);
 	util_help(argc, argv, SYNOPSIS);
-	while ((c = getopt(argc, argv, "a:bd:e:n:pw:")) != -1) {
+	while ((c = getopt(argc, argv, "a:bd:e:m:n:pw:")) != -1) {
 		switch (c) {
 		case 'a':
 			if (!valid_algorithm(o.algorithm = optarg)) {
@@ -115,16 +178,19 @@ main(int argc, char **argv)
 		case 'b': binary = 1; break;
 		case 'd': dbpath = optarg; break;
 		case 'e': o.errpath = optarg; break;
+		case 'm': model_arg(&o, optarg); break;
 		case 'n': o.batch = estrtol(optarg, 0, 1000000000, 'n'); break;
 		case 'p': o.pathkeys = 1; break;
 		case 'w': wait = estrtol(optarg, 0, 86400, 'w'); break;
 		default: util_usage(SYNOPSIS);
 		}
 	}
+	opt = o;
 	if (optind >= argc)
 		util_usage(SYNOPSIS);
 	cmd = argv[optind++];
 	cm = find_command(cmd);
+	method_arg(cm, &o);
 	if (cm->out && argc > optind) {
 		weprintf("%s: takes no file arguments", cmd);
 		util_usage(SYNOPSIS);
@@ -141,6 +207,7 @@ main(int argc, char **argv)
 		rc = cm->load(db, in[i], &o);
 	del_db(db);
 	del_keyset(o.seen);
+	free((char *)o.method);
 	if (o.errlog && fclose(o.errlog))
 		eprintf("%s: write error:", o.errpath);
 	return rc;

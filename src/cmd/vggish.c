@@ -42,13 +42,7 @@ do_stream(VggishFront *f, const char *path)
 	if (!r)
 		return 1;
 	while ((rc = vreader_next(r)) == 1) {
-		if (r->rate != VF_RATE) {
-			if (r->rate == 0)
-				vreader_error(r, "no sample rate: not an audio record stream "
-				    "(vggish reads 16000 Hz records, e.g. segment -r 16000)");
-			else
-				vreader_error(r, "audio records at %g Hz, vggish needs 16000 Hz "
-				    "(resample with segment -r 16000)", r->rate);
+		if (vreader_audio_rate(r, VF_RATE)) {
 			rc = -1;
 			break;
 		}

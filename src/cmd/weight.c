@@ -1,7 +1,6 @@
-/* weight — clean, min-max scale and weight the columns of a vector stream
- * (clustering preprocessing, songvec DESIGN §3).  The real work is in
- * src/lib/ml/scaler.c (arithmetic, model file) and src/lib/ml/groups.c (group
- * weights). */
+/* weight — clean, min-max scale (or standardise) and weight the columns of a vector
+ * stream (clustering preprocessing, songvec DESIGN §3).  The real work is in
+ * src/lib/ml/scaler.c (arithmetic, model file) and src/lib/ml/groups.c (group weights). */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,7 +14,7 @@
 #include "core/vwriter.h"
 
 static const char SYNOPSIS[] =
-    "[-bc] [-a model | -m model] [-G file | -G none] [-g groups] [-r lo:hi] [file]";
+    "[-bcz] [-a model | -m model] [-G file | -G none] [-g groups] [-r lo:hi] [file]";
 
 static void
 parse_range(const char *s, double *lo, double *hi)
@@ -123,10 +122,11 @@ write_scaled(const Scaler *s, Matrix *m, int clip, int binary)
 	scaler_count_report(&cnt, m->d, m->name);
 }
 
-/* fit the scaler on in (groups gs, output range lo..hi); the model to model_out */
+/* fit the scaler on in (groups gs, output range lo..hi, or standardised); the
+ * model to model_out; 0, or 1 after a message */
 static int
 fit(const char *in, Groups *gs, int gdefault, double lo, double hi, int clip,
-    const char *model_out, int binary)
+    int standard, const char *model_out, int binary)
 {
 	FILE *mfp = model_out ? efopen_out(model_out) : NULL;
 	Matrix m;
@@ -144,7 +144,10 @@ fit(const char *in, Groups *gs, int gdefault, double lo, double hi, int clip,
 		rc = 1;
 		goto out2;
 	}
-	scaler_fit(&s, &m);
+	if (standard)
+		scaler_fit_standard(&s, &m);
+	else
+		scaler_fit(&s, &m);
 	if (mfp) {
 		scaler_save(&s, mfp);
 		if (fshut(mfp, model_out)) {
@@ -167,13 +170,13 @@ main(int argc, char **argv)
 {
 	const char *model_in = NULL, *model_out = NULL, *gfile = NULL, *in = "-";
 	double lo = 1, hi = 10;
-	int c, binary = 0, clip = 0, fitopt = 0, rc, ng = 0;
+	int c, binary = 0, clip = 0, fitopt = 0, rc, ng = 0, standard = 0, range = 0;
 	char **gspec = ecalloc(argc, sizeof(char *));
 	Groups gs = { 0, NULL };
 
 	util_init(argc, argv);
 	util_help(argc, argv, SYNOPSIS);
-	while ((c = getopt(argc, argv, "a:bcG:g:m:r:")) != -1) {
+	while ((c = getopt(argc, argv, "a:bcG:g:m:r:z")) != -1) {
 		switch (c) {
 		case 'a': model_in = optarg; break;
 		case 'b': binary = 1; break;
@@ -181,7 +184,8 @@ main(int argc, char **argv)
 		case 'G': gfile = optarg; fitopt = 1; break;
 		case 'g': gspec[ng++] = optarg; fitopt = 1; break;
 		case 'm': model_out = optarg; fitopt = 1; break;
-		case 'r': parse_range(optarg, &lo, &hi); fitopt = 1; break;
+		case 'r': parse_range(optarg, &lo, &hi); fitopt = range = 1; break;
+		case 'z': standard = 1; fitopt = 1; break;
 		default: util_usage(SYNOPSIS);
 		}
 	}
@@ -189,10 +193,14 @@ main(int argc, char **argv)
 		util_usage(SYNOPSIS);
 	if (optind < argc)
 		in = argv[optind];
+	if (standard && (range || clip)) {
+		weprintf("-z standardises: -r and -c belong to min-max scaling");
+		util_usage(SYNOPSIS);
+	}
 	if (model_in) {
 		free(gspec);
 		if (fitopt) {
-			weprintf("-a applies a saved model: -G, -g, -m and -r belong to fitting");
+			weprintf("-a applies a saved model: -G, -g, -m, -r and -z belong to fitting");
 			util_usage(SYNOPSIS);
 		}
 		return apply(model_in, in, binary, clip);
@@ -200,7 +208,7 @@ main(int argc, char **argv)
 	rc = build_groups(&gs, gspec, ng, gfile);
 	free(gspec);
 	if (!rc)
-		rc = fit(in, &gs, !gfile, lo, hi, clip, model_out, binary);
+		rc = fit(in, &gs, !gfile, lo, hi, clip, standard, model_out, binary);
 	del_groups(&gs);
 	return rc;
 }

@@ -11,11 +11,12 @@
 #include "fetch/fetch.h"
 #include "fetch/playlist.h"
 #include "fetch/spawn.h"
+#include "fetch/subs.h"
 #include "core/util.h"
 
 static const char SYNOPSIS[] =
-    "[-Uv] [-c channels] [-d dir] [-e errlog] [-f format] [-m seconds] [-q query] [-R rate] "
-    "[-r retries] [-T timeout] [file]";
+    "[-Uv] [-c channels] [-d dir] [-e errlog] [-f format] [-L dir] [-m seconds] [-q query] "
+    "[-R rate] [-r retries] [-T timeout] [file]";
 
 typedef struct Entry {
 	Song s;
@@ -31,6 +32,9 @@ typedef struct Run {
 	int verbose, tty, anyurl;
 	size_t n, ok, failed, present;
 	double t0;
+	const FetchOpts *o;
+	SubsOpts so;    /* -L: captions as lyrics (so.dir NULL: none) */
+	size_t nlyr;    /* songs with a lyrics file */
 } Run;
 
 static double
@@ -150,12 +154,13 @@ parse_opts(int argc, char **argv, FetchOpts *o, Run *run)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "c:d:e:f:m:q:R:r:T:Uv")) != -1) {
+	while ((c = getopt(argc, argv, "c:d:e:f:L:m:q:R:r:T:Uv")) != -1) {
 		switch (c) {
 		case 'c': o->channels = (int)estrtol(optarg, 1, 8, 'c'); break;
 		case 'd': o->dir = optarg; break;
 		case 'e': run->errpath = optarg; break;
 		case 'f': o->format = format_arg(optarg); break;
+		case 'L': run->so.dir = optarg; break;
 		case 'm': o->maxdur = estrtod(optarg, 1, 1e6, 'm'); break;
 		case 'q': o->query = query_arg(optarg); break;
 		case 'R': o->rate = (int)estrtol(optarg, 1000, 384000, 'R'); break;
@@ -194,6 +199,28 @@ log_failure(Run *run, const char *id, const char *stage, const char *msg)
 	run->failed++;
 }
 
+/* -L: the song's captions as DIR/<song_id>.txt unless there already (a failure
+ * is reported and logged, the song stays fetched); counted in run->nlyr */
+static void
+lyrics(Run *run, const Song *s)
+{
+	char *path = subs_path(&run->so, s->id), *target, *msg;
+	struct stat sb;
+	int e = 0;
+
+	if (stat(path, &sb) || !S_ISREG(sb.st_mode)) {
+		target = fetch_target(run->o, s);
+		if ((e = subs_fetch(&run->so, target, s->id, &msg)))
+			weprintf("%s: subtitles: %s", s->id, msg);
+		if (e && fetch_log(run->errlog, s->id, "subtitles", msg))
+			eprintf("%s: write error:", run->errpath);
+		free(target);
+		free(msg);
+	}
+	free(path);
+	run->nlyr += !e;
+}
+
 /* one entry of the list: fetched, present already, or failed (logged) */
 static void
 do_entry(Fetch *f, Run *run, Entry *e)
@@ -207,12 +234,16 @@ do_entry(Fetch *f, Run *run, Entry *e)
 	} else if (!stat(path = fetch_path(f, &e->s), &sb) && S_ISREG(sb.st_mode)) {
 		run->present++; /* done by an earlier run */
 		printf("%s\t%s\n", e->s.id, path);
+		if (run->so.dir)
+			lyrics(run, &e->s);
 	} else if (fetch_do(f, &e->s, &stage, &msg)) {
 		weprintf("%s: %s: %s", e->s.id, stage, msg);
 		log_failure(run, e->s.id, stage, msg);
 	} else {
 		run->ok++;
 		printf("%s\t%s\n", e->s.id, fetch_path(f, &e->s));
+		if (run->so.dir)
+			lyrics(run, &e->s);
 	}
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		del_fetch(f);
@@ -226,7 +257,7 @@ main(int argc, char **argv)
 	FetchOpts o = { .dir = ".", .format = "wav", .query = "ytsearch1:{song} {artist} lyrics",
 		.maxdur = 900, .rate = 44100, .channels = 2, .retries = 3, .backoff = 1,
 		.timeout = 1800 };
-	Run run = { .in = "-" };
+	Run run = { .in = "-", .o = &o, .so = { .dir = NULL, .timeout = 1800 } };
 	Entry *list;
 	Fetch *f;
 	size_t i;
@@ -244,7 +275,10 @@ main(int argc, char **argv)
 		run.errpath = run.defpath;
 	if (!(run.errlog = fopen(run.errpath, "a")))
 		eprintf("%s:", run.errpath);
-	o.ytdlp = need("YTDLP", "yt-dlp");
+	if (run.so.dir && mkdir(run.so.dir, 0777) && errno != EEXIST)
+		eprintf("%s:", run.so.dir);
+	o.ytdlp = run.so.ytdlp = need("YTDLP", "yt-dlp");
+	run.so.timeout = o.timeout;
 	o.ffmpeg = need("FFMPEG", "ffmpeg");
 	o.ffprobe = need("FFPROBE", "ffprobe");
 	if (!(f = new_fetch(&o)))
@@ -262,6 +296,9 @@ main(int argc, char **argv)
 		    run.n, run.ok, run.present, run.failed, run.errpath);
 	else if (run.verbose)
 		weprintf("%zu songs: %zu downloaded, %zu already present", run.n, run.ok, run.present);
+	if (run.so.dir && (run.verbose || run.nlyr < run.ok + run.present))
+		weprintf("lyrics: %zu of %zu songs have a text file in %s", run.nlyr,
+		    run.ok + run.present, run.so.dir);
 	fclose(run.errlog);
 	free_list(list, run.n);
 	free(run.defpath);

@@ -1,4 +1,5 @@
 """weight_check.py FIT OUT [--apply NEW] [--range LO:HI] [--groups default|none|SPEC] [--clip]
+                [--standard]
 
 Oracle for weight(1): scikit-learn's MinMaxScaler(feature_range) on FIT after the
 documented cleaning (non-finite values -> the column mean of the finite values,
@@ -7,11 +8,13 @@ keys, column names and values within 1e-6 (absolute).  With --apply, OUT is
 `weight -a MODEL NEW` and the reference is the scaler fitted on FIT transforming NEW
 (cleaned with FIT's column means; clipped to the range when --clip).
 SPEC: comma-separated LO:HI*W index ranges (half-open), later ones override.
+--standard: weight -z against StandardScaler fitted on the finite values (NaN are
+ignored by its fit), non-finite values then 0 (the mean), times the group weights.
 """
 import sys
 import argparse
 import numpy as np
-from sklearn.preprocessing import MinMaxScaler
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from common import read
 
 TOL = 1e-6
@@ -24,6 +27,7 @@ ap.add_argument('--apply')
 ap.add_argument('--range', default='1:10')
 ap.add_argument('--groups', default='default')
 ap.add_argument('--clip', action='store_true')
+ap.add_argument('--standard', action='store_true')
 a = ap.parse_args()
 
 keys, X, cols = read(a.fit)
@@ -50,11 +54,25 @@ for g in filter(None, spec.split(',')):
     l, h = rng.split(':')
     w[int(l or 0):int(h or d)] = float(wt)
 
-sc = MinMaxScaler(feature_range=(lo, hi), clip=a.clip).fit(clean(X))
-if a.apply:
+def nonfinite_nan(A):
+    A = A.copy()
+    A[~np.isfinite(A)] = np.nan
+    return A
+
+
+if a.standard:
+    sc = StandardScaler().fit(nonfinite_nan(X))
+    if a.apply:
+        keys, N, cols = read(a.apply)
+        X = N.astype(np.float64)
+    ref = np.nan_to_num(sc.transform(nonfinite_nan(X)), nan=0.0) * w
+    a.apply = None
+elif a.apply:
+    sc = MinMaxScaler(feature_range=(lo, hi), clip=a.clip).fit(clean(X))
     keys, N, cols = read(a.apply)
     ref = sc.transform(clean(N.astype(np.float64))) * w
 else:
+    sc = MinMaxScaler(feature_range=(lo, hi), clip=a.clip).fit(clean(X))
     ref = sc.transform(clean(X)) * w
 
 okeys, O, ocols = read(a.out)

@@ -55,6 +55,7 @@ struct AudioIn {
 	int in_eof, src_done, failed;
 	int truncated;       /* libsndfile: the header announces more than the file has */
 	long long expect;    /* libsndfile: frames announced (-1 unknown) */
+	long long hdrframes; /* audio_frames() */
 	long long nin, nout, target;
 	int flags;           /* AUDIO_DAMAGED_OK */
 	Verify vf;           /* what the container walk found (verify.h) */
@@ -332,6 +333,7 @@ sndfile_input(AudioIn *a, const SF_INFO *info, int fd)
 	a->expect = (info->format & SF_FORMAT_TYPEMASK) == SF_FORMAT_FLAC &&
 		info->frames > 0 && info->frames < SF_COUNT_MAX / 4 ? info->frames : -1;
 	a->truncated = wav_truncated(a->sf);
+	a->hdrframes = info->frames >= 0 && info->frames < SF_COUNT_MAX / 4 ? info->frames : -1;
 	if (info->channels <= 0 || info->samplerate <= 0) {
 		weprintf("%s: invalid audio header (%d channels, %d Hz)", a->name,
 			info->channels, info->samplerate);
@@ -459,6 +461,7 @@ new_audio(const char *path, double rate, int quality)
 double audio_rate(const AudioIn *a) { return a->outrate; }
 double audio_inrate(const AudioIn *a) { return a->inrate; }
 int audio_channels(const AudioIn *a) { return a->channels; }
+long long audio_frames(const AudioIn *a) { return a->sf && !a->truncated ? a->hdrframes : -1; }
 
 /* Decode up to BLK frames into a->mono; returns the count, 0 at the end, -1 on error. */
 static long

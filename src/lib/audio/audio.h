@@ -34,6 +34,10 @@ AudioIn *new_audio_flags(const char *path, double rate, int quality, int flags);
 double audio_rate(const AudioIn *a);
 double audio_inrate(const AudioIn *a);
 int audio_channels(const AudioIn *a);
+/* Frames at the input rate the header announces (exact for WAV and FLAC, an
+ * estimate for Ogg and MP3), -1 when unknown (files decoded by ffmpeg) or not to
+ * be trusted (a WAV header announcing more than the file holds). */
+long long audio_frames(const AudioIn *a);
 /* Read up to n mono samples at the output rate.  Returns the count, 0 at the end,
  * -1 on a decoding error (message printed, e.g. a truncated file). */
 long audio_read(AudioIn *a, float *buf, long n);

@@ -77,6 +77,18 @@ vreader_error(VReader *r, const char *fmt, ...)
 }
 
 int
+vreader_audio_rate(VReader *r, double rate)
+{
+	if (r->rate == rate)
+		return 0;
+	if (r->rate == 0)
+		return vreader_error(r, "no sample rate: not an audio record stream (%s reads "
+		    "%g Hz records, e.g. segment -r %g)", argv0, rate, rate);
+	return vreader_error(r, "audio records at %g Hz, %s needs %g Hz (resample with "
+	    "segment -r %g)", r->rate, argv0, rate, rate);
+}
+
+int
 vreader_error_at(const VReader *r, unsigned long recno, unsigned long lineno, const char *fmt, ...)
 {
 	va_list ap;

@@ -54,6 +54,11 @@ void del_vreader(VReader *r);
 int vreader_colindex(const VReader *r, const char *name);
 /* Print "prog: FILE[:LINE]: record N: msg" and return -1. */
 int vreader_error(VReader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* 0 when the current record is audio at rate Hz; else -1 after "prog: FILE: record
+ * N: no sample rate: not an audio record stream (prog reads R Hz records, e.g.
+ * segment -r R)" or "...: audio records at X Hz, prog needs R Hz (resample with
+ * segment -r R)". */
+int vreader_audio_rate(VReader *r, double rate);
 /* The same for a record read earlier (e.g. by a read-ahead thread): its own
  * record number and TSV line. */
 int vreader_error_at(const VReader *r, unsigned long recno, unsigned long lineno,

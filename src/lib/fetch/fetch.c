@@ -424,7 +424,7 @@ fetch_do(Fetch *f, const Song *s, const char **stage, const char **msg)
 	*msg = "";
 	/* converted inside the private directory: a killed run leaves nothing in DIR */
 	setstr(&f->part, xprintf("%s/out.%s", f->tmpdir, f->o.format));
-	setstr(&f->target, s->url ? estrdup(s->url) : expand(f->o.query, s));
+	setstr(&f->target, fetch_target(&f->o, s));
 	if (strlen(f->target) > FETCH_MAXQUERY) {
 		setstr(&f->msg, xprintf("the query is %zu bytes long, more than %d (a song name "
 		    "or artist of that length is not a title)", strlen(f->target), FETCH_MAXQUERY));
@@ -480,4 +480,10 @@ fetch_log(FILE *fp, const char *song, const char *stage, const char *msg)
 	json_string(fp, msg);
 	fputs("}\n", fp);
 	return fflush(fp) == EOF || ferror(fp) ? -1 : 0;
+}
+
+char *
+fetch_target(const FetchOpts *o, const Song *s)
+{
+	return s->url ? estrdup(s->url) : expand(o->query, s);
 }

@@ -33,6 +33,10 @@ const char *fetch_path(Fetch *f, const Song *s);
 int fetch_do(Fetch *f, const Song *s, const char **stage, const char **msg);
 void del_fetch(Fetch *f);
 
+/* The yt-dlp target of a song: its URL, or the query with {song}, {artist} and {id}
+ * replaced (malloc'd). */
+char *fetch_target(const FetchOpts *o, const Song *s);
+
 /* One JSON line {"time","song","stage","message"} appended to fp (flushed). */
 int fetch_log(FILE *fp, const char *song, const char *stage, const char *msg);
 

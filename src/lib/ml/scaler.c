@@ -9,6 +9,7 @@
 #include <string.h>
 
 static const char *const ROWS[] = { "min", "max", "fill", "lo", "hi", "weight" };
+static const char *const SROWS[] = { "mean", "sd", "fill", "weight" }; /* standard */
 
 void
 scaler_init(Scaler *s, size_t d, double lo, double hi, char *const *cols)
@@ -23,6 +24,8 @@ scaler_init(Scaler *s, size_t d, double lo, double hi, char *const *cols)
 	s->lo = ecalloc(d, sizeof(double));
 	s->hi = ecalloc(d, sizeof(double));
 	s->weight = ecalloc(d, sizeof(double));
+	s->mean = ecalloc(d, sizeof(double));
+	s->sd = ecalloc(d, sizeof(double));
 	s->scale = ecalloc(d, sizeof(double));
 	s->off = ecalloc(d, sizeof(double));
 	for (j = 0; j < d; j++) {
@@ -77,6 +80,49 @@ scaler_fit(Scaler *s, const Matrix *m)
 	scaler_prepare(s);
 }
 
+/* column j's mean and population variance over its finite values: sklearn's two
+ * passes, the second corrected by the rounding error of the first; 0 values when
+ * none is finite */
+static void
+mean_var(const Matrix *m, size_t j, double *mean, double *var, size_t *cnt)
+{
+	size_t i, n = 0;
+	double sum = 0, t, c = 0, sq = 0, v;
+
+	for (i = 0; i < m->n; i++)
+		if (isfinite(v = m->x[i * m->d + j]))
+			sum += v, n++;
+	*cnt = n;
+	*mean = *var = 0;
+	if (!n)
+		return;
+	t = sum / (double)n;
+	for (i = 0; i < m->n; i++)
+		if (isfinite(v = m->x[i * m->d + j])) {
+			c += v - t;
+			sq += (v - t) * (v - t);
+		}
+	*mean = t;
+	*var = (sq - c * c / (double)n) / (double)n;
+}
+
+void
+scaler_fit_standard(Scaler *s, const Matrix *m)
+{
+	size_t j, n;
+	double var, bound;
+
+	s->standard = 1;
+	for (j = 0; j < s->d; j++) {
+		mean_var(m, j, &s->mean[j], &var, &n);
+		s->fill[j] = s->mean[j]; /* a NaN becomes exactly 0 */
+		/* sklearn's _is_constant_feature, then _handle_zeros_in_scale */
+		bound = (double)n * DBL_EPSILON * var + pow((double)n * s->mean[j] * DBL_EPSILON, 2);
+		s->sd[j] = var <= bound ? 1 : sqrt(var);
+	}
+	scaler_prepare(s);
+}
+
 void
 scaler_prepare(Scaler *s)
 {
@@ -110,6 +156,10 @@ scaler_do(const Scaler *s, float *x, int clip, ScalerCount *c)
 			}
 			v = s->fill[j];
 		}
+		if (s->standard) {
+			x[j] = (float)((v - s->mean[j]) / s->sd[j] * s->weight[j]);
+			continue;
+		}
 		v = v * s->scale[j] + s->off[j];
 		if (clip) {
 			if (v < s->lo[j])
@@ -136,6 +186,8 @@ del_scaler(Scaler *s)
 	free(s->lo);
 	free(s->hi);
 	free(s->weight);
+	free(s->mean);
+	free(s->sd);
 	free(s->scale);
 	free(s->off);
 	memset(s, 0, sizeof *s);
@@ -167,51 +219,82 @@ void
 scaler_save(const Scaler *s, FILE *fp)
 {
 	const double *rows[6];
-	size_t k;
+	size_t k, n = s->standard ? 4 : 6;
 
-	rows[0] = s->min;
-	rows[1] = s->max;
-	rows[2] = s->fill;
-	rows[3] = s->lo;
-	rows[4] = s->hi;
-	rows[5] = s->weight;
-	dtable_put_header(fp, s->d, "weight", s->cols, 6);
-	for (k = 0; k < 6; k++)
-		dtable_put_row(fp, ROWS[k], rows[k], s->d);
+	if (s->standard) {
+		rows[0] = s->mean, rows[1] = s->sd, rows[2] = s->fill, rows[3] = s->weight;
+	} else {
+		rows[0] = s->min, rows[1] = s->max, rows[2] = s->fill;
+		rows[3] = s->lo, rows[4] = s->hi, rows[5] = s->weight;
+	}
+	dtable_put_header(fp, s->d, s->standard ? "standard" : "weight", s->cols, n);
+	for (k = 0; k < n; k++)
+		dtable_put_row(fp, s->standard ? SROWS[k] : ROWS[k], rows[k], s->d);
 }
 
-/* The six rows of a weight model, each once (dtable refuses repeats), nothing
- * else, every value finite, weights >= 0.  0, or -1 after a message. */
+/* The n named rows of a model table (weight: ROWS, standard: SROWS), each once
+ * (dtable refuses repeats), nothing else, every value finite, weights (the last
+ * row) >= 0.  0, or -1 after a message. */
 static int
-scaler_rows(const DTable *t, const char *path, const double *r[6])
+scaler_rows(const DTable *t, const char *path, const char *const *names, size_t n,
+    const double **r)
 {
 	size_t k, j, i;
 
 	for (i = 0; i < t->n; i++) {
-		for (k = 0; k < 6 && strcmp(t->keys[i], ROWS[k]); k++)
+		for (k = 0; k < n && strcmp(t->keys[i], names[k]); k++)
 			;
-		if (k == 6) {
-			weprintf("%s: corrupt weight model: unknown row '%s'", path, t->keys[i]);
+		if (k == n) {
+			weprintf("%s: corrupt %s model: unknown row '%s'", path, t->model, t->keys[i]);
 			return -1;
 		}
 	}
-	for (k = 0; k < 6; k++) {
-		if (!(r[k] = dtable_row(t, ROWS[k]))) {
-			weprintf("%s: corrupt weight model: no '%s' row", path, ROWS[k]);
+	for (k = 0; k < n; k++) {
+		if (!(r[k] = dtable_row(t, names[k]))) {
+			weprintf("%s: corrupt %s model: no '%s' row", path, t->model, names[k]);
 			return -1;
 		}
 		for (j = 0; j < t->d; j++)
 			if (!isfinite(r[k][j])) {
-				weprintf("%s: corrupt weight model: '%s' value %zu is not finite", path, ROWS[k], j + 1);
+				weprintf("%s: corrupt %s model: '%s' value %zu is not finite", path,
+				    t->model, names[k], j + 1);
 				return -1;
 			}
 	}
 	for (j = 0; j < t->d; j++)
-		if (r[5][j] < 0) {
-			weprintf("%s: corrupt weight model: weight %zu is negative (%g)", path, j + 1,
-			    r[5][j]);
+		if (r[n - 1][j] < 0) {
+			weprintf("%s: corrupt %s model: weight %zu is negative (%g)", path, t->model,
+			    j + 1, r[n - 1][j]);
 			return -1;
 		}
+	return 0;
+}
+
+/* fill s from the rows of a model=weight (min-max) or model=standard table; -1
+ * after a message */
+static int
+model_values(Scaler *s, const DTable *t, const char *path, int standard, const double **r)
+{
+	size_t j;
+
+	scaler_init(s, t->d, 0, 0, t->cols);
+	s->standard = standard;
+	for (j = 0; j < t->d; j++) {
+		if (standard) {
+			s->mean[j] = r[0][j], s->sd[j] = r[1][j], s->fill[j] = r[2][j];
+			s->weight[j] = r[3][j];
+			s->lo[j] = 0, s->hi[j] = 1;
+		} else {
+			s->min[j] = r[0][j], s->max[j] = r[1][j], s->fill[j] = r[2][j];
+			s->lo[j] = r[3][j], s->hi[j] = r[4][j], s->weight[j] = r[5][j];
+		}
+		if (standard ? !(s->sd[j] > 0) : !(s->min[j] <= s->max[j]) || !(s->lo[j] < s->hi[j])) {
+			weprintf(standard ? "%s: corrupt standard model: column %zu has sd <= 0" :
+			    "%s: corrupt weight model: column %zu has min > max or lo >= hi", path, j + 1);
+			del_scaler(s);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -220,30 +303,18 @@ scaler_load(Scaler *s, const char *path)
 {
 	DTable t;
 	const double *r[6];
-	size_t j;
+	int standard;
 
 	if (dtable_load(path, &t))
 		return -1;
-	if (!t.model || strcmp(t.model, "weight")) {
+	standard = t.model && !strcmp(t.model, "standard");
+	if (!t.model || (strcmp(t.model, "weight") && !standard)) {
 		weprintf("%s: not a weight model (model=%s)", path, t.model ? t.model : "missing");
 		goto bad;
 	}
-	if (scaler_rows(&t, path, r))
+	if (scaler_rows(&t, path, standard ? SROWS : ROWS, standard ? 4 : 6, r) ||
+	    model_values(s, &t, path, standard, r))
 		goto bad;
-	scaler_init(s, t.d, 0, 0, t.cols);
-	for (j = 0; j < t.d; j++) {
-		s->min[j] = r[0][j];
-		s->max[j] = r[1][j];
-		s->fill[j] = r[2][j];
-		s->lo[j] = r[3][j];
-		s->hi[j] = r[4][j];
-		s->weight[j] = r[5][j];
-		if (!(s->min[j] <= s->max[j]) || !(s->lo[j] < s->hi[j])) {
-			weprintf("%s: corrupt weight model: column %zu has min > max or lo >= hi", path, j + 1);
-			del_scaler(s);
-			goto bad;
-		}
-	}
 	del_dtable(&t);
 	scaler_prepare(s);
 	return 0;

@@ -1,8 +1,8 @@
 /* vggish_net.c — VGGish forward pass on OpenBLAS (see vggish_net.h). */
 #include "nn/vggish_net.h"
+#include "nn/conv.h"
 #include "nn/vggish_front.h"
 #include "core/hot.h"
-#include "core/pool.h"
 #include "core/util.h"
 
 #include <cblas.h>
@@ -455,7 +455,7 @@ conv_group(VggishNet *n, Work *wk, const float *ex, unsigned g, float *fcin)
 }
 
 /* a parallel section: fn(net, t, arg) for the nt shares t = 0..nt-1 (share t uses
- * work[t]), on the project's pool (core/pool.h) */
+ * work[t]), on the shared fork/join (nn/conv.h) */
 typedef struct {
 	VggishNet *n;
 	void (*fn)(VggishNet *, int, void *);
@@ -463,11 +463,11 @@ typedef struct {
 } Part;
 
 static void
-part_block(void *p, size_t b, int tid)
+part_share(void *p, int t)
 {
 	Part *q = p;
 
-	q->fn(q->n, (int)b, q->arg);
+	q->fn(q->n, t, q->arg);
 }
 
 static void
@@ -475,7 +475,7 @@ parallel(VggishNet *n, void (*fn)(VggishNet *, int, void *), void *arg)
 {
 	Part q = {n, fn, arg};
 
-	pool_run(n->nt, (size_t)n->nt, part_block, &q);
+	conv_parallel(n->nt, part_share, &q);
 }
 
 typedef struct {
@@ -510,21 +510,11 @@ static void
 dense_part(VggishNet *n, int t, void *p)
 {
 	DenseArg *d = p;
-	unsigned nin = fc[d->layer].in, nout = fc[d->layer].out, r, j;
+	unsigned nout = fc[d->layer].out;
 	unsigned j0 = nout / 16 * t / n->nt * 16, j1 = nout / 16 * (t + 1) / n->nt * 16;
-	const float *b = n->fb[d->layer];
 
-	if (j1 <= j0)
-		return;
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, d->B, j1 - j0, nin, 1.0f, d->in,
-	    nin, n->fw[d->layer] + (size_t)j0 * nin, nin, 0.0f, d->out + j0, nout);
-	for (r = 0; r < d->B; r++) {
-		float *o = d->out + (size_t)r * nout;
-		for (j = j0; j < j1; j++) {
-			float v = o[j] + b[j];
-			o[j] = d->relu && v < 0 ? 0 : v;
-		}
-	}
+	conv_dense(d->in, d->B, fc[d->layer].in, n->fw[d->layer], 1, n->fb[d->layer], j0, j1,
+	    nout, d->relu, d->out);
 }
 
 void

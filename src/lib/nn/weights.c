@@ -23,6 +23,7 @@ typedef struct Tensor {
 
 struct Weights {
 	char *path;
+	const char *what, *hint; /* "VGGish weights", HINT: see new_weights_for */
 	unsigned char *map;
 	size_t size;
 	unsigned nt;
@@ -113,13 +114,29 @@ bad(Weights *w, const char *fmt, const char *detail)
 	fflush(stdout);
 	fprintf(stderr, "%s: %s: ", argv0, w->path);
 	fprintf(stderr, fmt, detail);
-	fprintf(stderr, "\n%s: %s\n", argv0, HINT);
+	fprintf(stderr, "\n%s: %s\n", argv0, w->hint);
 	del_weights(w);
 	return NULL;
 }
 
+/* "WHAT: reason" for the messages of new_weights_for (a static buffer) */
+static const char *
+open_err(const Weights *w, const char *reason)
+{
+	static char m[256];
+
+	snprintf(m, sizeof m, "%s: %s", w->what, reason);
+	return m;
+}
+
 Weights *
 new_weights(const char *path)
+{
+	return new_weights_for(path, "VGGish weights", HINT);
+}
+
+Weights *
+new_weights_for(const char *path, const char *what, const char *hint)
 {
 	Weights *w = ecalloc(1, sizeof *w);
 	struct stat st;
@@ -130,11 +147,13 @@ new_weights(const char *path)
 	const uint16_t one = 1;
 
 	w->path = estrdup(path);
+	w->what = what;
+	w->hint = hint;
 	if (*(const unsigned char *)&one != 1)
 		return bad(w, "%sweight files need a little-endian host", "");
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
-		return bad(w, "cannot open VGGish weights: %s", strerror(errno));
+		return bad(w, "cannot open %s", open_err(w, strerror(errno)));
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return bad(w, "%snot a regular file", "");
@@ -153,7 +172,7 @@ new_weights(const char *path)
 	close(fd);
 	if (w->map == MAP_FAILED) {
 		w->map = NULL;
-		return bad(w, "cannot map VGGish weights: %s", strerror(errno));
+		return bad(w, "cannot map %s", open_err(w, strerror(errno)));
 	}
 	h = w->map;
 	if (memcmp(h, WEIGHTS_MAGIC, 8))
@@ -164,7 +183,7 @@ new_weights(const char *path)
 		fflush(stdout);
 		fprintf(stderr, "%s: %s: weight file version %s, this build reads version %u\n",
 		    argv0, path, v, WEIGHTS_VERSION);
-		fprintf(stderr, "%s: %s\n", argv0, HINT);
+		fprintf(stderr, "%s: %s\n", argv0, w->hint);
 		del_weights(w);
 		return NULL;
 	}
@@ -240,12 +259,12 @@ weights_get(const Weights *w, const char *name, unsigned ndim, const unsigned *d
 		fprintf(stderr, "], expected [");
 		for (j = 0; j < ndim; j++)
 			fprintf(stderr, "%s%u", j ? "," : "", dims[j]);
-		fprintf(stderr, "]\n%s: %s\n", argv0, HINT);
+		fprintf(stderr, "]\n%s: %s\n", argv0, w->hint);
 		return NULL;
 	}
 	fflush(stdout);
 	fprintf(stderr, "%s: %s: no tensor '%s' in the weight file\n%s: %s\n", argv0, w->path,
-	    name, argv0, HINT);
+	    name, argv0, w->hint);
 	return NULL;
 }
 

@@ -33,6 +33,9 @@ const char *weights_path(const char *opt, const char **how);
 /* Map and verify a file (magic, version, size, directory, checksum).  NULL after a
  * message "prog: PATH: ..." naming the problem and how to get a good file. */
 Weights *new_weights(const char *path);
+/* The same for another kind of weight file: the messages say "cannot open WHAT"
+ * and end with the line HINT (what to do) instead of the VGGish ones. */
+Weights *new_weights_for(const char *path, const char *what, const char *hint);
 /* A tensor with exactly these dims (ndim <= 4); NULL after a message when it is
  * missing or has another shape. */
 const float *weights_get(const Weights *w, const char *name, unsigned ndim, const unsigned *dims);

@@ -56,10 +56,50 @@ static const char SCHEMA_BASE[] =
     "CREATE INDEX IF NOT EXISTS songs_artist_id ON songs(artist_id);\n"
     "CREATE TABLE IF NOT EXISTS songvec_columns (idx INTEGER PRIMARY KEY, name TEXT NOT NULL);\n";
 
+/* DESIGN §8: labels of songs, one row per label set (store/labels.c) */
+static const char SCHEMA_LABELS[] =
+    "CREATE TABLE IF NOT EXISTS song_labels (song_id TEXT NOT NULL, label_set TEXT NOT NULL,\n"
+    "  label TEXT, split TEXT, predicted TEXT, probability REAL,\n"
+    "  PRIMARY KEY (song_id, label_set));\n";
+/* DESIGN §8, loaded by store/embeddings.c: a song's rows of a model's output as
+ * float32 BLOBs with their shapes, plus mood_data/mood_shape and the stream's column
+ * names */
+static const char SCHEMA_EMBEDDINGS[] =
+    "CREATE TABLE IF NOT EXISTS embeddings (song_id TEXT NOT NULL, model TEXT NOT NULL,\n"
+    "  dataset TEXT NOT NULL, embedding_data BLOB, embedding_shape TEXT,\n"
+    "  taggram_data BLOB, taggram_shape TEXT, created_at TEXT DEFAULT CURRENT_TIMESTAMP,\n"
+    "  mood_data BLOB, mood_shape TEXT, PRIMARY KEY (song_id, model, dataset));\n"
+    "CREATE TABLE IF NOT EXISTS embedding_columns (model TEXT NOT NULL,\n"
+    "  dataset TEXT NOT NULL, idx INTEGER NOT NULL, name TEXT NOT NULL,\n"
+    "  PRIMARY KEY (model, dataset, idx));\n";
+/* DESIGN §8: maps of the collection (map(1), pca(1)), loaded by projections.c */
+static const char SCHEMA_PROJECTIONS[] =
+    "CREATE TABLE IF NOT EXISTS projections (song_id TEXT NOT NULL, method TEXT NOT NULL,\n"
+    "  dims INT NOT NULL, x REAL, y REAL, z REAL,\n"
+    "  created_at TEXT DEFAULT CURRENT_TIMESTAMP,\n"
+    "  PRIMARY KEY (song_id, method, dims), FOREIGN KEY (song_id) REFERENCES songs(song_id));\n";
+/* DESIGN §8: knn(1)'s neighbour lists (store/neighbors.c), of songs and of artists */
+static const char SCHEMA_NEIGHBORS[] =
+    "CREATE TABLE IF NOT EXISTS song_neighbors (song_id TEXT NOT NULL, rank INT NOT NULL,\n"
+    "  neighbor_id TEXT NOT NULL, similarity REAL, metric TEXT,\n"
+    "  PRIMARY KEY (song_id, metric, rank));\n"
+    "CREATE TABLE IF NOT EXISTS artist_neighbors (artist_id TEXT NOT NULL, rank INT NOT NULL,\n"
+    "  neighbor_id TEXT NOT NULL, similarity REAL, metric TEXT,\n"
+    "  PRIMARY KEY (artist_id, metric, rank));\n";
+
 /* Each table of the second stage (DESIGN §8) gets its own string here, added by
  * the module that loads it, and a line in SCHEMAS. */
+/* DESIGN §8; store/lyrics.c */
+static const char SCHEMA_LYRICS[] =
+    "CREATE TABLE IF NOT EXISTS lyrics (song_id TEXT PRIMARY KEY, source TEXT, text TEXT);\n";
+
 static const char *const SCHEMAS[] = {
 	SCHEMA_BASE,
+	SCHEMA_LABELS,
+	SCHEMA_EMBEDDINGS,
+	SCHEMA_LYRICS,
+	SCHEMA_PROJECTIONS,
+	SCHEMA_NEIGHBORS,
 };
 
 int
@@ -610,16 +650,22 @@ db_put_columns(Db *db, unsigned n, char *const *names)
 }
 
 int
-db_has_song(Db *db, const char *id)
+db_has_row(Db *db, sqlite3_stmt *st, const char *id, const char *what)
 {
 	int rc;
 
-	sqlite3_bind_text(db->has, 1, id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(db->has);
-	sqlite3_reset(db->has);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(db, "songs");
+		return db_fail(db, what);
 	return rc == SQLITE_ROW;
+}
+
+int
+db_has_song(Db *db, const char *id)
+{
+	return db_has_row(db, db->has, id, "songs");
 }
 
 static int

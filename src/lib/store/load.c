@@ -74,8 +74,8 @@ out:
 /* the song id of a record key (malloc'd with -p, else the key itself); NULL after a
  * message when it is not a valid id or was loaded already by this run (keys
  * derived from file names collide: a/track6.ogg, b/track6.ogg) */
-static char *
-song_id(VReader *r, const char *key, unsigned long recno, unsigned long lineno,
+char *
+load_song_id(VReader *r, const char *key, unsigned long recno, unsigned long lineno,
     LoadOpt *o, char **own)
 {
 	char *id = o->pathkeys ? (*own = key_from_path(key)) : (char *)key, buf[200];
@@ -152,7 +152,7 @@ load_songs(Db *db, const char *path, LoadOpt *o)
 		goto fail;
 	pf = new_prefetch(r);
 	while ((e = prefetch_next(pf, &s)) > 0) {
-		if (song_values(r, s) || !(id = song_id(r, s->key, s->recno, s->lineno, o, &own)))
+		if (song_values(r, s) || !(id = load_song_id(r, s->key, s->recno, s->lineno, o, &own)))
 			goto fail;
 		e = db_put_song(db, id, s->val, s->n, s->json, s->jlen, &dim);
 		if (e == 1)
@@ -193,7 +193,7 @@ load_clusters(Db *db, const char *path, LoadOpt *o)
 		return 1;
 	}
 	while ((e = vreader_next(r)) > 0) {
-		if (!(id = song_id(r, r->key, r->recno, r->lineno, o, &own)))
+		if (!(id = load_song_id(r, r->key, r->recno, r->lineno, o, &own)))
 			goto fail;
 		e = db_put_cluster(db, id, o->algorithm, r->val, r->n, &why);
 		if (e == 1)

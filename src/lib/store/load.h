@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 
+#include "core/vreader.h"
 #include "store/db.h"
 
 typedef struct LoadOpt {
@@ -16,6 +17,8 @@ typedef struct LoadOpt {
 	const char *errpath;
 	struct KeySet *seen;    /* songs, clusters: song ids of this run (a repeat is an error) */
 	unsigned ninput;        /* inputs read so far (for the messages about repeats) */
+	const char *model, *dataset; /* -m model[:dataset], for embeddings */
+	const char *method;     /* -m, for projections (NULL: from the column names) */
 } LoadOpt;
 
 /* Song lists (playlist.h formats) into songs_from_playlists.  A bad entry is an
@@ -26,5 +29,15 @@ int load_import(Db *db, const char *path, LoadOpt *o);
 int load_songs(Db *db, const char *path, LoadOpt *o);
 /* Clustering records into song_clusters (o->algorithm); no song twice in one run. */
 int load_clusters(Db *db, const char *path, LoadOpt *o);
+
+/* Map coordinates (map(1), pca(1)) into projections (projections.c). */
+int load_projections(Db *db, const char *path, LoadOpt *o);
+
+/* The song id of a record key (malloc'd into *own with -p, else the key itself);
+ * NULL after a message naming the record when it is not a valid id or was loaded
+ * already by this run (keys derived from file names collide: a/track6.ogg,
+ * b/track6.ogg). */
+char *load_song_id(VReader *r, const char *key, unsigned long recno, unsigned long lineno,
+    LoadOpt *o, char **own);
 
 #endif

@@ -1,0 +1,49 @@
+/* conv.h — the layers the networks share (vggish_net, musicnn_net), on OpenBLAS sgemm
+ * called from the project's pool threads (each thread calls OpenBLAS single-threaded).
+ *
+ *	conv_parallel(nt, fn, arg)        fn(arg, t) for the shares t = 0..nt-1
+ *	conv_dense(...)                   rows of in . W + b (ReLU), a range of outputs
+ *	conv_front(...)                   a one-channel 2-D convolution, max over width
+ *	conv_time(...)                    a 1-D convolution over rows (time)
+ *
+ * Activations are row-major; kernels in TensorFlow's layout (kh, kw, in, out) are
+ * used as they are stored: a [kh*kw*in][out] matrix. */
+#ifndef SV_CONV_H
+#define SV_CONV_H
+#include <stddef.h>
+
+/* fn(arg, t) for t = 0..nt-1 on the project's pool (core/pool.h), share t on
+ * thread t's work space; returns when all are done.  This function can't fail. */
+void conv_parallel(int nt, void (*fn)(void *arg, int t), void *arg);
+
+/* out[r][j] = sum_i in[r][i] W[j][i] (wtrans: W is [nout][nin], torch's layout) or
+ * sum_i in[r][i] W[i][j] (W [nin][nout], TensorFlow's), + b[j], then max(0, .) when
+ * relu, for rows r < B and the outputs j0 <= j < j1 only (out has nout columns).
+ * This function can't fail. */
+void conv_dense(const float *in, size_t B, unsigned nin, const float *w, int wtrans,
+    const float *b, unsigned j0, unsigned j1, unsigned nout, int relu, float *out);
+
+/* Work space of conv_front (floats) for kernels of up to kmax = kh*kw taps and nout
+ * outputs on images of H x W */
+size_t conv_front_work(unsigned kmax, unsigned nout, unsigned H, unsigned W);
+
+/* Rows h0 <= h < h1 of a convolution of the one-channel image x [H][W] with a
+ * kernel w [kh][kw][1][O] (TensorFlow), stride 1, valid along the width (W - kw + 1
+ * positions) and "same" along the height (zero rows: (kh - 1) / 2 before, kh / 2
+ * after, as TensorFlow's SAME), then per output o: y = s[o] * max(0, conv + b[o]) +
+ * t[o] (ReLU, then a folded batch normalisation), and the maximum of y over the
+ * width positions (a max-pooling over the whole width) at out + (h - h0) * ldo + o.
+ * work: conv_front_work(kh * kw, O, H, W) floats (or more).  This function can't
+ * fail. */
+void conv_front(const float *x, unsigned H, unsigned W, unsigned h0, unsigned h1,
+    const float *w, unsigned kh, unsigned kw, unsigned O, const float *b, const float *s,
+    const float *t, float *out, size_t ldo, float *work);
+
+/* A convolution over rows: out[h][o] = s[o] * max(0, sum_{d<kh} sum_c
+ * xp[h + d][c] w[d][c][o] + b[o]) + t[o] for h < H, where xp is [H + kh - 1][C] with
+ * the zero padding rows already in place (kernel [kh][1][C][O], TensorFlow's layout
+ * with a width of 1 input column).  This function can't fail. */
+void conv_time(const float *xp, unsigned H, unsigned C, const float *w, unsigned kh,
+    unsigned O, const float *b, const float *s, const float *t, float *out);
+
+#endif

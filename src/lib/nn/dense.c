@@ -1,0 +1,227 @@
+/* dense.c — fully connected layers on OpenBLAS (see dense.h). */
+#include "nn/dense.h"
+#include "core/util.h"
+
+#include <cblas.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The elementwise loops, vectorised for the CPU at hand (the project builds for
+ * x86-64-v2); each lane computes what the scalar code computes. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define VECTOR __attribute__((optimize("O3"), target_clones("avx512f", "avx2", "default")))
+#else
+#define VECTOR
+#endif
+
+VECTOR static void
+relu(float *y, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		y[i] = y[i] > 0 ? y[i] : 0.0f;
+}
+
+/* db = the column sums of dy (b rows of o) */
+VECTOR static void
+colsum(float *db, const float *dy, size_t b, size_t o)
+{
+	size_t i, j;
+
+	memset(db, 0, o * sizeof *db);
+	for (i = 0; i < b; i++)
+		for (j = 0; j < o; j++)
+			db[j] += dy[i * o + j];
+}
+
+size_t
+dense_size(unsigned in, unsigned out)
+{
+	return (size_t)out * in + out;
+}
+
+/* This function can't fail. */
+void
+dense_bind(Dense *l, unsigned in, unsigned out, float *p, float *g)
+{
+	l->in = in;
+	l->out = out;
+	l->w = p;
+	l->b = p + (size_t)out * in;
+	l->dw = g;
+	l->db = g ? g + (size_t)out * in : NULL;
+}
+
+void
+dense_forward(const Dense *l, const float *x, size_t b, float *y, int act)
+{
+	size_t i, o = l->out;
+
+	for (i = 0; i < b; i++) /* the bias first, then y += x W^T as torch's addmm */
+		memcpy(y + i * o, l->b, o * sizeof *y);
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)b, (int)o, (int)l->in, 1.0f,
+	    x, (int)l->in, l->w, (int)l->in, 1.0f, y, (int)o);
+	if (act)
+		relu(y, b * o);
+}
+
+void
+dense_backward(const Dense *l, const float *x, const float *dy, size_t b, float *dx)
+{
+	size_t o = l->out;
+
+	cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)o, (int)l->in, (int)b, 1.0f,
+	    dy, (int)o, x, (int)l->in, 0.0f, l->dw, (int)l->in);
+	colsum(l->db, dy, b, o);
+	if (dx)
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)b, (int)l->in, (int)o,
+		    1.0f, dy, (int)o, l->w, (int)l->in, 0.0f, dx, (int)l->in);
+}
+
+VECTOR void
+dense_relu_mask(float *dy, const float *y, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) /* a select, so that it vectorises */
+		dy[i] = y[i] > 0 ? dy[i] : 0.0f;
+}
+
+/* Exits only when memory runs out. */
+void
+dense_split(Dense *l, unsigned from, int split)
+{
+	size_t o = l->out, in = l->in, k, j, n = o * in;
+	float *t = ereallocarray(NULL, n ? n : 1, sizeof *t);
+
+	memcpy(t, l->w, n * sizeof *t);
+	for (k = 0; k < o; k++)
+		for (j = 0; j < in; j++) {
+			size_t at = j < from ? k * from + j : o * from + (j - from) * o + k;
+
+			if (split)
+				l->w[at] = t[k * in + j];
+			else
+				l->w[k * in + j] = t[at];
+		}
+	free(t);
+}
+
+/* Exits only when memory runs out. */
+void
+dense_sparse_build(DenseSparse *s, const float *x, size_t b, unsigned in)
+{
+	size_t i, n = 0, need = b * (in - s->from);
+	unsigned j;
+
+	if (b + 1 > s->rows) {
+		s->rows = b + 1;
+		s->ptr = ereallocarray(s->ptr, s->rows, sizeof *s->ptr);
+	}
+	if (need > s->cap) {
+		s->cap = need;
+		s->idx = ereallocarray(s->idx, need, sizeof *s->idx);
+		s->val = ereallocarray(s->val, need, sizeof *s->val);
+	}
+	for (i = 0; i < b; i++) {
+		s->ptr[i] = n;
+		for (j = s->from; j < in; j++)
+			if (x[i * in + j] != 0) {
+				s->idx[n] = j - s->from;
+				s->val[n++] = x[i * in + j];
+			}
+	}
+	s->ptr[b] = n;
+}
+
+/* y[0..n) += a * w[0..n) */
+VECTOR static void
+axpy(float *y, float a, const float *w, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		y[k] += a * w[k];
+}
+
+void
+dense_forward_sparse(const Dense *l, const float *x, const DenseSparse *s, size_t b,
+    float *y, int act)
+{
+	size_t i, e, o = l->out;
+	const float *wt = l->w + o * s->from; /* the transposed rows */
+
+	for (i = 0; i < b; i++)
+		memcpy(y + i * o, l->b, o * sizeof *y);
+	if (s->from)
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)b, (int)o, (int)s->from,
+		    1.0f, x, (int)l->in, l->w, (int)s->from, 1.0f, y, (int)o);
+	for (i = 0; i < b; i++)
+		for (e = s->ptr[i]; e < s->ptr[i + 1]; e++)
+			axpy(y + i * o, s->val[e], wt + (size_t)s->idx[e] * o, o);
+	if (act)
+		relu(y, b * o);
+}
+
+/* y[0..n) = a * w[0..n) */
+VECTOR static void
+scale(float *y, float a, const float *w, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		y[k] = a * w[k];
+}
+
+/* The first value to reach a row this pass sets it, the others add to it; rows the
+ * last pass wrote and this one did not are cleared: no pass over all of dw. */
+void
+dense_backward_sparse(const Dense *l, const float *x, DenseSparse *s, const float *dy,
+    size_t b)
+{
+	size_t i, e, o = l->out, rows = l->in - s->from, n = 0;
+	float *dwt = l->dw + o * s->from, *row;
+	unsigned r, *t;
+
+	if (s->from)
+		cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)o, (int)s->from, (int)b,
+		    1.0f, dy, (int)o, x, (int)l->in, 0.0f, l->dw, (int)s->from);
+	if (s->nrows < rows) {
+		s->touched = ereallocarray(s->touched, rows, sizeof *s->touched);
+		s->now = ereallocarray(s->now, rows, sizeof *s->now);
+		s->gen = ecalloc(rows, sizeof *s->gen);
+		s->nrows = rows;
+		s->ntouched = 0;
+	}
+	s->pass++;
+	for (i = 0; i < b; i++)
+		for (e = s->ptr[i]; e < s->ptr[i + 1]; e++) {
+			row = dwt + (size_t)(r = s->idx[e]) * o;
+			if (s->gen[r] == s->pass) {
+				axpy(row, s->val[e], dy + i * o, o);
+				continue;
+			}
+			scale(row, s->val[e], dy + i * o, o);
+			s->gen[r] = s->pass;
+			s->now[n++] = r;
+		}
+	for (i = 0; i < s->ntouched; i++)
+		if (s->gen[s->touched[i]] != s->pass)
+			memset(dwt + (size_t)s->touched[i] * o, 0, o * sizeof *dwt);
+	t = s->touched, s->touched = s->now, s->now = t;
+	s->ntouched = n;
+	colsum(l->db, dy, b, o);
+}
+
+void
+del_dense_sparse(DenseSparse *s)
+{
+	free(s->ptr);
+	free(s->idx);
+	free(s->val);
+	free(s->touched);
+	free(s->now);
+	free(s->gen);
+	memset(s, 0, sizeof *s);
+}
