@@ -138,11 +138,16 @@ bench: depcheck all
 demo: depcheck all
 	sh scripts/demo
 
+# The tools find DATADIR at run time next to their bin/ (util_datadir), so any
+# PREFIX works without a rebuild; the user scripts of scripts/ go with them.
+SCRIPTS = songvec-song223 vggish-convert
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)
-	cp -f $(BIN) scripts/songvec-song223 scripts/vggish-convert $(DESTDIR)$(BINDIR)/
+	cp -f $(BIN) $(SCRIPTS:%=scripts/%) $(DESTDIR)$(BINDIR)/
 	cp -f man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	cp -f man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	cp -f tests/data/vggish/vggish_pca_params.npz $(DESTDIR)$(DATADIR)/
+	cp -f tests/data/vggish/NOTICE $(DESTDIR)$(DATADIR)/vggish_pca_params.NOTICE
 
 clean:
 	rm -rf build bin

@@ -10,10 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#ifndef SV_DATADIR
-#define SV_DATADIR "/usr/local/share/songvec"
-#endif
-
 #define HINT "get the VGGish model (torchvggish vggish-10086976.pth or AudioSet " \
 	"vggish_model.ckpt), convert it with vggish-convert and pass it with -w or " \
 	"SONGVEC_VGGISH_WEIGHTS, or install it as the default file; see vggish-weights(5)"
@@ -49,7 +45,9 @@ u64(const unsigned char *b)
 const char *
 weights_path(const char *opt, const char **how)
 {
+	static char *dflt;
 	const char *e;
+	size_t n;
 
 	if (opt) {
 		*how = "-w";
@@ -61,7 +59,12 @@ weights_path(const char *opt, const char **how)
 		return e;
 	}
 	*how = "default";
-	return SV_DATADIR "/vggish.svw";
+	if (!dflt) {
+		n = strlen(util_datadir()) + sizeof "/vggish.svw";
+		dflt = emalloc(n);
+		snprintf(dflt, n, "%s/vggish.svw", util_datadir());
+	}
+	return dflt;
 }
 
 /* vectorised for the CPU at hand: the sum reads the whole file at every start */
