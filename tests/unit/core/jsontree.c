@@ -6,18 +6,7 @@
 
 #include "core/jsontree.h"
 #include "core/util.h"
-
-static int fails, count;
-
-static void
-check(int cond, const char *what)
-{
-	count++;
-	if (!cond) {
-		fails++;
-		printf("not ok %d %s\n", count, what);
-	}
-}
+#include "../unit.h"
 
 static JsonVal *
 parse(const char *s, char *err)
@@ -99,6 +88,5 @@ main(int argc, char **argv)
 	values();
 	errors();
 	truncations();
-	printf("%d checks, %d failed\n", count, fails);
-	return fails != 0;
+	return unit_done();
 }

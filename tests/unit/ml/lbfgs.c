@@ -9,18 +9,7 @@
 
 #include "core/util.h"
 #include "ml/lbfgs.h"
-
-static int fails, count;
-
-static void
-check(int cond, const char *what)
-{
-	count++;
-	if (!cond) {
-		fails++;
-		printf("not ok %d %s\n", count, what);
-	}
-}
+#include "../unit.h"
 
 /* scipy.optimize.rosen and rosen_der */
 static double
@@ -79,6 +68,5 @@ main(int argc, char **argv)
 	run(2, a0, 15000, 36, 44, aw, LBFGS_CONVERGED, "rosenbrock 2-d");
 	run(4, b0, 15000, 45, 54, bw, LBFGS_CONVERGED, "rosenbrock 4-d");
 	run(2, a0, 10, 10, 12, cw, LBFGS_MAXITER, "rosenbrock 2-d, maxiter 10");
-	printf("%d checks, %d failed\n", count, fails);
-	return fails != 0;
+	return unit_done();
 }

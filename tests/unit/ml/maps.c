@@ -27,20 +27,9 @@
 #include "ml/tsnegrad.h"
 #include "ml/umap.h"
 #include "ml/umapab.h"
+#include "../unit.h"
 
 #include <lapacke.h>
-
-static int fails, count;
-
-static void
-check(int cond, const char *what)
-{
-	count++;
-	if (!cond) {
-		fails++;
-		printf("not ok %d %s\n", count, what);
-	}
-}
 
 static void
 load(const char *path, Matrix *m)
@@ -294,6 +283,5 @@ main(int argc, char **argv)
 	test_sptree(3);
 	test_lanczos();
 	test_duplicate();
-	printf("%d checks, %d failed\n", count, fails);
-	return fails ? 1 : 0;
+	return unit_done();
 }

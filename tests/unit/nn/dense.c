@@ -13,18 +13,7 @@
 #include "core/util.h"
 #include "nn/adam.h"
 #include "nn/dense.h"
-
-static int fails, count;
-
-static void
-check(int cond, const char *what)
-{
-	count++;
-	if (!cond) {
-		fails++;
-		printf("not ok %d %s\n", count, what);
-	}
-}
+#include "../unit.h"
 
 /* the largest difference relative to the largest |b|: sums in another order differ
  * by rounding, which near zero is large relative to the value itself */
@@ -136,6 +125,5 @@ main(int argc, char **argv)
 	util_init(argc, argv);
 	sparse();
 	adam();
-	printf("%d checks, %d failed\n", count, fails);
-	return fails != 0;
+	return unit_done();
 }

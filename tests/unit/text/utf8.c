@@ -11,18 +11,7 @@
 #include "text/tokens.h"
 #include "text/unicode.h"
 #include "text/utf8.h"
-
-static int fails, count;
-
-static void
-check(int cond, const char *what)
-{
-	count++;
-	if (!cond) {
-		fails++;
-		printf("not ok %d %s\n", count, what);
-	}
-}
+#include "../unit.h"
 
 static int
 valid(const char *s, size_t n)
@@ -129,6 +118,5 @@ main(int argc, char **argv)
 	decoder();
 	lowercase();
 	tokens();
-	printf("%d checks, %d failed\n", count, fails);
-	return fails != 0;
+	return unit_done();
 }
