@@ -593,6 +593,11 @@ write_neighbors(Doc *d)
 	Walk w;
 	int rc;
 
+	if (!d->t.neighbors && d->o->metric) {
+		if (!d->o->quiet)
+			weprintf("-m: no neighbours stored for metric '%s'", d->o->metric);
+		return -1;
+	}
 	if (!d->t.neighbors || (rc = pick_metric(d, metric)) == 0)
 		return fputs("\"neighbors\":null,", d->fp), 0;
 	if (rc < 0)
