@@ -81,9 +81,12 @@ put_num(FILE *fp, double v)
 		fputs("null", fp);
 }
 
-/* [column col of each song's row, or null]; 0 or -1 after a message */
+/* Write [x0,x1,...] with one entry per song: put() when the walk is at the song's
+ * rows (put consumes them), none otherwise; then end the walk.  0 or -1. */
+typedef void (*PutRows)(Doc *d, Walk *w, const char *id, const void *arg);
+
 static int
-column_array(Doc *d, sqlite3_stmt *st, int col)
+walk_songs(Doc *d, sqlite3_stmt *st, PutRows put, const void *arg, const char *none)
 {
 	Walk w;
 	size_t i;
@@ -93,15 +96,28 @@ column_array(Doc *d, sqlite3_stmt *st, int col)
 	for (i = 0; i < d->n; i++) {
 		if (i)
 			fputc(',', d->fp);
-		if (walk_at(&w, d->id[i])) {
-			exdb_json(d->fp, st, col);
-			walk_step(&w);
-		} else {
-			fputs("null", d->fp);
-		}
+		if (walk_at(&w, d->id[i]))
+			put(d, &w, d->id[i], arg);
+		else
+			fputs(none, d->fp);
 	}
 	fputc(']', d->fp);
 	return walk_end(d, &w);
+}
+
+/* one song's value: column *(const int *)arg of its row */
+static void
+put_column(Doc *d, Walk *w, const char *id, const void *arg)
+{
+	exdb_json(d->fp, w->st, *(const int *)arg);
+	walk_step(w);
+}
+
+/* [column col of each song's row, or null]; 0 or -1 after a message */
+static int
+column_array(Doc *d, sqlite3_stmt *st, int col)
+{
+	return walk_songs(d, st, put_column, &col, "null");
 }
 
 /* the sorted song ids into d; 0 or -1 after a message */
@@ -189,13 +205,27 @@ blob_value(const void *blob, int nb, long i)
 	return f;
 }
 
+/* one song's chosen features from its feature_blob (column 1) */
+static void
+put_features(Doc *d, Walk *w, const char *id, const void *arg)
+{
+	size_t j;
+
+	fputc('[', d->fp);
+	for (j = 0; j < d->nfeat; j++) {
+		fputs(j ? "," : "", d->fp);
+		put_num(d->fp, blob_value(sqlite3_column_blob(w->st, 1), sqlite3_column_bytes(w->st, 1), d->feat[j]));
+	}
+	fputc(']', d->fp);
+	walk_step(w);
+}
+
 /* "features": the chosen columns of each song's vector; 0 or -1 */
 static int
 write_features(Doc *d)
 {
 	sqlite3_stmt *st;
-	Walk w;
-	size_t i, j;
+	size_t j;
 	int rc;
 
 	fputs("\"features\":{\"names\":[", d->fp);
@@ -203,23 +233,11 @@ write_features(Doc *d)
 		fputs(j ? "," : "", d->fp);
 		json_string(d->fp, d->featname[j]);
 	}
-	fputs("],\"values\":[", d->fp);
+	fputs("],\"values\":", d->fp);
 	if (!(st = exdb_prepare(d->h, "SELECT song_id, feature_blob FROM songs ORDER BY song_id", d->o->quiet)))
 		return -1;
-	walk_begin(&w, st);
-	for (i = 0; i < d->n; i++) {
-		fputs(i ? ",[" : "[", d->fp);
-		if (walk_at(&w, d->id[i])) {
-			for (j = 0; j < d->nfeat; j++) {
-				fputs(j ? "," : "", d->fp);
-				put_num(d->fp, blob_value(sqlite3_column_blob(st, 1), sqlite3_column_bytes(st, 1), d->feat[j]));
-			}
-			walk_step(&w);
-		}
-		fputc(']', d->fp);
-	}
-	fputs("]}", d->fp);
-	rc = walk_end(d, &w);
+	rc = walk_songs(d, st, put_features, NULL, "[]");
+	fputc('}', d->fp);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -485,14 +503,25 @@ put_taggram(FILE *fp, const void *blob, int nb, long nt)
 	fputc(']', fp);
 }
 
+/* one song's taggram: blob column 1, *(const long *)arg tags (none: null) */
+static void
+put_tags(Doc *d, Walk *w, const char *id, const void *arg)
+{
+	long nt = *(const long *)arg;
+
+	if (nt > 0)
+		put_taggram(d->fp, sqlite3_column_blob(w->st, 1), sqlite3_column_bytes(w->st, 1), nt);
+	else
+		fputs("null", d->fp);
+	walk_step(w);
+}
+
 /* "tags": the taggrams of o->model/o->dataset, or null; 0 or -1 */
 static int
 write_tags(Doc *d)
 {
 	sqlite3_stmt *st;
 	long nt;
-	size_t i;
-	Walk w;
 	int rc;
 
 	if (!d->t.embeddings)
@@ -510,19 +539,9 @@ write_tags(Doc *d)
 		return -1;
 	sqlite3_bind_text(st, 1, d->o->model, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, d->o->dataset, -1, SQLITE_STATIC);
-	fputs("\"values\":[", d->fp);
-	walk_begin(&w, st);
-	for (i = 0; i < d->n; i++) {
-		fputs(i ? "," : "", d->fp);
-		if (nt > 0 && walk_at(&w, d->id[i])) {
-			put_taggram(d->fp, sqlite3_column_blob(st, 1), sqlite3_column_bytes(st, 1), nt);
-			walk_step(&w);
-		} else {
-			fputs("null", d->fp);
-		}
-	}
-	fputs("]},", d->fp);
-	rc = walk_end(d, &w);
+	fputs("\"values\":", d->fp);
+	rc = walk_songs(d, st, put_tags, &nt, "null");
+	fputs("},", d->fp);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -560,7 +579,7 @@ pick_metric(Doc *d, char *out)
 
 /* one song's neighbour rows: [[index or id, similarity], ...] */
 static void
-put_neighbors(Doc *d, Walk *w, const char *id)
+put_neighbors(Doc *d, Walk *w, const char *id, const void *arg)
 {
 	const char *nb;
 	char **hit;
@@ -589,8 +608,6 @@ write_neighbors(Doc *d)
 {
 	sqlite3_stmt *st;
 	char metric[64];
-	size_t i;
-	Walk w;
 	int rc;
 
 	if (!d->t.neighbors && d->o->metric) {
@@ -609,17 +626,9 @@ write_neighbors(Doc *d)
 	sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC);
 	fputs("\"neighbors\":{\"metric\":", d->fp);
 	json_string(d->fp, metric);
-	fputs(",\"lists\":[", d->fp);
-	walk_begin(&w, st);
-	for (i = 0; i < d->n; i++) {
-		fputs(i ? "," : "", d->fp);
-		if (walk_at(&w, d->id[i]))
-			put_neighbors(d, &w, d->id[i]);
-		else
-			fputs("null", d->fp);
-	}
-	fputs("]},", d->fp);
-	rc = walk_end(d, &w);
+	fputs(",\"lists\":", d->fp);
+	rc = walk_songs(d, st, put_neighbors, NULL, "null");
+	fputs("},", d->fp);
 	sqlite3_finalize(st);
 	return rc;
 }
