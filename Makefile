@@ -10,12 +10,12 @@
 include config.mk
 
 # the programs, one src/cmd/<tool>.c each
-TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow dbload ytfetch dataset classify musicnn tfidf vae map explore
+TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow gmm hclust clmetrics dbload ytfetch dataset classify musicnn tfidf vae map knn dbscan explore
 
 # the library, by domain: src/lib/<domain>/<module>.c with its .h
 LIB = \
 	core/util core/key core/vreader core/vwriter core/matrix core/dtable core/json \
-	core/stats core/pool core/rng core/progress core/jsontree \
+	core/stats core/pool core/rng core/progress core/jsontree core/keyindex \
 	audio/audio audio/part audio/verify \
 	dsp/fft dsp/stft dsp/mel dsp/mfcc dsp/spectral dsp/onset dsp/beat dsp/chroma dsp/tuning dsp/cqt \
 	feat/feature feat/seed feat/profile feat/featrun feat/songtempo \
@@ -24,12 +24,14 @@ LIB = \
 	nn/dense nn/adam nn/vae nn/vaefit \
 	text/utf8 text/unicode text/unitab text/terms text/tokens text/textline text/classes text/lyrics \
 	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics ml/knn ml/tfidf \
+	ml/recommend ml/centroid ml/ann ml/dbscan \
 	ml/lbfgs ml/logreg ml/zscore ml/xgb ml/classifier ml/evaluate \
 	ml/mapnn ml/tsnep ml/sptree ml/tsnegrad ml/tsne ml/fuzzy ml/umapab ml/lanczos ml/spectral \
 	ml/umaplayout ml/umap ml/umapmodel \
+	ml/dvec ml/gmm ml/gmmstep ml/gmmfit ml/gmmio ml/agglo ml/aggloscreen ml/agglochain ml/agreement \
 	data/labels data/dataset data/split data/cache \
 	store/db store/batch store/load store/prefetch store/labels store/embeddings store/lyrics \
-	store/projections \
+	store/projections store/neighbors \
 	fetch/spawn fetch/playlist fetch/fetch fetch/subs \
 	web/exdb web/audiodir web/exdata web/assets web/page web/api web/httpd
 
@@ -49,12 +51,15 @@ INC = core/hot store/dbint
 FUZZ = vreader playlist audio
 FUZZTIME = 30
 
+# C++ modules of the library (src/lib/<domain>/<module>.cc): shims over C++ libraries
+LIBCXX = ml/annhnsw
+
 # C unit tests: tests/unit/<domain>/<name>.c, built against the sanitizer library
 UNIT = core/vstream core/key core/stats core/pool core/rng core/progress ml/groups dsp/rhythm ml/knn ml/lbfgs core/jsontree text/utf8 nn/dense ml/maps
 
-HDR = $(LIB:%=src/lib/%.h) $(INC:%=src/lib/%.h)
-LIBOBJ = $(LIB:%=build/obj/lib/%.o)
-LIBSAN = $(LIB:%=build/san/obj/lib/%.o)
+HDR = $(LIB:%=src/lib/%.h) $(INC:%=src/lib/%.h) $(LIBCXX:%=src/lib/%.h)
+LIBOBJ = $(LIB:%=build/obj/lib/%.o) $(LIBCXX:%=build/obj/lib/%.o)
+LIBSAN = $(LIB:%=build/san/obj/lib/%.o) $(LIBCXX:%=build/san/obj/lib/%.o)
 BIN = $(TOOLS:%=bin/%)
 SANBIN = $(TOOLS:%=build/san/%)
 UNITBIN = $(UNIT:%=build/san/unit/%)
@@ -67,6 +72,12 @@ build/obj/%.o: src/%.c $(HDR) config.mk
 build/san/obj/%.o: src/%.c $(HDR) config.mk
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
+build/obj/%.o: src/%.cc $(HDR) config.mk
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) -c -o $@ $<
+build/san/obj/%.o: src/%.cc $(HDR) config.mk
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) $(SANFLAGS) -c -o $@ $<
 build/san/obj/unit/%.o: tests/unit/%.c tests/unit/unit.h $(HDR) config.mk
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANFLAGS) -c -o $@ $<

@@ -16,7 +16,12 @@ CFLAGS = $(OPT) -g -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -W
 	-DSV_DATADIR=\"$(DATADIR)\" \
 	`$(PKG_CONFIG) --cflags $(PKGS)`
 LDFLAGS =
-LDLIBS = `$(PKG_CONFIG) --libs $(PKGS)` -lpthread -lm
+LDLIBS = `$(PKG_CONFIG) --libs $(PKGS)` $(CXXLIBS) -lpthread -lm
+
+# the C++ shims of the library (knn -a: hnswlib, Debian libhnswlib-dev, header-only)
+CXX = c++
+CXXFLAGS = $(OPT) -g -std=c++17 -Wall -Wextra -Wno-unused-parameter -Isrc/lib
+CXXLIBS = -lstdc++
 
 # sanitizer build used by `make check`
 SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

@@ -14,6 +14,7 @@
 #include "store/labels.h"
 #include "store/lyrics.h"
 #include "store/projections.h"
+#include "store/neighbors.h"
 
 static const char SYNOPSIS[] =
     "[-bp] [-a algorithm] [-d db] [-e errlog] [-m model] [-n batch] [-w seconds] command [file ...]";
@@ -86,6 +87,8 @@ static const Command commands[] = {
 	{ "clusters", load_clusters, NULL },
 	{ "labels", load_labels, NULL },
 	{ "projections", load_projections, NULL },
+	{ "neighbors", load_neighbors, NULL },
+	{ "artist-neighbors", load_artist_neighbors, NULL },
 	{ "todo", NULL, out_todo },
 	{ "export", NULL, out_songs },
 	{ "artists", NULL, out_artists },

@@ -26,13 +26,7 @@ load(const char *path, Matrix *m, const char *what)
 	char empty[64];
 
 	snprintf(empty, sizeof empty, "empty input: no %s", what);
-	if (matrix_load_nonempty(path, m, empty))
-		return -1;
-	if (matrix_check_finite(m)) {
-		del_matrix(m);
-		return -1;
-	}
-	return 0;
+	return matrix_load_finite(path, m, empty);
 }
 
 /* -m: the centres as a model table (dtable.h): rows 0..K-1, model=kmeans, rows=K */

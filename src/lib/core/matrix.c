@@ -135,6 +135,18 @@ matrix_load_nonempty(const char *path, Matrix *m, const char *empty)
 }
 
 int
+matrix_load_finite(const char *path, Matrix *m, const char *empty)
+{
+	if (matrix_load_nonempty(path, m, empty))
+		return -1;
+	if (matrix_check_finite(m)) {
+		del_matrix(m);
+		return -1;
+	}
+	return 0;
+}
+
+int
 matrix_check_finite(const Matrix *m)
 {
 	size_t i, f;

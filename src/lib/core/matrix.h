@@ -26,6 +26,9 @@ int matrix_load(const char *path, Matrix *m);
  * "prog: NAME: <empty>" (e.g. "empty stream: nothing to fit").  0, or -1 after a
  * message (m freed). */
 int matrix_load_nonempty(const char *path, Matrix *m, const char *empty);
+/* matrix_load_nonempty, then matrix_check_finite: the whole stream, finite, for a
+ * fit.  0, or -1 after a message (m freed). */
+int matrix_load_finite(const char *path, Matrix *m, const char *empty);
 /* 0 when every value is finite; -1 after "prog: NAME: record N (KEY): field F:
  * NaN value (clean the data, e.g. with weight)" for the first one that is not. */
 int matrix_check_finite(const Matrix *m);

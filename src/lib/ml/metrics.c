@@ -1,6 +1,7 @@
 /* metrics.c — silhouette, Davies–Bouldin, Kneedle (see metrics.h). */
 #include "ml/metrics.h"
 #include "core/pool.h"
+#include "core/rng.h"
 #include "core/util.h"
 
 #include <cblas.h>
@@ -288,4 +289,75 @@ metrics_knee(const double *x, const double *y, size_t n)
 		}
 	}
 	return knee;
+}
+
+double
+metrics_calinski_harabasz(const float *x, size_t n, size_t d, const int *labels, size_t k)
+{
+	double *cen = ecalloc(k, (d ? d : 1) * sizeof(double)), *cnt = ecalloc(k, sizeof(double));
+	double *mean = ecalloc(d ? d : 1, sizeof(double)), extra = 0, intra = 0, t, s;
+	size_t i, q, f, nlab = 0;
+
+	for (i = 0; i < n; i++) {
+		cnt[labels[i]] += 1;
+		for (f = 0; f < d; f++) {
+			cen[(size_t)labels[i] * d + f] += x[i * d + f];
+			mean[f] += x[i * d + f];
+		}
+	}
+	for (f = 0; f < d; f++)
+		mean[f] /= (double)n;
+	for (q = 0; q < k; q++) {
+		if (!(cnt[q] > 0))
+			continue;
+		nlab++;
+		for (f = 0, s = 0; f < d; f++) {
+			cen[q * d + f] /= cnt[q];
+			t = cen[q * d + f] - mean[f];
+			s += t * t;
+		}
+		extra += cnt[q] * s;
+	}
+	for (i = 0; i < n; i++)
+		for (f = 0; f < d; f++) {
+			t = x[i * d + f] - cen[(size_t)labels[i] * d + f];
+			intra += t * t;
+		}
+	free(cen), free(cnt), free(mean);
+	if (nlab < 2 || nlab > n - 1)
+		return NAN;
+	/* sklearn: 1.0 when every point sits on its cluster's mean */
+	return intra == 0.0 ? 1.0 : extra * (double)(n - nlab) / (intra * ((double)nlab - 1.0));
+}
+
+double
+metrics_silhouette_sampled(const float *x, size_t n, size_t d, const int *labels, size_t k,
+    size_t sample, uint64_t seed, int nthreads, size_t *chosen)
+{
+	size_t *idx = ereallocarray(NULL, n ? n : 1, sizeof(size_t)), i, j, t;
+	float *xs;
+	int *ls;
+	Rng r;
+	double s;
+
+	if (sample > n)
+		sample = n;
+	for (i = 0; i < n; i++)
+		idx[i] = i;
+	rng_seed(&r, seed, 0);
+	for (i = 0; i < sample; i++) { /* partial Fisher-Yates */
+		j = i + (size_t)rng_below(&r, n - i);
+		t = idx[i], idx[i] = idx[j], idx[j] = t;
+	}
+	xs = ereallocarray(NULL, sample ? sample : 1, (d ? d : 1) * sizeof(float));
+	ls = ereallocarray(NULL, sample ? sample : 1, sizeof(int));
+	for (i = 0; i < sample; i++) {
+		memcpy(xs + i * d, x + idx[i] * d, d * sizeof(float));
+		ls[i] = labels[idx[i]];
+		if (chosen)
+			chosen[i] = idx[i];
+	}
+	s = metrics_silhouette(xs, sample, d, ls, k, nthreads);
+	free(idx), free(xs), free(ls);
+	return s;
 }

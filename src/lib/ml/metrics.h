@@ -6,6 +6,7 @@
 #ifndef SV_METRICS_H
 #define SV_METRICS_H
 #include <stddef.h>
+#include <stdint.h>
 
 /* Mean silhouette coefficient of L labelings of the same n x d data, in one pass
  * over the pairwise distances (exact, O(n^2 d) time, memory O(block) per thread).
@@ -17,6 +18,17 @@ double metrics_silhouette(const float *x, size_t n, size_t d, const int *labels,
 
 /* Davies–Bouldin index; NaN when fewer than 2 distinct labels or n < 2 labels ... */
 double metrics_davies_bouldin(const float *x, size_t n, size_t d, const int *labels, size_t k);
+
+/* Calinski-Harabasz index (sklearn calinski_harabasz_score), in double; NaN when
+ * fewer than 2 or more than n - 1 distinct labels (sklearn raises ValueError). */
+double metrics_calinski_harabasz(const float *x, size_t n, size_t d, const int *labels, size_t k);
+
+/* metrics_silhouette of `sample` records drawn without replacement (a partial
+ * Fisher-Yates shuffle with core/rng.h, stream 0 of seed): sklearn's
+ * silhouette_score(sample_size=...), with the project's generator instead of
+ * numpy's.  chosen (sample entries, may be NULL): the records drawn, in order. */
+double metrics_silhouette_sampled(const float *x, size_t n, size_t d, const int *labels, size_t k,
+    size_t sample, uint64_t seed, int nthreads, size_t *chosen);
 
 /* Kneedle (Satopää et al. 2011) on a decreasing convex curve y(x), x increasing:
  * normalise x and y to [0, 1], take the difference curve (1 - y_n) - x_n, the knee

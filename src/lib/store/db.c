@@ -78,6 +78,14 @@ static const char SCHEMA_PROJECTIONS[] =
     "  dims INT NOT NULL, x REAL, y REAL, z REAL,\n"
     "  created_at TEXT DEFAULT CURRENT_TIMESTAMP,\n"
     "  PRIMARY KEY (song_id, method, dims), FOREIGN KEY (song_id) REFERENCES songs(song_id));\n";
+/* DESIGN §8: knn(1)'s neighbour lists (store/neighbors.c), of songs and of artists */
+static const char SCHEMA_NEIGHBORS[] =
+    "CREATE TABLE IF NOT EXISTS song_neighbors (song_id TEXT NOT NULL, rank INT NOT NULL,\n"
+    "  neighbor_id TEXT NOT NULL, similarity REAL, metric TEXT,\n"
+    "  PRIMARY KEY (song_id, metric, rank));\n"
+    "CREATE TABLE IF NOT EXISTS artist_neighbors (artist_id TEXT NOT NULL, rank INT NOT NULL,\n"
+    "  neighbor_id TEXT NOT NULL, similarity REAL, metric TEXT,\n"
+    "  PRIMARY KEY (artist_id, metric, rank));\n";
 
 /* Each table of the second stage (DESIGN §8) gets its own string here, added by
  * the module that loads it, and a line in SCHEMAS. */
@@ -91,6 +99,7 @@ static const char *const SCHEMAS[] = {
 	SCHEMA_EMBEDDINGS,
 	SCHEMA_LYRICS,
 	SCHEMA_PROJECTIONS,
+	SCHEMA_NEIGHBORS,
 };
 
 int
@@ -641,16 +650,22 @@ db_put_columns(Db *db, unsigned n, char *const *names)
 }
 
 int
-db_has_song(Db *db, const char *id)
+db_has_row(Db *db, sqlite3_stmt *st, const char *id, const char *what)
 {
 	int rc;
 
-	sqlite3_bind_text(db->has, 1, id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(db->has);
-	sqlite3_reset(db->has);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(db, "songs");
+		return db_fail(db, what);
 	return rc == SQLITE_ROW;
+}
+
+int
+db_has_song(Db *db, const char *id)
+{
+	return db_has_row(db, db->has, id, "songs");
 }
 
 static int

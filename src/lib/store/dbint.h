@@ -22,5 +22,7 @@ int db_step_done(Db *db, sqlite3_stmt *st, const char *what);
 int db_fail(Db *db, const char *what);
 /* 1 when songs has a row for id, 0 when not, -1 on error. */
 int db_has_song(Db *db, const char *id);
+/* The same for a prepared "SELECT 1 ... WHERE key=?1" (errors name `what`). */
+int db_has_row(Db *db, sqlite3_stmt *st, const char *id, const char *what);
 
 #endif

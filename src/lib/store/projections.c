@@ -1,6 +1,7 @@
 /* projections.c — map coordinates into the projections table (see projections.h,
  * load.h). */
 #include "store/projections.h"
+#include "core/key.h"
 #include "store/batch.h"
 #include "store/dbint.h"
 #include "store/load.h"
@@ -71,8 +72,9 @@ which_method(const VReader *r, const LoadOpt *o)
 	return m;
 }
 
-int
-load_projections(Db *db, const char *path, LoadOpt *o)
+/* one input into projections; 0, or 1 after a message (its batch rolled back) */
+static int
+load_map(Db *db, const char *path, LoadOpt *o)
 {
 	static const char sql[] = "INSERT INTO projections(song_id, method, dims, x, y, z, created_at) "
 	    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, CURRENT_TIMESTAMP) ON CONFLICT(song_id, method, dims) "
@@ -116,4 +118,18 @@ fail:
 	sqlite3_finalize(st);
 	del_vreader(r);
 	return e;
+}
+
+int
+load_projections(Db *db, const char *path, LoadOpt *o)
+{
+	struct KeySet *all = o->seen; /* a song is in many maps: repeats count per input */
+	int rc;
+
+	o->seen = new_keyset();
+	o->ninput++;
+	rc = load_map(db, path, o);
+	del_keyset(o->seen);
+	o->seen = all;
+	return rc;
 }

@@ -56,7 +56,7 @@ test_query(const float *x, size_t n, size_t d, int metric, size_t k, int nt)
 	long *idx = ecalloc(n * k, sizeof *idx), *ex = ecalloc(n, sizeof *ex);
 	float *sc = ecalloc(n * k, sizeof *sc);
 	size_t i, j, r, nless;
-	double s, kth, tol = 1e-5;
+	double s, kth, tol = 1e-6; /* scores are recomputed in double: float32 output rounding */
 
 	for (i = 0; i < n; i++)
 		ex[i] = (long)i;
@@ -105,8 +105,8 @@ range_fn(void *p, size_t q, const long *idx, const float *score, size_t cnt)
 	for (r = 0; r < c->n; r++) {
 		s = ref_score(c->x + q * c->d, c->x + r * c->d, c->d, c->metric);
 		in = c->metric == KNN_EUCLIDEAN ? s <= c->eps : s >= c->eps;
-		if (fabs(s - c->eps) < 1e-5)
-			continue; /* too close to the boundary to decide in float32 */
+		if (fabs(s - c->eps) < 1e-9 * (1 + fabs(s)))
+			continue; /* membership is decided in double: only summation order differs */
 		while (j < cnt && (size_t)idx[j] < r)
 			j++;
 		if (in != (j < cnt && (size_t)idx[j] == r))
@@ -117,6 +117,47 @@ range_fn(void *p, size_t q, const long *idx, const float *score, size_t cnt)
 			c->bad = 1;
 	(void)score;
 	return 0;
+}
+
+typedef struct { const float *x; size_t d, n; int metric; double eps; unsigned char *seen; int bad; } PairCtx;
+
+/* every pair once, i < j, within eps by the double brute force */
+static int
+pair_fn(void *p, const long *i, const long *j, size_t cnt)
+{
+	PairCtx *c = p;
+	size_t q, a, b;
+
+	for (q = 0; q < cnt; q++) {
+		a = (size_t)i[q], b = (size_t)j[q];
+		if (a >= b || b >= c->n || c->seen[a * c->n + b]++)
+			c->bad = 1;
+	}
+	return 0;
+}
+
+/* knn_pairs against the brute force: the pairs found are exactly those within eps
+ * (pairs within 1e-9 of the boundary excused: only the summation order differs) */
+static void
+test_pairs(const float *x, size_t n, size_t d, int m, double eps, int nt)
+{
+	PairCtx c = { x, d, n, m, eps, ecalloc(n * n, 1), 0 };
+	Knn *kn = new_knn(x, n, d, m, nt);
+	size_t a, b;
+	double s;
+	int in;
+
+	knn_pairs(kn, eps, pair_fn, &c);
+	for (a = 0; a < n; a++)
+		for (b = a + 1; b < n; b++) {
+			s = ref_score(x + a * d, x + b * d, d, m);
+			in = m == KNN_EUCLIDEAN ? s <= eps : s >= eps;
+			if (fabs(s - eps) >= 1e-9 * (1 + fabs(s)) && in != c.seen[a * n + b])
+				c.bad = 1;
+		}
+	check(!c.bad, "pairs", m);
+	del_knn(kn);
+	free(c.seen);
 }
 
 int
@@ -145,6 +186,36 @@ main(void)
 		knn_range(kn, x, n, c.eps, range_fn, &c);
 		check(!c.bad && c.seen == n, "range", m);
 		del_knn(kn);
+	}
+	/* several query and reference blocks (KNN_QBLOCK, KNN_RBLOCK), k beyond a scan
+	 * chunk, range thresholds that keep many neighbours and that keep none */
+	{
+		size_t n2 = 2 * KNN_QBLOCK + 37, d2 = 24;
+		float *x2 = ecalloc(n2 * d2, sizeof *x2);
+		for (i = 0; i < n2 * d2; i++)
+			x2[i] = (float)rng_normal(&rng) + (i % d2 == 0 ? 3 : 0);
+		for (i = 0; i < 60; i++)
+			memcpy(x2 + (n2 - 1 - i) * d2, x2 + i * 7 * d2, d2 * sizeof *x2);
+		for (m = KNN_COSINE; m <= KNN_EUCLIDEAN; m++) {
+			test_query(x2, n2, d2, m, 3, 2);
+			test_query(x2, n2, d2, m, 150, 1);
+		}
+		for (m = KNN_COSINE; m <= KNN_EUCLIDEAN; m++) {
+			double e[3][3] = { { 0.2, 0.9, 1.5 }, { 0, 30, 1e9 }, { 1, 5.5, 0 } };
+			for (j = 0; j < 3; j++) {
+				RangeCtx c = { x2, d2, n2, 0, m, e[m][j], 0 };
+				Knn *kn = new_knn(x2, n2, d2, m, 3);
+				knn_range(kn, x2, n2, c.eps, range_fn, &c);
+				check(!c.bad && c.seen == n2, "range, several blocks", m);
+				del_knn(kn);
+			}
+		}
+		for (m = KNN_COSINE; m <= KNN_EUCLIDEAN; m++) {
+			double e[3][2] = { { 0.3, 0.95 }, { 10, 1e9 }, { 4.5, 0 } };
+			for (j = 0; j < 2; j++)
+				test_pairs(x2, n2, d2, m, e[m][j], j ? 1 : 3);
+		}
+		free(x2);
 	}
 	/* ties: the lower reference index first */
 	{

@@ -1,0 +1,336 @@
+/* agglochain.c — nearest-neighbour chain and Prim for agglomerative clustering
+ * (see agglochain.h and agglo.h). */
+#include "ml/agglochain.h"
+#include "ml/aggloscreen.h"
+#include "ml/dvec.h"
+#include "core/pool.h"
+#include "core/util.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+/* ---- the active clusters ---- */
+
+typedef struct Chain {
+	size_t n, d;
+	int linkage;
+	size_t *size;        /* records in the cluster of each index; 0 = merged away */
+	size_t *act, nact;   /* the active indices, increasing */
+	const double *x;
+	double *cent;        /* ward: n x d centroids */
+	AggloScreen scr;     /* ward: their float32 screens */
+	double *inv;         /* ward: 1 / (2 size) per cluster */
+	double *ainv;        /* ward: the same in the order of act */
+	double *ratio;       /* ward: n scan values */
+	double *D;           /* complete, average: condensed n x n distances */
+} Chain;
+
+static void
+chain_init(Chain *C, const double *x, size_t n, size_t d, int linkage)
+{
+	size_t i;
+
+	memset(C, 0, sizeof *C);
+	C->n = n, C->d = d, C->x = x, C->linkage = linkage;
+	C->size = ereallocarray(NULL, n, sizeof(size_t));
+	C->act = ereallocarray(NULL, n, sizeof(size_t));
+	for (i = 0; i < n; i++)
+		C->size[i] = 1, C->act[i] = i;
+	C->nact = n;
+}
+
+/* Where index i is (or would go) in the sorted active list. */
+static size_t
+position(const size_t *act, size_t nact, size_t i)
+{
+	size_t lo = 0, hi = nact, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (act[mid] < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Remove index i from the sorted active list; returns where it was. */
+static size_t
+deactivate(size_t *act, size_t *nact, size_t i)
+{
+	size_t lo = position(act, *nact, i);
+
+	memmove(act + lo, act + lo + 1, (*nact - lo - 1) * sizeof(size_t));
+	(*nact)--;
+	return lo;
+}
+
+/* condensed index of (i, j), i != j (scipy's condensed_index) */
+static inline size_t
+cidx(size_t n, size_t i, size_t j)
+{
+	if (i > j) {
+		size_t t = i;
+		i = j, j = t;
+	}
+	return n * i - i * (i + 1) / 2 + (j - i - 1);
+}
+
+/* ---- distances between clusters ---- */
+
+/* ward: the nearest active cluster of x (prev, if any, kept on ties), by
+ * 2 |A| |B| / (|A| + |B|) |c_A - c_B|^2 (the square of scipy's distance).  A
+ * cluster cannot beat the best value cur when its squared centroid distance is at
+ * least cur (1 + 1e-12) (1/(2|A|) + 1/(2|B|)) (1e-12: the rounding of the exact
+ * values); those the screen proves so are skipped (aggloscreen.h).  Two passes:
+ * the float32 bounds of all clusters, then in index order (as scipy's scan) the
+ * exact values of those not provably above the exact value of the cluster with
+ * the smallest bound. */
+static size_t
+ward_nearest(Chain *C, size_t x, size_t prev, int haveprev, double *best)
+{
+	size_t q, i, y = prev, d = C->d, nx = C->size[x], qmin = SIZE_MAX;
+	const double *cx = C->cent + x * d;
+	double cur = INFINITY, b, t, lim[2], invx = C->inv[x], *r = C->ratio, rmin = INFINITY;
+
+	aggloscreen_scan(&C->scr, x, C->act, C->nact);
+	for (q = 0; q < C->nact; q++) { /* r = t / s: the float bound of each ward value */
+		r[q] = (double)C->scr.t[q] / (C->ainv[q] + invx);
+		if (r[q] < rmin && C->act[q] != x)
+			rmin = r[q], qmin = q;
+	}
+	if (haveprev)
+		cur = 2.0 * (double)nx * (double)C->size[prev] / (double)(nx + C->size[prev]) *
+		    dvec_sqdist(cx, C->cent + prev * d, d);
+	/* b: an exact value, that of the most promising cluster, bounds the minimum */
+	i = qmin < C->nact ? C->act[qmin] : x;
+	b = i == x ? cur : 2.0 * (double)nx * (double)C->size[i] / (double)(nx + C->size[i]) *
+	    dvec_sqdist(cx, C->cent + i * d, d);
+	aggloscreen_lim(&C->scr, x, (b < cur ? b : cur) * (1 + 1e-12), lim);
+	for (q = 0; q < C->nact; q++) {
+		/* provably above b (thr = b (1 + 1e-12) s, aggloscreen_lim): not the minimum */
+		if ((r[q] >= lim[0] && C->ainv[q] + invx >= lim[1]) || (i = C->act[q]) == x)
+			continue;
+		t = 2.0 * (double)nx * (double)C->size[i] / (double)(nx + C->size[i]) *
+		    dvec_sqdist(cx, C->cent + i * d, d);
+		if (t < cur)
+			cur = t, y = i;
+	}
+	*best = cur;
+	return y;
+}
+
+static void
+ward_merge(Chain *C, size_t x, size_t y)
+{
+	size_t f, d = C->d;
+	double nx = (double)C->size[x], ny = (double)C->size[y];
+	double *cx = C->cent + x * d, *cy = C->cent + y * d;
+
+	for (f = 0; f < d; f++)
+		cy[f] = (nx * cx[f] + ny * cy[f]) / (nx + ny);
+	C->size[y] += C->size[x];
+	C->size[x] = 0;
+	C->inv[y] = 0.5 / (double)C->size[y];
+	C->ainv[position(C->act, C->nact, y)] = C->inv[y];
+	aggloscreen_set(&C->scr, y, cy);
+}
+
+#define PF_AHEAD 16 /* matrix scans: prefetch this many entries ahead */
+
+/* complete, average: the nearest active cluster of x in the matrix */
+static size_t
+mat_nearest(Chain *C, size_t x, size_t prev, int haveprev, double *best)
+{
+	size_t q, i, y = prev, n = C->n;
+	double cur = haveprev ? C->D[cidx(n, x, prev)] : INFINITY, t;
+
+	for (q = 0; q < C->nact; q++) {
+		if (q + PF_AHEAD < C->nact && C->act[q + PF_AHEAD] < x) /* a column entry: a miss */
+			__builtin_prefetch(&C->D[cidx(n, x, C->act[q + PF_AHEAD])]);
+		if ((i = C->act[q]) == x)
+			continue;
+		t = C->D[cidx(n, x, i)];
+		if (t < cur)
+			cur = t, y = i;
+	}
+	*best = cur;
+	return y;
+}
+
+/* scipy's Lance-Williams update for the cluster x + y kept at y (x already
+ * removed from the active list) */
+static void
+mat_merge(Chain *C, size_t x, size_t y)
+{
+	size_t q, i, n = C->n;
+	double nx = (double)C->size[x], ny = (double)C->size[y], dx, dy;
+
+	for (q = 0; q < C->nact; q++) {
+		if (q + PF_AHEAD < C->nact && (i = C->act[q + PF_AHEAD]) < y) {
+			__builtin_prefetch(&C->D[cidx(n, i, x)]);
+			__builtin_prefetch(&C->D[cidx(n, i, y)], 1);
+		}
+		if ((i = C->act[q]) == y)
+			continue;
+		dx = C->D[cidx(n, i, x)];
+		dy = C->D[cidx(n, i, y)];
+		C->D[cidx(n, i, y)] = C->linkage == AGGLO_COMPLETE ? (dx > dy ? dx : dy) :
+		    (nx * dx + ny * dy) / (nx + ny);
+	}
+}
+
+/* ---- the chain (scipy's nn_chain) ---- */
+
+static void
+chain_run(Chain *C, Progress *p, AggloMerge *z)
+{
+	size_t *chain = ereallocarray(NULL, C->n, sizeof(size_t)), len = 0, k, x = 0, y = 0, t, q;
+	int ward = C->linkage == AGGLO_WARD;
+	double dist = 0;
+
+	for (k = 0; k + 1 < C->n; k++) {
+		if (len == 0)
+			chain[len++] = C->act[0];
+		for (;;) {
+			x = chain[len - 1];
+			y = ward ? ward_nearest(C, x, len > 1 ? chain[len - 2] : 0, len > 1, &dist) :
+			    mat_nearest(C, x, len > 1 ? chain[len - 2] : 0, len > 1, &dist);
+			if (len > 1 && y == chain[len - 2])
+				break;
+			chain[len++] = y;
+		}
+		len -= 2;
+		if (x > y)
+			t = x, x = y, y = t;
+		z[k].a = x, z[k].b = y, z[k].dist = ward ? sqrt(dist) : dist;
+		q = deactivate(C->act, &C->nact, x);
+		if (ward) {
+			memmove(C->ainv + q, C->ainv + q + 1, (C->nact - q) * sizeof(double));
+			ward_merge(C, x, y);
+		} else {
+			mat_merge(C, x, y);
+			C->size[y] += C->size[x];
+			C->size[x] = 0;
+		}
+		progress_do(p, k + 1);
+	}
+	free(chain);
+}
+
+void
+agglochain_ward(const double *x, size_t n, size_t d, Progress *p, AggloMerge *z)
+{
+	Chain C;
+	size_t i;
+
+	chain_init(&C, x, n, d, AGGLO_WARD);
+	C.cent = ereallocarray(NULL, n, d * sizeof(double));
+	memcpy(C.cent, x, n * d * sizeof(double));
+	C.inv = ereallocarray(NULL, n, sizeof(double));
+	C.ainv = ereallocarray(NULL, n, sizeof(double));
+	C.ratio = ereallocarray(NULL, n, sizeof(double));
+	for (i = 0; i < n; i++)
+		C.inv[i] = C.ainv[i] = 0.5;
+	aggloscreen_init(&C.scr, x, n, d, SCREEN_ROWS);
+	chain_run(&C, p, z);
+	del_aggloscreen(&C.scr);
+	free(C.cent), free(C.inv), free(C.ainv), free(C.ratio), free(C.size), free(C.act);
+}
+
+/* ---- the condensed matrix ---- */
+
+#define PD_ROWS 16   /* rows of a task */
+#define PD_COLS 256  /* columns of a tile: kept in cache for the task's rows */
+
+typedef struct Pdist {
+	const double *x;
+	size_t n, d;
+	double *D;
+} Pdist;
+
+/* rows b*PD_ROWS.. of the condensed matrix, a tile of PD_COLS columns at a time */
+static void
+pdist_block(void *arg, size_t b, int tid)
+{
+	Pdist *P = arg;
+	size_t i, j, j0, j1, n = P->n, d = P->d, r0 = b * PD_ROWS, r1 = r0 + PD_ROWS, lo;
+	double *out = ereallocarray(NULL, PD_COLS, sizeof(double));
+
+	r1 = r1 < n ? r1 : n;
+	for (j0 = r0 + 1; j0 < n; j0 += PD_COLS) {
+		j1 = j0 + PD_COLS < n ? j0 + PD_COLS : n;
+		for (i = r0; i < r1 && i + 1 < j1; i++) {
+			lo = j0 > i + 1 ? j0 : i + 1;
+			dvec_sqdist_rows(P->x + i * d, P->x + lo * d, j1 - lo, d, out);
+			for (j = lo; j < j1; j++)
+				P->D[cidx(n, i, j)] = sqrt(out[j - lo]);
+		}
+	}
+	free(out);
+}
+
+int
+agglochain_matrix(const double *x, size_t n, size_t d, int linkage, int nthreads,
+    const char *name, Progress *p, AggloMerge *z)
+{
+	Chain C;
+	Pdist P;
+	size_t npair = n * (n - 1) / 2, align = (size_t)2 << 20;
+	void *mem;
+
+	if (n > ((size_t)1 << 31) || posix_memalign(&mem, align, npair * sizeof(double))) {
+		weprintf("%s: %s linkage of %zu records needs %.1f GB for their distance matrix "
+		    "(n (n - 1) / 2 doubles), more than this machine can give; ward and single "
+		    "linkage need none", name, agglo_linkage_name(linkage), n,
+		    (double)npair * 8 / 1e9);
+		return -1;
+	}
+	madvise(mem, npair * sizeof(double), MADV_HUGEPAGE); /* fewer TLB misses; may fail */
+	chain_init(&C, x, n, d, linkage);
+	C.D = mem;
+	P.x = x, P.n = n, P.d = d, P.D = C.D;
+	pool_run(nthreads, (n + PD_ROWS - 1) / PD_ROWS, pdist_block, &P);
+	chain_run(&C, p, z);
+	free(C.D), free(C.size), free(C.act);
+	return 0;
+}
+
+/* ---- single linkage: Prim (the float32 screen as in ward_nearest) (sklearn's mst_linkage_core) ---- */
+
+void
+agglochain_mst(const double *x, size_t n, size_t d, Progress *p, AggloMerge *z)
+{
+	AggloScreen S;
+	double *cur = ereallocarray(NULL, n, sizeof(double)), best, t;
+	size_t *rest = ereallocarray(NULL, n, sizeof(size_t)), nrest = n, i, q, j, node = 0, next;
+
+	aggloscreen_init(&S, x, n, d, 0);
+	for (i = 0; i < n; i++)
+		cur[i] = INFINITY, rest[i] = i;
+	for (i = 0; i + 1 < n; i++) {
+		deactivate(rest, &nrest, node);
+		best = INFINITY;
+		next = 0;
+		aggloscreen_scan(&S, node, rest, nrest);
+		for (q = 0; q < nrest; q++) { /* squared distances: the same order */
+			j = rest[q];
+			if (!aggloscreen_far(&S, node, q, cur[j] * (1 + 1e-12))) {
+				t = dvec_sqdist(x + node * d, x + j * d, d);
+				if (t < cur[j])
+					cur[j] = t;
+			}
+			if (cur[j] < best)
+				best = cur[j], next = j;
+		}
+		z[i].a = node, z[i].b = next, z[i].dist = sqrt(best);
+		node = next;
+		progress_do(p, i + 1);
+	}
+	del_aggloscreen(&S);
+	free(cur), free(rest);
+}

@@ -1,0 +1,299 @@
+/* centroid.c — group centroids and their similarity tables (see centroid.h). */
+#include "ml/centroid.h"
+#include "ml/knn.h"
+#include "core/util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Pair {
+	char *key, *label;
+	unsigned long line;
+} Pair;
+
+struct KeyLabels {
+	Pair *p;
+	size_t n;
+};
+
+static int
+cmp_pair(const void *a, const void *b)
+{
+	const Pair *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* split one line into key and label; NULL after a message */
+static int
+labels_line(KeyLabels *l, char *s, const char *name, unsigned long line, size_t *cap)
+{
+	char *tab = strchr(s, '\t'), *end = s + strlen(s);
+
+	if (end > s && end[-1] == '\n')
+		*--end = 0;
+	if (end > s && end[-1] == '\r')
+		*--end = 0;
+	if (!*s || *s == '#')
+		return 0;
+	if (!tab || tab == s || !tab[1]) {
+		weprintf("%s:%lu: expected key<TAB>label", name, line);
+		return -1;
+	}
+	*tab = 0;
+	if (l->n == *cap) {
+		*cap = *cap ? 2 * *cap : 256;
+		l->p = ereallocarray(l->p, *cap, sizeof *l->p);
+	}
+	l->p[l->n++] = (Pair){ estrdup(s), estrdup(tab + 1), line };
+	return 0;
+}
+
+/* sort by key; a key given twice is an error unless its label is the same */
+static int
+labels_sort(KeyLabels *l, const char *name)
+{
+	size_t i, j = 0;
+
+	qsort(l->p, l->n, sizeof *l->p, cmp_pair);
+	for (i = 0; i < l->n; i++) {
+		if (j && !strcmp(l->p[i].key, l->p[j - 1].key)) {
+			if (strcmp(l->p[i].label, l->p[j - 1].label)) {
+				weprintf("%s:%lu: key '%s' has label '%s' on line %lu", name, l->p[i].line,
+				    l->p[i].key, l->p[j - 1].label, l->p[j - 1].line);
+				return -1;
+			}
+			free(l->p[i].key);
+			free(l->p[i].label);
+			continue;
+		}
+		l->p[j++] = l->p[i];
+	}
+	l->n = j;
+	return 0;
+}
+
+KeyLabels *
+keylabels_load(const char *path)
+{
+	FILE *fp = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	const char *name = strcmp(path, "-") ? path : "<stdin>";
+	KeyLabels *l;
+	char *s = NULL;
+	size_t sz = 0, cap = 0;
+	unsigned long line = 0;
+	int rc = 0;
+
+	if (!fp) {
+		weprintf("%s:", path);
+		return NULL;
+	}
+	l = ecalloc(1, sizeof *l);
+	errno = 0;
+	while (!rc && getline(&s, &sz, fp) > 0)
+		rc = labels_line(l, s, name, ++line, &cap);
+	if (!rc && ferror(fp)) {
+		weprintf("%s: read error:", name);
+		rc = -1;
+	}
+	free(s);
+	if (fp != stdin)
+		fclose(fp);
+	if (rc || labels_sort(l, name)) {
+		del_keylabels(l);
+		return NULL;
+	}
+	return l;
+}
+
+const char *
+keylabels_find(const KeyLabels *l, const char *key)
+{
+	size_t lo = 0, hi = l->n, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (!(c = strcmp(l->p[mid].key, key)))
+			return l->p[mid].label;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+void
+del_keylabels(KeyLabels *l)
+{
+	size_t i;
+
+	if (!l)
+		return;
+	for (i = 0; i < l->n; i++) {
+		free(l->p[i].key);
+		free(l->p[i].label);
+	}
+	free(l->p);
+	free(l);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* the distinct labels, sorted */
+static void
+centroid_names(Centroids *c, const char *const *lab, size_t n)
+{
+	const char **all = ecalloc(n ? n : 1, sizeof *all);
+	size_t i, m = 0;
+
+	for (i = 0; i < n; i++)
+		if (lab[i])
+			all[m++] = lab[i];
+	qsort(all, m, sizeof *all, cmp_str);
+	c->name = ecalloc(m ? m : 1, sizeof *c->name);
+	for (i = 0; i < m; i++)
+		if (!c->g || strcmp(all[i], c->name[c->g - 1]))
+			c->name[c->g++] = estrdup(all[i]);
+	free(all);
+}
+
+long
+centroid_group(const Centroids *c, const char *s)
+{
+	size_t lo = 0, hi = c->g, mid;
+	int r;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (!(r = strcmp(c->name[mid], s)))
+			return (long)mid;
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* add row x to group a: the sums of the mean and of u */
+static void
+centroid_add(Centroids *c, double *sum, size_t a, const float *x)
+{
+	double nx = 0, w;
+	size_t j, d = c->d;
+
+	for (j = 0; j < d; j++)
+		nx += (double)x[j] * x[j];
+	w = c->metric == KNN_COSINE ? (nx > 0 ? 1 / sqrt(nx) : 0) : 1;
+	for (j = 0; j < d; j++) {
+		sum[a * d + j] += x[j];
+		c->u[a * d + j] += w * x[j];
+	}
+	c->uu[a] += w * w * nx;
+	c->count[a]++;
+}
+
+Centroids *
+new_centroids(const float *x, size_t n, size_t d, const char *const *lab, int metric)
+{
+	Centroids *c = ecalloc(1, sizeof *c);
+	size_t i, j, g;
+
+	c->d = d;
+	c->metric = metric;
+	centroid_names(c, lab, n);
+	g = c->g ? c->g : 1;
+	c->count = ecalloc(g, sizeof *c->count);
+	c->c = ecalloc(g, (d ? d : 1) * sizeof *c->c);
+	c->u = ecalloc(g, (d ? d : 1) * sizeof *c->u);
+	c->uu = ecalloc(g, sizeof *c->uu);
+	for (i = 0; i < n; i++)
+		if (lab[i])
+			centroid_add(c, c->c, (size_t)centroid_group(c, lab[i]), x + i * d);
+	for (i = 0; i < c->g; i++)
+		for (j = 0; j < d; j++)
+			c->c[i * d + j] /= c->count[i];
+	return c;
+}
+
+size_t
+centroid_scores(const Centroids *c, const float *x, double *sim)
+{
+	double xy, xx = 0, cc;
+	size_t a, j, best = 0, d = c->d;
+
+	for (j = 0; j < d; j++)
+		xx += (double)x[j] * x[j];
+	for (a = 0; a < c->g; a++) {
+		for (xy = 0, cc = 0, j = 0; j < d; j++) {
+			xy += x[j] * c->c[a * d + j];
+			cc += c->c[a * d + j] * c->c[a * d + j];
+		}
+		sim[a] = c->metric == KNN_INNER ? xy : xx > 0 && cc > 0 ? xy / sqrt(xx * cc) : 0;
+		if (sim[a] > sim[best])
+			best = a;
+	}
+	return best;
+}
+
+static double
+dot_dd(const double *a, const double *b, size_t d)
+{
+	double s = 0;
+	size_t j;
+
+	for (j = 0; j < d; j++)
+		s += a[j] * b[j];
+	return s;
+}
+
+void
+centroid_table(const Centroids *c, double *table, double *intra, double *inter)
+{
+	double ip = 0, in = 0, xp = 0, xn = 0, v, np;
+	size_t a, b, g = c->g, d = c->d;
+
+	for (a = 0; a < g; a++)
+		for (b = 0; b < g; b++) {
+			v = dot_dd(c->u + a * d, c->u + b * d, d);
+			if (a != b) {
+				table[a * g + b] = v / ((double)c->count[a] * c->count[b]);
+				xp += v;
+				xn += (double)c->count[a] * c->count[b];
+				continue;
+			}
+			np = (double)c->count[a] * (c->count[a] - 1);
+			table[a * g + a] = np > 0 ? (v - c->uu[a]) / np : NAN;
+			ip += v - c->uu[a];
+			in += np;
+		}
+	*intra = in > 0 ? ip / in : NAN;
+	*inter = xn > 0 ? xp / xn : NAN;
+}
+
+void
+del_centroids(Centroids *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->g; i++)
+		free(c->name[i]);
+	free(c->name);
+	free(c->count);
+	free(c->c);
+	free(c->u);
+	free(c->uu);
+	free(c);
+}

@@ -1,0 +1,195 @@
+/* dvec.c — double-precision vector kernels (see dvec.h). */
+#include "ml/dvec.h"
+
+#include <string.h>
+
+/* the kernels are loops over d whose trip count is only known at run time: GCC -O2
+ * (very-cheap cost model) leaves them scalar */
+#pragma GCC optimize("O3")
+
+#define CLONES __attribute__((target_clones("avx2,fma", "default")))
+
+/* the 8 partial sums of a reduction, added pairwise in a fixed order */
+static inline double
+add8(const double *s)
+{
+	return ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
+}
+
+static inline double
+sqdist(const double *a, const double *b, size_t d)
+{
+	double s[8] = { 0 }, t, r = 0;
+	size_t f, q, d8 = d & ~(size_t)7;
+
+	for (f = 0; f < d8; f += 8)
+		for (q = 0; q < 8; q++) {
+			t = a[f + q] - b[f + q];
+			s[q] += t * t;
+		}
+	for (; f < d; f++) {
+		t = a[f] - b[f];
+		r += t * t;
+	}
+	return add8(s) + r;
+}
+
+CLONES double
+dvec_sumsq(const double *a, size_t d)
+{
+	double s[8] = { 0 }, r = 0;
+	size_t f, q, d8 = d & ~(size_t)7;
+
+	for (f = 0; f < d8; f += 8)
+		for (q = 0; q < 8; q++)
+			s[q] += a[f + q] * a[f + q];
+	for (; f < d; f++)
+		r += a[f] * a[f];
+	return add8(s) + r;
+}
+
+CLONES double
+dvec_wsqdist(const double *a, const double *b, const double *w, size_t d)
+{
+	double s[8] = { 0 }, t, r = 0;
+	size_t f, q, d8 = d & ~(size_t)7;
+
+	for (f = 0; f < d8; f += 8)
+		for (q = 0; q < 8; q++) {
+			t = (a[f + q] - b[f + q]) * w[f + q];
+			s[q] += t * t;
+		}
+	for (; f < d; f++) {
+		t = (a[f] - b[f]) * w[f];
+		r += t * t;
+	}
+	return add8(s) + r;
+}
+
+CLONES void
+dvec_addsq(double *v, double s, const double *a, const double *b, size_t d)
+{
+	size_t f;
+	double t;
+
+	for (f = 0; f < d; f++) {
+		t = a[f] - b[f];
+		v[f] += s * t * t;
+	}
+}
+
+CLONES void
+dvec_scaled_sub(double *out, double s, const double *a, const double *b, size_t d)
+{
+	size_t f;
+
+	for (f = 0; f < d; f++)
+		out[f] = s * (a[f] - b[f]);
+}
+
+CLONES void
+dvec_axpy(double *y, double s, const double *x, size_t d)
+{
+	size_t f;
+
+	for (f = 0; f < d; f++)
+		y[f] += s * x[f];
+}
+
+/* float32 kernels in GCC vector extensions (8 lanes: two SSE registers, or one
+ * AVX register in the avx2 clone) */
+typedef float v8f __attribute__((vector_size(32)));
+/* an unaligned load of 8 floats, and the sum of the lanes in a fixed order (macros:
+ * vectors passed to functions would change the ABI between the clones) */
+typedef float v8fu __attribute__((vector_size(32), aligned(4), may_alias));
+#define LOAD8(p) (*(const v8fu *)(p))
+#define HSUM8(v) (((v)[0] + (v)[4]) + ((v)[1] + (v)[5])) + (((v)[2] + (v)[6]) + ((v)[3] + (v)[7]))
+
+static inline float
+sqdist_f32(const float *a, const float *b, size_t d)
+{
+	v8f s = { 0 }, t;
+	float r = 0, u;
+	size_t f, d8 = d & ~(size_t)7;
+
+	for (f = 0; f < d8; f += 8) {
+		t = LOAD8(a + f) - LOAD8(b + f);
+		s += t * t;
+	}
+	for (; f < d; f++) {
+		u = a[f] - b[f];
+		r += u * u;
+	}
+	return (HSUM8(s)) + r;
+}
+
+CLONES double
+dvec_sqdist(const double *a, const double *b, size_t d)
+{
+	return sqdist(a, b, d);
+}
+
+CLONES float
+dvec_sqdist_f32(const float *a, const float *b, size_t d)
+{
+	return sqdist_f32(a, b, d);
+}
+
+/* four candidates side by side: four independent chains of additions */
+static inline void
+sqdist_f32_x4(const float *a, const float *const *b, size_t d, float *out)
+{
+	v8f s0 = { 0 }, s1 = { 0 }, s2 = { 0 }, s3 = { 0 }, t, va;
+	size_t f, q, d8 = d & ~(size_t)7;
+
+	for (f = 0; f < d8; f += 8) {
+		va = LOAD8(a + f);
+		t = va - LOAD8(b[0] + f);
+		s0 += t * t;
+		t = va - LOAD8(b[1] + f);
+		s1 += t * t;
+		t = va - LOAD8(b[2] + f);
+		s2 += t * t;
+		t = va - LOAD8(b[3] + f);
+		s3 += t * t;
+	}
+	out[0] = (HSUM8(s0)), out[1] = (HSUM8(s1)), out[2] = (HSUM8(s2)), out[3] = (HSUM8(s3));
+	for (q = 0; q < 4; q++)
+		for (f = d8; f < d; f++)
+			out[q] += (a[f] - b[q][f]) * (a[f] - b[q][f]);
+}
+
+CLONES void
+dvec_sqdist_f32_idx(const float *a, const float *base, const size_t *idx, size_t cnt,
+    size_t d, float *out)
+{
+	size_t r;
+
+	const float *b[4];
+
+	for (r = 0; r + 4 <= cnt; r += 4) {
+		b[0] = base + idx[r] * d, b[1] = base + idx[r + 1] * d;
+		b[2] = base + idx[r + 2] * d, b[3] = base + idx[r + 3] * d;
+		sqdist_f32_x4(a, b, d, out + r);
+	}
+	for (; r < cnt; r++)
+		out[r] = sqdist_f32(a, base + idx[r] * d, d);
+}
+
+CLONES void
+dvec_sqdist_rows(const double *a, const double *b, size_t cnt, size_t d, double *out)
+{
+	size_t r;
+
+	for (r = 0; r < cnt; r++)
+		out[r] = sqdist(a, b + r * d, d);
+}
+
+CLONES void
+dvec_from_float(double *out, const float *x, size_t d)
+{
+	size_t f;
+
+	for (f = 0; f < d; f++)
+		out[f] = x[f];
+}

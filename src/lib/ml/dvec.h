@@ -1,0 +1,35 @@
+/* dvec.h — double-precision vector kernels shared by the fits that work in double
+ * (gmm, agglo): AVX2+FMA or plain C, picked when the program loads (GCC
+ * target_clones).  Sums use 8 partial sums added in a fixed order, so results do
+ * not depend on threads or alignment; they differ in the last bits between the two
+ * versions (FMA), not between runs.  None of these can fail. */
+#ifndef SV_DVEC_H
+#define SV_DVEC_H
+#include <stddef.h>
+
+/* sum of (a - b)^2 */
+double dvec_sqdist(const double *a, const double *b, size_t d);
+/* sum of a^2 */
+double dvec_sumsq(const double *a, size_t d);
+/* sum of ((a - b) w)^2 */
+double dvec_wsqdist(const double *a, const double *b, const double *w, size_t d);
+/* v += s (a - b)^2, elementwise */
+void dvec_addsq(double *v, double s, const double *a, const double *b, size_t d);
+/* out = s * (a - b) */
+void dvec_scaled_sub(double *out, double s, const double *a, const double *b, size_t d);
+/* y += s * x */
+void dvec_axpy(double *y, double s, const double *x, size_t d);
+/* sum of (a - b)^2 in float32 arithmetic, 8 partial sums: relative error at most
+ * DVEC_F32_ERR(d) (for screening candidates before an exact double test) */
+float dvec_sqdist_f32(const float *a, const float *b, size_t d);
+#define DVEC_F32_ERR(d) (((double)(d) / 8 + 8) * 5.9604644775390625e-08)
+/* out[r] = dvec_sqdist_f32(a, base + idx[r] * d, d) for r < cnt (candidates
+ * computed side by side) */
+void dvec_sqdist_f32_idx(const float *a, const float *base, const size_t *idx, size_t cnt,
+    size_t d, float *out);
+/* out[r] = dvec_sqdist(a, b + r * d, d) for r < cnt (consecutive rows) */
+void dvec_sqdist_rows(const double *a, const double *b, size_t cnt, size_t d, double *out);
+/* out = (double)x (float32 rows into doubles) */
+void dvec_from_float(double *out, const float *x, size_t d);
+
+#endif

@@ -1,0 +1,391 @@
+/* gmmstep.c — E-step, M-step and prediction of a Gaussian mixture (see gmmstep.h). */
+#include "ml/gmmstep.h"
+#include "ml/dvec.h"
+#include "core/pool.h"
+#include "core/util.h"
+
+#include <cblas.h>
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* -0.5 (d log 2 pi + maha) + log det + log w, in sklearn's order of operations */
+static inline double
+wlogp(const Gmm *g, size_t j, double maha)
+{
+	return -0.5 * ((double)g->d * log(2 * M_PI) + maha) + g->logdet[j] + g->logw[j];
+}
+
+/* ---- E-step ---- */
+
+typedef struct Scratch {
+	double *xb;          /* GMM_BLOCK x d: float32 rows in double */
+	double *y;           /* GMM_BLOCK x d: (x - mu) P */
+	double *w;           /* GMM_BLOCK x k: log responsibilities (no resp array) */
+	double *ub, *out;    /* bounded: GMM_BLOCK x k bounds, GMM_BLOCK distances */
+	size_t *idx, *best;  /* bounded: GMM_BLOCK rows each */
+} Scratch;
+
+/* Squared Mahalanobis distances of cnt rows of x (rows idx[r], or r when idx is
+ * NULL) to full component j into out[r * stride]; y: cnt x d scratch. */
+static void
+maha_full(const Gmm *g, size_t j, const double *x, const size_t *idx, size_t cnt, double *y,
+    double *out, size_t stride)
+{
+	size_t r, d = g->d;
+
+	if (!cnt)
+		return;
+	for (r = 0; r < cnt; r++)
+		dvec_scaled_sub(y + r * d, 1.0, x + (idx ? idx[r] : r) * d, g->mean + j * d, d);
+	cblas_dtrmm(CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, (int)cnt,
+	    (int)d, 1.0, g->pchol + j * d * d, (int)d, y, (int)d);
+	for (r = 0; r < cnt; r++)
+		out[r * stride] = dvec_sumsq(y + r * d, d);
+}
+
+/* Weighted log-probabilities of m rows xb to every component into w (m x k).
+ * mp: tied only, the k x d products mu_j P. */
+static void
+wlogp_rows(const Gmm *g, const double *xb, size_t m, const double *mp, Scratch *S, double *w)
+{
+	size_t i, j, d = g->d, k = g->k;
+	double *e;
+
+	if (g->cov == GMM_FULL)
+		for (j = 0; j < k; j++)
+			maha_full(g, j, xb, NULL, m, S->y, w + j, k);
+	if (g->cov == GMM_TIED) { /* sklearn: X P - mu P */
+		memcpy(S->y, xb, m * d * sizeof(double));
+		cblas_dtrmm(CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, (int)m,
+		    (int)d, 1.0, g->pchol, (int)d, S->y, (int)d);
+	}
+	for (i = 0; i < m; i++)
+		for (j = 0; j < k; j++) {
+			e = &w[i * k + j];
+			if (g->cov == GMM_TIED)
+				*e = dvec_sqdist(S->y + i * d, mp + j * d, d);
+			else if (g->cov == GMM_DIAG)
+				*e = dvec_wsqdist(xb + i * d, g->mean + j * d, g->pchol + j * d, d);
+			else if (g->cov == GMM_SPHERICAL)
+				*e = dvec_sqdist(xb + i * d, g->mean + j * d, d) * g->pchol[j] * g->pchol[j];
+			*e = wlogp(g, j, *e);
+		}
+}
+
+/* the exact weighted log-probabilities of the cnt rows idx for component j */
+static void
+bounded_exact(const Gmm *g, size_t j, const double *xb, Scratch *S, size_t cnt, double *w)
+{
+	size_t r;
+
+	maha_full(g, j, xb, S->idx, cnt, S->y, S->out, 1);
+	for (r = 0; r < cnt; r++)
+		w[S->idx[r] * g->k + j] = wlogp(g, j, S->out[r]);
+}
+
+/* wlogp_rows for full covariances, leaving out (-inf) the components whose upper
+ * bound is more than GMM_PRUNE below an exact value of the row (gmmstep.h). */
+static void
+bounded_rows(const Gmm *g, const double *xb, size_t m, Scratch *S, double *w)
+{
+	size_t i, j, cnt, d = g->d, k = g->k;
+	double *ub = S->ub;
+
+	for (i = 0; i < m; i++) {
+		S->best[i] = 0;
+		for (j = 0; j < k; j++) { /* maha >= lmin |x - mu|^2 */
+			ub[i * k + j] = wlogp(g, j, g->lmin[j] * dvec_sqdist(xb + i * d, g->mean + j * d, d));
+			w[i * k + j] = -INFINITY;
+			if (ub[i * k + j] > ub[i * k + S->best[i]])
+				S->best[i] = j;
+		}
+	}
+	for (j = 0; j < k; j++) {
+		for (i = 0, cnt = 0; i < m; i++)
+			if (S->best[i] == j)
+				S->idx[cnt++] = i;
+		bounded_exact(g, j, xb, S, cnt, w);
+	}
+	for (j = 0; j < k; j++) {
+		for (i = 0, cnt = 0; i < m; i++)
+			if (w[i * k + j] == -INFINITY &&
+			    ub[i * k + j] >= w[i * k + S->best[i]] - GMM_PRUNE)
+				S->idx[cnt++] = i;
+		bounded_exact(g, j, xb, S, cnt, w);
+	}
+}
+
+/* Weighted log-probabilities (m x k, -inf: left out) to log responsibilities
+ * (sklearn: minus logsumexp of the row); returns the sum of the rows' log p(x). */
+static double
+normalise_rows(double *w, size_t m, size_t k)
+{
+	size_t i, j;
+	double mx, s, lpn, tot = 0;
+
+	for (i = 0; i < m; i++, w += k) {
+		for (j = 0, mx = -INFINITY; j < k; j++)
+			mx = w[j] > mx ? w[j] : mx;
+		if (!isfinite(mx))
+			mx = 0;
+		for (j = 0, s = 0; j < k; j++)
+			s += exp(w[j] - mx);
+		lpn = log(s) + mx;
+		for (j = 0; j < k; j++)
+			w[j] -= lpn;
+		tot += lpn;
+	}
+	return tot;
+}
+
+typedef struct Estep {
+	const Gmm *g;
+	const double *x;     /* n x d doubles, or NULL */
+	const float *xf;     /* or float32 rows */
+	size_t n, nb;
+	int bounded;
+	double *mp;          /* tied: k x d */
+	double *resp;        /* n x k responsibilities, or NULL */
+	int *label;
+	float *prob;
+	double *part;        /* nb: sums of log p(x) per block */
+	Scratch *sc;         /* per thread */
+} Estep;
+
+static void
+estep_block(void *arg, size_t b, int tid)
+{
+	Estep *E = arg;
+	Scratch *S = &E->sc[tid];
+	const Gmm *g = E->g;
+	size_t r0 = b * GMM_BLOCK, m = E->n - r0 < GMM_BLOCK ? E->n - r0 : GMM_BLOCK, i, j, best;
+	size_t d = g->d, k = g->k;
+	const double *x = E->x ? E->x + r0 * d : S->xb;
+	double *w = E->resp ? E->resp + r0 * k : S->w;
+
+	for (i = 0; !E->x && i < m; i++)
+		dvec_from_float(S->xb + i * d, E->xf + (r0 + i) * d, d);
+	if (E->bounded && g->cov == GMM_FULL)
+		bounded_rows(g, x, m, S, w);
+	else
+		wlogp_rows(g, x, m, E->mp, S, w);
+	E->part[b] = normalise_rows(w, m, k);
+	for (i = 0; i < m; i++, w += k) {
+		for (j = 1, best = 0; j < k; j++) /* numpy argmax: the first maximum */
+			if (w[j] > w[best])
+				best = j;
+		if (E->label)
+			E->label[r0 + i] = (int)best;
+		for (j = 0; j < k; j++) {
+			w[j] = exp(w[j]);
+			if (E->prob)
+				E->prob[(r0 + i) * k + j] = (float)w[j];
+		}
+	}
+}
+
+static void
+scratch_alloc(Scratch *S, size_t d, size_t k)
+{
+	S->xb = ecalloc(GMM_BLOCK, d * sizeof(double));
+	S->y = ecalloc(GMM_BLOCK, d * sizeof(double));
+	S->w = ecalloc(GMM_BLOCK, k * sizeof(double));
+	S->ub = ecalloc(GMM_BLOCK, k * sizeof(double));
+	S->out = ecalloc(GMM_BLOCK, sizeof(double));
+	S->idx = ecalloc(GMM_BLOCK, sizeof(size_t));
+	S->best = ecalloc(GMM_BLOCK, sizeof(size_t));
+}
+
+static void
+scratch_free(Scratch *S)
+{
+	free(S->xb), free(S->y), free(S->w), free(S->ub), free(S->out), free(S->idx), free(S->best);
+}
+
+/* The E-step over n rows (doubles x, or float32 xf): responsibilities into resp
+ * (n x k), or labels and probabilities; returns the sum of log p(x). */
+static double
+estep_run(Estep *E, int nthreads)
+{
+	const Gmm *g = E->g;
+	size_t b, j, f, q, d = g->d;
+	int t;
+	double tot = 0;
+
+	E->nb = (E->n + GMM_BLOCK - 1) / GMM_BLOCK;
+	E->part = ecalloc(E->nb ? E->nb : 1, sizeof(double));
+	nthreads = nthreads < 1 ? 1 : nthreads;
+	E->sc = ecalloc((size_t)nthreads, sizeof(Scratch));
+	for (t = 0; t < nthreads; t++)
+		scratch_alloc(&E->sc[t], d, g->k);
+	if (g->cov == GMM_TIED) { /* mu_j P, P upper triangular */
+		E->mp = ecalloc(g->k, d * sizeof(double));
+		for (j = 0; j < g->k; j++)
+			for (f = 0; f < d; f++)
+				for (q = 0; q <= f; q++)
+					E->mp[j * d + f] += g->mean[j * d + q] * g->pchol[q * d + f];
+	}
+	pool_run(nthreads, E->nb, estep_block, E);
+	for (b = 0; b < E->nb; b++)
+		tot += E->part[b];
+	for (t = 0; t < nthreads; t++)
+		scratch_free(&E->sc[t]);
+	free(E->sc), free(E->part), free(E->mp);
+	return tot;
+}
+
+double
+gmm_estep(const Gmm *g, const double *x, size_t n, int nthreads, int bounded, double *resp)
+{
+	Estep E;
+
+	memset(&E, 0, sizeof E);
+	E.g = g, E.x = x, E.n = n, E.bounded = bounded, E.resp = resp;
+	return estep_run(&E, nthreads);
+}
+
+void
+gmm_predict(const Gmm *g, const float *x, size_t n, int nthreads, int *label, float *prob,
+    double *loglik)
+{
+	Estep E;
+	double ll;
+
+	memset(&E, 0, sizeof E);
+	E.g = g, E.xf = x, E.n = n, E.label = label, E.prob = prob;
+	ll = estep_run(&E, nthreads);
+	if (loglik)
+		*loglik = ll;
+}
+
+/* ---- M-step ---- */
+
+typedef struct Mstep {
+	Gmm *g;
+	const double *x, *resp;
+	size_t n;
+	double reg;
+	double **buf;        /* per thread: GMM_CHUNK x d */
+} Mstep;
+
+/* nk (sklearn: resp.sum(0) + 10 eps) into weight, means = resp^T x / nk (dgemm) */
+static void
+mstep_means(Gmm *g, const double *x, size_t n, const double *resp)
+{
+	size_t i, j, f, k = g->k, d = g->d;
+
+	memset(g->weight, 0, k * sizeof(double));
+	for (i = 0; i < n; i++)
+		for (j = 0; j < k; j++)
+			g->weight[j] += resp[i * k + j];
+	for (j = 0; j < k; j++)
+		g->weight[j] += 10 * DBL_EPSILON;
+	cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)k, (int)d, (int)n, 1.0, resp,
+	    (int)k, x, (int)d, 0.0, g->mean, (int)d);
+	for (j = 0; j < k; j++)
+		for (f = 0; f < d; f++)
+			g->mean[j * d + f] /= g->weight[j];
+}
+
+/* sum of r (x - mu)(x - mu)^T / nk + reg I, by dsyrk over chunks of sqrt(r)(x - mu) */
+static void
+mstep_full(Mstep *M, size_t j, double *buf)
+{
+	Gmm *g = M->g;
+	size_t i, f, q = 0, d = g->d, k = g->k;
+	double *c = g->covar + j * d * d, *mu = g->mean + j * d, nk = g->weight[j], r;
+
+	memset(c, 0, d * d * sizeof(double));
+	for (i = 0; i < M->n; i++) {
+		if ((r = M->resp[i * k + j]) != 0)
+			dvec_scaled_sub(buf + q++ * d, sqrt(r), M->x + i * d, mu, d);
+		if (q && (q == GMM_CHUNK || i == M->n - 1)) {
+			cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, (int)d, (int)q, 1.0, buf, (int)d,
+			    1.0, c, (int)d);
+			q = 0;
+		}
+	}
+	for (f = 0; f < d; f++) {
+		for (q = 0; q <= f; q++) {
+			c[f * d + q] /= nk;
+			c[q * d + f] = c[f * d + q];
+		}
+		c[f * d + f] += M->reg;
+	}
+}
+
+/* diag (sklearn's formula): resp^T (x * x) / nk - 2 mu^2 + mu^2 + reg per feature;
+ * spherical: their mean.  x2: the rows' squares (n x d). */
+static void
+mstep_diag(Gmm *g, const double *x2, size_t n, const double *resp, double reg)
+{
+	size_t j, f, k = g->k, d = g->d;
+	double *v = ecalloc(k, d * sizeof(double)), mu, s;
+
+	cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)k, (int)d, (int)n, 1.0, resp,
+	    (int)k, x2, (int)d, 0.0, v, (int)d);
+	for (j = 0; j < k; j++) {
+		for (f = 0, s = 0; f < d; f++) {
+			mu = g->mean[j * d + f];
+			v[j * d + f] = v[j * d + f] / g->weight[j] - 2 * (mu * mu) + mu * mu + reg;
+			s += v[j * d + f];
+		}
+		if (g->cov == GMM_SPHERICAL)
+			g->covar[j] = s / (double)d;
+	}
+	if (g->cov == GMM_DIAG)
+		memcpy(g->covar, v, k * d * sizeof(double));
+	free(v);
+}
+
+static void
+mstep_comp(void *arg, size_t j, int tid)
+{
+	Mstep *M = arg;
+
+	mstep_full(M, j, M->buf[tid]);
+}
+
+/* tied (sklearn's formula): (X^T X - sum_j nk_j mu_j mu_j^T) / sum nk + reg I */
+static void
+mstep_tied(Gmm *g, const double *xtx, double reg)
+{
+	size_t j, f, q, d = g->d;
+	double tot = 0, s;
+
+	for (j = 0; j < g->k; j++)
+		tot += g->weight[j];
+	for (f = 0; f < d; f++)
+		for (q = 0; q < d; q++) {
+			for (j = 0, s = 0; j < g->k; j++)
+				s += g->weight[j] * g->mean[j * d + f] * g->mean[j * d + q];
+			g->covar[f * d + q] = (xtx[f * d + q] - s) / tot + (f == q ? reg : 0);
+		}
+}
+
+void
+gmm_mstep(Gmm *g, const double *x, const double *x2, size_t n, const double *resp, double reg,
+    const double *xtx, int nthreads)
+{
+	Mstep M;
+	int t;
+
+	mstep_means(g, x, n, resp);
+	if (g->cov == GMM_TIED)
+		mstep_tied(g, xtx, reg);
+	if (g->cov == GMM_DIAG || g->cov == GMM_SPHERICAL)
+		mstep_diag(g, x2, n, resp, reg);
+	if (g->cov != GMM_FULL)
+		return;
+	nthreads = nthreads < 1 ? 1 : nthreads;
+	M.g = g, M.x = x, M.n = n, M.resp = resp, M.reg = reg;
+	M.buf = ecalloc((size_t)nthreads, sizeof(double *));
+	for (t = 0; t < nthreads; t++)
+		M.buf[t] = ecalloc(GMM_CHUNK, g->d * sizeof(double));
+	pool_run(nthreads, g->k, mstep_comp, &M);
+	for (t = 0; t < nthreads; t++)
+		free(M.buf[t]);
+	free(M.buf);
+}
