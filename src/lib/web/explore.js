@@ -487,7 +487,8 @@
       hint("maphint", ["No 2-D map is stored yet: run ", "dbload -d " + DB + " export | weight | map -M umap | dbload -d " + DB + " projections",
         " (or ", "pca -k 2", " instead of map) and write the report again."]);
     if (!D.neighbors)
-      hint("nbhint", ["No neighbour lists are stored yet: run ", "dbload -d " + DB + " export | knn -k 10 | dbload -d " + DB + " neighbors", "."]);
+      hint("nbhint", ["No neighbour lists are stored yet: run ", "dbload -d " + DB + " export > songs.vec",
+        " then ", "knn -k 10 songs.vec | dbload -d " + DB + " neighbors", "."]);
     $("mapsel").addEventListener("change", (e) => { st.map = +e.target.value; project(); draw(); });
     $("colour").addEventListener("change", (e) => {
       st.colouring = +e.target.value;
