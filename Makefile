@@ -15,14 +15,14 @@ TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow gmm hc
 # the library, by domain: src/lib/<domain>/<module>.c with its .h
 LIB = \
 	core/util core/key core/vreader core/vwriter core/matrix core/dtable core/json \
-	core/stats core/pool core/rng core/progress core/jsontree core/keyindex \
+	core/stats core/pool core/rng core/progress core/jsontree core/keyindex core/fpconv \
 	audio/audio audio/part audio/verify \
 	dsp/fft dsp/stft dsp/mel dsp/mfcc dsp/spectral dsp/onset dsp/beat dsp/chroma dsp/tuning dsp/cqt \
 	feat/feature feat/seed feat/profile feat/featrun feat/songtempo \
 	nn/vggish_front nn/vggish_net nn/vggish_run nn/weights nn/weightsout nn/conv nn/tfjs \
 	nn/musicnn_front nn/musicnn_graph nn/musicnn_net nn/musicnn_run nn/musicnn_model \
 	nn/dense nn/adam nn/vae nn/vaefit \
-	text/utf8 text/unicode text/unitab text/terms text/tokens text/textline text/classes text/lyrics \
+	text/utf8 text/unicode text/unitab text/terms text/tokens text/textline text/lyrics \
 	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics ml/knn ml/tfidf \
 	ml/recommend ml/centroid ml/ann ml/dbscan \
 	ml/lbfgs ml/logreg ml/zscore ml/xgb ml/classifier ml/evaluate \
@@ -45,19 +45,19 @@ $(WEBOBJ): build/gen/web/assets.inc
 $(WEBOBJ): CFLAGS += -Ibuild/gen/web
 
 # headers without a .c of their own
-INC = core/hot store/dbint
+INC = core/hot store/dbint ml/annhnsw
 
 # libFuzzer harnesses: tests/fuzz/<name>.c, built with clang (`make fuzz`)
 FUZZ = vreader playlist audio
 FUZZTIME = 30
 
-# C++ modules of the library (src/lib/<domain>/<module>.cc): shims over C++ libraries
-LIBCXX = ml/annhnsw
+# C++ shims over Debian's C++ libraries: src/lib/<domain>/<module>.cc, extern "C"
+LIBCXX = ml/annhnsw core/fpconv_cxx
 
 # C unit tests: tests/unit/<domain>/<name>.c, built against the sanitizer library
-UNIT = core/vstream core/key core/stats core/pool core/rng core/progress ml/groups dsp/rhythm ml/knn ml/lbfgs core/jsontree text/utf8 nn/dense ml/maps
+UNIT = core/vstream core/fpconv core/key core/stats core/pool core/rng core/progress ml/groups dsp/rhythm ml/knn ml/lbfgs core/jsontree text/utf8 nn/dense ml/maps
 
-HDR = $(LIB:%=src/lib/%.h) $(INC:%=src/lib/%.h) $(LIBCXX:%=src/lib/%.h)
+HDR = $(LIB:%=src/lib/%.h) $(INC:%=src/lib/%.h)
 LIBOBJ = $(LIB:%=build/obj/lib/%.o) $(LIBCXX:%=build/obj/lib/%.o)
 LIBSAN = $(LIB:%=build/san/obj/lib/%.o) $(LIBCXX:%=build/san/obj/lib/%.o)
 BIN = $(TOOLS:%=bin/%)
@@ -108,10 +108,14 @@ san: $(SANBIN) $(UNITBIN)
 # for FUZZTIME seconds on a corpus seeded from the test data (tests/fuzz/run).
 FUZZCC = clang
 FUZZFLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-LIBFUZZ = $(LIB:%=build/fuzz/obj/lib/%.o)
+FUZZCXX = clang++
+LIBFUZZ = $(LIB:%=build/fuzz/obj/lib/%.o) $(LIBCXX:%=build/fuzz/obj/lib/%.o)
 build/fuzz/obj/%.o: src/%.c $(HDR) config.mk
 	@mkdir -p $(@D)
 	$(FUZZCC) $(CFLAGS) $(FUZZFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+build/fuzz/obj/%.o: src/%.cc config.mk
+	@mkdir -p $(@D)
+	$(FUZZCXX) $(filter-out -fno-gnu-unique,$(CXXFLAGS)) $(FUZZFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 build/libsongvec-fuzz.a: $(LIBFUZZ)
 	rm -f $@
 	ar rcs $@ $(LIBFUZZ)
@@ -144,11 +148,16 @@ bench: depcheck all
 demo: depcheck all
 	sh scripts/demo
 
+# The tools find DATADIR at run time next to their bin/ (util_datadir), so any
+# PREFIX works without a rebuild; the user scripts of scripts/ go with them.
+SCRIPTS = songvec-song223 vggish-convert
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)
-	cp -f $(BIN) scripts/songvec-song223 scripts/vggish-convert $(DESTDIR)$(BINDIR)/
+	cp -f $(BIN) $(SCRIPTS:%=scripts/%) $(DESTDIR)$(BINDIR)/
 	cp -f man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	cp -f man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	cp -f tests/data/vggish/vggish_pca_params.npz $(DESTDIR)$(DATADIR)/
+	cp -f tests/data/vggish/NOTICE $(DESTDIR)$(DATADIR)/vggish_pca_params.NOTICE
 
 clean:
 	rm -rf build bin

@@ -18,9 +18,14 @@ CFLAGS = $(OPT) -g -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -W
 LDFLAGS =
 LDLIBS = `$(PKG_CONFIG) --libs $(PKGS)` $(CXXLIBS) -lpthread -lm
 
-# the C++ shims of the library (knn -a: hnswlib, Debian libhnswlib-dev, header-only)
+# the C++ shims of the library (LIBCXX in the Makefile) over Debian's header-only
+# libraries: hnswlib (knn -a), fast_float and Dragonbox (core/fpconv).  No
+# STB_GNU_UNIQUE symbols (for the tables in templates), which would mark every
+# binary's ELF header OS/ABI GNU.  hnswlib needs exceptions, hence libstdc++.
 CXX = c++
-CXXFLAGS = $(OPT) -g -std=c++17 -Wall -Wextra -Wno-unused-parameter -Isrc/lib
+DRAGONBOX_INC = /usr/include/dragonbox-1.1.3
+CXXFLAGS = $(OPT) -g -std=c++17 -fno-gnu-unique -Wall -Wextra -Wno-unused-parameter \
+	-Isrc/lib -I$(DRAGONBOX_INC)
 CXXLIBS = -lstdc++
 
 # sanitizer build used by `make check`

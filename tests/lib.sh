@@ -8,8 +8,14 @@
 #   skip NAME WHY           counted as neither; printed.
 #
 # Environment: SV_BIN (binaries under test, put first on PATH), SV_UNIT (the C unit tests), SV_OPTBIN (optimised
-# binaries, for slow numeric tests), SHARED (../shared), T (a scratch dir per script),
-# PY (/usr/bin/python3, the oracle interpreter), TOP (the checkout).
+# binaries, for slow numeric tests), T (a scratch dir per script), PY (/usr/bin/python3,
+# the oracle interpreter), TOP (the checkout).
+# Test data carried by the project (tests/data/README.md): AUDIO (the test audio, made
+# once into build/testaudio by tests/data/mkaudio), GOLDEN (librosa's values),
+# VGGISH_PCA (the real VGGish PCA parameters).  What the project may not carry is
+# looked up in SHARED (default ../shared next to the checkout; set it to use another
+# directory): librosa 0.10.1's source (reference/) and the MusiCNN models (models/);
+# their tests say `skip` when it is absent (LIBROSA_WHY says why).
 set -u
 : "${TOP:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${SV_BIN:=$TOP/bin}"
@@ -17,9 +23,13 @@ set -u
 : "${SV_UNIT:=$TOP/build/san/unit}"
 : "${SHARED:=$(cd "$TOP/../shared" 2>/dev/null && pwd)}"
 : "${SV_RESULTS:=/dev/null}"
+GOLDEN=$TOP/tests/data/golden
+VGGISH_PCA=$TOP/tests/data/vggish/vggish_pca_params.npz
+AUDIO=$(sh "$TOP/tests/data/mkaudio") || { echo "lib.sh: tests/data/mkaudio failed" >&2; exit 1; }
+LIBROSA_WHY="no librosa 0.10.1 source: ${SHARED:-../shared}/reference/librosa-0.10.1.tar.gz not found (set SHARED=dir)"
 PY=/usr/bin/python3
 PATH=$SV_BIN:$TOP/scripts:$PATH
-export PATH SV_BIN SV_OPTBIN SV_UNIT SHARED TOP PY
+export PATH SV_BIN SV_OPTBIN SV_UNIT SHARED TOP PY AUDIO GOLDEN VGGISH_PCA
 # sanitizer settings for the san build; harmless for the optimised one
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=99}
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=98}
@@ -74,9 +84,30 @@ ok() {
 
 skip() { echo "SKIP $1: $2"; }
 
-# Run the EXAMPLES of a man page: every line of the EXAMPLES section that starts
-# with "$ " (in a .Dl or .Bd block) is a command; each must exit 0.
+# The EXAMPLES of a man page as a person would copy them: the page rendered at 80
+# columns (mandoc -Tascii, as man(1) in an 80-column terminal), every line of the
+# EXAMPLES section that starts with "$ " is a command, printed one per line for the
+# caller to run (each must exit 0).  A command the rendering wraps onto the next
+# line would not paste as one: it comes out as a command that fails, naming it.
 man_examples() {
-	_page=$1
-	awk '/^\.Sh EXAMPLES/{on=1;next} /^\.Sh /{on=0} on && /^\.Dl \$ /{sub(/^\.Dl \$ /,""); gsub(/\\e/,"\\"); gsub(/\\\(aq/,"'"'"'"); gsub(/\\\(dq/,"\""); gsub(/\\&/,""); print}' "$_page"
+	MANWIDTH=80 mandoc -Tascii -O width=80 "$1" | col -bx | awk -v q="'" '
+	/^[A-Z]/ { on = ($0 == "EXAMPLES"); next }
+	!on { next }
+	{
+		match($0, /^ */); ind = RLENGTH; s = substr($0, ind + 1)
+		if (s ~ /^\$ /) { flush(); cmd = substr(s, 3); cind = ind; next }
+		if (cmd != "" && s != "" && ind >= cind) { wrapped = 1; next }
+		flush()
+	}
+	END { flush() }
+	function flush() {
+		if (cmd == "")
+			return
+		if (wrapped) {
+			gsub(q, q "\\" q q, cmd)
+			print "echo " q "wrapped at 80 columns: " cmd q " >&2; false"
+		} else
+			print cmd
+		cmd = ""; wrapped = 0
+	}'
 }

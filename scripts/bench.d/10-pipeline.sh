@@ -9,8 +9,8 @@
 # machine is shared, so compare ratios.
 . "$TOP/scripts/bench.d/lib.sh"
 B=$TOP/bin
-A=$SHARED/audio
-G=$SHARED/golden
+A=$AUDIO
+G=$GOLDEN
 for t in segment feat; do
 	[ -x "$B/$t" ] || { echo "pipeline: bin/$t not built"; exit 1; }
 done

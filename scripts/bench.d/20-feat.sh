@@ -4,7 +4,7 @@
 # is shared (2 cores, others compiling), so CPU time (user+sys, median of 5) is the
 # figure to compare; wall time is shown too.  feat runs OpenBLAS on one thread itself.
 . "$TOP/scripts/bench.d/lib.sh"
-A=$SHARED/audio
+A=$AUDIO
 F=$TOP/bin/feat
 [ -x "$F" ] || { echo "feat: bin/feat not built"; exit 1; }
 LONG=$BENCH_TMP/feat-long.wav

@@ -10,7 +10,7 @@ U=$BENCH_TMP/unit_rhythm_opt
 $CC -O2 -march=x86-64-v2 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$TOP/src/lib" \
 	-o "$U" "$TOP/tests/unit/dsp/rhythm.c" "$TOP/build/libsongvec.a" $LIBS -lpthread -lm ||
 	{ echo "30-rhythm: cannot build the driver" >&2; exit 1; }
-WAV=$SHARED/audio/stk-xeon6.22k.wav
+WAV=$AUDIO/stk-xeon6.22k.wav
 N15=38750
 PY=$("$TOP/tests/ref/librosa-python" "$TOP/tests/ref/rhythm_bench.py" "$BENCH_TMP" "$WAV" $N15) ||
 	{ echo "30-rhythm: librosa reference failed" >&2; exit 1; }

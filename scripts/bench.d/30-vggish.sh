@@ -7,7 +7,7 @@
 . "$TOP/scripts/bench.d/lib.sh"
 PY=/usr/bin/python3
 B=$TOP/bin/vggish
-A=$SHARED/audio
+A=$AUDIO
 cd "$BENCH_TMP" || exit 1
 
 # weights: the test suite's cache when present, else generated here (~360 MB; and
@@ -17,7 +17,7 @@ if [ -n "$W" ]; then
 	SD=$(dirname "$W")/sd.pth WOLD=$W W=$(dirname "$W")/w.svw
 else
 	$PY "$TOP/tests/ref/vggish_gen.py" sd.pth &&
-		"$TOP/scripts/vggish-convert" -p "$SHARED/vggish/vggish_pca_params.npz" -o w.svw sd.pth &&
+		"$TOP/scripts/vggish-convert" -p "$TOP/tests/data/vggish/vggish_pca_params.npz" -o w.svw sd.pth &&
 		"$TOP/scripts/vggish-convert" -K -o old.svw w.svw || exit 1
 	W=$BENCH_TMP/w.svw SD=$BENCH_TMP/sd.pth WOLD=$BENCH_TMP/old.svw
 fi

@@ -8,7 +8,7 @@
 # other processes share these 2 cores.
 . "$TOP/scripts/bench.d/lib.sh"
 M=${SONGVEC_MUSICNN_MODELS:-$SHARED/models}
-A=$SHARED/audio
+A=$AUDIO
 B=$TOP/bin/musicnn
 ORACLE="env NODE_PATH=$TOP/build/npm/node_modules node $TOP/tests/ref/musicnn_oracle.js"
 cd "$BENCH_TMP" || exit 1

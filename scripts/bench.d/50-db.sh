@@ -48,5 +48,5 @@ rm -f "$BENCH_TMP"/*.db* "$BENCH_TMP"/part*.bin
 # make demo without the dependency installation: scripts/demo on a fresh output dir
 if [ -x "$B/segment" ] && [ -x "$B/kmeans" ]; then
 	d=$(median_time 3 "rm -rf $BENCH_TMP/demo; sh $TOP/scripts/demo -o $BENCH_TMP/demo") || exit 1
-	echo "make demo (scripts/demo, $(ls "$SHARED/audio" | grep -cE '\.(wav|ogg|flac|mp3|opus)$') clips, $(nproc) cores): $d s"
+	echo "make demo (scripts/demo, $(ls "$AUDIO" | grep -cE '\.(wav|ogg|flac|mp3|opus)$') clips, $(nproc) cores): $d s"
 fi

@@ -11,6 +11,7 @@
 #include "core/progress.h"
 #include "core/util.h"
 #include "core/vwriter.h"
+#include "data/labels.h"
 #include "ml/ann.h"
 #include "ml/blas.h"
 #include "ml/centroid.h"
@@ -310,13 +311,13 @@ run_radio(const Data *dt, const Knn *kn, const Opt *o)
 
 /* the labels of the rows of m: from the -C column or the -c file (NULL: none) */
 static const char **
-row_labels(const Matrix *m, char **collab, const KeyLabels *file)
+row_labels(const Matrix *m, char **collab, const Labels *file)
 {
 	const char **lab = ecalloc(m->n ? m->n : 1, sizeof *lab);
 	size_t i;
 
 	for (i = 0; i < m->n; i++)
-		lab[i] = collab ? collab[i] : keylabels_find(file, matrix_key(m, i));
+		lab[i] = collab ? collab[i] : labels_label(file, matrix_key(m, i));
 	return lab;
 }
 
@@ -389,17 +390,17 @@ write_scores(const Data *dt, const Centroids *c, const Opt *o, const char **qlab
 static int
 run_centroids(const Data *dt, const Opt *o)
 {
-	KeyLabels *file = NULL;
+	Labels file = { 0 }, *lf = NULL;
 	const char **rlab, **qlab;
 	Centroids *c;
 	size_t agree = 0, labelled = 0;
 	double intra = NAN, inter = NAN;
 	int rc = 1;
 
-	if (o->labels && !(file = keylabels_load(o->labels)))
+	if (o->labels && labels_load(o->labels, lf = &file) < 0)
 		return 1;
-	rlab = row_labels(&dt->ref, dt->reflab, file);
-	qlab = dt->q == &dt->ref ? rlab : row_labels(dt->q, dt->qlab, file);
+	rlab = row_labels(&dt->ref, dt->reflab, lf);
+	qlab = dt->q == &dt->ref ? rlab : row_labels(dt->q, dt->qlab, lf);
 	c = new_centroids(dt->ref.x, dt->ref.n, dt->ref.d, rlab, o->metric);
 	if (c->g == 0)
 		weprintf("%s: no reference has a label%s%s", dt->ref.name, o->labels ? " in " : "",
@@ -419,7 +420,7 @@ out:
 		free(qlab);
 	free(rlab);
 	del_centroids(c);
-	del_keylabels(file);
+	del_labels(lf);
 	return rc;
 }
 

@@ -11,10 +11,10 @@
 #include "core/util.h"
 #include "core/vreader.h"
 #include "core/vwriter.h"
+#include "data/labels.h"
 #include "ml/blas.h"
 #include "nn/vae.h"
 #include "nn/vaefit.h"
-#include "text/classes.h"
 
 static const char SYNOPSIS[] =
     "[-bqT] [-B beta] [-C label] [-c labels] [-e epochs] [-H sizes] [-I model] [-j threads] "
@@ -110,7 +110,7 @@ check_args(const Opt *o)
 /* the label of every record of m into lab (NULL: no labels); names/k fixed by a
  * model (NULL: from the file); -1 after a message */
 static int
-row_labels(const char *path, const Matrix *m, char *const *names, unsigned k, Classes *l,
+row_labels(const char *path, const Matrix *m, char *const *names, unsigned k, LabelClasses *l,
     int **lab)
 {
 	size_t i;
@@ -119,18 +119,18 @@ row_labels(const char *path, const Matrix *m, char *const *names, unsigned k, Cl
 	*lab = NULL;
 	if (!path)
 		return 0;
-	if (classes_load(l, path, names, k))
+	if (labels_load_classes(path, names, k, l))
 		return -1;
 	for (i = 0; i < l->k; i++)
 		if (strlen(l->names[i]) >= VAE_LABELMAX) {
-			weprintf("%s: label '%s' is longer than %d bytes", l->name, l->names[i], VAE_LABELMAX - 1);
+			weprintf("%s: label '%s' is longer than %d bytes", l->t.name, l->names[i], VAE_LABELMAX - 1);
 			return -1;
 		}
 	*lab = ecalloc(m->n, sizeof **lab);
 	for (i = 0; i < m->n; i++) {
-		if ((c = classes_find(l, matrix_key(m, i))) < 0) {
+		if ((c = labels_class(l, matrix_key(m, i))) < 0) {
 			weprintf("%s: record %zu: song '%s' has no label in %s", m->name, i + 1,
-			    matrix_key(m, i), l->name);
+			    matrix_key(m, i), l->t.name);
 			return -1;
 		}
 		(*lab)[i] = (int)c;
@@ -151,7 +151,7 @@ free_names(char **names, unsigned k)
 /* the network to train and the songs' labels: from -I (checked against the data) or
  * new; NULL after a message.  *names: the model's labels with -I. */
 static Vae *
-start(Opt *o, const Matrix *m, char ***names, Classes *l, int **lab)
+start(Opt *o, const Matrix *m, char ***names, LabelClasses *l, int **lab)
 {
 	Vae *v;
 
@@ -160,7 +160,7 @@ start(Opt *o, const Matrix *m, char ***names, Classes *l, int **lab)
 		if (row_labels(o->labels, m, NULL, 0, l, lab))
 			return NULL;
 		o->c.d = (unsigned)m->d;
-		o->c.k = *lab ? l->k : 0;
+		o->c.k = *lab ? (unsigned)l->k : 0;
 		v = new_vae(&o->c);
 		vae_init(v, o->f.seed);
 		return v;
@@ -214,7 +214,7 @@ train(Opt *o)
 {
 	FILE *mfp = efopen_out(o->model);
 	Matrix m = { 0 };
-	Classes l = { 0 };
+	LabelClasses l = { 0 };
 	Vae *v = NULL;
 	VaeLoss loss;
 	char **names = NULL;
@@ -246,7 +246,7 @@ out:
 	if (v)
 		free_names(names, v->c.k);
 	free(lab);
-	del_classes(&l);
+	del_label_classes(&l);
 	del_vae(v);
 	del_matrix(&m);
 	return rc;
@@ -257,7 +257,7 @@ typedef struct Stream {
 	Vae *v;
 	int decode;
 	unsigned din, dout;
-	Classes l;
+	LabelClasses l;
 	long fixed;               /* -C's label, -1: none */
 	char *keys[BLOCK];
 	float *x, *y;
@@ -297,8 +297,8 @@ add_record(Stream *s, VReader *r)
 	for (j = 0; j < s->din; j++)
 		if (!isfinite(r->val[j]))
 			return vreader_error(r, "value %zu is not finite (clean it with weight)", j + 1);
-	if (s->v->c.k && (c = s->fixed >= 0 ? s->fixed : classes_find(&s->l, r->key)) < 0)
-		return vreader_error(r, "song '%s' has no label in %s", r->key, s->l.name);
+	if (s->v->c.k && (c = s->fixed >= 0 ? s->fixed : labels_class(&s->l, r->key)) < 0)
+		return vreader_error(r, "song '%s' has no label in %s", r->key, s->l.t.name);
 	s->keys[s->nb] = estrdup(r->key);
 	s->lab[s->nb] = (int)c;
 	memcpy(s->x + s->nb * s->din, r->val, s->din * sizeof *s->x);
@@ -323,11 +323,9 @@ stream_labels(const Opt *o, Stream *s, char **names)
 		return -1;
 	}
 	if (o->labels)
-		return classes_load(&s->l, o->labels, names, k);
-	s->l.names = names, s->l.k = k;
-	if (o->label && (s->fixed = classes_index(&s->l, o->label)) < 0)
+		return labels_load_classes(o->labels, names, k, &s->l);
+	if (o->label && (s->fixed = labels_name_index(names, k, o->label)) < 0)
 		weprintf("%s: label '%s' is not one of the model's %u labels", o->model, o->label, k);
-	s->l.names = NULL, s->l.k = 0;
 	return o->label && s->fixed < 0 ? -1 : 0;
 }
 
@@ -390,7 +388,7 @@ out:
 	free(s.x);
 	free(s.y);
 	del_vreader(r);
-	del_classes(&s.l);
+	del_label_classes(&s.l);
 	free_names(names, s.v->c.k);
 	del_vae(s.v);
 	return e < 0;

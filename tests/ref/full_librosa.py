@@ -2,7 +2,7 @@
 """full_librosa.py [-t] FILE — the 634-d whole-file profile (DESIGN.md §4, what
 `feat -m full` computes) with librosa 0.10.1; run through tests/ref/librosa-python.
 
-Prints `index<TAB>name<TAB>value` lines as ../shared/golden/*.full.tsv.  With -t,
+Prints `index<TAB>name<TAB>value` lines as tests/data/golden/*.full.tsv.  With -t,
 prints only the CPU seconds spent computing the profile (after a warm-up on 1 s of
 audio that compiles numba), for the benchmark.
 
@@ -131,4 +131,5 @@ def main():
         print('%d\t%s\t%.9g' % (i, n, float(x)))
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -10,7 +10,7 @@ tests/unit/rhythm.c checks:
   tuning  S.f32 NFRAMES NFFT SR EXPECTED       estimate_tuning(S=|stft|^2, sr=sr),
                                                S frame-major
   chroma  FB.f32 SR NFFT TUNING                filters.chroma(sr, n_fft, tuning), 12 x bins
-  golden  KIND VALUE ENV.f32 SR HOP            tempo vs a value of ../shared/golden
+  golden  KIND VALUE ENV.f32 SR HOP            tempo vs a value of tests/data/golden
 
 plus synthetic envelopes (random, sparse, short) and spectra (detuned tones).
 """

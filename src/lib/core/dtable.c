@@ -1,5 +1,6 @@
 /* dtable.c — double-precision model tables in songvec TSV syntax (see dtable.h). */
 #include "core/dtable.h"
+#include "core/fpconv.h"
 #include "core/key.h"
 #include "core/util.h"
 #include "core/vreader.h"
@@ -118,18 +119,20 @@ colnames(Loading *l, char *s)
 	return 0;
 }
 
-/* the values of a row: each field whole a number (strtod); 0, or -1 after a message */
+/* the values of a row: each field whole a number (fpconv_parse_d); 0, or -1 after
+ * a message */
 static int
 values(Loading *l, char *p, double *v)
 {
 	DTable *t = l->t;
-	char *end, *fe, buf[200];
+	char *fe, buf[200];
+	const char *end;
 	size_t i;
+	int ov;
 
 	for (i = 0; i < t->d; i++, p = fe + 1) {
 		fe = p + strcspn(p, "\t");
-		errno = 0;
-		if (fe == p || isspace((unsigned char)*p) || (v[i] = strtod(p, &end), end != fe))
+		if (!(end = fpconv_parse_d(p, fe, &v[i], &ov)) || end != fe || ov)
 			return dtable_error(t->name, l->lineno, "field %zu: not a number: '%s'", i + 2,
 			    key_show(buf, sizeof buf, p, (size_t)(fe - p)));
 	}

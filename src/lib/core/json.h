@@ -1,8 +1,8 @@
 /* json.h — the JSON bits the database and the error logs need: float arrays
  * (feature vectors) and escaped strings.
  *
- * Arrays are written with 9 significant digits (enough to read back every float32
- * exactly), trailing zeros dropped; NaN and infinities are written as null (JSON has
+ * Arrays are written with the fewest digits that read back as the same float32
+ * (fpconv_ftoa, as in TSV); NaN and infinities are written as null (JSON has
  * no NaN) and read back as NaN. */
 #ifndef SV_JSON_H
 #define SV_JSON_H
@@ -17,7 +17,8 @@
 void json_reserve(char **buf, size_t *cap, size_t n);
 /* Write "[v0,v1,...]" into buf (JSON_FLOATS_MAX(n) bytes); returns its length. */
 size_t json_floats(char *buf, const float *v, size_t n);
-/* One float, 9 significant digits, into buf (>= 18 bytes, no NUL); returns length. */
+/* One float as fpconv_ftoa spells it, into buf (>= 18 bytes, no NUL); returns
+ * length.  Cannot fail. */
 size_t json_float(char *buf, float f);
 /* Parse a JSON array of numbers/nulls into *v (grown as needed, *cap values);
  * sets *n.  Returns 0, or -1 when s is not such an array; exits only when

@@ -289,3 +289,48 @@ util_tmpfile(void)
 	}
 	return fp;
 }
+
+#ifndef SV_DATADIR
+#define SV_DATADIR "/usr/local/share/songvec"
+#endif
+
+/* PREFIX/share/songvec for the PREFIX/bin the running program is in, looked up at
+ * run time so that `make install PREFIX=X` after `make` finds its data; NULL when
+ * the program is not in a bin/ next to such a directory. */
+static char *
+exe_datadir(void)
+{
+	char exe[PATH_MAX], *p, *d, *r;
+	ssize_t n;
+	struct stat st;
+	size_t len;
+
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	if (!(p = strrchr(exe, '/')))
+		return NULL;
+	*p = '\0';
+	len = strlen(exe) + sizeof "/../share/songvec";
+	d = emalloc(len);
+	snprintf(d, len, "%s/../share/songvec", exe);
+	r = stat(d, &st) == 0 && S_ISDIR(st.st_mode) ? realpath(d, NULL) : NULL;
+	free(d);
+	return r;
+}
+
+const char *
+util_datadir(void)
+{
+	static char *dir;
+	const char *e;
+
+	if (dir)
+		return dir;
+	if ((e = getenv("SONGVEC_DATADIR")) && *e)
+		dir = estrdup(e);
+	else if (!(dir = exe_datadir()))
+		dir = estrdup(SV_DATADIR);
+	return dir;
+}

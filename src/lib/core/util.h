@@ -56,6 +56,12 @@ int util_tmpfd(void);
 /* The same as a stdio stream ("w+b"), or NULL with errno set. */
 FILE *util_tmpfile(void);
 
+/* The directory of installed data (weights): $SONGVEC_DATADIR if set, else
+ * PREFIX/share/songvec when the program runs from PREFIX/bin and that directory
+ * exists (found at run time: installing with another PREFIX needs no rebuild), else
+ * the compiled-in SV_DATADIR.  Computed once; this function can't fail. */
+const char *util_datadir(void);
+
 /* Flush and check a stream; returns 0 ok, -1 after printing "prog: name: write error: ..." */
 int fshut(FILE *fp, const char *name);
 

@@ -1,5 +1,6 @@
 /* vreader.c — reading the songvec record stream (songvec(5); see vreader.h). */
 #include "core/vreader.h"
+#include "core/fpconv.h"
 #include "core/key.h"
 #include "core/util.h"
 
@@ -10,12 +11,19 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#define VS_READ (1u << 20)    /* bytes asked of read(2) at a time */
+#define VS_MAXLINE (1u << 28) /* TSV: the longest line accepted, bytes */
 
 /* what the reader keeps for itself */
 struct VReaderBuf {
 	size_t keycap, cap;  /* of key and val */
-	char *line;          /* TSV: the current line */
-	size_t linecap;
+	char *buf;           /* the input, read(2) VS_READ bytes at a time: */
+	size_t bcap, pos, end; /* buf[pos, end) not consumed yet */
+	int ioerr;           /* errno of a failed read, else 0 */
+	char *line;          /* TSV: the current line, in buf, NUL-terminated */
+	size_t linelen;
 	int pending;         /* TSV: a record line is buffered in line */
 	int metaseen;        /* TSV: a #songvec line was read */
 	int ownfp;           /* fp is closed by del_vreader */
@@ -167,24 +175,104 @@ free_cols(VReader *r)
 	r->ncols = 0;
 }
 
-/* read exactly n bytes: 0 ok, 1 clean EOF before any byte, -1 truncated/error */
+/* Up to n bytes of the input into buf as read(2) gives them (what a pipe has,
+ * not a full buffer); through stdio for a FILE without a descriptor (fmemopen).
+ * Returns the count, 0 at the end, -1 on an error (errno in ioerr). */
+static ssize_t
+rawread(VReader *r, void *buf, size_t n)
+{
+	int fd = fileno(r->fp);
+	ssize_t got;
+	size_t k;
+
+	if (fd < 0) {
+		k = fread(buf, 1, n, r->fp);
+		if (k == 0 && ferror(r->fp)) {
+			r->priv->ioerr = errno ? errno : EIO;
+			return -1;
+		}
+		return (ssize_t)k;
+	}
+	do
+		got = read(fd, buf, n);
+	while (got < 0 && errno == EINTR);
+	if (got < 0)
+		r->priv->ioerr = errno;
+	return got;
+}
+
+/* A caller may have read the start of a file through stdio (a cache entry's own
+ * header): the descriptor is moved to the FILE's logical position, so that
+ * read(2) starts where stdio's caller stopped.  Not seekable (a pipe): left as it
+ * is (such a FILE must not have been read from).  Cannot fail. */
+static void
+sync_fd(FILE *fp)
+{
+	int fd = fileno(fp);
+	off_t off;
+
+	if (fd >= 0 && (off = ftello(fp)) >= 0)
+		lseek(fd, off, SEEK_SET);
+}
+
+/* More input into the buffer, keeping buf[pos, end) (moved to the front or into a
+ * larger buffer when the buffer is full): 1 bytes came, 0 end of file, -1 read
+ * error (errno in ioerr).  Exits only when memory runs out. */
+static int
+fill(VReader *r)
+{
+	struct VReaderBuf *b = r->priv;
+	ssize_t n;
+
+	if (b->pos == b->end)
+		b->pos = b->end = 0;
+	if (b->end == b->bcap && b->pos > 0) {
+		memmove(b->buf, b->buf + b->pos, b->end - b->pos);
+		b->end -= b->pos;
+		b->pos = 0;
+	}
+	if (b->end == b->bcap) {
+		b->bcap = b->bcap ? 2 * b->bcap : VS_READ;
+		b->buf = erealloc(b->buf, b->bcap + 1); /* + 1: room for a NUL */
+	}
+	if ((n = rawread(r, b->buf + b->end, b->bcap - b->end)) < 0)
+		return -1;
+	b->end += (size_t)n;
+	return n > 0;
+}
+
+/* read exactly n bytes: 0 ok, 1 clean EOF before any byte, -1 truncated/error.
+ * What the buffer cannot hold goes straight from read(2) into buf. */
 static int
 readn(VReader *r, void *buf, size_t n)
 {
-	size_t got = fread(buf, 1, n, r->fp);
+	struct VReaderBuf *b = r->priv;
+	size_t got = 0, k;
+	int e;
 
-	if (got == n)
-		return 0;
-	if (ferror(r->fp))
-		return -1;
-	return got == 0 ? 1 : -1;
+	while (got < n) {
+		if (b->pos == b->end && n - got >= VS_READ) {
+			ssize_t m = rawread(r, (char *)buf + got, n - got);
+			if (m <= 0)
+				return got == 0 && m == 0 ? 1 : -1;
+			got += (size_t)m;
+			continue;
+		}
+		if (b->pos == b->end && (e = fill(r)) <= 0)
+			return got == 0 && e == 0 ? 1 : -1;
+		k = b->end - b->pos < n - got ? b->end - b->pos : n - got;
+		memcpy((char *)buf + got, b->buf + b->pos, k);
+		b->pos += k;
+		got += k;
+	}
+	return 0;
 }
 
 static int
 io_or_trunc(VReader *r, const char *what)
 {
-	if (ferror(r->fp))
-		return vreader_error(r, "read error: %s", strerror(errno));
+	if (r->priv->ioerr)
+		return vreader_error(r, "read error: %s", strerror(r->priv->ioerr));
 	return vreader_error(r, "truncated %s", what);
 }
 
@@ -341,8 +429,8 @@ bin_next(VReader *r)
 			r->val = ereallocarray(r->val, r->priv->cap, sizeof(float));
 		}
 		if (readn(r, r->val + done, chunk * sizeof(float))) {
-			if (ferror(r->fp))
-				return vreader_error(r, "read error: %s", strerror(errno));
+			if (r->priv->ioerr)
+				return vreader_error(r, "read error: %s", strerror(r->priv->ioerr));
 			return vreader_error(r, "truncated record (expected %u values)", cnt);
 		}
 	}
@@ -351,28 +439,54 @@ bin_next(VReader *r)
 	return 1;
 }
 
-/* TSV: read one line into r->priv->line, without its LF or CRLF.
+/* The next line in the buffer: *len its length without the LF, 1 when an LF ends
+ * it (0: the last bytes of the stream); 0 at the end of the stream; -1 on a read
+ * error or an overlong line (message printed). */
+static int
+next_line(VReader *r, char **line, size_t *len, int *nl)
+{
+	struct VReaderBuf *b = r->priv;
+	size_t seen = 0;
+	char *p;
+	int e;
+
+	while (!(p = memchr(b->buf + b->pos + seen, '\n', b->end - b->pos - seen))) {
+		seen = b->end - b->pos;
+		if (seen > VS_MAXLINE) {
+			r->lineno++;
+			return hdr_error(r, "line longer than %u bytes", VS_MAXLINE);
+		}
+		if ((e = fill(r)) < 0)
+			return hdr_error(r, "read error: %s", strerror(b->ioerr));
+		if (e == 0 && seen == 0)
+			return 0;
+		if (e == 0) {
+			p = b->buf + b->end;
+			break;
+		}
+	}
+	*line = b->buf + b->pos;
+	*len = (size_t)(p - *line);
+	*nl = p < b->buf + b->end;
+	b->pos += *len + *nl;
+	*p = '\0';
+	return 1;
+}
+
+/* TSV: the next line into r->priv->line, without its LF or CRLF.
  * 1 ok, 0 end of file, -1 error (message printed). */
 static int
 tsv_getline(VReader *r)
 {
-	ssize_t len;
-	char *line;
-	int nl;
+	size_t len = 0;
+	char *line = NULL;
+	int nl = 0, e;
 
-	errno = 0;
-	len = getline(&r->priv->line, &r->priv->linecap, r->fp);
-	if (len < 0) {
-		if (ferror(r->fp))
-			return hdr_error(r, "read error: %s", strerror(errno));
-		return 0;
-	}
-	line = r->priv->line;
+	if ((e = next_line(r, &line, &len, &nl)) <= 0)
+		return e;
 	r->lineno++;
-	if ((size_t)len != strlen(line))
+	if (memchr(line, '\0', len))
 		return hdr_error(r, "NUL byte in a text stream");
-	if ((nl = line[len - 1] == '\n'))
-		line[--len] = '\0';
 	if (nl && len && line[len - 1] == '\r') /* CRLF */
 		line[--len] = '\0';
 	if (memchr(line, '\r', len))
@@ -380,16 +494,21 @@ tsv_getline(VReader *r)
 		    "convert them with tr '\\r' '\\n')");
 	if (!nl)
 		return hdr_error(r, "truncated line (no newline at the end of the stream)");
+	r->priv->line = line;
+	r->priv->linelen = len;
 	return 1;
 }
 
+/* 1 + the tabs in the string s; cannot fail */
 static unsigned long
 count_fields(const char *s)
 {
 	unsigned long n = 1;
+	size_t len = strlen(s);
+	const char *t;
 
-	for (; *s; s++)
-		n += *s == '\t';
+	for (; (t = memchr(s, '\t', len)); len -= (size_t)(t + 1 - s), s = t + 1)
+		n++;
 	return n;
 }
 
@@ -504,15 +623,17 @@ tsv_skip_headers(VReader *r)
 	}
 }
 
-/* One value: the whole field [p, p + len) must be a number as strtof(3) reads it
- * (no leading space, no trailing text), and a finite literal must stay finite.
- * 0, or -1 after a message naming field i (0-based value index). */
+/* A value field that did not parse: the field [p, next tab or end) names what is
+ * wrong, field i (0-based value index) by number and column name.  Returns -1
+ * after the message. */
 static int
-tsv_value(VReader *r, const char *p, size_t len, unsigned long i, float *f)
+tsv_bad_value(VReader *r, const char *p, const char *end, unsigned long i, int overflow)
 {
-	char *end, buf[200], name[64];
-	const char *what;
+	const char *fe = memchr(p, '\t', (size_t)(end - p)), *what;
+	char buf[200], name[64];
+	size_t len;
 
+	len = (size_t)((fe ? fe : end) - p);
 	if (i < r->ncols)
 		snprintf(name, sizeof name, "field %lu (%s)", i + 2,
 		    key_show(buf, 48, r->cols[i], strlen(r->cols[i])));
@@ -520,24 +641,54 @@ tsv_value(VReader *r, const char *p, size_t len, unsigned long i, float *f)
 		snprintf(name, sizeof name, "field %lu", i + 2);
 	if (len == 0)
 		return vreader_error(r, "%s: empty", name);
-	errno = 0;
-	if (isspace((unsigned char)*p) || (*f = strtof(p, &end), end != p + len))
-		what = "not a number";
-	else if (errno == ERANGE && isinf(*f))
+	if (overflow)
 		what = "out of the float32 range";
+	else if (fpconv_is_hex(p, p + len))
+		what = "not a number (hexadecimal floats are not accepted)";
 	else
-		return 0;
+		what = "not a number";
 	return vreader_error(r, "%s: %s: '%s'", name, what, key_show(buf, sizeof buf, p, len));
 }
 
-/* Parse the pending line as a record.  1 ok, -1 error. */
+/* Parse the values of the line from p (after the key's tab) to end into r->val
+ * (grown as needed), as many as parse: each field whole a number as
+ * fpconv_parse_f reads it (no space, no trailing text), a finite literal within
+ * the float32 range.  Returns how many parsed; *bad is where the first bad field
+ * starts (NULL: none), *ov whether it overflowed.  One pass, no tab counting. */
+static unsigned long
+tsv_values(VReader *r, const char *p, const char *end, const char **bad, int *ov)
+{
+	unsigned long n = 0;
+	const char *q;
+
+	for (*bad = NULL;; p = q + 1) {
+		if (n == r->priv->cap) {
+			r->priv->cap *= 2;
+			r->val = ereallocarray(r->val, r->priv->cap, sizeof(float));
+		}
+		q = fpconv_parse_f(p, end, &r->val[n], ov);
+		if (!q || (q != end && *q != '\t') || *ov) {
+			*ov = *ov && q && (q == end || *q == '\t');
+			*bad = p;
+			return n;
+		}
+		n++;
+		if (q == end)
+			return n;
+	}
+}
+
+/* Parse the pending line as a record.  1 ok, -1 error (a ragged row is named
+ * before a bad value in it). */
 static int
 tsv_record(VReader *r)
 {
-	char *line = r->priv->line, *tab = strchr(line, '\t'), *p, *end, buf[64];
-	size_t klen = tab ? (size_t)(tab - line) : strlen(line);
-	unsigned long nf = tab ? count_fields(tab + 1) : 0, i;
-	const char *why;
+	char *line = r->priv->line, *end = line + r->priv->linelen, buf[64];
+	char *tab = memchr(line, '\t', r->priv->linelen);
+	size_t klen = tab ? (size_t)(tab - line) : r->priv->linelen;
+	unsigned long nf = 0, nok = 0;
+	const char *why, *bad = NULL;
+	int ov = 0;
 
 	if (!*line)
 		return vreader_error(r, "empty line");
@@ -545,6 +696,9 @@ tsv_record(VReader *r)
 		return vreader_error(r, "%s: '%s'", why, key_show(buf, sizeof buf, line, klen));
 	if (!tab && !(r->dimknown && r->dim == 0))
 		return vreader_error(r, "no values after the key");
+	if (tab)
+		nok = tsv_values(r, tab + 1, end, &bad, &ov);
+	nf = bad ? count_fields(tab + 1) : nok;
 	if (nf > VS_MAXVALS)
 		return vreader_error(r, "absurd value count %lu", nf);
 	if (!r->dimknown) {
@@ -553,21 +707,14 @@ tsv_record(VReader *r)
 	} else if (r->dim && nf != r->dim) {
 		return vreader_error(r, "ragged row: %lu values, expected %u", nf, r->dim);
 	}
+	if (bad)
+		return tsv_bad_value(r, bad, end, nok, ov);
 	if (klen + 1 > r->priv->keycap) {
 		r->priv->keycap = klen + 1;
 		r->key = erealloc(r->key, r->priv->keycap);
 	}
 	memcpy(r->key, line, klen);
 	r->key[klen] = '\0';
-	if (nf > r->priv->cap) {
-		r->priv->cap = nf;
-		r->val = ereallocarray(r->val, r->priv->cap, sizeof(float));
-	}
-	for (i = 0, p = tab ? tab + 1 : line; i < nf; i++, p = end + 1) {
-		end = p + strcspn(p, "\t");
-		if (tsv_value(r, p, (size_t)(end - p), i, &r->val[i]))
-			return -1;
-	}
 	r->n = nf;
 	return 1;
 }
@@ -588,8 +735,7 @@ VReader *
 new_vreader_fp(FILE *fp, const char *name)
 {
 	VReader *r = ecalloc(1, sizeof *r);
-	unsigned char m[4];
-	int c;
+	int e;
 
 	r->priv = ecalloc(1, sizeof *r->priv);
 	/* never NULL, so that a zero-length record can be copied with memcpy */
@@ -599,22 +745,23 @@ new_vreader_fp(FILE *fp, const char *name)
 	r->key = ecalloc(r->priv->keycap, 1);
 	r->fp = fp;
 	r->name = estrdup(name);
-	c = getc(fp);
-	if (c == 0) {
+	sync_fd(fp);
+	while ((e = fill(r)) > 0 && r->priv->end < 4 && r->priv->buf[0] == '\0')
+		; /* the binary magic may come in pieces from a pipe */
+	if (e < 0) {
+		hdr_error(r, "read error: %s", strerror(r->priv->ioerr));
+		goto fail;
+	}
+	if (r->priv->end > 0 && r->priv->buf[0] == '\0') {
 		r->binary = 1;
-		if (fread(m + 1, 1, 3, fp) != 3 || memcmp(m + 1, &VS_MAGIC[1], 3)) {
+		if (r->priv->end < 4 || memcmp(r->priv->buf, VS_MAGIC, 4)) {
 			hdr_error(r, "not a songvec stream (bad magic)");
 			goto fail;
 		}
+		r->priv->pos = 4;
 		if (read_bin_header(r, 0))
 			goto fail;
 		return r;
-	}
-	if (c != EOF)
-		ungetc(c, fp);
-	else if (ferror(fp)) {
-		hdr_error(r, "read error: %s", strerror(errno));
-		goto fail;
 	}
 	if (tsv_skip_headers(r))
 		goto fail;
@@ -671,7 +818,7 @@ del_vreader(VReader *r)
 	free(r->name);
 	free(r->key);
 	free(r->val);
-	free(r->priv->line);
+	free(r->priv->buf);
 	free(r->priv);
 	free(r);
 }

@@ -44,7 +44,10 @@ typedef struct VReader {
 
 /* Open a file ("-" = stdin) and read its header.  NULL (message printed) on error. */
 VReader *new_vreader(const char *path);
-/* The same on an open file (not closed by del_vreader). */
+/* The same on an open file (not closed by del_vreader), read from its current
+ * position; the reader reads the descriptor itself (large read(2) calls), so
+ * until del_vreader the FILE is the reader's alone, and a pipe must not have
+ * been read through stdio before. */
 VReader *new_vreader_fp(FILE *fp, const char *name);
 /* 1: a record is in r->key/val/n; 0: end of stream; -1: error (message printed). */
 int vreader_next(VReader *r);

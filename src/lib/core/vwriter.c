@@ -1,6 +1,7 @@
 /* vwriter.c — writing the songvec record stream (songvec(5); see vwriter.h). */
 #define _GNU_SOURCE /* F_SETPIPE_SZ */
 #include "core/vwriter.h"
+#include "core/fpconv.h"
 #include "core/key.h"
 #include "core/util.h"
 
@@ -187,15 +188,38 @@ put_bin_record(VWriter *w, const char *key, size_t klen, const float *v, size_t 
 	return 0;
 }
 
+/* The TSV line of a record, spelled into w->line in one pass (one fwrite per
+ * record, no printf); 0, or -1 after a message on a write error. */
+static int
+put_tsv_record(VWriter *w, const char *key, size_t klen, const float *v, size_t n)
+{
+	size_t i;
+	char *p;
+
+	if (w->linecap < n + 1 + klen) { /* in units of FPCONV_FLOAT_MAX + 1 bytes */
+		w->linecap = n + 1 + klen;
+		w->line = ereallocarray(w->line, w->linecap, FPCONV_FLOAT_MAX + 1);
+	}
+	memcpy(w->line, key, klen);
+	p = w->line + klen;
+	for (i = 0; i < n; i++) {
+		*p++ = '\t';
+		p += fpconv_ftoa(p, v[i]);
+	}
+	*p++ = '\n';
+	if (fwrite(w->line, 1, (size_t)(p - w->line), w->fp) != (size_t)(p - w->line))
+		return wfail(w);
+	return 0;
+}
+
 /* Returns 0, or -1 after a message: a write error (then every later call fails
  * too), an invalid key, or a value count other than the stream's dimension. */
 int
 vwriter_write(VWriter *w, const char *key, const float *v, size_t n)
 {
-	size_t klen = strlen(key), i;
-	char buf[32], shown[200];
+	size_t klen = strlen(key);
+	char shown[200];
 	const char *why;
-	int len;
 
 	if (w->failed)
 		return -1;
@@ -212,15 +236,7 @@ vwriter_write(VWriter *w, const char *key, const float *v, size_t n)
 	}
 	if (w->binary)
 		return put_bin_record(w, key, klen, v, n);
-	fputs(key, w->fp);
-	for (i = 0; i < n; i++) {
-		buf[0] = '\t';
-		len = snprintf(buf + 1, sizeof buf - 1, "%.9g", (double)v[i]);
-		fwrite(buf, 1, len + 1, w->fp);
-	}
-	if (putc('\n', w->fp) == EOF || ferror(w->fp))
-		return wfail(w);
-	return 0;
+	return put_tsv_record(w, key, klen, v, n);
 }
 
 /* Writes the header if nothing was written, flushes, frees w (NULL is a no-op).
@@ -239,6 +255,7 @@ del_vwriter(VWriter *w)
 	else if (fshut(w->fp, w->name))
 		rc = -1;
 	free_cols(w);
+	free(w->line);
 	free(w->name);
 	free(w);
 	return rc;

@@ -1,4 +1,5 @@
-/* vwriter.h — writing the songvec record stream (songvec(5)): TSV (%.9g) or binary.
+/* vwriter.h — writing the songvec record stream (songvec(5)): TSV (shortest
+ * round-trip numbers, fpconv.h) or binary.
  * The header is written lazily with the first record (or by del_vwriter).
  *
  *	VWriter *w = new_vwriter(stdout, "<stdout>", binary);
@@ -25,6 +26,8 @@ typedef struct VWriter {
 	char **cols;
 	int header_done;
 	int failed;          /* a write failed (printed) */
+	char *line;          /* TSV: the record being spelled, written at once */
+	size_t linecap;      /* of line, in units of FPCONV_FLOAT_MAX + 1 bytes */
 } VWriter;
 
 /* binary: 1 for the binary encoding, 0 for TSV.  Cannot fail (but for memory). */

@@ -139,6 +139,8 @@ add_row(Labels *l, char *s, unsigned long line, size_t *cap, char ***tmp, size_t
 			return lerror(l->name, line, "expected key<TAB>label (or a #column line)");
 		set_columns(l, def, 2);
 	}
+	if (n == 1 && l->ncols == 2)
+		return lerror(l->name, line, "expected key<TAB>label");
 	if (n != l->ncols)
 		return lerror(l->name, line, "%zu fields, expected %zu", n, l->ncols);
 	if (!*(*tmp)[0])
@@ -255,6 +257,15 @@ labels_find_record(const Labels *l, const char *key)
 	i = labels_find(l, song);
 	free(song);
 	return i;
+}
+
+const char *
+labels_label(const Labels *l, const char *key)
+{
+	long i = labels_find_record(l, key);
+	const char *s = i < 0 ? "" : labels_field(l, (size_t)i, l->ilabel);
+
+	return *s ? s : NULL;
 }
 
 const char *
@@ -391,6 +402,80 @@ labels_classes(const Labels *l, size_t *k)
 		if (*k == 0 || strcmp(c[*k - 1], c[i]))
 			c[(*k)++] = c[i];
 	return c;
+}
+
+long
+labels_name_index(char *const *names, size_t k, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < k; i++)
+		if (!strcmp(names[i], name))
+			return (long)i;
+	return -1;
+}
+
+/* the class of label s: its place among the sorted names, or among the fixed ones */
+static long
+class_of(const LabelClasses *c, const char *s, int fixed)
+{
+	char **p;
+
+	if (fixed)
+		return labels_name_index(c->names, c->k, s);
+	p = bsearch(&s, c->names, c->k, sizeof *c->names, by_str);
+	return p ? (long)(p - c->names) : -1;
+}
+
+int
+labels_load_classes(const char *path, char *const *fixed, size_t k, LabelClasses *c)
+{
+	const char **sorted, *s;
+	size_t i, m;
+
+	memset(c, 0, sizeof *c);
+	if (labels_load(path, &c->t) < 0)
+		return -1;
+	sorted = labels_classes(&c->t, &m);
+	c->k = fixed ? k : m;
+	c->names = ecalloc(c->k ? c->k : 1, sizeof *c->names);
+	for (i = 0; i < c->k; i++)
+		c->names[i] = estrdup(fixed ? fixed[i] : sorted[i]);
+	free(sorted);
+	c->row = ecalloc(c->t.n, sizeof *c->row);
+	for (i = 0; i < c->t.n; i++) {
+		s = labels_field(&c->t, i, c->t.ilabel);
+		if ((c->row[i] = *s ? class_of(c, s, fixed != NULL) : -1) < 0 && *s) {
+			lerror(c->t.name, c->t.line[i], "label '%s' is not one of the model's %zu labels",
+			    s, k);
+			del_label_classes(c);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+long
+labels_class(const LabelClasses *c, const char *key)
+{
+	long i = labels_find_record(&c->t, key);
+
+	return i < 0 ? -1 : c->row[i];
+}
+
+void
+del_label_classes(LabelClasses *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; c->names && i < c->k; i++)
+		free(c->names[i]);
+	free(c->names);
+	free(c->row);
+	del_labels(&c->t);
+	memset(c, 0, sizeof *c);
 }
 
 static int

@@ -38,6 +38,9 @@ long labels_find(const Labels *l, const char *key);
 /* The row of a record key: the key itself, else its song (up to its last '#'),
  * or -1. */
 long labels_find_record(const Labels *l, const char *key);
+/* The label of a record key (labels_find_record), or NULL when the key is not
+ * in the table or its label is empty.  This function can't fail. */
+const char *labels_label(const Labels *l, const char *key);
 /* Field c of row i ("" when empty; "" for c < 0). */
 const char *labels_field(const Labels *l, size_t i, long c);
 void del_labels(Labels *l);
@@ -63,5 +66,33 @@ void labels_write_json(FILE *fp, const Labels *l, char *const *skip_path,
 /* The sorted distinct non-empty labels (*k of them, malloc'd array of pointers
  * into l).  Cannot fail. */
 const char **labels_classes(const Labels *l, size_t *k);
+
+/* Labels as class numbers 0..k-1: the table's sorted distinct labels (as genres
+ * from sorted folder names: DESIGN §7), or names fixed by the caller (a model's),
+ * in which case a label outside them is an error.
+ *
+ *	LabelClasses c;
+ *	if (labels_load_classes(path, NULL, 0, &c) < 0) ...  // message printed
+ *	long i = labels_class(&c, key);                      // 0..c.k-1, -1: no label
+ *	del_label_classes(&c); */
+typedef struct LabelClasses {
+	Labels t;            /* the table */
+	size_t k;            /* classes */
+	char **names;        /* their k names */
+	long *row;           /* the class of each row of t, -1: empty label */
+} LabelClasses;
+
+/* Read a labels table (labels_load) and number its labels; fixed/k: the names,
+ * or NULL.  0, or -1 after "prog: FILE:LINE: ..." (labels_load's errors, a label
+ * that is not one of the fixed names). */
+int labels_load_classes(const char *path, char *const *fixed, size_t k,
+    LabelClasses *c);
+/* The class of a record key (labels_find_record), or -1 when it has no label.
+ * This function can't fail. */
+long labels_class(const LabelClasses *c, const char *key);
+/* The index of name in names[0..k), or -1.  This function can't fail. */
+long labels_name_index(char *const *names, size_t k, const char *name);
+/* NULL and a zeroed c are no-ops. */
+void del_label_classes(LabelClasses *c);
 
 #endif

@@ -2,8 +2,8 @@
  * artist, a cluster), every song's similarity to every centroid, the nearest one as
  * a prediction, and the mean similarity of pairs of songs within and between groups.
  *
- * KeyLabels come from a file of key<TAB>label lines (keylabels_load) or from a column of
- * the stream (the caller's); a song without a label takes no part in the centroids.
+ * Labels are the caller's (a labels table, data/labels.h, or a column of the
+ * stream); a song without a label takes no part in the centroids.
  * Groups are the distinct labels in strcmp order, numbered 0..G-1.
  *
  * Similarities are those of the engine (knn.h): cosine (to the centroid = the mean
@@ -15,15 +15,6 @@
 #ifndef SV_CENTROID_H
 #define SV_CENTROID_H
 #include <stddef.h>
-
-typedef struct KeyLabels KeyLabels;
-
-/* Read key<TAB>label lines ('#' lines and empty lines skipped).  NULL after
- * "prog: FILE:LINE: ..." (no tab, empty key or label, a key given two labels). */
-KeyLabels *keylabels_load(const char *path);
-/* The label of key, or NULL.  This function can't fail. */
-const char *keylabels_find(const KeyLabels *l, const char *key);
-void del_keylabels(KeyLabels *l);
 
 typedef struct Centroids {
 	size_t g, d;

@@ -10,10 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#ifndef SV_DATADIR
-#define SV_DATADIR "/usr/local/share/songvec"
-#endif
-
 #define HINT "get the VGGish model (torchvggish vggish-10086976.pth or AudioSet " \
 	"vggish_model.ckpt), convert it with vggish-convert and pass it with -w or " \
 	"SONGVEC_VGGISH_WEIGHTS, or install it as the default file; see vggish-weights(5)"
@@ -49,7 +45,9 @@ u64(const unsigned char *b)
 const char *
 weights_path(const char *opt, const char **how)
 {
+	static char *dflt;
 	const char *e;
+	size_t n;
 
 	if (opt) {
 		*how = "-w";
@@ -61,7 +59,12 @@ weights_path(const char *opt, const char **how)
 		return e;
 	}
 	*how = "default";
-	return SV_DATADIR "/vggish.svw";
+	if (!dflt) {
+		n = strlen(util_datadir()) + sizeof "/vggish.svw";
+		dflt = emalloc(n);
+		snprintf(dflt, n, "%s/vggish.svw", util_datadir());
+	}
+	return dflt;
 }
 
 /* vectorised for the CPU at hand: the sum reads the whole file at every start */
@@ -132,23 +135,14 @@ new_weights(const char *path)
 	return new_weights_for(path, "VGGish weights", HINT);
 }
 
-Weights *
-new_weights_for(const char *path, const char *what, const char *hint)
+/* open and map w->path: a regular file at least a header long; w, or NULL after
+ * a message (w freed) */
+static Weights *
+map_file(Weights *w)
 {
-	Weights *w = ecalloc(1, sizeof *w);
 	struct stat st;
-	unsigned char *h, *e;
-	uint64_t a = 0, b = 0, end;
-	unsigned i, j;
-	int fd;
-	const uint16_t one = 1;
+	int fd = open(w->path, O_RDONLY);
 
-	w->path = estrdup(path);
-	w->what = what;
-	w->hint = hint;
-	if (*(const unsigned char *)&one != 1)
-		return bad(w, "%sweight files need a little-endian host", "");
-	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return bad(w, "cannot open %s", open_err(w, strerror(errno)));
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
@@ -171,22 +165,36 @@ new_weights_for(const char *path, const char *what, const char *hint)
 		w->map = NULL;
 		return bad(w, "cannot map %s", open_err(w, strerror(errno)));
 	}
-	h = w->map;
+	return w;
+}
+
+/* "prog: PATH: weight file version V, ..." and the hint; frees w, returns NULL */
+static Weights *
+bad_version(Weights *w, uint32_t version)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: %s: weight file version %u, this build reads version %u\n",
+	    argv0, w->path, (unsigned)version, WEIGHTS_VERSION);
+	fprintf(stderr, "%s: %s\n", argv0, w->hint);
+	del_weights(w);
+	return NULL;
+}
+
+/* the header of the mapped file: magic, version, size, directory size, checksum;
+ * w, or NULL after a message (w freed) */
+static Weights *
+check_header(Weights *w)
+{
+	const unsigned char *h = w->map;
+	uint64_t a = 0, b = 0;
+	char v[64];
+
 	if (memcmp(h, WEIGHTS_MAGIC, 8))
 		return bad(w, "%snot a songvec weight file (bad magic)", "");
-	if (u32(h + 8) != WEIGHTS_VERSION) {
-		char v[32];
-		snprintf(v, sizeof v, "%u", u32(h + 8));
-		fflush(stdout);
-		fprintf(stderr, "%s: %s: weight file version %s, this build reads version %u\n",
-		    argv0, path, v, WEIGHTS_VERSION);
-		fprintf(stderr, "%s: %s\n", argv0, w->hint);
-		del_weights(w);
-		return NULL;
-	}
+	if (u32(h + 8) != WEIGHTS_VERSION)
+		return bad_version(w, u32(h + 8));
 	w->nt = u32(h + 12);
 	if (u64(h + 16) != w->size) {
-		char v[64];
 		snprintf(v, sizeof v, "%llu bytes, header says %llu", (unsigned long long)w->size,
 		    (unsigned long long)u64(h + 16));
 		return bad(w, "truncated or damaged weight file (%s)", v);
@@ -197,29 +205,55 @@ new_weights_for(const char *path, const char *what, const char *hint)
 	weights_sum(h + WEIGHTS_HDR, w->size - WEIGHTS_HDR, &a, &b);
 	if (a != u64(h + 24) || b != u64(h + 32))
 		return bad(w, "%scorrupt weight file (checksum mismatch)", "");
-	w->t = ecalloc(w->nt, sizeof *w->t);
-	end = WEIGHTS_HDR + (uint64_t)w->nt * WEIGHTS_ENTRY;
-	for (i = 0; i < w->nt; i++) {
-		Tensor *t = &w->t[i];
-		uint64_t cnt = 1;
+	return w;
+}
 
-		e = h + WEIGHTS_HDR + (size_t)i * WEIGHTS_ENTRY;
-		memcpy(t->name, e, 64);
-		t->name[64] = 0;
-		t->ndim = u32(e + 68);
-		if (u32(e + 64) != 0 || !t->name[0] || t->ndim < 1 || t->ndim > 4)
-			return bad(w, "damaged weight file (tensor '%s')", t->name);
-		for (j = 0; j < 4; j++) {
-			t->dims[j] = u32(e + 72 + 4 * j);
-			if (j < t->ndim)
-				cnt *= t->dims[j];
-		}
-		t->off = u64(e + 88);
-		t->count = u64(e + 96);
-		if (cnt != t->count || t->off % 64 || t->off < end || t->count > w->size / 4 ||
-		    t->off > w->size - t->count * 4)
-			return bad(w, "damaged weight file (tensor '%s')", t->name);
+/* directory entry i into w->t[i]: 0, or -1 when it is damaged (its name, dtype,
+ * dims, or a data range outside the file or over the directory) */
+static int
+read_entry(Weights *w, unsigned i)
+{
+	const unsigned char *e = w->map + WEIGHTS_HDR + (size_t)i * WEIGHTS_ENTRY;
+	uint64_t cnt = 1, end = WEIGHTS_HDR + (uint64_t)w->nt * WEIGHTS_ENTRY;
+	Tensor *t = &w->t[i];
+	unsigned j;
+
+	memcpy(t->name, e, 64);
+	t->name[64] = 0;
+	t->ndim = u32(e + 68);
+	if (u32(e + 64) != 0 || !t->name[0] || t->ndim < 1 || t->ndim > 4)
+		return -1;
+	for (j = 0; j < 4; j++) {
+		t->dims[j] = u32(e + 72 + 4 * j);
+		if (j < t->ndim)
+			cnt *= t->dims[j];
 	}
+	t->off = u64(e + 88);
+	t->count = u64(e + 96);
+	if (cnt != t->count || t->off % 64 || t->off < end || t->count > w->size / 4 ||
+	    t->off > w->size - t->count * 4)
+		return -1;
+	return 0;
+}
+
+Weights *
+new_weights_for(const char *path, const char *what, const char *hint)
+{
+	Weights *w = ecalloc(1, sizeof *w);
+	const uint16_t one = 1;
+	unsigned i;
+
+	w->path = estrdup(path);
+	w->what = what;
+	w->hint = hint;
+	if (*(const unsigned char *)&one != 1)
+		return bad(w, "%sweight files need a little-endian host", "");
+	if (!(w = map_file(w)) || !(w = check_header(w)))
+		return NULL;
+	w->t = ecalloc(w->nt, sizeof *w->t);
+	for (i = 0; i < w->nt; i++)
+		if (read_entry(w, i))
+			return bad(w, "damaged weight file (tensor '%s')", w->t[i].name);
 	return w;
 }
 

@@ -28,7 +28,7 @@
 typedef struct Weights Weights;
 
 /* The weight file to use: opt (-w) if not NULL, else $SONGVEC_VGGISH_WEIGHTS, else
- * SV_DATADIR "/vggish.svw".  *how is set to "-w", "SONGVEC_VGGISH_WEIGHTS" or "default". */
+ * util_datadir() "/vggish.svw".  *how is set to "-w", "SONGVEC_VGGISH_WEIGHTS" or "default". */
 const char *weights_path(const char *opt, const char **how);
 /* Map and verify a file (magic, version, size, directory, checksum).  NULL after a
  * message "prog: PATH: ..." naming the problem and how to get a good file. */

@@ -164,12 +164,73 @@ has_column(Db *db, const char *table, const char *name)
 	return found;
 }
 
+/* a fingerprint of SCHEMAS (FNV-1a, 31 bits), kept in PRAGMA user_version by
+ * create_schema: a database that has it needs no write transaction to open, so a
+ * reader (dbload export upstream of a dbload that holds the write lock) never
+ * waits for a writer.  This function can't fail. */
+static int
+schema_fingerprint(void)
+{
+	unsigned long h = 2166136261UL;
+	const char *c;
+	size_t i;
+
+	for (i = 0; i < sizeof SCHEMAS / sizeof *SCHEMAS; i++)
+		for (c = SCHEMAS[i]; *c; c++)
+			h = ((h ^ (unsigned char)*c) * 16777619UL) & 0xffffffffUL;
+	return (int)(h & 0x7fffffff) | 1;
+}
+
+/* 1 when the database's user_version is the schema's fingerprint, 0 when not, -1
+ * after a message */
+static int
+schema_current(Db *db)
+{
+	sqlite3_stmt *q = db_prepare(db, "PRAGMA user_version");
+	int v = -1;
+
+	if (!q)
+		return -1;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		v = sqlite3_column_int(q, 0);
+	else
+		db_fail(db, "PRAGMA user_version");
+	sqlite3_finalize(q);
+	return v < 0 ? -1 : v == schema_fingerprint();
+}
+
+/* every table of SCHEMAS, the columns added since, the fingerprint; in one write
+ * transaction; 0, or -1 after a message (rolled back) */
+static int
+create_schema(Db *db)
+{
+	char pragma[64];
+	size_t i;
+	int e;
+
+	if (db_exec(db, "BEGIN IMMEDIATE"))
+		return -1;
+	for (i = 0; i < sizeof SCHEMAS / sizeof *SCHEMAS; i++)
+		if (db_exec(db, SCHEMAS[i]))
+			goto fail;
+	if ((e = has_column(db, "songs", "feature_blob")) < 0)
+		goto fail;
+	if (!e && db_exec(db, "ALTER TABLE songs ADD COLUMN feature_blob BLOB"))
+		goto fail;
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", schema_fingerprint());
+	if (db_exec(db, pragma) || db_exec(db, "COMMIT"))
+		goto fail;
+	return 0;
+fail:
+	db_exec(db, "ROLLBACK");
+	return -1;
+}
+
 static int
 init_schema(Db *db, int timeout_ms)
 {
 	char *msg = NULL;
 	int rc, waited = 0, e;
-	size_t i;
 
 	/* journal_mode=WAL needs a moment alone with the file when it changes it */
 	for (;;) {
@@ -190,17 +251,10 @@ init_schema(Db *db, int timeout_ms)
 	}
 	if (db_exec(db, "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824;"))
 		return -1;
-	if (db_exec(db, "BEGIN IMMEDIATE"))
+	if ((e = schema_current(db)) < 0)
 		return -1;
-	for (i = 0; i < sizeof SCHEMAS / sizeof *SCHEMAS; i++)
-		if (db_exec(db, SCHEMAS[i]))
-			goto fail;
-	if ((e = has_column(db, "songs", "feature_blob")) < 0)
-		goto fail;
-	if (!e && db_exec(db, "ALTER TABLE songs ADD COLUMN feature_blob BLOB"))
-		goto fail;
-	if (db_exec(db, "COMMIT"))
-		goto fail;
+	if (!e && create_schema(db))
+		return -1;
 	/* artists whose songs change in this transaction, for update_artists(); (the
 	 * upsert's conflict clause would override an OR IGNORE here, hence NOT EXISTS) */
 	return db_exec(db, "CREATE TEMP TABLE touched (artist_id TEXT PRIMARY KEY);\n"
@@ -215,9 +269,6 @@ init_schema(Db *db, int timeout_ms)
 	    "CREATE TEMP TRIGGER touched_del AFTER DELETE ON songs WHEN OLD.artist_id IS NOT NULL\n"
 	    "BEGIN INSERT INTO touched SELECT OLD.artist_id WHERE NOT EXISTS\n"
 	    "  (SELECT 1 FROM touched WHERE artist_id = OLD.artist_id); END;");
-fail:
-	sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-	return -1;
 }
 
 Db *
