@@ -10,7 +10,7 @@
 include config.mk
 
 # the programs, one src/cmd/<tool>.c each
-TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow gmm hclust clmetrics dbload ytfetch dataset classify musicnn tfidf vae map knn dbscan
+TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow gmm hclust clmetrics dbload ytfetch dataset classify musicnn tfidf vae map knn dbscan explore
 
 # the library, by domain: src/lib/<domain>/<module>.c with its .h
 LIB = \
@@ -32,7 +32,17 @@ LIB = \
 	data/labels data/dataset data/split data/cache \
 	store/db store/batch store/load store/prefetch store/labels store/embeddings store/lyrics \
 	store/projections store/neighbors \
-	fetch/spawn fetch/playlist fetch/fetch fetch/subs
+	fetch/spawn fetch/playlist fetch/fetch fetch/subs \
+	web/exdb web/audiodir web/exdata web/assets web/page web/api web/httpd
+
+# the explorer's page, embedded into web/assets at build time (scripts/embed)
+WEB = src/lib/web/explore.html src/lib/web/explore.css src/lib/web/explore.js
+WEBOBJ = build/obj/lib/web/assets.o build/san/obj/lib/web/assets.o build/fuzz/obj/lib/web/assets.o
+build/gen/web/assets.inc: $(WEB) scripts/embed
+	@mkdir -p $(@D)
+	sh scripts/embed $(WEB) > $@.tmp && mv $@.tmp $@
+$(WEBOBJ): build/gen/web/assets.inc
+$(WEBOBJ): CFLAGS += -Ibuild/gen/web
 
 # headers without a .c of their own
 INC = core/hot store/dbint ml/annhnsw

@@ -8,7 +8,7 @@ DATADIR = $(PREFIX)/share/songvec
 
 CC = cc
 PKG_CONFIG = pkg-config
-PKGS = sndfile samplerate soxr fftw3 fftw3f sqlite3 openblas lapacke xgboost
+PKGS = sndfile samplerate soxr fftw3 fftw3f sqlite3 openblas lapacke xgboost libmicrohttpd
 
 OPT = -O2 -march=x86-64-v2
 CFLAGS = $(OPT) -g -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra \

@@ -1,0 +1,107 @@
+/* explore — look at a songvec database: a self-contained HTML report (map,
+ * colourings, neighbours, audio, elbow curve, clusters, artists) on stdout, or a
+ * read-only local HTTP server of the same page and a JSON API. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "web/audiodir.h"
+#include "web/exdb.h"
+#include "web/httpd.h"
+#include "web/page.h"
+
+static const char SYNOPSIS[] =
+    "[-q] [-d db] [-A audiodir] [-e elbow] [-f features] [-m metric] [-t model:dataset] "
+    "[-T title] [-l address] [-p port] [-j threads] report | serve";
+
+#define DEFAULT_PORT 8080
+#define DEFAULT_THREADS 4
+
+/* -t model:dataset into o (the strings point into arg); exits 2 when malformed */
+static void
+model_arg(ExOpt *o, char *arg)
+{
+	char *colon = strchr(arg, ':');
+
+	if (!colon || colon == arg || !colon[1]) {
+		weprintf("-t: invalid value '%s' (expected model:dataset, e.g. musicnn:msd)", arg);
+		util_usage(SYNOPSIS);
+	}
+	*colon = 0;
+	o->model = arg;
+	o->dataset = colon + 1;
+}
+
+/* the report on stdout; exit status */
+static int
+report(const char *db, const char *title, ExOpt *o)
+{
+	sqlite3 *h = exdb_open(db, 0);
+	int rc;
+
+	if (!h)
+		return 1;
+	rc = page_write(stdout, h, o, title);
+	sqlite3_close(h);
+	if (rc)
+		return 1;
+	return fshut(stdout, "<stdout>") ? 1 : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	HttpdOpt s = { .db = "songvec.db", .addr = "127.0.0.1", .port = DEFAULT_PORT,
+		.threads = DEFAULT_THREADS, .title = "songvec explorer" };
+	const char *audiodir = NULL, *verb;
+	char *prefix = NULL;
+	AudioDir *audio = NULL;
+	int c, rc;
+
+	util_init(argc, argv);
+	util_help(argc, argv, SYNOPSIS);
+	s.ex.model = "musicnn";
+	s.ex.dataset = "msd";
+	while ((c = getopt(argc, argv, "A:d:e:f:j:l:m:p:qt:T:")) != -1) {
+		switch (c) {
+		case 'A': audiodir = optarg; break;
+		case 'd': s.db = optarg; break;
+		case 'e': s.ex.elbow = optarg; break;
+		case 'f': s.ex.features = optarg; break;
+		case 'j': s.threads = (int)estrtol(optarg, 1, 64, 'j'); break;
+		case 'l': s.addr = optarg; break;
+		case 'm': s.ex.metric = optarg; break;
+		case 'p': s.port = (int)estrtol(optarg, 0, 65535, 'p'); break;
+		case 'q': s.quiet = 1; break;
+		case 't': model_arg(&s.ex, optarg); break;
+		case 'T': s.title = optarg; break;
+		default: util_usage(SYNOPSIS);
+		}
+	}
+	if (argc - optind != 1)
+		util_usage(SYNOPSIS);
+	verb = argv[optind];
+	if (strcmp(verb, "report") && strcmp(verb, "serve")) {
+		weprintf("unknown command '%s' (report or serve)", verb);
+		util_usage(SYNOPSIS);
+	}
+	if (audiodir && !(audio = new_audiodir(audiodir)))
+		return 1;
+	s.ex.audio = audio;
+	if (!strcmp(verb, "report")) {
+		/* the page links the files by the folder's path as given */
+		prefix = emalloc(audiodir ? strlen(audiodir) + 2 : 1);
+		sprintf(prefix, "%s%s", audiodir ? audiodir : "",
+		    audiodir && audiodir[strlen(audiodir) - 1] != '/' ? "/" : "");
+		s.ex.audiourl = prefix;
+		rc = report(s.db, s.title, &s.ex);
+	} else {
+		s.ex.audiourl = "audio/";
+		rc = httpd_run(&s) ? 1 : 0;
+	}
+	del_audiodir(audio);
+	free(prefix);
+	return rc;
+}
