@@ -93,6 +93,16 @@ static const char SCHEMA_NEIGHBORS[] =
 static const char SCHEMA_LYRICS[] =
     "CREATE TABLE IF NOT EXISTS lyrics (song_id TEXT PRIMARY KEY, source TEXT, text TEXT);\n";
 
+/* dbload -r: clustering results of several runs (k's) side by side, song_clusters
+ * keeping the latest; store/clusterruns.c */
+static const char SCHEMA_CLUSTER_RUNS[] =
+    "CREATE TABLE IF NOT EXISTS song_cluster_runs (song_id TEXT NOT NULL, run TEXT NOT NULL,\n"
+    "  algorithm TEXT NOT NULL, k INT, cluster_id INT, distance REAL, probabilities TEXT,\n"
+    "  level2_id INT, confidence REAL, assigned INT NOT NULL DEFAULT 0,\n"
+    "  created_at TEXT DEFAULT CURRENT_TIMESTAMP,\n"
+    "  PRIMARY KEY (song_id, run, algorithm), FOREIGN KEY (song_id) REFERENCES songs(song_id));\n"
+    "CREATE INDEX IF NOT EXISTS song_cluster_runs_run ON song_cluster_runs(run, algorithm);\n";
+
 static const char *const SCHEMAS[] = {
 	SCHEMA_BASE,
 	SCHEMA_LABELS,
@@ -100,6 +110,7 @@ static const char *const SCHEMAS[] = {
 	SCHEMA_LYRICS,
 	SCHEMA_PROJECTIONS,
 	SCHEMA_NEIGHBORS,
+	SCHEMA_CLUSTER_RUNS,
 };
 
 int
