@@ -301,7 +301,8 @@ input_fd(AudioIn *a, const char *path)
 	if (fstat(fd, &st) < 0)
 		weprintf("%s:", a->name);
 	else if (S_ISDIR(st.st_mode))
-		weprintf("%s: is a directory", a->name);
+		weprintf("%s: is a directory: name its audio files, or give the folder to "
+		    "songvec-folder(1)", a->name);
 	else if (S_ISREG(st.st_mode) && st.st_size == 0)
 		weprintf("%s: empty file", a->name);
 	else
