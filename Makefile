@@ -55,7 +55,7 @@ FUZZTIME = 30
 LIBCXX = ml/annhnsw core/fpconv_cxx
 
 # C unit tests: tests/unit/<domain>/<name>.c, built against the sanitizer library
-UNIT = core/vstream core/fpconv core/key core/stats core/pool core/rng core/progress ml/groups dsp/rhythm ml/knn ml/lbfgs core/jsontree text/utf8 nn/dense ml/maps
+UNIT = core/vstream core/fpconv core/key core/stats core/pool core/rng core/progress ml/groups dsp/rhythm ml/knn ml/lbfgs core/jsontree text/utf8 nn/dense ml/maps ml/pca
 
 HDR = $(LIB:%=src/lib/%.h) $(INC:%=src/lib/%.h)
 LIBOBJ = $(LIB:%=build/obj/lib/%.o) $(LIBCXX:%=build/obj/lib/%.o)
