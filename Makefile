@@ -33,7 +33,7 @@ LIB = \
 	store/db store/batch store/load store/prefetch store/labels store/embeddings store/lyrics \
 	store/projections store/neighbors \
 	fetch/spawn fetch/playlist fetch/fetch fetch/subs \
-	web/exdb web/audiodir web/exdata web/assets web/page web/api web/httpd
+	web/exdb web/audiodir web/expca web/exdata web/assets web/page web/api web/httpd
 
 # the explorer's page, embedded into web/assets at build time (scripts/embed)
 WEB = src/lib/web/explore.html src/lib/web/explore.css src/lib/web/explore.js
