@@ -157,10 +157,21 @@ def check_keyboard(d):
           d.find_element("id", "song-title").text)
 
 
-def full(url, db, shot):
+def session(url, shot, checks):
+    """open url in a fresh browser, run checks(d, seconds the page took to be
+    ready), then take the screenshot and check the console"""
     d = browser()
     try:
-        t = load(d, url)
+        checks(d, load(d, url))
+        d.save_screenshot(shot)
+        errs = console_errors(d)
+        check("no console errors", not errs, json.dumps(errs))
+    finally:
+        d.quit()
+
+
+def full(url, db, shot):
+    def checks(d, t):
         n = sqlite3.connect(db).execute("SELECT count(*) FROM songs").fetchone()[0]
         drawn = int(d.find_element("id", "map").get_attribute("data-drawn"))
         check("points drawn = songs (%d), loaded in %.1f s" % (n, t), drawn == n, "%d drawn" % drawn)
@@ -170,18 +181,13 @@ def full(url, db, shot):
         check_colour_switch(d)
         check_audio(d)
         check_keyboard(d)
-        d.save_screenshot(shot)
-        errs = console_errors(d)
-        check("no console errors", not errs, json.dumps(errs))
-    finally:
-        d.quit()
+
+    session(url, shot, checks)
 
 
 def bare(url, db, shot):
     """no map stored: the computed PCA is drawn, labelled, with the hint to store one"""
-    d = browser()
-    try:
-        load(d, url)
+    def checks(d, _t):
         n = sqlite3.connect(db).execute("SELECT count(*) FROM songs").fetchone()[0]
         mh = d.find_element("id", "maphint")
         nh = d.find_element("id", "nbhint")
@@ -193,11 +199,8 @@ def bare(url, db, shot):
               in nh.text and "neighbors" in nh.text, nh.text)
         drawn = int(d.find_element("id", "map").get_attribute("data-drawn"))
         check("computed map: points drawn = songs (%d)" % n, drawn == n, "%d drawn" % drawn)
-        d.save_screenshot(shot)
-        errs = console_errors(d)
-        check("no console errors", not errs, json.dumps(errs))
-    finally:
-        d.quit()
+
+    session(url, shot, checks)
 
 
 def outside(d, db):
@@ -238,9 +241,7 @@ def check_remote(d, db):
 
 
 def sample(url, db, shot, mx, served=False):
-    d = browser()
-    try:
-        t = load(d, url)
+    def checks(d, t):
         n = sqlite3.connect(db).execute("SELECT count(*) FROM songs").fetchone()[0]
         drawn = int(d.find_element("id", "map").get_attribute("data-drawn"))
         check("points drawn = the sample (%d), loaded in %.1f s" % (mx, t), drawn == mx, "%d drawn" % drawn)
@@ -248,17 +249,12 @@ def sample(url, db, shot, mx, served=False):
         check("page says 'showing %d of %d songs'" % (mx, n), ("showing %d of %d songs" % (mx, n)) in text, text)
         if served:
             check_remote(d, db)
-        d.save_screenshot(shot)
-        errs = console_errors(d)
-        check("no console errors", not errs, json.dumps(errs))
-    finally:
-        d.quit()
+
+    session(url, shot, checks)
 
 
 def count(url, db, shot):
-    d = browser()
-    try:
-        t = load(d, url)
+    def checks(d, t):
         n = sqlite3.connect(db).execute("SELECT count(*) FROM songs").fetchone()[0]
         drawn = int(d.find_element("id", "map").get_attribute("data-drawn"))
         check("points drawn = songs (%d), page ready in %.1f s" % (n, t), drawn == n, "%d drawn" % drawn)
@@ -267,11 +263,8 @@ def count(url, db, shot):
             d.execute_script("window.dispatchEvent(new Event('resize'))")
         ms = (time.time() - t) / 20 * 1000
         check("a redraw of %d points takes %.0f ms (< 250)" % (n, ms), ms < 250)
-        d.save_screenshot(shot)
-        errs = console_errors(d)
-        check("no console errors", not errs, json.dumps(errs))
-    finally:
-        d.quit()
+
+    session(url, shot, checks)
 
 
 def probe():
