@@ -33,7 +33,7 @@ LIB = \
 	store/db store/batch store/load store/prefetch store/labels store/embeddings store/lyrics \
 	store/projections store/neighbors store/clusterruns \
 	fetch/spawn fetch/playlist fetch/fetch fetch/subs \
-	web/exdb web/audiodir web/exdata web/assets web/page web/api web/httpd
+	web/exdb web/audiodir web/expca web/exdata web/assets web/page web/api web/httpd
 
 # the explorer's page, embedded into web/assets at build time (scripts/embed)
 WEB = src/lib/web/explore.html src/lib/web/explore.css src/lib/web/explore.js
@@ -55,7 +55,7 @@ FUZZTIME = 30
 LIBCXX = ml/annhnsw core/fpconv_cxx
 
 # C unit tests: tests/unit/<domain>/<name>.c, built against the sanitizer library
-UNIT = core/vstream core/fpconv core/key core/stats core/pool core/rng core/progress ml/groups dsp/rhythm ml/knn ml/lbfgs core/jsontree text/utf8 nn/dense ml/maps
+UNIT = core/vstream core/fpconv core/key core/stats core/pool core/rng core/progress ml/groups dsp/rhythm ml/knn ml/lbfgs core/jsontree text/utf8 nn/dense ml/maps ml/pca
 
 HDR = $(LIB:%=src/lib/%.h) $(INC:%=src/lib/%.h)
 LIBOBJ = $(LIB:%=build/obj/lib/%.o) $(LIBCXX:%=build/obj/lib/%.o)

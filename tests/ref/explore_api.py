@@ -69,6 +69,10 @@ def endpoints():
         "SELECT song_id, song_name, artist_id, artist_name FROM songs ORDER BY song_id"), s)
     s, j = getj("/songs?q=caf%C3%A9")
     check("/songs?q= finds the non-ASCII title", s == 200 and [r["song_id"] for r in j["songs"]] == ["s00002"], j)
+    s, j = getj("/songs?q=s001&limit=3")
+    check("/songs?limit=3: the first 3 matches by id", s == 200 and [r["song_id"] for r in j["songs"]] ==
+          [r["song_id"] for r in rows("SELECT song_id FROM songs WHERE instr(song_id, 's001') "
+                                      "ORDER BY song_id LIMIT 3")], j)
     s, j = getj("/song?id=s00001")
     want = rows("SELECT algorithm, kmeans_cluster_id, kmeans_distance, gmm_cluster_id, gmm_probabilities, "
                 "hier_level1_id, hier_level2_id, dbscan_cluster_id, confidence FROM song_clusters "
@@ -119,6 +123,7 @@ def bad_requests():
              ("/clusters?algorithm=kmeans%27%20OR%201=1--", 400), ("/clusters", 400),
              ("/neighbors?id=nosuch", 404), ("/neighbors", 400), ("/neighbors?id=s00000&metric=l7", 400),
              ("/song?id=nosuch", 404), ("/song?id=s00000&id=s00001", 400), ("/songs?x=1", 400),
+             ("/songs?limit=0", 400), ("/songs?limit=2x", 400), ("/songs?limit=-1", 400),
              ("/taggrams?red=vggish", 400), ("/taggrams?dataset=mtt", 400), ("/taggrams?id=nosuch", 404),
              ("/nosuch", 404), ("/audio/nosuch.wav", 404)]
     for path, want in cases:
@@ -154,7 +159,7 @@ def fds():
 def concurrent():
     base = fds()
     paths = ["/songs", "/song?id=s00005", "/neighbors?id=s00003", "/clusters?algorithm=kmeans",
-             "/projections?method=pca&dims=2", "/taggrams?id=s00001", "/audio/s00004.wav", "/audios"]
+             "/projections?method=pca&dims=2", "/taggrams?id=s00001", "/audio/s00004.wav", "/audios", "/", "/songs?q=s001&limit=3"]
     t = time.time()
     with ThreadPoolExecutor(200) as ex:
         res = list(ex.map(lambda i: get(paths[i % len(paths)])[0], range(200)))

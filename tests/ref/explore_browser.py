@@ -3,6 +3,8 @@ and chromium-driver, driven by python3-selenium), checked against the database.
 
   explore_browser.py full URL DB SCREENSHOT    the page of a complete database
   explore_browser.py bare URL DB SCREENSHOT    a database without maps/neighbours
+  explore_browser.py sample URL DB SCREENSHOT MAX [served]
+                                               a sample of MAX songs
   explore_browser.py count URL DB SCREENSHOT   points drawn, redraw time
   explore_browser.py probe                     exit 0 when Chromium starts, else
                                                77 with the reason on stdout
@@ -155,10 +157,21 @@ def check_keyboard(d):
           d.find_element("id", "song-title").text)
 
 
-def full(url, db, shot):
+def session(url, shot, checks):
+    """open url in a fresh browser, run checks(d, seconds the page took to be
+    ready), then take the screenshot and check the console"""
     d = browser()
     try:
-        t = load(d, url)
+        checks(d, load(d, url))
+        d.save_screenshot(shot)
+        errs = console_errors(d)
+        check("no console errors", not errs, json.dumps(errs))
+    finally:
+        d.quit()
+
+
+def full(url, db, shot):
+    def checks(d, t):
         n = sqlite3.connect(db).execute("SELECT count(*) FROM songs").fetchone()[0]
         drawn = int(d.find_element("id", "map").get_attribute("data-drawn"))
         check("points drawn = songs (%d), loaded in %.1f s" % (n, t), drawn == n, "%d drawn" % drawn)
@@ -168,34 +181,80 @@ def full(url, db, shot):
         check_colour_switch(d)
         check_audio(d)
         check_keyboard(d)
-        d.save_screenshot(shot)
-        errs = console_errors(d)
-        check("no console errors", not errs, json.dumps(errs))
-    finally:
-        d.quit()
+
+    session(url, shot, checks)
 
 
 def bare(url, db, shot):
-    d = browser()
-    try:
-        load(d, url)
+    """no map stored: the computed PCA is drawn, labelled, with the hint to store one"""
+    def checks(d, _t):
+        n = sqlite3.connect(db).execute("SELECT count(*) FROM songs").fetchone()[0]
         mh = d.find_element("id", "maphint")
         nh = d.find_element("id", "nbhint")
-        check("page says what to run for a map", mh.is_displayed() and "dbload" in mh.text
-              and "projections" in mh.text, mh.text)
-        check("page says what to run for neighbours", nh.is_displayed() and "knn" in nh.text, nh.text)
-        check("no points without a map", d.find_element("id", "map").get_attribute("data-drawn") == "0")
-        d.save_screenshot(shot)
-        errs = console_errors(d)
-        check("no console errors", not errs, json.dumps(errs))
-    finally:
-        d.quit()
+        label = js(d, "document.getElementById('mapsel').selectedOptions[0].textContent")
+        check("map labelled as computed", label == "PCA (computed, not stored)", label)
+        check("page says how to store a map", mh.is_displayed() and "computed" in mh.text
+              and "map -M umap" in mh.text and "dbload" in mh.text and "projections" in mh.text, mh.text)
+        check("page says what to run for neighbours", nh.is_displayed() and "export | knn -k 10 | dbload"
+              in nh.text and "neighbors" in nh.text, nh.text)
+        drawn = int(d.find_element("id", "map").get_attribute("data-drawn"))
+        check("computed map: points drawn = songs (%d)" % n, drawn == n, "%d drawn" % drawn)
+
+    session(url, shot, checks)
+
+
+def outside(d, db):
+    """a song of db that the page does not hold, its name and stored neighbours"""
+    held = set(js(d, "JSON.parse(document.getElementById('songvec-data').textContent).data.songs.id"))
+    c = sqlite3.connect(db)
+    sid, name = next(r for r in c.execute("SELECT song_id, song_name FROM songs ORDER BY song_id "
+                                          "LIMIT -1 OFFSET 3") if r[0] not in held)
+    nb = [r[0] for r in c.execute("SELECT neighbor_id FROM song_neighbors WHERE song_id = ? "
+                                  "AND metric = 'cosine' ORDER BY rank", (sid,))]
+    return sid, name, nb
+
+
+def check_remote(d, db):
+    """served: search finds a song outside the sample through /songs, Enter opens it
+    with its stored neighbours from /neighbors"""
+    from selenium.webdriver.common.keys import Keys
+    sid, name, nb = outside(d, db)
+    s = d.find_element("id", "search")
+    s.click()
+    s.send_keys(sid)
+    for _ in range(100):
+        if "(not drawn)" in " ".join(js(d, "[...document.querySelectorAll('#results li')].map(l => l.textContent)")):
+            break
+        time.sleep(0.05)
+    res = js(d, "[...document.querySelectorAll('#results li')].map(l => l.textContent)")
+    check("search reaches a song outside the sample", any(r.startswith(name) and "(not drawn)" in r
+                                                           for r in res), res)
+    s.send_keys(Keys.ENTER)
+    for _ in range(100):
+        if js(d, "document.querySelectorAll('#neighbors li').length") == len(nb):
+            break
+        time.sleep(0.05)
+    check("its title shown", d.find_element("id", "song-title").text == name,
+          d.find_element("id", "song-title").text)
+    got = js(d, "[...document.querySelectorAll('#neighbors li')].map(l => l.dataset.id)")
+    check("its stored neighbours listed (%d)" % len(nb), got == nb, "%s != %s" % (got, nb))
+
+
+def sample(url, db, shot, mx, served=False):
+    def checks(d, t):
+        n = sqlite3.connect(db).execute("SELECT count(*) FROM songs").fetchone()[0]
+        drawn = int(d.find_element("id", "map").get_attribute("data-drawn"))
+        check("points drawn = the sample (%d), loaded in %.1f s" % (mx, t), drawn == mx, "%d drawn" % drawn)
+        text = d.find_element("id", "count").text
+        check("page says 'showing %d of %d songs'" % (mx, n), ("showing %d of %d songs" % (mx, n)) in text, text)
+        if served:
+            check_remote(d, db)
+
+    session(url, shot, checks)
 
 
 def count(url, db, shot):
-    d = browser()
-    try:
-        t = load(d, url)
+    def checks(d, t):
         n = sqlite3.connect(db).execute("SELECT count(*) FROM songs").fetchone()[0]
         drawn = int(d.find_element("id", "map").get_attribute("data-drawn"))
         check("points drawn = songs (%d), page ready in %.1f s" % (n, t), drawn == n, "%d drawn" % drawn)
@@ -204,11 +263,8 @@ def count(url, db, shot):
             d.execute_script("window.dispatchEvent(new Event('resize'))")
         ms = (time.time() - t) / 20 * 1000
         check("a redraw of %d points takes %.0f ms (< 250)" % (n, ms), ms < 250)
-        d.save_screenshot(shot)
-        errs = console_errors(d)
-        check("no console errors", not errs, json.dumps(errs))
-    finally:
-        d.quit()
+
+    session(url, shot, checks)
 
 
 def probe():
@@ -228,5 +284,7 @@ if __name__ == "__main__":
         full(*sys.argv[2:5])
     elif sys.argv[1] == "count":
         count(*sys.argv[2:5])
+    elif sys.argv[1] == "sample":
+        sample(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), len(sys.argv) > 6)
     else:
         bare(*sys.argv[2:5])

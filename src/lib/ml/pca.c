@@ -33,49 +33,64 @@ alloc_model(PcaModel *pm, size_t d, size_t k)
 	pm->scale = ecalloc(k, sizeof(double));
 }
 
-/* The column means of m in double; NULL after a message naming the first value that
- * is not finite. */
+/* The column means of the rows of src in double and their number (*n); NULL after
+ * a message (a read error, the first value that is not finite). */
 static double *
-column_means(const Matrix *m)
+column_means(PcaSource *src, size_t *n)
 {
-	size_t n = m->n, d = m->d, i, j;
+	size_t d = src->d, i, j;
 	double *mean = ecalloc(d, sizeof(double));
-	const float *row;
+	const float *x, *row;
+	long rows;
 
-	for (i = 0; i < n; i++) {
-		row = m->x + i * d;
-		for (j = 0; j < d; j++) {
-			if (!isfinite(row[j])) {
-				weprintf("%s: record %zu (%s): value %zu%s%s%s is not finite (clean it with weight)",
-				    m->name, i + 1, matrix_key(m, i), j + 1, m->cols ? " (" : "",
-				    m->cols ? m->cols[j] : "", m->cols ? ")" : "");
-				free(mean);
-				return NULL;
+	*n = 0;
+	if (src->rewind(src->arg))
+		return free(mean), NULL;
+	while ((rows = src->next(src->arg, &x)) > 0) {
+		for (i = 0; i < (size_t)rows; i++) {
+			row = x + i * d;
+			for (j = 0; j < d; j++) {
+				if (!isfinite(row[j])) {
+					weprintf("%s: record %zu (%s): value %zu%s%s%s is not finite (clean it with weight)",
+					    src->name, *n + i + 1, src->key(src->arg, i), j + 1, src->cols ? " (" : "",
+					    src->cols ? src->cols[j] : "", src->cols ? ")" : "");
+					free(mean);
+					return NULL;
+				}
+				mean[j] += row[j];
 			}
-			mean[j] += row[j];
 		}
+		*n += (size_t)rows;
 	}
+	if (rows < 0)
+		return free(mean), NULL;
 	for (j = 0; j < d; j++)
-		mean[j] /= (double)n;
+		mean[j] /= (double)*n;
 	return mean;
 }
 
-/* The covariance (upper triangle, d x d): sum of D^T D over blocks of centred rows
- * (D: PCA_BLOCK x d of scratch), over n - 1. */
+/* The covariance (upper triangle, d x d) of the n rows of src: sum of D^T D over
+ * blocks of centred rows (D: PCA_BLOCK x d of scratch), over n - 1; NULL after a
+ * message (a read error). */
 static double *
-covariance(const Matrix *m, const double *mean, double *D)
+covariance(PcaSource *src, size_t n, const double *mean, double *D)
 {
-	size_t n = m->n, d = m->d, i, j, b, rows;
+	size_t d = src->d, i, j;
 	double *C = ecalloc(d * d, sizeof(double));
+	const float *x;
+	long rows;
 
-	for (b = 0; b < n; b += PCA_BLOCK) {
-		rows = n - b < PCA_BLOCK ? n - b : PCA_BLOCK;
-		for (i = 0; i < rows; i++)
+	if (src->rewind(src->arg))
+		return free(C), NULL;
+	while ((rows = src->next(src->arg, &x)) > 0) {
+		for (i = 0; i < (size_t)rows; i++)
 			for (j = 0; j < d; j++)
-				D[i * d + j] = (double)m->x[(b + i) * d + j] - mean[j];
+				D[i * d + j] = (double)x[i * d + j] - mean[j];
 		cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)d, (int)rows, 1.0, D,
 		    (int)d, 1.0, C, (int)d);
 	}
+	if (rows < 0)
+		return free(C), NULL;
 	for (i = 0; i < d * d; i++)
 		C[i] /= (double)(n - 1);
 	return C;
@@ -156,74 +171,117 @@ components(PcaModel *pm, const double *Z, int whiten, const char *name)
 	return 0;
 }
 
+/* sklearn's signs being found: the largest |score| of each component so far */
+typedef struct Signs {
+	size_t k;
+	double *best;
+	int *neg;       /* 1 when that score is negative */
+} Signs;
+
+static void
+signs_init(Signs *s, size_t k)
+{
+	size_t j;
+
+	s->k = k;
+	s->best = emallocarray(k, sizeof(double));
+	s->neg = ecalloc(k, sizeof(int));
+	for (j = 0; j < k; j++)
+		s->best[j] = -1;
+}
+
+/* see rows x k scores T (first such row on ties) */
+static void
+signs_see(Signs *s, const double *T, size_t rows)
+{
+	size_t i, j, k = s->k;
+
+	for (i = 0; i < rows; i++)
+		for (j = 0; j < k; j++)
+			if (fabs(T[i * k + j]) > s->best[j]) {
+				s->best[j] = fabs(T[i * k + j]);
+				s->neg[j] = T[i * k + j] < 0;
+			}
+}
+
+/* turn the components whose largest score is negative; s keeps its flags */
+static void
+signs_apply(const Signs *s, PcaModel *pm)
+{
+	size_t i, j;
+
+	for (j = 0; j < pm->k; j++)
+		for (i = 0; s->neg[j] && i < pm->d; i++)
+			pm->comp[j * pm->d + i] = -pm->comp[j * pm->d + i];
+}
+
+static void
+signs_free(Signs *s)
+{
+	free(s->best);
+	free(s->neg);
+}
+
 /* The scores, written over the input (row b+i of k values never overtakes the
  * unread input), and sklearn's sign: the largest |score| of each component > 0.
- * D: PCA_BLOCK x d of scratch.  m becomes n x k. */
+ * m becomes n x k. */
 static void
-scores(PcaModel *pm, Matrix *m, double *D)
+scores(PcaModel *pm, Matrix *m)
 {
 	size_t n = m->n, d = m->d, k = pm->k, i, j, b, rows;
-	double *T = emallocarray(PCA_BLOCK * k, sizeof(double)), *best = ecalloc(k, sizeof(double));
-	int *bestsign = ecalloc(k, sizeof(int));
+	double *T = emallocarray(PCA_BLOCK * k, sizeof(double));
+	double *D = emallocarray(PCA_BLOCK * d, sizeof(double));
+	Signs s;
 
-	for (j = 0; j < k; j++) {
-		best[j] = -1;
-		bestsign[j] = 1;
-	}
+	signs_init(&s, k);
 	for (b = 0; b < n; b += PCA_BLOCK) {
 		rows = n - b < PCA_BLOCK ? n - b : PCA_BLOCK;
 		project(pm, m->x + b * d, rows, D, T);
+		signs_see(&s, T, rows);
 		for (i = 0; i < rows; i++)
-			for (j = 0; j < k; j++) {
-				if (fabs(T[i * k + j]) > best[j]) {
-					best[j] = fabs(T[i * k + j]);
-					bestsign[j] = T[i * k + j] < 0 ? -1 : 1;
-				}
+			for (j = 0; j < k; j++)
 				m->x[(b + i) * k + j] = (float)(T[i * k + j] / pm->scale[j]) + 0.0f;
-			}
 	}
-	for (j = 0; j < k; j++) {
-		if (bestsign[j] > 0)
-			continue;
-		for (i = 0; i < d; i++)
-			pm->comp[j * d + i] = -pm->comp[j * d + i];
-		for (i = 0; i < n; i++)
+	signs_apply(&s, pm);
+	for (j = 0; j < k; j++)
+		for (i = 0; s.neg[j] && i < n; i++)
 			m->x[i * k + j] = 0.0f - m->x[i * k + j]; /* no -0 */
-	}
+	signs_free(&s);
 	free(T);
-	free(best);
-	free(bestsign);
+	free(D);
 	m->x = ereallocarray(m->x, n, k * sizeof(float));
 	pm->cols = m->cols; /* the input names move to the model */
 	m->cols = pca_names(k);
 	m->d = k;
 }
 
-int
-pca_fit(PcaModel *pm, Matrix *m, double frac, size_t kfix, int whiten)
+/* The model of src without its signs: means, covariance, eigenvectors, k; 0, or
+ * -1 after a message (pm is then freed). */
+static int
+fit_model(PcaModel *pm, PcaSource *src, double frac, size_t kfix, int whiten)
 {
-	size_t n = m->n, d = m->d;
+	size_t n, d = src->d;
 	double *C = NULL, *w = NULL, *Z = NULL, *D = NULL, *mean;
 	int rc = -1;
 
 	memset(pm, 0, sizeof *pm);
+	if (!(mean = column_means(src, &n)))
+		return -1;
 	if (n < 2) {
-		weprintf("%s: PCA needs at least 2 records, got %zu", m->name, n);
+		weprintf("%s: PCA needs at least 2 records, got %zu", src->name, n);
+		free(mean);
 		return -1;
 	}
-	if (!(mean = column_means(m)))
-		return -1;
 	D = emallocarray(PCA_BLOCK * d, sizeof(double));
-	C = covariance(m, mean, D);
+	C = covariance(src, n, mean, D);
 	w = emallocarray(d, sizeof(double));
 	Z = emallocarray(d * d, sizeof(double));
-	if (eigen(C, d, w, Z, m->name))
+	if (!C || eigen(C, d, w, Z, src->name))
 		goto out;
 	alloc_model(pm, d, 1);
 	memcpy(pm->mean, mean, d * sizeof(double));
-	if (variances(pm, w, n, frac, kfix, m->name) || components(pm, Z, whiten, m->name))
+	if (variances(pm, w, n, frac, kfix, src->name) || components(pm, Z, whiten, src->name))
 		goto out;
-	scores(pm, m, D);
 	rc = 0;
 out:
 	if (rc)
@@ -234,6 +292,82 @@ out:
 	free(w);
 	free(Z);
 	return rc;
+}
+
+/* a matrix as a PcaSource: blocks of PCA_BLOCK rows */
+typedef struct MatrixSource {
+	const Matrix *m;
+	size_t at, last;  /* the next block's first row, the last block's */
+} MatrixSource;
+
+static long
+matrix_next(void *arg, const float **x)
+{
+	MatrixSource *ms = arg;
+	size_t rows = ms->m->n - ms->at < PCA_BLOCK ? ms->m->n - ms->at : PCA_BLOCK;
+
+	*x = ms->m->x + ms->at * ms->m->d;
+	ms->last = ms->at;
+	ms->at += rows;
+	return (long)rows;
+}
+
+static int
+matrix_rewind(void *arg)
+{
+	((MatrixSource *)arg)->at = 0;
+	return 0;
+}
+
+static const char *
+matrix_row_key(void *arg, size_t i)
+{
+	const MatrixSource *ms = arg;
+
+	return matrix_key(ms->m, ms->last + i);
+}
+
+int
+pca_fit(PcaModel *pm, Matrix *m, double frac, size_t kfix, int whiten)
+{
+	MatrixSource ms = { m, 0, 0 };
+	PcaSource src = { m->name, m->d, m->cols, &ms, matrix_next, matrix_rewind, matrix_row_key };
+
+	if (m->n < 2) {
+		memset(pm, 0, sizeof *pm);
+		weprintf("%s: PCA needs at least 2 records, got %zu", m->name, m->n);
+		return -1;
+	}
+	if (fit_model(pm, &src, frac, kfix, whiten))
+		return -1;
+	scores(pm, m);
+	return 0;
+}
+
+int
+pca_fit_source(PcaModel *pm, PcaSource *src, size_t k)
+{
+	double *D = emallocarray(PCA_BLOCK * src->d, sizeof(double)), *T;
+	const float *x;
+	long rows;
+	Signs s;
+
+	if (fit_model(pm, src, 0, k, 0))
+		return free(D), -1;
+	T = emallocarray(PCA_BLOCK * pm->k, sizeof(double));
+	signs_init(&s, pm->k);
+	rows = src->rewind(src->arg) ? -1 : src->next(src->arg, &x);
+	for (; rows > 0; rows = src->next(src->arg, &x)) {
+		project(pm, x, (size_t)rows, D, T);
+		signs_see(&s, T, (size_t)rows);
+	}
+	signs_apply(&s, pm);
+	signs_free(&s);
+	free(T);
+	free(D);
+	if (rows < 0)
+		del_pca(pm);
+	return rows < 0 ? -1 : 0;
 }
 
 char **

@@ -43,6 +43,26 @@ typedef struct PcaModel {
  * kfix > min(n, d)). */
 int pca_fit(PcaModel *pm, Matrix *m, double frac, size_t kfix, int whiten);
 
+/* Fit data read block by block, for data not held in memory.  next gives the
+ * next block of rows (d floats each) in *x, PCA_BLOCK rows but the last block,
+ * and returns their number: 0 at the end, -1 after a message; rewind starts again
+ * at the first row (the same rows in the same order each time): 0 or -1 after a
+ * message; key names row i of the last block (for messages). */
+typedef struct PcaSource {
+	const char *name;   /* for messages */
+	size_t d;
+	char **cols;        /* d column names, or NULL (for messages) */
+	void *arg;
+	long (*next)(void *arg, const float **x);
+	int (*rewind)(void *arg);
+	const char *(*key)(void *arg, size_t i);
+} PcaSource;
+
+/* Fit k components on src in three passes (means, covariance, signs) holding
+ * d x d doubles and a block of rows: the model pca_fit gives for the same rows
+ * in memory (apply it with pca_apply).  0, or -1 after a message (pca_fit's). */
+int pca_fit_source(PcaModel *pm, PcaSource *src, size_t k);
+
 /* Scores of nrows records (x: nrows x d) into out (nrows x k).  Exits only when
  * memory runs out. */
 void pca_apply(const PcaModel *pm, const float *x, size_t nrows, float *out);

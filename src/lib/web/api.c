@@ -7,16 +7,18 @@
 #include "core/json.h"
 #include "core/util.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_VALUE 1024 /* bytes of a parameter value */
 
 typedef struct Ctx {
 	sqlite3 *h;
 	const ApiReq *r;
-	FILE *fp;         /* the answer, kept only when the status is 200 */
+	FILE *fp;         /* the answer, replaced by the error unless the status is 200 */
 	ExTables t;
 	char msg[512];    /* the error message otherwise */
 } Ctx;
@@ -163,18 +165,46 @@ need_song(Ctx *c, const char **id)
 
 static int ep_index(Ctx *c);
 
+/* the limit parameter: 0 and *n (-1: none), or the 400 written */
+static int
+limit_arg(Ctx *c, long long *n)
+{
+	const char *v = arg(c, "limit", NULL);
+	char *end;
+
+	*n = -1;
+	if (!v)
+		return 0;
+	errno = 0;
+	*n = strtoll(v, &end, 10);
+	if (!*v || *end || errno || *n < 1 || *v == '+')
+		return fail(c, 400, "limit: invalid value '%.16s' (a positive integer)", v);
+	return 0;
+}
+
 static int
 ep_songs(Ctx *c)
 {
 	const char *q = arg(c, "q", NULL);
+	sqlite3_stmt *st;
+	long long limit;
 	int rc;
 
-	fputc('{', c->fp);
-	rc = query_rows(c, "songs", "SELECT song_id, song_name, artist_id, artist_name FROM songs "
+	if ((rc = limit_arg(c, &limit)))
+		return rc;
+	st = exdb_prepare(c->h, "SELECT song_id, song_name, artist_id, artist_name FROM songs "
 	    "WHERE ?1 IS NULL OR instr(lower(song_id), lower(?1)) OR instr(lower(song_name), lower(?1)) "
-	    "OR instr(lower(artist_name), lower(?1)) ORDER BY song_id", &q, 1);
+	    "OR instr(lower(artist_name), lower(?1)) ORDER BY song_id LIMIT ?2", 1);
+	if (!st)
+		return db_error(c);
+	if (q)
+		sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, limit);
+	fputs("{\"songs\":", c->fp);
+	rc = write_rows(c, st);
+	sqlite3_finalize(st);
 	fputs("}\n", c->fp);
-	return rc ? rc : 200;
+	return rc ? db_error(c) : 200;
 }
 
 static int
@@ -455,7 +485,8 @@ ep_audios(Ctx *c)
 
 static const Endpoint ENDPOINTS[] = {
 	{ "/api", ep_index, { NULL }, "this list" },
-	{ "/songs", ep_songs, { "q", NULL }, "songs; q: a substring of id, name or artist" },
+	{ "/songs", ep_songs, { "q", "limit", NULL },
+	  "songs by id; q: a substring of id, name or artist; limit: at most that many" },
 	{ "/song", ep_song, { "id", NULL }, "one song with its clusters, labels and audio URL" },
 	{ "/projections", ep_projections, { "method", "dims", NULL }, "a stored map" },
 	{ "/embeddings", ep_projections, { "red", "dataset", "metodo", "dimensiones", NULL },
@@ -490,10 +521,9 @@ ep_index(Ctx *c)
 int
 api_do(sqlite3 *h, const ApiReq *r, FILE *fp)
 {
-	Ctx c = { .h = h, .r = r };
+	Ctx c = { .h = h, .r = r, .fp = fp };
 	const Endpoint *e = NULL;
-	char *body = NULL;
-	size_t i, len = 0;
+	size_t i;
 	int status;
 
 	for (i = 0; i < NENDPOINTS && !e; i++)
@@ -501,20 +531,19 @@ api_do(sqlite3 *h, const ApiReq *r, FILE *fp)
 			e = &ENDPOINTS[i];
 	if (!e)
 		return api_error(fp, 404, "no such endpoint (see /api)");
-	if (!(c.fp = open_memstream(&body, &len)))
-		return api_error(fp, 500, "out of memory");
 	if (!(status = check_params(&c, e))) {
 		if (exdb_tables(h, &c.t, 1))
 			status = fail(&c, 500, "not a songvec database (no table songs)");
 		else
 			status = e->fn(&c);
 	}
-	if (fclose(c.fp))
-		status = fail(&c, 500, "out of memory");
-	if (status == 200)
-		fwrite(body, 1, len, fp);
-	else
+	if (fflush(fp))
+		status = fail(&c, 500, "cannot write the answer: %s", strerror(errno));
+	if (status != 200) {
+		rewind(fp);
+		if (ftruncate(fileno(fp), 0))
+			return 500;
 		api_error(fp, status, c.msg);
-	free(body);
+	}
 	return status;
 }

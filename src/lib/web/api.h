@@ -2,7 +2,8 @@
  * connection with bound parameters only:
  *
  *   /api                                   the endpoints
- *   /songs[?q=TEXT]                        songs (id, name, artist), q: a substring
+ *   /songs[?q=TEXT][&limit=N]              songs (id, name, artist), q: a substring,
+ *                                          the first N by id
  *   /song?id=ID                            one song: clusters, labels, audio
  *   /projections?method=M&dims=D           a stored map (also /embeddings?red=&
  *                                          dataset=&metodo=&dimensiones=)
@@ -35,7 +36,10 @@ typedef struct ApiReq {
 	const AudioDir *audio;  /* NULL: no audio folder */
 } ApiReq;
 
-/* Answer r from h into fp (JSON); returns the HTTP status (200, 400, 404, 500). */
+/* Answer r from h into fp (JSON), a file open for update (tmpfile(3)) and empty:
+ * the rows are streamed to it, and an error answer replaces what was written.
+ * Returns the HTTP status (200, 400, 404, 500; 500 with fp unusable when it
+ * cannot be truncated). */
 int api_do(sqlite3 *h, const ApiReq *r, FILE *fp);
 /* Write {"error": msg, "status": status} to fp; returns status.  Cannot fail. */
 int api_error(FILE *fp, int status, const char *msg);

@@ -5,6 +5,8 @@
  * one song's rows whatever the collection's size. */
 #include "web/exdata.h"
 #include "web/exdb.h"
+#include "web/expca.h"
+#include "core/fpconv.h"
 #include "core/json.h"
 #include "core/util.h"
 #include "core/vreader.h"
@@ -21,12 +23,18 @@ typedef struct Doc {
 	FILE *fp;
 	const ExOpt *o;
 	ExTables t;
-	size_t n;
+	size_t n, total;   /* songs in the document, in the database */
 	char **id;       /* the song ids, sorted */
 	size_t nfeat;
 	long *feat;      /* column index of each chosen feature */
 	char **featname;
 } Doc;
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
 /* A query ordered by song_id (column 0), walked alongside the song ids. */
 typedef struct Walk {
@@ -120,14 +128,66 @@ column_array(Doc *d, sqlite3_stmt *st, int col)
 	return walk_songs(d, st, put_column, &col, "null");
 }
 
-/* the sorted song ids into d; 0 or -1 after a message */
+unsigned long long
+exdata_sample_key(const char *id)
+{
+	unsigned long long x = 0xcbf29ce484222325ULL;
+
+	for (; *id; id++)
+		x = (x ^ (unsigned char)*id) * 0x100000001b3ULL;
+	return x;
+}
+
+/* SQL songvec_sample_key(id): exdata_sample_key as a signed integer of the same order */
+static void
+sql_sample_key(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *id = sqlite3_value_text(argv[0]);
+	unsigned long long x = exdata_sample_key(id ? (const char *)id : "");
+
+	sqlite3_result_int64(cx, (sqlite3_int64)(x ^ 0x8000000000000000ULL));
+}
+
+/* the number of songs into d->total; 0 or -1 after a message */
+static int
+count_songs(Doc *d)
+{
+	sqlite3_stmt *st = exdb_prepare(d->h, "SELECT count(*) FROM songs", d->o->quiet);
+	int rc;
+
+	if (!st)
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		d->total = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (!d->o->quiet)
+		weprintf("%s: %s", sqlite3_db_filename(d->h, "main"), sqlite3_errmsg(d->h));
+	return -1;
+}
+
+/* the song ids into d, sorted: all, or the sample of d->o->max (exdata.h); 0 or -1
+ * after a message */
 static int
 load_ids(Doc *d)
 {
-	sqlite3_stmt *st = exdb_prepare(d->h, "SELECT song_id FROM songs ORDER BY song_id", d->o->quiet);
-	size_t cap = 0;
+	size_t cap = 0, max = d->o->max;
+	sqlite3_stmt *st;
 	int rc;
 
+	if (count_songs(d))
+		return -1;
+	if (max && d->total > max) {
+		sqlite3_create_function(d->h, "songvec_sample_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+		    NULL, sql_sample_key, NULL, NULL);
+		st = exdb_prepare(d->h, "SELECT song_id FROM songs ORDER BY songvec_sample_key(song_id), "
+		    "song_id LIMIT ?", d->o->quiet);
+		if (st)
+			sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
+	} else {
+		st = exdb_prepare(d->h, "SELECT song_id FROM songs ORDER BY song_id", d->o->quiet);
+	}
 	if (!st)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -138,8 +198,11 @@ load_ids(Doc *d)
 		d->id[d->n++] = estrdup(exdb_text(st, 0));
 	}
 	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE)
+	if (rc == SQLITE_DONE) {
+		if (d->n)
+			qsort(d->id, d->n, sizeof *d->id, cmp_id);
 		return 0;
+	}
 	if (!d->o->quiet)
 		weprintf("%s: %s", sqlite3_db_filename(d->h, "main"), sqlite3_errmsg(d->h));
 	return -1;
@@ -286,7 +349,43 @@ write_songs(Doc *d)
 	return rc;
 }
 
-/* "maps": every stored 2-D projection, UMAP first, then t-SNE, PCA, others */
+/* [v[0..n) as float32 numbers, null for NaN] */
+static void
+put_floats(FILE *fp, const float *v, size_t n)
+{
+	char buf[FPCONV_FLOAT_MAX];
+	size_t i;
+
+	fputc('[', fp);
+	for (i = 0; i < n; i++) {
+		fputs(i ? "," : "", fp);
+		if (isfinite(v[i]))
+			fwrite(buf, 1, fpconv_ftoa(buf, v[i]), fp);
+		else
+			fputs("null", fp);
+	}
+	fputc(']', fp);
+}
+
+/* the PCA-2 map computed from the songs' vectors (none when it cannot be) */
+static void
+write_computed_map(Doc *d)
+{
+	float *x = ecalloc(d->n ? d->n : 1, sizeof *x), *y = ecalloc(d->n ? d->n : 1, sizeof *y);
+
+	if (!expca_map(d->h, d->id, d->n, x, y)) {
+		fputs("{\"method\":\"pca\",\"computed\":true,\"x\":", d->fp);
+		put_floats(d->fp, x, d->n);
+		fputs(",\"y\":", d->fp);
+		put_floats(d->fp, y, d->n);
+		fputc('}', d->fp);
+	}
+	free(x);
+	free(y);
+}
+
+/* "maps": every stored 2-D projection, UMAP first, then t-SNE, PCA, others; the
+ * computed PCA-2 when none is stored */
 static int
 write_maps(Doc *d)
 {
@@ -294,8 +393,10 @@ write_maps(Doc *d)
 	int rc = 0, first = 1;
 
 	fputs("\"maps\":[", d->fp);
-	if (!d->t.projections)
+	if (!d->t.projections) {
+		write_computed_map(d);
 		return fputs("],", d->fp), 0;
+	}
 	m = exdb_prepare(d->h, "SELECT method FROM projections WHERE dims = 2 GROUP BY method "
 	    "ORDER BY CASE method WHEN 'umap' THEN 0 WHEN 'tsne' THEN 1 WHEN 'pca' THEN 2 "
 	    "ELSE 3 END, method", d->o->quiet);
@@ -317,6 +418,8 @@ write_maps(Doc *d)
 		rc = rc ? rc : column_array(d, st, 2);
 		fputc('}', d->fp);
 	}
+	if (!rc && first)
+		write_computed_map(d);
 	fputs("],", d->fp);
 	sqlite3_finalize(st);
 	sqlite3_finalize(m);
@@ -546,12 +649,6 @@ write_tags(Doc *d)
 	return rc;
 }
 
-static int
-cmp_id(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* the neighbour metric: o->metric if stored, else cosine or the first stored;
  * copied to out (64 bytes); 1 found, 0 none stored, -1 asked for and absent */
 static int
@@ -720,7 +817,7 @@ exdata_write(sqlite3 *h, FILE *fp, const ExOpt *o)
 
 	if (exdb_tables(h, &d.t, o->quiet) || load_ids(&d) || choose_features(&d))
 		goto out;
-	fputc('{', fp);
+	fprintf(fp, "{\"total\":%zu,", d.total);
 	if (write_songs(&d) || write_maps(&d) || write_colourings(&d) || write_tags(&d) ||
 	    write_neighbors(&d) || write_features(&d))
 		goto out;

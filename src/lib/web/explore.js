@@ -7,7 +7,8 @@
 (function () {
   const doc = JSON.parse(document.getElementById("songvec-data").textContent);
   const D = doc.data, S = D.songs, N = S.id.length;
-  const DB = doc.db;
+  const DB = doc.db, TOTAL = D.total, SAMPLED = N < D.total, API = doc.api;
+  const INDEX = new Map(S.id.map((id, i) => [id, i]));
   const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
     "#e377c2", "#17becf", "#bcbd22", "#393b79", "#ad494a", "#637939"];
   const NONE = "#b8b8b8", RADIUS = 2.5, HIT = 8;
@@ -156,7 +157,9 @@
     });
     st.drawn = drawn;
     cv.dataset.drawn = String(drawn);
-    $("count").textContent = drawn + " of " + N + " songs drawn";
+    $("count").textContent = SAMPLED
+      ? "showing " + N + " of " + TOTAL + " songs (a fixed sample: explore -n sets its size), " + drawn + " drawn"
+      : drawn + " of " + N + " songs drawn";
   }
   function nearest(x, y) {
     let best = -1, bd = HIT * HIT;
@@ -172,7 +175,7 @@
   }
   /* the page coordinates of song i's point, for tests: [clientX, clientY] or null */
   st.screenOf = function (id) {
-    const i = S.id.indexOf(id);
+    const i = INDEX.has(id) ? INDEX.get(id) : -1;
     if (i < 0 || Number.isNaN(st.px[i])) return null;
     const r = $("map").getBoundingClientRect();
     return [r.left + st.px[i], r.top + st.py[i]];
@@ -204,21 +207,21 @@
     h.style.top = (y + 12) + "px";
     h.hidden = false;
   }
-  function player(i) {
+  function player(url) {
     const p = $("player");
     clear(p);
-    if (S.audio[i] === null) {
+    if (url === null || url === undefined) {
       p.appendChild(el("p", "No audio folder was given (explore -A DIR).", "help"));
-    } else if (S.audio[i] === "") {
+    } else if (url === "") {
       p.appendChild(el("p", "Audio file missing: no file of this song in the audio folder.", "missing"));
     } else {
       const a = el("audio");
       a.controls = true;
       a.preload = "none";
-      a.src = S.audio[i];
+      a.src = url;
       a.addEventListener("error", () => {
         clear(p);
-        p.appendChild(el("p", "Audio file not reachable: " + S.audio[i], "missing"));
+        p.appendChild(el("p", "Audio file not reachable: " + url, "missing"));
       });
       p.appendChild(a);
     }
@@ -238,10 +241,59 @@
         li.appendChild(b);
       } else {
         li.dataset.id = j;
-        li.appendChild(el("span", j));
+        li.appendChild(API ? remoteButton(j, j) : el("span", j + " (not in this page's sample)"));
       }
       li.appendChild(document.createTextNode(" (" + fmt(sim) + ")"));
       ol.appendChild(li);
+    });
+  }
+
+  /* ---- songs outside the page's sample, through the server's API ---- */
+  function getJSON(url) {
+    return fetch(url).then((r) => r.json().then((j) => {
+      if (!r.ok) throw new Error(j.error || r.statusText);
+      return j;
+    }));
+  }
+  function remoteButton(id, label) {
+    const b = el("button", label);
+    b.addEventListener("click", () => openSong(id));
+    return b;
+  }
+  function openSong(id) {
+    if (INDEX.has(id)) { st.artist = null; select(INDEX.get(id), true); return; }
+    if (API) remoteSong(id);
+  }
+  function remoteNeighbours(list) {
+    const ol = $("neighbors");
+    clear(ol);
+    if (!list.length) { ol.appendChild(el("li", "No neighbours stored for this song.", "help")); return; }
+    list.forEach((n) => {
+      const li = el("li"), name = n.song_name || n.neighbor_id;
+      li.dataset.id = n.neighbor_id;
+      li.appendChild(remoteButton(n.neighbor_id, n.artist_name ? name + " — " + n.artist_name : name));
+      li.appendChild(document.createTextNode(" (" + fmt(n.similarity) + ")"));
+      ol.appendChild(li);
+    });
+  }
+  /* a song of the database that the page does not hold: /song and /neighbors */
+  function remoteSong(id) {
+    const q = encodeURIComponent(id);
+    st.selected = -1;
+    draw();
+    getJSON("song?id=" + q).then((j) => {
+      const s = j.song[0], dl = $("song-meta");
+      clear(dl);
+      $("song-title").textContent = s.song_name || s.song_id;
+      [["artist", s.artist_name || "–"], ["id", s.song_id], ["map", "not drawn (outside the sample)"]]
+        .concat((j.clusters || []).map((c) => [c.algorithm, "cluster " +
+          [c.kmeans_cluster_id, c.gmm_cluster_id, c.hier_level1_id, c.dbscan_cluster_id].find((v) => v !== null)]))
+        .forEach(([k, v]) => dl.append(el("dt", k), el("dd", v)));
+      player(j.audio === null ? null : j.audio.replace(/^\//, ""));
+      return getJSON("neighbors?id=" + q + (D.neighbors ? "&metric=" + encodeURIComponent(D.neighbors.metric) : ""));
+    }).then((j) => remoteNeighbours(j.neighbors)).catch((e) => {
+      clear($("neighbors"));
+      $("neighbors").appendChild(el("li", String(e.message), "help"));
     });
   }
   function select(i, focusMap) {
@@ -255,7 +307,7 @@
     } else {
       $("song-title").textContent = S.name[i] || S.id[i];
       facts(i).forEach(([k, v]) => { dl.append(el("dt", k), el("dd", v)); });
-      player(i);
+      player(S.audio[i]);
       neighbours(i);
     }
     draw();
@@ -295,7 +347,7 @@
   }
 
   /* ---- search: songs and artists by name or id ---- */
-  let results = [], active = -1;
+  let results = [], active = -1, asked = 0;
   function artistSongs(a) {
     const idx = [];
     for (let i = 0; i < N; i++) if (S.artist_id[i] === a) idx.push(i);
@@ -318,6 +370,21 @@
     }
     active = results.length ? 0 : -1;
     renderResults();
+    if (q && API && SAMPLED) searchAll(q, ++asked);
+  }
+  /* the songs outside the sample that match q, from /songs (answers to older
+   * queries are dropped) */
+  function searchAll(q, n) {
+    getJSON("songs?limit=30&q=" + encodeURIComponent(q)).then((j) => {
+      if (n !== asked) return;
+      j.songs.forEach((s) => {
+        if (INDEX.has(s.song_id)) return;
+        const name = s.song_name || s.song_id;
+        results.push({ remote: s.song_id, label: (s.artist_name ? name + " — " + s.artist_name : name) + " (not drawn)" });
+      });
+      if (active < 0 && results.length) active = 0;
+      renderResults();
+    }).catch(() => {});
   }
   function renderResults() {
     const ul = $("results");
@@ -336,6 +403,7 @@
     results = [];
     renderResults();
     if (r.artist !== undefined) showArtist(r.artist);
+    else if (r.remote !== undefined) remoteSong(r.remote);
     else { st.artist = null; select(r.song, true); }
   }
   function onSearchKey(e) {
@@ -475,7 +543,7 @@
   function init() {
     document.title = doc.title;
     $("title").textContent = doc.title;
-    options($("mapsel"), D.maps.map((m, k) => [k, m.method]));
+    options($("mapsel"), D.maps.map((m, k) => [k, m.computed ? "PCA (computed, not stored)" : m.method]));
     const cols = D.colourings.map((c, k) => [k, c.kind === "predicted" ? c.name + " (predicted)" : c.name]);
     if (D.tags && D.tags.names.length) cols.push([-2, "MusiCNN tag"]);
     if (!cols.length) cols.push([-1, "none"]);
@@ -483,12 +551,17 @@
     if (D.tags) options($("tagsel"), D.tags.names.map((t, k) => [k, t]));
     st.map = D.maps.length ? 0 : -1;
     st.colouring = cols[0][0];
-    if (!D.maps.length)
-      hint("maphint", ["No 2-D map is stored yet: run ", "dbload -d " + DB + " export | weight | map -M umap | dbload -d " + DB + " projections",
+    const store = "dbload -d " + DB + " export | weight | map -M umap | dbload -d " + DB + " projections";
+    if (D.maps.length && D.maps[0].computed)
+      hint("maphint", ["No 2-D map is stored: the map shown is a PCA of the songs' vectors, computed " +
+        "for this page and never stored. Store a UMAP or t-SNE map with ", store, " (or ", "map -M tsne",
+        ") and write the report again."]);
+    else if (!D.maps.length)
+      hint("maphint", ["No 2-D map is stored yet: run ", store,
         " (or ", "pca -k 2", " instead of map) and write the report again."]);
     if (!D.neighbors)
-      hint("nbhint", ["No neighbour lists are stored yet: run ", "dbload -d " + DB + " export > songs.vec",
-        " then ", "knn -k 10 songs.vec | dbload -d " + DB + " neighbors", "."]);
+      hint("nbhint", ["No neighbour lists are stored yet: run ",
+        "dbload -d " + DB + " export | knn -k 10 | dbload -d " + DB + " neighbors", "."]);
     $("mapsel").addEventListener("change", (e) => { st.map = +e.target.value; project(); draw(); });
     $("colour").addEventListener("change", (e) => {
       st.colouring = +e.target.value;

@@ -35,14 +35,12 @@ collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *val
 	return MHD_YES;
 }
 
-/* queue a response of len bytes of body (copied) with a content type */
+/* queue res (destroyed here; NULL: none could be made) with a content type */
 static enum MHD_Result
-reply(struct MHD_Connection *conn, int status, const char *type, const char *body, size_t len)
+queue(struct MHD_Connection *conn, int status, const char *type, struct MHD_Response *res)
 {
-	struct MHD_Response *res;
 	enum MHD_Result rc;
 
-	res = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
 	if (!res)
 		return MHD_NO;
 	MHD_add_response_header(res, MHD_HTTP_HEADER_CONTENT_TYPE, type);
@@ -51,6 +49,14 @@ reply(struct MHD_Connection *conn, int status, const char *type, const char *bod
 	rc = MHD_queue_response(conn, (unsigned)status, res);
 	MHD_destroy_response(res);
 	return rc;
+}
+
+/* queue a response of len bytes of body (copied) with a content type */
+static enum MHD_Result
+reply(struct MHD_Connection *conn, int status, const char *type, const char *body, size_t len)
+{
+	return queue(conn, status, type,
+	    MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY));
 }
 
 /* a JSON error answer */
@@ -111,50 +117,58 @@ serve_audio(struct MHD_Connection *conn, const HttpdOpt *o, const char *name)
 	return rc;
 }
 
-/* the page, generated afresh from the database */
+/* the answer written in the temporary file fp (closed here), from its start */
+static enum MHD_Result
+reply_file(struct MHD_Connection *conn, int status, const char *type, FILE *fp)
+{
+	struct MHD_Response *res;
+	long len = ftell(fp);
+	int fd = dup(fileno(fp));
+
+	fclose(fp);
+	if (len < 0 || fd < 0) {
+		if (fd >= 0)
+			close(fd);
+		return reply_error(conn, 500, "cannot read back the answer");
+	}
+	if (!(res = MHD_create_response_from_fd_at_offset64((uint64_t)len, fd, 0)))
+		close(fd);
+	return queue(conn, status, type, res);
+}
+
+/* the page, generated afresh from the database into a temporary file (memory
+ * stays bounded whatever the page's size) */
 static enum MHD_Result
 serve_page(struct MHD_Connection *conn, const HttpdOpt *o, sqlite3 *h)
 {
-	enum MHD_Result rc;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&buf, &len);
-	int bad;
+	FILE *fp = tmpfile();
 
 	if (!fp)
-		return reply_error(conn, 500, "out of memory");
-	bad = page_write(fp, h, &o->ex, o->title);
-	if (fclose(fp) || bad) {
-		free(buf);
+		return reply_error(conn, 500, "cannot create a temporary file");
+	if (page_write(fp, h, &o->ex, o->title) || fflush(fp)) {
+		fclose(fp);
 		return reply_error(conn, 500, "cannot read the database");
 	}
-	rc = reply(conn, 200, "text/html; charset=utf-8", buf, len);
-	free(buf);
-	return rc;
+	return reply_file(conn, 200, "text/html; charset=utf-8", fp);
 }
 
-/* an API answer */
+/* an API answer, streamed into a temporary file */
 static enum MHD_Result
 serve_api(struct MHD_Connection *conn, const HttpdOpt *o, sqlite3 *h, const char *url)
 {
 	ApiReq r = { .path = url, .audio = o->ex.audio };
-	enum MHD_Result rc;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp;
+	FILE *fp = tmpfile();
 	int status;
 
+	if (!fp)
+		return reply_error(conn, 500, "cannot create a temporary file");
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &r);
-	if (!(fp = open_memstream(&buf, &len)))
-		return reply_error(conn, 500, "out of memory");
 	status = api_do(h, &r, fp);
-	if (fclose(fp)) {
-		free(buf);
-		return reply_error(conn, 500, "out of memory");
+	if (fflush(fp)) {
+		fclose(fp);
+		return reply_error(conn, 500, "cannot write the answer");
 	}
-	rc = reply(conn, status, "application/json; charset=utf-8", buf, len);
-	free(buf);
-	return rc;
+	return reply_file(conn, status, "application/json; charset=utf-8", fp);
 }
 
 static enum MHD_Result

@@ -9,8 +9,10 @@
 
 #include "web/exdata.h"
 
-/* Write the page for the database h to fp, titled title.  0, or -1 after a
- * message (unless o->quiet); fp's write errors are the caller's to check. */
+/* Write the page for the database h to fp, titled title, streaming the rows
+ * (nothing of the document is held in memory: give a temporary file when a
+ * half-written page must not reach the reader).  0, or -1 after a message
+ * (unless o->quiet); fp's write errors are the caller's to check. */
 int page_write(FILE *fp, sqlite3 *h, const ExOpt *o, const char *title);
 
 #endif
