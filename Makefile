@@ -43,6 +43,7 @@ build/gen/web/assets.inc: $(WEB) scripts/embed
 	sh scripts/embed $(WEB) > $@.tmp && mv $@.tmp $@
 $(WEBOBJ): build/gen/web/assets.inc
 $(WEBOBJ): CFLAGS += -Ibuild/gen/web
+build/obj/lib/ml/metrics.o: CFLAGS += -fno-math-errno # silhouette's sqrt vectorised
 
 # headers without a .c of their own
 INC = core/hot store/dbint ml/annhnsw

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "ml/agreement.h"
+#include "ml/blas.h"
 #include "ml/metrics.h"
 #include "core/matrix.h"
 #include "core/util.h"
@@ -293,6 +294,7 @@ main(int argc, char **argv)
 	long column;
 	uint64_t seed = 0;
 
+	blas_init(argc, argv);
 	util_init(argc, argv);
 	util_help(argc, argv, SYNOPSIS);
 	while ((c = getopt(argc, argv, "c:j:n:qs:t:")) != -1) {
@@ -308,6 +310,7 @@ main(int argc, char **argv)
 	}
 	if (argc - optind < 1 || argc - optind > 2 || (argc - optind == 1 && !truth))
 		util_usage(SYNOPSIS);
+	blas_threads(1); /* threads come from the pool; OpenBLAS runs inside them */
 	if (matrix_load_nonempty(argv[optind], &lm, "empty input: no records"))
 		return 1;
 	if ((column = pick_column(&lm, col)) < 0 || !(lab = read_clusters(&lm, (size_t)column, &k)))

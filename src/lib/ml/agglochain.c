@@ -140,7 +140,7 @@ ward_merge(Chain *C, size_t x, size_t y)
 	aggloscreen_set(&C->scr, y, cy);
 }
 
-#define PF_AHEAD 16 /* matrix scans: prefetch this many entries ahead */
+#define PF_AHEAD 64 /* matrix scans: prefetch this many entries ahead */
 
 /* complete, average: the nearest active cluster of x in the matrix */
 static size_t

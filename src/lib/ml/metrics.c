@@ -1,5 +1,6 @@
 /* metrics.c — silhouette, Davies–Bouldin, Kneedle (see metrics.h). */
 #include "ml/metrics.h"
+#include "core/hot.h"
 #include "core/pool.h"
 #include "core/rng.h"
 #include "core/util.h"
@@ -9,90 +10,295 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SIL_R 256   /* rows per block */
-#define SIL_C 1024  /* columns per block */
+/* ---- silhouette ----
+ * The distances are symmetric: only the tiles (rb, cb), cb >= rb, of SIL_B x SIL_B
+ * distances are computed (BLAS: |x|^2 + |y|^2 - 2 x.y, in double, on the centred
+ * data), each giving the sums per cluster of its rows and, off the diagonal, of its
+ * columns.  The records are taken in the order of the first labeling's clusters,
+ * so that its sums run over contiguous stretches.  Tiles run a batch at a time on
+ * the pool, into per-tile buffers added in tile order: the sums do not depend on
+ * the threads. */
+
+#define SIL_B 256        /* rows and columns of a tile */
+#define SIL_PER_THREAD 8 /* tiles of a batch per thread */
 
 typedef struct Sil {
-	const float *x;
-	const double *mean;
-	size_t n, d, L, ktot;
-	const int *const *labels;
-	const size_t *k, *koff;
-	double **cnt;       /* per labeling: k cluster sizes */
-	double *sil;        /* L x n per-sample coefficients */
-	double **xr, **xc, **g, **s, **nr, **nc; /* per thread buffers */
+	size_t n, d, L, ktot, batch;
+	double *x;          /* n x d centred doubles, in the order of perm */
+	double *sq;         /* their squared norms */
+	int *lab;           /* L x n: koff[l] + label, in the order of perm */
+	size_t *perm;       /* perm[p]: the record at place p */
+	size_t *tr, *tc;    /* the batch's tiles (row and column block) */
+	double *part;       /* batch x 2 SIL_B x ktot: the row, then column sums */
+	double *acc;        /* n x ktot: the sums of distances per record and cluster */
+	double **g, **tmp;  /* per thread: a tile; ktot x SIL_B column sums */
+	size_t **run;       /* per thread: the starts of runs of equal labels */
 } Sil;
 
-static void
-to_double(const Sil *S, size_t r0, size_t r1, double *out, double *sq)
+/* g[j] = sqrt(a + b[j] + g[j]), 0 when that is not positive (vectorised: this file
+ * is built with -fno-math-errno, see the Makefile) */
+HOT static void
+tile_sqrt(double *restrict g, double a, const double *restrict b, size_t w)
 {
-	size_t i, f, d = S->d;
-	double t, a;
+	size_t j;
+	double t;
 
-	for (i = r0; i < r1; i++) {
-		a = 0;
-		for (f = 0; f < d; f++) {
-			t = (double)S->x[i * d + f] - S->mean[f];
-			out[(i - r0) * d + f] = t;
+	for (j = 0; j < w; j++) {
+		t = a + b[j] + g[j];
+		g[j] = sqrt(t > 0 ? t : 0);
+	}
+}
+
+/* g = the m x w distances of the records r0.., c0.. (0 from a record to itself) */
+static void
+tile_dist(const Sil *S, size_t r0, size_t m, size_t c0, size_t w, double *g)
+{
+	size_t i, d = S->d;
+
+	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)w, (int)d, -2.0,
+	    S->x + r0 * d, (int)d, S->x + c0 * d, (int)d, 0.0, g, (int)w);
+	for (i = 0; i < m; i++)
+		tile_sqrt(g + i * w, S->sq[r0 + i], S->sq + c0, w);
+	if (r0 == c0)
+		for (i = 0; i < m; i++)
+			g[i * w + i] = 0;
+}
+
+/* the starts of the runs of equal labels in lab[0..w), then w; returns their count */
+static size_t
+runs(const int *lab, size_t w, size_t *start)
+{
+	size_t j, r = 0;
+
+	for (j = 0; j < w; j++)
+		if (j == 0 || lab[j] != lab[j - 1])
+			start[r++] = j;
+	start[r] = w;
+	return r;
+}
+
+/* s[lab[j]] += g[j], a run of equal labels at a time (start: runs()) */
+HOT static void
+row_sums(const double *restrict g, const int *restrict lab, const size_t *restrict start,
+    size_t nrun, double *restrict s)
+{
+	size_t r, j, e;
+	double a0, a1, a2, a3;
+
+	for (r = 0; r < nrun; r++) {
+		a0 = a1 = a2 = a3 = 0;
+		for (j = start[r], e = start[r + 1]; j + 4 <= e; j += 4)
+			a0 += g[j], a1 += g[j + 1], a2 += g[j + 2], a3 += g[j + 3];
+		for (; j < e; j++)
+			a0 += g[j];
+		s[lab[start[r]]] += (a0 + a1) + (a2 + a3);
+	}
+}
+
+/* t[j] += g[j] */
+HOT static void
+add_row(double *restrict t, const double *restrict g, size_t w)
+{
+	size_t j;
+
+	for (j = 0; j < w; j++)
+		t[j] += g[j];
+}
+
+/* cols (w x ktot) = the sums per cluster of the m rows r0.. of the tile g */
+static void
+col_sums(const Sil *S, const double *g, size_t r0, size_t m, size_t w, double *t, double *cols)
+{
+	size_t l, i, j, q;
+
+	memset(t, 0, S->ktot * w * sizeof(double));
+	for (l = 0; l < S->L; l++)
+		for (i = 0; i < m; i++)
+			add_row(t + (size_t)S->lab[l * S->n + r0 + i] * w, g + i * w, w);
+	for (j = 0; j < w; j++)
+		for (q = 0; q < S->ktot; q++)
+			cols[j * S->ktot + q] = t[q * w + j];
+}
+
+/* tile b of the batch: its distances, row and column sums into its part */
+static void
+sil_tile(void *arg, size_t b, int tid)
+{
+	Sil *S = arg;
+	size_t r0 = S->tr[b] * SIL_B, c0 = S->tc[b] * SIL_B, m, w, i, l, nrun, *run = S->run[tid];
+	double *g = S->g[tid], *rows = S->part + b * 2 * SIL_B * S->ktot;
+	const int *lab;
+
+	m = S->n - r0 < SIL_B ? S->n - r0 : SIL_B;
+	w = S->n - c0 < SIL_B ? S->n - c0 : SIL_B;
+	tile_dist(S, r0, m, c0, w, g);
+	memset(rows, 0, m * S->ktot * sizeof(double));
+	for (l = 0; l < S->L; l++) {
+		lab = S->lab + l * S->n + c0;
+		nrun = runs(lab, w, run);
+		for (i = 0; i < m; i++)
+			row_sums(g + i * w, lab, run, nrun, rows + i * S->ktot);
+	}
+	if (r0 != c0)
+		col_sums(S, g, r0, m, w, S->tmp[tid], rows + SIL_B * S->ktot);
+}
+
+/* acc += tile b's row and column sums */
+static void
+sil_add(Sil *S, size_t b)
+{
+	size_t r0 = S->tr[b] * SIL_B, c0 = S->tc[b] * SIL_B, m, w, i, kt = S->ktot;
+	const double *rows = S->part + b * 2 * SIL_B * kt, *cols = rows + SIL_B * kt;
+
+	m = S->n - r0 < SIL_B ? S->n - r0 : SIL_B;
+	w = S->n - c0 < SIL_B ? S->n - c0 : SIL_B;
+	for (i = 0; i < m * kt; i++)
+		S->acc[r0 * kt + i] += rows[i];
+	if (r0 != c0)
+		for (i = 0; i < w * kt; i++)
+			S->acc[c0 * kt + i] += cols[i];
+}
+
+/* S->acc: every tile, a batch at a time */
+static void
+sil_sums(Sil *S, int nthreads)
+{
+	size_t nb = (S->n + SIL_B - 1) / SIL_B, rb = 0, cb = 0, cnt, b;
+
+	while (rb < nb) {
+		for (cnt = 0; cnt < S->batch && rb < nb; cnt++) {
+			S->tr[cnt] = rb, S->tc[cnt] = cb;
+			if (++cb == nb)
+				cb = ++rb;
+		}
+		pool_run(nthreads, cnt, sil_tile, S);
+		for (b = 0; b < cnt; b++)
+			sil_add(S, b);
+	}
+}
+
+/* S->perm: the records by the clusters of labels (a stable counting sort) */
+static void
+sil_order(Sil *S, const int *labels, size_t k)
+{
+	size_t *start = ecalloc(k + 1, sizeof(size_t)), i, q;
+
+	for (i = 0; i < S->n; i++)
+		start[labels[i] + 1]++;
+	for (q = 0; q < k; q++)
+		start[q + 1] += start[q];
+	for (i = 0; i < S->n; i++)
+		S->perm[start[labels[i]]++] = i;
+	free(start);
+}
+
+/* the centred doubles, squared norms and offset labels in the order of perm */
+static void
+sil_data(Sil *S, const float *x, const int *const *labels, const size_t *koff)
+{
+	size_t i, f, l, p, d = S->d;
+	double *mean = ecalloc(d ? d : 1, sizeof(double)), t, a;
+
+	for (i = 0; i < S->n; i++)
+		for (f = 0; f < d; f++)
+			mean[f] += x[i * d + f];
+	for (f = 0; f < d; f++)
+		mean[f] /= (double)(S->n ? S->n : 1);
+	for (p = 0; p < S->n; p++) {
+		i = S->perm[p];
+		for (f = 0, a = 0; f < d; f++) {
+			t = (double)x[i * d + f] - mean[f];
+			S->x[p * d + f] = t;
 			a += t * t;
 		}
-		sq[i - r0] = a;
+		S->sq[p] = a;
+		for (l = 0; l < S->L; l++)
+			S->lab[l * S->n + p] = (int)koff[l] + labels[l][i];
+	}
+	free(mean);
+}
+
+/* the buffers of n records, L labelings of ktot clusters in all, nthreads threads */
+static void
+new_sil(Sil *S, size_t n, size_t d, size_t L, size_t ktot, int nthreads)
+{
+	int t;
+
+	memset(S, 0, sizeof *S);
+	S->n = n, S->d = d, S->L = L, S->ktot = ktot ? ktot : 1;
+	S->batch = (size_t)nthreads * SIL_PER_THREAD;
+	S->x = ereallocarray(NULL, n ? n : 1, (d ? d : 1) * sizeof(double));
+	S->sq = ereallocarray(NULL, n ? n : 1, sizeof(double));
+	S->lab = ereallocarray(NULL, n ? n : 1, (L ? L : 1) * sizeof(int));
+	S->perm = ereallocarray(NULL, n ? n : 1, sizeof(size_t));
+	S->tr = ereallocarray(NULL, S->batch, sizeof(size_t));
+	S->tc = ereallocarray(NULL, S->batch, sizeof(size_t));
+	S->part = ereallocarray(NULL, S->batch, 2 * SIL_B * S->ktot * sizeof(double));
+	S->acc = ecalloc(n ? n : 1, S->ktot * sizeof(double));
+	S->g = ecalloc(nthreads, sizeof(double *));
+	S->tmp = ecalloc(nthreads, sizeof(double *));
+	S->run = ecalloc(nthreads, sizeof(size_t *));
+	for (t = 0; t < nthreads; t++) {
+		S->g[t] = ereallocarray(NULL, SIL_B, SIL_B * sizeof(double));
+		S->tmp[t] = ereallocarray(NULL, S->ktot, SIL_B * sizeof(double));
+		S->run[t] = ereallocarray(NULL, SIL_B + 1, sizeof(size_t));
 	}
 }
 
 static void
-sil_block(void *arg, size_t b, int tid)
+del_sil(Sil *S, int nthreads)
 {
-	Sil *S = arg;
-	size_t r0 = b * SIL_R, r1 = r0 + SIL_R, c0, c1, m, w, i, j, l, a, q, d = S->d;
-	double *xr = S->xr[tid], *xc = S->xc[tid], *g = S->g[tid], *s = S->s[tid];
-	double *nr = S->nr[tid], *nc = S->nc[tid], dist, A, B, t;
-	const int *lab;
+	int t;
 
-	if (r1 > S->n)
-		r1 = S->n;
-	m = r1 - r0;
-	to_double(S, r0, r1, xr, nr);
-	memset(s, 0, m * S->ktot * sizeof(double));
-	for (c0 = 0; c0 < S->n; c0 += SIL_C) {
-		c1 = c0 + SIL_C < S->n ? c0 + SIL_C : S->n;
-		w = c1 - c0;
-		to_double(S, c0, c1, xc, nc);
-		cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)w, (int)d, -2.0,
-		    xr, (int)d, xc, (int)d, 0.0, g, (int)w);
-		for (i = 0; i < m; i++)
-			for (j = 0; j < w; j++) {
-				t = nr[i] + nc[j] + g[i * w + j];
-				g[i * w + j] = r0 + i == c0 + j || t <= 0 ? 0 : sqrt(t);
-			}
-		for (l = 0; l < S->L; l++) {
-			lab = S->labels[l] + c0;
-			for (i = 0; i < m; i++) {
-				double *si = s + i * S->ktot + S->koff[l];
-				const double *gi = g + i * w;
-				for (j = 0; j < w; j++)
-					si[lab[j]] += gi[j];
-			}
-		}
+	for (t = 0; t < nthreads; t++)
+		free(S->g[t]), free(S->tmp[t]), free(S->run[t]);
+	free(S->g), free(S->tmp), free(S->run);
+	free(S->x), free(S->sq), free(S->lab), free(S->perm), free(S->tr), free(S->tc);
+	free(S->part), free(S->acc);
+}
+
+/* sklearn's coefficient of a record from its sums s of distances per cluster:
+ * (b - a) / max(a, b), 0 for a cluster of one and for 0/0 */
+static double
+sil_coef(const double *s, const double *cnt, size_t k, size_t a)
+{
+	double A, B = INFINITY, t;
+	size_t q;
+
+	if (cnt[a] <= 1)
+		return 0;
+	A = s[a] / (cnt[a] - 1);
+	for (q = 0; q < k; q++)
+		if (q != a && cnt[q] > 0 && s[q] / cnt[q] < B)
+			B = s[q] / cnt[q];
+	t = A > B ? A : B;
+	return t > 0 ? (B - A) / t : 0;
+}
+
+/* out[l]: the mean coefficient of labeling l (summed in record order), NaN unless
+ * it has 2 to n - 1 distinct labels */
+static void
+sil_scores(const Sil *S, const int *const *labels, const size_t *k, const size_t *koff,
+    double *out)
+{
+	double *cnt = ecalloc(S->ktot, sizeof(double)), *c, *sil, acc;
+	size_t l, p, i, q, nlab;
+
+	sil = ereallocarray(NULL, S->n ? S->n : 1, sizeof(double));
+	for (l = 0; l < S->L; l++) {
+		c = cnt + koff[l];
+		for (i = 0; i < S->n; i++)
+			c[labels[l][i]] += 1;
+		for (q = 0, nlab = 0; q < k[l]; q++)
+			nlab += c[q] > 0;
+		for (p = 0; p < S->n; p++)
+			sil[S->perm[p]] = sil_coef(S->acc + p * S->ktot + koff[l], c, k[l],
+			    (size_t)labels[l][S->perm[p]]);
+		for (i = 0, acc = 0; i < S->n; i++)
+			acc += sil[i];
+		out[l] = nlab >= 2 && nlab <= S->n - 1 ? acc / (double)S->n : NAN;
 	}
-	for (l = 0; l < S->L; l++)
-		for (i = 0; i < m; i++) {
-			const double *si = s + i * S->ktot + S->koff[l];
-			a = (size_t)S->labels[l][r0 + i];
-			if (S->cnt[l][a] <= 1) { /* a cluster of one: 0 */
-				S->sil[l * S->n + r0 + i] = 0;
-				continue;
-			}
-			A = si[a] / (S->cnt[l][a] - 1);
-			B = INFINITY;
-			for (q = 0; q < S->k[l]; q++)
-				if (q != a && S->cnt[l][q] > 0 && si[q] / S->cnt[l][q] < B)
-					B = si[q] / S->cnt[l][q];
-			t = A > B ? A : B;
-			/* sklearn: (b - a) / max(a, b), NaN (0/0) -> 0 */
-			S->sil[l * S->n + r0 + i] = t > 0 ? (B - A) / t : 0;
-		}
-	(void)dist;
+	free(sil), free(cnt);
 }
 
 void
@@ -100,85 +306,24 @@ metrics_silhouette_multi(const float *x, size_t n, size_t d, size_t L, const int
     const size_t *k, int nthreads, double *out)
 {
 	Sil S;
-	size_t l, i, f, q, nlab, *koff;
-	double *mean, acc;
-	int *valid, tid;
+	size_t l, ktot = 0, *koff = emallocarray(L + 1, sizeof *koff);
 
 	if (nthreads < 1)
 		nthreads = 1;
-	memset(&S, 0, sizeof S);
-	mean = ecalloc(d ? d : 1, sizeof(double));
-	for (i = 0; i < n; i++)
-		for (f = 0; f < d; f++)
-			mean[f] += x[i * d + f];
-	for (f = 0; f < d; f++)
-		mean[f] /= (double)(n ? n : 1);
-	koff = emallocarray(L + 1, sizeof *koff);
-	valid = emallocarray(L, sizeof(int));
-	S.cnt = emallocarray(L, sizeof(double *));
-	S.ktot = 0;
-	for (l = 0; l < L; l++) {
-		koff[l] = S.ktot;
-		S.ktot += k[l];
-		S.cnt[l] = ecalloc(k[l], sizeof(double));
-		for (i = 0; i < n; i++)
-			S.cnt[l][labels[l][i]] += 1;
-		for (q = 0, nlab = 0; q < k[l]; q++)
-			nlab += S.cnt[l][q] > 0;
-		valid[l] = nlab >= 2 && nlab <= n - 1;
-	}
-	S.x = x;
-	S.mean = mean;
-	S.n = n;
-	S.d = d;
-	S.L = L;
-	S.labels = labels;
-	S.k = k;
-	S.koff = koff;
-	S.sil = emallocarray(L * n, sizeof(double));
-	S.xr = ecalloc(nthreads, sizeof(double *));
-	S.xc = ecalloc(nthreads, sizeof(double *));
-	S.g = ecalloc(nthreads, sizeof(double *));
-	S.s = ecalloc(nthreads, sizeof(double *));
-	S.nr = ecalloc(nthreads, sizeof(double *));
-	S.nc = ecalloc(nthreads, sizeof(double *));
-	for (tid = 0; tid < nthreads; tid++) {
-		S.xr[tid] = emallocarray(SIL_R * (d ? d : 1), sizeof(double));
-		S.xc[tid] = emallocarray(SIL_C * (d ? d : 1), sizeof(double));
-		S.g[tid] = emallocarray((size_t)SIL_R * SIL_C, sizeof(double));
-		S.s[tid] = emallocarray(SIL_R * (S.ktot ? S.ktot : 1), sizeof(double));
-		S.nr[tid] = emallocarray(SIL_R, sizeof(double));
-		S.nc[tid] = emallocarray(SIL_C, sizeof(double));
-	}
-	if (n)
-		pool_run(nthreads, (n + SIL_R - 1) / SIL_R, sil_block, &S);
-	for (l = 0; l < L; l++) {
-		acc = 0;
-		for (i = 0; i < n; i++)
-			acc += S.sil[l * n + i];
-		out[l] = valid[l] ? acc / (double)n : NAN;
-	}
-	for (tid = 0; tid < nthreads; tid++) {
-		free(S.xr[tid]);
-		free(S.xc[tid]);
-		free(S.g[tid]);
-		free(S.s[tid]);
-		free(S.nr[tid]);
-		free(S.nc[tid]);
-	}
-	free(S.xr);
-	free(S.xc);
-	free(S.g);
-	free(S.s);
-	free(S.nr);
-	free(S.nc);
 	for (l = 0; l < L; l++)
-		free(S.cnt[l]);
-	free(S.cnt);
-	free(S.sil);
-	free(valid);
+		koff[l] = ktot, ktot += k[l];
+	new_sil(&S, n, d, L, ktot, nthreads);
+	if (L)
+		sil_order(&S, labels[0], k[0]);
+	else
+		for (l = 0; l < n; l++)
+			S.perm[l] = l;
+	sil_data(&S, x, labels, koff);
+	if (n && L)
+		sil_sums(&S, nthreads);
+	sil_scores(&S, labels, k, koff, out);
+	del_sil(&S, nthreads);
 	free(koff);
-	free(mean);
 }
 
 double

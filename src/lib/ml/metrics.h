@@ -9,7 +9,8 @@
 #include <stdint.h>
 
 /* Mean silhouette coefficient of L labelings of the same n x d data, in one pass
- * over the pairwise distances (exact, O(n^2 d) time, memory O(block) per thread).
+ * over the pairwise distances, each pair once (exact, O(n^2 d) time; memory: the
+ * data in double, n sums per cluster of each labeling, a tile per thread).
  * labels[l] has n entries in [0, k[l]).  out[l] = NaN when labeling l has fewer
  * than 2 or more than n - 1 distinct labels (sklearn raises ValueError). */
 void metrics_silhouette_multi(const float *x, size_t n, size_t d, size_t L, const int *const *labels,
