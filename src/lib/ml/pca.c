@@ -1,6 +1,7 @@
 /* pca.c — PCA fit, transform and model files (see pca.h). */
 #include "ml/pca.h"
 #include "core/dtable.h"
+#include "core/progress.h"
 #include "core/util.h"
 
 #include <cblas.h>
@@ -63,7 +64,7 @@ column_means(const Matrix *m)
 /* The covariance (upper triangle, d x d): sum of D^T D over blocks of centred rows
  * (D: PCA_BLOCK x d of scratch), over n - 1. */
 static double *
-covariance(const Matrix *m, const double *mean, double *D)
+covariance(const Matrix *m, const double *mean, double *D, Progress *pg)
 {
 	size_t n = m->n, d = m->d, i, j, b, rows;
 	double *C = ecalloc(d * d, sizeof(double));
@@ -75,6 +76,7 @@ covariance(const Matrix *m, const double *mean, double *D)
 				D[i * d + j] = (double)m->x[(b + i) * d + j] - mean[j];
 		cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)d, (int)rows, 1.0, D,
 		    (int)d, 1.0, C, (int)d);
+		progress_do(pg, b + rows);
 	}
 	for (i = 0; i < d * d; i++)
 		C[i] /= (double)(n - 1);
@@ -160,7 +162,7 @@ components(PcaModel *pm, const double *Z, int whiten, const char *name)
  * unread input), and sklearn's sign: the largest |score| of each component > 0.
  * D: PCA_BLOCK x d of scratch.  m becomes n x k. */
 static void
-scores(PcaModel *pm, Matrix *m, double *D)
+scores(PcaModel *pm, Matrix *m, double *D, Progress *pg)
 {
 	size_t n = m->n, d = m->d, k = pm->k, i, j, b, rows;
 	double *T = emallocarray(PCA_BLOCK * k, sizeof(double)), *best = ecalloc(k, sizeof(double));
@@ -181,6 +183,7 @@ scores(PcaModel *pm, Matrix *m, double *D)
 				}
 				m->x[(b + i) * k + j] = (float)(T[i * k + j] / pm->scale[j]) + 0.0f;
 			}
+		progress_do(pg, b + rows);
 	}
 	for (j = 0; j < k; j++) {
 		if (bestsign[j] > 0)
@@ -204,6 +207,7 @@ pca_fit(PcaModel *pm, Matrix *m, double frac, size_t kfix, int whiten)
 {
 	size_t n = m->n, d = m->d;
 	double *C = NULL, *w = NULL, *Z = NULL, *D = NULL, *mean;
+	Progress *pg, *rows;
 	int rc = -1;
 
 	memset(pm, 0, sizeof *pm);
@@ -213,19 +217,28 @@ pca_fit(PcaModel *pm, Matrix *m, double frac, size_t kfix, int whiten)
 	}
 	if (!(mean = column_means(m)))
 		return -1;
+	/* steps: the covariance (a pass over the rows), the eigenvectors, the scores
+	 * (another pass) */
+	pg = new_progress("fit steps", 3);
+	rows = new_subprogress(pg, "rows", n);
 	D = emallocarray(PCA_BLOCK * d, sizeof(double));
-	C = covariance(m, mean, D);
+	C = covariance(m, mean, D, rows);
+	progress_do(pg, 1);
 	w = emallocarray(d, sizeof(double));
 	Z = emallocarray(d * d, sizeof(double));
 	if (eigen(C, d, w, Z, m->name))
 		goto out;
+	progress_do(pg, 2);
 	alloc_model(pm, d, 1);
 	memcpy(pm->mean, mean, d * sizeof(double));
 	if (variances(pm, w, n, frac, kfix, m->name) || components(pm, Z, whiten, m->name))
 		goto out;
-	scores(pm, m, D);
+	scores(pm, m, D, rows);
+	progress_do(pg, 3);
 	rc = 0;
 out:
+	del_progress(rows);
+	del_progress(pg);
 	if (rc)
 		del_pca(pm);
 	free(mean);
