@@ -86,9 +86,11 @@ matrix_read(VReader *r, Matrix *m)
 	pg = readwhat ? new_progress(readwhat, 0) : NULL;
 	while ((e = vreader_next(r)) > 0) {
 		matrix_push(m, r->key, r->val);
-		if (pg)
+		if (pg && m->n % 64 == 0) /* a clock read per 64 records */
 			progress_do(pg, m->n);
 	}
+	if (pg)
+		progress_do(pg, m->n);
 	del_progress(pg);
 	if (e < 0) {
 		del_matrix(m);
