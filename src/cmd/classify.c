@@ -483,6 +483,7 @@ do_cv(const char *in, Opt *o)
 	int *fold, f;
 	float out[3];
 	char key[32];
+	Progress *pg;
 	VWriter *w;
 	Set s;
 
@@ -500,14 +501,18 @@ do_cv(const char *in, Opt *o)
 	w = new_vwriter(stdout, "<stdout>", o->binary);
 	if (vwriter_header(w, 3, 0, 3, cols))
 		exit(1);
+	o->clf.progress = pg = new_progress("folds", (unsigned long)o->folds);
 	for (f = 0; f < o->folds; f++) {
 		cv_fold(&s, fold, f, o, v + 3 * f);
+		progress_do(pg, (unsigned long)f + 1);
 		for (j = 0; j < 3; j++)
 			out[j] = (float)v[3 * f + j];
 		snprintf(key, sizeof key, "fold%d", f + 1);
 		if (vwriter_write(w, key, out, 3))
 			exit(1);
 	}
+	del_progress(pg);
+	o->clf.progress = NULL;
 	for (j = 0; j < 3; j++) {
 		for (f = 0; f < o->folds; f++)
 			col[f] = v[3 * f + j];
@@ -779,6 +784,7 @@ main(int argc, char **argv)
 		util_usage(SYNOPSIS);
 	verb = argv[optind];
 	in = optind + 1 < argc ? argv[optind + 1] : "-";
+	progress_quiet(o.quiet);
 	blas_threads(1); /* logreg parallelises over blocks of rows itself */
 	o.clf.lr.nthreads = threads(j);
 	xgb_params(&o, user, nuser, o.clf.lr.nthreads);

@@ -8,6 +8,7 @@
 #include "ml/blas.h"
 #include "ml/kmeans.h"
 #include "core/matrix.h"
+#include "core/progress.h"
 #include "ml/metrics.h"
 #include "core/util.h"
 #include "core/vreader.h"
@@ -57,6 +58,7 @@ fit_curve(Curve *cv, Matrix *m, KMeansOpt *o, int metrics, int nt)
 	int **labels = metrics ? ecalloc(nk, sizeof(int *)) : NULL;
 	float *mean = NULL;
 	KMeans *km;
+	Progress *pg = new_progress("k values", nk);
 
 	cv->kx = emallocarray(nk, sizeof(double));
 	cv->iner = emallocarray(nk, sizeof(double));
@@ -68,6 +70,7 @@ fit_curve(Curve *cv, Matrix *m, KMeansOpt *o, int metrics, int nt)
 	for (j = 0; j < cv->nk; j++) {
 		o->k = cv->ks[j] = cv->kmin + j;
 		o->premean = mean; /* centre the data once, on the first k */
+		o->progress = pg;
 		km = new_kmeans(m->x, m->n, m->d, o);
 		kmeans_do(km);
 		if (!mean) {
@@ -85,7 +88,9 @@ fit_curve(Curve *cv, Matrix *m, KMeansOpt *o, int metrics, int nt)
 			cv->db[j] = metrics_davies_bouldin(m->x, m->n, m->d, labels[j], cv->ks[j]);
 		}
 		del_kmeans(km);
+		progress_do(pg, j + 1);
 	}
+	del_progress(pg);
 	if (metrics)
 		metrics_silhouette_multi(m->x, m->n, m->d, cv->nk, (const int *const *)labels,
 		    cv->ks, nt, cv->sil);
@@ -181,6 +186,8 @@ main(int argc, char **argv)
 	if (optind < argc)
 		in = argv[optind];
 	nt = kmeans_threads(&o, nt);
+	progress_quiet(quiet);
+	matrix_progress("rows read");
 	if (matrix_load_nonempty(in, &m, "empty input: no records"))
 		return 1;
 	if (matrix_check_finite(&m)) {

@@ -10,6 +10,7 @@
 #include "ml/kmeans.h"
 #include "core/dtable.h"
 #include "core/matrix.h"
+#include "core/progress.h"
 #include "core/util.h"
 #include "core/vreader.h"
 #include "core/vwriter.h"
@@ -130,7 +131,8 @@ assign(const char *modelpath, const char *in, int binary, int nt)
 	VWriter *w;
 	int e = 1, *lab;
 	float *dist, *conf;
-	size_t cap = 4096;
+	size_t cap = 4096, done = 0;
+	Progress *pg;
 
 	if (load_model(modelpath, &model))
 		return 1;
@@ -147,6 +149,7 @@ assign(const char *modelpath, const char *in, int binary, int nt)
 	if (vwriter_header(w, 3, 0, 3, outcols))
 		exit(1);
 	memset(&chunk, 0, sizeof chunk);
+	pg = new_progress("rows assigned", 0);
 	while (e > 0) {
 		matrix_clear(&chunk);
 		while (chunk.n < cap && (e = vreader_next(r)) > 0) {
@@ -169,7 +172,9 @@ assign(const char *modelpath, const char *in, int binary, int nt)
 		}
 		kmeans_assign(chunk.x, chunk.n, model.d, model.x, model.n, nt, lab, dist, conf);
 		write_rows(w, &chunk, 0, chunk.n, lab, dist, conf);
+		progress_do(pg, done += chunk.n);
 	}
+	del_progress(pg);
 	if (e == 0) /* on an error, no header either: stdout stays empty */
 		if (del_vwriter(w))
 			exit(1);
@@ -217,7 +222,7 @@ fit(const char *in, const char *initfile, const char *modelout, KMeansOpt *o, in
 	}
 	if (o->k > m.n)
 		eprintf("%s: k=%zu exceeds the number of records (%zu)", m.name, o->k, m.n);
-	km = new_kmeans(m.x, m.n, m.d, o);
+	km = new_kmeans(m.x, m.n, m.d, o); /* progress: runs; iterations */
 	kmeans_do(km);
 	if (km->distinct < km->k)
 		weprintf("warning: %zu distinct clusters found, fewer than k=%zu (duplicate points?)",
@@ -285,6 +290,8 @@ main(int argc, char **argv)
 	if (o.verbose)
 		fprintf(stderr, "%s: %d worker thread%s, OpenBLAS single-threaded in each\n", argv0, nt,
 		    nt == 1 ? "" : "s");
+	progress_quiet(quiet);
+	matrix_progress("rows read");
 	if (modelin)
 		return assign(modelin, in, binary, nt);
 	return fit(in, initfile, modelout, &o, kset, binary, quiet, nt);

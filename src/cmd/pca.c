@@ -10,12 +10,13 @@
 #include "core/matrix.h"
 #include "ml/pca.h"
 #include "core/dtable.h"
+#include "core/progress.h"
 #include "core/util.h"
 #include "core/vreader.h"
 #include "core/vwriter.h"
 
 static const char SYNOPSIS[] =
-    "[-bw] [-a model | -k n | -v fraction] [-e file] [-j threads] [-m model] [file]";
+    "[-bqw] [-a model | -k n | -v fraction] [-e file] [-j threads] [-m model] [file]";
 
 /* write the explained-variance table; 0 ok, -1 error */
 static int
@@ -38,7 +39,8 @@ table(const PcaModel *pm, FILE *fp, const char *path)
 static int
 apply_stream(const PcaModel *pm, VReader *r, VWriter *w, float *x, float *out, char **keys)
 {
-	size_t nb = 0, i, k = pm->k;
+	size_t nb = 0, i, k = pm->k, done = 0;
+	Progress *pg = new_progress("rows", 0);
 	int e;
 
 	for (;;) {
@@ -62,10 +64,13 @@ apply_stream(const PcaModel *pm, VReader *r, VWriter *w, float *x, float *out, c
 			for (i = 0; i < nb; i++)
 				if (vwriter_write(w, keys[i], out + i * k, k))
 					exit(1);
+			progress_do(pg, done += nb);
 			nb = 0;
 		}
-		if (e <= 0)
+		if (e <= 0) {
+			del_progress(pg);
 			return e;
+		}
 	}
 }
 
@@ -186,7 +191,7 @@ main(int argc, char **argv)
 	blas_init(argc, argv); /* may re-exec: before reading anything */
 	util_init(argc, argv);
 	util_help(argc, argv, SYNOPSIS);
-	while ((c = getopt(argc, argv, "a:be:j:k:m:v:w")) != -1) {
+	while ((c = getopt(argc, argv, "a:be:j:k:m:qv:w")) != -1) {
 		switch (c) {
 		case 'a': model_in = optarg; break;
 		case 'b': binary = 1; break;
@@ -194,6 +199,7 @@ main(int argc, char **argv)
 		case 'j': nthreads = estrtol(optarg, 1, 1024, 'j'); break;
 		case 'k': kfix = estrtol(optarg, 1, VS_MAXCOLS, 'k'); fitopt = 1; break;
 		case 'm': model_out = optarg; fitopt = 1; break;
+		case 'q': progress_quiet(1); break;
 		case 'v':
 			frac = estrtod(optarg, 0, 1, 'v');
 			if (!(frac > 0 && frac < 1)) {
@@ -215,6 +221,7 @@ main(int argc, char **argv)
 		util_usage(SYNOPSIS);
 	}
 	blas_threads((int)nthreads);
+	matrix_progress("rows read");
 	if (epath)
 		efp = efopen_out(epath);
 	if (model_in)

@@ -1,5 +1,6 @@
 /* matrix.c — load a vector stream into one float32 matrix. */
 #include "core/matrix.h"
+#include "core/progress.h"
 #include "core/util.h"
 
 #include <math.h>
@@ -52,9 +53,18 @@ matrix_key(const Matrix *m, size_t i)
 	return m->priv->keybuf + m->priv->keyoff[i];
 }
 
+static const char *readwhat; /* matrix_progress's label, NULL: no progress */
+
+void
+matrix_progress(const char *what)
+{
+	readwhat = what;
+}
+
 int
 matrix_read(VReader *r, Matrix *m)
 {
+	Progress *pg;
 	unsigned i;
 	int e;
 
@@ -73,8 +83,15 @@ matrix_read(VReader *r, Matrix *m)
 		for (i = 0; i < r->ncols; i++)
 			m->cols[i] = estrdup(r->cols[i]);
 	}
-	while ((e = vreader_next(r)) > 0)
+	pg = readwhat ? new_progress(readwhat, 0) : NULL;
+	while ((e = vreader_next(r)) > 0) {
 		matrix_push(m, r->key, r->val);
+		if (pg && m->n % 64 == 0) /* a clock read per 64 records */
+			progress_do(pg, m->n);
+	}
+	if (pg)
+		progress_do(pg, m->n);
+	del_progress(pg);
 	if (e < 0) {
 		del_matrix(m);
 		return -1;

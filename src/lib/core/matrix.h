@@ -17,8 +17,12 @@ typedef struct Matrix {
 } Matrix;
 
 /* Read every remaining record of r into m (m zeroed first).  Fixed-dimension
- * streams only.  0 ok, -1 error (message printed, m freed). */
+ * streams only; the records read so far as a progress line (core/progress.h)
+ * after matrix_progress.  0 ok, -1 error (message printed, m freed). */
 int matrix_read(VReader *r, Matrix *m);
+/* From now on, matrix_read shows its records as "what N" (e.g. "rows read"): for
+ * the tools that read a whole stream before a fit.  This function can't fail. */
+void matrix_progress(const char *what);
 /* new_vreader + matrix_read + del_vreader ("-" = stdin); 0, or -1 after a message
  * (m zeroed). */
 int matrix_load(const char *path, Matrix *m);

@@ -1,5 +1,6 @@
 /* util.c — diagnostics, checked allocation, option parsing, stream shutdown. */
 #include "core/util.h"
+#include "core/progress.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +33,7 @@ vwarn(const char *fmt, va_list ap)
 	size_t n = strlen(fmt);
 
 	fflush(stdout);
+	progress_clear();
 	fprintf(stderr, "%s: ", argv0);
 	vfprintf(stderr, fmt, ap);
 	if (n && fmt[n - 1] == ':')

@@ -111,7 +111,7 @@ clf_train(const float *x, size_t n, size_t d, const int *y, size_t k, char *cons
 	fy = ereallocarray(NULL, n ? n : 1, sizeof *fy);
 	for (i = 0; i < n; i++)
 		fy[i] = (float)y[i];
-	c->xgb = xgb_train(f, n, d, fy, k, o->rounds, o->params, o->npar);
+	c->xgb = xgb_train(f, n, d, fy, k, o->rounds, o->params, o->npar, o->progress);
 	free(f), free(fy);
 	if (!c->xgb) {
 		del_clf(c);

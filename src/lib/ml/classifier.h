@@ -26,6 +26,8 @@ typedef struct ClfOpt {
 	int rounds;          /* xgboost rounds (n_estimators, 100) */
 	char **params;       /* xgboost "name=value" parameters */
 	int npar;
+	Progress *progress;  /* the training's progress as a part of this line (NULL:
+	                      * a line of its own) */
 } ClfOpt;
 
 typedef struct Classifier {

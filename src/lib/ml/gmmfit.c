@@ -94,6 +94,7 @@ init_resp(Fit *F, int r)
 	ko.n_init = 1;
 	ko.max_iter = 300; /* sklearn KMeans' defaults, as GaussianMixture calls it */
 	ko.tol = 1e-4;
+	ko.progress = F->prog; /* a part of the EM progress line */
 	ko.nthreads = o->nthreads;
 	rng_seed(&g, o->seed, 0x676d6d00u + (uint64_t)r);
 	ko.seed = rng_next(&g) >> 1;

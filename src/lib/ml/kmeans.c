@@ -538,10 +538,11 @@ inertia_all(KMeans *km, LRun **runs, size_t nr, size_t br, size_t nb)
 /* Lloyd for runs[0..nr-1] (initial centres in runs[q]->c) in lockstep */
 static void
 lloyd_batch(KMeans *km, LRun *runs, size_t nr, size_t br, size_t nb, double *dist,
-    float **scratch, float *ct, float *csq, float *cbuf)
+    float **scratch, float *ct, float *csq, float *cbuf, Progress *pg)
 {
 	size_t k = km->k, d = km->d, n = km->n, q, i, na;
 	LRun **act = emallocarray(nr, sizeof *act);
+	unsigned long it = 0;
 	Pass P;
 
 	for (q = 0; q < nr; q++) {
@@ -570,6 +571,10 @@ lloyd_batch(KMeans *km, LRun *runs, size_t nr, size_t br, size_t nb, double *dis
 		for (i = na * k; i < P.mp; i++)
 			csq[i] = 0;
 		pool_run(km->o.nthreads, nb, pass_block, &P);
+		for (q = 0; q < na && !act[q]->update; q++)
+			;
+		if (q < na) /* an iteration, not only the final assignment */
+			progress_do(pg, ++it);
 		for (q = 0; q < na; q++) {
 			if (act[q]->state == R_FINAL)
 				act[q]->state = R_DONE;
@@ -997,11 +1002,13 @@ keep_best(KMeans *km, const Work *w, int run, size_t nr)
 
 	for (q = 0; q < nr; q++) {
 		r = &w->runs[q];
-		if (km->o.verbose)
+		if (km->o.verbose) {
+			progress_clear();
 			fprintf(stderr, "%s: k=%zu run %d: inertia %.9g, %d iterations (%s)\n", argv0,
 			    km->k, run + (int)q + 1, r->inertia, r->it,
 			    r->why == 1 ? "labels unchanged" :
 			    r->why == 2 ? "centre shift within tol" : "max_iter");
+		}
 		if (r->inertia < km->inertia) {
 			km->inertia = r->inertia;
 			km->n_iter = r->it;
@@ -1037,14 +1044,20 @@ kmeans_do(KMeans *km)
 	Work w;
 	size_t nr;
 	int run, n_init = km->o.n_init;
+	Progress *runs = new_subprogress(km->o.progress, "runs", (unsigned long)n_init), *its;
 
 	work_init(&w, km);
 	for (run = 0; run < n_init; run += (int)w.R) {
 		nr = (size_t)(n_init - run) < w.R ? (size_t)(n_init - run) : w.R;
 		init_runs(km, &w, run, nr);
-		lloyd_batch(km, w.runs, nr, w.br, w.nb, w.dist, w.scratch, w.ct, w.csq, w.cbuf);
+		/* the runs of a batch iterate in lockstep: one count for them all */
+		its = new_subprogress(runs, "iterations", (unsigned long)km->o.max_iter);
+		lloyd_batch(km, w.runs, nr, w.br, w.nb, w.dist, w.scratch, w.ct, w.csq, w.cbuf, its);
+		del_progress(its);
 		keep_best(km, &w, run, nr);
+		progress_do(runs, (unsigned long)run + nr);
 	}
+	del_progress(runs);
 	finish(km);
 	work_free(&w, km->o.nthreads);
 }

@@ -41,6 +41,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/progress.h"
+
 enum { KM_PLUSPLUS, KM_RANDOM, KM_GIVEN };
 
 typedef struct KMeansOpt {
@@ -55,6 +57,8 @@ typedef struct KMeansOpt {
 	int verbose;         /* per-run lines on stderr */
 	const float *premean; /* non-NULL: x is already centred on these d means
 	                       * (a previous KMeans's mean, e.g. elbow's next k) */
+	Progress *progress;  /* NULL: the runs and their iterations as a progress line
+	                      * of their own; else shown as a part of this one */
 } KMeansOpt;
 
 typedef struct KMeans {
@@ -84,7 +88,8 @@ int kmeans_threads(KMeansOpt *o, int nt);
 int kmeans_parse_init(KMeansOpt *o, const char *name);
 /* The fit's set-up (centres x in place); exits only when memory runs out. */
 KMeans *new_kmeans(float *x, size_t n, size_t d, const KMeansOpt *o);
-/* n_init runs, the best kept.  Exits only when memory runs out. */
+/* n_init runs, the best kept; progress (runs done, the iterations of the runs
+ * going) on stderr, see o->progress.  Exits only when memory runs out. */
 void kmeans_do(KMeans *km);
 /* NULL is a no-op. */
 void del_kmeans(KMeans *km);

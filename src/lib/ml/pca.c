@@ -1,6 +1,7 @@
 /* pca.c — PCA fit, transform and model files (see pca.h). */
 #include "ml/pca.h"
 #include "core/dtable.h"
+#include "core/progress.h"
 #include "core/util.h"
 
 #include <cblas.h>
@@ -73,9 +74,9 @@ column_means(PcaSource *src, size_t *n)
  * blocks of centred rows (D: PCA_BLOCK x d of scratch), over n - 1; NULL after a
  * message (a read error). */
 static double *
-covariance(PcaSource *src, size_t n, const double *mean, double *D)
+covariance(PcaSource *src, size_t n, const double *mean, double *D, Progress *pg)
 {
-	size_t d = src->d, i, j;
+	size_t d = src->d, i, j, done = 0;
 	double *C = ecalloc(d * d, sizeof(double));
 	const float *x;
 	long rows;
@@ -88,6 +89,7 @@ covariance(PcaSource *src, size_t n, const double *mean, double *D)
 				D[i * d + j] = (double)x[i * d + j] - mean[j];
 		cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)d, (int)rows, 1.0, D,
 		    (int)d, 1.0, C, (int)d);
+		progress_do(pg, done += (size_t)rows);
 	}
 	if (rows < 0)
 		return free(C), NULL;
@@ -226,7 +228,7 @@ signs_free(Signs *s)
  * unread input), and sklearn's sign: the largest |score| of each component > 0.
  * m becomes n x k. */
 static void
-scores(PcaModel *pm, Matrix *m)
+scores(PcaModel *pm, Matrix *m, Progress *pg)
 {
 	size_t n = m->n, d = m->d, k = pm->k, i, j, b, rows;
 	double *T = emallocarray(PCA_BLOCK * k, sizeof(double));
@@ -241,6 +243,7 @@ scores(PcaModel *pm, Matrix *m)
 		for (i = 0; i < rows; i++)
 			for (j = 0; j < k; j++)
 				m->x[(b + i) * k + j] = (float)(T[i * k + j] / pm->scale[j]) + 0.0f;
+		progress_do(pg, b + rows);
 	}
 	signs_apply(&s, pm);
 	for (j = 0; j < k; j++)
@@ -256,9 +259,11 @@ scores(PcaModel *pm, Matrix *m)
 }
 
 /* The model of src without its signs: means, covariance, eigenvectors, k; 0, or
- * -1 after a message (pm is then freed). */
+ * -1 after a message (pm is then freed).  Steps 1 and 2 of pg done, the rows of
+ * the covariance pass in rows. */
 static int
-fit_model(PcaModel *pm, PcaSource *src, double frac, size_t kfix, int whiten)
+fit_model(PcaModel *pm, PcaSource *src, double frac, size_t kfix, int whiten,
+    Progress *pg, Progress *rows)
 {
 	size_t n, d = src->d;
 	double *C = NULL, *w = NULL, *Z = NULL, *D = NULL, *mean;
@@ -273,11 +278,13 @@ fit_model(PcaModel *pm, PcaSource *src, double frac, size_t kfix, int whiten)
 		return -1;
 	}
 	D = emallocarray(PCA_BLOCK * d, sizeof(double));
-	C = covariance(src, n, mean, D);
+	C = covariance(src, n, mean, D, rows);
+	progress_do(pg, 1);
 	w = emallocarray(d, sizeof(double));
 	Z = emallocarray(d * d, sizeof(double));
 	if (!C || eigen(C, d, w, Z, src->name))
 		goto out;
+	progress_do(pg, 2);
 	alloc_model(pm, d, 1);
 	memcpy(pm->mean, mean, d * sizeof(double));
 	if (variances(pm, w, n, frac, kfix, src->name) || components(pm, Z, whiten, src->name))
@@ -332,16 +339,26 @@ pca_fit(PcaModel *pm, Matrix *m, double frac, size_t kfix, int whiten)
 {
 	MatrixSource ms = { m, 0, 0 };
 	PcaSource src = { m->name, m->d, m->cols, &ms, matrix_next, matrix_rewind, matrix_row_key };
+	Progress *pg, *rows;
+	int rc;
 
 	if (m->n < 2) {
 		memset(pm, 0, sizeof *pm);
 		weprintf("%s: PCA needs at least 2 records, got %zu", m->name, m->n);
 		return -1;
 	}
-	if (fit_model(pm, &src, frac, kfix, whiten))
-		return -1;
-	scores(pm, m);
-	return 0;
+	/* steps: the covariance (a pass over the rows), the eigenvectors, the scores
+	 * (another pass) */
+	pg = new_progress("fit steps", 3);
+	rows = new_subprogress(pg, "rows", m->n);
+	rc = fit_model(pm, &src, frac, kfix, whiten, pg, rows);
+	if (!rc) {
+		scores(pm, m, rows);
+		progress_do(pg, 3);
+	}
+	del_progress(rows);
+	del_progress(pg);
+	return rc;
 }
 
 int
@@ -351,9 +368,13 @@ pca_fit_source(PcaModel *pm, PcaSource *src, size_t k)
 	const float *x;
 	long rows;
 	Signs s;
+	Progress *pg = new_progress("PCA steps", 3), *prows = new_subprogress(pg, "rows", 0);
 
-	if (fit_model(pm, src, 0, k, 0))
+	if (fit_model(pm, src, 0, k, 0, pg, prows)) {
+		del_progress(prows);
+		del_progress(pg);
 		return free(D), -1;
+	}
 	T = emallocarray(PCA_BLOCK * pm->k, sizeof(double));
 	signs_init(&s, pm->k);
 	rows = src->rewind(src->arg) ? -1 : src->next(src->arg, &x);
@@ -365,6 +386,10 @@ pca_fit_source(PcaModel *pm, PcaSource *src, size_t k)
 	signs_free(&s);
 	free(T);
 	free(D);
+	if (rows == 0)
+		progress_do(pg, 3);
+	del_progress(prows);
+	del_progress(pg);
 	if (rows < 0)
 		del_pca(pm);
 	return rows < 0 ? -1 : 0;

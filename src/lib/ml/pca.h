@@ -39,6 +39,7 @@ typedef struct PcaModel {
 /* Fit on the n x d matrix m and replace its contents by the scores (n x k, columns
  * pc1..pck).  k = kfix when > 0, else the smallest k whose cumulative explained
  * variance ratio exceeds frac (sklearn's searchsorted(..., side='right') + 1).
+ * Progress on stderr (core/progress.h): the steps, the rows of each pass.
  * 0 ok, -1 after a message (fewer than 2 records, non-finite value, no variance,
  * kfix > min(n, d)). */
 int pca_fit(PcaModel *pm, Matrix *m, double frac, size_t kfix, int whiten);

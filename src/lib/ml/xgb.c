@@ -75,10 +75,11 @@ set_params(BoosterHandle b, char *const *params, int npar)
 
 Xgb *
 xgb_train(const float *x, size_t n, size_t d, const float *y, size_t k, int rounds,
-    char *const *params, int npar)
+    char *const *params, int npar, Progress *parent)
 {
 	Xgb *m = ecalloc(1, sizeof *m);
 	DMatrixHandle h = dmatrix(x, n, d);
+	Progress *pg = NULL;
 	char nc[32];
 	int i;
 
@@ -97,14 +98,19 @@ xgb_train(const float *x, size_t n, size_t d, const float *y, size_t k, int roun
 	}
 	if (set_params(m->b, params, npar) < 0)
 		goto fail;
-	for (i = 0; i < rounds; i++)
+	pg = new_subprogress(parent, "boosting rounds", (unsigned long)rounds);
+	for (i = 0; i < rounds; i++) {
 		if (XGBoosterUpdateOneIter(m->b, i, h)) {
 			fail("training");
 			goto fail;
 		}
+		progress_do(pg, (unsigned long)i + 1);
+	}
+	del_progress(pg);
 	XGDMatrixFree(h);
 	return m;
 fail:
+	del_progress(pg);
 	if (h)
 		XGDMatrixFree(h);
 	del_xgb(m);

@@ -9,14 +9,17 @@
 #define SV_XGB_H
 #include <stddef.h>
 
+#include "core/progress.h"
+
 typedef struct Xgb Xgb;
 
-/* Train on n rows of x (n x d) with labels y in [0, k).  params: npar "name=value"
+/* Train on n rows of x (n x d) with labels y in [0, k), the rounds shown as a part
+ * of the progress line parent (NULL: a line of their own, core/progress.h).  params: npar "name=value"
  * strings (xgboost's parameter names: max_depth, eta, lambda, alpha, subsample,
  * colsample_bytree, min_child_weight, gamma, tree_method, seed, nthread, ...).
  * NULL after "prog: xgboost: message" (a bad parameter, ...). */
 Xgb *xgb_train(const float *x, size_t n, size_t d, const float *y, size_t k, int rounds,
-    char *const *params, int npar);
+    char *const *params, int npar, Progress *parent);
 /* Probabilities out[n x k]; 0, or -1 after a message. */
 int xgb_proba(Xgb *m, const float *x, size_t n, size_t d, double *out);
 /* TreeSHAP contributions (pred_contribs): out[n x k x (d + 1)], the last of each

@@ -1,6 +1,7 @@
 /* unit test for src/lib/core/progress.c with stderr a file (not a terminal): nothing
  * for work quicker than the interval, a line once the interval has passed and a last
- * one at the end, the counts and the total in them, nothing at all when quiet.  The
+ * one at the end, the counts and the total in them, nested progress on one line,
+ * nothing at all when quiet.  The
  * interval is shortened to 250 ms (progress_interval).  "not ok N what" per failure;
  * exit 1 on any. */
 #include <stdio.h>
@@ -51,7 +52,7 @@ int
 main(int argc, char **argv)
 {
 	char buf[4096], *s, path[] = "/tmp/svprogress.XXXXXX";
-	Progress *p;
+	Progress *p, *c, *g;
 	int fd;
 
 	util_init(argc, argv);
@@ -91,6 +92,25 @@ main(int argc, char **argv)
 	    "an unknown total: no fraction: '%s'", s);
 	del_progress(p);
 	taken(buf, sizeof buf);
+
+	p = new_progress("k values", 4); /* nested: one line, the children after the root */
+	c = new_subprogress(p, "runs", 10);
+	g = new_subprogress(c, "iterations", 0);
+	progress_do(p, 1);
+	progress_do(c, 3);
+	pause_ms(350);
+	progress_do(g, 41);
+	s = taken(buf, sizeof buf);
+	check(lines(s) == 1 && !strncmp(s, "progress: k values 1/4 (25%), ", 30) &&
+	    strstr(s, ", ETA ") && strstr(s, "; runs 3/10; iterations 41\n"),
+	    "a child's progress on its root's line: '%s'", s);
+	del_progress(g);
+	del_progress(c);
+	progress_do(p, 4);
+	del_progress(p);
+	s = taken(buf, sizeof buf);
+	check(lines(s) == 1 && !strncmp(s, "progress: k values 4/4 (100%), ", 31) && !strchr(s, ';'),
+	    "the last line: the root alone: '%s'", s);
 
 	progress_quiet(1);
 	p = new_progress("songs", 10);
