@@ -27,6 +27,14 @@
 
 #define CHUNK 64 /* keys compared at once by the scans */
 
+/* The scans (scan_pick: the versions for this CPU).  first: the offset of
+ * the first chunk of CHUNK keys of s[0..n) holding a key above thr (keys s[r],
+ * s[r] * a[r] or s[r] - b[r]), or n: one branch a chunk, one call per chunk found
+ * (the kNN threshold rejects almost all).  mask: the bits r of the keys of s[0..n)
+ * (n <= 64) above thr. */
+typedef size_t FirstFn(const float *s, const float *a, const float *b, size_t n, float thr);
+typedef uint64_t MaskFn(const float *s, const float *a, const float *b, size_t n, float thr);
+
 struct Knn {
 	int metric, nt;
 	size_t n, d;
@@ -49,6 +57,8 @@ typedef struct Scratch {
 	size_t *rn, *rcap;
 	double *ex;      /* one query's exact scores */
 	long *exi;
+	FirstFn *first;  /* the scans */
+	MaskFn *mask;
 } Scratch;
 
 int
@@ -273,11 +283,10 @@ score_block(const Knn *kn, Scratch *sc, size_t nb, size_t r0, size_t rb)
 	    1.0f, sc->q, (int)kn->d, kn->ref + r0 * kn->d, (int)kn->d, 0.0f, sc->s, (int)rb);
 }
 
-/* The offset of the first chunk of CHUNK keys of s[0..n) holding a key above thr
- * (keys s[r], s[r] * a[r] or s[r] - b[r]), or n: vector comparisons, one branch a
- * chunk, one call per chunk found (the kNN threshold rejects almost all). */
+/* first for any CPU */
+
 HOT static size_t
-first_above(const float *s, const float *a, const float *b, size_t n, float thr)
+first_generic(const float *s, const float *a, const float *b, size_t n, float thr)
 {
 	size_t c, r, e;
 	int m;
@@ -300,8 +309,6 @@ first_above(const float *s, const float *a, const float *b, size_t n, float thr)
 	return n;
 }
 
-/* The bits r of the keys of s[0..n) (n <= 64; keys as first_above) above thr. */
-typedef uint64_t MaskFn(const float *s, const float *a, const float *b, size_t n, float thr);
 
 static uint64_t
 mask_generic(const float *s, const float *a, const float *b, size_t n, float thr)
@@ -335,23 +342,61 @@ mask_avx512(const float *s, const float *a, const float *b, size_t n, float thr)
 		m |= mask_generic(s + c, a ? a + c : NULL, b ? b + c : NULL, n - c, thr) << c;
 	return m;
 }
+
+/* the maximum of the keys of s[c..c + CHUNK) as first_generic computes them */
+#define KEYS4(op, w) \
+	_mm512_max_ps(_mm512_max_ps(op(_mm512_loadu_ps(s + c), _mm512_loadu_ps(w + c)), \
+	    op(_mm512_loadu_ps(s + c + 16), _mm512_loadu_ps(w + c + 16))), \
+	    _mm512_max_ps(op(_mm512_loadu_ps(s + c + 32), _mm512_loadu_ps(w + c + 32)), \
+	    op(_mm512_loadu_ps(s + c + 48), _mm512_loadu_ps(w + c + 48))))
+#define KEEP(x, y) (x)
+
+/* first_generic with the maximum of each chunk's 64 keys in four vectors, one
+ * comparison a chunk */
+__attribute__((target("avx512f"))) static size_t
+first_avx512(const float *s, const float *a, const float *b, size_t n, float thr)
+{
+	__m512 t = _mm512_set1_ps(thr), v;
+	size_t c;
+
+	for (c = 0; c + CHUNK <= n; c += CHUNK) {
+		if (a)
+			v = KEYS4(_mm512_mul_ps, a);
+		else if (b)
+			v = KEYS4(_mm512_sub_ps, b);
+		else
+			v = KEYS4(KEEP, s);
+		if (_mm512_cmp_ps_mask(v, t, _CMP_GT_OQ))
+			return c;
+	}
+	return c < n ? c + first_generic(s + c, a ? a + c : NULL, b ? b + c : NULL, n - c, thr) : n;
+}
+#undef KEYS4
+#undef KEEP
 #endif
 
-/* the mask function for this CPU, chosen once */
-static MaskFn *
-mask_pick(void)
+/* the scan functions for this CPU, chosen once */
+static void
+scan_pick(MaskFn **mask, FirstFn **first)
 {
-	static MaskFn *fn;
+	static MaskFn *mfn;
+	static FirstFn *ffn;
 
-	if (!fn) {
-		fn = mask_generic;
+	if (!mfn) {
+		ffn = first_generic;
+		mfn = mask_generic;
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 		__builtin_cpu_init();
-		if (__builtin_cpu_supports("avx512f"))
-			fn = mask_avx512;
+		if (__builtin_cpu_supports("avx512f")) {
+			ffn = first_avx512;
+			mfn = mask_avx512;
+		}
 #endif
 	}
-	return fn;
+	if (mask)
+		*mask = mfn;
+	if (first)
+		*first = ffn;
 }
 
 /* the ranking key of score s against reference r (the scans compute the same) */
@@ -393,13 +438,16 @@ scan_row(const Knn *kn, Scratch *sc, size_t i, size_t k, const float *row, size_
 	long *idx = sc->idx + i * k;
 	const float *a = kn->a ? kn->a + r0 : NULL, *b = kn->h ? kn->h + r0 : NULL;
 	size_t c, r, e;
+	uint64_t m;
 
 	for (c = 0; c < rb; c += CHUNK) {
-		c += first_above(row + c, a ? a + c : NULL, b ? b + c : NULL, rb - c, thr);
+		c += sc->first(row + c, a ? a + c : NULL, b ? b + c : NULL, rb - c, thr);
 		if (c >= rb)
 			break;
 		e = rb - c < CHUNK ? rb : c + CHUNK;
-		for (r = c; r < e; r++) {
+		m = sc->mask(row + c, a ? a + c : NULL, b ? b + c : NULL, e - c, thr);
+		for (; m; m &= m - 1) {
+			r = c + (size_t)__builtin_ctzll(m);
 			kv = rank_key(kn, row[r], r0 + r);
 			if (kv > thr && (long)(r0 + r) != ex) {
 				topk_insert(key, idx, &sc->cnt[i], k, kv, (long)(r0 + r));
@@ -501,10 +549,13 @@ knn_query(const Knn *kn, const float *q, size_t nq, size_t k, const long *exclud
     long *idx, float *score)
 {
 	QueryJob j = { kn, NULL, q, nq, k, exclude, idx, score };
+	int t;
 
 	if (!nq || !k)
 		return;
 	j.sc = new_scratch(kn, k, 0);
+	for (t = 0; t < kn->nt; t++)
+		scan_pick(&j.sc[t].mask, &j.sc[t].first);
 	pool_run(kn->nt, (nq + KNN_QBLOCK - 1) / KNN_QBLOCK, query_block, &j);
 	del_scratch(j.sc, kn->nt);
 }
@@ -716,7 +767,7 @@ range_setup(RangeJob *j, const Knn *kn, const float *q, size_t nq, double eps)
 	j->a = kn->a;
 	j->b = range_keys(kn, j->slack, 0);
 	j->hb = range_keys(kn, j->slack, 1);
-	j->mask = mask_pick();
+	scan_pick(&j->mask, NULL);
 	j->sc = new_scratch(kn, 1, 1);
 }
 
