@@ -8,6 +8,7 @@
  * almost every chunk is rejected by it, and only the chunks holding a candidate are
  * looked at one by one. */
 #include "ml/knn.h"
+#include "ml/knnbf.h"
 #include "core/pool.h"
 #include "core/util.h"
 
@@ -42,6 +43,7 @@ struct Knn {
 	double *rsq;     /* ||y||^2 */
 	float *a;        /* cosine: the ranking key is s * a[r], a = 1 / ||y|| (0 for 0) */
 	float *h;        /* euclidean: the ranking key is s - h[r], h = ||y||^2 / 2 */
+	KnnBf *bf;       /* cosine: bfloat16 candidates (NULL: the sgemm ranks them) */
 };
 
 /* per-thread scratch */
@@ -59,6 +61,8 @@ typedef struct Scratch {
 	long *exi;
 	FirstFn *first;  /* the scans */
 	MaskFn *mask;
+	KnnBfWork *bw;   /* the bfloat16 candidates of a block */
+	size_t *rows;    /* the queries the sgemm searches */
 } Scratch;
 
 int
@@ -167,6 +171,7 @@ new_knn(const float *ref, size_t n, size_t d, int metric, int nthreads)
 		kn->a = ereallocarray(NULL, n ? n : 1, sizeof *kn->a);
 		for (i = 0; i < n; i++)
 			kn->a[i] = kn->rsq[i] > 0 ? (float)(1 / sqrt(kn->rsq[i])) : 0;
+		kn->bf = new_knnbf(kn->ref, n, d);
 	}
 	if (metric == KNN_EUCLIDEAN) {
 		kn->h = ereallocarray(NULL, n ? n : 1, sizeof *kn->h);
@@ -203,6 +208,7 @@ del_knn(Knn *kn)
 	free(kn->rsq);
 	free(kn->a);
 	free(kn->h);
+	del_knnbf(kn->bf);
 	free(kn);
 }
 
@@ -229,6 +235,9 @@ new_scratch(const Knn *kn, size_t k, int range)
 		sc[t].cnt = ereallocarray(NULL, KNN_QBLOCK, sizeof(size_t));
 		sc[t].ex = ereallocarray(NULL, kk, sizeof(double));
 		sc[t].exi = ereallocarray(NULL, kk, sizeof(long));
+		sc[t].rows = ereallocarray(NULL, KNN_QBLOCK, sizeof(size_t));
+		if (kn->bf)
+			sc[t].bw = new_knnbf_work(kn->bf, KNN_QBLOCK, kk);
 	}
 	return sc;
 }
@@ -256,6 +265,8 @@ del_scratch(Scratch *sc, int nt)
 		free(sc[t].rcap);
 		free(sc[t].ex);
 		free(sc[t].exi);
+		free(sc[t].rows);
+		del_knnbf_work(sc[t].bw);
 	}
 	free(sc);
 }
@@ -269,6 +280,18 @@ load_queries(const Knn *kn, Scratch *sc, const float *q, size_t q0, size_t nb)
 	memcpy(sc->q, q + q0 * d, nb * d * sizeof(float));
 	for (i = 0; i < nb; i++)
 		sc->qsq[i] = dot_d(sc->q + i * d, sc->q + i * d, d);
+}
+
+/* copy queries rows[0..nb) into the scratch with their squared norms */
+static void
+gather_queries(const Knn *kn, Scratch *sc, const float *q, const size_t *rows, size_t nb)
+{
+	size_t i, d = kn->d;
+
+	for (i = 0; i < nb; i++) {
+		memcpy(sc->q + i * d, q + rows[i] * d, d * sizeof(float));
+		sc->qsq[i] = dot_d(sc->q + i * d, sc->q + i * d, d);
+	}
 }
 
 /* raw inner products of nb queries against references r0..r0+rb into sc->s */
@@ -522,7 +545,54 @@ typedef struct QueryJob {
 	float *score;
 } QueryJob;
 
-/* the top-k rows of one block of queries */
+/* the top-k rows of queries rows[0..nb) by the sgemm */
+static void
+sgemm_rows(const QueryJob *j, Scratch *sc, const size_t *rows, size_t nb)
+{
+	const Knn *kn = j->kn;
+	size_t r0, rb, i, k = j->k;
+
+	gather_queries(kn, sc, j->q, rows, nb);
+	memset(sc->cnt, 0, nb * sizeof *sc->cnt);
+	for (r0 = 0; r0 < kn->n; r0 += rb) {
+		rb = kn->n - r0 < KNN_RBLOCK ? kn->n - r0 : KNN_RBLOCK;
+		score_block(kn, sc, nb, r0, rb);
+		for (i = 0; i < nb; i++)
+			scan_row(kn, sc, i, k, sc->s + i * rb, r0, rb, j->exclude ? j->exclude[rows[i]] : -1);
+	}
+	for (i = 0; i < nb; i++)
+		final_scores(kn, sc, i, k, j->idx + rows[i] * k, j->score + rows[i] * k);
+}
+
+/* query x's k nearest among its m bfloat16 candidates c[]: scored in double from
+ * the coordinates, sorted as final_scores sorts, padded with -1 / NaN */
+static void
+bf_final(const Knn *kn, Scratch *sc, const float *x, const long *c, size_t m, size_t k,
+    long *idx, float *out)
+{
+	double xsq = dot_d(x, x, kn->d), v;
+	size_t a, p, cnt = 0;
+
+	for (a = 0; a < m; a++) {
+		v = knn_score(kn, x, xsq, (size_t)c[a]);
+		if (cnt == k && !nearer(kn->metric, v, c[a], sc->ex[k - 1], sc->exi[k - 1]))
+			continue;
+		p = cnt < k ? cnt++ : k - 1;
+		for (; p > 0 && nearer(kn->metric, v, c[a], sc->ex[p - 1], sc->exi[p - 1]); p--) {
+			sc->ex[p] = sc->ex[p - 1];
+			sc->exi[p] = sc->exi[p - 1];
+		}
+		sc->ex[p] = v;
+		sc->exi[p] = c[a];
+	}
+	for (a = 0; a < k; a++) {
+		idx[a] = a < cnt ? sc->exi[a] : -1;
+		out[a] = a < cnt ? (float)sc->ex[a] : NAN;
+	}
+}
+
+/* the top-k rows of one block of queries: bfloat16 candidates rescored, the sgemm
+ * for the queries they cannot serve (or for all without them) */
 static void
 query_block(void *arg, size_t b, int tid)
 {
@@ -530,18 +600,20 @@ query_block(void *arg, size_t b, int tid)
 	const Knn *kn = j->kn;
 	Scratch *sc = &j->sc[tid];
 	size_t q0 = b * KNN_QBLOCK, nb = j->nq - q0 < KNN_QBLOCK ? j->nq - q0 : KNN_QBLOCK;
-	size_t r0, rb, i, k = j->k;
+	size_t i, m, nr = 0, k = j->k;
+	const long *c;
 
-	load_queries(kn, sc, j->q, q0, nb);
-	memset(sc->cnt, 0, nb * sizeof *sc->cnt);
-	for (r0 = 0; r0 < kn->n; r0 += rb) {
-		rb = kn->n - r0 < KNN_RBLOCK ? kn->n - r0 : KNN_RBLOCK;
-		score_block(kn, sc, nb, r0, rb);
-		for (i = 0; i < nb; i++)
-			scan_row(kn, sc, i, k, sc->s + i * rb, r0, rb, j->exclude ? j->exclude[q0 + i] : -1);
+	if (kn->bf)
+		knnbf_run(kn->bf, sc->bw, j->q + q0 * kn->d, nb, k, j->exclude ? j->exclude + q0 : NULL);
+	for (i = 0; i < nb; i++) {
+		if (kn->bf && (m = knnbf_cand(sc->bw, i, &c)) != KNNBF_FULL)
+			bf_final(kn, sc, j->q + (q0 + i) * kn->d, c, m, k, j->idx + (q0 + i) * k,
+			    j->score + (q0 + i) * k);
+		else
+			sc->rows[nr++] = q0 + i;
 	}
-	for (i = 0; i < nb; i++)
-		final_scores(kn, sc, i, k, j->idx + (q0 + i) * k, j->score + (q0 + i) * k);
+	if (nr)
+		sgemm_rows(j, sc, sc->rows, nr);
 }
 
 void
