@@ -1,15 +1,20 @@
 #!/bin/sh
 # 47-knn — knn and dbscan against scikit-learn 1.2.1 and faiss 1.7.3, one thread on
 # every side (knn -j 1 with OpenBLAS single-threaded; OMP_NUM_THREADS and
-# OPENBLAS_NUM_THREADS 1 and n_jobs=1 for sklearn, faiss.omp_set_num_threads(1)).
+# OPENBLAS_NUM_THREADS 1 and n_jobs=1 for sklearn, faiss.omp_set_num_threads(1),
+# and the helper checks with threadpoolctl that every pool it loaded has 1 thread).
 # Same data: clustered float32 vectors as binary songvec streams.  Python is timed
 # inside the interpreter around the call only; ours is the whole command (loading
 # and output included).  Medians of 3 (sklearn's brute kNN: 1 run, it is the slow
 # one); CPU time (user + sys) is the steadier figure on a loaded machine.
 #   exact:  100 000 references x 128, 10 000 queries, k = 10 (the issue's target:
-#           >= 10x sklearn brute force, >= faiss IndexFlatIP on normalised vectors)
+#           >= 10x sklearn brute force, >= faiss IndexFlatIP on normalised vectors);
+#           knn's bfloat16 candidates where the CPU has AVX-512 BF16, and its sgemm
+#           alone (SV_KNN_NOBF16) for the CPUs without
 #   approx: knn -a hnsw against exact knn on BENCH_KNN_ANN_N references (default
-#           1 000 000) x 128, 10 000 queries: recall@10, build and search time
+#           1 000 000) x 128, 10 000 queries: recall@10, build and search time;
+#           BENCH_KNN_SWEEP=1 adds recall and search time over hnswlib's ef and M
+#           (tests/ref/ann_sweep.py, one more graph per M: how the defaults were chosen)
 #   dbscan: 20 000 x 64 (target >= 5x sklearn DBSCAN), labels compared
 . "$TOP/scripts/bench.d/lib.sh"
 PY=/usr/bin/python3
@@ -43,14 +48,18 @@ $H gen 10000 128 2 "$D/q.vec" q || exit 1
 echo "knn exact: 100000 x 128 references, 10000 queries, k=10, cosine, 1 thread"
 ours 3 "knn -q -j 1 -k 10 -r '$D/refs.vec' '$D/q.vec'"
 kw=$ow kc=$oc
+ours 3 "SV_KNN_NOBF16=1 knn -q -j 1 -k 10 -r '$D/refs.vec' '$D/q.vec'"
+gw=$ow gc=$oc
 knn -q -j 1 -k 10 -r "$D/refs.vec" "$D/q.vec" > "$D/exact.out"
 theirs 3 faiss "$D/refs.vec" "$D/q.vec" 10
 fw=$pw fc=$pc
 theirs 1 sklearn "$D/refs.vec" "$D/q.vec" 10
 echo "  songvec knn           wall ${kw}s  cpu ${kc}s (loading and output included)"
+echo "  knn, sgemm alone      wall ${gw}s  cpu ${gc}s (SV_KNN_NOBF16: CPUs without AVX-512 BF16)"
 echo "  faiss IndexFlatIP     wall ${fw}s  cpu ${fc}s (normalise, add, search)"
 echo "  sklearn brute cosine  wall ${pw}s  cpu ${pc}s (fit + kneighbors)"
 echo "  vs sklearn: wall x$(ratio "$pw" "$kw")  cpu x$(ratio "$pc" "$kc");  vs faiss: wall x$(ratio "$fw" "$kw")  cpu x$(ratio "$fc" "$kc")"
+echo "  sgemm alone vs sklearn: cpu x$(ratio "$pc" "$gc");  vs faiss: cpu x$(ratio "$fc" "$gc")"
 echo "  ids equal to faiss's exact search (ties aside): $($H same "$D/exact.out" "$D/refs.vec" "$D/q.vec" 10)"
 
 N=${BENCH_KNN_ANN_N:-1000000}
@@ -71,6 +80,11 @@ echo "  exact               wall ${ew}s  cpu ${ec}s"
 echo "  -a hnsw             wall ${aw}s  cpu ${ac}s ($(sed -n 's/.*hnswlib HNSW: //p' "$D/annerr"))"
 echo "  search alone (cpu, loading less)  exact $(awk "BEGIN{printf \"%.2f\", $ec - $lc}")s, hnsw $(awk "BEGIN{printf \"%.2f\", $ac - $bc - $lc}")s: x$(awk "BEGIN{printf \"%.1f\", ($ec - $lc) / ($ac - $bc - $lc)}")"
 echo "  recall@10 $($H recall "$D/bigexact.out" "$D/bigann.out");  whole run x$(ratio "$ec" "$ac") cpu (the graph pays off over many queries: all vs all is $N)"
+if [ "${BENCH_KNN_SWEEP:-0}" = 1 ]; then
+	echo "  hnswlib over M and ef (cpu s, search of the 10000 queries):"
+	$PY "$TOP/tests/ref/ann_sweep.py" "$D/big.vec" "$D/bq.vec" "$D/bigexact.out" 16,24 \
+		32,64,96,128,160,256 | sed 's/^/    /'
+fi
 
 $H gen 20000 64 4 "$D/db.vec" p || exit 1
 E=${BENCH_DBSCAN_EPS:-11}

@@ -38,9 +38,17 @@ def gen(n, d, seed, path, prefix=b'p', draw=0, nc=None):
 
 
 def timed(f):
-    t, c = time.perf_counter(), time.process_time()
-    r = f()
-    print('%.4f %.4f' % (time.perf_counter() - t, time.process_time() - c))
+    """Time f on one thread: every BLAS/OpenMP pool of the process (numpy's
+    OpenBLAS, faiss's OpenMP) limited to 1 and checked; CPU time is the whole
+    process's (user + sys of all its threads)."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+    with threadpool_limits(1):
+        pools = [p for p in threadpool_info() if p['num_threads'] != 1]
+        if pools:
+            sys.exit('knn_bench: not single-threaded: %r' % pools)
+        t, c = time.perf_counter(), time.process_time()
+        r = f()
+        print('%.4f %.4f' % (time.perf_counter() - t, time.process_time() - c))
     return r
 
 

@@ -8,7 +8,7 @@
  *	del_ann(a);
  *
  * The spec is hnsw[:M[:EF]]: M links per song (default 16), EF candidates per query
- * (default 64, at least k + 1); ef_construction 100.  Cosine searches the inner
+ * (default 96, at least k + 1); ef_construction 100.  Cosine searches the inner
  * product of normalised copies.  Built on nthreads threads (with more than one the
  * graph depends on the insertion order the threads take, so the rare misses can
  * differ between runs); queries are searched in parallel too. */

@@ -8,6 +8,7 @@
  * almost every chunk is rejected by it, and only the chunks holding a candidate are
  * looked at one by one. */
 #include "ml/knn.h"
+#include "ml/knnbf.h"
 #include "core/pool.h"
 #include "core/util.h"
 
@@ -27,6 +28,14 @@
 
 #define CHUNK 64 /* keys compared at once by the scans */
 
+/* The scans (scan_pick: the versions for this CPU).  first: the offset of
+ * the first chunk of CHUNK keys of s[0..n) holding a key above thr (keys s[r],
+ * s[r] * a[r] or s[r] - b[r]), or n: one branch a chunk, one call per chunk found
+ * (the kNN threshold rejects almost all).  mask: the bits r of the keys of s[0..n)
+ * (n <= 64) above thr. */
+typedef size_t FirstFn(const float *s, const float *a, const float *b, size_t n, float thr);
+typedef uint64_t MaskFn(const float *s, const float *a, const float *b, size_t n, float thr);
+
 struct Knn {
 	int metric, nt;
 	size_t n, d;
@@ -34,6 +43,7 @@ struct Knn {
 	double *rsq;     /* ||y||^2 */
 	float *a;        /* cosine: the ranking key is s * a[r], a = 1 / ||y|| (0 for 0) */
 	float *h;        /* euclidean: the ranking key is s - h[r], h = ||y||^2 / 2 */
+	KnnBf *bf;       /* cosine: bfloat16 candidates (NULL: the sgemm ranks them) */
 };
 
 /* per-thread scratch */
@@ -49,6 +59,10 @@ typedef struct Scratch {
 	size_t *rn, *rcap;
 	double *ex;      /* one query's exact scores */
 	long *exi;
+	FirstFn *first;  /* the scans */
+	MaskFn *mask;
+	KnnBfWork *bw;   /* the bfloat16 candidates of a block */
+	size_t *rows;    /* the queries the sgemm searches */
 } Scratch;
 
 int
@@ -157,6 +171,7 @@ new_knn(const float *ref, size_t n, size_t d, int metric, int nthreads)
 		kn->a = ereallocarray(NULL, n ? n : 1, sizeof *kn->a);
 		for (i = 0; i < n; i++)
 			kn->a[i] = kn->rsq[i] > 0 ? (float)(1 / sqrt(kn->rsq[i])) : 0;
+		kn->bf = new_knnbf(kn->ref, n, d);
 	}
 	if (metric == KNN_EUCLIDEAN) {
 		kn->h = ereallocarray(NULL, n ? n : 1, sizeof *kn->h);
@@ -193,6 +208,7 @@ del_knn(Knn *kn)
 	free(kn->rsq);
 	free(kn->a);
 	free(kn->h);
+	del_knnbf(kn->bf);
 	free(kn);
 }
 
@@ -219,6 +235,9 @@ new_scratch(const Knn *kn, size_t k, int range)
 		sc[t].cnt = ereallocarray(NULL, KNN_QBLOCK, sizeof(size_t));
 		sc[t].ex = ereallocarray(NULL, kk, sizeof(double));
 		sc[t].exi = ereallocarray(NULL, kk, sizeof(long));
+		sc[t].rows = ereallocarray(NULL, KNN_QBLOCK, sizeof(size_t));
+		if (kn->bf)
+			sc[t].bw = new_knnbf_work(kn->bf, KNN_QBLOCK, kk);
 	}
 	return sc;
 }
@@ -246,6 +265,8 @@ del_scratch(Scratch *sc, int nt)
 		free(sc[t].rcap);
 		free(sc[t].ex);
 		free(sc[t].exi);
+		free(sc[t].rows);
+		del_knnbf_work(sc[t].bw);
 	}
 	free(sc);
 }
@@ -261,6 +282,18 @@ load_queries(const Knn *kn, Scratch *sc, const float *q, size_t q0, size_t nb)
 		sc->qsq[i] = dot_d(sc->q + i * d, sc->q + i * d, d);
 }
 
+/* copy queries rows[0..nb) into the scratch with their squared norms */
+static void
+gather_queries(const Knn *kn, Scratch *sc, const float *q, const size_t *rows, size_t nb)
+{
+	size_t i, d = kn->d;
+
+	for (i = 0; i < nb; i++) {
+		memcpy(sc->q + i * d, q + rows[i] * d, d * sizeof(float));
+		sc->qsq[i] = dot_d(sc->q + i * d, sc->q + i * d, d);
+	}
+}
+
 /* raw inner products of nb queries against references r0..r0+rb into sc->s */
 static void
 score_block(const Knn *kn, Scratch *sc, size_t nb, size_t r0, size_t rb)
@@ -273,11 +306,10 @@ score_block(const Knn *kn, Scratch *sc, size_t nb, size_t r0, size_t rb)
 	    1.0f, sc->q, (int)kn->d, kn->ref + r0 * kn->d, (int)kn->d, 0.0f, sc->s, (int)rb);
 }
 
-/* The offset of the first chunk of CHUNK keys of s[0..n) holding a key above thr
- * (keys s[r], s[r] * a[r] or s[r] - b[r]), or n: vector comparisons, one branch a
- * chunk, one call per chunk found (the kNN threshold rejects almost all). */
+/* first for any CPU */
+
 HOT static size_t
-first_above(const float *s, const float *a, const float *b, size_t n, float thr)
+first_generic(const float *s, const float *a, const float *b, size_t n, float thr)
 {
 	size_t c, r, e;
 	int m;
@@ -300,8 +332,6 @@ first_above(const float *s, const float *a, const float *b, size_t n, float thr)
 	return n;
 }
 
-/* The bits r of the keys of s[0..n) (n <= 64; keys as first_above) above thr. */
-typedef uint64_t MaskFn(const float *s, const float *a, const float *b, size_t n, float thr);
 
 static uint64_t
 mask_generic(const float *s, const float *a, const float *b, size_t n, float thr)
@@ -335,23 +365,61 @@ mask_avx512(const float *s, const float *a, const float *b, size_t n, float thr)
 		m |= mask_generic(s + c, a ? a + c : NULL, b ? b + c : NULL, n - c, thr) << c;
 	return m;
 }
+
+/* the maximum of the keys of s[c..c + CHUNK) as first_generic computes them */
+#define KEYS4(op, w) \
+	_mm512_max_ps(_mm512_max_ps(op(_mm512_loadu_ps(s + c), _mm512_loadu_ps(w + c)), \
+	    op(_mm512_loadu_ps(s + c + 16), _mm512_loadu_ps(w + c + 16))), \
+	    _mm512_max_ps(op(_mm512_loadu_ps(s + c + 32), _mm512_loadu_ps(w + c + 32)), \
+	    op(_mm512_loadu_ps(s + c + 48), _mm512_loadu_ps(w + c + 48))))
+#define KEEP(x, y) (x)
+
+/* first_generic with the maximum of each chunk's 64 keys in four vectors, one
+ * comparison a chunk */
+__attribute__((target("avx512f"))) static size_t
+first_avx512(const float *s, const float *a, const float *b, size_t n, float thr)
+{
+	__m512 t = _mm512_set1_ps(thr), v;
+	size_t c;
+
+	for (c = 0; c + CHUNK <= n; c += CHUNK) {
+		if (a)
+			v = KEYS4(_mm512_mul_ps, a);
+		else if (b)
+			v = KEYS4(_mm512_sub_ps, b);
+		else
+			v = KEYS4(KEEP, s);
+		if (_mm512_cmp_ps_mask(v, t, _CMP_GT_OQ))
+			return c;
+	}
+	return c < n ? c + first_generic(s + c, a ? a + c : NULL, b ? b + c : NULL, n - c, thr) : n;
+}
+#undef KEYS4
+#undef KEEP
 #endif
 
-/* the mask function for this CPU, chosen once */
-static MaskFn *
-mask_pick(void)
+/* the scan functions for this CPU, chosen once */
+static void
+scan_pick(MaskFn **mask, FirstFn **first)
 {
-	static MaskFn *fn;
+	static MaskFn *mfn;
+	static FirstFn *ffn;
 
-	if (!fn) {
-		fn = mask_generic;
+	if (!mfn) {
+		ffn = first_generic;
+		mfn = mask_generic;
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 		__builtin_cpu_init();
-		if (__builtin_cpu_supports("avx512f"))
-			fn = mask_avx512;
+		if (__builtin_cpu_supports("avx512f")) {
+			ffn = first_avx512;
+			mfn = mask_avx512;
+		}
 #endif
 	}
-	return fn;
+	if (mask)
+		*mask = mfn;
+	if (first)
+		*first = ffn;
 }
 
 /* the ranking key of score s against reference r (the scans compute the same) */
@@ -393,13 +461,16 @@ scan_row(const Knn *kn, Scratch *sc, size_t i, size_t k, const float *row, size_
 	long *idx = sc->idx + i * k;
 	const float *a = kn->a ? kn->a + r0 : NULL, *b = kn->h ? kn->h + r0 : NULL;
 	size_t c, r, e;
+	uint64_t m;
 
 	for (c = 0; c < rb; c += CHUNK) {
-		c += first_above(row + c, a ? a + c : NULL, b ? b + c : NULL, rb - c, thr);
+		c += sc->first(row + c, a ? a + c : NULL, b ? b + c : NULL, rb - c, thr);
 		if (c >= rb)
 			break;
 		e = rb - c < CHUNK ? rb : c + CHUNK;
-		for (r = c; r < e; r++) {
+		m = sc->mask(row + c, a ? a + c : NULL, b ? b + c : NULL, e - c, thr);
+		for (; m; m &= m - 1) {
+			r = c + (size_t)__builtin_ctzll(m);
 			kv = rank_key(kn, row[r], r0 + r);
 			if (kv > thr && (long)(r0 + r) != ex) {
 				topk_insert(key, idx, &sc->cnt[i], k, kv, (long)(r0 + r));
@@ -474,7 +545,54 @@ typedef struct QueryJob {
 	float *score;
 } QueryJob;
 
-/* the top-k rows of one block of queries */
+/* the top-k rows of queries rows[0..nb) by the sgemm */
+static void
+sgemm_rows(const QueryJob *j, Scratch *sc, const size_t *rows, size_t nb)
+{
+	const Knn *kn = j->kn;
+	size_t r0, rb, i, k = j->k;
+
+	gather_queries(kn, sc, j->q, rows, nb);
+	memset(sc->cnt, 0, nb * sizeof *sc->cnt);
+	for (r0 = 0; r0 < kn->n; r0 += rb) {
+		rb = kn->n - r0 < KNN_RBLOCK ? kn->n - r0 : KNN_RBLOCK;
+		score_block(kn, sc, nb, r0, rb);
+		for (i = 0; i < nb; i++)
+			scan_row(kn, sc, i, k, sc->s + i * rb, r0, rb, j->exclude ? j->exclude[rows[i]] : -1);
+	}
+	for (i = 0; i < nb; i++)
+		final_scores(kn, sc, i, k, j->idx + rows[i] * k, j->score + rows[i] * k);
+}
+
+/* query x's k nearest among its m bfloat16 candidates c[]: scored in double from
+ * the coordinates, sorted as final_scores sorts, padded with -1 / NaN */
+static void
+bf_final(const Knn *kn, Scratch *sc, const float *x, const long *c, size_t m, size_t k,
+    long *idx, float *out)
+{
+	double xsq = dot_d(x, x, kn->d), v;
+	size_t a, p, cnt = 0;
+
+	for (a = 0; a < m; a++) {
+		v = knn_score(kn, x, xsq, (size_t)c[a]);
+		if (cnt == k && !nearer(kn->metric, v, c[a], sc->ex[k - 1], sc->exi[k - 1]))
+			continue;
+		p = cnt < k ? cnt++ : k - 1;
+		for (; p > 0 && nearer(kn->metric, v, c[a], sc->ex[p - 1], sc->exi[p - 1]); p--) {
+			sc->ex[p] = sc->ex[p - 1];
+			sc->exi[p] = sc->exi[p - 1];
+		}
+		sc->ex[p] = v;
+		sc->exi[p] = c[a];
+	}
+	for (a = 0; a < k; a++) {
+		idx[a] = a < cnt ? sc->exi[a] : -1;
+		out[a] = a < cnt ? (float)sc->ex[a] : NAN;
+	}
+}
+
+/* the top-k rows of one block of queries: bfloat16 candidates rescored, the sgemm
+ * for the queries they cannot serve (or for all without them) */
 static void
 query_block(void *arg, size_t b, int tid)
 {
@@ -482,18 +600,20 @@ query_block(void *arg, size_t b, int tid)
 	const Knn *kn = j->kn;
 	Scratch *sc = &j->sc[tid];
 	size_t q0 = b * KNN_QBLOCK, nb = j->nq - q0 < KNN_QBLOCK ? j->nq - q0 : KNN_QBLOCK;
-	size_t r0, rb, i, k = j->k;
+	size_t i, m, nr = 0, k = j->k;
+	const long *c;
 
-	load_queries(kn, sc, j->q, q0, nb);
-	memset(sc->cnt, 0, nb * sizeof *sc->cnt);
-	for (r0 = 0; r0 < kn->n; r0 += rb) {
-		rb = kn->n - r0 < KNN_RBLOCK ? kn->n - r0 : KNN_RBLOCK;
-		score_block(kn, sc, nb, r0, rb);
-		for (i = 0; i < nb; i++)
-			scan_row(kn, sc, i, k, sc->s + i * rb, r0, rb, j->exclude ? j->exclude[q0 + i] : -1);
+	if (kn->bf)
+		knnbf_run(kn->bf, sc->bw, j->q + q0 * kn->d, nb, k, j->exclude ? j->exclude + q0 : NULL);
+	for (i = 0; i < nb; i++) {
+		if (kn->bf && (m = knnbf_cand(sc->bw, i, &c)) != KNNBF_FULL)
+			bf_final(kn, sc, j->q + (q0 + i) * kn->d, c, m, k, j->idx + (q0 + i) * k,
+			    j->score + (q0 + i) * k);
+		else
+			sc->rows[nr++] = q0 + i;
 	}
-	for (i = 0; i < nb; i++)
-		final_scores(kn, sc, i, k, j->idx + (q0 + i) * k, j->score + (q0 + i) * k);
+	if (nr)
+		sgemm_rows(j, sc, sc->rows, nr);
 }
 
 void
@@ -501,10 +621,13 @@ knn_query(const Knn *kn, const float *q, size_t nq, size_t k, const long *exclud
     long *idx, float *score)
 {
 	QueryJob j = { kn, NULL, q, nq, k, exclude, idx, score };
+	int t;
 
 	if (!nq || !k)
 		return;
 	j.sc = new_scratch(kn, k, 0);
+	for (t = 0; t < kn->nt; t++)
+		scan_pick(&j.sc[t].mask, &j.sc[t].first);
 	pool_run(kn->nt, (nq + KNN_QBLOCK - 1) / KNN_QBLOCK, query_block, &j);
 	del_scratch(j.sc, kn->nt);
 }
@@ -716,7 +839,7 @@ range_setup(RangeJob *j, const Knn *kn, const float *q, size_t nq, double eps)
 	j->a = kn->a;
 	j->b = range_keys(kn, j->slack, 0);
 	j->hb = range_keys(kn, j->slack, 1);
-	j->mask = mask_pick();
+	scan_pick(&j->mask, NULL);
 	j->sc = new_scratch(kn, 1, 1);
 }
 

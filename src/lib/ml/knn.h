@@ -12,7 +12,10 @@
  * per query; memory is bounded by a block of queries x a block of references
  * (KNN_QBLOCK x KNN_RBLOCK floats per thread), never queries x references.  Query
  * blocks run on the threads of core/pool.h; results do not depend on the thread
- * count.
+ * count.  Under cosine, on CPUs with AVX-512 BF16, bfloat16 products of normalised
+ * copies choose the candidates instead of the sgemm (knnbf.h: twice as fast, a
+ * superset of the k nearest by an error bound, all rescored in double: the k best
+ * by the double scores, where the sgemm could swap two within float32 rounding).
  *
  * Metrics and scores (the score is what the caller gets back):
  *   KNN_COSINE     cosine similarity x.y / (||x|| ||y||) (sklearn's normalize + dot:

@@ -1,6 +1,7 @@
 /* unit test for src/lib/ml/knn.c: knn_query and knn_range against a brute force in
  * double precision on random data with duplicates (ties), every metric, the self
- * exclusion, k larger than the set, any thread count giving the same answer.
+ * exclusion, k larger than the set, any thread count giving the same answer; under
+ * cosine both the bfloat16 candidates (knnbf.h) and the sgemm fallback.
  * Prints "not ok N what" lines; exit 1 on failure. */
 #include <math.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include "core/rng.h"
 #include "core/util.h"
 #include "ml/knn.h"
+#include "ml/knnbf.h"
 
 static int fails, count;
 
@@ -216,6 +218,16 @@ main(void)
 				test_pairs(x2, n2, d2, m, e[m][j], j ? 1 : 3);
 		}
 		free(x2);
+	}
+	/* near-duplicates: more bfloat16 candidates than KNNBF_MAX, so the queries fall
+	 * back to the sgemm (as a zero query does, above) */
+	{
+		size_t n3 = KNNBF_MAX + 300, d3 = 6;
+		float *x3 = ecalloc(n3 * d3, sizeof *x3);
+		for (i = 0; i < n3 * d3; i++)
+			x3[i] = (float)(i % d3 + 1) + 1e-3f * (float)rng_normal(&rng);
+		test_query(x3, n3, d3, KNN_COSINE, 4, 2);
+		free(x3);
 	}
 	/* ties: the lower reference index first */
 	{
