@@ -67,6 +67,8 @@ csv_head(Out *o, unsigned ncols, char *const *cols)
 	o->headed = 1;
 }
 
+/* The DbSink callbacks of the two formats: 0, or -1 when a write failed (the
+ * error sticks in the stream; export_table's fshut names it). */
 static int
 csv_header(void *ctx, size_t dim, unsigned ncols, char *const *cols)
 {

@@ -2,7 +2,8 @@
  * read directly (dbload(1), FORMATS): CSV with a header row (RFC 4180 quoting,
  * for pandas.read_csv and spreadsheets) and JSON lines (one object per row).
  * Numbers are spelled as in the stream (fpconv.h: the shortest digits that read
- * back as the same float32); NaN is "nan" in CSV and null in JSON. */
+ * back as the same float32); NaN is "nan" in CSV and null in JSON, where -0 is
+ * written -0.0 (python's json reads -0 as the integer 0). */
 #ifndef SV_EXPORT_H
 #define SV_EXPORT_H
 #include <stdio.h>
