@@ -31,7 +31,7 @@ LIB = \
 	ml/dvec ml/gmm ml/gmmstep ml/gmmfit ml/gmmio ml/agglo ml/aggloscreen ml/agglochain ml/agreement \
 	data/labels data/dataset data/split data/cache \
 	store/db store/batch store/load store/prefetch store/labels store/embeddings store/lyrics \
-	store/projections store/neighbors store/export \
+	store/projections store/neighbors store/clusterruns store/export \
 	fetch/spawn fetch/playlist fetch/fetch fetch/subs \
 	web/exdb web/audiodir web/exdata web/assets web/page web/api web/httpd
 
@@ -149,8 +149,10 @@ demo: depcheck all
 	sh scripts/demo
 
 # The tools find DATADIR at run time next to their bin/ (util_datadir), so any
-# PREFIX works without a rebuild; the user scripts of scripts/ go with them.
-SCRIPTS = songvec-song223 vggish-convert
+# PREFIX works without a rebuild; the user scripts of scripts/ go with them, and
+# examples/ (for songvec-folder) into DATADIR/examples.
+EXAMPLES = Makefile README vectors elbow.gp map.gp map.mk playlist.tsv
+SCRIPTS = songvec-song223 vggish-convert songvec-folder
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)
 	cp -f $(BIN) $(SCRIPTS:%=scripts/%) $(DESTDIR)$(BINDIR)/
@@ -158,6 +160,7 @@ install: all
 	cp -f man/*.5 $(DESTDIR)$(MANDIR)/man5/
 	cp -f tests/data/vggish/vggish_pca_params.npz $(DESTDIR)$(DATADIR)/
 	cp -f tests/data/vggish/NOTICE $(DESTDIR)$(DATADIR)/vggish_pca_params.NOTICE
+	mkdir -p $(DESTDIR)$(DATADIR)/examples && cp -f $(EXAMPLES:%=examples/%) $(DESTDIR)$(DATADIR)/examples/
 
 clean:
 	rm -rf build bin

@@ -8,6 +8,7 @@
 #include "core/key.h"
 #include "core/util.h"
 #include "core/vwriter.h"
+#include "store/clusterruns.h"
 #include "store/db.h"
 #include "store/embeddings.h"
 #include "store/export.h"
@@ -18,7 +19,8 @@
 #include "store/neighbors.h"
 
 static const char SYNOPSIS[] =
-    "[-bp] [-a algorithm] [-d db] [-e errlog] [-f format] [-m model] [-n batch] [-w seconds] command [file ...]";
+    "[-bNp] [-a algorithm] [-d db] [-e errlog] [-f format] [-k k] [-m model] [-n batch] "
+    "[-r run] [-w seconds] command [file ...]";
 
 static int
 out_init(Db *db, int binary)
@@ -183,6 +185,27 @@ format_arg(const Command *cm, const char *f, int binary)
 	return format;
 }
 
+/* -r, -k, -N: a valid run name, the others only with it, for clusters only; else
+ * exit 2 */
+static void
+run_args(const Command *cm, const LoadOpt *o, int kset)
+{
+	const char *why;
+
+	if (!o->run && (kset || o->newonly)) {
+		weprintf("-k and -N name the k and the mode of a run: they need -r run");
+		util_usage(SYNOPSIS);
+	}
+	if (o->run && cm->load != load_clusters) {
+		weprintf("-r: runs are for the clusters command");
+		util_usage(SYNOPSIS);
+	}
+	if (o->run && (why = clusterruns_bad_run(o->run))) {
+		weprintf("-r: invalid run name '%s' (%s)", o->run, why);
+		exit(2);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -190,13 +213,13 @@ main(int argc, char **argv)
 	const Command *cm;
 	const char *dbpath = "songvec.db", *cmd, *format = NULL;
 	char **in;
-	int c, i, nin, rc = 0, binary = 0;
+	int c, i, nin, rc = 0, binary = 0, kset = 0;
 	long wait = 600;
 	Db *db;
 
 	util_init(argc, argv);
 	util_help(argc, argv, SYNOPSIS);
-	while ((c = getopt(argc, argv, "a:bd:e:f:m:n:pw:")) != -1) {
+	while ((c = getopt(argc, argv, "a:bd:e:f:k:m:Nn:pr:w:")) != -1) {
 		switch (c) {
 		case 'a':
 			if (!valid_algorithm(o.algorithm = optarg)) {
@@ -208,9 +231,12 @@ main(int argc, char **argv)
 		case 'd': dbpath = optarg; break;
 		case 'e': o.errpath = optarg; break;
 		case 'f': format = optarg; break;
+		case 'k': o.k = estrtol(optarg, 1, 1L << 24, 'k'); kset = 1; break;
 		case 'm': model_arg(&o, optarg); break;
+		case 'N': o.newonly = 1; break;
 		case 'n': o.batch = estrtol(optarg, 0, 1000000000, 'n'); break;
 		case 'p': o.pathkeys = 1; break;
+		case 'r': o.run = optarg; break;
 		case 'w': wait = estrtol(optarg, 0, 86400, 'w'); break;
 		default: util_usage(SYNOPSIS);
 		}
@@ -221,6 +247,7 @@ main(int argc, char **argv)
 	cmd = argv[optind++];
 	cm = find_command(cmd);
 	method_arg(cm, &o);
+	run_args(cm, &o, kset);
 	binary = format_arg(cm, format, binary);
 	if (cm->out && argc > optind) {
 		weprintf("%s: takes no file arguments", cmd);

@@ -284,8 +284,8 @@ damaged(AudioIn *a, const char *what)
 static void
 dir_error(const char *name)
 {
-	weprintf("%s: is a directory: give one audio file (for a folder of music see "
-	    "examples/README)", name);
+	weprintf("%s: is a directory: name its audio files, or give the folder to "
+	    "songvec-folder(1)", name);
 }
 
 int

@@ -199,3 +199,17 @@ stats_select_k(float *a, size_t n, size_t k)
 			return;
 	}
 }
+
+/* sum of a[i] * b[i] in index order, one accumulator: the rounding of a plain
+ * loop, which the fits built on it (ml/lbfgs, ml/spectral) were checked with.
+ * Cannot fail. */
+double
+stats_dot64(const double *a, const double *b, size_t n)
+{
+	double s = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		s += a[i] * b[i];
+	return s;
+}

@@ -32,6 +32,8 @@ size_t stats_dropnan(double *x, size_t n);
 /* np.sum, np.mean, np.std of contiguous arrays (mean and std: n >= 1). */
 float stats_np_sum32(const float *x, size_t n);
 double stats_np_sum64(const double *x, size_t n);
+/* sum of a[i] * b[i] in index order (no pairwise or partial sums); cannot fail */
+double stats_dot64(const double *a, const double *b, size_t n);
 float stats_np_mean32(const float *x, size_t n);
 float stats_np_std32(const float *x, size_t n);
 double stats_np_mean64(const double *x, size_t n);

@@ -768,6 +768,10 @@ new_vreader_fp(FILE *fp, const char *name)
 	sync_fd(fp);
 	while ((e = fill(r)) > 0 && r->priv->end < 4 && r->priv->buf[0] == '\0')
 		; /* the binary magic may come in pieces from a pipe */
+	if (e < 0 && r->priv->ioerr == EISDIR) {
+		hdr_error(r, "is a directory, not a stream (a folder of music: songvec-folder(1))");
+		goto fail;
+	}
 	if (e < 0) {
 		hdr_error(r, "read error: %s", strerror(r->priv->ioerr));
 		goto fail;

@@ -1,5 +1,6 @@
 /* lbfgs.c — scipy 1.10's unconstrained L-BFGS-B path (see lbfgs.h). */
 #include "ml/lbfgs.h"
+#include "core/stats.h"
 #include "core/util.h"
 
 #include <float.h>
@@ -207,17 +208,6 @@ typedef struct Memory {
 } Memory;
 
 static double
-dot(const double *a, const double *b, size_t n)
-{
-	double s = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		s += a[i] * b[i];
-	return s;
-}
-
-static double
 maxabs(const double *a, size_t n)
 {
 	double m = 0;
@@ -243,7 +233,7 @@ direction(Memory *mem, const double *g, double *d)
 		return;
 	for (i = mem->col - 1; i >= 0; i--) {
 		k = (mem->head + i) % mem->m;
-		mem->alpha[k] = mem->rho[k] * dot(mem->s + (size_t)k * n, d, n);
+		mem->alpha[k] = mem->rho[k] * stats_dot64(mem->s + (size_t)k * n, d, n);
 		for (j = 0; j < n; j++)
 			d[j] -= mem->alpha[k] * mem->y[(size_t)k * n + j];
 	}
@@ -251,7 +241,7 @@ direction(Memory *mem, const double *g, double *d)
 		d[j] /= mem->theta;
 	for (i = 0; i < mem->col; i++) {
 		k = (mem->head + i) % mem->m;
-		b = mem->rho[k] * dot(mem->y + (size_t)k * n, d, n);
+		b = mem->rho[k] * stats_dot64(mem->y + (size_t)k * n, d, n);
 		for (j = 0; j < n; j++)
 			d[j] += (mem->alpha[k] - b) * mem->s[(size_t)k * n + j];
 	}
@@ -319,7 +309,7 @@ static int
 line_search(Run *u)
 {
 	size_t n = u->n, i;
-	double dnorm = sqrt(dot(u->d, u->d, n));
+	double dnorm = sqrt(stats_dot64(u->d, u->d, n));
 	Search s;
 	int ifun = 0, task;
 
@@ -328,7 +318,7 @@ line_search(Run *u)
 	memcpy(u->gold, u->g, n * sizeof *u->g);
 	u->fold = u->f;
 	for (;;) {
-		u->gd = dot(u->g, u->d, n);
+		u->gd = stats_dot64(u->g, u->d, n);
 		if (ifun == 0) {
 			u->gdold = u->gd;
 			if (!(u->gd < 0))
@@ -390,7 +380,7 @@ after_step(Run *u, Memory *mem)
 	}
 	for (i = 0; i < n; i++)
 		u->gold[i] = u->g[i] - u->gold[i];
-	rr = dot(u->gold, u->gold, n);
+	rr = stats_dot64(u->gold, u->gold, n);
 	if (u->stp == 1) {
 		dr = u->gd - u->gdold;
 		ddum = -u->gdold;

@@ -1,5 +1,6 @@
 /* spectral.c — UMAP's spectral initialisation (see spectral.h). */
 #include "ml/spectral.h"
+#include "core/stats.h"
 #include "core/util.h"
 #include "ml/knn.h"
 #include "ml/lanczos.h"
@@ -20,17 +21,6 @@ typedef struct Op {
 	double *t;
 } Op;
 
-static double
-dot(const double *a, const double *b, size_t n)
-{
-	double s = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		s += a[i] * b[i];
-	return s;
-}
-
 /* y = P M P x, M = D^-1/2 W D^-1/2, P the projection off u0 */
 static void
 op_apply(void *ctx, const double *x, double *y)
@@ -38,7 +28,7 @@ op_apply(void *ctx, const double *x, double *y)
 	Op *o = ctx;
 	const FuzzyGraph *g = o->g;
 	size_t n = g->n, i, m;
-	double c = dot(o->u0, x, n), s;
+	double c = stats_dot64(o->u0, x, n), s;
 
 	for (i = 0; i < n; i++)
 		o->t[i] = (x[i] - c * o->u0[i]) * o->isd[i];
@@ -47,7 +37,7 @@ op_apply(void *ctx, const double *x, double *y)
 			s += (double)g->w[m] * o->t[g->col[m]];
 		y[i] = s * o->isd[i];
 	}
-	c = dot(o->u0, y, n);
+	c = stats_dot64(o->u0, y, n);
 	for (i = 0; i < n; i++)
 		y[i] -= c * o->u0[i];
 }

@@ -1,6 +1,7 @@
 /* load.c — dbload(1)'s loaders (see load.h). */
 #include "store/load.h"
 #include "store/batch.h"
+#include "store/clusterruns.h"
 #include "store/prefetch.h"
 #include "core/key.h"
 #include "core/util.h"
@@ -176,30 +177,52 @@ fail:
 	return rc;
 }
 
+/* one clustering record of song id into song_clusters and, with cr, the run; with
+ * o->newonly a song the run has already is left alone and counted in *kept.  0, or
+ * -1 after a message naming the record. */
+static int
+put_cluster(Db *db, ClusterRuns *cr, VReader *r, const char *id, LoadOpt *o,
+    unsigned long *kept)
+{
+	const char *why;
+	int e;
+
+	if (cr && o->newonly && (e = clusterruns_has(cr, id, o->algorithm)))
+		return e < 0 ? -1 : (++*kept, 0);
+	e = db_put_cluster(db, id, o->algorithm, r->val, r->n, &why);
+	if (e == 1)
+		vreader_error(r, "song '%s' is not in the songs table", id);
+	else if (e == 2)
+		vreader_error(r, "%s", why);
+	if (!e && cr && clusterruns_put(cr, id, o->algorithm))
+		return -1;
+	return e ? -1 : 0;
+}
+
 int
 load_clusters(Db *db, const char *path, LoadOpt *o)
 {
 	VReader *r;
 	Batch b;
+	ClusterRuns *cr = NULL;
 	char *id, *own = NULL;
-	const char *why;
+	unsigned long kept = 0, n = 0;
 	int e;
 
 	if (!(r = new_vreader(path)))
 		return 1;
 	o->ninput++;
-	if (batch_begin(&b, db, r->name, o->batch)) {
+	if ((o->run && !(cr = new_clusterruns(db, o->run, o->k, o->newonly))) ||
+	    batch_begin(&b, db, r->name, o->batch)) {
+		del_clusterruns(cr);
 		del_vreader(r);
 		return 1;
 	}
 	while ((e = vreader_next(r)) > 0) {
 		if (!(id = load_song_id(r, r->key, r->recno, r->lineno, o, &own)))
 			goto fail;
-		e = db_put_cluster(db, id, o->algorithm, r->val, r->n, &why);
-		if (e == 1)
-			vreader_error(r, "song '%s' is not in the songs table", id);
-		else if (e == 2)
-			vreader_error(r, "%s", why);
+		e = put_cluster(db, cr, r, id, o, &kept);
+		n++;
 		free(own);
 		own = NULL;
 		if (e || batch_record(&b, r->recno))
@@ -207,11 +230,16 @@ load_clusters(Db *db, const char *path, LoadOpt *o)
 	}
 	if (e < 0 || batch_commit(&b))
 		goto fail;
+	if (o->newonly)
+		weprintf("%s: run %s: %lu songs placed, %lu already in the run left as they were",
+		    r->name, o->run, n - kept, kept);
+	del_clusterruns(cr);
 	del_vreader(r);
 	return 0;
 fail:
 	free(own);
 	e = batch_abort(&b);
+	del_clusterruns(cr);
 	del_vreader(r);
 	return e;
 }

@@ -19,6 +19,7 @@ typedef struct LoadOpt {
 	unsigned ninput;        /* inputs read so far (for the messages about repeats) */
 	const char *model, *dataset; /* -m model[:dataset], for embeddings */
 	const char *method;     /* -m, for projections (NULL: from the column names) */
+	const char *run; long k; int newonly; /* -r, -k, -N, for clusters (clusterruns.h) */
 } LoadOpt;
 
 /* Song lists (playlist.h formats) into songs_from_playlists.  A bad entry is an
@@ -27,7 +28,9 @@ int load_import(Db *db, const char *path, LoadOpt *o);
 /* Song vectors into songs (artist profiles follow): not audio records, at least
  * one value, no infinities (NaN allowed), no song twice in one run. */
 int load_songs(Db *db, const char *path, LoadOpt *o);
-/* Clustering records into song_clusters (o->algorithm); no song twice in one run. */
+/* Clustering records into song_clusters (o->algorithm); no song twice in one run.
+ * With o->run also into song_cluster_runs (k = o->k); with o->newonly only the songs
+ * the run lacks (the others are left as they are, and counted on stderr). */
 int load_clusters(Db *db, const char *path, LoadOpt *o);
 
 /* Map coordinates (map(1), pca(1)) into projections (projections.c). */
