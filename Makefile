@@ -31,7 +31,7 @@ LIB = \
 	ml/dvec ml/gmm ml/gmmstep ml/gmmfit ml/gmmio ml/agglo ml/aggloscreen ml/agglochain ml/agreement \
 	data/labels data/dataset data/split data/cache \
 	store/db store/batch store/load store/prefetch store/labels store/embeddings store/lyrics \
-	store/projections store/neighbors store/clusterruns \
+	store/projections store/neighbors store/clusterruns store/export \
 	fetch/spawn fetch/playlist fetch/fetch fetch/subs \
 	web/exdb web/audiodir web/expca web/exdata web/assets web/page web/api web/httpd
 

@@ -11,6 +11,7 @@
 #include "store/clusterruns.h"
 #include "store/db.h"
 #include "store/embeddings.h"
+#include "store/export.h"
 #include "store/load.h"
 #include "store/labels.h"
 #include "store/lyrics.h"
@@ -18,8 +19,8 @@
 #include "store/neighbors.h"
 
 static const char SYNOPSIS[] =
-    "[-bNp] [-a algorithm] [-d db] [-e errlog] [-k k] [-m model] [-n batch] [-r run] "
-    "[-w seconds] command [file ...]";
+    "[-bNp] [-a algorithm] [-d db] [-e errlog] [-f format] [-k k] [-m model] [-n batch] "
+    "[-r run] [-w seconds] command [file ...]";
 
 static int
 out_init(Db *db, int binary)
@@ -33,11 +34,17 @@ out_todo(Db *db, int binary)
 	return db_todo(db, stdout, "<stdout>") ? 1 : 0;
 }
 
+/* format: an EXPORT_* format (store/export.h) */
 static int
-out_export(Db *db, int binary, int artists)
+out_export(Db *db, int format, int artists)
 {
-	VWriter *w = new_vwriter(stdout, "<stdout>", binary);
-	int rc = db_export(db, artists, w) ? 1 : 0;
+	VWriter *w;
+	int rc;
+
+	if (format >= EXPORT_CSV)
+		return export_table(db, artists, format, stdout, "<stdout>") ? 1 : 0;
+	w = new_vwriter(stdout, "<stdout>", format == EXPORT_BINARY);
+	rc = db_export(db, artists, w) ? 1 : 0;
 
 	if (del_vwriter(w))
 		exit(1);
@@ -58,15 +65,15 @@ out_embeddings(Db *db, int binary)
 }
 
 static int
-out_songs(Db *db, int binary)
+out_songs(Db *db, int format)
 {
-	return out_export(db, binary, 0);
+	return out_export(db, format, 0);
 }
 
 static int
-out_artists(Db *db, int binary)
+out_artists(Db *db, int format)
 {
-	return out_export(db, binary, 1);
+	return out_export(db, format, 1);
 }
 
 static int
@@ -156,6 +163,28 @@ method_arg(const Command *cm, const LoadOpt *o)
 	}
 }
 
+/* -f for a command: only export and artists take csv and jsonl (exit 2 else);
+ * -b is -f binary.  Returns the EXPORT_* format. */
+static int
+format_arg(const Command *cm, const char *f, int binary)
+{
+	int format = f ? export_format(f) : binary ? EXPORT_BINARY : EXPORT_TSV;
+
+	if (format < 0) {
+		weprintf("-f: invalid value '%s' (expected tsv, binary, csv or jsonl)", f);
+		util_usage(SYNOPSIS);
+	}
+	if (f && binary && format != EXPORT_BINARY) {
+		weprintf("-b and -f %s: choose one format", f);
+		util_usage(SYNOPSIS);
+	}
+	if (format >= EXPORT_CSV && cm->out != out_songs && cm->out != out_artists) {
+		weprintf("-f %s: only for export and artists", f);
+		util_usage(SYNOPSIS);
+	}
+	return format;
+}
+
 /* -r, -k, -N: a valid run name, the others only with it, for clusters only; else
  * exit 2 */
 static void
@@ -182,7 +211,7 @@ main(int argc, char **argv)
 {
 	LoadOpt o = opt;
 	const Command *cm;
-	const char *dbpath = "songvec.db", *cmd;
+	const char *dbpath = "songvec.db", *cmd, *format = NULL;
 	char **in;
 	int c, i, nin, rc = 0, binary = 0, kset = 0;
 	long wait = 600;
@@ -190,7 +219,7 @@ main(int argc, char **argv)
 
 	util_init(argc, argv);
 	util_help(argc, argv, SYNOPSIS);
-	while ((c = getopt(argc, argv, "a:bd:e:k:m:Nn:pr:w:")) != -1) {
+	while ((c = getopt(argc, argv, "a:bd:e:f:k:m:Nn:pr:w:")) != -1) {
 		switch (c) {
 		case 'a':
 			if (!valid_algorithm(o.algorithm = optarg)) {
@@ -201,6 +230,7 @@ main(int argc, char **argv)
 		case 'b': binary = 1; break;
 		case 'd': dbpath = optarg; break;
 		case 'e': o.errpath = optarg; break;
+		case 'f': format = optarg; break;
 		case 'k': o.k = estrtol(optarg, 1, 1L << 24, 'k'); kset = 1; break;
 		case 'm': model_arg(&o, optarg); break;
 		case 'N': o.newonly = 1; break;
@@ -218,6 +248,7 @@ main(int argc, char **argv)
 	cm = find_command(cmd);
 	method_arg(cm, &o);
 	run_args(cm, &o, kset);
+	binary = format_arg(cm, format, binary);
 	if (cm->out && argc > optind) {
 		weprintf("%s: takes no file arguments", cmd);
 		util_usage(SYNOPSIS);

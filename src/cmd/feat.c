@@ -24,11 +24,7 @@ do_stream(const char *path)
 
 	if (!(r = new_vreader(path)))
 		return -1;
-	if (r->dim != 0 || !(r->rate > 0)) {
-		if (r->dim != 0)
-			weprintf("%s: not an audio record stream (dimension %u, expected 0)", r->name, r->dim);
-		else
-			weprintf("%s: not an audio record stream (no sample rate in its header)", r->name);
+	if (vreader_audio_header(r)) {
 		del_vreader(r);
 		return -1;
 	}
@@ -111,9 +107,8 @@ main(int argc, char **argv)
 		exit(1);
 	run = new_featrun(mode, w);
 	for (i = 0; i < nin; i++) {
-		isrec = !strcmp(in[i], "-") ? 1 : vreader_sniff_path(in[i]);
+		isrec = audio_input_kind(in[i]);
 		if (isrec < 0) {
-			weprintf("%s:", in[i]);
 			rc = 1;
 		} else if (isrec ? do_stream(in[i]) : do_audio(in[i], rate, seconds)) {
 			rc = 1;

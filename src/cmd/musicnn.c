@@ -243,9 +243,8 @@ run_inputs(int argc, char **argv, int noresample)
 	prog = new_progress("records", 0);
 	ops = util_operands(argc, argv, &nops);
 	for (i = 0; i < nops; i++) {
-		sniff = strcmp(ops[i], "-") ? vreader_sniff_path(ops[i]) : 1;
+		sniff = audio_input_kind(ops[i]);
 		if (sniff < 0) {
-			weprintf("%s:", ops[i]);
 			rc = 1;
 		} else if (sniff) {
 			rc |= do_stream(ops[i]);

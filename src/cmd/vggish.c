@@ -159,9 +159,8 @@ run_inputs(VggishFront *f, int argc, char **argv, int noresample)
 	if (argc == 0)
 		rc |= do_stream(f, "-");
 	for (i = 0; i < argc; i++) {
-		sniff = strcmp(argv[i], "-") ? vreader_sniff_path(argv[i]) : 1;
+		sniff = audio_input_kind(argv[i]);
 		if (sniff < 0) {
-			weprintf("%s:", argv[i]);
 			rc = 1;
 		} else if (sniff) {
 			rc |= do_stream(f, argv[i]);

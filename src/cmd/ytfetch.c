@@ -56,7 +56,7 @@ dupor(const char *s)
 static Entry *
 read_list(const char *path, int anyurl, size_t *n)
 {
-	FILE *fp = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	FILE *fp = util_open_in(path, "a song list");
 	Playlist *p;
 	Entry *v = NULL;
 	size_t cap = 0;

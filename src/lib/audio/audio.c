@@ -279,6 +279,32 @@ damaged(AudioIn *a, const char *what)
 	return -1;
 }
 
+/* The one message for a folder given where one audio file is wanted.  Cannot
+ * fail. */
+static void
+dir_error(const char *name)
+{
+	weprintf("%s: is a directory: name its audio files, or give the folder to "
+	    "songvec-folder(1)", name);
+}
+
+int
+audio_input_kind(const char *path)
+{
+	struct stat st;
+	int kind;
+
+	if (!strcmp(path, "-"))
+		return 1;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		dir_error(path);
+		return -1;
+	}
+	if ((kind = vreader_sniff_path(path)) < 0)
+		weprintf("%s:", path);
+	return kind;
+}
+
 /* The input as a file descriptor of a regular file when it can be (stdin from a
  * pipe is spooled); -1 after a message. */
 static int
@@ -288,6 +314,7 @@ input_fd(AudioIn *a, const char *path)
 	int fd;
 
 	if (!strcmp(path, "-")) {
+		util_stdin_hint("audio");
 		if (fstat(0, &st) < 0)
 			return weprintf("%s:", a->name), -1;
 		if (S_ISREG(st.st_mode) && lseek(0, 0, SEEK_CUR) == 0) {
@@ -301,10 +328,9 @@ input_fd(AudioIn *a, const char *path)
 	if (fstat(fd, &st) < 0)
 		weprintf("%s:", a->name);
 	else if (S_ISDIR(st.st_mode))
-		weprintf("%s: is a directory: name its audio files, or give the folder to "
-		    "songvec-folder(1)", a->name);
+		dir_error(a->name);
 	else if (S_ISREG(st.st_mode) && st.st_size == 0)
-		weprintf("%s: empty file", a->name);
+		weprintf("%s: %s", a->name, strcmp(path, "-") ? "empty file" : "empty input");
 	else
 		return fd;
 	close(fd);

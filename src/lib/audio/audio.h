@@ -47,4 +47,10 @@ long audio_read(AudioIn *a, float *buf, long n);
 long audio_read_block(AudioIn *a, float **buf, size_t *cap, long n);
 void del_audio(AudioIn *a);
 
+/* What an operand of a tool that reads both is: 1 a record stream (songvec(5);
+ * "-" always), 0 an audio file, -1 after a message (cannot be read; a folder:
+ * "prog: PATH: is a directory: name its audio files, or give the folder to
+ * songvec-folder(1)"). */
+int audio_input_kind(const char *path);
+
 #endif

@@ -229,6 +229,28 @@ util_operands(int argc, char **argv, int *n)
 	return argv + optind;
 }
 
+void
+util_stdin_hint(const char *what)
+{
+	static int said;
+
+	if (said || !isatty(0))
+		return;
+	said = 1;
+	fflush(stdout);
+	fprintf(stderr, "%s: reading %s from the terminal (Ctrl-D to end; see %s --help)\n",
+	    argv0, what, argv0);
+}
+
+FILE *
+util_open_in(const char *path, const char *what)
+{
+	if (strcmp(path, "-"))
+		return fopen(path, "r");
+	util_stdin_hint(what);
+	return stdin;
+}
+
 FILE *
 efopen_out(const char *path)
 {

@@ -42,6 +42,15 @@ int util_bt_options(int argc, char **argv, const char *synopsis);
  * there are none; *n is their count.  This function can't fail. */
 char **util_operands(int argc, char **argv, int *n);
 
+/* Every reader of standard input calls this before it waits for data: when stdin
+ * is a terminal, "prog: reading WHAT from the terminal (Ctrl-D to end; see prog
+ * --help)" on stderr, once per process, so that a tool run without its input
+ * does not seem to hang.  This function can't fail. */
+void util_stdin_hint(const char *what);
+/* A text input: stdin for "-" (after util_stdin_hint(what)), else fopen(path,
+ * "r"); NULL with errno set when the file cannot be opened. */
+FILE *util_open_in(const char *path, const char *what);
+
 /* Open an output file ("w"); exits 1 with "prog: path: strerror" when it cannot. */
 FILE *efopen_out(const char *path);
 /* Close a file from efopen_out.  When failed is non-zero or the close fails, the

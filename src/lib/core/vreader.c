@@ -27,6 +27,9 @@ struct VReaderBuf {
 	int pending;         /* TSV: a record line is buffered in line */
 	int metaseen;        /* TSV: a #songvec line was read */
 	int ownfp;           /* fp is closed by del_vreader */
+	int empty;           /* the input had no byte at all */
+	int eof;             /* read(2) said end of file: never asked again (a
+	                      * terminal would wait for more after Ctrl-D) */
 };
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
@@ -94,6 +97,20 @@ vreader_audio_rate(VReader *r, double rate)
 		    "%g Hz records, e.g. segment -r %g)", argv0, rate, rate);
 	return vreader_error(r, "audio records at %g Hz, %s needs %g Hz (resample with "
 	    "segment -r %g)", r->rate, argv0, rate, rate);
+}
+
+int
+vreader_audio_header(VReader *r)
+{
+	if (r->priv->empty)
+		weprintf("%s: empty input (expected audio records, e.g. from segment)", r->name);
+	else if (r->dim != 0)
+		weprintf("%s: not an audio record stream (dimension %u, expected 0)", r->name, r->dim);
+	else if (!(r->rate > 0))
+		weprintf("%s: not an audio record stream (no sample rate in its header)", r->name);
+	else
+		return 0;
+	return -1;
 }
 
 int
@@ -185,6 +202,8 @@ rawread(VReader *r, void *buf, size_t n)
 	ssize_t got;
 	size_t k;
 
+	if (r->priv->eof)
+		return 0;
 	if (fd < 0) {
 		k = fread(buf, 1, n, r->fp);
 		if (k == 0 && ferror(r->fp)) {
@@ -198,6 +217,7 @@ rawread(VReader *r, void *buf, size_t n)
 	while (got < 0 && errno == EINTR);
 	if (got < 0)
 		r->priv->ioerr = errno;
+	r->priv->eof = got == 0 && n > 0;
 	return got;
 }
 
@@ -756,6 +776,7 @@ new_vreader_fp(FILE *fp, const char *name)
 		hdr_error(r, "read error: %s", strerror(r->priv->ioerr));
 		goto fail;
 	}
+	r->priv->empty = r->priv->end == 0;
 	if (r->priv->end > 0 && r->priv->buf[0] == '\0') {
 		r->binary = 1;
 		if (r->priv->end < 4 || memcmp(r->priv->buf, VS_MAGIC, 4)) {
@@ -791,8 +812,10 @@ new_vreader(const char *path)
 	FILE *fp;
 	VReader *r;
 
-	if (!strcmp(path, "-"))
+	if (!strcmp(path, "-")) {
+		util_stdin_hint("a songvec stream");
 		return new_vreader_fp(stdin, "<stdin>");
+	}
 	if (!(fp = fopen(path, "rb"))) {
 		weprintf("%s:", path);
 		return NULL;

@@ -62,6 +62,13 @@ int vreader_error(VReader *r, const char *fmt, ...) __attribute__((format(printf
  * segment -r R)" or "...: audio records at X Hz, prog needs R Hz (resample with
  * segment -r R)". */
 int vreader_audio_rate(VReader *r, double rate);
+/* 0 when the header announces audio records (dimension 0, a sample rate); else
+ * -1 after "prog: FILE: empty input (expected audio records, e.g. from segment)"
+ * when the input had no byte at all (an empty stdin, segment failed upstream) or
+ * "prog: FILE: not an audio record stream (...)".  For tools that need audio
+ * records before anything else (feat); the filters (vggish, musicnn) keep an
+ * empty stream an empty result. */
+int vreader_audio_header(VReader *r);
 /* The same for a record read earlier (e.g. by a read-ahead thread): its own
  * record number and TSV line. */
 int vreader_error_at(const VReader *r, unsigned long recno, unsigned long lineno,

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 #define SV_BIG_ENDIAN 1
@@ -81,6 +82,22 @@ free_cols(VWriter *w)
 	w->ncols = 0;
 }
 
+/* A binary stream is not for a terminal: 1 (after a message, the writer failed)
+ * unless SONGVEC_BINARY_TTY is set to a non-empty value, else 0. */
+static int
+tty_refused(VWriter *w)
+{
+	const char *force = getenv("SONGVEC_BINARY_TTY");
+	int fd = fileno(w->fp);
+
+	if (!w->binary || w->failed || fd < 0 || !isatty(fd) || (force && *force))
+		return w->failed;
+	weprintf("%s: not writing a binary stream to a terminal: pipe it into another tool, "
+	    "ask for TSV (-t), or set SONGVEC_BINARY_TTY=1", w->name);
+	w->failed = 1;
+	return 1;
+}
+
 /* Returns 0, or -1 after a message when a column name breaks the rules of
  * key_name_problem() (the header then has no names) or the rate is outside
  * VS_MINRATE..VS_MAXRATE. */
@@ -90,6 +107,8 @@ vwriter_header(VWriter *w, unsigned dim, double rate, unsigned ncols, char *cons
 	unsigned i, n = cols && ncols == dim ? ncols : 0;
 	const char *why;
 
+	if (tty_refused(w))
+		return -1;
 	w->dim = dim;
 	w->rate = rate;
 	free_cols(w);
@@ -145,6 +164,8 @@ put_header(VWriter *w)
 	unsigned i;
 
 	w->header_done = 1;
+	if (tty_refused(w))
+		return -1;
 	if (w->binary)
 		return put_bin_header(w);
 	fprintf(w->fp, "#songvec dim=%u", w->dim);

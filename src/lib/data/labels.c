@@ -200,7 +200,7 @@ read_lines(Labels *l, FILE *fp)
 int
 labels_load(const char *path, Labels *l)
 {
-	FILE *fp = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	FILE *fp = util_open_in(path, "a labels table");
 	int rc;
 
 	memset(l, 0, sizeof *l);

@@ -891,48 +891,58 @@ load_columns(Db *db, size_t dim, unsigned *ncols)
 	return NULL;
 }
 
+/* The first row's dimension and stored column names to the sink; 0, or the
+ * sink's -1. */
+static int
+export_header(Db *db, const DbSink *s, size_t dim)
+{
+	unsigned ncols, i;
+	char **cols = load_columns(db, dim, &ncols);
+	int rc = s->header(s->ctx, dim, ncols, cols);
+
+	for (i = 0; i < ncols; i++)
+		free(cols[i]);
+	free(cols);
+	return rc;
+}
+
 int
-db_export(Db *db, int artists, VWriter *w)
+db_export_rows(Db *db, int artists, const DbSink *s)
 {
 	sqlite3_stmt *st;
-	const float *v;
-	const char *key;
-	size_t n, dim = 0;
-	char **cols;
-	unsigned ncols, i;
+	DbRow row;
+	size_t dim = 0;
 	int rc, first = 1, ret = -1;
 
 	/* one read transaction: a consistent snapshot while writers go on */
 	if (db_exec(db, "BEGIN"))
 		return -1;
 	st = db_prepare(db, artists
-	    ? "SELECT artist_id, NULL, feature_vector FROM artists_vector ORDER BY artist_id"
-	    : "SELECT song_id, feature_blob, feature_vector FROM songs ORDER BY song_id");
+	    ? "SELECT artist_id, NULL, feature_vector, artist_id, NULL, NULL FROM artists_vector "
+	      "ORDER BY artist_id"
+	    : "SELECT song_id, feature_blob, feature_vector, artist_id, song_name, artist_name "
+	      "FROM songs ORDER BY song_id");
 	if (!st)
 		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		key = (const char *)sqlite3_column_text(st, 0);
-		if (!(v = row_vector(db, st, artists ? -1 : 1, 2, &n))) {
+		row.id = (const char *)sqlite3_column_text(st, 0);
+		row.artist_id = (const char *)sqlite3_column_text(st, 3);
+		row.song_name = (const char *)sqlite3_column_text(st, 4);
+		row.artist_name = (const char *)sqlite3_column_text(st, 5);
+		if (!(row.v = row_vector(db, st, artists ? -1 : 1, 2, &row.n))) {
 			weprintf("%s: %s '%s': feature_vector is not a JSON array of numbers", db->path,
-			    artists ? "artist" : "song", key);
+			    artists ? "artist" : "song", row.id);
 			goto out;
 		}
-		if (first) {
-			dim = n;
-			cols = load_columns(db, dim, &ncols);
-			rc = vwriter_header(w, dim, 0, ncols, cols);
-			for (i = 0; i < ncols; i++)
-				free(cols[i]);
-			free(cols);
-			if (rc)
-				goto out;
-			first = 0;
-		} else if (n != dim) {
+		if (first && export_header(db, s, dim = row.n))
+			goto out;
+		if (!first && row.n != dim) {
 			weprintf("%s: %s '%s': %zu values, the first row has %zu", db->path,
-			    artists ? "artist" : "song", key, n, dim);
+			    artists ? "artist" : "song", row.id, row.n, dim);
 			goto out;
 		}
-		if (vwriter_write(w, key, v, n))
+		first = 0;
+		if (s->row(s->ctx, &row))
 			goto out;
 	}
 	if (rc != SQLITE_DONE) {
@@ -944,4 +954,25 @@ out:
 	sqlite3_finalize(st);
 	sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
 	return ret;
+}
+
+/* the stream sink of db_export: the header and the records through a VWriter */
+static int
+vw_header(void *ctx, size_t dim, unsigned ncols, char *const *cols)
+{
+	return vwriter_header(ctx, dim, 0, ncols, cols);
+}
+
+static int
+vw_row(void *ctx, const DbRow *r)
+{
+	return vwriter_write(ctx, r->id, r->v, r->n);
+}
+
+int
+db_export(Db *db, int artists, VWriter *w)
+{
+	DbSink s = { vw_header, vw_row, w };
+
+	return db_export_rows(db, artists, &s);
 }

@@ -51,4 +51,23 @@ int db_todo(Db *db, FILE *out, const char *outname);
 /* Vectors as a stream: songs (artists = 0) or artist profiles (artists = 1). */
 int db_export(Db *db, int artists, VWriter *w);
 
+/* One exported row: the id (song or artist), the song's metadata (NULL when
+ * unknown, always for artists) and the vector. */
+typedef struct DbRow {
+	const char *id, *artist_id, *song_name, *artist_name;
+	const float *v;
+	size_t n;
+} DbRow;
+/* Where db_export_rows puts them: header once before the first row (the
+ * dimension and the stored column names, ncols 0 when there are none; never
+ * called for an empty table), then row per row in id order; each returns 0, or
+ * -1 after its own message, which ends the export. */
+typedef struct DbSink {
+	int (*header)(void *ctx, size_t dim, unsigned ncols, char *const *cols);
+	int (*row)(void *ctx, const DbRow *r);
+	void *ctx;
+} DbSink;
+/* db_export's rows, in one read transaction, to any sink (store/export.h). */
+int db_export_rows(Db *db, int artists, const DbSink *s);
+
 #endif

@@ -33,7 +33,7 @@ import_bad_entry(Playlist *p, const LoadOpt *o, unsigned long *nbad)
 int
 load_import(Db *db, const char *path, LoadOpt *o)
 {
-	FILE *fp = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	FILE *fp = util_open_in(path, "a song list");
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
 	Playlist *p;
 	Batch b;

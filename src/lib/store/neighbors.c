@@ -171,7 +171,7 @@ nb_load(Nb *nb, FILE *fp, long batch)
 static int
 load_table(Db *db, const char *path, const LoadOpt *o, int artists)
 {
-	FILE *fp = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	FILE *fp = util_open_in(path, "neighbours");
 	Nb nb = { .db = db, .name = strcmp(path, "-") ? path : "<stdin>", .metric = "cosine" };
 	int rc = 1;
 

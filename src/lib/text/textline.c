@@ -13,7 +13,7 @@ TextLine *
 new_textline(const char *path)
 {
 	TextLine *r;
-	FILE *fp = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	FILE *fp = util_open_in(path, "text lines");
 
 	if (!fp) {
 		weprintf("%s:", path);
