@@ -201,7 +201,7 @@ stats_select_k(float *a, size_t n, size_t k)
 }
 
 /* sum of a[i] * b[i] in index order, one accumulator: the rounding of a plain
- * loop, which the fits built on it (ml/lbfgs, ml/spectral) were checked with.
+ * loop, which the fits built on it (ml/lbfgs, ml/spectral, ml/centroid) were checked with.
  * Cannot fail. */
 double
 stats_dot64(const double *a, const double *b, size_t n)

@@ -1,6 +1,7 @@
 /* centroid.c — group centroids and their similarity tables (see centroid.h). */
 #include "ml/centroid.h"
 #include "ml/knn.h"
+#include "core/stats.h"
 #include "core/util.h"
 
 #include <math.h>
@@ -110,17 +111,6 @@ centroid_scores(const Centroids *c, const float *x, double *sim)
 	return best;
 }
 
-static double
-dot_dd(const double *a, const double *b, size_t d)
-{
-	double s = 0;
-	size_t j;
-
-	for (j = 0; j < d; j++)
-		s += a[j] * b[j];
-	return s;
-}
-
 void
 centroid_table(const Centroids *c, double *table, double *intra, double *inter)
 {
@@ -129,7 +119,7 @@ centroid_table(const Centroids *c, double *table, double *intra, double *inter)
 
 	for (a = 0; a < g; a++)
 		for (b = 0; b < g; b++) {
-			v = dot_dd(c->u + a * d, c->u + b * d, d);
+			v = stats_dot64(c->u + a * d, c->u + b * d, d);
 			if (a != b) {
 				table[a * g + b] = v / ((double)c->count[a] * c->count[b]);
 				xp += v;
