@@ -149,3 +149,24 @@ json_string(FILE *fp, const char *str)
 	}
 	putc('"', fp);
 }
+
+/* "[v0,...]" on fp, -0 as -0.0 (see json.h).  Cannot fail (errors stick in fp). */
+void
+json_put_floats(FILE *fp, const float *v, size_t n)
+{
+	char num[FPCONV_FLOAT_MAX];
+	size_t i;
+
+	putc('[', fp);
+	for (i = 0; i < n; i++) {
+		if (i)
+			putc(',', fp);
+		if (!isfinite(v[i]))
+			fputs("null", fp);
+		else if (v[i] == 0 && signbit(v[i]))
+			fputs("-0.0", fp);
+		else
+			fwrite(num, 1, fpconv_ftoa(num, v[i]), fp);
+	}
+	putc(']', fp);
+}

@@ -24,6 +24,10 @@ size_t json_float(char *buf, float f);
  * sets *n.  Returns 0, or -1 when s is not such an array; exits only when
  * memory runs out. */
 int json_parse_floats(const char *s, float **v, size_t *n, size_t *cap);
+/* Write "[v0,v1,...]" to fp: NaN and infinities as null, -0 as -0.0 (which
+ * readers such as python's json would otherwise read as the integer 0).  Errors
+ * stick in fp. */
+void json_put_floats(FILE *fp, const float *v, size_t n);
 /* Write s as a JSON string (quotes, escapes; invalid UTF-8 bytes become U+FFFD). */
 void json_string(FILE *fp, const char *s);
 

@@ -113,29 +113,6 @@ jsonl_header(void *ctx, size_t dim, unsigned ncols, char *const *cols)
 	return 0;
 }
 
-/* The vector as a JSON array: numbers as json_floats spells them (null for NaN
- * and infinities), but -0 as -0.0, which JSON readers such as python's would
- * read as the integer 0.  Cannot fail (errors stick in fp). */
-static void
-json_vector(FILE *fp, const float *v, size_t n)
-{
-	char num[FPCONV_FLOAT_MAX];
-	size_t i;
-
-	putc('[', fp);
-	for (i = 0; i < n; i++) {
-		if (i)
-			putc(',', fp);
-		if (!isfinite(v[i]))
-			fputs("null", fp);
-		else if (v[i] == 0 && signbit(v[i]))
-			fputs("-0.0", fp);
-		else
-			fwrite(num, 1, fpconv_ftoa(num, v[i]), fp);
-	}
-	putc(']', fp);
-}
-
 static int
 jsonl_row(void *ctx, const DbRow *r)
 {
@@ -151,7 +128,7 @@ jsonl_row(void *ctx, const DbRow *r)
 		json_member(o->fp, "artist_name", r->artist_name);
 	}
 	fputs("\"vector\":", o->fp);
-	json_vector(o->fp, r->v, r->n);
+	json_put_floats(o->fp, r->v, r->n);
 	fputs("}\n", o->fp);
 	return ferror(o->fp) ? -1 : 0;
 }

@@ -6,7 +6,6 @@
 #include "web/exdata.h"
 #include "web/exdb.h"
 #include "web/expca.h"
-#include "core/fpconv.h"
 #include "core/json.h"
 #include "core/util.h"
 #include "core/vreader.h"
@@ -349,24 +348,6 @@ write_songs(Doc *d)
 	return rc;
 }
 
-/* [v[0..n) as float32 numbers, null for NaN] */
-static void
-put_floats(FILE *fp, const float *v, size_t n)
-{
-	char buf[FPCONV_FLOAT_MAX];
-	size_t i;
-
-	fputc('[', fp);
-	for (i = 0; i < n; i++) {
-		fputs(i ? "," : "", fp);
-		if (isfinite(v[i]))
-			fwrite(buf, 1, fpconv_ftoa(buf, v[i]), fp);
-		else
-			fputs("null", fp);
-	}
-	fputc(']', fp);
-}
-
 /* the PCA-2 map computed from the songs' vectors (none when it cannot be) */
 static void
 write_computed_map(Doc *d)
@@ -375,9 +356,9 @@ write_computed_map(Doc *d)
 
 	if (!expca_map(d->h, d->id, d->n, x, y)) {
 		fputs("{\"method\":\"pca\",\"computed\":true,\"x\":", d->fp);
-		put_floats(d->fp, x, d->n);
+		json_put_floats(d->fp, x, d->n);
 		fputs(",\"y\":", d->fp);
-		put_floats(d->fp, y, d->n);
+		json_put_floats(d->fp, y, d->n);
 		fputc('}', d->fp);
 	}
 	free(x);
