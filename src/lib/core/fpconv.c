@@ -5,6 +5,9 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSSE3__
+#include <tmmintrin.h>
+#endif
 
 /* fpconv_cxx.cc */
 const char *fpconv_cxx_parse_f(const char *p, const char *end, float *f);
@@ -181,6 +184,184 @@ clinger_f(const char *s, const char *end, float *f)
 	return s;
 }
 
+#ifdef __SSSE3__
+#define WINDOW 16 /* bytes the window path looks at: one SSE register */
+
+/* every byte x (-128..127); cannot fail.  (_mm_set1_epi8 of a variable went
+ * through the stack, a byte store then a wider load: a stall.) */
+static __m128i
+splat8(int x)
+{
+	return _mm_shuffle_epi8(_mm_cvtsi32_si128(x), _mm_setzero_si128());
+}
+
+/* The digits of the vector v (bytes '0'..'9' and others) whose first len bytes are
+ * nd digits with a dot before digit dot (dot == WINDOW: none) as an integer;
+ * cannot fail.  One shuffle takes the dot out and moves the digits to the top
+ * (zeros below them, leading zeros), then pairs, quads and octets of digits are
+ * summed by multiply-adds (Mula's and Lemire's SIMD number parsing). */
+static inline uint64_t
+window_digits(__m128i v, int nd, int dot)
+{
+	__m128i k, src, q;
+	uint64_t u;
+
+	/* byte j takes digit k = j - (16 - nd) (negative: zero), found at k + (k >= dot) */
+	k = _mm_sub_epi8(_mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+	    splat8(WINDOW - nd));
+	src = _mm_sub_epi8(k, _mm_cmpgt_epi8(k, splat8(dot - 1)));
+	q = _mm_shuffle_epi8(_mm_sub_epi8(v, _mm_set1_epi8('0')), src);
+	q = _mm_maddubs_epi16(q, _mm_setr_epi8(10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1,
+	    10, 1));
+	q = _mm_madd_epi16(q, _mm_setr_epi16(100, 1, 100, 1, 100, 1, 100, 1));
+	q = _mm_packs_epi32(q, q);
+	q = _mm_madd_epi16(q, _mm_setr_epi16(10000, 1, 10000, 1, 10000, 1, 10000, 1));
+	u = (uint64_t)_mm_cvtsi128_si64(q);
+	return (u & 0xffffffffu) * 100000000u + (u >> 32);
+}
+
+/* 10^-0 .. 10^-15 rounded to doubles (relative error <= 2^-53) */
+static const double p10inv[] = {
+	1e-0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12,
+	1e-13, 1e-14, 1e-15
+};
+#define NEAR 4 /* ulps of a double around a float midpoint left to clinger_f */
+
+/* The digit and dot bits of the WINDOW bytes at p; cannot fail */
+static inline __m128i
+window_masks(const char *p, unsigned *dm, unsigned *om)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+
+	*dm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d));
+	*om = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
+	return v;
+}
+
+/* clinger_f's case without an exponent, branch-free on the digits: the len bytes
+ * at p (len < WINDOW, WINDOW bytes readable) are digits[.digits] (or digits. or
+ * .digits), negated when neg.  A multiplication by 10^-k (a double within 2^-53
+ * of it) instead of clinger_f's division: the product y is within 2^-52 of the
+ * exact value x, under NEAR ulps of y, so x and y round to the same float unless
+ * y is that close to a float midpoint (then clinger_f decides).  The value is
+ * within 1e-15..1e16.  Returns 1 with *f set, or 0 to leave the number to
+ * clinger_f (not that syntax, more than 2^53, near a midpoint). */
+static inline int
+window_value(const char *p, int len, int neg, float *f)
+{
+	unsigned dm, om, want = (1u << len) - 1;
+	__m128i v = window_masks(p, &dm, &om);
+	int nd, dot;
+	uint64_t m, u;
+	double y;
+
+	om &= want;
+	nd = len - (om != 0);
+	if (((dm | om) & want) != want || (om & (om - 1)) || nd <= 0)
+		return 0;
+	dot = om ? __builtin_ctz(om) : WINDOW;
+	if ((m = window_digits(v, nd, dot)) > MANT_EXACT)
+		return 0;
+	y = (double)m * p10inv[om ? len - dot - 1 : 0];
+	memcpy(&u, &y, 8);
+	if ((u & 0x1fffffffu) - (MIDPOINT - NEAR) <= 2 * NEAR)
+		return 0;
+	*f = (float)(neg ? -y : y);
+	return 1;
+}
+
+/* window_value on the number at s: [-]digits[.digits] ending inside the WINDOW
+ * bytes after the sign, all of them in [s, end).  Returns the end of the number,
+ * or NULL to leave it to clinger_f (an exponent, longer, as window_value). */
+static const char *
+window_f(const char *s, const char *end, float *f)
+{
+	int neg, len;
+	unsigned dm, om;
+
+	if (end - s <= WINDOW)
+		return NULL;
+	neg = *s == '-';
+	s += neg;
+	window_masks(s, &dm, &om);
+	len = __builtin_ctz(~(dm | om)); /* <= WINDOW: bits 16..31 of ~ are set */
+	if (len == WINDOW || (s[len] | 0x20) == 'e' || !window_value(s, len, neg, f))
+		return NULL;
+	return s + len;
+}
+
+/* the tab bits of the 64 bytes at b; cannot fail */
+static uint64_t
+tabs64(const char *b)
+{
+	const __m128i t = _mm_set1_epi8('\t');
+	uint64_t m[4];
+	int i;
+
+	for (i = 0; i < 4; i++)
+		m[i] = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(t,
+		    _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * i))));
+	return m[0] | m[1] << 16 | m[2] << 32 | m[3] << 48;
+}
+
+/* The field [p, t) by window_value (WINDOW bytes readable after its sign): 1 with
+ * *f set, 0 when it is not on that path.  Cannot fail. */
+static inline int
+field_f(const char *p, const char *t, const char *end, float *f)
+{
+	int neg = *p == '-';
+
+	p += neg;
+	if (t - p < 1 || t - p >= WINDOW || end - p < WINDOW)
+		return 0;
+	return window_value(p, (int)(t - p), neg, f);
+}
+
+size_t
+fpconv_fields_f(const char *p, const char *end, float *v, size_t max, const char **next)
+{
+	const char *blk = p, *t;
+	uint64_t tabs;
+	size_t n = 0;
+
+	if (end - p < 64) {
+		*next = p;
+		return 0;
+	}
+	/* the tabs found 64 bytes at a time ahead of the numbers: the next field's
+	 * start never waits for this one's digits */
+	for (tabs = tabs64(blk); n < max; n++, p = t + 1) {
+		while (!tabs) {
+			if ((blk += 64) >= end)
+				goto out;
+			tabs = end - blk >= 64 ? tabs64(blk) : tabs64(end - 64) >> (64 - (end - blk));
+		}
+		t = blk + __builtin_ctzll(tabs);
+		tabs &= tabs - 1;
+		if (!field_f(p, t, end, &v[n]))
+			break;
+	}
+out:
+	*next = p;
+	return n;
+}
+#else
+/* no SSSE3 in this build (-march): clinger_f alone; cannot fail */
+static const char *
+window_f(const char *s, const char *end, float *f)
+{
+	return NULL;
+}
+
+size_t
+fpconv_fields_f(const char *p, const char *end, float *v, size_t max, const char **next)
+{
+	*next = p;
+	return 0;
+}
+#endif
+
 /* [p, end) after the sign: a leading '+' skipped, NULL for "+-" and "++" (the
  * parser takes a '-' itself).  Cannot fail. */
 static const char *
@@ -211,7 +392,7 @@ fpconv_parse_f(const char *p, const char *end, float *f, int *overflow)
 	*overflow = 0;
 	if (!(p = plus(p, end)))
 		return NULL;
-	if ((r = clinger_f(p, end, f)))
+	if ((r = window_f(p, end, f)) || (r = clinger_f(p, end, f)))
 		return r;
 	if (!(r = fpconv_cxx_parse_f(p, end, f)))
 		return NULL;

@@ -674,7 +674,8 @@ tsv_bad_value(VReader *r, const char *p, const char *end, unsigned long i, int o
  * (grown as needed), as many as parse: each field whole a number as
  * fpconv_parse_f reads it (no space, no trailing text), a finite literal within
  * the float32 range.  Returns how many parsed; *bad is where the first bad field
- * starts (NULL: none), *ov whether it overflowed.  One pass, no tab counting. */
+ * starts (NULL: none), *ov whether it overflowed.  One pass, no tab counting:
+ * runs of plain decimals by fpconv_fields_f, each other field by itself. */
 static unsigned long
 tsv_values(VReader *r, const char *p, const char *end, const char **bad, int *ov)
 {
@@ -682,6 +683,7 @@ tsv_values(VReader *r, const char *p, const char *end, const char **bad, int *ov
 	const char *q;
 
 	for (*bad = NULL;; p = q + 1) {
+		n += fpconv_fields_f(p, end, r->val + n, r->priv->cap - n, &p);
 		if (n == r->priv->cap) {
 			r->priv->cap *= 2;
 			r->val = ereallocarray(r->val, r->priv->cap, sizeof(float));

@@ -3,7 +3,8 @@
  * -0, NaN payloads), the spelling is the shortest (one digit fewer does not read
  * back), random and near-halfway decimal strings (both on fpconv's fast path and
  * off it, and exact midpoints) parse as glibc's strtof/strtod in the C locale,
- * and the syntax edges (signs, space, hex, overflow). */
+ * the syntax edges (signs, space, hex, overflow), and fpconv_fields_f's runs of
+ * TSV fields (as strtof, stopping at the start of a field it does not take). */
 #include "core/fpconv.h"
 #include "core/rng.h"
 #include "../unit.h"
@@ -17,6 +18,7 @@
 #ifndef NRANDOM
 #define NRANDOM 500000 /* random bit patterns, random strings */
 #endif
+#define PAD "\t0123456789abcdef" /* after a number: room for a window */
 
 static float
 from_bits(uint32_t u)
@@ -150,7 +152,7 @@ random_decimal(Rng *r, char *s)
 static void
 test_parse_random(void)
 {
-	char s[128];
+	char s[128 + sizeof PAD];
 	size_t i, n;
 	Rng r;
 	float f, g;
@@ -180,6 +182,13 @@ test_parse_random(void)
 			check(0, "'%s': fpconv %.9g, strtof %.9g", s, f, g);
 			bad++;
 		}
+		memcpy(s + n, PAD, sizeof PAD); /* room for the 16-byte window path */
+		e = fpconv_parse_f(s, s + n + sizeof PAD - 1, &f, &ov);
+		if (!e || e != s + n || bits(f) != bits(g)) {
+			check(0, "'%.*s' padded: fpconv %.9g, strtof %.9g", (int)n, s, f, g);
+			bad++;
+		}
+		s[n] = '\0';
 		e = fpconv_parse_d(s, s + n, &d, &ov);
 		dd = strtod(s, NULL);
 		if (!e || e != s + n || memcmp(&d, &dd, 8)) {
@@ -188,6 +197,94 @@ test_parse_random(void)
 		}
 	}
 	check(bad == 0, "%d random decimal strings parse as strtof and strtod", NRANDOM);
+}
+
+/* a field for test_fields: mostly what fpconv_fields_f takes (plain decimals of
+ * 1..17 characters, near float midpoints, exact midpoints), else anything */
+static size_t
+random_field(Rng *r, char *s)
+{
+	float a;
+	double mid;
+	int k = (int)rng_below(r, 8);
+
+	if (k < 3) { /* near a midpoint of 1e-6..1e7, in 15 characters or fewer */
+		a = from_bits((107u + (uint32_t)rng_below(r, 44)) << 23 |
+		    ((uint32_t)rng_next(r) & 0x7fffffu));
+		mid = ((double)a + (double)nextafterf(a, INFINITY)) / 2;
+		snprintf(s, 64, "%s%.*f", rng_below(r, 4) ? "" : "-", (int)rng_below(r, 16), mid);
+		s[rng_below(r, 2) ? 15 : 17] = '\0';
+	} else if (k == 3) { /* odd integers from 2^24: exact midpoints, maybe with ".0" */
+		snprintf(s, 64, "%llu%s", (1ull << 24) + 2 * rng_below(r, 1ull << 26) + 1,
+		    rng_below(r, 2) ? "" : ".0");
+	} else if (k < 6) {
+		snprintf(s, 64, "%.9g", from_bits((uint32_t)rng_next(r)));
+	} else {
+		return random_decimal(r, s);
+	}
+	return strlen(s);
+}
+
+/* The values fpconv_fields_f gives for the fields f[j..nf) of a line ending at end
+ * and where it stops, checked against strtof; returns the count or -1 (checked). */
+static long
+fields_run(char **f, size_t j, size_t nf, const char *end, size_t max)
+{
+	float v[256], g;
+	const char *next;
+	size_t i, n = fpconv_fields_f(f[j], end, v, max, &next);
+	char *e;
+
+	if (j + n >= nf || next != f[j + n] || n > max) {
+		check(0, "fields %zu..%zu: %zu taken, stopped at %d", j, nf, n, (int)(next - f[j]));
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		g = strtof(f[j + i], &e);
+		if (*e != '\t' || bits(g) != bits(v[i]) || isinf(g)) {
+			check(0, "field '%.*s': %.9g, strtof %.9g", (int)(f[j + i + 1] - f[j + i] - 1),
+			    f[j + i], v[i], g);
+			return -1;
+		}
+	}
+	return (long)n;
+}
+
+/* lines of random fields, read as vreader does (runs by fpconv_fields_f, a field
+ * it leaves skipped): every value it gives is strtof's, it takes only whole
+ * numeric fields and stops at the start of a field; and it takes nearly all of
+ * a line of %.9g numbers */
+static void
+test_fields(void)
+{
+	char line[8192], *f[257];
+	float v[256];
+	size_t i, j, nf, len, n;
+	const char *next;
+	long k;
+	Rng r;
+	int bad = 0;
+
+	rng_seed(&r, 12, 2);
+	for (i = 0; i < NRANDOM / 50 && bad < 10; i++) {
+		for (nf = 1 + rng_below(&r, 256), len = 0, j = 0; j < nf; j++) {
+			f[j] = line + len;
+			len += random_field(&r, line + len);
+			line[len++] = '\t';
+		}
+		f[nf] = line + len;
+		line[--len] = '\0';
+		for (j = 0; j < nf && bad < 10; j += (size_t)k + 1)
+			if ((k = fields_run(f, j, nf, line + len, 1 + rng_below(&r, 256))) < 0)
+				bad++;
+	}
+	check(bad == 0, "%d lines of random fields parse as strtof", NRANDOM / 50);
+	for (len = 0, j = 0; j < 200; j++)
+		len += (size_t)sprintf(line + len, "%.9g\t",
+		    from_bits(0x3f800000u + 0x9e3779u * (uint32_t)j % 0x4800000u)); /* 1..1024 */
+	line[--len] = '\0';
+	n = fpconv_fields_f(line, line + len, v, 256, &next);
+	check(n >= 195, "%zu of 200 %%.9g fields on the fast path", n);
 }
 
 static void
@@ -225,5 +322,6 @@ main(void)
 	test_syntax();
 	test_roundtrip();
 	test_parse_random();
+	test_fields();
 	return unit_done();
 }
