@@ -49,7 +49,7 @@ build/obj/lib/ml/metrics.o: CFLAGS += -fno-math-errno # silhouette's sqrt vector
 INC = core/hot store/dbint ml/annhnsw
 
 # libFuzzer harnesses: tests/fuzz/<name>.c, built with clang (`make fuzz`)
-FUZZ = vreader playlist audio
+FUZZ = vreader playlist audio fpconv
 FUZZTIME = 30
 
 # C++ shims over Debian's C++ libraries: src/lib/<domain>/<module>.cc, extern "C"
