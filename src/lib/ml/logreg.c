@@ -1,6 +1,7 @@
 /* logreg.c — scikit-learn's lbfgs logistic regression (see logreg.h). */
 #include "ml/logreg.h"
 #include "ml/lbfgs.h"
+#include "ml/logregk.h"
 #include "core/pool.h"
 #include "core/util.h"
 
@@ -25,6 +26,8 @@ typedef struct Problem {
 	double *rawt;         /* the same per block, transposed */
 	double *part;         /* nblocks x kk x (d+1) partial gradients */
 	double *loss;         /* nblocks partial losses */
+	LrPanels *xp;         /* x for logregk.h (multinomial on AVX-512F), or NULL */
+	double *zs;           /* its scratch, lrk_scratch(BLOCK, k) per block */
 } Problem;
 
 void
@@ -86,6 +89,11 @@ block_do(void *arg, size_t b, int tid)
 	double *z = p->raw + i0 * kk, *g = p->part + b * kk * dd, loss = 0, gr;
 	double *zt = p->rawt + i0 * kk;
 
+	if (p->xp) {
+		p->loss[b] = lrk_block(p->xp, p->y, i0, nb, kk, w, g,
+		    p->zs + b * lrk_scratch(BLOCK, kk));
+		return;
+	}
 	/* X Wt with Wt d x k and beta 0 (intercepts added after): no operand
 	 * transposed, so OpenBLAS takes its small-matrix kernel instead of packing X */
 	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nb, (int)kk, (int)d, 1.0, x,
@@ -179,13 +187,16 @@ logreg_fit(const double *x, size_t n, size_t d, const int *y, size_t k, const Lo
 	p.wt = ereallocarray(NULL, d ? d : 1, kk * sizeof(double));
 	p.part = ereallocarray(NULL, p.nblocks ? p.nblocks : 1, kk * dd * sizeof(double));
 	p.loss = ecalloc(p.nblocks ? p.nblocks : 1, sizeof(double));
+	if (!p.binary && (p.xp = new_lrpanels(x, n, d)))
+		p.zs = ereallocarray(NULL, p.nblocks, lrk_scratch(BLOCK, kk) * sizeof(double));
 	lbfgs_defaults(&lo);
 	lo.pgtol = o->tol;
 	lo.maxiter = o->max_iter;
 	lbfgs_minimize(kk * dd, p.binary ? m->w + dd : m->w, objective, &p, &lo, &r);
 	m->n_iter = r.nit;
 	m->converged = r.status == LBFGS_CONVERGED;
-	free(p.raw), free(p.rawt), free(p.wt), free(p.part), free(p.loss);
+	free(p.raw), free(p.rawt), free(p.wt), free(p.part), free(p.loss), free(p.zs);
+	del_lrpanels(p.xp);
 	return m;
 }
 
