@@ -41,7 +41,8 @@ del_lrpanels(LrPanels *p)
 	static void fwd_##N##CG(const void *xv, size_t d, const double *w, size_t dd,     \
 	    double *z0, double *z1)                                                       \
 	{                                                                                 \
-		const TY *x0 = xv, *x1 = x0 + PSTRIDE(d, sizeof(TY));                                   \
+		const TY *x0 = xv, *x1 = x0 + PSTRIDE(d, sizeof(TY));                   \
+		size_t pf = 2 * PSTRIDE(d, sizeof(TY));                                   \
 		__m512d a0[CG], a1[CG], u0, u1, b;                                        \
 		size_t j;                                                                 \
 		int c;                                                                    \
@@ -50,6 +51,8 @@ del_lrpanels(LrPanels *p)
 		for (j = 0; j < d; j++) {                                                 \
 			u0 = LD(x0 + j * 8);                                              \
 			u1 = LD(x1 + j * 8);                                              \
+			_mm_prefetch((const char *)(x0 + pf + j * 8), _MM_HINT_T0);       \
+			_mm_prefetch((const char *)(x1 + pf + j * 8), _MM_HINT_T0);       \
 			_Pragma("GCC unroll 10") for (c = 0; c < CG; c++) {                \
 				b = _mm512_set1_pd(w[c * dd + j]);                        \
 				a0[c] = _mm512_fmadd_pd(u0, b, a0[c]);                    \
@@ -84,6 +87,7 @@ del_lrpanels(LrPanels *p)
 				u1 = j + 1 < d ? LD(xq + 8) : _mm512_setzero_pd();        \
 				_Pragma("GCC unroll 10") for (c = 0; c < CG; c++) {        \
 					e = _mm512_loadu_pd(gq + c * 8);                  \
+					__asm__("" : "+v"(e)); /* one load, two uses */  \
 					a0[c] = _mm512_fmadd_pd(e, u0, a0[c]);            \
 					a1[c] = _mm512_fmadd_pd(e, u1, a1[c]);            \
 				}                                                         \
