@@ -2,6 +2,7 @@
 #include "ml/logreg.h"
 #include "ml/lbfgs.h"
 #include "ml/logregk.h"
+#include "core/hot.h"
 #include "core/pool.h"
 #include "core/util.h"
 
@@ -123,6 +124,16 @@ block_do(void *arg, size_t b, int tid)
 	(void)tid;
 }
 
+/* g += a (n values): one block's partial gradient into the sum.  Cannot fail. */
+HOT static void
+add_to(double *restrict g, const double *restrict a, size_t n)
+{
+	size_t j;
+
+	for (j = 0; j < n; j++)
+		g[j] += a[j];
+}
+
 /* the objective of lbfgs.h at w (kk rows of d + 1: one row for a binary
  * problem): loss + penalty, and the gradient */
 static double
@@ -133,15 +144,14 @@ objective(void *arg, const double *w, double *grad)
 	double loss = 0, pen = 0;
 
 	p->w = w;
-	for (b = 0; b < kk; b++)
+	for (b = 0; b < kk && !p->xp; b++)
 		for (j = 0; j < p->d; j++)
 			p->wt[j * kk + b] = w[b * dd + j];
 	pool_run(p->nthreads, p->nblocks, block_do, p);
 	memset(grad, 0, nv * sizeof *grad);
 	for (b = 0; b < p->nblocks; b++) {
 		loss += p->loss[b];
-		for (j = 0; j < nv; j++)
-			grad[j] += p->part[b * nv + j];
+		add_to(grad, p->part + b * nv, nv);
 	}
 	for (j = 0; j < nv; j++)
 		if (j % dd != p->d) {

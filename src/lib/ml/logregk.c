@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #define CGMAX 10 /* classes per register tile: 2 x 10 accumulators */
+#define BCG 5    /* the same in X' G: 4 x 5 */
 /* elements from one panel to the next: a cache line more than its d x 8, so that
  * X' G's walk down a column of panels does not map every panel to one L1 set */
 #define PSTRIDE(d, es) ((d) * 8 + 64 / (es))
@@ -67,36 +68,39 @@ del_lrpanels(LrPanels *p)
 	}
 
 /* g's CG rows (stride dd) = G' X over np panels from x, G from gz (CG x 8 per
- * panel, panel stride k * 8): two features at a time, the 8 lanes summed last */
+ * panel, panel stride k * 8): BJ features at a time, the 8 lanes summed last */
+#define BJ 4
 #define BWD(N, TY, LD, CG)                                                               \
 	static void bwd_##N##CG(const void *xv, size_t np, size_t d, const double *gz,    \
 	    size_t k, double *g, size_t dd)                                               \
 	{                                                                                 \
-		__m512d a0[CG], a1[CG], e, u0, u1;                                        \
+		__m512d a[BJ][CG], e, u[BJ];                                              \
 		const TY *x = xv, *xq;                                                    \
 		const double *gq;                                                         \
-		size_t j, q;                                                              \
-		int c;                                                                    \
-		for (j = 0; j < d; j += 2) {                                              \
+		size_t j, q, nj;                                                          \
+		int c, t;                                                                 \
+		for (j = 0; j < d; j += BJ) {                                             \
+			nj = d - j < BJ ? d - j : BJ;                                     \
+			_Pragma("GCC unroll 4") for (t = 0; t < BJ; t++)                   \
 			_Pragma("GCC unroll 10") for (c = 0; c < CG; c++)                  \
-				a0[c] = a1[c] = _mm512_setzero_pd();                      \
+				a[t][c] = _mm512_setzero_pd();                            \
 			for (q = 0; q < np; q++) {                                        \
-				xq = x + q * PSTRIDE(d, sizeof(TY)) + j * 8;                       \
+				xq = x + q * PSTRIDE(d, sizeof(TY)) + j * 8;              \
 				gq = gz + q * k * 8;                                      \
-				u0 = LD(xq);                                              \
-				u1 = j + 1 < d ? LD(xq + 8) : _mm512_setzero_pd();        \
+				_Pragma("GCC unroll 4") for (t = 0; t < BJ; t++)           \
+					u[t] = (size_t)t < nj ? LD(xq + t * 8) :          \
+					    _mm512_setzero_pd();                          \
 				_Pragma("GCC unroll 10") for (c = 0; c < CG; c++) {        \
 					e = _mm512_loadu_pd(gq + c * 8);                  \
-					__asm__("" : "+v"(e)); /* one load, two uses */  \
-					a0[c] = _mm512_fmadd_pd(e, u0, a0[c]);            \
-					a1[c] = _mm512_fmadd_pd(e, u1, a1[c]);            \
+					__asm__("" : "+v"(e)); /* one load, BJ uses */   \
+					_Pragma("GCC unroll 4") for (t = 0; t < BJ; t++)   \
+						a[t][c] = _mm512_fmadd_pd(e, u[t], a[t][c]); \
 				}                                                         \
 			}                                                                 \
-			_Pragma("GCC unroll 10") for (c = 0; c < CG; c++) {                \
-				g[c * dd + j] = _mm512_reduce_add_pd(a0[c]);              \
-				if (j + 1 < d)                                            \
-					g[c * dd + j + 1] = _mm512_reduce_add_pd(a1[c]);  \
-			}                                                                 \
+			_Pragma("GCC unroll 4") for (t = 0; t < BJ; t++)                   \
+			_Pragma("GCC unroll 10") for (c = 0; c < CG; c++)                  \
+				if ((size_t)t < nj)                                       \
+					g[c * dd + j + t] = _mm512_reduce_add_pd(a[t][c]); \
 		}                                                                         \
 	}
 
@@ -105,8 +109,7 @@ del_lrpanels(LrPanels *p)
 	FWD(N, TY, LD, 5) FWD(N, TY, LD, 6) FWD(N, TY, LD, 7) FWD(N, TY, LD, 8)           \
 	FWD(N, TY, LD, 9) FWD(N, TY, LD, 10)                                              \
 	BWD(N, TY, LD, 1) BWD(N, TY, LD, 2) BWD(N, TY, LD, 3) BWD(N, TY, LD, 4)           \
-	BWD(N, TY, LD, 5) BWD(N, TY, LD, 6) BWD(N, TY, LD, 7) BWD(N, TY, LD, 8)           \
-	BWD(N, TY, LD, 9) BWD(N, TY, LD, 10)
+	BWD(N, TY, LD, 5)
 KERNELS(f, float, LDF)
 KERNELS(d, double, LDD)
 
@@ -116,10 +119,8 @@ static const FwdFn fwd_f[CGMAX] = { fwd_f1, fwd_f2, fwd_f3, fwd_f4, fwd_f5, fwd_
 	fwd_f8, fwd_f9, fwd_f10 };
 static const FwdFn fwd_d[CGMAX] = { fwd_d1, fwd_d2, fwd_d3, fwd_d4, fwd_d5, fwd_d6, fwd_d7,
 	fwd_d8, fwd_d9, fwd_d10 };
-static const BwdFn bwd_f[CGMAX] = { bwd_f1, bwd_f2, bwd_f3, bwd_f4, bwd_f5, bwd_f6, bwd_f7,
-	bwd_f8, bwd_f9, bwd_f10 };
-static const BwdFn bwd_d[CGMAX] = { bwd_d1, bwd_d2, bwd_d3, bwd_d4, bwd_d5, bwd_d6, bwd_d7,
-	bwd_d8, bwd_d9, bwd_d10 };
+static const BwdFn bwd_f[BCG] = { bwd_f1, bwd_f2, bwd_f3, bwd_f4, bwd_f5 };
+static const BwdFn bwd_d[BCG] = { bwd_d1, bwd_d2, bwd_d3, bwd_d4, bwd_d5 };
 
 /* exp(x) for finite x: 2^k e^r with r = x - k ln 2 (ln 2 in two parts, k ln2hi
  * exact for |k| < 2^21), e^r by its Taylor polynomial to degree 13 (truncation
@@ -213,41 +214,47 @@ lrk_block(const LrPanels *p, const int *y, size_t i0, size_t nb, size_t k, const
 		loss += softmax_panel(z + q * k * 8, k, y + i0 + q * 8,
 		    nb > q * 8 ? (nb - q * 8 < 8 ? nb - q * 8 : 8) : 0);
 	for (c0 = 0; c0 < k; c0 += cg) {
-		cg = k - c0 < CGMAX ? k - c0 : CGMAX;
+		cg = k - c0 < BCG ? k - c0 : BCG;
 		bwd[cg - 1](x, np, d, z + c0 * 8, k, g + c0 * dd, dd);
 	}
 	intercepts(z, np, k, g + d, dd);
 	return loss;
 }
-#pragma GCC pop_options
-
-/* copy x into p's panels (as float when p->f32) */
-static void
-fill_panels(LrPanels *p, const double *x)
+/* copy x into p's panels, 8 rows' feature j by one gather: as float while every
+ * value is one (returns 1), else (returns 0 at the first that is not) as double
+ * when !f32 */
+static int
+fill_panels(LrPanels *p, const double *x, int f32)
 {
-	size_t i, j, r, d = p->d, ps = PSTRIDE(d, p->f32 ? sizeof(float) : sizeof(double));
-	float *f;
-	double *v;
+	size_t i, j, d = p->d, ps = PSTRIDE(d, f32 ? sizeof(float) : sizeof(double));
+	long long dl = (long long)d;
+	__m512i idx = _mm512_set_epi64(7 * dl, 6 * dl, 5 * dl, 4 * dl, 3 * dl, 2 * dl, dl, 0);
+	__m512d v;
+	__m256 f;
+	__mmask8 m;
 
 	for (i = 0; i < p->n; i += 8) {
-		f = (float *)p->x + (i / 8) * ps;
-		v = (double *)p->x + (i / 8) * ps;
-		for (r = 0; r < 8 && i + r < p->n; r++) {
-			if (p->f32)
-				for (j = 0; j < d; j++)
-					f[j * 8 + r] = (float)x[(i + r) * d + j];
-			else
-				for (j = 0; j < d; j++)
-					v[j * 8 + r] = x[(i + r) * d + j];
+		m = p->n - i >= 8 ? 0xff : (__mmask8)((1u << (p->n - i)) - 1);
+		for (j = 0; j < d; j++) {
+			v = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), m, idx, x + i * d + j, 8);
+			if (!f32) {
+				_mm512_storeu_pd((double *)p->x + (i / 8) * ps + j * 8, v);
+				continue;
+			}
+			f = _mm512_cvtpd_ps(v);
+			if (_mm512_cmp_pd_mask(_mm512_cvtps_pd(f), v, _CMP_EQ_OQ) != 0xff)
+				return 0;
+			_mm256_storeu_ps((float *)p->x + (i / 8) * ps + j * 8, f);
 		}
 	}
+	return 1;
 }
+#pragma GCC pop_options
 
 LrPanels *
 new_lrpanels(const double *x, size_t n, size_t d)
 {
 	LrPanels *p;
-	size_t i, es;
 
 	if (!__builtin_cpu_supports("avx512f") || !n || !d)
 		return NULL;
@@ -256,11 +263,13 @@ new_lrpanels(const double *x, size_t n, size_t d)
 	p->d = d;
 	p->npan = lrk_scratch(n, 1) / 8;
 	p->f32 = 1;
-	for (i = 0; i < n * d && p->f32; i++)
-		p->f32 = (double)(float)x[i] == x[i];
-	es = p->f32 ? sizeof(float) : sizeof(double);
-	p->x = ecalloc(p->npan, PSTRIDE(d, es) * es);
-	fill_panels(p, x);
+	p->x = ecalloc(p->npan, PSTRIDE(d, sizeof(float)) * sizeof(float));
+	if (fill_panels(p, x, 1))
+		return p;
+	free(p->x);
+	p->f32 = 0;
+	p->x = ecalloc(p->npan, PSTRIDE(d, sizeof(double)) * sizeof(double));
+	fill_panels(p, x, 0);
 	return p;
 }
 #else
