@@ -5,7 +5,8 @@
  * every value is one (songvec's vectors are: half the bytes to stream on each
  * evaluation, the same numbers), else as double.  Sums run in double in a fixed
  * order per block, so the result does not depend on threads; it differs from
- * the BLAS path in the last bits (order of the sums, exp to within 2 ulp).
+ * the BLAS path in the last bits (order of the sums; exp within 1 ulp of libm's,
+ * log within 3).
  *
  *	LrPanels *xp = new_lrpanels(x, n, d);   // NULL: no AVX-512F, use BLAS
  *	loss = lrk_block(xp, y, i0, nb, k, w, grad, scratch); */
