@@ -275,7 +275,7 @@ new_lrpanels(const double *x, size_t n, size_t d)
 {
 	LrPanels *p;
 
-	if (!__builtin_cpu_supports("avx512f") || !n || !d)
+	if (!__builtin_cpu_supports("avx512f") || getenv("SV_LOGREG_NOSIMD") || !n || !d)
 		return NULL;
 	p = ecalloc(1, sizeof *p);
 	p->n = n;
