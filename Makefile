@@ -25,7 +25,7 @@ LIB = \
 	text/utf8 text/unicode text/unitab text/terms text/tokens text/textline text/lyrics \
 	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics ml/knn ml/knnbf ml/tfidf \
 	ml/recommend ml/centroid ml/ann ml/dbscan \
-	ml/lbfgs ml/logreg ml/zscore ml/xgb ml/classifier ml/evaluate \
+	ml/lbfgs ml/logreg ml/logregk ml/zscore ml/xgb ml/classifier ml/evaluate \
 	ml/mapnn ml/tsnep ml/sptree ml/tsnegrad ml/tsne ml/fuzzy ml/umapab ml/lanczos ml/spectral \
 	ml/umaplayout ml/umap ml/umapmodel \
 	ml/dvec ml/gmm ml/gmmstep ml/gmmfit ml/gmmio ml/agglo ml/aggloscreen ml/agglochain ml/agreement \

@@ -785,7 +785,7 @@ main(int argc, char **argv)
 	verb = argv[optind];
 	in = optind + 1 < argc ? argv[optind + 1] : "-";
 	progress_quiet(o.quiet);
-	blas_threads(1); /* logreg parallelises over blocks of rows itself */
+	blas_single(); /* logreg parallelises over blocks of rows itself */
 	o.clf.lr.nthreads = threads(j);
 	xgb_params(&o, user, nuser, o.clf.lr.nthreads);
 	free(user);

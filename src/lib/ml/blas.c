@@ -12,6 +12,10 @@
 
 #define REEXEC_MARK "SV_BLAS_REEXEC"
 
+/* OpenBLAS's own (pthread builds): joins its server threads, which it starts
+ * again on demand; weak, so other BLAS libraries link without it */
+extern int blas_thread_shutdown_(void) __attribute__((weak));
+
 static const char *threads_why = "OpenBLAS default";
 static int threads_n;
 
@@ -125,6 +129,15 @@ blas_threads(int n)
 	if (n > 0)
 		openblas_set_num_threads(n);
 	threads_n = openblas_get_num_threads();
+	return threads_n;
+}
+
+int
+blas_single(void)
+{
+	blas_threads(1);
+	if (blas_thread_shutdown_)
+		blas_thread_shutdown_();
 	return threads_n;
 }
 

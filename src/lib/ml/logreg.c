@@ -1,6 +1,8 @@
 /* logreg.c — scikit-learn's lbfgs logistic regression (see logreg.h). */
 #include "ml/logreg.h"
 #include "ml/lbfgs.h"
+#include "ml/logregk.h"
+#include "core/hot.h"
 #include "core/pool.h"
 #include "core/util.h"
 
@@ -25,6 +27,8 @@ typedef struct Problem {
 	double *rawt;         /* the same per block, transposed */
 	double *part;         /* nblocks x kk x (d+1) partial gradients */
 	double *loss;         /* nblocks partial losses */
+	LrPanels *xp;         /* x for logregk.h (multinomial on AVX-512F), or NULL */
+	double *zs;           /* its scratch, lrk_scratch(BLOCK, k) per block */
 } Problem;
 
 void
@@ -86,6 +90,11 @@ block_do(void *arg, size_t b, int tid)
 	double *z = p->raw + i0 * kk, *g = p->part + b * kk * dd, loss = 0, gr;
 	double *zt = p->rawt + i0 * kk;
 
+	if (p->xp) {
+		p->loss[b] = lrk_block(p->xp, p->y, i0, nb, kk, w, g,
+		    p->zs + b * lrk_scratch(BLOCK, kk));
+		return;
+	}
 	/* X Wt with Wt d x k and beta 0 (intercepts added after): no operand
 	 * transposed, so OpenBLAS takes its small-matrix kernel instead of packing X */
 	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nb, (int)kk, (int)d, 1.0, x,
@@ -115,6 +124,16 @@ block_do(void *arg, size_t b, int tid)
 	(void)tid;
 }
 
+/* g += a (n values): one block's partial gradient into the sum.  Cannot fail. */
+HOT static void
+add_to(double *restrict g, const double *restrict a, size_t n)
+{
+	size_t j;
+
+	for (j = 0; j < n; j++)
+		g[j] += a[j];
+}
+
 /* the objective of lbfgs.h at w (kk rows of d + 1: one row for a binary
  * problem): loss + penalty, and the gradient */
 static double
@@ -125,15 +144,14 @@ objective(void *arg, const double *w, double *grad)
 	double loss = 0, pen = 0;
 
 	p->w = w;
-	for (b = 0; b < kk; b++)
+	for (b = 0; b < kk && !p->xp; b++)
 		for (j = 0; j < p->d; j++)
 			p->wt[j * kk + b] = w[b * dd + j];
 	pool_run(p->nthreads, p->nblocks, block_do, p);
 	memset(grad, 0, nv * sizeof *grad);
 	for (b = 0; b < p->nblocks; b++) {
 		loss += p->loss[b];
-		for (j = 0; j < nv; j++)
-			grad[j] += p->part[b * nv + j];
+		add_to(grad, p->part + b * nv, nv);
 	}
 	for (j = 0; j < nv; j++)
 		if (j % dd != p->d) {
@@ -179,13 +197,16 @@ logreg_fit(const double *x, size_t n, size_t d, const int *y, size_t k, const Lo
 	p.wt = ereallocarray(NULL, d ? d : 1, kk * sizeof(double));
 	p.part = ereallocarray(NULL, p.nblocks ? p.nblocks : 1, kk * dd * sizeof(double));
 	p.loss = ecalloc(p.nblocks ? p.nblocks : 1, sizeof(double));
+	if (!p.binary && (p.xp = new_lrpanels(x, n, d)))
+		p.zs = ereallocarray(NULL, p.nblocks, lrk_scratch(BLOCK, kk) * sizeof(double));
 	lbfgs_defaults(&lo);
 	lo.pgtol = o->tol;
 	lo.maxiter = o->max_iter;
 	lbfgs_minimize(kk * dd, p.binary ? m->w + dd : m->w, objective, &p, &lo, &r);
 	m->n_iter = r.nit;
 	m->converged = r.status == LBFGS_CONVERGED;
-	free(p.raw), free(p.rawt), free(p.wt), free(p.part), free(p.loss);
+	free(p.raw), free(p.rawt), free(p.wt), free(p.part), free(p.loss), free(p.zs);
+	del_lrpanels(p.xp);
 	return m;
 }
 

@@ -11,7 +11,8 @@
  * from zeros with lbfgs.h (scipy's L-BFGS-B path: gtol = tol, ftol left at
  * scipy's default 2.2e-9, maxiter = max_iter).  The loss and gradient run in
  * blocks of rows on the pool (core/pool.h), OpenBLAS dgemm within each block,
- * partial sums combined in block order: the same result at any thread count. */
+ * partial sums combined in block order: the same result at any thread count.
+ * Multinomial fits on AVX-512F take logregk.h's fused pass instead. */
 #ifndef SV_LOGREG_H
 #define SV_LOGREG_H
 #include <stddef.h>
