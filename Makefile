@@ -28,7 +28,7 @@ LIB = \
 	ml/lbfgs ml/logreg ml/logregk ml/zscore ml/xgb ml/classifier ml/evaluate \
 	ml/mapnn ml/tsnep ml/sptree ml/tsnegrad ml/tsne ml/fuzzy ml/umapab ml/lanczos ml/spectral \
 	ml/umaplayout ml/umap ml/umapmodel \
-	ml/dvec ml/gmm ml/gmmstep ml/gmmfit ml/gmmio ml/agglo ml/aggloscreen ml/agglochain ml/agreement \
+	ml/dvec ml/gmm ml/gmmkern ml/gmmstep ml/gmmfit ml/gmmio ml/agglo ml/aggloscreen ml/agglochain ml/agreement \
 	data/labels data/dataset data/split data/cache \
 	store/db store/batch store/load store/prefetch store/labels store/embeddings store/lyrics \
 	store/projections store/neighbors store/clusterruns store/export \

@@ -7,7 +7,7 @@
  * (very-cheap cost model) leaves them scalar */
 #pragma GCC optimize("O3")
 
-#define CLONES __attribute__((target_clones("avx2,fma", "default")))
+#define CLONES __attribute__((target_clones("avx512f", "avx2,fma", "default")))
 
 /* the 8 partial sums of a reduction, added pairwise in a fixed order */
 static inline double

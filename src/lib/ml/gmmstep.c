@@ -1,6 +1,7 @@
 /* gmmstep.c — E-step, M-step and prediction of a Gaussian mixture (see gmmstep.h). */
 #include "ml/gmmstep.h"
 #include "ml/dvec.h"
+#include "ml/gmmkern.h"
 #include "core/pool.h"
 #include "core/util.h"
 
@@ -25,20 +26,27 @@ typedef struct Scratch {
 	double *w;           /* GMM_BLOCK x k: log responsibilities (no resp array) */
 	double *ub, *out;    /* bounded: GMM_BLOCK x k bounds, GMM_BLOCK distances */
 	size_t *idx, *best;  /* bounded: GMM_BLOCK rows each */
+	const double *pp;    /* full, gmmkern: k padded P_j (dp x dp), or NULL */
+	size_t dp;           /* their padded dimension; y's row stride */
 } Scratch;
 
 /* Squared Mahalanobis distances of cnt rows of x (rows idx[r], or r when idx is
- * NULL) to full component j into out[r * stride]; y: cnt x d scratch. */
+ * NULL) to full component j into out[r * stride]; S->y: cnt x d (x dp) scratch. */
 static void
-maha_full(const Gmm *g, size_t j, const double *x, const size_t *idx, size_t cnt, double *y,
+maha_full(const Gmm *g, size_t j, const double *x, const size_t *idx, size_t cnt, Scratch *S,
     double *out, size_t stride)
 {
-	size_t r, d = g->d;
+	size_t r, d = g->d, dy = S->pp ? S->dp : d;
+	double *y = S->y;
 
 	if (!cnt)
 		return;
 	for (r = 0; r < cnt; r++)
-		dvec_scaled_sub(y + r * d, 1.0, x + (idx ? idx[r] : r) * d, g->mean + j * d, d);
+		dvec_scaled_sub(y + r * dy, 1.0, x + (idx ? idx[r] : r) * d, g->mean + j * d, d);
+	if (S->pp) {
+		gmmk_maha(y, cnt, dy, S->pp + j * dy * dy, out, stride);
+		return;
+	}
 	cblas_dtrmm(CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, (int)cnt,
 	    (int)d, 1.0, g->pchol + j * d * d, (int)d, y, (int)d);
 	for (r = 0; r < cnt; r++)
@@ -55,7 +63,7 @@ wlogp_rows(const Gmm *g, const double *xb, size_t m, const double *mp, Scratch *
 
 	if (g->cov == GMM_FULL)
 		for (j = 0; j < k; j++)
-			maha_full(g, j, xb, NULL, m, S->y, w + j, k);
+			maha_full(g, j, xb, NULL, m, S, w + j, k);
 	if (g->cov == GMM_TIED) { /* sklearn: X P - mu P */
 		memcpy(S->y, xb, m * d * sizeof(double));
 		cblas_dtrmm(CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, (int)m,
@@ -80,7 +88,7 @@ bounded_exact(const Gmm *g, size_t j, const double *xb, Scratch *S, size_t cnt, 
 {
 	size_t r;
 
-	maha_full(g, j, xb, S->idx, cnt, S->y, S->out, 1);
+	maha_full(g, j, xb, S->idx, cnt, S, S->out, 1);
 	for (r = 0; r < cnt; r++)
 		w[S->idx[r] * g->k + j] = wlogp(g, j, S->out[r]);
 }
@@ -147,6 +155,7 @@ typedef struct Estep {
 	size_t n, nb;
 	int bounded;
 	double *mp;          /* tied: k x d */
+	double *pp;          /* full, gmmkern: k x dp x dp, the padded P_j */
 	double *resp;        /* n x k responsibilities, or NULL */
 	int *label;
 	float *prob;
@@ -190,7 +199,7 @@ static void
 scratch_alloc(Scratch *S, size_t d, size_t k)
 {
 	S->xb = ecalloc(GMM_BLOCK, d * sizeof(double));
-	S->y = ecalloc(GMM_BLOCK, d * sizeof(double));
+	S->y = ecalloc(GMM_BLOCK, gmmk_pad(d) * sizeof(double)); /* the padding stays 0 */
 	S->w = ecalloc(GMM_BLOCK, k * sizeof(double));
 	S->ub = ecalloc(GMM_BLOCK, k * sizeof(double));
 	S->out = ecalloc(GMM_BLOCK, sizeof(double));
@@ -202,6 +211,19 @@ static void
 scratch_free(Scratch *S)
 {
 	free(S->xb), free(S->y), free(S->w), free(S->ub), free(S->out), free(S->idx), free(S->best);
+}
+
+/* the k precision factors P_j of full g padded to dp x dp (zeros) */
+static double *
+padded_pchol(const Gmm *g)
+{
+	size_t j, f, d = g->d, dp = gmmk_pad(d);
+	double *pp = ecalloc(g->k, dp * dp * sizeof(double));
+
+	for (j = 0; j < g->k; j++)
+		for (f = 0; f < d; f++)
+			memcpy(pp + (j * dp + f) * dp, g->pchol + (j * d + f) * d, d * sizeof(double));
+	return pp;
 }
 
 /* The E-step over n rows (doubles x, or float32 xf): responsibilities into resp
@@ -227,12 +249,16 @@ estep_run(Estep *E, int nthreads)
 				for (q = 0; q <= f; q++)
 					E->mp[j * d + f] += g->mean[j * d + q] * g->pchol[q * d + f];
 	}
+	if (g->cov == GMM_FULL && gmmk_avx512())
+		E->pp = padded_pchol(g);
+	for (t = 0; t < nthreads; t++)
+		E->sc[t].pp = E->pp, E->sc[t].dp = gmmk_pad(d);
 	pool_run(nthreads, E->nb, estep_block, E);
 	for (b = 0; b < E->nb; b++)
 		tot += E->part[b];
 	for (t = 0; t < nthreads; t++)
 		scratch_free(&E->sc[t]);
-	free(E->sc), free(E->part), free(E->mp);
+	free(E->sc), free(E->part), free(E->mp), free(E->pp);
 	return tot;
 }
 
@@ -267,7 +293,9 @@ typedef struct Mstep {
 	const double *x, *resp;
 	size_t n;
 	double reg;
-	double **buf;        /* per thread: GMM_CHUNK x d */
+	double **buf;        /* per thread: GMM_CHUNK x d, or (gmmkern) GMM_KCHUNK x dp */
+	double *cp;          /* gmmkern: k x dp x dp sums; else NULL */
+	size_t dp, ntask;    /* gmmkern: ntask tasks of components j = task + ntask i */
 } Mstep;
 
 /* nk (sklearn: resp.sum(0) + 10 eps) into weight, means = resp^T x / nk (dgemm) */
@@ -289,13 +317,28 @@ mstep_means(Gmm *g, const double *x, size_t n, const double *resp)
 			g->mean[j * d + f] /= g->weight[j];
 }
 
+/* c (d x d): the lower triangle of its sums / nk, mirrored, + reg on the diagonal */
+static void
+cov_finish(double *c, size_t d, double nk, double reg)
+{
+	size_t f, q;
+
+	for (f = 0; f < d; f++) {
+		for (q = 0; q <= f; q++) {
+			c[f * d + q] /= nk;
+			c[q * d + f] = c[f * d + q];
+		}
+		c[f * d + f] += reg;
+	}
+}
+
 /* sum of r (x - mu)(x - mu)^T / nk + reg I, by dsyrk over chunks of sqrt(r)(x - mu) */
 static void
 mstep_full(Mstep *M, size_t j, double *buf)
 {
 	Gmm *g = M->g;
-	size_t i, f, q = 0, d = g->d, k = g->k;
-	double *c = g->covar + j * d * d, *mu = g->mean + j * d, nk = g->weight[j], r;
+	size_t i, q = 0, d = g->d, k = g->k;
+	double *c = g->covar + j * d * d, *mu = g->mean + j * d, r;
 
 	memset(c, 0, d * d * sizeof(double));
 	for (i = 0; i < M->n; i++) {
@@ -307,12 +350,36 @@ mstep_full(Mstep *M, size_t j, double *buf)
 			q = 0;
 		}
 	}
-	for (f = 0; f < d; f++) {
-		for (q = 0; q <= f; q++) {
-			c[f * d + q] /= nk;
-			c[q * d + f] = c[f * d + q];
+	cov_finish(c, d, g->weight[j], M->reg);
+}
+
+/* mstep_full for the components j0, j0 + step, ... by gmmk_syrk, GMM_KCHUNK rows
+ * of x at a time for all of them (the chunk stays in cache); each component's
+ * sums in row order, whatever the grouping */
+static void
+mstep_full_k(Mstep *M, size_t j0, size_t step, double *buf)
+{
+	Gmm *g = M->g;
+	size_t i, i0, i1, j, q, f, d = g->d, k = g->k, dp = M->dp;
+	double *cp, r;
+
+	for (j = j0; j < k; j += step)
+		memset(M->cp + j * dp * dp, 0, dp * dp * sizeof(double));
+	for (i0 = 0; i0 < M->n; i0 += GMM_KCHUNK) {
+		i1 = M->n - i0 < GMM_KCHUNK ? M->n : i0 + GMM_KCHUNK;
+		for (j = j0; j < k; j += step) {
+			for (i = i0, q = 0; i < i1; i++)
+				if ((r = M->resp[i * k + j]) != 0)
+					dvec_scaled_sub(buf + q++ * dp, sqrt(r), M->x + i * d, g->mean + j * d, d);
+			if (q)
+				gmmk_syrk(buf, q, dp, M->cp + j * dp * dp);
 		}
-		c[f * d + f] += M->reg;
+	}
+	for (j = j0; j < k; j += step) {
+		cp = M->cp + j * dp * dp;
+		for (f = 0; f < d; f++)
+			memcpy(g->covar + (j * d + f) * d, cp + f * dp, (f + 1) * sizeof(double));
+		cov_finish(g->covar + j * d * d, d, g->weight[j], M->reg);
 	}
 }
 
@@ -345,7 +412,10 @@ mstep_comp(void *arg, size_t j, int tid)
 {
 	Mstep *M = arg;
 
-	mstep_full(M, j, M->buf[tid]);
+	if (M->cp)
+		mstep_full_k(M, j, M->ntask, M->buf[tid]);
+	else
+		mstep_full(M, j, M->buf[tid]);
 }
 
 /* tied (sklearn's formula): (X^T X - sum_j nk_j mu_j mu_j^T) / sum nk + reg I */
@@ -381,11 +451,15 @@ gmm_mstep(Gmm *g, const double *x, const double *x2, size_t n, const double *res
 		return;
 	nthreads = nthreads < 1 ? 1 : nthreads;
 	M.g = g, M.x = x, M.n = n, M.resp = resp, M.reg = reg;
+	M.dp = gmmk_pad(g->d);
+	M.ntask = (size_t)nthreads < g->k ? (size_t)nthreads : g->k;
+	M.cp = gmmk_avx512() ? ecalloc(g->k, M.dp * M.dp * sizeof(double)) : NULL;
 	M.buf = ecalloc((size_t)nthreads, sizeof(double *));
-	for (t = 0; t < nthreads; t++)
-		M.buf[t] = ecalloc(GMM_CHUNK, g->d * sizeof(double));
-	pool_run(nthreads, g->k, mstep_comp, &M);
+	for (t = 0; t < nthreads; t++) /* the padding of the gmmkern rows stays 0 */
+		M.buf[t] = M.cp ? ecalloc(GMM_KCHUNK, M.dp * sizeof(double)) :
+		    ecalloc(GMM_CHUNK, g->d * sizeof(double));
+	pool_run(nthreads, M.cp ? M.ntask : g->k, mstep_comp, &M);
 	for (t = 0; t < nthreads; t++)
 		free(M.buf[t]);
-	free(M.buf);
+	free(M.buf), free(M.cp);
 }

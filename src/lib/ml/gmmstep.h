@@ -25,6 +25,7 @@
 
 #define GMM_BLOCK 256   /* rows per E-step task */
 #define GMM_CHUNK 4096  /* rows per dsyrk of the M-step */
+#define GMM_KCHUNK 256  /* rows per gmmk_syrk (ml/gmmkern.h) of the M-step */
 #define GMM_PRUNE 40.0  /* bounded E-step: log-responsibility left out below -this */
 
 /* Responsibilities into resp (n x k); returns the sum over rows of log p(x)

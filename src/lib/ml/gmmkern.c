@@ -1,0 +1,136 @@
+/* gmmkern.c — the AVX-512 kernels of the full-covariance EM steps (see gmmkern.h). */
+#include "ml/gmmkern.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define GK_X86 1
+#include <immintrin.h>
+#endif
+
+int
+gmmk_avx512(void)
+{
+	static int have = -1;
+	const char *e;
+
+	if (have < 0) {
+		have = 0;
+#ifdef GK_X86
+		__builtin_cpu_init();
+		/* SV_GMM_ISA=generic: the BLAS path (the tests compare both) */
+		have = __builtin_cpu_supports("avx512f") &&
+		    !((e = getenv("SV_GMM_ISA")) && !strcmp(e, "generic"));
+#else
+		(void)e;
+#endif
+	}
+	return have;
+}
+
+size_t
+gmmk_pad(size_t d)
+{
+	return (d + 7) & ~(size_t)7;
+}
+
+#ifdef GK_X86
+#pragma GCC push_options
+#pragma GCC target("avx512f")
+#pragma GCC optimize("O3")
+
+/* the 8 x 8 tile (f0, g0) of cp (stride dp) += z^T z over q rows of z */
+static void
+syrk_tile(const double *z, size_t q, size_t dp, size_t f0, size_t g0, double *cp)
+{
+	__m512d acc[8], b;
+	size_t i;
+	int r;
+
+	for (r = 0; r < 8; r++)
+		acc[r] = _mm512_loadu_pd(cp + (f0 + r) * dp + g0);
+	for (i = 0; i < q; i++, z += dp) {
+		b = _mm512_loadu_pd(z + g0);
+		_Pragma("GCC unroll 8") for (r = 0; r < 8; r++)
+			acc[r] = _mm512_fmadd_pd(_mm512_set1_pd(z[f0 + r]), b, acc[r]);
+	}
+	for (r = 0; r < 8; r++)
+		_mm512_storeu_pd(cp + (f0 + r) * dp + g0, acc[r]);
+}
+
+void
+gmmk_syrk(const double *z, size_t q, size_t dp, double *cp)
+{
+	size_t f0, g0;
+
+	for (f0 = 0; f0 < dp; f0 += 8)
+		for (g0 = 0; g0 <= f0; g0 += 8)
+			syrk_tile(z, q, dp, f0, g0, cp);
+}
+
+/* |z_r P|^2 of 8 rows (stride dp) into out[r * stride] */
+static void
+maha8(const double *z, size_t dp, const double *pp, double *out, size_t stride)
+{
+	__m512d acc[8], tot[8], p;
+	size_t f, g0;
+	int r;
+
+	for (r = 0; r < 8; r++)
+		tot[r] = _mm512_setzero_pd();
+	for (g0 = 0; g0 < dp; g0 += 8) {
+		for (r = 0; r < 8; r++)
+			acc[r] = _mm512_setzero_pd();
+		for (f = 0; f < g0 + 8; f++) { /* P upper triangular: rows f > g0 + 7 are 0 */
+			p = _mm512_loadu_pd(pp + f * dp + g0);
+			_Pragma("GCC unroll 8") for (r = 0; r < 8; r++)
+				acc[r] = _mm512_fmadd_pd(_mm512_set1_pd(z[r * dp + f]), p, acc[r]);
+		}
+		for (r = 0; r < 8; r++)
+			tot[r] = _mm512_fmadd_pd(acc[r], acc[r], tot[r]);
+	}
+	for (r = 0; r < 8; r++)
+		out[r * stride] = _mm512_reduce_add_pd(tot[r]);
+}
+
+/* the same for one row */
+static double
+maha1(const double *z, size_t dp, const double *pp)
+{
+	__m512d acc, tot = _mm512_setzero_pd();
+	size_t f, g0;
+
+	for (g0 = 0; g0 < dp; g0 += 8) {
+		acc = _mm512_setzero_pd();
+		for (f = 0; f < g0 + 8; f++)
+			acc = _mm512_fmadd_pd(_mm512_set1_pd(z[f]), _mm512_loadu_pd(pp + f * dp + g0), acc);
+		tot = _mm512_fmadd_pd(acc, acc, tot);
+	}
+	return _mm512_reduce_add_pd(tot);
+}
+
+void
+gmmk_maha(const double *z, size_t m, size_t dp, const double *pp, double *out, size_t stride)
+{
+	size_t r;
+
+	for (r = 0; r + 8 <= m; r += 8)
+		maha8(z + r * dp, dp, pp, out + r * stride, stride);
+	for (; r < m; r++)
+		out[r * stride] = maha1(z + r * dp, dp, pp);
+}
+#pragma GCC pop_options
+#else
+void
+gmmk_syrk(const double *z, size_t q, size_t dp, double *cp)
+{
+	abort(); /* gmmk_avx512() is 0 */
+}
+
+void
+gmmk_maha(const double *z, size_t m, size_t dp, const double *pp, double *out, size_t stride)
+{
+	abort();
+}
+#endif

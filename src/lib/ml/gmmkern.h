@@ -1,0 +1,23 @@
+/* gmmkern.h — AVX-512 kernels of the full-covariance EM steps (gmmkern.c), used
+ * in place of BLAS dtrmm and dsyrk when the CPU has AVX-512F: no packing copies,
+ * the triangular product and its squared norm in registers.  Rows are padded to
+ * gmmk_pad(d) doubles (a multiple of 8) with zeros.  The sums are in another
+ * order than BLAS's: the results differ by rounding only. */
+#ifndef SV_GMMKERN_H
+#define SV_GMMKERN_H
+#include <stddef.h>
+
+/* 1 when the kernels can run (AVX-512F, and SV_GMM_ISA is not "generic").  This
+ * function can't fail. */
+int gmmk_avx512(void);
+/* d rounded up to a multiple of 8 */
+size_t gmmk_pad(size_t d);
+/* cp (dp x dp) += z^T z of q rows z (stride dp), the 8 x 8 tiles on and below the
+ * diagonal only (the upper triangle of the diagonal tiles too).  Can't fail. */
+void gmmk_syrk(const double *z, size_t q, size_t dp, double *cp);
+/* out[r * stride] = |z_r P|^2 for m rows z (stride dp), P upper triangular (dp x dp,
+ * zeros below the diagonal and in the padding).  Can't fail. */
+void gmmk_maha(const double *z, size_t m, size_t dp, const double *pp, double *out,
+    size_t stride);
+
+#endif
