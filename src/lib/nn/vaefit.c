@@ -154,8 +154,7 @@ epoch(Run *r, unsigned ep, VaeLoss *sum)
 		b = r->n - i < o->batch ? r->n - i : o->batch;
 		if (gather(r, r->perm + i, b) || draw(r, b))
 			return -1;
-		vae_step(r->v, r->xb, r->lab ? r->lb : NULL, r->eps, b, &l);
-		adam_do(&r->adam, r->v->p, r->v->g);
+		vae_step(r->v, r->xb, r->lab ? r->lb : NULL, r->eps, b, &r->adam, &l);
 		r->step++;
 		sum->recon += l.recon;
 		sum->kl += l.kl;
