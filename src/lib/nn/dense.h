@@ -40,7 +40,7 @@ typedef struct DenseSparse {
 	float *val;
 	size_t cap, rows;
 	unsigned *touched, *now;/* the dw rows the last backward pass wrote, this one's */
-	size_t *cptr, ccols, ccap; /* the same entries by column (dense_backward_update) */
+	size_t *cptr, ccols, ccap; /* the same entries by column */
 	unsigned *crow;         /* their batch rows */
 	float *cval;
 	unsigned long *gen;     /* per dw row: the pass that last wrote it */
