@@ -14,14 +14,12 @@ adam_init(Adam *a, size_t n, double lr)
 	a->b2 = 0.999;
 	a->eps = 1e-8;
 	a->step = 0;
+	a->simd = 0;
 	a->m = ecalloc(n, sizeof *a->m);
 	a->v = ecalloc(n, sizeof *a->v);
 }
 
-/* the update's scalars (see adam_do) */
-typedef struct Coef {
-	float b1, c1, b2, c2, bc2s, eps, neg;
-} Coef;
+typedef AdamCoef Coef;
 
 /* elements [i, n) one at a time */
 static void
@@ -95,29 +93,50 @@ update8(const Coef *k, float *p, const float *g, float *am, float *av, size_t n)
 /* One pass where torch makes five; the scalars are the Python floats torch computes,
  * rounded to float32 as its CPU kernels round them.  Can't fail. */
 void
-adam_do(Adam *a, float *p, const float *g)
+adam_begin(Adam *a)
 {
-	Coef k;
-	size_t i = 0;
 	double bc1, bc2;
 
 	a->step++;
 	bc1 = 1 - pow(a->b1, (double)a->step);
 	bc2 = 1 - pow(a->b2, (double)a->step);
-	k.b1 = (float)a->b1;
-	k.c1 = (float)(1 - a->b1);
-	k.b2 = (float)a->b2;
-	k.c2 = (float)(1 - a->b2);
-	k.bc2s = (float)sqrt(bc2);
-	k.eps = (float)a->eps;
-	k.neg = (float)-(a->lr / bc1);
+	a->k.b1 = (float)a->b1;
+	a->k.c1 = (float)(1 - a->b1);
+	a->k.b2 = (float)a->b2;
+	a->k.c2 = (float)(1 - a->b2);
+	a->k.bc2s = (float)sqrt(bc2);
+	a->k.eps = (float)a->eps;
+	a->k.neg = (float)-(a->lr / bc1);
+	a->simd = 0;
 #ifdef HAVE_SIMD
 	if (__builtin_cpu_supports("avx512f") && !getenv("SV_ADAM_GENERIC"))
-		i = update16(&k, p, g, a->m, a->v, a->n);
+		a->simd = 16;
 	else if (__builtin_cpu_supports("avx") && !getenv("SV_ADAM_GENERIC"))
-		i = update8(&k, p, g, a->m, a->v, a->n);
+		a->simd = 8;
 #endif
-	update(&k, p, g, a->m, a->v, i, a->n);
+}
+
+/* This function can't fail. */
+void
+adam_part(const Adam *a, size_t off, float *p, const float *g, size_t n)
+{
+	size_t i = 0;
+	float *am = a->m + off, *av = a->v + off;
+
+#ifdef HAVE_SIMD
+	if (a->simd == 16)
+		i = update16(&a->k, p, g, am, av, n);
+	else if (a->simd == 8)
+		i = update8(&a->k, p, g, am, av, n);
+#endif
+	update(&a->k, p, g, am, av, i, n);
+}
+
+void
+adam_do(Adam *a, float *p, const float *g)
+{
+	adam_begin(a);
+	adam_part(a, 0, p, g, a->n);
 }
 
 void

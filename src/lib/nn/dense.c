@@ -108,6 +108,38 @@ dense_split(Dense *l, unsigned from, int split)
 	free(t);
 }
 
+/* s's entries by column (ncol sparse columns): cptr, crow, cval, each column's
+ * entries in batch row order */
+static void
+by_column(DenseSparse *s, size_t b, size_t ncol)
+{
+	size_t i, e, c, nnz = s->ptr[b];
+
+	if (ncol + 1 > s->ccols) {
+		s->ccols = ncol + 1;
+		s->cptr = ereallocarray(s->cptr, s->ccols, sizeof *s->cptr);
+	}
+	if (nnz > s->ccap) {
+		s->ccap = nnz;
+		s->crow = ereallocarray(s->crow, nnz, sizeof *s->crow);
+		s->cval = ereallocarray(s->cval, nnz, sizeof *s->cval);
+	}
+	memset(s->cptr, 0, (ncol + 1) * sizeof *s->cptr);
+	for (e = 0; e < nnz; e++)
+		s->cptr[s->idx[e] + 1]++;
+	for (c = 0; c < ncol; c++)
+		s->cptr[c + 1] += s->cptr[c];
+	for (i = 0; i < b; i++) /* cptr[c] moves to the end of column c */
+		for (e = s->ptr[i]; e < s->ptr[i + 1]; e++) {
+			c = s->cptr[s->idx[e]]++;
+			s->crow[c] = (unsigned)i;
+			s->cval[c] = s->val[e];
+		}
+	for (c = ncol; c > 0; c--)
+		s->cptr[c] = s->cptr[c - 1];
+	s->cptr[0] = 0;
+}
+
 /* Exits only when memory runs out. */
 void
 dense_sparse_build(DenseSparse *s, const float *x, size_t b, unsigned in)
@@ -133,6 +165,7 @@ dense_sparse_build(DenseSparse *s, const float *x, size_t b, unsigned in)
 			}
 	}
 	s->ptr[b] = n;
+	by_column(s, b, in - s->from);
 }
 
 /* y[0..n) += a * w[0..n) */
@@ -149,7 +182,7 @@ void
 dense_forward_sparse(const Dense *l, const float *x, const DenseSparse *s, size_t b,
     float *y, int act)
 {
-	size_t i, e, o = l->out;
+	size_t i, e, c, o = l->out;
 	const float *wt = l->w + o * s->from; /* the transposed rows */
 
 	for (i = 0; i < b; i++)
@@ -157,9 +190,9 @@ dense_forward_sparse(const Dense *l, const float *x, const DenseSparse *s, size_
 	if (s->from)
 		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)b, (int)o, (int)s->from,
 		    1.0f, x, (int)l->in, l->w, (int)s->from, 1.0f, y, (int)o);
-	for (i = 0; i < b; i++)
-		for (e = s->ptr[i]; e < s->ptr[i + 1]; e++)
-			axpy(y + i * o, s->val[e], wt + (size_t)s->idx[e] * o, o);
+	for (c = 0; c < l->in - s->from; c++) /* each row of weights read once */
+		for (e = s->cptr[c]; e < s->cptr[c + 1]; e++)
+			axpy(y + (size_t)s->crow[e] * o, s->cval[e], wt + c * o, o);
 	if (act)
 		relu(y, b * o);
 }
@@ -214,9 +247,64 @@ dense_backward_sparse(const Dense *l, const float *x, DenseSparse *s, const floa
 	colsum(l->db, dy, b, o);
 }
 
+/* the gradient rows of the sparse columns of a split layer, block by block to up */
+static void
+sparse_rows(const Dense *l, const DenseSparse *s, const float *dy, float *g,
+    DenseUpdate *up, void *ctx)
+{
+	size_t o = l->out, rows = l->in - s->from, n = DENSE_BLOCK / o, q, k, e, end;
+	float *row;
+
+	n = n ? n : 1;
+	for (q = 0; q < rows; q += n) {
+		end = rows - q < n ? rows : q + n;
+		for (k = q; k < end; k++) { /* the sums of dense_backward_sparse, in its order */
+			row = g + (k - q) * o;
+			if ((e = s->cptr[k]) == s->cptr[k + 1]) {
+				memset(row, 0, o * sizeof *row);
+				continue;
+			}
+			scale(row, s->cval[e], dy + (size_t)s->crow[e] * o, o);
+			for (e++; e < s->cptr[k + 1]; e++)
+				axpy(row, s->cval[e], dy + (size_t)s->crow[e] * o, o);
+		}
+		up(ctx, l->w + o * s->from + q * o, g, (end - q) * o);
+	}
+}
+
+/* Blocks of output rows: dx += dy[:, rows] W[rows] with the old weights, then the
+ * rows' gradient into g and to up.  A split layer's dense block has rows of `from`
+ * weights. */
+void
+dense_backward_update(const Dense *l, const float *x, DenseSparse *s, const float *dy,
+    size_t b, float *dx, float *g, DenseUpdate *up, void *ctx)
+{
+	size_t o = l->out, in = l->in, from = s ? s->from : in, n, r, e;
+
+	n = from ? DENSE_BLOCK / from : o;
+	n = n ? n : 1;
+	for (r = 0; from && r < o; r += n) {
+		e = o - r < n ? o : r + n;
+		if (dx)
+			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)b, (int)in,
+			    (int)(e - r), 1.0f, dy + r, (int)o, l->w + r * in, (int)in, r ? 1.0f : 0.0f,
+			    dx, (int)in);
+		cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)(e - r), (int)from, (int)b,
+		    1.0f, dy + r, (int)o, x, (int)in, 0.0f, g, (int)from);
+		up(ctx, l->w + r * from, g, (e - r) * from);
+	}
+	if (s)
+		sparse_rows(l, s, dy, g, up, ctx);
+	colsum(g, dy, b, o);
+	up(ctx, l->b, g, o);
+}
+
 void
 del_dense_sparse(DenseSparse *s)
 {
+	free(s->cptr);
+	free(s->crow);
+	free(s->cval);
 	free(s->ptr);
 	free(s->idx);
 	free(s->val);

@@ -40,6 +40,9 @@ typedef struct DenseSparse {
 	float *val;
 	size_t cap, rows;
 	unsigned *touched, *now;/* the dw rows the last backward pass wrote, this one's */
+	size_t *cptr, ccols, ccap; /* the same entries by column */
+	unsigned *crow;         /* their batch rows */
+	float *cval;
 	unsigned long *gen;     /* per dw row: the pass that last wrote it */
 	unsigned long pass;
 	size_t ntouched, nrows;
@@ -60,5 +63,18 @@ void dense_forward_sparse(const Dense *l, const float *x, const DenseSparse *s, 
 void dense_backward_sparse(const Dense *l, const float *x, DenseSparse *s,
     const float *dy, size_t b);
 void del_dense_sparse(DenseSparse *s);
+
+/* A backward pass fused with the optimiser's step, so that each gradient is used
+ * while it is in cache and never stored in l->dw: the parameters go in blocks of
+ * about DENSE_BLOCK values to up(ctx, p, g, n) (p: n parameters of l, g: their
+ * gradient), every parameter once, as soon as its gradient is complete and its old
+ * value used.  dx as dense_backward's (a plain layer; NULL when s is given); with s
+ * the layer is split and s built (dense_sparse_build) for x.  The dx sums come out in
+ * another order.  g: scratch for DENSE_BLOCK, in and out floats, whichever is the
+ * most.  Exits only when memory runs out. */
+#define DENSE_BLOCK 65536
+typedef void DenseUpdate(void *ctx, float *p, const float *g, size_t n);
+void dense_backward_update(const Dense *l, const float *x, DenseSparse *s, const float *dy,
+    size_t b, float *dx, float *g, DenseUpdate *up, void *ctx);
 
 #endif

@@ -2,6 +2,7 @@
 #include "nn/vae.h"
 #include "nn/weights.h"
 #include "nn/weightsout.h"
+#include "core/hot.h"
 #include "core/rng.h"
 #include "core/util.h"
 
@@ -86,6 +87,7 @@ new_vae(const VaeConfig *c)
 	v->p = ecalloc(v->np, sizeof *v->p);
 	v->g = ecalloc(v->np, sizeof *v->g);
 	bind(v, 1);
+	v->gs = ecalloc(v->wmax > DENSE_BLOCK ? v->wmax : DENSE_BLOCK, sizeof *v->gs);
 	return v;
 }
 
@@ -136,6 +138,7 @@ del_vae(Vae *v)
 		return;
 	free_acts(v);
 	del_dense_sparse(&v->sp);
+	free(v->gs);
 	free(v->p);
 	free(v->g);
 	free(v);
@@ -236,22 +239,59 @@ vae_decode(Vae *v, const float *z, const int *lab, size_t b, float *xhat)
 	memcpy(xhat, v->xhat, b * v->c.d * sizeof *xhat);
 }
 
+/* sum of (a - b)^2: each square in float32, summed in double in 8 partial sums */
+HOT static double
+sqerr(const float *a, const float *b, size_t n)
+{
+	double acc[8] = { 0 };
+	size_t i, k;
+	float e;
+
+	for (i = 0; i + 8 <= n; i += 8)
+		for (k = 0; k < 8; k++) {
+			e = a[i + k] - b[i + k];
+			acc[k] += (double)(e * e);
+		}
+	for (k = 0; i < n; i++, k++) {
+		e = a[i] - b[i];
+		acc[k] += (double)(e * e);
+	}
+	return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
 /* the loss sums of the batch in v (v->xhat against x, v->emu, v->elv) */
 static void
 loss(const Vae *v, const float *x, size_t b, VaeLoss *l)
 {
-	size_t i, nd = b * v->c.d, nz = b * v->c.z;
-	double r = 0, k = 0;
-	float e;
+	size_t i, nz = b * v->c.z;
+	double r = sqerr(v->xhat, x, b * v->c.d), k = 0;
 
-	for (i = 0; i < nd; i++) {
-		e = v->xhat[i] - x[i];
-		r += (double)(e * e);
-	}
 	for (i = 0; i < nz; i++)
 		k += (double)(1 + v->elv[i] - v->emu[i] * v->emu[i] - expf(v->elv[i]));
 	l->recon = r;
 	l->kl = -0.5 * k;
+}
+
+/* a block of updated parameters, for dense_backward_update */
+static void
+update(void *ctx, float *p, const float *g, size_t n)
+{
+	Vae *v = ctx;
+
+	adam_part(v->opt, (size_t)(p - v->p), p, g, n);
+}
+
+/* one layer's backward pass (s: the split first layer), with the step when fused */
+static void
+back(Vae *v, const Dense *l, const float *x, DenseSparse *s, const float *dy, size_t b,
+    float *dx)
+{
+	if (v->opt)
+		dense_backward_update(l, x, s, dy, b, dx, v->gs, update, v);
+	else if (s)
+		dense_backward_sparse(l, x, s, dy, b);
+	else
+		dense_backward(l, x, dy, b, dx);
 }
 
 /* decoder backward from dL/dx^ in t1; leaves dL/dz in t1 (b x (z + k) rows) */
@@ -261,11 +301,11 @@ decoder_back(Vae *v, size_t b)
 	unsigned i = v->c.nh;
 	float *dy = v->t1, *dx = v->t2, *tmp;
 
-	dense_backward(&v->out, i ? v->dh[i - 1] : v->din, dy, b, dx);
+	back(v, &v->out, i ? v->dh[i - 1] : v->din, NULL, dy, b, dx);
 	while (i-- > 0) {
 		tmp = dy, dy = dx, dx = tmp;
 		dense_relu_mask(dy, v->dh[i], b * v->dec[i].out);
-		dense_backward(&v->dec[i], i ? v->dh[i - 1] : v->din, dy, b, dx);
+		back(v, &v->dec[i], i ? v->dh[i - 1] : v->din, NULL, dy, b, dx);
 	}
 	if (dx != v->t1)
 		memcpy(v->t1, dx, b * (v->c.z + v->c.k) * sizeof *dx);
@@ -280,8 +320,8 @@ encoder_back(Vae *v, size_t b)
 	size_t j, n;
 	float *dy = v->t1, *dx = v->t2, *tmp;
 
-	dense_backward(&v->mu, in, v->t2, b, i ? v->t1 : NULL);
-	dense_backward(&v->lv, in, v->t3, b, i ? v->t2 : NULL);
+	back(v, &v->mu, in, NULL, v->t2, b, i ? v->t1 : NULL);
+	back(v, &v->lv, in, NULL, v->t3, b, i ? v->t2 : NULL);
 	if (!i)
 		return;
 	n = b * v->c.h[i - 1];
@@ -290,15 +330,16 @@ encoder_back(Vae *v, size_t b)
 	while (i-- > 0) {
 		dense_relu_mask(dy, v->eh[i], b * v->c.h[i]);
 		if (i == 0 && v->sparse < v->c.d + v->c.k)
-			dense_backward_sparse(&v->enc[0], v->ein, &v->sp, dy, b);
+			back(v, &v->enc[0], v->ein, &v->sp, dy, b, NULL);
 		else
-			dense_backward(&v->enc[i], i ? v->eh[i - 1] : v->ein, dy, b, i ? dx : NULL);
+			back(v, &v->enc[i], i ? v->eh[i - 1] : v->ein, NULL, dy, b, i ? dx : NULL);
 		tmp = dy, dy = dx, dx = tmp;
 	}
 }
 
 void
-vae_step(Vae *v, const float *x, const int *lab, const float *eps, size_t b, VaeLoss *l)
+vae_step(Vae *v, const float *x, const int *lab, const float *eps, size_t b, Adam *a,
+    VaeLoss *l)
 {
 	const VaeConfig *c = &v->c;
 	size_t i, j, nd = b * c->d;
@@ -312,6 +353,8 @@ vae_step(Vae *v, const float *x, const int *lab, const float *eps, size_t b, Vae
 	s = 2 * inv;
 	for (i = 0; i < nd; i++)
 		v->t1[i] = s * (v->xhat[i] - x[i]);
+	if ((v->opt = a))
+		adam_begin(a);
 	decoder_back(v, b);
 	for (i = 0; i < b; i++) /* t1 rows are z + k wide: the latent part */
 		for (j = 0; j < c->z; j++) {
@@ -323,6 +366,7 @@ vae_step(Vae *v, const float *x, const int *lab, const float *eps, size_t b, Vae
 			v->t3[q] = dz * eps[q] * sd * 0.5f + kb * -0.5f * (1 - expf(v->elv[q]));
 		}
 	encoder_back(v, b);
+	v->opt = NULL;
 }
 
 void

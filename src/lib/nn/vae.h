@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "nn/adam.h"
 #include "nn/dense.h"
 
 #define VAE_MAXH 8        /* hidden layers per side */
@@ -55,6 +56,8 @@ typedef struct Vae {
 	float *ein, *eh[VAE_MAXH], *emu, *elv, *z, *din, *dh[VAE_MAXH], *xhat;
 	float *t1, *t2, *t3;
 	DenseSparse sp;
+	float *gs;                /* gradient blocks of a fused step (DENSE_BLOCK, wmax) */
+	Adam *opt;                /* the optimiser of the step under way, or NULL */
 } Vae;
 
 /* A network of that shape, parameters zero.  Exits only when memory runs out. */
@@ -70,8 +73,11 @@ void vae_encode(Vae *v, const float *x, const int *lab, size_t b, float *mu);
 /* The reconstructions of b latent vectors (b x z) into xhat (b x d).  Can't fail. */
 void vae_decode(Vae *v, const float *z, const int *lab, size_t b, float *xhat);
 /* One training batch: forward with the noise eps (b x z), the loss sums into *l, and
- * the gradient of the batch's mean loss into v->g.  Can't fail. */
-void vae_step(Vae *v, const float *x, const int *lab, const float *eps, size_t b, VaeLoss *l);
+ * the gradient of the batch's mean loss into v->g; or, with an optimiser a (over the
+ * np parameters), its step (adam_begin, adam_part) taken layer by layer during the
+ * backward pass, v->g left as it was.  Exits only when memory runs out. */
+void vae_step(Vae *v, const float *x, const int *lab, const float *eps, size_t b, Adam *a,
+    VaeLoss *l);
 /* The loss sums of b songs with z = mu (no noise): the evaluation of a fit. */
 void vae_eval(Vae *v, const float *x, const int *lab, size_t b, VaeLoss *l);
 

@@ -21,6 +21,7 @@ typedef struct Run {
 	Rng shuffle, noise;
 	unsigned long step;
 	unsigned *col;        /* batch column j is data column col[j] */
+	int moved;            /* some column is not in its place */
 } Run;
 
 /* Columns with fewer than 1 in SPARSE_DENSITY non-zero values (TF-IDF terms) are
@@ -51,6 +52,9 @@ plan_columns(Run *r)
 		for (j = 0, nd = d; j < d; j++)
 			r->col[j] = j;
 	r->v->sparse = nd < d ? nd : d + r->v->c.k;
+	for (j = 0; j < d && r->col[j] == j; j++)
+		;
+	r->moved = j < d;
 }
 
 /* reorder the columns of the first layer and the rows of the output layer as the
@@ -119,7 +123,7 @@ gather(Run *r, const size_t *perm, size_t b)
 	for (i = 0; i < b; i++) {
 		const float *src = r->x + perm[i] * d;
 
-		if (r->v->sparse >= d) /* no column moved */
+		if (!r->moved)
 			memcpy(r->xb + i * d, src, d * sizeof *src);
 		else
 			for (j = 0; j < d; j++)
@@ -154,8 +158,7 @@ epoch(Run *r, unsigned ep, VaeLoss *sum)
 		b = r->n - i < o->batch ? r->n - i : o->batch;
 		if (gather(r, r->perm + i, b) || draw(r, b))
 			return -1;
-		vae_step(r->v, r->xb, r->lab ? r->lb : NULL, r->eps, b, &l);
-		adam_do(&r->adam, r->v->p, r->v->g);
+		vae_step(r->v, r->xb, r->lab ? r->lb : NULL, r->eps, b, &r->adam, &l);
 		r->step++;
 		sum->recon += l.recon;
 		sum->kl += l.kl;

@@ -2,7 +2,9 @@
  * gives the dense layer's outputs and gradients (to 1e-5 of the largest value: only
  * the order of the sums differs), over several batches with different non-zero columns (the
  * gradient rows of the previous batch must be cleared); dense_split round trips bit
- * for bit; Adam's AVX-512/AVX pass equals the plain loop bit for bit.  Prints
+ * for bit; Adam's AVX-512/AVX pass equals the plain loop bit for bit; the backward
+ * pass fused with Adam (dense_backward_update, several blocks) gives the parameters
+ * and dx of a backward pass followed by adam_do (to 1e-5).  Prints
  * "not ok N what" lines; exit 1 on failure. */
 #include <math.h>
 #include <stdio.h>
@@ -119,11 +121,82 @@ adam(void)
 	free(p1), free(p2), free(g);
 }
 
+/* the update hook: Adam over the block at its offset in the arena p0 */
+typedef struct Hook {
+	Adam *a;
+	float *p0;
+	size_t calls, seen;
+} Hook;
+
+static void
+hook(void *ctx, float *p, const float *g, size_t n)
+{
+	Hook *h = ctx;
+
+	adam_part(h->a, (size_t)(p - h->p0), p, g, n);
+	h->calls++;
+	h->seen += n;
+}
+
+/* one layer of `in` inputs (the split one when from < in) through 3 steps both ways */
+static void
+fused(unsigned in, unsigned from, unsigned out)
+{
+	size_t np = dense_size(in, out), i, step;
+	float *p = ecalloc(np, sizeof *p), *g = ecalloc(np, sizeof *g), *p2 = ecalloc(np, sizeof *p2);
+	float *x = ecalloc(B * in, sizeof *x), *dy = ecalloc(B * out, sizeof *dy);
+	float *dx = ecalloc(B * in, sizeof *dx), *dx2 = ecalloc(B * in, sizeof *dx2);
+	float *gs = ecalloc(DENSE_BLOCK + in + out, sizeof *gs);
+	DenseSparse sp = { .from = from }, sp2 = { .from = from };
+	Adam a, a2;
+	Hook h = { &a2, p2, 0, 0 };
+	Dense d, d2;
+	Rng r;
+
+	rng_seed(&r, 11, 0);
+	for (i = 0; i < np; i++)
+		p[i] = p2[i] = (float)(2 * rng_uniform(&r) - 1);
+	dense_bind(&d, in, out, p, g);
+	dense_bind(&d2, in, out, p2, NULL);
+	adam_init(&a, np, 1e-2);
+	adam_init(&a2, np, 1e-2);
+	for (step = 0; step < 3; step++) {
+		for (i = 0; i < B * in; i++)
+			x[i] = i % in < from ? (float)rng_normal(&r) :
+			    rng_uniform(&r) < 0.05 ? (float)rng_uniform(&r) : 0;
+		for (i = 0; i < B * out; i++)
+			dy[i] = (float)rng_normal(&r);
+		if (from < in) {
+			dense_sparse_build(&sp, x, B, in);
+			dense_sparse_build(&sp2, x, B, in);
+			dense_backward_sparse(&d, x, &sp, dy, B);
+		} else {
+			dense_backward(&d, x, dy, B, dx);
+		}
+		adam_do(&a, p, g);
+		adam_begin(&a2);
+		dense_backward_update(&d2, x, from < in ? &sp2 : NULL, dy, B,
+		    from < in ? NULL : dx2, gs, hook, &h);
+		if (from == in)
+			check(maxrel(dx2, dx, B * in) < 1e-5, "fused backward: dx (in %u)", in);
+	}
+	check(h.seen == 3 * np && h.calls > 6, "fused backward: every parameter once a step, in blocks");
+	check(maxrel(p2, p, np) < 1e-5, "fused backward + Adam = backward, then Adam (in %u, from %u)",
+	    in, from);
+	del_dense_sparse(&sp);
+	del_dense_sparse(&sp2);
+	del_adam(&a);
+	del_adam(&a2);
+	free(p), free(g), free(p2), free(x), free(dy), free(dx), free(dx2), free(gs);
+}
+
 int
 main(int argc, char **argv)
 {
 	util_init(argc, argv);
 	sparse();
 	adam();
+	fused(700, 700, 300);  /* a plain layer, 93 rows a block */
+	fused(3000, 40, 300);  /* a split one: the sparse rows in blocks too */
 	return unit_done();
 }
