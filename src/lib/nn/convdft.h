@@ -3,8 +3,9 @@
  * through the width's discrete Fourier transform: for wide kernels (MusiCNN's 7 x 38
  * and 7 x 67 on 96 mel bands) the kh taps are summed on the spectra, and one inverse
  * transform per output row and channel replaces kh x kw products per position.
- * Both transforms are matrix products (OpenBLAS sgemm).  The result is conv_front's
- * within float rounding (not bit for bit).
+ * Both transforms are vectorised loops (core/hot.h), the inverse as radix-2 steps
+ * and small products.  The result is conv_front's within float rounding (not bit
+ * for bit); a row's result does not depend on the rows a call covers (h0, h1).
  *
  *	ConvDft *c = new_conv_dft(w, kh, kw, O, W);
  *	float *work = ereallocarray(NULL, conv_dft_work(c), sizeof *work);
