@@ -188,6 +188,55 @@ spectra_product(const ConvDft *c, const float *X, unsigned nb, float *Z)
 	}
 }
 
+/* spectra_product and fold's first step in one pass (L >= 1): Z [N][nb][Op] holds
+ * D0 (rows 0..N/2-1) and D1 (rows N/2..N-1), the same bits as the two apart */
+HOT static void
+spectra_fold(const ConvDft *c, const float *X, unsigned nb, float *Z)
+{
+	unsigned n = c->N, h = n / 2, k, kb, r, i, o0;
+	size_t ld = (size_t)nb * c->Op;
+
+	for (k = 0; k <= n / 4; k++) {
+		float cw = c->tw[2 * k], sw = c->tw[2 * k + 1];
+		kb = h - k;
+		for (r = 0; r < nb; r++)
+			for (o0 = 0; o0 < c->Op; o0 += CD_LANE) {
+				Lane ar = {0}, ai = {0}, br = {0}, bi = {0}, v0, v1, d0, e0, d1, e1;
+				float *z = Z + (size_t)r * c->Op + o0;
+				for (i = 0; i < c->kh; i++) {
+					const float *x = X + (size_t)(r + i) * n, *v = c->V + (size_t)i * n * c->Op + o0;
+					float xr = x[k], xi = k ? x[h + k] : 0.0f;
+					memcpy(&v0, v + (size_t)k * c->Op, sizeof v0);
+					memcpy(&v1, v + (size_t)(h + k) * c->Op, sizeof v1);
+					ar += xr * v0 - xi * v1;
+					ai += xr * v1 + xi * v0;
+					if (kb == k)
+						continue;
+					xr = x[kb], xi = kb < h ? x[h + kb] : 0.0f;
+					memcpy(&v0, v + (size_t)kb * c->Op, sizeof v0);
+					memcpy(&v1, v + (size_t)(kb < h ? h + kb : kb) * c->Op, sizeof v1);
+					br += xr * v0 - xi * v1;
+					bi += xr * v1 + xi * v0;
+				}
+				if (k == 0) { /* both real */
+					d0 = ar + br, d1 = ar - br;
+				} else if (kb == k) { /* the same bin: 2 Re, -2 Im */
+					d0 = ar + ar, d1 = -(ai + ai);
+				} else {
+					Lane dr = ar - br, di = ai + bi;
+					d0 = ar + br;
+					e0 = ai - bi;
+					d1 = dr * cw - di * sw;
+					e1 = dr * sw + di * cw;
+					memcpy(z + (n / 4 + k) * ld, &e0, sizeof e0);
+					memcpy(z + (h + n / 4 + k) * ld, &e1, sizeof e1);
+				}
+				memcpy(z + k * ld, &d0, sizeof d0);
+				memcpy(z + (h + k) * ld, &d1, sizeof d1);
+			}
+	}
+}
+
 /* one radix-2 step: the real spectrum S of n (n / 4 whole; row stride ls) of len
  * channels -> D0, D1 of n / 2 (row stride ld), those of the even and the odd
  * positions: D_e[k] = (S[k] + (-1)^e conj(S[n/2 - k])) e^(2 pi i k e / n) for
@@ -271,7 +320,9 @@ extremes(const ConvDft *c, const float *Z, size_t ld, size_t len, float *B, floa
 	size_t ls = ld;
 	int first = 1;
 
-	for (l = 0; l < c->L; l++, tw += 2 * (n / 4 + 1), n /= 2) {
+	if (c->L) /* the first step done by spectra_fold */
+		tw += 2 * (n / 4 + 1), n /= 2;
+	for (l = !!c->L; l < c->L; l++, tw += 2 * (n / 4 + 1), n /= 2) {
 		for (j = 0; j < 1u << l; j++)
 			fold(src + j * n * ls, ls, n, len, tw, dst + 2 * j * (n / 2) * len,
 			    dst + (2 * j + 1) * (n / 2) * len, len);
@@ -318,7 +369,10 @@ conv_dft_do(const ConvDft *c, const float *x, unsigned H, unsigned h0, unsigned 
 		memset(X, 0, (size_t)(nb + c->kh - 1) * c->N * sizeof *X);
 		if (e > a)
 			row_spectra(c, x + (size_t)a * c->W, (unsigned)(e - a), X + (size_t)(a - y0) * c->N);
-		spectra_product(c, X, nb, Z);
+		if (c->L)
+			spectra_fold(c, X, nb, Z);
+		else
+			spectra_product(c, X, nb, Z);
 		ld = (size_t)nb * c->Op;
 		for (i = 0; i < ld; i += CD_SLICE)
 			extremes(c, Z + i, ld, ld - i < CD_SLICE ? ld - i : CD_SLICE, B, hi + i, lo + i);
