@@ -19,7 +19,7 @@ LIB = \
 	audio/audio audio/part audio/verify \
 	dsp/fft dsp/stft dsp/mel dsp/mfcc dsp/spectral dsp/onset dsp/beat dsp/chroma dsp/tuning dsp/cqt \
 	feat/feature feat/seed feat/profile feat/featrun feat/songtempo \
-	nn/vggish_front nn/vggish_net nn/vggish_run nn/weights nn/weightsout nn/conv nn/tfjs \
+	nn/vggish_front nn/vggish_net nn/vggish_run nn/weights nn/weightsout nn/conv nn/convdft nn/tfjs \
 	nn/musicnn_front nn/musicnn_graph nn/musicnn_net nn/musicnn_run nn/musicnn_model \
 	nn/dense nn/adam nn/vae nn/vaefit \
 	text/utf8 text/unicode text/unitab text/terms text/tokens text/textline text/lyrics \

@@ -1,6 +1,7 @@
 /* musicnn_net.c — MusiCNN forward pass (see musicnn_net.h). */
 #include "nn/musicnn_net.h"
 #include "nn/conv.h"
+#include "nn/convdft.h"
 #include "nn/musicnn_graph.h"
 #include "core/util.h"
 
@@ -49,6 +50,7 @@ struct MusicnnNet {
 	const float *mw[3], *mb[3], *ms[3], *mt[3];   /* mid end, bn 6..8 */
 	const float *s9, *t9, *s10, *t10;             /* back end batch norms */
 	const float *dw[3], *db[3];                   /* dense, dense_1, dense_2 */
+	ConvDft *dft[2];                              /* the timbral convolutions */
 	unsigned dout[3], ndense, nout;
 	int nt;
 	Work *work;
@@ -198,17 +200,15 @@ timbral(const MusicnnNet *n, Work *w, const float *x, int k, int share, size_t s
 	unsigned h;
 
 	if (!share) {
-		conv_front(x, T, MN_BANDS, 0, T, n->fw[k], front[k].kh, front[k].kw, front[k].out,
-		    n->fb[k], n->fs[k], n->ft[k], f, NF, w->work);
+		conv_dft_do(n->dft[k], x, T, 0, T, n->fb[k], n->fs[k], n->ft[k], f, NF, w->work);
 		return;
 	}
 	for (h = PAD; h < T - PAD; h++)
 		memcpy(f + (size_t)h * NF, n->sw[k] + (start + h) * front[k].out,
 		    front[k].out * sizeof *f);
-	conv_front(x, T, MN_BANDS, 0, PAD, n->fw[k], front[k].kh, front[k].kw, front[k].out,
-	    n->fb[k], n->fs[k], n->ft[k], f, NF, w->work);
-	conv_front(x, T, MN_BANDS, T - PAD, T, n->fw[k], front[k].kh, front[k].kw, front[k].out,
-	    n->fb[k], n->fs[k], n->ft[k], f + (size_t)(T - PAD) * NF, NF, w->work);
+	conv_dft_do(n->dft[k], x, T, 0, PAD, n->fb[k], n->fs[k], n->ft[k], f, NF, w->work);
+	conv_dft_do(n->dft[k], x, T, T - PAD, T, n->fb[k], n->fs[k], n->ft[k],
+	    f + (size_t)(T - PAD) * NF, NF, w->work);
 }
 
 /* one patch (x: its normalised frames, at frame start of the batch) through the
@@ -242,7 +242,7 @@ new_musicnn_net(const TfjsModel *m, int nthreads)
 {
 	MusicnnNet *n;
 	int kind = musicnn_graph_check(m), t;
-	size_t rows = T + 2 * PAD;
+	size_t rows = T + 2 * PAD, nwork;
 
 	if (kind < 0)
 		return NULL;
@@ -254,6 +254,12 @@ new_musicnn_net(const TfjsModel *m, int nthreads)
 	n->nout = n->dout[n->ndense - 1];
 	n->nt = nthreads < 1 ? 1 : nthreads;
 	openblas_set_num_threads(1);
+	nwork = conv_front_work(128, 51, T, MN_BANDS);
+	for (t = 0; t < 2; t++) {
+		n->dft[t] = new_conv_dft(n->fw[t], front[t].kh, front[t].kw, front[t].out, MN_BANDS);
+		if (conv_dft_work(n->dft[t]) > nwork)
+			nwork = conv_dft_work(n->dft[t]);
+	}
 	n->work = ecalloc(n->nt, sizeof *n->work);
 	for (t = 0; t < n->nt; t++) {
 		Work *w = &n->work[t];
@@ -261,7 +267,7 @@ new_musicnn_net(const TfjsModel *m, int nthreads)
 		w->f = ecalloc(rows * NF, sizeof(float));      /* padding rows stay zero */
 		w->r = ecalloc(3 * rows * NM, sizeof(float));
 		w->c = ereallocarray(NULL, (size_t)T * NM, sizeof(float));
-		w->work = ereallocarray(NULL, conv_front_work(7 * 67, 204, T, MN_BANDS), sizeof(float));
+		w->work = ereallocarray(NULL, nwork, sizeof(float));
 	}
 	return n;
 }
@@ -292,9 +298,9 @@ shared_part(void *arg, int t)
 	int k;
 
 	for (k = 0; k < 2 && r1 > r0; k++)
-		conv_front(n->xs, (unsigned)b->nframes, MN_BANDS, (unsigned)r0, (unsigned)r1,
-		    n->fw[k], front[k].kh, front[k].kw, front[k].out, n->fb[k], n->fs[k],
-		    n->ft[k], n->sw[k] + r0 * front[k].out, front[k].out, n->work[t].work);
+		conv_dft_do(n->dft[k], n->xs, (unsigned)b->nframes, (unsigned)r0, (unsigned)r1,
+		    n->fb[k], n->fs[k], n->ft[k], n->sw[k] + r0 * front[k].out, front[k].out,
+		    n->work[t].work);
 }
 
 /* thread t: its share of the patches */
@@ -379,5 +385,7 @@ del_musicnn_net(MusicnnNet *n)
 		free(n->work[t].work);
 	}
 	free(n->work);
+	del_conv_dft(n->dft[0]);
+	del_conv_dft(n->dft[1]);
 	free(n);
 }

@@ -1,0 +1,393 @@
+/* convdft.c — wide one-channel convolutions through the DFT (see convdft.h).
+ *
+ * A row x of N = W values has the real spectrum X (N numbers: the real parts of
+ * bins 0..N/2, the imaginary parts of bins 1..(N-1)/2).  The correlation of x with
+ * a kernel row w, y[p] = sum_j x[p + j] w[j], is circular over N for the valid
+ * positions p < P = W - kw + 1 (p + j < N), so its spectrum is X[k] V[k] with
+ * V[k] = sum_j w[j] e^(2 pi i k j / N).  The kh rows of the kernel are summed on
+ * the spectra: Z = sum_i X_(h + i - pb) V_i per output channel, and y = G Z with G
+ * the inverse transform restricted to the P positions.  Before G, up to CD_LEVELS
+ * radix-2 steps (butterflies, vectorised over the channels) split Z into spectra
+ * of N / 2, N / 4 ..., each the transform of the positions p = p0 (mod 2, 4 ...),
+ * and G is one smaller matrix per part: half the products at each step.  The
+ * maximum over the positions is taken as the parts' values are computed, CD_SLICE
+ * channels at a time (in cache). */
+#include "nn/convdft.h"
+#include "core/hot.h"
+#include "core/util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CD_ROWS 8     /* output rows per block */
+#define CD_LANE 16    /* output channels per register block (O is padded to it) */
+#define CD_LEVELS 4   /* radix-2 steps before the inverse transform's products */
+#define CD_SLICE 64   /* channels taken through the inverse transform together */
+
+struct ConvDft {
+	unsigned kh, kw, O, Op, W, P, N, nre, nim;
+	unsigned L, nl;                 /* radix-2 steps taken, the parts' size N >> L */
+	unsigned off[(1 << CD_LEVELS) + 1]; /* part j: rows off[j].. of G and of y */
+	float *F;     /* [N][N]: x . F is the spectrum of x */
+	float *V;     /* [kh][N][Op]: the kernel rows' spectra */
+	float *G;     /* [P][nl]: the parts' inverse transforms at their positions */
+	float *tw;    /* step l: (cos, sin) of 2 pi k / (N >> l), k <= (N >> l) / 4 */
+};
+
+/* the angle 2 pi a b / N, reduced exactly first */
+static double
+angle(unsigned a, unsigned b, unsigned N)
+{
+	return 2.0 * M_PI * (double)((unsigned long)a * b % N) / N;
+}
+
+/* entry q of a real spectrum of n: its bin, and whether it is the imaginary part */
+static unsigned
+bin(unsigned n, unsigned q, int *im)
+{
+	*im = q >= n / 2 + 1;
+	return *im ? q - n / 2 : q;
+}
+
+static void
+kernel_spectra(ConvDft *c, const float *w)
+{
+	double *cs = ecalloc(2 * (size_t)c->N + c->O, sizeof *cs), *sn = cs + c->N,
+	    *v = sn + c->N;
+	unsigned i, q, j, o, k;
+	int im;
+
+	for (j = 0; j < c->N; j++)
+		cs[j] = cos(angle(j, 1, c->N)), sn[j] = sin(angle(j, 1, c->N));
+	for (i = 0; i < c->kh; i++)
+		for (q = 0; q < c->N; q++) {
+			k = bin(c->N, q, &im);
+			memset(v, 0, c->O * sizeof *v);
+			for (j = 0; j < c->kw; j++) {
+				const float *wr = w + ((size_t)i * c->kw + j) * c->O;
+				double f = (im ? sn : cs)[(unsigned long)k * j % c->N];
+				for (o = 0; o < c->O; o++)
+					v[o] += wr[o] * f;
+			}
+			for (o = 0; o < c->O; o++)
+				c->V[((size_t)i * c->N + q) * c->Op + o] = (float)v[o];
+		}
+	free(cs);
+}
+
+/* the parts' inverse transforms: part j holds positions p0 + m 2^L, p0 the L bits
+ * of j reversed (the parity taken at step l is bit L - 1 - l of j) */
+static void
+inverse_parts(ConvDft *c)
+{
+	unsigned j, l, p0, m, q, k, r = 0, s = 1u << c->L;
+	int im;
+
+	for (j = 0; j < s; j++) {
+		for (p0 = 0, l = 0; l < c->L; l++)
+			p0 |= (j >> (c->L - 1 - l) & 1) << l;
+		c->off[j] = r;
+		for (m = 0; p0 + m * s < c->P; m++, r++)
+			for (q = 0; q < c->nl; q++) {
+				double f;
+				k = bin(c->nl, q, &im);
+				f = im || (k && 2 * k != c->nl) ? 2.0 : 1.0;
+				c->G[(size_t)r * c->nl + q] = (float)(f / c->N *
+				    (im ? -sin(angle(k, m, c->nl)) : cos(angle(k, m, c->nl))));
+			}
+	}
+	c->off[s] = r;
+}
+
+ConvDft *
+new_conv_dft(const float *w, unsigned kh, unsigned kw, unsigned O, unsigned W)
+{
+	ConvDft *c = ecalloc(1, sizeof *c);
+	unsigned n, q, k, l;
+	int im;
+	float *t;
+
+	c->kh = kh, c->kw = kw, c->O = O, c->W = W, c->N = W, c->P = W - kw + 1;
+	c->Op = (O + CD_LANE - 1) / CD_LANE * CD_LANE;
+	c->nre = W / 2 + 1, c->nim = (W - 1) / 2;
+	for (c->L = 0; c->L < CD_LEVELS && W % (4u << c->L) == 0; c->L++)
+		;
+	c->nl = W >> c->L;
+	c->F = ecalloc((size_t)W * W, sizeof *c->F);
+	c->V = ecalloc((size_t)kh * W * c->Op, sizeof *c->V);
+	c->G = ecalloc((size_t)c->P * c->nl, sizeof *c->G);
+	c->tw = t = ecalloc(2 * (size_t)W, sizeof *c->tw);
+	for (q = 0; q < W; q++) {
+		k = bin(W, q, &im);
+		for (n = 0; n < W; n++)
+			c->F[(size_t)n * W + q] = (float)(im ? -sin(angle(k, n, W)) : cos(angle(k, n, W)));
+	}
+	for (l = 0; l < c->L; l++)
+		for (n = W >> l, k = 0; k <= n / 4; k++)
+			*t++ = (float)cos(angle(k, 1, n)), *t++ = (float)sin(angle(k, 1, n));
+	inverse_parts(c);
+	kernel_spectra(c, w);
+	return c;
+}
+
+size_t
+conv_dft_work(const ConvDft *c)
+{
+	return (size_t)(CD_ROWS + c->kh - 1) * c->N + (size_t)c->N * CD_ROWS * c->Op +
+	    2 * (size_t)c->N * CD_SLICE + 2 * (size_t)CD_ROWS * c->Op;
+}
+
+/* CD_LANE floats: GCC's and Clang's vector extension, one register (AVX-512) or a
+ * few, whichever clone of the HOT functions runs; loaded and stored by memcpy */
+typedef float Lane __attribute__((vector_size(CD_LANE * sizeof(float))));
+typedef int Mask __attribute__((vector_size(CD_LANE * sizeof(int))));
+
+/* X[r] = x[r] . F for the n rows of x: the rows' spectra, summed in a fixed order
+ * (the same bits whichever rows a call covers) */
+HOT static void
+row_spectra(const ConvDft *c, const float *restrict x, unsigned n, float *restrict X)
+{
+	unsigned r, j, q;
+
+	for (r = 0; r < n; r++, x += c->W, X += c->N) {
+		for (q = 0; q < c->N; q++)
+			X[q] = x[0] * c->F[q];
+		for (j = 1; j < c->W; j++)
+			for (q = 0; q < c->N; q++)
+				X[q] += x[j] * c->F[(size_t)j * c->N + q];
+	}
+}
+
+/* Z[q][r][o] (r < nb) = sum_i X[r + i] V_i, complex per bin, from the spectra X
+ * [nb + kh - 1][N] of the rows around the nb output rows */
+HOT static void
+spectra_product(const ConvDft *c, const float *X, unsigned nb, float *Z)
+{
+	unsigned q, r, i, o0, qi;
+
+	for (q = 0; q < c->nre; q++) {
+		int im = q >= 1 && q <= c->nim;
+		qi = im ? c->nre + q - 1 : q;
+		for (r = 0; r < nb; r++)
+			for (o0 = 0; o0 < c->Op; o0 += CD_LANE) {
+				Lane ar = {0}, ai = {0};
+				for (i = 0; i < c->kh; i++) {
+					const float *x = X + (size_t)(r + i) * c->N;
+					float xr = x[q], xi = im ? x[qi] : 0.0f;
+					Lane vr, vi;
+					memcpy(&vr, c->V + ((size_t)i * c->N + q) * c->Op + o0, sizeof vr);
+					memcpy(&vi, c->V + ((size_t)i * c->N + qi) * c->Op + o0, sizeof vi);
+					ar += xr * vr - xi * vi;
+					ai += xr * vi + xi * vr;
+				}
+				memcpy(Z + ((size_t)q * nb + r) * c->Op + o0, &ar, sizeof ar);
+				if (im)
+					memcpy(Z + ((size_t)qi * nb + r) * c->Op + o0, &ai, sizeof ai);
+			}
+	}
+}
+
+/* spectra_product and fold's first step in one pass (L >= 1): Z [N][nb][Op] holds
+ * D0 (rows 0..N/2-1) and D1 (rows N/2..N-1), the same bits as the two apart */
+HOT static void
+spectra_fold(const ConvDft *c, const float *X, unsigned nb, float *Z)
+{
+	unsigned n = c->N, h = n / 2, k, kb, r, i, o0;
+	size_t ld = (size_t)nb * c->Op;
+
+	for (k = 0; k <= n / 4; k++) {
+		float cw = c->tw[2 * k], sw = c->tw[2 * k + 1];
+		kb = h - k;
+		for (r = 0; r < nb; r++)
+			for (o0 = 0; o0 < c->Op; o0 += CD_LANE) {
+				Lane ar = {0}, ai = {0}, br = {0}, bi = {0}, v0, v1, d0, e0, d1, e1;
+				float *z = Z + (size_t)r * c->Op + o0;
+				for (i = 0; i < c->kh; i++) {
+					const float *x = X + (size_t)(r + i) * n, *v = c->V + (size_t)i * n * c->Op + o0;
+					float xr = x[k], xi = k ? x[h + k] : 0.0f;
+					memcpy(&v0, v + (size_t)k * c->Op, sizeof v0);
+					memcpy(&v1, v + (size_t)(h + k) * c->Op, sizeof v1);
+					ar += xr * v0 - xi * v1;
+					ai += xr * v1 + xi * v0;
+					if (kb == k)
+						continue;
+					xr = x[kb], xi = kb < h ? x[h + kb] : 0.0f;
+					memcpy(&v0, v + (size_t)kb * c->Op, sizeof v0);
+					memcpy(&v1, v + (size_t)(kb < h ? h + kb : kb) * c->Op, sizeof v1);
+					br += xr * v0 - xi * v1;
+					bi += xr * v1 + xi * v0;
+				}
+				if (k == 0) { /* both real */
+					d0 = ar + br, d1 = ar - br;
+				} else if (kb == k) { /* the same bin: 2 Re, -2 Im */
+					d0 = ar + ar, d1 = -(ai + ai);
+				} else {
+					Lane dr = ar - br, di = ai + bi;
+					d0 = ar + br;
+					e0 = ai - bi;
+					d1 = dr * cw - di * sw;
+					e1 = dr * sw + di * cw;
+					memcpy(z + (n / 4 + k) * ld, &e0, sizeof e0);
+					memcpy(z + (h + n / 4 + k) * ld, &e1, sizeof e1);
+				}
+				memcpy(z + k * ld, &d0, sizeof d0);
+				memcpy(z + (h + k) * ld, &d1, sizeof d1);
+			}
+	}
+}
+
+/* one radix-2 step: the real spectrum S of n (n / 4 whole; row stride ls) of len
+ * channels -> D0, D1 of n / 2 (row stride ld), those of the even and the odd
+ * positions: D_e[k] = (S[k] + (-1)^e conj(S[n/2 - k])) e^(2 pi i k e / n) for
+ * k <= n / 4 (tw: its cos, sin) */
+HOT static void
+fold(const float *restrict S, size_t ls, unsigned n, size_t len, const float *restrict tw,
+    float *restrict D0, float *restrict D1, size_t ld)
+{
+	unsigned h = n / 2, k;
+	size_t i;
+
+	for (k = 0; k <= n / 4; k++) {
+		const float *restrict ar = S + k * ls, *restrict br = S + (h - k) * ls;
+		const float *restrict ai = S + (h + k) * ls, *restrict bi = k ? S + (n - k) * ls : S;
+		float *restrict d0 = D0 + k * ld, *restrict d1 = D1 + k * ld;
+		float *restrict e0 = D0 + (n / 4 + k) * ld, *restrict e1 = D1 + (n / 4 + k) * ld;
+		float c = tw[2 * k], s = tw[2 * k + 1];
+		if (k == 0) /* both real */
+			for (i = 0; i < len; i++)
+				d0[i] = ar[i] + br[i], d1[i] = ar[i] - br[i];
+		else if (k == n / 4) /* the same bin: 2 Re, -2 Im */
+			for (i = 0; i < len; i++)
+				d0[i] = ar[i] + ar[i], d1[i] = -(ai[i] + ai[i]);
+		else
+			for (i = 0; i < len; i++) {
+				float dr = ar[i] - br[i], di = ai[i] + bi[i];
+				d0[i] = ar[i] + br[i];
+				e0[i] = ai[i] - bi[i];
+				d1[i] = dr * c - di * s;
+				e1[i] = dr * s + di * c;
+			}
+	}
+}
+
+/* over the rows r of G (nl wide) of a part D [nl][len] (row stride ld, len a
+ * multiple of CD_LANE): hi, lo = the largest and smallest of G_r D so far (first:
+ * the first rows) */
+HOT static void
+part_extremes(const float *restrict G, unsigned rows, unsigned nl, const float *restrict D,
+    size_t ld, size_t len, float *restrict hi, float *restrict lo, int first)
+{
+	unsigned r, q;
+	size_t i;
+
+	for (i = 0; i < len; i += CD_LANE) {
+		Lane h, l, y, d;
+		Mask m;
+		memcpy(&h, hi + i, sizeof h);
+		memcpy(&l, lo + i, sizeof l);
+		for (r = 0; r < rows; r++) {
+			const float *g = G + (size_t)r * nl;
+			memcpy(&d, D + i, sizeof d);
+			y = g[0] * d;
+			for (q = 1; q < nl; q++) {
+				memcpy(&d, D + q * ld + i, sizeof d);
+				y += g[q] * d;
+			}
+			if (first && r == 0) {
+				h = l = y;
+				continue;
+			}
+			m = y > h;
+			h = (Lane)(((Mask)y & m) | ((Mask)h & ~m));
+			m = y < l;
+			l = (Lane)(((Mask)y & m) | ((Mask)l & ~m));
+		}
+		memcpy(hi + i, &h, sizeof h);
+		memcpy(lo + i, &l, sizeof l);
+	}
+}
+
+/* hi, lo [len] = the extremes over the P positions of the channels Z [N][len]
+ * (row stride ld); B: 2 CD_SLICE N floats of scratch */
+static void
+extremes(const ConvDft *c, const float *Z, size_t ld, size_t len, float *B, float *hi,
+    float *lo)
+{
+	const float *tw = c->tw, *src = Z;
+	float *dst = B, *other = B + (size_t)c->N * CD_SLICE;
+	unsigned l, j, n = c->N;
+	size_t ls = ld;
+	int first = 1;
+
+	if (c->L) /* the first step done by spectra_fold */
+		tw += 2 * (n / 4 + 1), n /= 2;
+	for (l = !!c->L; l < c->L; l++, tw += 2 * (n / 4 + 1), n /= 2) {
+		for (j = 0; j < 1u << l; j++)
+			fold(src + j * n * ls, ls, n, len, tw, dst + 2 * j * (n / 2) * len,
+			    dst + (2 * j + 1) * (n / 2) * len, len);
+		src = dst, ls = len;
+		dst = other, other = (float *)src;
+	}
+	for (j = 0; j < 1u << c->L; j++)
+		if (c->off[j + 1] > c->off[j]) {
+			part_extremes(c->G + (size_t)c->off[j] * c->nl, c->off[j + 1] - c->off[j],
+			    c->nl, src + j * c->nl * ls, ls, len, hi, lo, first);
+			first = 0;
+		}
+}
+
+/* out[r][o] = s max(0, max_p y + b) + t (the smallest y when s < 0: the result is
+ * monotonic in y), from hi, lo [nb][Op] */
+static void
+pool(const ConvDft *c, unsigned nb, const float *b, const float *s, const float *t,
+    float *out, size_t ldo, const float *hi, const float *lo)
+{
+	unsigned r, o;
+
+	for (r = 0; r < nb; r++, out += ldo)
+		for (o = 0; o < c->O; o++) {
+			float v = (s[o] >= 0 ? hi[r * c->Op + o] : lo[r * c->Op + o]) + b[o];
+			out[o] = s[o] * (v > 0 ? v : 0) + t[o];
+		}
+}
+
+void
+conv_dft_do(const ConvDft *c, const float *x, unsigned H, unsigned h0, unsigned h1,
+    const float *b, const float *s, const float *t, float *out, size_t ldo, float *work)
+{
+	unsigned nx = CD_ROWS + c->kh - 1, h, nb;
+	float *X = work, *Z = X + (size_t)nx * c->N, *B = Z + (size_t)c->N * CD_ROWS * c->Op,
+	    *hi = B + 2 * (size_t)c->N * CD_SLICE, *lo = hi + (size_t)CD_ROWS * c->Op;
+	size_t i, ld;
+
+	for (h = h0; h < h1; h += nb) {
+		long y0 = (long)h - (long)((c->kh - 1) / 2), a, e;
+		nb = h1 - h < CD_ROWS ? h1 - h : CD_ROWS;
+		a = y0 < 0 ? 0 : y0;
+		e = y0 + nb + c->kh - 1 < (long)H ? y0 + nb + c->kh - 1 : (long)H;
+		memset(X, 0, (size_t)(nb + c->kh - 1) * c->N * sizeof *X);
+		if (e > a)
+			row_spectra(c, x + (size_t)a * c->W, (unsigned)(e - a), X + (size_t)(a - y0) * c->N);
+		if (c->L)
+			spectra_fold(c, X, nb, Z);
+		else
+			spectra_product(c, X, nb, Z);
+		ld = (size_t)nb * c->Op;
+		for (i = 0; i < ld; i += CD_SLICE)
+			extremes(c, Z + i, ld, ld - i < CD_SLICE ? ld - i : CD_SLICE, B, hi + i, lo + i);
+		pool(c, nb, b, s, t, out + (size_t)(h - h0) * ldo, ldo, hi, lo);
+	}
+}
+
+void
+del_conv_dft(ConvDft *c)
+{
+	if (!c)
+		return;
+	free(c->F);
+	free(c->V);
+	free(c->G);
+	free(c->tw);
+	free(c);
+}
