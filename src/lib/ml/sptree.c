@@ -177,19 +177,16 @@ sptree_build(SpTree *t, const double *y, size_t n)
 		t->pos[t->ord[i]] = (unsigned)i;
 }
 
-/* the traversal for a fixed dimension D (the compiler unrolls the loops); the
- * leaf holding the point itself (and its duplicates) is skipped */
-#define REPULSION(D)								\
+/* point pt's walk (float coordinates p, position at in ord) over the cells
+ * [i, end) for a fixed dimension D (the compiler unrolls the loops), adding
+ * to f and *sq; the leaf holding the point itself (and its duplicates) is skipped */
+#define WALK(D)								\
 	const Cell *c;								\
-	const double *y = t->y + pt * D;					\
-	double d2, w, sq = 0, f[3] = { 0, 0, 0 };				\
-	float p[3], d[3], th2 = (float)(theta * theta), fd2;			\
-	size_t i = 0, at = t->pos[pt];						\
+	double w, s = 0;							\
+	float d[3], fd2;							\
 	int k;									\
 										\
-	for (k = 0; k < D; k++)							\
-		p[k] = (float)y[k];						\
-	while (i < t->nc) {							\
+	while (i < end) {							\
 		c = &t->c[i];							\
 		for (fd2 = 0, k = 0; k < D; k++) {				\
 			d[k] = p[k] - c->com[k];				\
@@ -204,43 +201,211 @@ sptree_build(SpTree *t, const double *y, size_t n)
 			i++; /* open the cell: its first child follows it */	\
 			continue;						\
 		}								\
-		d2 = fd2;							\
-		w = sptree_kernel(d2, D);						\
-		sq += c->count * w;						\
+		w = sptree_kernel(fd2, D);					\
+		s += c->count * w;						\
 		w = c->count * w * w;						\
 		for (k = 0; k < D; k++)						\
 			f[k] += w * d[k];					\
 		i = c->next;							\
 	}									\
-	for (k = 0; k < D; k++)							\
-		neg[k] = f[k];							\
-	*sumq = sq;
+	*sq += s;
 
 static void
-repulsion1(const SpTree *t, size_t pt, double theta, double *neg, double *sumq)
+walk1(const SpTree *t, const float *p, size_t at, float th2, size_t i, size_t end, double *f,
+    double *sq)
 {
-	REPULSION(1)
+	WALK(1)
 }
 
 static void
-repulsion2(const SpTree *t, size_t pt, double theta, double *neg, double *sumq)
+walk2(const SpTree *t, const float *p, size_t at, float th2, size_t i, size_t end, double *f,
+    double *sq)
 {
-	REPULSION(2)
+	WALK(2)
 }
 
 static void
-repulsion3(const SpTree *t, size_t pt, double theta, double *neg, double *sumq)
+walk3(const SpTree *t, const float *p, size_t at, float th2, size_t i, size_t end, double *f,
+    double *sq)
 {
-	REPULSION(3)
+	WALK(3)
+}
+
+static void
+walk(const SpTree *t, const float *p, size_t at, float th2, size_t i, size_t end, double *f,
+    double *sq)
+{
+	if (t->dims == 2)
+		walk2(t, p, at, th2, i, end, f, sq);
+	else if (t->dims == 3)
+		walk3(t, p, at, th2, i, end, f, sq);
+	else
+		walk1(t, p, at, th2, i, end, f, sq);
 }
 
 void
-sptree_repulsion(const SpTree *t, size_t i, double theta, double *neg, double *sumq)
+sptree_repulsion(const SpTree *t, size_t pt, double theta, double *neg, double *sumq)
+{
+	float p[3];
+	int k;
+
+	for (k = 0; k < t->dims; k++) {
+		p[k] = (float)t->y[pt * t->dims + k];
+		neg[k] = 0;
+	}
+	*sumq = 0;
+	walk(t, p, t->pos[pt], (float)(theta * theta), 0, t->nc, neg, sumq);
+}
+
+typedef float V8f __attribute__((vector_size(32)));
+typedef int V8i __attribute__((vector_size(32)));
+typedef double V8d __attribute__((vector_size(64)));
+
+/* the 8 lanes of a group: coordinates, positions in ord, sums */
+typedef struct Group {
+	V8f P[3];
+	V8i at;
+	V8d F[3], S;
+} Group;
+
+/* lanes (-1) to bits */
+static inline unsigned
+bits(const V8i *m)
+{
+	unsigned b = 0;
+	int l;
+
+	for (l = 0; l < 8; l++)
+		b |= (unsigned)((*m)[l] & 1) << l;
+	return b;
+}
+
+/* cell c summarised by the lanes of acc (-1 or 0): the terms of WALK, lane by lane */
+static inline __attribute__((always_inline)) void
+group_add(Group *g, const Cell *c, int D, const V8f *d, const V8f *fd2, const V8i *acc)
+{
+	V8d w = __builtin_convertvector(*fd2, V8d), cnt = __builtin_convertvector(-*acc, V8d) * c->count;
+	int k, l;
+
+	if (D < 3) {
+		w = 1 / (1 + w);
+	} else {
+		w = 2 / (2 + w);
+		for (l = 0; l < 8; l++)
+			w[l] *= sqrt(w[l]);
+	}
+	g->S += cnt * w;
+	w = cnt * w * w;
+	for (k = 0; k < D; k++)
+		g->F[k] += w * __builtin_convertvector(d[k], V8d);
+}
+
+/* the walk of the 8 lanes of g together, D fixed, lanes of m0 active: each lane
+ * visits, summarises and opens the cells of its own WALK; the cells after a
+ * subtree only some lanes open wait on a stack (cells nest at most
+ * SPTREE_MAXDEPTH + 1 deep) */
+static inline __attribute__((always_inline)) void
+group_walk(const SpTree *t, Group *g, int D, float th2, const V8i *m0)
+{
+	struct { size_t i, end; V8i m; } st[SPTREE_MAXDEPTH + 2];
+	size_t i = 0, end = t->nc, sp = 0;
+	V8i m = *m0, acc, open;
+	V8f d[3], fd2;
+	const Cell *c;
+	int k;
+
+	for (;;) {
+		if (i >= end) {
+			if (!sp)
+				break;
+			sp--;
+			i = st[sp].i, end = st[sp].end, m = st[sp].m;
+			continue;
+		}
+		c = &t->c[i];
+		for (fd2 = (V8f){ 0 }, k = 0; k < D; k++) {
+			d[k] = g->P[k] - c->com[k];
+			fd2 += d[k] * d[k];
+		}
+		if (c->w2 < 0) {
+			acc = m & ~((g->at >= (int)c->first) & (g->at < (int)c->first + (int)c->count));
+			open = (V8i){ 0 };
+		} else {
+			acc = m & ((V8f){ 0 } + c->w2 < th2 * fd2);
+			open = m & ~acc;
+		}
+		if (bits(&acc))
+			group_add(g, c, D, d, &fd2, &acc);
+		if (!bits(&open)) {
+			i = c->next;
+		} else if (bits(&open) == bits(&m)) {
+			i++; /* all open it: its children follow, then c->next, same lanes */
+		} else {
+			st[sp].i = c->next, st[sp].end = end, st[sp].m = m, sp++;
+			end = c->next, m = open, i++;
+		}
+	}
+}
+
+/* sptree_repulsion_group for D fixed */
+static inline __attribute__((always_inline)) void
+group(const SpTree *t, int D, size_t a, size_t b, double theta, double *neg, double *sumq)
+{
+	Group g;
+	V8i m0;
+	size_t l, pt;
+	int k;
+
+	memset(&g, 0, sizeof g);
+	for (l = 0; l < 8; l++) { /* spare lanes: copies of the first point, inactive */
+		pt = t->ord[a + (l < b - a ? l : 0)];
+		for (k = 0; k < D; k++)
+			g.P[k][l] = (float)t->y[pt * D + k];
+		g.at[l] = (int)(a + l);
+		m0[l] = l < b - a ? -1 : 0;
+	}
+	group_walk(t, &g, D, (float)(theta * theta), &m0);
+	for (l = 0; l < b - a; l++) {
+		for (pt = t->ord[a + l], k = 0; k < D; k++)
+			neg[pt * D + k] = g.F[k][l];
+		sumq[l] = g.S[l];
+	}
+}
+
+/* the group walks compiled for AVX-512 and AVX2 too (chosen at load time),
+ * without fused multiply-adds: the lanes round as sptree_repulsion does */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+#define HOT __attribute__((target_clones("avx512f", "avx2", "default"), optimize("O3", "fp-contract=off")))
+#else
+#define HOT
+#endif
+
+HOT static void
+group1(const SpTree *t, size_t a, size_t b, double theta, double *neg, double *sumq)
+{
+	group(t, 1, a, b, theta, neg, sumq);
+}
+
+HOT static void
+group2(const SpTree *t, size_t a, size_t b, double theta, double *neg, double *sumq)
+{
+	group(t, 2, a, b, theta, neg, sumq);
+}
+
+HOT static void
+group3(const SpTree *t, size_t a, size_t b, double theta, double *neg, double *sumq)
+{
+	group(t, 3, a, b, theta, neg, sumq);
+}
+
+void
+sptree_repulsion_group(const SpTree *t, size_t a, size_t b, double theta, double *neg,
+    double *sumq)
 {
 	if (t->dims == 2)
-		repulsion2(t, i, theta, neg, sumq);
+		group2(t, a, b, theta, neg, sumq);
 	else if (t->dims == 3)
-		repulsion3(t, i, theta, neg, sumq);
+		group3(t, a, b, theta, neg, sumq);
 	else
-		repulsion1(t, i, theta, neg, sumq);
+		group1(t, a, b, theta, neg, sumq);
 }

@@ -116,20 +116,21 @@ exact_kl_block(void *arg, size_t b, int tid)
 	o->part[2 * b + 1] = 2 * kl;
 }
 
-/* Barnes-Hut repulsion of the points of block b (in tree order): part[2b] their Z */
+/* Barnes-Hut repulsion of the points of block b (in tree order, in groups of
+ * nearby points): part[2b] their Z */
 static void
 bh_neg_block(void *arg, size_t b, int tid)
 {
 	Job *j = arg;
 	TsneObj *o = j->o;
-	const unsigned *ord = sptree_order(o->tree);
-	size_t n = o->n, t, e = (b + 1) * GRAD_BLOCK < n ? (b + 1) * GRAD_BLOCK : n;
-	double z = 0, sq;
+	size_t n = o->n, t, g, e = (b + 1) * GRAD_BLOCK < n ? (b + 1) * GRAD_BLOCK : n, l;
+	double z = 0, sq[SPTREE_GROUP];
 
-	for (t = b * GRAD_BLOCK; t < e; t++) {
-		size_t i = ord[t];
-		sptree_repulsion(o->tree, i, o->theta, o->neg + i * o->dims, &sq);
-		z += sq;
+	for (t = b * GRAD_BLOCK; t < e; t += SPTREE_GROUP) {
+		g = e - t < SPTREE_GROUP ? e - t : SPTREE_GROUP;
+		sptree_repulsion_group(o->tree, t, t + g, o->theta, o->neg, sq);
+		for (l = 0; l < g; l++)
+			z += sq[l];
 	}
 	o->part[2 * b] = z;
 }
