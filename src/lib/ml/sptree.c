@@ -3,6 +3,7 @@
 #include "core/util.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -268,23 +269,25 @@ typedef struct Group {
 	V8d F[3], S;
 } Group;
 
-/* lanes (-1) to bits */
-static inline unsigned
-bits(const V8i *m)
-{
-	unsigned b = 0;
-	int l;
+typedef signed char V8c __attribute__((vector_size(8)));
 
-	for (l = 0; l < 8; l++)
-		b |= (unsigned)((*m)[l] & 1) << l;
-	return b;
+/* lanes (-1 or 0) as 8 bytes: nonzero if any is set, equal for equal lanes */
+static inline uint64_t
+lanes(const V8i *m)
+{
+	V8c c = __builtin_convertvector(*m, V8c);
+	uint64_t u;
+
+	memcpy(&u, &c, sizeof u);
+	return u;
 }
 
-/* cell c summarised by the lanes of acc (-1 or 0): the terms of WALK, lane by lane */
+/* the terms of WALK for a cell at d, fd2 from the lanes, lane by lane: cnt its
+ * count in the lanes that summarise it, 0 in the others */
 static inline __attribute__((always_inline)) void
-group_add(Group *g, const Cell *c, int D, const V8f *d, const V8f *fd2, const V8i *acc)
+group_add(int D, const V8f *d, const V8f *fd2, const V8d *cnt, V8d *F, V8d *S)
 {
-	V8d w = __builtin_convertvector(*fd2, V8d), cnt = __builtin_convertvector(-*acc, V8d) * c->count;
+	V8d w = __builtin_convertvector(*fd2, V8d);
 	int k, l;
 
 	if (D < 3) {
@@ -294,57 +297,63 @@ group_add(Group *g, const Cell *c, int D, const V8f *d, const V8f *fd2, const V8
 		for (l = 0; l < 8; l++)
 			w[l] *= sqrt(w[l]);
 	}
-	g->S += cnt * w;
-	w = cnt * w * w;
+	*S += *cnt * w;
+	w = *cnt * w * w;
 	for (k = 0; k < D; k++)
-		g->F[k] += w * __builtin_convertvector(d[k], V8d);
+		F[k] += w * __builtin_convertvector(d[k], V8d);
 }
 
 /* the walk of the 8 lanes of g together, D fixed, lanes of m0 active: each lane
- * visits, summarises and opens the cells of its own WALK; the cells after a
+ * visits, summarises and opens the cells of its own WALK (a leaf: every lane
+ * but its own points' summarises it; w2 < 0 < th2 fd2); the cells after a
  * subtree only some lanes open wait on a stack (cells nest at most
  * SPTREE_MAXDEPTH + 1 deep) */
 static inline __attribute__((always_inline)) void
 group_walk(const SpTree *t, Group *g, int D, float th2, const V8i *m0)
 {
-	struct { size_t i, end; V8i m; } st[SPTREE_MAXDEPTH + 2];
+	struct { size_t i, end; V8i m; uint64_t u; } st[SPTREE_MAXDEPTH + 2];
 	size_t i = 0, end = t->nc, sp = 0;
-	V8i m = *m0, acc, open;
-	V8f d[3], fd2;
+	V8i m = *m0, acc, open, at = g->at;
+	V8f d[3], fd2, P[3];
+	V8d F[3] = { { 0 } }, S = { 0 }, cnt;
+	uint64_t um = lanes(&m), uo;
 	const Cell *c;
 	int k;
 
+	for (k = 0; k < D; k++)
+		P[k] = g->P[k];
 	for (;;) {
 		if (i >= end) {
 			if (!sp)
 				break;
 			sp--;
-			i = st[sp].i, end = st[sp].end, m = st[sp].m;
+			i = st[sp].i, end = st[sp].end, m = st[sp].m, um = st[sp].u;
 			continue;
 		}
 		c = &t->c[i];
 		for (fd2 = (V8f){ 0 }, k = 0; k < D; k++) {
-			d[k] = g->P[k] - c->com[k];
+			d[k] = P[k] - c->com[k];
 			fd2 += d[k] * d[k];
 		}
-		if (c->w2 < 0) {
-			acc = m & ~((g->at >= (int)c->first) & (g->at < (int)c->first + (int)c->count));
-			open = (V8i){ 0 };
-		} else {
-			acc = m & ((V8f){ 0 } + c->w2 < th2 * fd2);
-			open = m & ~acc;
-		}
-		if (bits(&acc))
-			group_add(g, c, D, d, &fd2, &acc);
-		if (!bits(&open)) {
+		acc = (V8f){ 0 } + c->w2 < th2 * fd2;
+		open = m & ~acc;
+		acc &= m & ~((at >= (int)c->first) & (at < (int)c->first + (int)c->count) &
+		    ((V8i){ 0 } - (c->w2 < 0)));
+		cnt = __builtin_convertvector(-acc, V8d) * c->count;
+		group_add(D, d, &fd2, &cnt, F, &S);
+		uo = lanes(&open);
+		if (!uo) {
 			i = c->next;
-		} else if (bits(&open) == bits(&m)) {
+		} else if (uo == um) {
 			i++; /* all open it: its children follow, then c->next, same lanes */
 		} else {
-			st[sp].i = c->next, st[sp].end = end, st[sp].m = m, sp++;
-			end = c->next, m = open, i++;
+			st[sp].i = c->next, st[sp].end = end, st[sp].m = m, st[sp].u = um, sp++;
+			end = c->next, m = open, um = uo, i++;
 		}
 	}
+	for (k = 0; k < D; k++)
+		g->F[k] = F[k];
+	g->S = S;
 }
 
 /* sptree_repulsion_group for D fixed */
@@ -375,7 +384,7 @@ group(const SpTree *t, int D, size_t a, size_t b, double theta, double *neg, dou
 /* the group walks compiled for AVX-512 and AVX2 too (chosen at load time),
  * without fused multiply-adds: the lanes round as sptree_repulsion does */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
-#define HOT __attribute__((target_clones("avx512f", "avx2", "default"), optimize("O3", "fp-contract=off")))
+#define HOT __attribute__((target_clones("avx2", "default"), optimize("O3", "fp-contract=off")))
 #else
 #define HOT
 #endif
