@@ -24,6 +24,7 @@ struct SpTree {
 	Cell *c;
 	size_t nc, cap;
 	unsigned *ord, *tmp, *pos; /* pos[i]: where point i is in ord */
+	unsigned char *code;       /* split's children of ord[a..b) */
 	size_t n, ordcap;
 };
 
@@ -46,6 +47,7 @@ del_sptree(SpTree *t)
 	free(t->ord);
 	free(t->tmp);
 	free(t->pos);
+	free(t->code);
 	free(t);
 }
 
@@ -86,13 +88,13 @@ split(SpTree *t, size_t a, size_t b, const double *mid, size_t *off)
 	int c;
 
 	for (i = a; i < b; i++)
-		cnt[child_of(t, t->ord[i], mid)]++;
+		cnt[t->code[i] = (unsigned char)child_of(t, t->ord[i], mid)]++;
 	off[0] = a;
 	for (c = 0; c < t->nchild; c++)
 		off[c + 1] = off[c] + cnt[c];
 	memcpy(cnt, off, sizeof cnt);
 	for (i = a; i < b; i++)
-		t->tmp[cnt[child_of(t, t->ord[i], mid)]++] = t->ord[i];
+		t->tmp[cnt[t->code[i]]++] = t->ord[i];
 	memcpy(t->ord + a, t->tmp + a, (b - a) * sizeof *t->ord);
 }
 
@@ -155,6 +157,7 @@ sptree_build(SpTree *t, const double *y, size_t n)
 		t->ord = ereallocarray(t->ord, n, sizeof *t->ord);
 		t->tmp = ereallocarray(t->tmp, n, sizeof *t->tmp);
 		t->pos = ereallocarray(t->pos, n, sizeof *t->pos);
+		t->code = ereallocarray(t->code, n, sizeof *t->code);
 	}
 	if (!n)
 		return;
