@@ -8,6 +8,7 @@
 # whole command, loading and output included.  CPU time = user + sys (Python:
 # process_time), the steadier figure on a loaded machine.  Quality alongside:
 # trustworthiness (10 neighbours) and t-SNE's final KL divergence.
+# BENCH_MAPS=tsne or umap runs only that half (default: both); BENCH_MAP_N sets n.
 . "$TOP/scripts/bench.d/lib.sh"
 PY=/usr/bin/python3
 H="$PY $TOP/tests/ref/map_bench.py"
@@ -26,21 +27,28 @@ ours() {
 }
 
 echo "maps: make_blobs $N x 50, 10 centres, one thread each (machine shared: same-run ratios)"
-set -- $(ours "map -j 1 -M tsne '$D/x.tsv' > '$D/tsne.tsv'") || exit 1
-tw=$1 tc=$2
-tkl=$(sed -n 's/.*KL divergence \([^ ]*\) .*/\1/p' "$D/err")
-ttr=$($H trust "$D/x.tsv" "$D/tsne.tsv")
-set -- $($H tsne "$D/x.tsv") || exit 1
-sw=$2 sc=$4 skl=$6 str=$8
-echo "  t-SNE   songvec map  wall ${tw}s  cpu ${tc}s  KL $tkl  trust $ttr"
-echo "          sklearn TSNE wall ${sw}s  cpu ${sc}s  KL $skl  trust $str"
-echo "          speed-up wall x$(ratio "$sw" "$tw")  cpu x$(ratio "$sc" "$tc")  KL ratio $(ratio "$tkl" "$skl")  trust diff $(awk "BEGIN{printf \"%+.4f\", $ttr - $str}")"
+MAPS=${BENCH_MAPS:-tsne umap}
+case " $MAPS " in *" tsne "*)
+	set -- $(ours "map -j 1 -M tsne '$D/x.tsv' > '$D/tsne.tsv'") || exit 1
+	tw=$1 tc=$2
+	tkl=$(sed -n 's/.*KL divergence \([^ ]*\) .*/\1/p' "$D/err")
+	ttr=$($H trust "$D/x.tsv" "$D/tsne.tsv")
+	set -- $($H tsne "$D/x.tsv") || exit 1
+	sw=$2 sc=$4 skl=$6 str=$8
+	echo "  t-SNE   songvec map  wall ${tw}s  cpu ${tc}s  KL $tkl  trust $ttr"
+	echo "          sklearn TSNE wall ${sw}s  cpu ${sc}s  KL $skl  trust $str"
+	echo "          speed-up wall x$(ratio "$sw" "$tw")  cpu x$(ratio "$sc" "$tc")  KL ratio $(ratio "$tkl" "$skl")  trust diff $(awk "BEGIN{printf \"%+.4f\", $ttr - $str}")"
+	;;
+esac
 
-set -- $(ours "map -j 1 -M umap '$D/x.tsv' > '$D/umap.tsv'") || exit 1
-uw=$1 uc=$2
-utr=$($H trust "$D/x.tsv" "$D/umap.tsv")
-set -- $($H umap "$D/x.tsv") || exit 1
-lw=$2 lc=$4 ltr=$6 cold=$8
-echo "  UMAP    songvec map  wall ${uw}s  cpu ${uc}s  trust $utr"
-echo "          umap-learn   wall ${lw}s  cpu ${lc}s  trust $ltr  (cold, numba compiling: ${cold}s more wall)"
-echo "          speed-up wall x$(ratio "$lw" "$uw")  cpu x$(ratio "$lc" "$uc")  trust diff $(awk "BEGIN{printf \"%+.4f\", $utr - $ltr}")"
+case " $MAPS " in *" umap "*)
+	set -- $(ours "map -j 1 -M umap '$D/x.tsv' > '$D/umap.tsv'") || exit 1
+	uw=$1 uc=$2
+	utr=$($H trust "$D/x.tsv" "$D/umap.tsv")
+	set -- $($H umap "$D/x.tsv") || exit 1
+	lw=$2 lc=$4 ltr=$6 cold=$8
+	echo "  UMAP    songvec map  wall ${uw}s  cpu ${uc}s  trust $utr"
+	echo "          umap-learn   wall ${lw}s  cpu ${lc}s  trust $ltr  (cold, numba compiling: ${cold}s more wall)"
+	echo "          speed-up wall x$(ratio "$lw" "$uw")  cpu x$(ratio "$lc" "$uc")  trust diff $(awk "BEGIN{printf \"%+.4f\", $utr - $ltr}")"
+	;;
+esac

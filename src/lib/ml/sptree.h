@@ -11,7 +11,7 @@
  * Cells are stored in depth-first order with the index of the cell after each
  * subtree, so a traversal needs no stack.  sptree_order() gives the points in
  * the order of the leaves (nearby points together: the traversals of
- * consecutive points touch the same cells). */
+ * consecutive points touch the same cells, or walk it together). */
 #ifndef SV_SPTREE_H
 #define SV_SPTREE_H
 #include <math.h>
@@ -19,6 +19,7 @@
 
 #define SPTREE_EPS 1e-6  /* sklearn's EPSILON: coordinates closer are duplicates */
 #define SPTREE_MAXDEPTH 64
+#define SPTREE_GROUP 8   /* points per sptree_repulsion_group call, at most */
 
 typedef struct SpTree SpTree;
 
@@ -54,6 +55,14 @@ const unsigned *sptree_order(const SpTree *t);
  * duplicates within SPTREE_EPS) is skipped.  Cells keep float32 centres: the
  * summaries are exact to about 1e-7 relative.  This function can't fail. */
 void sptree_repulsion(const SpTree *t, size_t i, double theta, double *neg, double *sumq);
+/* sptree_repulsion for the points ord[a..b) of sptree_order(), b - a <= SPTREE_GROUP,
+ * nearby points: one walk of the tree for them all, 8 points a time (SIMD), each
+ * point visiting, summarising and opening the cells it does in sptree_repulsion
+ * and adding the same terms in the same order (the same results):
+ * neg[ord[i] * dims ..] gets point ord[i]'s force, sumq[i - a] its sum of q.
+ * This function can't fail. */
+void sptree_repulsion_group(const SpTree *t, size_t a, size_t b, double theta, double *neg,
+    double *sumq);
 /* NULL is a no-op. */
 void del_sptree(SpTree *t);
 

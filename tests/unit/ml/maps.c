@@ -170,6 +170,31 @@ cmd_fuzzy(char **a)
 	return 0;
 }
 
+/* whether sptree_repulsion_group, in groups of 1 to SPTREE_GROUP points, gives
+ * other numbers than sptree_repulsion */
+static int
+group_differs(const SpTree *t, size_t n, int dims, double theta)
+{
+	const unsigned *ord = sptree_order(t);
+	double *neg = ereallocarray(NULL, n, (size_t)dims * sizeof *neg), sq[SPTREE_GROUP], one[3], s1;
+	size_t a, g, l;
+	int k, bad = 0;
+
+	for (a = 0, g = 1; a < n; a += g, g = g % SPTREE_GROUP + 1) {
+		if (g > n - a)
+			g = n - a;
+		sptree_repulsion_group(t, a, a + g, theta, neg, sq);
+		for (l = 0; l < g; l++) {
+			sptree_repulsion(t, ord[a + l], theta, one, &s1);
+			bad |= s1 != sq[l];
+			for (k = 0; k < dims; k++)
+				bad |= one[k] != neg[ord[a + l] * dims + k];
+		}
+	}
+	free(neg);
+	return bad;
+}
+
 /* Barnes-Hut with theta 0 opens every cell: the exact repulsion */
 static void
 test_sptree(int dims)
@@ -203,6 +228,8 @@ test_sptree(int dims)
 			bad |= fabs(neg[k] - ref[k]) > 1e-5 * (fabs(ref[k]) + 1e-9);
 	}
 	check(!bad, dims == 2 ? "sptree theta 0 = exact repulsion (2-D)" : "sptree theta 0 = exact repulsion (3-D)");
+	check(!group_differs(t, n, dims, 0) && !group_differs(t, n, dims, 0.5),
+	    dims == 2 ? "sptree groups = one point at a time (2-D)" : "sptree groups = one point at a time (3-D)");
 	del_sptree(t);
 	free(y);
 }
