@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define TILE 32    /* references per tile: two vectors of 16 */
 #define QGROUP 8   /* queries sharing the registers over a tile */
@@ -78,6 +79,85 @@ pack_rows(const float *x, size_t n, size_t d, uint32_t *out, size_t stride, size
 	return zero;
 }
 
+#ifdef HAVE_BF16
+#define PROBE_ROUNDS 4000  /* of 8 independent instructions: about 10 us each */
+
+static double
+probe_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+/* PROBE(op): seconds for PROBE_ROUNDS rounds of 8 independent op(acc) in named
+ * registers (an array would live in memory; equal starts would be merged into
+ * one chain); the sum goes to sink */
+#define PROBE(op)							\
+	__m512 a0 = _mm512_set1_ps(0), a1 = _mm512_set1_ps(1);		\
+	__m512 a2 = _mm512_set1_ps(2), a3 = _mm512_set1_ps(3);		\
+	__m512 a4 = _mm512_set1_ps(4), a5 = _mm512_set1_ps(5);		\
+	__m512 a6 = _mm512_set1_ps(6), a7 = _mm512_set1_ps(7);		\
+	double t = probe_now();						\
+	int i;								\
+	for (i = 0; i < PROBE_ROUNDS; i++) {				\
+		__asm__ volatile("" : "+v"(x), "+v"(y));		\
+		a0 = op(a0), a1 = op(a1), a2 = op(a2), a3 = op(a3);	\
+		a4 = op(a4), a5 = op(a5), a6 = op(a6), a7 = op(a7);	\
+	}								\
+	t = probe_now() - t;						\
+	a0 = _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)); \
+	a4 = _mm512_add_ps(_mm512_add_ps(a4, a5), _mm512_add_ps(a6, a7)); \
+	_mm512_storeu_ps(sink, _mm512_add_ps(a0, a4));			\
+	return t;
+
+#define DPBF(a) _mm512_dpbf16_ps(a, x, y)
+#define FMA(a) _mm512_fmadd_ps(x, y, a)
+
+/* the probe of vdpbf16ps */
+__attribute__((target("avx512f,avx512bf16"))) static double
+probe_bf16(float *sink)
+{
+	__m512bh x = (__m512bh)_mm512_set1_epi32(0x3f803f80);
+	__m512bh y = (__m512bh)_mm512_set1_epi32(0x3f003f00);
+
+	PROBE(DPBF)
+}
+
+/* the probe of float32 vfmadd231ps (the sgemm's instruction) */
+__attribute__((target("avx512f,fma"))) static double
+probe_fma(float *sink)
+{
+	__m512 x = _mm512_set1_ps(1.0f), y = _mm512_set1_ps(0.5f);
+
+	PROBE(FMA)
+}
+
+/* Whether bfloat16 pays here: a vdpbf16ps does twice a float32 FMA's multiply-adds,
+ * which is a gain only where it issues nearly as often.  CPUs with one 512-bit FMA
+ * unit issue both once a cycle; with two FMA units the float32 FMA issues twice as
+ * often and the sgemm is faster.  The best of 3 short probes of each (about 0.1 ms
+ * in all).  SV_KNN_BF16 forces the bfloat16 path (tests).  Cannot fail. */
+static int
+bf16_pays(void)
+{
+	float sink[16];
+	double b = 1e9, f = 1e9, t;
+	int r;
+
+	if (getenv("SV_KNN_BF16"))
+		return 1;
+	for (r = 0; r < 3; r++) {
+		if ((t = probe_bf16(sink)) < b)
+			b = t;
+		if ((t = probe_fma(sink)) < f)
+			f = t;
+	}
+	return b < 1.5 * f;
+}
+#endif
+
 KnnBf *
 new_knnbf(const float *ref, size_t n, size_t d)
 {
@@ -90,7 +170,7 @@ new_knnbf(const float *ref, size_t n, size_t d)
 #else
 	__builtin_cpu_init();
 	if (!n || !d || d > MAXDIM || !__builtin_cpu_supports("avx512bf16") ||
-	    getenv("SV_KNN_NOBF16"))
+	    getenv("SV_KNN_NOBF16") || !bf16_pays())
 		return NULL;
 	bf = ecalloc(1, sizeof *bf);
 	bf->n = n;
