@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/fpconv.h"
 #include "core/keyindex.h"
 #include "core/matrix.h"
 #include "core/progress.h"
@@ -62,7 +63,7 @@ strip_column(Matrix *m, const char *spec, char ***lab)
 	}
 	*lab = ecalloc(m->n ? m->n : 1, sizeof **lab);
 	for (i = 0; i < m->n; i++) {
-		snprintf(buf, sizeof buf, "%.9g", m->x[i * m->d + (size_t)c]);
+		buf[fpconv_ftoa(buf, m->x[i * m->d + (size_t)c])] = '\0';
 		(*lab)[i] = estrdup(buf);
 		for (j = 0; j < m->d; j++)
 			if (j != (size_t)c)
@@ -213,6 +214,16 @@ table_header(const Opt *o, const char *mode, const char *c1, const char *c2, con
 	printf("\n#%s\t%s\t%s\t%s\n", c1, c2, c3, score_name(o->metric));
 }
 
+/* one row of a neighbour or radio table; the score spelt as every float is
+ * (songvec(5)).  Cannot fail. */
+static void
+put_pair(const char *a, size_t rank, const char *b, float score)
+{
+	char buf[FPCONV_FLOAT_MAX];
+
+	printf("%s\t%zu\t%s\t%.*s\n", a, rank, b, (int)fpconv_ftoa(buf, score), buf);
+}
+
 /* the rows of one chunk of queries (q0..q0+nq): k neighbours each, or the k chosen
  * by MMR among the pool */
 static void
@@ -231,8 +242,8 @@ write_chunk(const Data *dt, const Knn *kn, const Opt *o, size_t q0, size_t nq,
 				pick[j] = j;
 		for (j = 0; j < got; j++)
 			if (ix[pick[j]] >= 0) /* an approximate index may find fewer */
-				printf("%s\t%zu\t%s\t%.9g\n", matrix_key(dt->q, q0 + i), j + 1,
-			    matrix_key(&dt->ref, (size_t)ix[pick[j]]), s[pick[j]]);
+				put_pair(matrix_key(dt->q, q0 + i), j + 1,
+				    matrix_key(&dt->ref, (size_t)ix[pick[j]]), s[pick[j]]);
 	}
 }
 
@@ -299,7 +310,7 @@ run_radio(const Data *dt, const Knn *kn, const Opt *o)
 	table_header(o, "radio ", "previous", "position", "song");
 	prev = matrix_key(dt->q, dt->q->n - 1);
 	for (p = 0; p < o->len; p++) {
-		printf("%s\t%zu\t%s\t%.9g\n", prev, p + 1, matrix_key(&dt->ref, (size_t)song[p]), sim[p]);
+		put_pair(prev, p + 1, matrix_key(&dt->ref, (size_t)song[p]), sim[p]);
 		prev = matrix_key(&dt->ref, (size_t)song[p]);
 	}
 	free(song);
