@@ -152,7 +152,7 @@ fit(const char *in, double frac, size_t kfix, int whiten, FILE *mfp, const char 
 	Matrix m;
 	int rc = 0;
 
-	if (matrix_load_nonempty(in, &m, "empty stream: nothing to fit") ||
+	if (matrix_load_nonempty(in, &m, "empty input: nothing to fit") ||
 	    pca_fit(&pm, &m, frac, kfix, whiten)) {
 		rc = 1;
 		goto out;

@@ -133,7 +133,7 @@ fit(const char *in, Groups *gs, int gdefault, double lo, double hi, int clip,
 	Scaler s;
 	int rc = 0;
 
-	if (matrix_load_nonempty(in, &m, "empty stream: nothing to fit")) {
+	if (matrix_load_nonempty(in, &m, "empty input: nothing to fit")) {
 		rc = 1;
 		goto out;
 	}

@@ -27,7 +27,7 @@ void matrix_progress(const char *what);
  * (m zeroed). */
 int matrix_load(const char *path, Matrix *m);
 /* matrix_load, then an error when the stream holds no record:
- * "prog: NAME: <empty>" (e.g. "empty stream: nothing to fit").  0, or -1 after a
+ * "prog: NAME: <empty>" (e.g. "empty input: nothing to fit").  0, or -1 after a
  * message (m freed). */
 int matrix_load_nonempty(const char *path, Matrix *m, const char *empty);
 /* matrix_load_nonempty, then matrix_check_finite: the whole stream, finite, for a
