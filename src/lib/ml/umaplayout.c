@@ -145,27 +145,73 @@ draw(Rng *r, size_t n)
 	return (size_t)(m >> 64);
 }
 
-/* one epoch n over every edge due */
+/* The edges are walked as UMAP_RUNS runs side by side, each run drawing its negative
+ * samples from its own stream, and the runs' updates interleaved sample by sample:
+ * each sample of an edge depends on the previous one's update (a chain of powb
+ * and a random row's memory latency), so a single walk waits on every link, while
+ * independent runs' chains overlap.  The order is fixed by m alone, so the layout
+ * is the same on any machine and for any -j. */
+enum { UMAP_RUNS = 8 };
+
+typedef struct Due {
+	int q;          /* run */
+	size_t j;       /* head row */
+	long nneg;      /* negative samples due */
+} Due;
+
+/* attraction of edge e in epoch n; returns the negative samples it is due (cannot fail) */
+static long
+edge_attract(const UmapLayout *L, const FuzzyGraph *g, Sched *s, size_t e, float *head,
+    float *tail, int n, float alpha)
+{
+	long nneg;
+
+	attract(L, head + s->head[e] * L->dim, tail + g->col[e] * L->dim, alpha);
+	s->next[e] += s->eps[e];
+	nneg = (long)((n - s->nextneg[e]) / s->epns[e]);
+	s->nextneg[e] += (double)nneg * s->epns[e];
+	return nneg;
+}
+
+/* the negative samples of the nd due edges of one step, round robin (cannot fail) */
+static void
+step_repel(const UmapLayout *L, const Due *d, int nd, float *head, const float *tail,
+    size_t ntail, float alpha, Rng *r)
+{
+	long p, most = 0;
+	size_t k;
+	int i;
+
+	for (i = 0; i < nd; i++)
+		if (d[i].nneg > most)
+			most = d[i].nneg;
+	for (p = 0; p < most; p++)
+		for (i = 0; i < nd; i++)
+			if (p < d[i].nneg) {
+				k = draw(&r[d[i].q], ntail);
+				repel(L, head + d[i].j * L->dim, tail + k * L->dim, d[i].j == k, alpha);
+			}
+}
+
+/* one epoch n over every edge due, r[UMAP_RUNS] the runs' streams */
 static void
 epoch(const UmapLayout *L, const FuzzyGraph *g, Sched *s, float *head, float *tail, size_t ntail,
     int n, float alpha, Rng *r)
 {
-	size_t e, j, k;
-	long p, nneg;
+	size_t len = (s->m + UMAP_RUNS - 1) / UMAP_RUNS, i, e;
+	Due d[UMAP_RUNS];
+	int q, nd;
 
-	for (e = 0; e < s->m; e++) {
-		if (!(s->next[e] <= n))
-			continue;
-		j = s->head[e];
-		k = g->col[e];
-		attract(L, head + j * L->dim, tail + k * L->dim, alpha);
-		s->next[e] += s->eps[e];
-		nneg = (long)((n - s->nextneg[e]) / s->epns[e]);
-		for (p = 0; p < nneg; p++) {
-			k = draw(r, ntail);
-			repel(L, head + j * L->dim, tail + k * L->dim, j == k, alpha);
+	for (i = 0; i < len; i++) {
+		for (q = nd = 0; q < UMAP_RUNS; q++) {
+			e = (size_t)q * len + i;
+			if (e < s->m && s->next[e] <= n) {
+				d[nd].q = q;
+				d[nd].j = s->head[e];
+				d[nd++].nneg = edge_attract(L, g, s, e, head, tail, n, alpha);
+			}
 		}
-		s->nextneg[e] += (double)nneg * s->epns[e];
+		step_repel(L, d, nd, head, tail, ntail, alpha, r);
 	}
 }
 
@@ -175,12 +221,15 @@ umap_layout(const UmapLayout *L, const FuzzyGraph *g, float *head, float *tail, 
 {
 	Progress *pg = new_progress("UMAP epochs", (unsigned long)L->n_epochs);
 	float alpha = (float)L->alpha0;
+	Rng run[UMAP_RUNS];
 	Sched s;
-	int n;
+	int n, q;
 
+	for (q = 0; q < UMAP_RUNS; q++)
+		rng_seed(&run[q], rng_next(r), (uint64_t)q);
 	schedule(g, L->n_epochs, L->negative_rate, &s);
 	for (n = 0; n < L->n_epochs; n++) {
-		epoch(L, g, &s, head, tail, ntail, n, alpha, r);
+		epoch(L, g, &s, head, tail, ntail, n, alpha, run);
 		alpha = (float)(L->alpha0 * (1.0 - (double)n / (double)L->n_epochs));
 		progress_do(pg, (unsigned long)n + 1);
 	}
