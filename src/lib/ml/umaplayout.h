@@ -5,9 +5,11 @@
  * -2ab d^(2(b-1)) / (1 + a d^(2b)), clipped to +-4 per coordinate, times alpha;
  * k moves too when move_other) and pushes j from negative_sample_rate uniformly
  * drawn vertices (2 gamma b / ((0.001 + d^2)(1 + a d^(2b)))); alpha decreases
- * linearly from alpha0.  Edges are visited in graph order; negative samples come
- * from core/rng.h (umap-learn's tau_rand: another generator, the same
- * distribution).  The embedding is float32 as in umap-learn. */
+ * linearly from alpha0.  Unlike umap-learn's graph order, the edges are visited as
+ * eight interleaved runs of the graph's edge list, each drawing its negative samples
+ * from its own core/rng.h stream seeded from r (umap-learn's tau_rand: another
+ * generator, the same distribution): the order depends on the graph alone, so the
+ * layout is deterministic.  The embedding is float32 as in umap-learn. */
 #ifndef SV_UMAPLAYOUT_H
 #define SV_UMAPLAYOUT_H
 #include <stddef.h>
