@@ -21,7 +21,7 @@ typedef struct Chain {
 	size_t *act, nact;   /* the active indices, increasing */
 	const double *x;
 	double *cent;        /* ward: n x d centroids */
-	AggloScreen scr;     /* ward: their float32 screens */
+	AggloScreen scr;     /* ward: their 16-bit screens */
 	double *inv;         /* ward: 1 / (2 size) per cluster */
 	double *ainv;        /* ward: the same in the order of act */
 	double *ratio;       /* ward: n scan values */
@@ -87,7 +87,7 @@ cidx(size_t n, size_t i, size_t j)
  * cluster cannot beat the best value cur when its squared centroid distance is at
  * least cur (1 + 1e-12) (1/(2|A|) + 1/(2|B|)) (1e-12: the rounding of the exact
  * values); those the screen proves so are skipped (aggloscreen.h).  Two passes:
- * the float32 bounds of all clusters, then in index order (as scipy's scan) the
+ * the screened bounds of all clusters, then in index order (as scipy's scan) the
  * exact values of those not provably above the exact value of the cluster with
  * the smallest bound. */
 static size_t
@@ -211,6 +211,7 @@ chain_run(Chain *C, Progress *p, AggloMerge *z)
 		q = deactivate(C->act, &C->nact, x);
 		if (ward) {
 			memmove(C->ainv + q, C->ainv + q + 1, (C->nact - q) * sizeof(double));
+			aggloscreen_remove(&C->scr, x);
 			ward_merge(C, x, y);
 		} else {
 			mat_merge(C, x, y);
@@ -300,37 +301,64 @@ agglochain_matrix(const double *x, size_t n, size_t d, int linkage, int nthreads
 	return 0;
 }
 
-/* ---- single linkage: Prim (the float32 screen as in ward_nearest) (sklearn's mst_linkage_core) ---- */
+/* ---- single linkage: Prim (sklearn's mst_linkage_core) ---- */
+
+/* the float32 bound below which a screened distance must be computed in double,
+ * for cur[j] (aggloscreen_far with thr = cur (1 + 1e-12), e_x + e_max <= 2 e_max) */
+static float
+mst_lim(const AggloScreen *S, double cur)
+{
+	double thr = cur * (1 + 1e-12), e = 2 * S->emax, kk = (SCREEN_ETA / 2.01) * (SCREEN_ETA / 2.01);
+
+	if (!(thr < 1e300) || thr * kk < e * e)
+		return INFINITY;
+	return nextafterf((float)(thr * (1 + SCREEN_ETA) / S->shrink), INFINITY);
+}
+
+/* One step from node (removed from the screen after): cur[j] lowered to the
+ * distance to node, in double where the screen cannot tell; returns the next node,
+ * the first of the smallest cur (scan in index order: the slots are). */
+static size_t
+mst_step(AggloScreen *S, const double *x, size_t d, size_t node, double *cur, float *lim,
+    double *best)
+{
+	size_t s, j, next = 0;
+	double t, b = INFINITY;
+
+	aggloscreen_scan_slots(S, node);
+	for (s = 0; s < S->nslot; s++) {
+		if ((j = S->who[s]) == SIZE_MAX || j == node)
+			continue;
+		if (S->ts[s] < lim[j]) {
+			t = dvec_sqdist(x + node * d, x + j * d, d);
+			if (t < cur[j])
+				cur[j] = t, lim[j] = mst_lim(S, t);
+		}
+		if (cur[j] < b)
+			b = cur[j], next = j;
+	}
+	*best = b;
+	return next;
+}
 
 void
 agglochain_mst(const double *x, size_t n, size_t d, Progress *p, AggloMerge *z)
 {
 	AggloScreen S;
-	double *cur = ereallocarray(NULL, n, sizeof(double)), best, t;
-	size_t *rest = ereallocarray(NULL, n, sizeof(size_t)), nrest = n, i, q, j, node = 0, next;
+	double *cur = ereallocarray(NULL, n, sizeof(double)), best;
+	float *lim = ereallocarray(NULL, n, sizeof(float));
+	size_t i, node = 0, next;
 
 	aggloscreen_init(&S, x, n, d, 0);
 	for (i = 0; i < n; i++)
-		cur[i] = INFINITY, rest[i] = i;
+		cur[i] = INFINITY, lim[i] = INFINITY;
 	for (i = 0; i + 1 < n; i++) {
-		deactivate(rest, &nrest, node);
-		best = INFINITY;
-		next = 0;
-		aggloscreen_scan(&S, node, rest, nrest);
-		for (q = 0; q < nrest; q++) { /* squared distances: the same order */
-			j = rest[q];
-			if (!aggloscreen_far(&S, node, q, cur[j] * (1 + 1e-12))) {
-				t = dvec_sqdist(x + node * d, x + j * d, d);
-				if (t < cur[j])
-					cur[j] = t;
-			}
-			if (cur[j] < best)
-				best = cur[j], next = j;
-		}
+		next = mst_step(&S, x, d, node, cur, lim, &best);
+		aggloscreen_remove(&S, node);
 		z[i].a = node, z[i].b = next, z[i].dist = sqrt(best);
 		node = next;
 		progress_do(p, i + 1);
 	}
 	del_aggloscreen(&S);
-	free(cur), free(rest);
+	free(cur), free(lim);
 }

@@ -4,7 +4,7 @@
  * condensed distance matrix (complete, average), sklearn's Prim
  * (mst_linkage_core) for single linkage.  Rows are n x d doubles.  Each merge is
  * (a, b, distance) in record indices: for the chain, the merged cluster keeps the
- * index b (a < b), as in scipy.  Ward and Prim screen candidates in float32
+ * index b (a < b), as in scipy.  Ward and Prim screen candidates on 16-bit copies
  * (aggloscreen.h) and compute in double those that can still win. */
 #ifndef SV_AGGLOCHAIN_H
 #define SV_AGGLOCHAIN_H
