@@ -14,6 +14,14 @@
 
 /* ---- the active clusters ---- */
 
+#define MAT_ROWS 32 /* complete, average: matrix rows kept dense */
+
+typedef struct RowCache {
+	size_t who[MAT_ROWS];       /* the cluster of each row; SIZE_MAX: none */
+	unsigned long when[MAT_ROWS], clock;
+	double *row[MAT_ROWS];      /* n entries, by cluster index */
+} RowCache;
+
 typedef struct Chain {
 	size_t n, d;
 	int linkage;
@@ -26,6 +34,7 @@ typedef struct Chain {
 	double *ainv;        /* ward: the same in the order of act */
 	double *ratio;       /* ward: n scan values */
 	double *D;           /* complete, average: condensed n x n distances */
+	RowCache rows;       /* complete, average: rows kept dense */
 } Chain;
 
 static void
@@ -142,19 +151,94 @@ ward_merge(Chain *C, size_t x, size_t y)
 
 #define PF_AHEAD 64 /* matrix scans: prefetch this many entries ahead */
 
-/* complete, average: the nearest active cluster of x in the matrix */
+/* ---- kept matrix rows: the chain scans the same clusters again, and merges the
+ * two it scanned last; a row of the condensed matrix is half column entries (a
+ * cache miss each), a kept row is dense by cluster index.  Kept entries are
+ * copies of the matrix's: the same values. ---- */
+
+static void
+rows_init(RowCache *R, size_t n)
+{
+	size_t r;
+
+	memset(R, 0, sizeof *R);
+	for (r = 0; r < MAT_ROWS; r++) {
+		R->who[r] = SIZE_MAX;
+		R->row[r] = ereallocarray(NULL, n, sizeof(double));
+	}
+}
+
+/* the kept row of cluster x, or NULL */
+static double *
+rows_find(RowCache *R, size_t x)
+{
+	size_t r;
+
+	for (r = 0; r < MAT_ROWS; r++)
+		if (R->who[r] == x) {
+			R->when[r] = ++R->clock;
+			return R->row[r];
+		}
+	return NULL;
+}
+
+/* the least recently used row, now x's (its entries to be filled) */
+static double *
+rows_take(RowCache *R, size_t x)
+{
+	size_t r, old = 0;
+
+	for (r = 1; r < MAT_ROWS; r++)
+		if (R->when[r] < R->when[old])
+			old = r;
+	R->who[old] = x;
+	R->when[old] = ++R->clock;
+	return R->row[old];
+}
+
+static void
+rows_free(RowCache *R)
+{
+	size_t r;
+
+	for (r = 0; r < MAT_ROWS; r++)
+		free(R->row[r]);
+}
+
+/* the first nearest of x from a kept row (scipy's scan: strict <, from prev) */
+static size_t
+row_nearest(const Chain *C, const double *row, size_t x, size_t y, double *cur)
+{
+	size_t q, i;
+
+	for (q = 0; q < C->nact; q++)
+		if ((i = C->act[q]) != x && row[i] < *cur)
+			*cur = row[i], y = i;
+	return y;
+}
+
+/* complete, average: the nearest active cluster of x in the matrix (its row
+ * kept on the way) */
 static size_t
 mat_nearest(Chain *C, size_t x, size_t prev, int haveprev, double *best)
 {
 	size_t q, i, y = prev, n = C->n;
-	double cur = haveprev ? C->D[cidx(n, x, prev)] : INFINITY, t;
+	double *row = rows_find(&C->rows, x), *fill, cur = INFINITY, t;
 
+	if (row) {
+		cur = haveprev ? row[prev] : INFINITY;
+		y = row_nearest(C, row, x, y, &cur);
+		*best = cur;
+		return y;
+	}
+	fill = rows_take(&C->rows, x);
+	cur = haveprev ? C->D[cidx(n, x, prev)] : INFINITY;
 	for (q = 0; q < C->nact; q++) {
 		if (q + PF_AHEAD < C->nact && C->act[q + PF_AHEAD] < x) /* a column entry: a miss */
 			__builtin_prefetch(&C->D[cidx(n, x, C->act[q + PF_AHEAD])]);
 		if ((i = C->act[q]) == x)
 			continue;
-		t = C->D[cidx(n, x, i)];
+		fill[i] = t = C->D[cidx(n, x, i)];
 		if (t < cur)
 			cur = t, y = i;
 	}
@@ -163,24 +247,33 @@ mat_nearest(Chain *C, size_t x, size_t prev, int haveprev, double *best)
 }
 
 /* scipy's Lance-Williams update for the cluster x + y kept at y (x already
- * removed from the active list) */
+ * removed from the active list); the kept rows follow */
 static void
 mat_merge(Chain *C, size_t x, size_t y)
 {
-	size_t q, i, n = C->n;
-	double nx = (double)C->size[x], ny = (double)C->size[y], dx, dy;
+	size_t q, i, r, n = C->n;
+	double nx = (double)C->size[x], ny = (double)C->size[y], dx, dy, v;
+	double *rx = rows_find(&C->rows, x), *ry = rows_find(&C->rows, y);
+	double *out = ry ? ry : rows_take(&C->rows, y); /* not rx: just used */
 
 	for (q = 0; q < C->nact; q++) {
 		if (q + PF_AHEAD < C->nact && (i = C->act[q + PF_AHEAD]) < y) {
-			__builtin_prefetch(&C->D[cidx(n, i, x)]);
+			if (!rx)
+				__builtin_prefetch(&C->D[cidx(n, i, x)]);
 			__builtin_prefetch(&C->D[cidx(n, i, y)], 1);
 		}
 		if ((i = C->act[q]) == y)
 			continue;
-		dx = C->D[cidx(n, i, x)];
-		dy = C->D[cidx(n, i, y)];
-		C->D[cidx(n, i, y)] = C->linkage == AGGLO_COMPLETE ? (dx > dy ? dx : dy) :
-		    (nx * dx + ny * dy) / (nx + ny);
+		dx = rx ? rx[i] : C->D[cidx(n, i, x)];
+		dy = ry ? ry[i] : C->D[cidx(n, i, y)];
+		v = C->linkage == AGGLO_COMPLETE ? (dx > dy ? dx : dy) : (nx * dx + ny * dy) / (nx + ny);
+		C->D[cidx(n, i, y)] = out[i] = v;
+	}
+	for (r = 0; r < MAT_ROWS; r++) {
+		if (C->rows.who[r] == x)
+			C->rows.who[r] = SIZE_MAX, C->rows.when[r] = 0;
+		else if (C->rows.who[r] != SIZE_MAX && C->rows.who[r] != y)
+			C->rows.row[r][y] = C->D[cidx(n, C->rows.who[r], y)];
 	}
 }
 
@@ -293,10 +386,12 @@ agglochain_matrix(const double *x, size_t n, size_t d, int linkage, int nthreads
 	}
 	madvise(mem, npair * sizeof(double), MADV_HUGEPAGE); /* fewer TLB misses; may fail */
 	chain_init(&C, x, n, d, linkage);
+	rows_init(&C.rows, n);
 	C.D = mem;
 	P.x = x, P.n = n, P.d = d, P.D = C.D;
 	pool_run(nthreads, (n + PD_ROWS - 1) / PD_ROWS, pdist_block, &P);
 	chain_run(&C, p, z);
+	rows_free(&C.rows);
 	free(C.D), free(C.size), free(C.act);
 	return 0;
 }
