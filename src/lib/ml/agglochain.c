@@ -398,8 +398,9 @@ agglochain_matrix(const double *x, size_t n, size_t d, int linkage, int nthreads
 
 /* ---- single linkage: Prim (sklearn's mst_linkage_core) ---- */
 
-/* the float32 bound below which a screened distance must be computed in double,
- * for cur[j] (aggloscreen_far with thr = cur (1 + 1e-12), e_x + e_max <= 2 e_max) */
+/* the float32 bound, in units of s2, below which a screened distance must be
+ * computed in double, for cur[j] (aggloscreen_far with thr = cur (1 + 1e-12),
+ * e_x + e_max <= 2 e_max); an infinite bound when it is beyond float32 */
 static float
 mst_lim(const AggloScreen *S, double cur)
 {
@@ -407,7 +408,7 @@ mst_lim(const AggloScreen *S, double cur)
 
 	if (!(thr < 1e300) || thr * kk < e * e)
 		return INFINITY;
-	return nextafterf((float)(thr * (1 + SCREEN_ETA) / S->shrink), INFINITY);
+	return nextafterf((float)(thr * (1 + SCREEN_ETA) / (S->shrink * S->s2)), INFINITY);
 }
 
 /* One step from node (removed from the screen after): cur[j] lowered to the

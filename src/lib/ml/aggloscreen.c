@@ -17,12 +17,12 @@ loc(size_t np, size_t s, size_t k)
 	return ((s / SCREEN_LANES) * np + k) * (2 * SCREEN_LANES) + (s % SCREEN_LANES) * 2;
 }
 
-/* ---- the kernels: ts[s] = s2 sum_k ((q_s,2k - x_2k)^2 + (q_s,2k+1 - x_2k+1)^2), the
- * pair sums exact in int32, added in float32 in pair order: the same bits in all
- * three versions ---- */
+/* ---- the kernels: ts[s] = sum_k ((q_s,2k - x_2k)^2 + (q_s,2k+1 - x_2k+1)^2) (in
+ * units of scale^2: no overflow), the pair sums exact in int32, added in float32 in
+ * pair order: the same bits in all three versions ---- */
 
 static void
-blocks_plain(const int16_t *q, const int32_t *qx, size_t np, size_t nblk, float s2, float *ts)
+blocks_plain(const int16_t *q, const int32_t *qx, size_t np, size_t nblk, float *ts)
 {
 	size_t b, k, r;
 	int32_t u, v;
@@ -36,7 +36,7 @@ blocks_plain(const int16_t *q, const int32_t *qx, size_t np, size_t nblk, float 
 				v = q[loc(np, b * SCREEN_LANES + r, k) + 1] - (int16_t)((uint32_t)qx[k] >> 16);
 				acc += (float)(u * u + v * v);
 			}
-			ts[b * SCREEN_LANES + r] = acc * s2;
+			ts[b * SCREEN_LANES + r] = acc;
 		}
 }
 
@@ -46,10 +46,10 @@ blocks_plain(const int16_t *q, const int32_t *qx, size_t np, size_t nblk, float 
 
 /* two blocks side by side: two independent chains of additions */
 __attribute__((target("avx512f,avx512bw"))) static void
-blocks_avx512(const int16_t *q, const int32_t *qx, size_t np, size_t nblk, float s2, float *ts)
+blocks_avx512(const int16_t *q, const int32_t *qx, size_t np, size_t nblk, float *ts)
 {
 	size_t b = 0, k, w = np * 2 * SCREEN_LANES;
-	__m512 a0, a1, sv = _mm512_set1_ps(s2);
+	__m512 a0, a1;
 	__m512i x, d0, d1;
 
 	for (; b + 2 <= nblk; b += 2) {
@@ -62,19 +62,19 @@ blocks_avx512(const int16_t *q, const int32_t *qx, size_t np, size_t nblk, float
 			a0 = _mm512_add_ps(a0, _mm512_cvtepi32_ps(_mm512_madd_epi16(d0, d0)));
 			a1 = _mm512_add_ps(a1, _mm512_cvtepi32_ps(_mm512_madd_epi16(d1, d1)));
 		}
-		_mm512_storeu_ps(ts + b * 16, _mm512_mul_ps(a0, sv));
-		_mm512_storeu_ps(ts + b * 16 + 16, _mm512_mul_ps(a1, sv));
+		_mm512_storeu_ps(ts + b * 16, a0);
+		_mm512_storeu_ps(ts + b * 16 + 16, a1);
 	}
 	if (b < nblk)
-		blocks_plain(q + b * w, qx, np, nblk - b, s2, ts + b * 16);
+		blocks_plain(q + b * w, qx, np, nblk - b, ts + b * 16);
 }
 
 /* one block as two halves of 8 lanes */
 __attribute__((target("avx2"))) static void
-blocks_avx2(const int16_t *q, const int32_t *qx, size_t np, size_t nblk, float s2, float *ts)
+blocks_avx2(const int16_t *q, const int32_t *qx, size_t np, size_t nblk, float *ts)
 {
 	size_t b, k, w = np * 2 * SCREEN_LANES;
-	__m256 a0, a1, sv = _mm256_set1_ps(s2);
+	__m256 a0, a1;
 	__m256i x, d0, d1;
 
 	for (b = 0; b < nblk; b++) {
@@ -87,13 +87,13 @@ blocks_avx2(const int16_t *q, const int32_t *qx, size_t np, size_t nblk, float s
 			a0 = _mm256_add_ps(a0, _mm256_cvtepi32_ps(_mm256_madd_epi16(d0, d0)));
 			a1 = _mm256_add_ps(a1, _mm256_cvtepi32_ps(_mm256_madd_epi16(d1, d1)));
 		}
-		_mm256_storeu_ps(ts + b * 16, _mm256_mul_ps(a0, sv));
-		_mm256_storeu_ps(ts + b * 16 + 8, _mm256_mul_ps(a1, sv));
+		_mm256_storeu_ps(ts + b * 16, a0);
+		_mm256_storeu_ps(ts + b * 16 + 8, a1);
 	}
 }
 #endif
 
-typedef void Kernel(const int16_t *, const int32_t *, size_t, size_t, float, float *);
+typedef void Kernel(const int16_t *, const int32_t *, size_t, size_t, float *);
 
 static Kernel *
 pick_kernel(void)
@@ -127,7 +127,7 @@ frame(AggloScreen *S, const double *x)
 		w = hi - lo > w ? hi - lo : w;
 	}
 	S->scale = w > 0 ? w / (2.0 * SCREEN_QMAX) * (1 + 1e-9) : 1;
-	S->s2 = (float)(S->scale * S->scale);
+	S->s2 = S->scale * S->scale;
 }
 
 void
@@ -147,8 +147,8 @@ aggloscreen_init(AggloScreen *S, const double *x, size_t n, size_t d, size_t row
 		S->slot[i] = S->who[i] = i;
 	S->nslot = S->nlive = n;
 	S->err = ecalloc(n, sizeof(double));
-	S->t = ereallocarray(NULL, n, sizeof(float));
-	/* np conversions and additions, the product by s2 and the rounding of s2 */
+	S->t = ereallocarray(NULL, n, sizeof(double));
+	/* np conversions and additions; the product by s2 in double */
 	S->shrink = 1 - 2 * ((double)S->np + 3) * U32;
 	S->set = ecalloc(n, sizeof(unsigned long));
 	S->nrows = rows;
@@ -222,10 +222,11 @@ aggloscreen_scan_slots(AggloScreen *S, size_t x)
 		kern = pick_kernel();
 	for (k = 0; k < S->np; k++)
 		memcpy(&S->qx[k], S->q + loc(S->np, s, k), sizeof(int32_t));
-	kern(S->q, S->qx, S->np, (S->nslot + SCREEN_LANES - 1) / SCREEN_LANES, S->s2, S->ts);
+	kern(S->q, S->qx, S->np, (S->nslot + SCREEN_LANES - 1) / SCREEN_LANES, S->ts);
 }
 
-/* the squared distance of the copies of x and i (exact integers, then rounded) */
+/* the squared distance of the copies of x and i in units of scale^2 (exact
+ * integers, then rounded) */
 static float
 pair_dist(const AggloScreen *S, size_t x, size_t i)
 {
@@ -236,7 +237,7 @@ pair_dist(const AggloScreen *S, size_t x, size_t i)
 		u = (int64_t)S->q[loc(S->np, a, f / 2) + f % 2] - S->q[loc(S->np, b, f / 2) + f % 2];
 		sum += u * u;
 	}
-	return (float)((double)sum * S->scale * S->scale);
+	return (float)sum;
 }
 
 /* a kept scan of x still valid for x itself, or the least recently made one
@@ -272,16 +273,16 @@ aggloscreen_scan(AggloScreen *S, size_t x, const size_t *idx, size_t cnt)
 	if (!hit) {
 		aggloscreen_scan_slots(S, x);
 		for (q = 0; q < cnt; q++)
-			S->t[q] = S->ts[S->slot[idx[q]]];
+			S->t[q] = (double)S->ts[S->slot[idx[q]]] * S->s2;
 		if (row)
 			for (q = 0; q < cnt; q++)
-				row[idx[q]] = S->t[q];
+				row[idx[q]] = S->ts[S->slot[idx[q]]];
 	} else {
 		for (q = 0; q < cnt; q++) {
 			i = idx[q];
 			if (S->set[i] > S->when[r]) /* set since: computed again */
 				row[i] = pair_dist(S, x, i);
-			S->t[q] = row[i];
+			S->t[q] = (double)row[i] * S->s2;
 		}
 	}
 	if (row) {

@@ -8,7 +8,8 @@
  * coordinate pairs of the block side by side, so that a scan computes the
  * squared distances of SCREEN_LANES points at once, exactly in integers for each
  * pair of coordinates and summed in float32 (relative error at most 1 - shrink,
- * the same bits on every CPU).  aggloscreen_far() then tests a candidate against
+ * the same bits on every CPU; kept in units of scale^2, so they cannot overflow).
+ * aggloscreen_far() then tests a candidate against
  * a squared-distance threshold thr: each copy is within a recorded distance e of
  * its point, so the candidate is provably at least sqrt(thr) away when
  *	t shrink >= thr (1 + eta)  and  sqrt(thr) eta / 2.01 >= e_x + e_max
@@ -27,15 +28,15 @@
 typedef struct AggloScreen {
 	size_t n, d, np;     /* np: coordinate pairs, (d + 1) / 2 */
 	double *mid, scale;  /* the copy of point i is mid + scale q_i */
-	float s2;            /* scale^2 */
+	double s2;           /* scale^2 */
 	int16_t *q;          /* blocks: [pair][lane][2] */
 	int32_t *qx;         /* the scanned point's copy, one pair per entry */
 	size_t nslot, nlive; /* slots in use (live or removed), live points */
 	size_t *slot, *who;  /* slot of each point (SIZE_MAX: removed), point of each slot */
-	float *ts;           /* by slot: squared distances of the last scan */
+	float *ts;           /* by slot: squared distances of the last scan / s2 */
 	double *err;         /* n: |point - copy| bounds */
 	double emax;         /* the largest err so far */
-	float *t;            /* squared distances of the current scan, by candidate */
+	double *t;           /* squared distances of the current scan, by candidate */
 	double shrink;       /* 1 - the relative error of t */
 	/* kept scans: the distances from point who[r] to every point, by point,
 	 * valid for the points not set since when[r] */
@@ -53,8 +54,8 @@ void aggloscreen_init(AggloScreen *S, const double *x, size_t n, size_t d, size_
 void aggloscreen_set(AggloScreen *S, size_t i, const double *c);
 /* point i is no longer a candidate (nor scanned from) */
 void aggloscreen_remove(AggloScreen *S, size_t i);
-/* S->ts[s] = squared distances from x to the point of every slot s < S->nslot
- * (removed ones: any value) */
+/* S->ts[s] = squared distances / s2 from x to the point of every slot s <
+ * S->nslot (removed ones: any value) */
 void aggloscreen_scan_slots(AggloScreen *S, size_t x);
 /* S->t[q] = squared distances from x to the live candidates idx[0..cnt) */
 void aggloscreen_scan(AggloScreen *S, size_t x, const size_t *idx, size_t cnt);
@@ -63,7 +64,7 @@ void del_aggloscreen(AggloScreen *S);
 /* 1 when a candidate at screened squared distance t from x is provably at
  * squared distance >= thr (see above); 0 when the double distance must decide. */
 static inline int
-aggloscreen_far(const AggloScreen *S, size_t x, float t, double thr)
+aggloscreen_far(const AggloScreen *S, size_t x, double t, double thr)
 {
 	double e = S->err[x] + S->emax;
 
