@@ -91,12 +91,23 @@ cidx(size_t n, size_t i, size_t j)
 
 /* ---- distances between clusters ---- */
 
+#define FAST_ETA 1e-3 /* ward: the margin of the bound without its square root */
+
+/* ward: whether a cluster screened at t with s = 1/(2|A|) + 1/(2|B|) has a ward
+ * value provably above bnd, when the quick test (ward_nearest) could not tell
+ * (strictly: bnd may be 0, the value of the cluster that gave it) */
+static int
+ward_far(const Chain *C, size_t x, double t, double s, double bnd)
+{
+	return aggloscreen_lb(&C->scr, x, t) / s * (1 - 1e-15) > bnd;
+}
+
 /* ward: the nearest active cluster of x (prev, if any, kept on ties), by
- * 2 |A| |B| / (|A| + |B|) |c_A - c_B|^2 (the square of scipy's distance).  A
- * cluster cannot beat the best value cur when its squared centroid distance is at
- * least cur (1 + 1e-12) (1/(2|A|) + 1/(2|B|)) (1e-12: the rounding of the exact
- * values); those the screen proves so are skipped (aggloscreen.h).  Two passes:
- * the screened bounds of all clusters, then in index order (as scipy's scan) the
+ * 2 |A| |B| / (|A| + |B|) |c_A - c_B|^2 (the square of scipy's distance), that is
+ * |c_A - c_B|^2 / s with s = 1/(2|A|) + 1/(2|B|).  A cluster whose screened lower
+ * bound (aggloscreen_lb / s) is at least the best exact value cur (1 + 1e-12)
+ * cannot beat it (1e-12: the rounding of the exact values) and is skipped.  Two
+ * passes: the bounds of all clusters, then in index order (as scipy's scan) the
  * exact values of those not provably above the exact value of the cluster with
  * the smallest bound. */
 static size_t
@@ -104,11 +115,12 @@ ward_nearest(Chain *C, size_t x, size_t prev, int haveprev, double *best)
 {
 	size_t q, i, y = prev, d = C->d, nx = C->size[x], qmin = SIZE_MAX;
 	const double *cx = C->cent + x * d;
-	double cur = INFINITY, b, t, lim[2], invx = C->inv[x], *r = C->ratio, rmin = INFINITY;
+	double cur = INFINITY, b, t, bnd, fast, slim, e, invx = C->inv[x], *r = C->ratio;
+	double rmin = INFINITY;
 
 	aggloscreen_scan(&C->scr, x, C->act, C->nact);
-	for (q = 0; q < C->nact; q++) { /* r = t / s: the float bound of each ward value */
-		r[q] = (double)C->scr.t[q] / (C->ainv[q] + invx);
+	for (q = 0; q < C->nact; q++) { /* r = t / s: the screened ward values */
+		r[q] = C->scr.t[q] / (C->ainv[q] + invx);
 		if (r[q] < rmin && C->act[q] != x)
 			rmin = r[q], qmin = q;
 	}
@@ -119,10 +131,16 @@ ward_nearest(Chain *C, size_t x, size_t prev, int haveprev, double *best)
 	i = qmin < C->nact ? C->act[qmin] : x;
 	b = i == x ? cur : 2.0 * (double)nx * (double)C->size[i] / (double)(nx + C->size[i]) *
 	    dvec_sqdist(cx, C->cent + i * d, d);
-	aggloscreen_lim(&C->scr, x, (b < cur ? b : cur) * (1 + 1e-12), lim);
+	/* provably above b: not the minimum.  Quick test: t shrink >= bnd s (1 + eta)
+	 * and sqrt(bnd s) eta / 2.01 >= e_x + e_max imply the bound (sqrt(1 + eta) - 1
+	 * >= eta / 2.01): r >= fast and s >= slim */
+	bnd = (b < cur ? b : cur) * (1 + 1e-12);
+	e = C->scr.err[x] + C->scr.emax;
+	fast = bnd * (1 + FAST_ETA) / C->scr.shrink;
+	slim = bnd < 1e300 && bnd > 0 ? e * e / (bnd * (FAST_ETA / 2.01) * (FAST_ETA / 2.01)) : INFINITY;
 	for (q = 0; q < C->nact; q++) {
-		/* provably above b (thr = b (1 + 1e-12) s, aggloscreen_lim): not the minimum */
-		if ((r[q] >= lim[0] && C->ainv[q] + invx >= lim[1]) || (i = C->act[q]) == x)
+		if ((i = C->act[q]) == x || (r[q] >= fast && C->ainv[q] + invx >= slim) ||
+		    ward_far(C, x, C->scr.t[q], C->ainv[q] + invx, bnd))
 			continue;
 		t = 2.0 * (double)nx * (double)C->size[i] / (double)(nx + C->size[i]) *
 		    dvec_sqdist(cx, C->cent + i * d, d);
@@ -399,16 +417,18 @@ agglochain_matrix(const double *x, size_t n, size_t d, int linkage, int nthreads
 /* ---- single linkage: Prim (sklearn's mst_linkage_core) ---- */
 
 /* the float32 bound, in units of s2, below which a screened distance must be
- * computed in double, for cur[j] (aggloscreen_far with thr = cur (1 + 1e-12),
- * e_x + e_max <= 2 e_max); an infinite bound when it is beyond float32 */
-static float
+ * computed in double, for cur[j]: a candidate screened at t >= it is at squared
+ * distance >= cur (1 + 1e-12) (aggloscreen_lb, e_x + e_max <= 2 e_max; 1e-12: the
+ * rounding of the exact values); an infinite bound when it is beyond float32.
+ * Not inlined: the scan loop that calls it rarely keeps its registers. */
+static __attribute__((noinline)) float
 mst_lim(const AggloScreen *S, double cur)
 {
-	double thr = cur * (1 + 1e-12), e = 2 * S->emax, kk = (SCREEN_ETA / 2.01) * (SCREEN_ETA / 2.01);
+	double r = sqrt(cur * (1 + 1e-12)) * (1 + 1e-15) + 2 * S->emax * (1 + 1e-15);
 
-	if (!(thr < 1e300) || thr * kk < e * e)
+	if (!(r < 1e150))
 		return INFINITY;
-	return nextafterf((float)(thr * (1 + SCREEN_ETA) / (S->shrink * S->s2)), INFINITY);
+	return nextafterf((float)(r * r * (1 + 1e-12) / (S->shrink * S->s2)), INFINITY);
 }
 
 /* One step from node (removed from the screen after): cur[j] lowered to the

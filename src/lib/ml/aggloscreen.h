@@ -9,18 +9,19 @@
  * squared distances of SCREEN_LANES points at once, exactly in integers for each
  * pair of coordinates and summed in float32 (relative error at most 1 - shrink,
  * the same bits on every CPU; kept in units of scale^2, so they cannot overflow).
- * aggloscreen_far() then tests a candidate against
- * a squared-distance threshold thr: each copy is within a recorded distance e of
- * its point, so the candidate is provably at least sqrt(thr) away when
- *	t shrink >= thr (1 + eta)  and  sqrt(thr) eta / 2.01 >= e_x + e_max
- * (eta = SCREEN_ETA; sqrt(1 + eta) - 1 >= eta / 2.01).  Otherwise the caller
- * computes the distance in double: results are those of the scan in double. */
+ * aggloscreen_lb() then bounds a candidate's distance from below: each copy is
+ * within a recorded distance e of its point, so the points are at least
+ * sqrt(t shrink) - e_x - e_max apart; when that bound is above the threshold
+ * (the best value so far), the candidate cannot win, otherwise the caller
+ * computes the distance in double: results are those of the scan in double.
+ * The bound is exact (no margin to tune): it adapts to any precision of the
+ * copies, and only candidates within about 2 e of the threshold reach double. */
 #ifndef SV_AGGLOSCREEN_H
 #define SV_AGGLOSCREEN_H
 #include <stddef.h>
+#include <math.h>
 #include <stdint.h>
 
-#define SCREEN_ETA 1e-3
 #define SCREEN_ROWS 32    /* scans kept for reuse (aggloscreen_init's rows) */
 #define SCREEN_LANES 16   /* points of a block */
 #define SCREEN_QMAX 16383 /* differences fit in int16, a pair of their squares in int32 */
@@ -61,29 +62,15 @@ void aggloscreen_scan_slots(AggloScreen *S, size_t x);
 void aggloscreen_scan(AggloScreen *S, size_t x, const size_t *idx, size_t cnt);
 void del_aggloscreen(AggloScreen *S);
 
-/* 1 when a candidate at screened squared distance t from x is provably at
- * squared distance >= thr (see above); 0 when the double distance must decide. */
-static inline int
-aggloscreen_far(const AggloScreen *S, size_t x, double t, double thr)
+/* A lower bound of the squared distance from x to a candidate screened at t
+ * (S->t: squared distances): (sqrt(t shrink) - e_x - e_max)^2, or 0, lowered by
+ * the rounding of this arithmetic. */
+static inline double
+aggloscreen_lb(const AggloScreen *S, size_t x, double t)
 {
-	double e = S->err[x] + S->emax;
+	double r = sqrt(t * S->shrink) * (1 - 4e-16) - (S->err[x] + S->emax) * (1 + 4e-16);
 
-	return (double)t * S->shrink >= thr * (1 + SCREEN_ETA) &&
-	    thr * (SCREEN_ETA / 2.01) * (SCREEN_ETA / 2.01) >= e * e && thr < 1e300;
-}
-
-/* The same test for thresholds thr = base s, s >= 0 varying by candidate: the
- * q-th candidate is provably far when t[q] >= lim[0] s and s >= lim[1]. */
-static inline void
-aggloscreen_lim(const AggloScreen *S, size_t x, double base, double *lim)
-{
-	double e = S->err[x] + S->emax, kk = (SCREEN_ETA / 2.01) * (SCREEN_ETA / 2.01);
-
-	lim[0] = lim[1] = 1.0 / 0.0;
-	if (base < 1e300 && base > 0) {
-		lim[0] = base * (1 + SCREEN_ETA) / S->shrink;
-		lim[1] = e * e / (kk * base);
-	}
+	return r > 0 ? r * r * (1 - 1e-15) : 0;
 }
 
 #endif
