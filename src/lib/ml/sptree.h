@@ -19,7 +19,7 @@
 
 #define SPTREE_EPS 1e-6  /* sklearn's EPSILON: coordinates closer are duplicates */
 #define SPTREE_MAXDEPTH 64
-#define SPTREE_GROUP 8   /* points per sptree_repulsion_group call, at most */
+#define SPTREE_GROUP 16  /* points per sptree_repulsion_group call, at most */
 
 typedef struct SpTree SpTree;
 
