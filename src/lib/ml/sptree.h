@@ -57,8 +57,8 @@ const unsigned *sptree_order(const SpTree *t);
  * about 1e-7 relative.  This function can't fail. */
 void sptree_repulsion(const SpTree *t, size_t i, double theta, double *neg, double *sumq);
 /* sptree_repulsion for the points ord[a..b) of sptree_order(), b - a <= SPTREE_GROUP,
- * nearby points: one walk of the tree for them all, 8 points a time (AVX2 lanes;
- * without AVX2 one point at a time), each
+ * nearby points: one walk of the tree for them all (16 points a time with AVX-512,
+ * 8 with AVX2, else one point at a time; SV_SPTREE_LANES=8 or 1 caps it), each
  * point visiting, summarising and opening the cells it does in sptree_repulsion
  * and adding the same terms in the same order (the same results):
  * neg[ord[i] * dims ..] gets point ord[i]'s force, sumq[i - a] its sum of q.
