@@ -72,45 +72,97 @@ new_cell(SpTree *t)
 	return t->nc++;
 }
 
-/* the child of a point in the cell centred at mid */
-static int
-child_of(const SpTree *t, unsigned i, const double *mid)
-{
-	const double *p = t->y + (size_t)i * t->dims;
-	int k, c = 0;
-
-	for (k = 0; k < t->dims; k++)
-		c |= (p[k] >= mid[k]) << k;
-	return c;
-}
-
-/* split ord[a..b) by child (a counting sort); off[0..nchild] gets the boundaries */
-static void
-split(SpTree *t, size_t a, size_t b, const double *mid, size_t *off)
+/* split src[a..b) by child into dst[a..b) (a counting sort), D fixed;
+ * off[0..2^D] gets the boundaries */
+static inline __attribute__((always_inline)) void
+split_d(SpTree *t, int D, const unsigned *src, unsigned *dst, size_t a, size_t b,
+    const double *mid, size_t *off)
 {
 	size_t cnt[8] = { 0 }, i;
-	int c;
+	const double *p;
+	int c, k;
 
-	for (i = a; i < b; i++)
-		cnt[t->code[i] = (unsigned char)child_of(t, t->ord[i], mid)]++;
+	for (i = a; i < b; i++) {
+		p = t->y + (size_t)src[i] * D;
+		for (c = 0, k = 0; k < D; k++)
+			c |= (p[k] >= mid[k]) << k;
+		cnt[t->code[i] = (unsigned char)c]++;
+	}
 	off[0] = a;
-	for (c = 0; c < t->nchild; c++)
+	for (c = 0; c < 1 << D; c++)
 		off[c + 1] = off[c] + cnt[c];
 	memcpy(cnt, off, sizeof cnt);
 	for (i = a; i < b; i++)
-		t->tmp[cnt[t->code[i]]++] = t->ord[i];
-	memcpy(t->ord + a, t->tmp + a, (b - a) * sizeof *t->ord);
+		dst[cnt[t->code[i]]++] = src[i];
 }
 
-/* the cell of ord[a..b) with bounds lo, hi and its subtree; sum gets the sum of
- * the points' coordinates (centres of mass are built bottom-up, in double) */
+/* split_d for t's dimension */
 static void
-build(SpTree *t, size_t a, size_t b, const double *lo, const double *hi, int depth, double *sum)
+split(SpTree *t, const unsigned *src, unsigned *dst, size_t a, size_t b, const double *mid,
+    size_t *off)
 {
-	size_t id = new_cell(t), off[9], i;
+	if (t->dims == 2)
+		split_d(t, 2, src, dst, a, b, mid, off);
+	else if (t->dims == 3)
+		split_d(t, 3, src, dst, a, b, mid, off);
+	else
+		split_d(t, 1, src, dst, a, b, mid, off);
+}
+
+/* the leaf of src[a..b) (copied into ord, where they end): sum gets the sum
+ * of their coordinates */
+static void
+leaf(SpTree *t, size_t id, const unsigned *src, size_t a, size_t b, double *sum)
+{
+	size_t i;
+	int k;
+
+	for (i = a; i < b; i++) {
+		t->ord[i] = src[i];
+		for (k = 0; k < t->dims; k++)
+			sum[k] += t->y[(size_t)src[i] * t->dims + k];
+	}
+	t->c[id].w2 = -1;
+	t->c[id].first = (unsigned)a;
+	t->c[id].lim = (unsigned)b;
+}
+
+/* the leaf cell of the one point src[a]: sum gets its coordinates (the
+ * common case, kept short: no bounds, no division) */
+static void
+point_leaf(SpTree *t, const unsigned *src, size_t a, double *sum)
+{
+	size_t id = new_cell(t);
+	int k;
+
+	t->ord[a] = src[a];
+	for (k = 0; k < t->dims; k++) {
+		sum[k] = t->y[(size_t)src[a] * t->dims + k];
+		t->c[id].com[k] = (float)sum[k];
+	}
+	t->c[id].count = 1;
+	t->c[id].w2 = -1;
+	t->c[id].first = (unsigned)a;
+	t->c[id].lim = (unsigned)a + 1;
+	t->c[id].next = (unsigned)t->nc;
+}
+
+/* the cell of src[a..b) with bounds lo, hi and its subtree (the children
+ * split into dst, and so on alternately); sum gets the sum of the points'
+ * coordinates (centres of mass are built bottom-up, in double) */
+static void
+build(SpTree *t, unsigned *src, unsigned *dst, size_t a, size_t b, const double *lo,
+    const double *hi, int depth, double *sum)
+{
+	size_t id, off[9];
 	double mid[3], clo[3], chi[3], w, w2 = 0, cs[3];
 	int k, c;
 
+	if (b - a == 1) {
+		point_leaf(t, src, a, sum);
+		return;
+	}
+	id = new_cell(t);
 	for (k = 0; k < t->dims; k++) {
 		w = hi[k] - lo[k];
 		w2 = w * w > w2 ? w * w : w2;
@@ -122,14 +174,9 @@ build(SpTree *t, size_t a, size_t b, const double *lo, const double *hi, int dep
 	/* a leaf: one point, or a cell too small to split further (its points are
 	 * within SPTREE_EPS of each other: merged, as sklearn merges duplicates) */
 	if (b - a == 1 || depth >= SPTREE_MAXDEPTH || w2 <= SPTREE_EPS * SPTREE_EPS) {
-		for (i = a; i < b; i++)
-			for (k = 0; k < t->dims; k++)
-				sum[k] += t->y[(size_t)t->ord[i] * t->dims + k];
-		t->c[id].w2 = -1;
-		t->c[id].first = (unsigned)a;
-		t->c[id].lim = (unsigned)b;
+		leaf(t, id, src, a, b, sum);
 	} else {
-		split(t, a, b, mid, off);
+		split(t, src, dst, a, b, mid, off);
 		for (c = 0; c < t->nchild; c++) {
 			if (off[c + 1] == off[c])
 				continue;
@@ -137,7 +184,7 @@ build(SpTree *t, size_t a, size_t b, const double *lo, const double *hi, int dep
 				clo[k] = c >> k & 1 ? mid[k] : lo[k];
 				chi[k] = c >> k & 1 ? hi[k] : mid[k];
 			}
-			build(t, off[c], off[c + 1], clo, chi, depth + 1, cs);
+			build(t, dst, src, off[c], off[c + 1], clo, chi, depth + 1, cs);
 			for (k = 0; k < t->dims; k++)
 				sum[k] += cs[k];
 		}
@@ -169,7 +216,7 @@ sptree_build(SpTree *t, const double *y, size_t n)
 	for (k = 0; k < t->dims; k++)
 		lo[k] = hi[k] = y[k];
 	for (i = 0; i < n; i++) {
-		t->ord[i] = (unsigned)i;
+		t->tmp[i] = (unsigned)i;
 		for (k = 0; k < t->dims; k++) {
 			lo[k] = fmin(lo[k], y[i * t->dims + k]);
 			hi[k] = fmax(hi[k], y[i * t->dims + k]);
@@ -181,7 +228,7 @@ sptree_build(SpTree *t, const double *y, size_t n)
 		lo[k] -= w;
 		hi[k] += w;
 	}
-	build(t, 0, n, lo, hi, 0, sum);
+	build(t, t->tmp, t->ord, 0, n, lo, hi, 0, sum);
 	for (i = 0; i < n; i++)
 		t->pos[t->ord[i]] = (unsigned)i;
 }
