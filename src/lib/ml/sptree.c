@@ -303,7 +303,11 @@ walk_d(const SpTree *t, int D, const float *p, unsigned at, float th2, double *f
 	*sumq = 0;							\
 	walk_d(t, D, p, t->pos[pt], th2, neg, sumq);
 
+#if defined(__GNUC__) && !defined(__clang__)
 #define PLAIN __attribute__((optimize("fp-contract=off")))
+#else
+#define PLAIN
+#endif
 
 PLAIN static void
 walk1(const SpTree *t, size_t pt, float th2, double *neg, double *sumq)
@@ -700,9 +704,10 @@ void
 sptree_repulsion_group(const SpTree *t, size_t a, size_t b, double theta, double *neg,
     double *sumq)
 {
-	size_t l, e;
-
+	size_t l;
 #ifdef SP_X86
+	size_t e;
+
 	if (lanes_width() == 32) {
 		if (t->dims == 2)
 			group32_2(t, a, b, theta, neg, sumq);
