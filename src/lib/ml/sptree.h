@@ -19,7 +19,7 @@
 
 #define SPTREE_EPS 1e-6  /* sklearn's EPSILON: coordinates closer are duplicates */
 #define SPTREE_MAXDEPTH 64
-#define SPTREE_GROUP 8   /* points per sptree_repulsion_group call, at most */
+#define SPTREE_GROUP 32  /* points per sptree_repulsion_group call, at most */
 
 typedef struct SpTree SpTree;
 
@@ -52,11 +52,13 @@ const unsigned *sptree_order(const SpTree *t);
  * neg[0..dims) = sum over summary cells of count * w^2 * (p - centre), and *sumq
  * gets sum of count * w.  A cell summarises when it is a leaf or its squared
  * width / squared distance < theta^2; the leaf holding point i itself (with its
- * duplicates within SPTREE_EPS) is skipped.  Cells keep float32 centres: the
- * summaries are exact to about 1e-7 relative.  This function can't fail. */
+ * duplicates within SPTREE_EPS) is skipped.  Cells keep float32 centres and,
+ * up to 2-D, each summary is computed in float (sums in double): exact to
+ * about 1e-7 relative.  This function can't fail. */
 void sptree_repulsion(const SpTree *t, size_t i, double theta, double *neg, double *sumq);
 /* sptree_repulsion for the points ord[a..b) of sptree_order(), b - a <= SPTREE_GROUP,
- * nearby points: one walk of the tree for them all, 8 points a time (SIMD), each
+ * nearby points: one walk of the tree for them all (32 points a time with AVX-512,
+ * 8 with AVX2, else one point at a time; SV_SPTREE_LANES=8 or 1 caps it), each
  * point visiting, summarising and opening the cells it does in sptree_repulsion
  * and adding the same terms in the same order (the same results):
  * neg[ord[i] * dims ..] gets point ord[i]'s force, sumq[i - a] its sum of q.
