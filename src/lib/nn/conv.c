@@ -62,18 +62,18 @@ conv_front_work(unsigned kmax, unsigned nout, unsigned H, unsigned W)
 	return (size_t)CF_ROWS * kmax + (size_t)CF_ROWS * nout + (size_t)(H + kmax) * W;
 }
 
-/* im2col of rows h0..h0+nh-1: a[(h - h0) * P + p][i * kw + j] = x[h + i - pb][p + j]
- * (zero outside the rows of x) */
+/* im2col of rows h0..h0+nh-1 and kernel rows i0..i1-1: a[(h - h0) * P + p][(i - i0) *
+ * kw + j] = x[h + i - pb][p + j] (zero outside the rows of x) */
 HOT static void
 im2col(const float *x, unsigned H, unsigned W, unsigned kh, unsigned kw, unsigned h0,
-    unsigned nh, float *a)
+    unsigned nh, unsigned i0, unsigned i1, float *a)
 {
-	unsigned P = W - kw + 1, K = kh * kw, pb = (kh - 1) / 2, h, p, i;
+	unsigned P = W - kw + 1, K = (i1 - i0) * kw, pb = (kh - 1) / 2, h, p, i;
 
 	for (h = h0; h < h0 + nh; h++)
-		for (i = 0; i < kh; i++) {
+		for (i = i0; i < i1; i++) {
 			int y = (int)h + (int)i - (int)pb;
-			float *r = a + (size_t)(h - h0) * P * K + i * kw;
+			float *r = a + (size_t)(h - h0) * P * K + (i - i0) * kw;
 			if (y < 0 || y >= (int)H) {
 				for (p = 0; p < P; p++)
 					memset(r + (size_t)p * K, 0, kw * sizeof *r);
@@ -86,17 +86,17 @@ im2col(const float *x, unsigned H, unsigned W, unsigned kh, unsigned kw, unsigne
 
 /* a kernel one column wide (kw 1): im2col rows are columns of x, so x is first
  * transposed into xt [W][H + kh - 1] with the padding rows as zeros; then
- * a[(h - h0) * W + p][i] = xt[p][h + i] */
+ * a[(h - h0) * W + p][i - i0] = xt[p][h + i] for kernel rows i0 <= i < i1 */
 HOT static void
 im2col_column(const float *xt, unsigned H, unsigned W, unsigned kh, unsigned h0,
-    unsigned nh, float *a)
+    unsigned nh, unsigned i0, unsigned i1, float *a)
 {
-	size_t ld = H + kh - 1;
+	size_t ld = H + kh - 1, k = i1 - i0;
 	unsigned h, p;
 
 	for (h = h0; h < h0 + nh; h++)
 		for (p = 0; p < W; p++)
-			memcpy(a + ((size_t)(h - h0) * W + p) * kh, xt + p * ld + h, kh * sizeof *a);
+			memcpy(a + ((size_t)(h - h0) * W + p) * k, xt + p * ld + h + i0, k * sizeof *a);
 }
 
 HOT static void
@@ -143,19 +143,24 @@ conv_front(const float *x, unsigned H, unsigned W, unsigned h0, unsigned h1,
     const float *w, unsigned kh, unsigned kw, unsigned O, const float *b, const float *s,
     const float *t, float *out, size_t ldo, float *work)
 {
-	unsigned P = W - kw + 1, K = kh * kw, step = CF_ROWS / P ? CF_ROWS / P : 1, h, nh;
-	float *a = work, *c = work + (size_t)CF_ROWS * K, *xt = c + (size_t)CF_ROWS * O;
+	unsigned P = W - kw + 1, step = CF_ROWS / P ? CF_ROWS / P : 1, pb = (kh - 1) / 2, h,
+	    nh, i0, i1;
+	float *a = work, *c = work + (size_t)CF_ROWS * kh * kw, *xt = c + (size_t)CF_ROWS * O;
 
 	if (kw == 1)
 		transpose_pad(x, H, W, kh, xt);
 	for (h = h0; h < h1; h += nh) {
 		nh = h1 - h < step ? h1 - h : step;
+		/* the kernel rows that reach a row of x from some row of the block: the
+		 * others meet only the zero padding */
+		i0 = h + nh - 1 < pb ? pb - (h + nh - 1) : 0;
+		i1 = H + pb - h < kh ? H + pb - h : kh;
 		if (kw == 1)
-			im2col_column(xt, H, W, kh, h, nh, a);
+			im2col_column(xt, H, W, kh, h, nh, i0, i1, a);
 		else
-			im2col(x, H, W, kh, kw, h, nh, a);
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (size_t)nh * P, O, K, 1.0f,
-		    a, K, w, O, 0.0f, c, O);
+			im2col(x, H, W, kh, kw, h, nh, i0, i1, a);
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (size_t)nh * P, O,
+		    (i1 - i0) * kw, 1.0f, a, (i1 - i0) * kw, w + (size_t)i0 * kw * O, O, 0.0f, c, O);
 		pool_width(c, nh, P, O, b, s, t, out + (size_t)(h - h0) * ldo, ldo);
 	}
 }

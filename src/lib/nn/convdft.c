@@ -24,6 +24,8 @@
 #define CD_LANE 16    /* output channels per register block (O is padded to it) */
 #define CD_LEVELS 4   /* radix-2 steps before the inverse transform's products */
 #define CD_SLICE 64   /* channels taken through the inverse transform together */
+#define CD_NL 6       /* the parts' size kept in registers (96 bands: 96 >> 4) */
+#define CD_RB 4       /* output rows per register block of spectra_fold (divides CD_ROWS) */
 
 struct ConvDft {
 	unsigned kh, kw, O, Op, W, P, N, nre, nim;
@@ -188,51 +190,79 @@ spectra_product(const ConvDft *c, const float *X, unsigned nb, float *Z)
 	}
 }
 
+/* the sums of spectra_fold for one pair of bins k, kb = N/2 - k and CD_RB rows from
+ * x (the spectrum of the first row's first tap; rows n apart) on the CD_LANE
+ * channels of v (V_0 at the channels; taps n Op apart): a (bin k) and b (bin kb).
+ * edge: k may be 0 or N/4 (called with a constant: the other case has no tests) */
+static inline void
+fold_sums(const ConvDft *c, const float *x, const float *v, unsigned k, int edge,
+    Lane *ar, Lane *ai, Lane *br, Lane *bi)
+{
+	int two = !edge || c->N / 2 - k != k;
+	unsigned n = c->N, h = n / 2, kb = h - k, i, r;
+	size_t qa = (size_t)(h + k) * c->Op, qb = (size_t)kb * c->Op,
+	    qc = (size_t)(kb < h ? h + kb : kb) * c->Op;
+
+	for (r = 0; r < CD_RB; r++)
+		ar[r] = ai[r] = br[r] = bi[r] = (Lane){0};
+	for (i = 0; i < c->kh; i++, x += n, v += (size_t)n * c->Op) {
+		Lane v0, v1, w0, w1;
+		memcpy(&v0, v + (size_t)k * c->Op, sizeof v0);
+		memcpy(&v1, v + qa, sizeof v1);
+		memcpy(&w0, v + qb, sizeof w0);
+		memcpy(&w1, v + qc, sizeof w1);
+		for (r = 0; r < CD_RB; r++) {
+			const float *xr = x + (size_t)r * n;
+			float a = xr[k], ia = !edge || k ? xr[h + k] : 0.0f;
+			ar[r] += a * v0 - ia * v1;
+			ai[r] += a * v1 + ia * v0;
+			if (two) {
+				float b = xr[kb], ib = !edge || kb < h ? xr[h + kb] : 0.0f;
+				br[r] += b * w0 - ib * w1;
+				bi[r] += b * w1 + ib * w0;
+			}
+		}
+	}
+}
+
 /* spectra_product and fold's first step in one pass (L >= 1): Z [N][nb][Op] holds
- * D0 (rows 0..N/2-1) and D1 (rows N/2..N-1), the same bits as the two apart */
+ * D0 (rows 0..N/2-1) and D1 (rows N/2..N-1), the same bits as the two apart.  X
+ * has rows of zeros (or any finite values) up to a multiple of CD_RB output rows */
 HOT static void
 spectra_fold(const ConvDft *c, const float *X, unsigned nb, float *Z)
 {
-	unsigned n = c->N, h = n / 2, k, kb, r, i, o0;
+	unsigned n = c->N, h = n / 2, k, kb, r, r0, o0;
 	size_t ld = (size_t)nb * c->Op;
 
 	for (k = 0; k <= n / 4; k++) {
 		float cw = c->tw[2 * k], sw = c->tw[2 * k + 1];
 		kb = h - k;
-		for (r = 0; r < nb; r++)
+		for (r0 = 0; r0 < nb; r0 += CD_RB)
 			for (o0 = 0; o0 < c->Op; o0 += CD_LANE) {
-				Lane ar = {0}, ai = {0}, br = {0}, bi = {0}, v0, v1, d0, e0, d1, e1;
-				float *z = Z + (size_t)r * c->Op + o0;
-				for (i = 0; i < c->kh; i++) {
-					const float *x = X + (size_t)(r + i) * n, *v = c->V + (size_t)i * n * c->Op + o0;
-					float xr = x[k], xi = k ? x[h + k] : 0.0f;
-					memcpy(&v0, v + (size_t)k * c->Op, sizeof v0);
-					memcpy(&v1, v + (size_t)(h + k) * c->Op, sizeof v1);
-					ar += xr * v0 - xi * v1;
-					ai += xr * v1 + xi * v0;
-					if (kb == k)
-						continue;
-					xr = x[kb], xi = kb < h ? x[h + kb] : 0.0f;
-					memcpy(&v0, v + (size_t)kb * c->Op, sizeof v0);
-					memcpy(&v1, v + (size_t)(kb < h ? h + kb : kb) * c->Op, sizeof v1);
-					br += xr * v0 - xi * v1;
-					bi += xr * v1 + xi * v0;
+				Lane ar[CD_RB], ai[CD_RB], br[CD_RB], bi[CD_RB], d0, e0, d1, e1;
+				if (k == 0 || kb == k)
+					fold_sums(c, X + (size_t)r0 * n, c->V + o0, k, 1, ar, ai, br, bi);
+				else
+					fold_sums(c, X + (size_t)r0 * n, c->V + o0, k, 0, ar, ai, br, bi);
+				for (r = r0; r < r0 + CD_RB && r < nb; r++) {
+					float *z = Z + (size_t)r * c->Op + o0;
+					Lane a = ar[r - r0], ia = ai[r - r0], b = br[r - r0], ib = bi[r - r0];
+					if (k == 0) { /* both real */
+						d0 = a + b, d1 = a - b;
+					} else if (kb == k) { /* the same bin: 2 Re, -2 Im */
+						d0 = a + a, d1 = -(ia + ia);
+					} else {
+						Lane dr = a - b, di = ia + ib;
+						d0 = a + b;
+						e0 = ia - ib;
+						d1 = dr * cw - di * sw;
+						e1 = dr * sw + di * cw;
+						memcpy(z + (n / 4 + k) * ld, &e0, sizeof e0);
+						memcpy(z + (h + n / 4 + k) * ld, &e1, sizeof e1);
+					}
+					memcpy(z + k * ld, &d0, sizeof d0);
+					memcpy(z + (h + k) * ld, &d1, sizeof d1);
 				}
-				if (k == 0) { /* both real */
-					d0 = ar + br, d1 = ar - br;
-				} else if (kb == k) { /* the same bin: 2 Re, -2 Im */
-					d0 = ar + ar, d1 = -(ai + ai);
-				} else {
-					Lane dr = ar - br, di = ai + bi;
-					d0 = ar + br;
-					e0 = ai - bi;
-					d1 = dr * cw - di * sw;
-					e1 = dr * sw + di * cw;
-					memcpy(z + (n / 4 + k) * ld, &e0, sizeof e0);
-					memcpy(z + (h + n / 4 + k) * ld, &e1, sizeof e1);
-				}
-				memcpy(z + k * ld, &d0, sizeof d0);
-				memcpy(z + (h + k) * ld, &d1, sizeof d1);
 			}
 	}
 }
@@ -271,6 +301,53 @@ fold(const float *restrict S, size_t ls, unsigned n, size_t len, const float *re
 	}
 }
 
+/* h, l: the larger and the smaller of themselves and *y (*y where first) */
+static inline void
+keep(const Lane *y, Lane *h, Lane *l, int first)
+{
+	Mask m;
+
+	if (first) {
+		*h = *l = *y;
+		return;
+	}
+	m = *y > *h;
+	*h = (Lane)(((Mask)*y & m) | ((Mask)*h & ~m));
+	m = *y < *l;
+	*l = (Lane)(((Mask)*y & m) | ((Mask)*l & ~m));
+}
+
+/* part_extremes on CD_LANE channels with nl CD_NL (the spectrum held in registers,
+ * two rows of G at a time; the same sums in the same order) */
+static inline void
+part_lanes6(const float *restrict G, unsigned rows, const float *restrict D, size_t ld,
+    Lane *h, Lane *l, int first)
+{
+	Lane d[CD_NL], y0, y1;
+	unsigned r, q;
+
+	for (q = 0; q < CD_NL; q++)
+		memcpy(&d[q], D + q * ld, sizeof d[q]);
+	for (r = 0; r + 1 < rows; r += 2) {
+		const float *g0 = G + (size_t)r * CD_NL, *g1 = g0 + CD_NL;
+		y0 = g0[0] * d[0];
+		y1 = g1[0] * d[0];
+		for (q = 1; q < CD_NL; q++) {
+			y0 += g0[q] * d[q];
+			y1 += g1[q] * d[q];
+		}
+		keep(&y0, h, l, first && r == 0);
+		keep(&y1, h, l, 0);
+	}
+	if (r < rows) {
+		const float *g0 = G + (size_t)r * CD_NL;
+		y0 = g0[0] * d[0];
+		for (q = 1; q < CD_NL; q++)
+			y0 += g0[q] * d[q];
+		keep(&y0, h, l, first && r == 0);
+	}
+}
+
 /* over the rows r of G (nl wide) of a part D [nl][len] (row stride ld, len a
  * multiple of CD_LANE): hi, lo = the largest and smallest of G_r D so far (first:
  * the first rows) */
@@ -283,26 +360,21 @@ part_extremes(const float *restrict G, unsigned rows, unsigned nl, const float *
 
 	for (i = 0; i < len; i += CD_LANE) {
 		Lane h, l, y, d;
-		Mask m;
 		memcpy(&h, hi + i, sizeof h);
 		memcpy(&l, lo + i, sizeof l);
-		for (r = 0; r < rows; r++) {
-			const float *g = G + (size_t)r * nl;
-			memcpy(&d, D + i, sizeof d);
-			y = g[0] * d;
-			for (q = 1; q < nl; q++) {
-				memcpy(&d, D + q * ld + i, sizeof d);
-				y += g[q] * d;
+		if (nl == CD_NL)
+			part_lanes6(G, rows, D + i, ld, &h, &l, first);
+		else
+			for (r = 0; r < rows; r++) {
+				const float *g = G + (size_t)r * nl;
+				memcpy(&d, D + i, sizeof d);
+				y = g[0] * d;
+				for (q = 1; q < nl; q++) {
+					memcpy(&d, D + q * ld + i, sizeof d);
+					y += g[q] * d;
+				}
+				keep(&y, &h, &l, first && r == 0);
 			}
-			if (first && r == 0) {
-				h = l = y;
-				continue;
-			}
-			m = y > h;
-			h = (Lane)(((Mask)y & m) | ((Mask)h & ~m));
-			m = y < l;
-			l = (Lane)(((Mask)y & m) | ((Mask)l & ~m));
-		}
 		memcpy(hi + i, &h, sizeof h);
 		memcpy(lo + i, &l, sizeof l);
 	}
@@ -366,7 +438,8 @@ conv_dft_do(const ConvDft *c, const float *x, unsigned H, unsigned h0, unsigned 
 		nb = h1 - h < CD_ROWS ? h1 - h : CD_ROWS;
 		a = y0 < 0 ? 0 : y0;
 		e = y0 + nb + c->kh - 1 < (long)H ? y0 + nb + c->kh - 1 : (long)H;
-		memset(X, 0, (size_t)(nb + c->kh - 1) * c->N * sizeof *X);
+		memset(X, 0, (size_t)((nb + CD_RB - 1) / CD_RB * CD_RB + c->kh - 1) * c->N *
+		    sizeof *X);
 		if (e > a)
 			row_spectra(c, x + (size_t)a * c->W, (unsigned)(e - a), X + (size_t)(a - y0) * c->N);
 		if (c->L)

@@ -211,11 +211,49 @@ timbral(const MusicnnNet *n, Work *w, const float *x, int k, int share, size_t s
 	    f + (size_t)(T - PAD) * NF, NF, w->work);
 }
 
-/* one patch (x: its normalised frames, at frame start of the batch) through the
- * network */
+/* rows h0..h1-1 of the temporal convolution k of the patch x into w->f */
 static void
-forward(const MusicnnNet *n, Work *w, const float *x, int share, size_t start, float *out,
-    float *emb)
+temporal_rows(const MusicnnNet *n, Work *w, const float *x, int k, unsigned h0, unsigned h1)
+{
+	if (h1 > h0)
+		conv_front(x, T, MN_BANDS, h0, h1, n->fw[k], front[k].kh, 1, front[k].out,
+		    n->fb[k], n->fs[k], n->ft[k], w->f + (PAD + (size_t)h0) * NF + front[k].col,
+		    NF, w->work);
+}
+
+/* the temporal convolution k (2..4) of the patch x; after: the previous patch, hop
+ * frames before, was the last through w.  Row h sees the frames h - pb .. h - pb +
+ * kh - 1 (pb = (kh - 1) / 2); for lo <= h < hi they all lie in both patches, and
+ * the row is the previous patch's row h + hop, already in w->f (rows below hop are
+ * written, rows above it read).  Those two ranges are computed by calls of the
+ * same shapes on the same frames, so a row copied has the bits of a row computed
+ * (the numbers do not depend on which patches follow which in a thread) */
+static void
+temporal(const MusicnnNet *n, Work *w, const float *x, int k, int after, unsigned hop)
+{
+	unsigned kh = front[k].kh, lo = (kh - 1) / 2, hi = lo + T - hop - kh + 1, h;
+	float *f = w->f + PAD * NF + front[k].col;
+
+	if (hop + kh > T || hi > lo + hop) {
+		temporal_rows(n, w, x, k, 0, T);
+		return;
+	}
+	temporal_rows(n, w, x, k, 0, lo);
+	if (after)
+		for (h = lo; h < hi; h++)
+			memcpy(f + (size_t)h * NF, f + (size_t)(h + hop) * NF, front[k].out * sizeof *f);
+	else
+		temporal_rows(n, w, x, k, lo, hi);
+	temporal_rows(n, w, x, k, hi, lo + hop);
+	temporal_rows(n, w, x, k, lo + hop, hi + hop);
+	temporal_rows(n, w, x, k, hi + hop, T);
+}
+
+/* one patch (x: its normalised frames, at frame start of the batch) through the
+ * network; after: the patch hop frames before went through w just before */
+static void
+forward(const MusicnnNet *n, Work *w, const float *x, int share, size_t start, int after,
+    unsigned hop, float *out, float *emb)
 {
 	float p[2 * NP];
 	size_t rows = T + 2 * PAD;
@@ -224,8 +262,7 @@ forward(const MusicnnNet *n, Work *w, const float *x, int share, size_t start, f
 	for (k = 0; k < 2; k++)
 		timbral(n, w, x, k, share, start);
 	for (k = 2; k < 5; k++)
-		conv_front(x, T, MN_BANDS, 0, T, n->fw[k], front[k].kh, front[k].kw, front[k].out,
-		    n->fb[k], n->fs[k], n->ft[k], w->f + PAD * NF + front[k].col, NF, w->work);
+		temporal(n, w, x, k, after, hop);
 	conv_time(w->f, T, NF, n->mw[0], 7, NM, n->mb[0], n->ms[0], n->mt[0], w->c);
 	residual(NULL, w->c, w->r);
 	for (k = 1; k < 3; k++) {
@@ -322,8 +359,8 @@ patch_part(void *arg, int t)
 				w->x[j] = b->frames[s * MN_BANDS + j] * b->n->s0[0] + b->n->t0[0];
 			x = w->x;
 		}
-		forward(b->n, w, x, b->share, s, b->out + i * b->n->nout,
-		    b->emb ? b->emb + i * MN_EMB : NULL);
+		forward(b->n, w, x, b->share, s, b->share && i > i0, b->hop,
+		    b->out + i * b->n->nout, b->emb ? b->emb + i * MN_EMB : NULL);
 	}
 }
 
