@@ -1204,7 +1204,7 @@ kmeans_threads(KMeansOpt *o, int nt)
 	nt = blas_threads(nt);
 	if (o->verbose)
 		blas_report(stderr);
-	blas_threads(1);
+	blas_single(); /* its server threads would spin beside the workers */
 	o->nthreads = nt;
 	return nt;
 }
