@@ -57,6 +57,15 @@ add_row(double *restrict acc, const float *restrict x, size_t d)
 		acc[f] += x[f];
 }
 
+HOT static void
+sub_row(double *restrict acc, const float *restrict x, size_t d)
+{
+	size_t f;
+
+	for (f = 0; f < d; f++)
+		acc[f] -= x[f];
+}
+
 static void
 row_sqnorms(const float *c, size_t k, size_t d, float *out)
 {
@@ -295,7 +304,10 @@ argmin(const float *v, size_t k)
  * (the tile stays in L1 for the argmins and the centre sums of all runs).  Each
  * run's arithmetic is exactly that of the run alone (see the kernel; the centre
  * sums are per run and per block, added in block order), so batching changes
- * the speed only. */
+ * the speed only.  The block sums are kept from pass to pass: a row moves its
+ * values from its old centre's sum to its new one's only when its label changes
+ * (late iterations move few rows), which depends on the labels alone, not on
+ * the threads. */
 
 enum { R_RUN, R_FINAL, R_DONE };
 
@@ -333,45 +345,48 @@ typedef struct Pass {
 	float **scratch;     /* per thread: KROWS x mp */
 } Pass;
 
+/* row xi's label in run r becomes lab: its centre sums follow when r updates */
+static void
+relabel(LRun *r, size_t b, size_t k, size_t d, size_t i, const float *xi, int lab)
+{
+	int old = r->labels[i];
+
+	r->labels[i] = lab;
+	r->changed[b] = 1;
+	if (!r->update)
+		return;
+	if (old >= 0) {
+		r->pcnt[b * k + (size_t)old] -= 1;
+		sub_row(r->psum + (b * k + (size_t)old) * d, xi, d);
+	}
+	r->pcnt[b * k + (size_t)lab] += 1;
+	add_row(r->psum + (b * k + (size_t)lab) * d, xi, d);
+}
+
 static void
 pass_block(void *arg, size_t b, int tid)
 {
 	Pass *P = arg;
 	size_t s = b * P->br, e = s + P->br, r0, m, i, q, k = P->k, d = P->d, mp = P->mp;
 	float *D = P->scratch[tid];
-	const float *xi;
 	LRun *r;
 	int lab;
 
 	if (e > P->n)
 		e = P->n;
-	for (q = 0; q < P->na; q++) {
-		r = P->act[q];
-		r->changed[b] = 0;
-		if (r->update) {
-			memset(r->psum + b * k * d, 0, k * d * sizeof(double));
-			memset(r->pcnt + b * k, 0, k * sizeof(double));
-		}
-	}
+	for (q = 0; q < P->na; q++)
+		P->act[q]->changed[b] = 0;
 	for (r0 = s; r0 < e; r0 += KROWS) {
 		m = e - r0 < KROWS ? e - r0 : KROWS;
 		prefetch_rows(P->x, r0, r0 + m, d);
 		dist_tile(P->x + r0 * d, m, d, P->ct, P->csq, mp, D);
-		for (i = 0; i < m; i++) {
-			xi = P->x + (r0 + i) * d;
+		for (i = 0; i < m; i++)
 			for (q = 0; q < P->na; q++) {
 				r = P->act[q];
 				lab = argmin(D + i * mp + r->off, k);
-				if (r->labels[r0 + i] != lab) {
-					r->labels[r0 + i] = lab;
-					r->changed[b] = 1;
-				}
-				if (r->update) {
-					r->pcnt[b * k + (size_t)lab] += 1;
-					add_row(r->psum + (b * k + (size_t)lab) * d, xi, d);
-				}
+				if (r->labels[r0 + i] != lab)
+					relabel(r, b, k, d, r0 + i, P->x + (r0 + i) * d, lab);
 			}
-		}
 	}
 }
 
@@ -551,6 +566,8 @@ lloyd_batch(KMeans *km, LRun *runs, size_t nr, size_t br, size_t nb, double *dis
 		runs[q].why = 0;
 		for (i = 0; i < n; i++)
 			runs[q].labels[i] = -1;
+		memset(runs[q].psum, 0, nb * k * d * sizeof(double));
+		memset(runs[q].pcnt, 0, nb * k * sizeof(double));
 	}
 	P = (Pass){ .x = km->x, .n = n, .d = d, .k = k, .br = br, .act = act, .ct = ct, .csq = csq,
 	    .scratch = scratch };
