@@ -834,9 +834,9 @@ kmeans_defaults(KMeansOpt *o)
 }
 
 /* numpy's float32 X.mean(axis=0) of x (n x d) into mean: sequential float32 sums,
- * float32 division; then x -= mean, row by row */
+ * float32 division */
 static void
-center(float *x, size_t n, size_t d, float *mean)
+col_means(const float *x, size_t n, size_t d, float *mean)
 {
 	size_t i, f;
 
@@ -845,22 +845,31 @@ center(float *x, size_t n, size_t d, float *mean)
 			mean[f] += x[i * d + f];
 	for (f = 0; f < d; f++)
 		mean[f] = mean[f] / (float)n;
-	for (i = 0; i < n; i++)
-		for (f = 0; f < d; f++)
-			x[i * d + f] -= mean[f];
 }
 
-/* tol * the mean of the per-feature variances of x (n x d): two passes row by row
- * (cache friendly), d double accumulators each */
+/* x -= sub row by row (sub NULL: x is centred already), then of the centred x:
+ * ||x_i||^2 into xsq and tol * the mean of the per-feature variances, returned.
+ * The centring, the column sums of the variance's mean and the norms share one
+ * pass over the rows (the data are read twice in all, not four times); d double
+ * accumulators. */
 static double
-tol_abs(const float *x, size_t n, size_t d, double tol)
+centre_stats(float *x, size_t n, size_t d, const float *sub, double tol, float *xsq)
 {
-	double *acc = ecalloc(2 * d, sizeof(double)), t, vs = 0;
+	double *acc = ecalloc(2 * d, sizeof(double)), t, vs = 0, q;
 	size_t i, f;
+	float *xi;
 
-	for (i = 0; i < n; i++)
-		for (f = 0; f < d; f++)
-			acc[f] += x[i * d + f];
+	for (i = 0; i < n; i++) {
+		xi = x + i * d;
+		q = 0;
+		for (f = 0; f < d; f++) {
+			if (sub)
+				xi[f] -= sub[f];
+			acc[f] += xi[f];
+			q += (double)xi[f] * xi[f];
+		}
+		xsq[i] = (float)q;
+	}
 	for (f = 0; f < d; f++)
 		acc[f] /= (double)n;
 	for (i = 0; i < n; i++)
@@ -895,11 +904,11 @@ new_kmeans(float *x, size_t n, size_t d, const KMeansOpt *o)
 	if (o->premean)
 		memcpy(km->mean, o->premean, d * sizeof(float));
 	else
-		center(x, n, d, km->mean);
+		col_means(x, n, d, km->mean);
 	km->o.premean = NULL;
-	km->priv->tolabs = tol_abs(x, n, d, o->tol); /* of the centred data */
 	km->priv->xsq = emallocarray(n, sizeof(float));
-	row_sqnorms(x, n, d, km->priv->xsq);
+	km->priv->tolabs = centre_stats(x, n, d, o->premean ? NULL : km->mean, o->tol,
+	    km->priv->xsq);
 	km->centers = ecalloc(km->k * d, sizeof(float));
 	km->ccenters = ecalloc(km->k * d, sizeof(float));
 	km->labels = emallocarray(n, sizeof(int));
