@@ -29,6 +29,19 @@ block_rows(size_t k)
 	return br < 1024 ? 1024 : br;
 }
 
+/* the end of sqdist: features f.. into s[0], then the 4 partial sums added */
+static double
+sqdist_finish(double *s, const float *a, const float *b, size_t f, size_t d)
+{
+	double t;
+
+	for (; f < d; f++) {
+		t = (double)a[f] - b[f];
+		s[0] += t * t;
+	}
+	return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
 /* squared distance in double, 4 interleaved partial sums (vectorisable) */
 HOT static double
 sqdist(const float *a, const float *b, size_t d)
@@ -41,12 +54,13 @@ sqdist(const float *a, const float *b, size_t d)
 			t = (double)a[f + j] - b[f + j];
 			s[j] += t * t;
 		}
-	for (; f < d; f++) {
-		t = (double)a[f] - b[f];
-		s[0] += t * t;
-	}
-	return (s[0] + s[1]) + (s[2] + s[3]);
+	return sqdist_finish(s, a, b, f, d);
 }
+
+/* rows at a time in sqdist_many's AVX-512 path; rows per sqdist_many call of
+ * its callers (their stack arrays) */
+#define SQ_GROUP 8
+#define SQ_CHUNK 64
 
 HOT static void
 add_row(double *restrict acc, const float *restrict x, size_t d)
@@ -246,6 +260,38 @@ dist_tile_avx2(const float *x, size_t rows, size_t d, const float *ct, const flo
 	}
 }
 #pragma GCC pop_options
+
+#pragma GCC push_options
+#pragma GCC target("avx512f")
+#pragma GCC optimize("O3")
+/* sqdist of a to SQ_GROUP rows c[0..) at once, each exactly as sqdist: the two
+ * halves of a vector are the 4 partial sums of two rows, the same subtraction,
+ * product and sum per lane in the same order (no fma) */
+static void
+sqdist_group512(const float *a, const float *const *c, size_t d, double *out)
+{
+	__m512d acc[SQ_GROUP / 2], xa, t;
+	double s[8];
+	size_t f, g, h;
+
+	for (g = 0; g < SQ_GROUP / 2; g++)
+		acc[g] = _mm512_setzero_pd();
+	for (f = 0; f + 4 <= d; f += 4) {
+		__m128 a4 = _mm_loadu_ps(a + f);
+		xa = _mm512_cvtps_pd(_mm256_set_m128(a4, a4));
+		for (g = 0; g < SQ_GROUP / 2; g++) {
+			t = _mm512_sub_pd(xa, _mm512_cvtps_pd(_mm256_set_m128(
+			    _mm_loadu_ps(c[2 * g + 1] + f), _mm_loadu_ps(c[2 * g] + f))));
+			acc[g] = _mm512_add_pd(acc[g], _mm512_mul_pd(t, t));
+		}
+	}
+	for (g = 0; g < SQ_GROUP / 2; g++) {
+		_mm512_storeu_pd(s, acc[g]);
+		for (h = 0; h < 2; h++)
+			out[2 * g + h] = sqdist_finish(s + 4 * h, a, c[2 * g + h], f, d);
+	}
+}
+#pragma GCC pop_options
 #endif
 
 typedef void DistTile(const float *, size_t, size_t, const float *, const float *, size_t, float *);
@@ -272,6 +318,22 @@ dist_tile_pick(void)
 #endif
 	}
 	return fn;
+}
+
+/* out[j] = sqdist(a, c[j], d) for j < m, the same bits (SQ_GROUP rows at a time
+ * with AVX-512 when the distance kernel is the AVX-512 one) */
+static void
+sqdist_many(const float *a, const float *const *c, size_t m, size_t d, double *out)
+{
+	size_t j = 0;
+
+#ifdef KM_X86
+	if (dist_tile_pick() == dist_tile_avx512)
+		for (; j + SQ_GROUP <= m; j += SQ_GROUP)
+			sqdist_group512(a, c + j, d, out + j);
+#endif
+	for (; j < m; j++)
+		out[j] = sqdist(a, c[j], d);
 }
 
 /* rows (<= KROWS) of x against the packed columns: out is rows x mp */
@@ -516,8 +578,9 @@ static void
 inertia_block(void *arg, size_t b, int tid)
 {
 	In *Ia = arg;
-	size_t s = b * Ia->br, e = s + Ia->br, i, q;
-	const float *xi;
+	size_t s = b * Ia->br, e = s + Ia->br, i, q, q0, m;
+	const float *xi, *cp[SQ_CHUNK];
+	double dv[SQ_CHUNK];
 	LRun *r;
 
 	if (e > Ia->n)
@@ -526,9 +589,15 @@ inertia_block(void *arg, size_t b, int tid)
 		Ia->pbuf[b * Ia->nr + q] = 0;
 	for (i = s; i < e; i++) {
 		xi = Ia->x + i * Ia->d;
-		for (q = 0; q < Ia->nr; q++) {
-			r = Ia->runs[q];
-			Ia->pbuf[b * Ia->nr + q] += sqdist(xi, r->c + (size_t)r->labels[i] * Ia->d, Ia->d);
+		for (q0 = 0; q0 < Ia->nr; q0 += m) {
+			m = Ia->nr - q0 < SQ_CHUNK ? Ia->nr - q0 : SQ_CHUNK;
+			for (q = 0; q < m; q++) {
+				r = Ia->runs[q0 + q];
+				cp[q] = r->c + (size_t)r->labels[i] * Ia->d;
+			}
+			sqdist_many(xi, cp, m, Ia->d, dv);
+			for (q = 0; q < m; q++)
+				Ia->pbuf[b * Ia->nr + q0 + q] += dv[q];
 		}
 	}
 }
@@ -1114,11 +1183,34 @@ typedef struct Asg {
 	float *dist, *conf;
 } Asg;
 
+/* the squared distances of x to centre lab (*d1) and to the nearest other one of
+ * the k (*d2; INFINITY for k = 1) */
+static void
+nearest_two(const float *x, const float *c, size_t k, size_t d, int lab, double *d1, double *d2)
+{
+	const float *cp[SQ_CHUNK];
+	double dv[SQ_CHUNK];
+	size_t j0, j, m;
+
+	*d2 = INFINITY;
+	for (j0 = 0; j0 < k; j0 += m) {
+		m = k - j0 < SQ_CHUNK ? k - j0 : SQ_CHUNK;
+		for (j = 0; j < m; j++)
+			cp[j] = c + (j0 + j) * d;
+		sqdist_many(x, cp, m, d, dv);
+		for (j = 0; j < m; j++)
+			if ((int)(j0 + j) == lab)
+				*d1 = dv[j];
+			else if (dv[j] < *d2)
+				*d2 = dv[j];
+	}
+}
+
 static void
 assign_block(void *arg, size_t b, int tid)
 {
 	Asg *A = arg;
-	size_t s = b * A->br, e = s + A->br, m, i, j, k = A->k, d = A->d, s0;
+	size_t s = b * A->br, e = s + A->br, m, i, k = A->k, d = A->d, s0;
 	float *D = A->scratch[tid];
 	double d1, d2, t;
 	int lab;
@@ -1139,11 +1231,8 @@ assign_block(void *arg, size_t b, int tid)
 		return;
 	for (i = s; i < e; i++) {
 		lab = A->given ? A->given[i] : A->label[i];
-		d1 = sqrt(sqdist(A->x + i * d, A->c + (size_t)lab * d, d));
-		d2 = INFINITY;
-		for (j = 0; j < k; j++)
-			if ((int)j != lab && (t = sqdist(A->x + i * d, A->c + j * d, d)) < d2)
-				d2 = t;
+		nearest_two(A->x + i * d, A->c, k, d, lab, &d1, &d2);
+		d1 = sqrt(d1);
 		d2 = sqrt(d2);
 		if (A->dist)
 			A->dist[i] = (float)d1;
