@@ -292,6 +292,7 @@ main(int argc, char **argv)
 		    nt == 1 ? "" : "s");
 	progress_quiet(quiet);
 	matrix_progress("rows read");
+	matrix_read_threads(nt);
 	if (modelin)
 		return assign(modelin, in, binary, nt);
 	return fit(in, initfile, modelout, &o, kset, binary, quiet, nt);

@@ -54,6 +54,25 @@ matrix_key(const Matrix *m, size_t i)
 }
 
 static const char *readwhat; /* matrix_progress's label, NULL: no progress */
+static int readthreads = 1; /* matrix_read_threads */
+
+void
+matrix_read_threads(int n)
+{
+	readthreads = n < 1 ? 1 : n;
+}
+
+/* the rows vreader_bulk took, in stream order */
+static void
+push_bulk(Matrix *m, const VBulk *b)
+{
+	const VBulkPiece *P;
+	size_t p, i;
+
+	for (p = 0; p < b->npiece; p++)
+		for (P = &b->piece[p], i = 0; i < P->n; i++)
+			matrix_push(m, P->keys + P->koff[i], P->val + i * m->d);
+}
 
 void
 matrix_progress(const char *what)
@@ -67,6 +86,7 @@ matrix_read(VReader *r, Matrix *m)
 	Progress *pg;
 	unsigned i;
 	int e;
+	VBulk b;
 
 	memset(m, 0, sizeof *m);
 	m->name = estrdup(r->name);
@@ -84,11 +104,18 @@ matrix_read(VReader *r, Matrix *m)
 			m->cols[i] = estrdup(r->cols[i]);
 	}
 	pg = readwhat ? new_progress(readwhat, 0) : NULL;
+	memset(&b, 0, sizeof b);
 	while ((e = vreader_next(r)) > 0) {
 		matrix_push(m, r->key, r->val);
 		if (pg && m->n % 64 == 0) /* a clock read per 64 records */
 			progress_do(pg, m->n);
+		while (readthreads > 1 && vreader_bulk(r, readthreads, &b) > 0) {
+			push_bulk(m, &b);
+			if (pg)
+				progress_do(pg, m->n);
+		}
 	}
+	del_vbulk(&b);
 	if (pg)
 		progress_do(pg, m->n);
 	del_progress(pg);

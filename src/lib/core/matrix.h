@@ -23,6 +23,10 @@ int matrix_read(VReader *r, Matrix *m);
 /* From now on, matrix_read shows its records as "what N" (e.g. "rows read"): for
  * the tools that read a whole stream before a fit.  This function can't fail. */
 void matrix_progress(const char *what);
+/* From now on, matrix_read parses the plain lines of TSV streams on up to n
+ * threads (vreader_bulk; 1, the default: record by record).  Same matrix, same
+ * messages either way.  This function can't fail. */
+void matrix_read_threads(int n);
 /* new_vreader + matrix_read + del_vreader ("-" = stdin); 0, or -1 after a message
  * (m zeroed). */
 int matrix_load(const char *path, Matrix *m);

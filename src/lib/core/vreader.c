@@ -2,6 +2,7 @@
 #include "core/vreader.h"
 #include "core/fpconv.h"
 #include "core/key.h"
+#include "core/pool.h"
 #include "core/util.h"
 
 #include <ctype.h>
@@ -751,6 +752,140 @@ tsv_next(VReader *r)
 	r->priv->pending = 0;
 	r->recno++;
 	return tsv_record(r);
+}
+
+/* ---- the bulk reader ---- */
+
+/* [p, end) as exactly dim values, as tsv_values reads them (the same parser,
+ * so the same bits): 1, or 0 when anything is off (the sequential reader then
+ * says what) */
+static int
+plain_values(const char *p, const char *end, float *v, size_t dim)
+{
+	size_t n = 0;
+	const char *q;
+	int ov;
+
+	for (;; p = q + 1) {
+		n += fpconv_fields_f(p, end, v + n, dim - n, &p);
+		if (n == dim) /* the last field is never taken there: one too many */
+			return 0;
+		q = fpconv_parse_f(p, end, &v[n], &ov);
+		if (!q || ov || (q != end && *q != '\t'))
+			return 0;
+		n++;
+		if (q == end)
+			return n == dim;
+	}
+}
+
+/* one row slot more in piece P (its arrays doubled when full) */
+static void
+bulk_grow(VBulkPiece *P, size_t klen)
+{
+	if (P->n == P->cap) {
+		P->cap = P->cap ? 2 * P->cap : 1024;
+		P->val = ereallocarray(P->val, P->cap, (size_t)P->dim * sizeof(float));
+		P->koff = ereallocarray(P->koff, P->cap, sizeof *P->koff);
+	}
+	if (P->klen + klen + 1 > P->kcap) {
+		P->kcap = 2 * (P->klen + klen + 1);
+		P->keys = erealloc(P->keys, P->kcap);
+	}
+}
+
+/* pool worker: the plain lines of piece b, up to the first other one */
+static void
+bulk_piece(void *arg, size_t b, int tid)
+{
+	VBulkPiece *P = (VBulkPiece *)arg + b;
+	const char *p = P->s, *nl, *tab;
+	size_t klen;
+
+	(void)tid;
+	P->n = P->klen = 0;
+	for (; p < P->e; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(P->e - p));
+		if (*p == '#' || !(tab = memchr(p, '\t', (size_t)(nl - p))))
+			break;
+		klen = (size_t)(tab - p);
+		if (key_problem(p, klen))
+			break;
+		bulk_grow(P, klen);
+		if (!plain_values(tab + 1, nl, P->val + P->n * P->dim, P->dim))
+			break;
+		memcpy(P->keys + P->klen, p, klen);
+		P->keys[P->klen + klen] = '\0';
+		P->koff[P->n++] = P->klen;
+		P->klen += klen + 1;
+	}
+	P->stop = p;
+}
+
+/* whole lines [s, e) cut into b->npiece pieces at line starts */
+static void
+bulk_cut(VBulk *b, const char *s, const char *e, int nthreads, unsigned dim)
+{
+	size_t np = nthreads < 1 ? 1 : nthreads > VB_PIECES ? VB_PIECES : (size_t)nthreads, i;
+	const char *c = s, *t;
+
+	b->npiece = np;
+	for (i = 0; i < np; i++) {
+		b->piece[i].dim = dim;
+		b->piece[i].s = c;
+		t = i + 1 == np ? e : s + (size_t)(e - s) / np * (i + 1);
+		if (t < c)
+			t = c;
+		if (t < e && (t = memchr(t, '\n', (size_t)(e - t))))
+			t++;
+		c = t ? t : e;
+		b->piece[i].e = c;
+	}
+}
+
+size_t
+vreader_bulk(VReader *r, int nthreads, VBulk *b)
+{
+	struct VReaderBuf *vb = r->priv;
+	const char *s, *e;
+	size_t rows = 0, i;
+
+	b->npiece = 0;
+	if (r->binary || !r->dimknown || r->dim == 0 || vb->pending)
+		return 0;
+	while (vb->end - vb->pos < VS_BULK && fill(r) > 0)
+		;
+	s = vb->buf + vb->pos;
+	for (e = vb->buf + vb->end; e > s && e[-1] != '\n'; e--)
+		;
+	if (e == s)
+		return 0;
+	bulk_cut(b, s, e, nthreads, r->dim);
+	pool_run(nthreads, b->npiece, bulk_piece, b->piece);
+	for (i = 0; i < b->npiece; i++) { /* the rows up to the first stop */
+		rows += b->piece[i].n;
+		vb->pos = (size_t)(b->piece[i].stop - vb->buf);
+		if (b->piece[i].stop != b->piece[i].e)
+			break;
+	}
+	for (i++; i < b->npiece; i++)
+		b->piece[i].n = 0;
+	r->recno += rows;
+	r->lineno += rows;
+	return rows;
+}
+
+void
+del_vbulk(VBulk *b)
+{
+	size_t i;
+
+	for (i = 0; i < VB_PIECES; i++) {
+		free(b->piece[i].val);
+		free(b->piece[i].keys);
+		free(b->piece[i].koff);
+	}
+	memset(b, 0, sizeof *b);
 }
 
 VReader *

@@ -74,6 +74,33 @@ int vreader_audio_header(VReader *r);
 int vreader_error_at(const VReader *r, unsigned long recno, unsigned long lineno,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* The plain record lines (a key, then dim values; no header, comment, CR or
+ * anything vreader_next would take apart or complain about) that come next in a
+ * TSV stream, up to VS_BULK bytes of them, parsed in VB_PIECES pieces on up to
+ * nthreads threads.  The rows of piece p are b->piece[p].n of them, in stream
+ * order: values at val + i*dim, key i at keys + koff[i] (NUL-terminated).  r moves
+ * past them as if vreader_next had read them (record and line numbers included);
+ * the first line that is not plain is left to vreader_next.  Returns the rows
+ * taken, 0 for none (binary, variable-length or nothing plain next: call
+ * vreader_next).  Exits only when memory runs out. */
+#define VS_BULK (4u << 20)
+#define VB_PIECES 8
+typedef struct VBulkPiece {
+	size_t n, cap, klen, kcap;
+	float *val;
+	char *keys;
+	size_t *koff;
+	const char *s, *e, *stop; /* the lines given it, where it stopped */
+	unsigned dim;
+} VBulkPiece;
+typedef struct VBulk {
+	size_t npiece;
+	VBulkPiece piece[VB_PIECES];
+} VBulk;
+size_t vreader_bulk(VReader *r, int nthreads, VBulk *b);
+/* Frees the buffers of b (a zeroed VBulk is an empty one). */
+void del_vbulk(VBulk *b);
+
 /* 1 when the first bytes of a file look like a vector stream (binary magic or text),
  * 0 when they look like something else (e.g. audio). */
 int vreader_sniff(const unsigned char *buf, size_t n);

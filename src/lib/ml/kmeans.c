@@ -29,6 +29,19 @@ block_rows(size_t k)
 	return br < 1024 ? 1024 : br;
 }
 
+/* the end of sqdist: features f.. into s[0], then the 4 partial sums added */
+static double
+sqdist_finish(double *s, const float *a, const float *b, size_t f, size_t d)
+{
+	double t;
+
+	for (; f < d; f++) {
+		t = (double)a[f] - b[f];
+		s[0] += t * t;
+	}
+	return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
 /* squared distance in double, 4 interleaved partial sums (vectorisable) */
 HOT static double
 sqdist(const float *a, const float *b, size_t d)
@@ -41,12 +54,13 @@ sqdist(const float *a, const float *b, size_t d)
 			t = (double)a[f + j] - b[f + j];
 			s[j] += t * t;
 		}
-	for (; f < d; f++) {
-		t = (double)a[f] - b[f];
-		s[0] += t * t;
-	}
-	return (s[0] + s[1]) + (s[2] + s[3]);
+	return sqdist_finish(s, a, b, f, d);
 }
+
+/* rows at a time in sqdist_many's AVX-512 path; rows per sqdist_many call of
+ * its callers (their stack arrays) */
+#define SQ_GROUP 8
+#define SQ_CHUNK 64
 
 HOT static void
 add_row(double *restrict acc, const float *restrict x, size_t d)
@@ -55,6 +69,15 @@ add_row(double *restrict acc, const float *restrict x, size_t d)
 
 	for (f = 0; f < d; f++)
 		acc[f] += x[f];
+}
+
+HOT static void
+sub_row(double *restrict acc, const float *restrict x, size_t d)
+{
+	size_t f;
+
+	for (f = 0; f < d; f++)
+		acc[f] -= x[f];
 }
 
 static void
@@ -237,6 +260,38 @@ dist_tile_avx2(const float *x, size_t rows, size_t d, const float *ct, const flo
 	}
 }
 #pragma GCC pop_options
+
+#pragma GCC push_options
+#pragma GCC target("avx512f")
+#pragma GCC optimize("O3")
+/* sqdist of a to SQ_GROUP rows c[0..) at once, each exactly as sqdist: the two
+ * halves of a vector are the 4 partial sums of two rows, the same subtraction,
+ * product and sum per lane in the same order (no fma) */
+static void
+sqdist_group512(const float *a, const float *const *c, size_t d, double *out)
+{
+	__m512d acc[SQ_GROUP / 2], xa, t;
+	double s[8];
+	size_t f, g, h;
+
+	for (g = 0; g < SQ_GROUP / 2; g++)
+		acc[g] = _mm512_setzero_pd();
+	for (f = 0; f + 4 <= d; f += 4) {
+		__m128 a4 = _mm_loadu_ps(a + f);
+		xa = _mm512_cvtps_pd(_mm256_set_m128(a4, a4));
+		for (g = 0; g < SQ_GROUP / 2; g++) {
+			t = _mm512_sub_pd(xa, _mm512_cvtps_pd(_mm256_set_m128(
+			    _mm_loadu_ps(c[2 * g + 1] + f), _mm_loadu_ps(c[2 * g] + f))));
+			acc[g] = _mm512_add_pd(acc[g], _mm512_mul_pd(t, t));
+		}
+	}
+	for (g = 0; g < SQ_GROUP / 2; g++) {
+		_mm512_storeu_pd(s, acc[g]);
+		for (h = 0; h < 2; h++)
+			out[2 * g + h] = sqdist_finish(s + 4 * h, a, c[2 * g + h], f, d);
+	}
+}
+#pragma GCC pop_options
 #endif
 
 typedef void DistTile(const float *, size_t, size_t, const float *, const float *, size_t, float *);
@@ -263,6 +318,22 @@ dist_tile_pick(void)
 #endif
 	}
 	return fn;
+}
+
+/* out[j] = sqdist(a, c[j], d) for j < m, the same bits (SQ_GROUP rows at a time
+ * with AVX-512 when the distance kernel is the AVX-512 one) */
+static void
+sqdist_many(const float *a, const float *const *c, size_t m, size_t d, double *out)
+{
+	size_t j = 0;
+
+#ifdef KM_X86
+	if (dist_tile_pick() == dist_tile_avx512)
+		for (; j + SQ_GROUP <= m; j += SQ_GROUP)
+			sqdist_group512(a, c + j, d, out + j);
+#endif
+	for (; j < m; j++)
+		out[j] = sqdist(a, c[j], d);
 }
 
 /* rows (<= KROWS) of x against the packed columns: out is rows x mp */
@@ -295,7 +366,10 @@ argmin(const float *v, size_t k)
  * (the tile stays in L1 for the argmins and the centre sums of all runs).  Each
  * run's arithmetic is exactly that of the run alone (see the kernel; the centre
  * sums are per run and per block, added in block order), so batching changes
- * the speed only. */
+ * the speed only.  The block sums are kept from pass to pass: a row moves its
+ * values from its old centre's sum to its new one's only when its label changes
+ * (late iterations move few rows), which depends on the labels alone, not on
+ * the threads. */
 
 enum { R_RUN, R_FINAL, R_DONE };
 
@@ -333,45 +407,48 @@ typedef struct Pass {
 	float **scratch;     /* per thread: KROWS x mp */
 } Pass;
 
+/* row xi's label in run r becomes lab: its centre sums follow when r updates */
+static void
+relabel(LRun *r, size_t b, size_t k, size_t d, size_t i, const float *xi, int lab)
+{
+	int old = r->labels[i];
+
+	r->labels[i] = lab;
+	r->changed[b] = 1;
+	if (!r->update)
+		return;
+	if (old >= 0) {
+		r->pcnt[b * k + (size_t)old] -= 1;
+		sub_row(r->psum + (b * k + (size_t)old) * d, xi, d);
+	}
+	r->pcnt[b * k + (size_t)lab] += 1;
+	add_row(r->psum + (b * k + (size_t)lab) * d, xi, d);
+}
+
 static void
 pass_block(void *arg, size_t b, int tid)
 {
 	Pass *P = arg;
 	size_t s = b * P->br, e = s + P->br, r0, m, i, q, k = P->k, d = P->d, mp = P->mp;
 	float *D = P->scratch[tid];
-	const float *xi;
 	LRun *r;
 	int lab;
 
 	if (e > P->n)
 		e = P->n;
-	for (q = 0; q < P->na; q++) {
-		r = P->act[q];
-		r->changed[b] = 0;
-		if (r->update) {
-			memset(r->psum + b * k * d, 0, k * d * sizeof(double));
-			memset(r->pcnt + b * k, 0, k * sizeof(double));
-		}
-	}
+	for (q = 0; q < P->na; q++)
+		P->act[q]->changed[b] = 0;
 	for (r0 = s; r0 < e; r0 += KROWS) {
 		m = e - r0 < KROWS ? e - r0 : KROWS;
 		prefetch_rows(P->x, r0, r0 + m, d);
 		dist_tile(P->x + r0 * d, m, d, P->ct, P->csq, mp, D);
-		for (i = 0; i < m; i++) {
-			xi = P->x + (r0 + i) * d;
+		for (i = 0; i < m; i++)
 			for (q = 0; q < P->na; q++) {
 				r = P->act[q];
 				lab = argmin(D + i * mp + r->off, k);
-				if (r->labels[r0 + i] != lab) {
-					r->labels[r0 + i] = lab;
-					r->changed[b] = 1;
-				}
-				if (r->update) {
-					r->pcnt[b * k + (size_t)lab] += 1;
-					add_row(r->psum + (b * k + (size_t)lab) * d, xi, d);
-				}
+				if (r->labels[r0 + i] != lab)
+					relabel(r, b, k, d, r0 + i, P->x + (r0 + i) * d, lab);
 			}
-		}
 	}
 }
 
@@ -501,8 +578,9 @@ static void
 inertia_block(void *arg, size_t b, int tid)
 {
 	In *Ia = arg;
-	size_t s = b * Ia->br, e = s + Ia->br, i, q;
-	const float *xi;
+	size_t s = b * Ia->br, e = s + Ia->br, i, q, q0, m;
+	const float *xi, *cp[SQ_CHUNK];
+	double dv[SQ_CHUNK];
 	LRun *r;
 
 	if (e > Ia->n)
@@ -511,9 +589,15 @@ inertia_block(void *arg, size_t b, int tid)
 		Ia->pbuf[b * Ia->nr + q] = 0;
 	for (i = s; i < e; i++) {
 		xi = Ia->x + i * Ia->d;
-		for (q = 0; q < Ia->nr; q++) {
-			r = Ia->runs[q];
-			Ia->pbuf[b * Ia->nr + q] += sqdist(xi, r->c + (size_t)r->labels[i] * Ia->d, Ia->d);
+		for (q0 = 0; q0 < Ia->nr; q0 += m) {
+			m = Ia->nr - q0 < SQ_CHUNK ? Ia->nr - q0 : SQ_CHUNK;
+			for (q = 0; q < m; q++) {
+				r = Ia->runs[q0 + q];
+				cp[q] = r->c + (size_t)r->labels[i] * Ia->d;
+			}
+			sqdist_many(xi, cp, m, Ia->d, dv);
+			for (q = 0; q < m; q++)
+				Ia->pbuf[b * Ia->nr + q0 + q] += dv[q];
 		}
 	}
 }
@@ -551,6 +635,8 @@ lloyd_batch(KMeans *km, LRun *runs, size_t nr, size_t br, size_t nb, double *dis
 		runs[q].why = 0;
 		for (i = 0; i < n; i++)
 			runs[q].labels[i] = -1;
+		memset(runs[q].psum, 0, nb * k * d * sizeof(double));
+		memset(runs[q].pcnt, 0, nb * k * sizeof(double));
 	}
 	P = (Pass){ .x = km->x, .n = n, .d = d, .k = k, .br = br, .act = act, .ct = ct, .csq = csq,
 	    .scratch = scratch };
@@ -817,9 +903,9 @@ kmeans_defaults(KMeansOpt *o)
 }
 
 /* numpy's float32 X.mean(axis=0) of x (n x d) into mean: sequential float32 sums,
- * float32 division; then x -= mean, row by row */
+ * float32 division */
 static void
-center(float *x, size_t n, size_t d, float *mean)
+col_means(const float *x, size_t n, size_t d, float *mean)
 {
 	size_t i, f;
 
@@ -828,22 +914,31 @@ center(float *x, size_t n, size_t d, float *mean)
 			mean[f] += x[i * d + f];
 	for (f = 0; f < d; f++)
 		mean[f] = mean[f] / (float)n;
-	for (i = 0; i < n; i++)
-		for (f = 0; f < d; f++)
-			x[i * d + f] -= mean[f];
 }
 
-/* tol * the mean of the per-feature variances of x (n x d): two passes row by row
- * (cache friendly), d double accumulators each */
+/* x -= sub row by row (sub NULL: x is centred already), then of the centred x:
+ * ||x_i||^2 into xsq and tol * the mean of the per-feature variances, returned.
+ * The centring, the column sums of the variance's mean and the norms share one
+ * pass over the rows (the data are read twice in all, not four times); d double
+ * accumulators. */
 static double
-tol_abs(const float *x, size_t n, size_t d, double tol)
+centre_stats(float *x, size_t n, size_t d, const float *sub, double tol, float *xsq)
 {
-	double *acc = ecalloc(2 * d, sizeof(double)), t, vs = 0;
+	double *acc = ecalloc(2 * d, sizeof(double)), t, vs = 0, q;
 	size_t i, f;
+	float *xi;
 
-	for (i = 0; i < n; i++)
-		for (f = 0; f < d; f++)
-			acc[f] += x[i * d + f];
+	for (i = 0; i < n; i++) {
+		xi = x + i * d;
+		q = 0;
+		for (f = 0; f < d; f++) {
+			if (sub)
+				xi[f] -= sub[f];
+			acc[f] += xi[f];
+			q += (double)xi[f] * xi[f];
+		}
+		xsq[i] = (float)q;
+	}
 	for (f = 0; f < d; f++)
 		acc[f] /= (double)n;
 	for (i = 0; i < n; i++)
@@ -878,11 +973,11 @@ new_kmeans(float *x, size_t n, size_t d, const KMeansOpt *o)
 	if (o->premean)
 		memcpy(km->mean, o->premean, d * sizeof(float));
 	else
-		center(x, n, d, km->mean);
+		col_means(x, n, d, km->mean);
 	km->o.premean = NULL;
-	km->priv->tolabs = tol_abs(x, n, d, o->tol); /* of the centred data */
 	km->priv->xsq = emallocarray(n, sizeof(float));
-	row_sqnorms(x, n, d, km->priv->xsq);
+	km->priv->tolabs = centre_stats(x, n, d, o->premean ? NULL : km->mean, o->tol,
+	    km->priv->xsq);
 	km->centers = ecalloc(km->k * d, sizeof(float));
 	km->ccenters = ecalloc(km->k * d, sizeof(float));
 	km->labels = emallocarray(n, sizeof(int));
@@ -1088,11 +1183,34 @@ typedef struct Asg {
 	float *dist, *conf;
 } Asg;
 
+/* the squared distances of x to centre lab (*d1) and to the nearest other one of
+ * the k (*d2; INFINITY for k = 1) */
+static void
+nearest_two(const float *x, const float *c, size_t k, size_t d, int lab, double *d1, double *d2)
+{
+	const float *cp[SQ_CHUNK];
+	double dv[SQ_CHUNK];
+	size_t j0, j, m;
+
+	*d2 = INFINITY;
+	for (j0 = 0; j0 < k; j0 += m) {
+		m = k - j0 < SQ_CHUNK ? k - j0 : SQ_CHUNK;
+		for (j = 0; j < m; j++)
+			cp[j] = c + (j0 + j) * d;
+		sqdist_many(x, cp, m, d, dv);
+		for (j = 0; j < m; j++)
+			if ((int)(j0 + j) == lab)
+				*d1 = dv[j];
+			else if (dv[j] < *d2)
+				*d2 = dv[j];
+	}
+}
+
 static void
 assign_block(void *arg, size_t b, int tid)
 {
 	Asg *A = arg;
-	size_t s = b * A->br, e = s + A->br, m, i, j, k = A->k, d = A->d, s0;
+	size_t s = b * A->br, e = s + A->br, m, i, k = A->k, d = A->d, s0;
 	float *D = A->scratch[tid];
 	double d1, d2, t;
 	int lab;
@@ -1113,11 +1231,8 @@ assign_block(void *arg, size_t b, int tid)
 		return;
 	for (i = s; i < e; i++) {
 		lab = A->given ? A->given[i] : A->label[i];
-		d1 = sqrt(sqdist(A->x + i * d, A->c + (size_t)lab * d, d));
-		d2 = INFINITY;
-		for (j = 0; j < k; j++)
-			if ((int)j != lab && (t = sqdist(A->x + i * d, A->c + j * d, d)) < d2)
-				d2 = t;
+		nearest_two(A->x + i * d, A->c, k, d, lab, &d1, &d2);
+		d1 = sqrt(d1);
 		d2 = sqrt(d2);
 		if (A->dist)
 			A->dist[i] = (float)d1;
@@ -1204,7 +1319,7 @@ kmeans_threads(KMeansOpt *o, int nt)
 	nt = blas_threads(nt);
 	if (o->verbose)
 		blas_report(stderr);
-	blas_threads(1);
+	blas_single(); /* its server threads would spin beside the workers */
 	o->nthreads = nt;
 	return nt;
 }

@@ -26,7 +26,7 @@
  *    assignment step; inertia = sum of squared distances to the assigned centre.
  *  - best run: the lowest inertia (the first one on ties).
  * Differences: centre sums and inertia are accumulated in double (scikit-learn:
- * float32), and the random numbers come from the project's generator (core/rng.h), so
+ * float32; the sums are updated by the rows that change cluster, not recomputed), and the random numbers come from the project's generator (core/rng.h), so
  * seeds do not give numpy's choices.  Results are bitwise identical for any
  * thread count: the data are cut into fixed blocks whose partial sums are added
  * in block order.
