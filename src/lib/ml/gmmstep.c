@@ -298,20 +298,62 @@ typedef struct Mstep {
 	size_t dp, ntask;    /* gmmkern: ntask tasks of components j = task + ntask i */
 } Mstep;
 
-/* nk (sklearn: resp.sum(0) + 10 eps) into weight, means = resp^T x / nk (dgemm) */
-static void
-mstep_means(Gmm *g, const double *x, size_t n, const double *resp)
-{
-	size_t i, j, f, k = g->k, d = g->d;
+/* the sums of one block of GMM_SUMROWS rows: nk, resp^T x and (diag, spherical)
+ * resp^T x^2 */
+typedef struct Sums {
+	const double *x, *x2, *resp;
+	size_t n, k, d;
+	double *part;        /* per block: k nk, k x d of x, k x d of x^2 (x2 only) */
+} Sums;
 
-	memset(g->weight, 0, k * sizeof(double));
-	for (i = 0; i < n; i++)
+static void
+sums_block(void *arg, size_t b, int tid)
+{
+	Sums *S = arg;
+	size_t i, j, k = S->k, d = S->d, r0 = b * GMM_SUMROWS;
+	size_t m = S->n - r0 < GMM_SUMROWS ? S->n - r0 : GMM_SUMROWS;
+	double *p = S->part + b * k * (1 + 2 * d);
+	const double *resp = S->resp + r0 * k;
+
+	(void)tid;
+	for (i = 0; i < m; i++)
 		for (j = 0; j < k; j++)
-			g->weight[j] += resp[i * k + j];
+			p[j] += resp[i * k + j];
+	cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)k, (int)d, (int)m, 1.0, resp,
+	    (int)k, S->x + r0 * d, (int)d, 0.0, p + k, (int)d);
+	if (S->x2)
+		cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)k, (int)d, (int)m, 1.0,
+		    resp, (int)k, S->x2 + r0 * d, (int)d, 0.0, p + k + k * d, (int)d);
+}
+
+/* nk (sklearn: resp.sum(0) + 10 eps) into weight, means = resp^T x / nk; diag,
+ * spherical: resp^T x^2 into v (k x d).  Blocks of GMM_SUMROWS rows on the pool,
+ * their sums added in block order (the same whatever the thread count). */
+static void
+mstep_means(Gmm *g, const double *x, const double *x2, size_t n, const double *resp,
+    double *v, int nthreads)
+{
+	size_t b, i, j, f, k = g->k, d = g->d, w = k * (1 + 2 * d);
+	Sums S = {x, x2, resp, n, k, d, NULL};
+	size_t nb = (n + GMM_SUMROWS - 1) / GMM_SUMROWS;
+	double *p;
+
+	S.part = ecalloc(nb ? nb : 1, w * sizeof(double));
+	pool_run(nthreads, nb, sums_block, &S);
+	memset(g->weight, 0, k * sizeof(double));
+	memset(g->mean, 0, k * d * sizeof(double));
+	for (b = 0; b < nb; b++) {
+		p = S.part + b * w;
+		for (j = 0; j < k; j++)
+			g->weight[j] += p[j];
+		for (i = 0; i < k * d; i++)
+			g->mean[i] += p[k + i];
+		for (i = 0; x2 && i < k * d; i++)
+			v[i] += p[k + k * d + i];
+	}
+	free(S.part);
 	for (j = 0; j < k; j++)
 		g->weight[j] += 10 * DBL_EPSILON;
-	cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)k, (int)d, (int)n, 1.0, resp,
-	    (int)k, x, (int)d, 0.0, g->mean, (int)d);
 	for (j = 0; j < k; j++)
 		for (f = 0; f < d; f++)
 			g->mean[j * d + f] /= g->weight[j];
@@ -384,15 +426,13 @@ mstep_full_k(Mstep *M, size_t j0, size_t step, double *buf)
 }
 
 /* diag (sklearn's formula): resp^T (x * x) / nk - 2 mu^2 + mu^2 + reg per feature;
- * spherical: their mean.  x2: the rows' squares (n x d). */
+ * spherical: their mean.  v: resp^T (x * x) (k x d), overwritten. */
 static void
-mstep_diag(Gmm *g, const double *x2, size_t n, const double *resp, double reg)
+mstep_diag(Gmm *g, double *v, double reg)
 {
 	size_t j, f, k = g->k, d = g->d;
-	double *v = ecalloc(k, d * sizeof(double)), mu, s;
+	double mu, s;
 
-	cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)k, (int)d, (int)n, 1.0, resp,
-	    (int)k, x2, (int)d, 0.0, v, (int)d);
 	for (j = 0; j < k; j++) {
 		for (f = 0, s = 0; f < d; f++) {
 			mu = g->mean[j * d + f];
@@ -404,7 +444,6 @@ mstep_diag(Gmm *g, const double *x2, size_t n, const double *resp, double reg)
 	}
 	if (g->cov == GMM_DIAG)
 		memcpy(g->covar, v, k * d * sizeof(double));
-	free(v);
 }
 
 static void
@@ -440,16 +479,18 @@ gmm_mstep(Gmm *g, const double *x, const double *x2, size_t n, const double *res
     const double *xtx, int nthreads)
 {
 	Mstep M;
-	int t;
+	int t, dg = g->cov == GMM_DIAG || g->cov == GMM_SPHERICAL;
+	double *v = dg ? ecalloc(g->k, g->d * sizeof(double)) : NULL;
 
-	mstep_means(g, x, n, resp);
+	nthreads = nthreads < 1 ? 1 : nthreads;
+	mstep_means(g, x, dg ? x2 : NULL, n, resp, v, nthreads);
 	if (g->cov == GMM_TIED)
 		mstep_tied(g, xtx, reg);
-	if (g->cov == GMM_DIAG || g->cov == GMM_SPHERICAL)
-		mstep_diag(g, x2, n, resp, reg);
+	if (dg)
+		mstep_diag(g, v, reg);
+	free(v);
 	if (g->cov != GMM_FULL)
 		return;
-	nthreads = nthreads < 1 ? 1 : nthreads;
 	M.g = g, M.x = x, M.n = n, M.resp = resp, M.reg = reg;
 	M.dp = gmmk_pad(g->d);
 	M.ntask = (size_t)nthreads < g->k ? (size_t)nthreads : g->k;
