@@ -27,6 +27,7 @@ typedef struct Scratch {
 	double *ub, *out;    /* bounded: GMM_BLOCK x k bounds, GMM_BLOCK distances */
 	size_t *idx, *best;  /* bounded: GMM_BLOCK rows each */
 	const double *pp;    /* full, gmmkern: k padded P_j (dp x dp), or NULL */
+	const double *mpp;   /* full, gmmkern, d == dp: the k x d mu_j P_j, or NULL */
 	size_t dp;           /* their padded dimension; y's row stride */
 } Scratch;
 
@@ -41,6 +42,10 @@ maha_full(const Gmm *g, size_t j, const double *x, const size_t *idx, size_t cnt
 
 	if (!cnt)
 		return;
+	if (S->mpp) {
+		gmmk_maha_off(x, idx, cnt, d, S->pp + j * d * d, S->mpp + j * d, out, stride);
+		return;
+	}
 	for (r = 0; r < cnt; r++)
 		dvec_scaled_sub(y + r * dy, 1.0, x + (idx ? idx[r] : r) * d, g->mean + j * d, d);
 	if (S->pp) {
@@ -226,6 +231,21 @@ padded_pchol(const Gmm *g)
 	return pp;
 }
 
+/* full: the k x d products mu_j P_j (P_j upper triangular) */
+static double *
+mu_pchol(const Gmm *g)
+{
+	size_t j, f, q, d = g->d;
+	double *mp = ecalloc(g->k, d * sizeof(double));
+	const double *p;
+
+	for (j = 0; j < g->k; j++)
+		for (p = g->pchol + j * d * d, f = 0; f < d; f++)
+			for (q = 0; q <= f; q++)
+				mp[j * d + f] += g->mean[j * d + q] * p[q * d + f];
+	return mp;
+}
+
 /* The E-step over n rows (doubles x, or float32 xf): responsibilities into resp
  * (n x k), or labels and probabilities; returns the sum of log p(x). */
 static double
@@ -251,8 +271,10 @@ estep_run(Estep *E, int nthreads)
 	}
 	if (g->cov == GMM_FULL && gmmk_avx512())
 		E->pp = padded_pchol(g);
+	if (E->pp && gmmk_pad(d) == d)
+		E->mp = mu_pchol(g);
 	for (t = 0; t < nthreads; t++)
-		E->sc[t].pp = E->pp, E->sc[t].dp = gmmk_pad(d);
+		E->sc[t].pp = E->pp, E->sc[t].dp = gmmk_pad(d), E->sc[t].mpp = E->mp;
 	pool_run(nthreads, E->nb, estep_block, E);
 	for (b = 0; b < E->nb; b++)
 		tot += E->part[b];

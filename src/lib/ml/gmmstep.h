@@ -3,7 +3,8 @@
  *
  * E-step: log_resp = weighted log-probabilities - logsumexp over components
  * (sklearn's _estimate_log_prob_resp).  Full covariances: (x - mu) times the
- * precision factor (dtrmm), squared norm.  The bounded E-step of the fit leaves out
+ * precision factor (dtrmm), squared norm; with gmmkern and d a multiple of 8,
+ * sklearn's x P - mu P on the rows in place.  The bounded E-step of the fit leaves out
  * the components that cannot reach a responsibility of e^-GMM_PRUNE (4e-18) of a
  * row: it computes the row's most likely component (by a bound) first, then every
  * component whose upper bound on the weighted log-probability, from the squared
