@@ -131,21 +131,23 @@ bounded_rows(const Gmm *g, const double *xb, size_t m, Scratch *S, double *w)
 }
 
 /* Weighted log-probabilities (m x k, -inf: left out) to log responsibilities
- * (sklearn: minus logsumexp of the row); returns the sum of the rows' log p(x). */
+ * (sklearn: minus logsumexp of the row); returns the sum of the rows' log p(x).
+ * e (m x k), s (m): the row's exp(w - max) and their sum, so that the
+ * responsibilities are e / s without a second exp. */
 static double
-normalise_rows(double *w, size_t m, size_t k)
+normalise_rows(double *w, size_t m, size_t k, double *e, double *s)
 {
 	size_t i, j;
-	double mx, s, lpn, tot = 0;
+	double mx, lpn, tot = 0;
 
-	for (i = 0; i < m; i++, w += k) {
+	for (i = 0; i < m; i++, w += k, e += k) {
 		for (j = 0, mx = -INFINITY; j < k; j++)
 			mx = w[j] > mx ? w[j] : mx;
 		if (!isfinite(mx))
 			mx = 0;
-		for (j = 0, s = 0; j < k; j++)
-			s += exp(w[j] - mx);
-		lpn = log(s) + mx;
+		for (j = 0, s[i] = 0; j < k; j++)
+			s[i] += e[j] = exp(w[j] - mx);
+		lpn = log(s[i]) + mx;
 		for (j = 0; j < k; j++)
 			w[j] -= lpn;
 		tot += lpn;
@@ -185,7 +187,7 @@ estep_block(void *arg, size_t b, int tid)
 		bounded_rows(g, x, m, S, w);
 	else
 		wlogp_rows(g, x, m, E->mp, S, w);
-	E->part[b] = normalise_rows(w, m, k);
+	E->part[b] = normalise_rows(w, m, k, S->ub, S->out);
 	for (i = 0; i < m; i++, w += k) {
 		for (j = 1, best = 0; j < k; j++) /* numpy argmax: the first maximum */
 			if (w[j] > w[best])
@@ -193,7 +195,7 @@ estep_block(void *arg, size_t b, int tid)
 		if (E->label)
 			E->label[r0 + i] = (int)best;
 		for (j = 0; j < k; j++) {
-			w[j] = exp(w[j]);
+			w[j] = S->ub[i * k + j] / S->out[i];
 			if (E->prob)
 				E->prob[(r0 + i) * k + j] = (float)w[j];
 		}
