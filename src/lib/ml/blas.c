@@ -129,16 +129,16 @@ blas_threads(int n)
 	if (n > 0)
 		openblas_set_num_threads(n);
 	threads_n = openblas_get_num_threads();
+	/* at one thread the server threads started at load only spin: stop them */
+	if (threads_n == 1 && blas_thread_shutdown_)
+		blas_thread_shutdown_();
 	return threads_n;
 }
 
 int
 blas_single(void)
 {
-	blas_threads(1);
-	if (blas_thread_shutdown_)
-		blas_thread_shutdown_();
-	return threads_n;
+	return blas_threads(1);
 }
 
 void

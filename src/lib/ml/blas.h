@@ -31,12 +31,13 @@
 #include <stdio.h>
 
 void blas_init(int argc, char **argv);
-/* set the thread count (0 = automatic, see above); returns the count in use */
+/* set the thread count (0 = automatic, see above); returns the count in use.  When
+ * that count is 1, OpenBLAS's server threads are stopped as well: started when the
+ * library loads, each spins (sched_yield) for some 2^28 cycles waiting for work
+ * that, at one thread, never comes (OpenBLAS starts them again if a later call
+ * asks for more threads).  Cannot fail. */
 int blas_threads(int n);
-/* blas_threads(1) for a tool whose threads are its own, and OpenBLAS's server
- * threads stopped: started when the library loads, each spins (sched_yield) for
- * some 2^28 cycles waiting for work that, at one thread, never comes.  Returns
- * the count in use (1); cannot fail. */
+/* blas_threads(1), for a tool whose threads are its own; returns 1 */
 int blas_single(void);
 /* "blas: OpenBLAS 0.3.21 ... core SkylakeX (chosen: ...), N threads (reason)" */
 void blas_report(FILE *fp);

@@ -3,6 +3,7 @@
 #include "ml/gmmfit.h"
 #include "ml/gmmstep.h"
 #include "ml/kmeans.h"
+#include "core/pool.h"
 #include "core/progress.h"
 #include "core/rng.h"
 #include "core/util.h"
@@ -41,6 +42,24 @@ typedef struct Fit {
 	float *xk;           /* n x d copy for the k-means (centred in place there) */
 } Fit;
 
+/* rows b * GMM_SUMROWS.. of x (centred doubles), x2 (their squares) and xk (the
+ * float32 copy for the k-means) */
+static void
+setup_block(void *arg, size_t b, int tid)
+{
+	Fit *F = arg;
+	size_t i, f, d = F->d, r0 = b * GMM_SUMROWS;
+	size_t r1 = F->n - r0 < GMM_SUMROWS ? F->n : r0 + GMM_SUMROWS;
+
+	(void)tid;
+	memcpy(F->xk + r0 * d, F->xf + r0 * d, (r1 - r0) * d * sizeof(float));
+	for (i = r0; i < r1; i++)
+		for (f = 0; f < d; f++)
+			F->x[i * d + f] = F->xf[i * d + f] - F->shift[f];
+	for (i = r0 * d; F->x2 && i < r1 * d; i++)
+		F->x2[i] = F->x[i] * F->x[i];
+}
+
 static void
 fit_setup(Fit *F)
 {
@@ -53,16 +72,11 @@ fit_setup(Fit *F)
 	for (f = 0; f < d; f++)
 		F->shift[f] /= (double)n;
 	F->x = ereallocarray(NULL, n, d * sizeof(double));
-	for (i = 0; i < n; i++)
-		for (f = 0; f < d; f++)
-			F->x[i * d + f] = F->xf[i * d + f] - F->shift[f];
 	F->resp = ecalloc(n, F->k * sizeof(double));
-	if (F->o->cov == GMM_DIAG || F->o->cov == GMM_SPHERICAL) {
+	if (F->o->cov == GMM_DIAG || F->o->cov == GMM_SPHERICAL)
 		F->x2 = ereallocarray(NULL, n, d * sizeof(double));
-		for (i = 0; i < n * d; i++)
-			F->x2[i] = F->x[i] * F->x[i];
-	}
 	F->xk = ereallocarray(NULL, n, d * sizeof(float));
+	pool_run(F->o->nthreads, (n + GMM_SUMROWS - 1) / GMM_SUMROWS, setup_block, F);
 	if (F->o->cov == GMM_TIED) {
 		F->xtx = ecalloc(d, d * sizeof(double));
 		cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, (int)d, (int)n, 1.0, F->x, (int)d,
@@ -102,7 +116,8 @@ init_resp(Fit *F, int r)
 		ko.init = KM_GIVEN;
 		ko.init_centers = o->init_centers;
 	}
-	memcpy(F->xk, F->xf, F->n * F->d * sizeof(float));
+	if (r) /* the k-means centres xk in place; fit_setup made the first copy */
+		memcpy(F->xk, F->xf, F->n * F->d * sizeof(float));
 	km = new_kmeans(F->xk, F->n, F->d, &ko);
 	kmeans_do(km);
 	memset(F->resp, 0, F->n * F->k * sizeof(double));

@@ -120,6 +120,58 @@ gmmk_maha(const double *z, size_t m, size_t dp, const double *pp, double *out, s
 	for (; r < m; r++)
 		out[r * stride] = maha1(z + r * dp, dp, pp);
 }
+
+/* |x_r P - o|^2 of the 8 rows z[0..8) into out[r * stride] */
+static void
+maha8_off(const double *const *z, size_t dp, const double *pp, const double *o, double *out,
+    size_t stride)
+{
+	__m512d acc[8], tot[8], p;
+	size_t f, g0;
+	int r;
+
+	for (r = 0; r < 8; r++)
+		tot[r] = _mm512_setzero_pd();
+	for (g0 = 0; g0 < dp; g0 += 8) {
+		for (r = 0; r < 8; r++)
+			acc[r] = _mm512_setzero_pd();
+		for (f = 0; f < g0 + 8; f++) { /* P upper triangular: rows f > g0 + 7 are 0 */
+			p = _mm512_loadu_pd(pp + f * dp + g0);
+			_Pragma("GCC unroll 8") for (r = 0; r < 8; r++)
+				acc[r] = _mm512_fmadd_pd(_mm512_set1_pd(z[r][f]), p, acc[r]);
+		}
+		p = _mm512_loadu_pd(o + g0);
+		for (r = 0; r < 8; r++) {
+			acc[r] = _mm512_sub_pd(acc[r], p);
+			tot[r] = _mm512_fmadd_pd(acc[r], acc[r], tot[r]);
+		}
+	}
+	for (r = 0; r < 8; r++)
+		out[r * stride] = _mm512_reduce_add_pd(tot[r]);
+}
+
+void
+gmmk_maha_off(const double *x, const size_t *idx, size_t m, size_t dp, const double *pp,
+    const double *o, double *out, size_t stride)
+{
+	const double *z[8];
+	size_t r, q, c;
+
+	for (r = 0; r < m; r += 8) {
+		c = m - r < 8 ? m - r : 8;
+		for (q = 0; q < 8; q++) /* a short group repeats its last row */
+			z[q] = x + (idx ? idx[r + (q < c ? q : c - 1)] : r + (q < c ? q : c - 1)) * dp;
+		if (c == 8) {
+			maha8_off(z, dp, pp, o, out + r * stride, stride);
+		} else {
+			double t[8];
+
+			maha8_off(z, dp, pp, o, t, 1);
+			for (q = 0; q < c; q++)
+				out[(r + q) * stride] = t[q];
+		}
+	}
+}
 #pragma GCC pop_options
 #else
 void
@@ -130,6 +182,13 @@ gmmk_syrk(const double *z, size_t q, size_t dp, double *cp)
 
 void
 gmmk_maha(const double *z, size_t m, size_t dp, const double *pp, double *out, size_t stride)
+{
+	abort();
+}
+
+void
+gmmk_maha_off(const double *x, const size_t *idx, size_t m, size_t dp, const double *pp,
+    const double *o, double *out, size_t stride)
 {
 	abort();
 }

@@ -19,5 +19,10 @@ void gmmk_syrk(const double *z, size_t q, size_t dp, double *cp);
  * zeros below the diagonal and in the padding).  Can't fail. */
 void gmmk_maha(const double *z, size_t m, size_t dp, const double *pp, double *out,
     size_t stride);
+/* out[r * stride] = |x_i P - o|^2 for the m rows i = idx[r] (or r when idx is NULL)
+ * of x (stride dp, d == dp: no padding), P as above, o = mu P (dp): sklearn's
+ * X P - mu P, without the copies of x - mu.  Can't fail. */
+void gmmk_maha_off(const double *x, const size_t *idx, size_t m, size_t dp, const double *pp,
+    const double *o, double *out, size_t stride);
 
 #endif

@@ -27,6 +27,7 @@ typedef struct Scratch {
 	double *ub, *out;    /* bounded: GMM_BLOCK x k bounds, GMM_BLOCK distances */
 	size_t *idx, *best;  /* bounded: GMM_BLOCK rows each */
 	const double *pp;    /* full, gmmkern: k padded P_j (dp x dp), or NULL */
+	const double *mpp;   /* full, gmmkern, d == dp: the k x d mu_j P_j, or NULL */
 	size_t dp;           /* their padded dimension; y's row stride */
 } Scratch;
 
@@ -41,6 +42,10 @@ maha_full(const Gmm *g, size_t j, const double *x, const size_t *idx, size_t cnt
 
 	if (!cnt)
 		return;
+	if (S->mpp) {
+		gmmk_maha_off(x, idx, cnt, d, S->pp + j * d * d, S->mpp + j * d, out, stride);
+		return;
+	}
 	for (r = 0; r < cnt; r++)
 		dvec_scaled_sub(y + r * dy, 1.0, x + (idx ? idx[r] : r) * d, g->mean + j * d, d);
 	if (S->pp) {
@@ -126,21 +131,23 @@ bounded_rows(const Gmm *g, const double *xb, size_t m, Scratch *S, double *w)
 }
 
 /* Weighted log-probabilities (m x k, -inf: left out) to log responsibilities
- * (sklearn: minus logsumexp of the row); returns the sum of the rows' log p(x). */
+ * (sklearn: minus logsumexp of the row); returns the sum of the rows' log p(x).
+ * e (m x k), s (m): the row's exp(w - max) and their sum, so that the
+ * responsibilities are e / s without a second exp. */
 static double
-normalise_rows(double *w, size_t m, size_t k)
+normalise_rows(double *w, size_t m, size_t k, double *e, double *s)
 {
 	size_t i, j;
-	double mx, s, lpn, tot = 0;
+	double mx, lpn, tot = 0;
 
-	for (i = 0; i < m; i++, w += k) {
+	for (i = 0; i < m; i++, w += k, e += k) {
 		for (j = 0, mx = -INFINITY; j < k; j++)
 			mx = w[j] > mx ? w[j] : mx;
 		if (!isfinite(mx))
 			mx = 0;
-		for (j = 0, s = 0; j < k; j++)
-			s += exp(w[j] - mx);
-		lpn = log(s) + mx;
+		for (j = 0, s[i] = 0; j < k; j++)
+			s[i] += e[j] = exp(w[j] - mx);
+		lpn = log(s[i]) + mx;
 		for (j = 0; j < k; j++)
 			w[j] -= lpn;
 		tot += lpn;
@@ -180,7 +187,7 @@ estep_block(void *arg, size_t b, int tid)
 		bounded_rows(g, x, m, S, w);
 	else
 		wlogp_rows(g, x, m, E->mp, S, w);
-	E->part[b] = normalise_rows(w, m, k);
+	E->part[b] = normalise_rows(w, m, k, S->ub, S->out);
 	for (i = 0; i < m; i++, w += k) {
 		for (j = 1, best = 0; j < k; j++) /* numpy argmax: the first maximum */
 			if (w[j] > w[best])
@@ -188,7 +195,7 @@ estep_block(void *arg, size_t b, int tid)
 		if (E->label)
 			E->label[r0 + i] = (int)best;
 		for (j = 0; j < k; j++) {
-			w[j] = exp(w[j]);
+			w[j] = S->ub[i * k + j] / S->out[i];
 			if (E->prob)
 				E->prob[(r0 + i) * k + j] = (float)w[j];
 		}
@@ -226,6 +233,21 @@ padded_pchol(const Gmm *g)
 	return pp;
 }
 
+/* full: the k x d products mu_j P_j (P_j upper triangular) */
+static double *
+mu_pchol(const Gmm *g)
+{
+	size_t j, f, q, d = g->d;
+	double *mp = ecalloc(g->k, d * sizeof(double));
+	const double *p;
+
+	for (j = 0; j < g->k; j++)
+		for (p = g->pchol + j * d * d, f = 0; f < d; f++)
+			for (q = 0; q <= f; q++)
+				mp[j * d + f] += g->mean[j * d + q] * p[q * d + f];
+	return mp;
+}
+
 /* The E-step over n rows (doubles x, or float32 xf): responsibilities into resp
  * (n x k), or labels and probabilities; returns the sum of log p(x). */
 static double
@@ -251,8 +273,10 @@ estep_run(Estep *E, int nthreads)
 	}
 	if (g->cov == GMM_FULL && gmmk_avx512())
 		E->pp = padded_pchol(g);
+	if (E->pp && gmmk_pad(d) == d)
+		E->mp = mu_pchol(g);
 	for (t = 0; t < nthreads; t++)
-		E->sc[t].pp = E->pp, E->sc[t].dp = gmmk_pad(d);
+		E->sc[t].pp = E->pp, E->sc[t].dp = gmmk_pad(d), E->sc[t].mpp = E->mp;
 	pool_run(nthreads, E->nb, estep_block, E);
 	for (b = 0; b < E->nb; b++)
 		tot += E->part[b];
@@ -298,20 +322,62 @@ typedef struct Mstep {
 	size_t dp, ntask;    /* gmmkern: ntask tasks of components j = task + ntask i */
 } Mstep;
 
-/* nk (sklearn: resp.sum(0) + 10 eps) into weight, means = resp^T x / nk (dgemm) */
-static void
-mstep_means(Gmm *g, const double *x, size_t n, const double *resp)
-{
-	size_t i, j, f, k = g->k, d = g->d;
+/* the sums of one block of GMM_SUMROWS rows: nk, resp^T x and (diag, spherical)
+ * resp^T x^2 */
+typedef struct Sums {
+	const double *x, *x2, *resp;
+	size_t n, k, d;
+	double *part;        /* per block: k nk, k x d of x, k x d of x^2 (x2 only) */
+} Sums;
 
-	memset(g->weight, 0, k * sizeof(double));
-	for (i = 0; i < n; i++)
+static void
+sums_block(void *arg, size_t b, int tid)
+{
+	Sums *S = arg;
+	size_t i, j, k = S->k, d = S->d, r0 = b * GMM_SUMROWS;
+	size_t m = S->n - r0 < GMM_SUMROWS ? S->n - r0 : GMM_SUMROWS;
+	double *p = S->part + b * k * (1 + 2 * d);
+	const double *resp = S->resp + r0 * k;
+
+	(void)tid;
+	for (i = 0; i < m; i++)
 		for (j = 0; j < k; j++)
-			g->weight[j] += resp[i * k + j];
+			p[j] += resp[i * k + j];
+	cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)k, (int)d, (int)m, 1.0, resp,
+	    (int)k, S->x + r0 * d, (int)d, 0.0, p + k, (int)d);
+	if (S->x2)
+		cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)k, (int)d, (int)m, 1.0,
+		    resp, (int)k, S->x2 + r0 * d, (int)d, 0.0, p + k + k * d, (int)d);
+}
+
+/* nk (sklearn: resp.sum(0) + 10 eps) into weight, means = resp^T x / nk; diag,
+ * spherical: resp^T x^2 into v (k x d).  Blocks of GMM_SUMROWS rows on the pool,
+ * their sums added in block order (the same whatever the thread count). */
+static void
+mstep_means(Gmm *g, const double *x, const double *x2, size_t n, const double *resp,
+    double *v, int nthreads)
+{
+	size_t b, i, j, f, k = g->k, d = g->d, w = k * (1 + 2 * d);
+	Sums S = {x, x2, resp, n, k, d, NULL};
+	size_t nb = (n + GMM_SUMROWS - 1) / GMM_SUMROWS;
+	double *p;
+
+	S.part = ecalloc(nb ? nb : 1, w * sizeof(double));
+	pool_run(nthreads, nb, sums_block, &S);
+	memset(g->weight, 0, k * sizeof(double));
+	memset(g->mean, 0, k * d * sizeof(double));
+	for (b = 0; b < nb; b++) {
+		p = S.part + b * w;
+		for (j = 0; j < k; j++)
+			g->weight[j] += p[j];
+		for (i = 0; i < k * d; i++)
+			g->mean[i] += p[k + i];
+		for (i = 0; x2 && i < k * d; i++)
+			v[i] += p[k + k * d + i];
+	}
+	free(S.part);
 	for (j = 0; j < k; j++)
 		g->weight[j] += 10 * DBL_EPSILON;
-	cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)k, (int)d, (int)n, 1.0, resp,
-	    (int)k, x, (int)d, 0.0, g->mean, (int)d);
 	for (j = 0; j < k; j++)
 		for (f = 0; f < d; f++)
 			g->mean[j * d + f] /= g->weight[j];
@@ -384,15 +450,13 @@ mstep_full_k(Mstep *M, size_t j0, size_t step, double *buf)
 }
 
 /* diag (sklearn's formula): resp^T (x * x) / nk - 2 mu^2 + mu^2 + reg per feature;
- * spherical: their mean.  x2: the rows' squares (n x d). */
+ * spherical: their mean.  v: resp^T (x * x) (k x d), overwritten. */
 static void
-mstep_diag(Gmm *g, const double *x2, size_t n, const double *resp, double reg)
+mstep_diag(Gmm *g, double *v, double reg)
 {
 	size_t j, f, k = g->k, d = g->d;
-	double *v = ecalloc(k, d * sizeof(double)), mu, s;
+	double mu, s;
 
-	cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)k, (int)d, (int)n, 1.0, resp,
-	    (int)k, x2, (int)d, 0.0, v, (int)d);
 	for (j = 0; j < k; j++) {
 		for (f = 0, s = 0; f < d; f++) {
 			mu = g->mean[j * d + f];
@@ -404,7 +468,6 @@ mstep_diag(Gmm *g, const double *x2, size_t n, const double *resp, double reg)
 	}
 	if (g->cov == GMM_DIAG)
 		memcpy(g->covar, v, k * d * sizeof(double));
-	free(v);
 }
 
 static void
@@ -440,16 +503,18 @@ gmm_mstep(Gmm *g, const double *x, const double *x2, size_t n, const double *res
     const double *xtx, int nthreads)
 {
 	Mstep M;
-	int t;
+	int t, dg = g->cov == GMM_DIAG || g->cov == GMM_SPHERICAL;
+	double *v = dg ? ecalloc(g->k, g->d * sizeof(double)) : NULL;
 
-	mstep_means(g, x, n, resp);
+	nthreads = nthreads < 1 ? 1 : nthreads;
+	mstep_means(g, x, dg ? x2 : NULL, n, resp, v, nthreads);
 	if (g->cov == GMM_TIED)
 		mstep_tied(g, xtx, reg);
-	if (g->cov == GMM_DIAG || g->cov == GMM_SPHERICAL)
-		mstep_diag(g, x2, n, resp, reg);
+	if (dg)
+		mstep_diag(g, v, reg);
+	free(v);
 	if (g->cov != GMM_FULL)
 		return;
-	nthreads = nthreads < 1 ? 1 : nthreads;
 	M.g = g, M.x = x, M.n = n, M.resp = resp, M.reg = reg;
 	M.dp = gmmk_pad(g->d);
 	M.ntask = (size_t)nthreads < g->k ? (size_t)nthreads : g->k;

@@ -3,7 +3,8 @@
  *
  * E-step: log_resp = weighted log-probabilities - logsumexp over components
  * (sklearn's _estimate_log_prob_resp).  Full covariances: (x - mu) times the
- * precision factor (dtrmm), squared norm.  The bounded E-step of the fit leaves out
+ * precision factor (dtrmm), squared norm; with gmmkern and d a multiple of 8,
+ * sklearn's x P - mu P on the rows in place.  The bounded E-step of the fit leaves out
  * the components that cannot reach a responsibility of e^-GMM_PRUNE (4e-18) of a
  * row: it computes the row's most likely component (by a bound) first, then every
  * component whose upper bound on the weighted log-probability, from the squared
@@ -11,7 +12,8 @@
  * GMM_PRUNE of it.  The others get a responsibility of 0: they would change the
  * lower bound by less than 1e-16 relative and the M-step sums by less than their
  * rounding.  Predictions compute every component.
- * M-step: nk = sum of resp + 10 eps, means = resp^T X / nk (dgemm); covariances:
+ * M-step: nk = sum of resp + 10 eps, means = resp^T X / nk (dgemm over blocks of
+ * GMM_SUMROWS rows, added in block order); covariances:
  * full by dsyrk over chunks of sqrt(r) (x - mu) (the rows with r > 0, two-pass as
  * sklearn), diag and spherical by sklearn's resp^T X^2 / nk - 2 mu^2 + mu^2, tied
  * by sklearn's (X^T X - sum nk mu mu^T) / sum nk (one-pass formulas: the data are
@@ -26,6 +28,7 @@
 #define GMM_BLOCK 256   /* rows per E-step task */
 #define GMM_CHUNK 4096  /* rows per dsyrk of the M-step */
 #define GMM_KCHUNK 256  /* rows per gmmk_syrk (ml/gmmkern.h) of the M-step */
+#define GMM_SUMROWS 2048 /* rows per task of the M-step's sums (nk, means, x^2) */
 #define GMM_PRUNE 40.0  /* bounded E-step: log-responsibility left out below -this */
 
 /* Responsibilities into resp (n x k); returns the sum over rows of log p(x)
