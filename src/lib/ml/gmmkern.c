@@ -69,9 +69,10 @@ gmmk_syrk(const double *z, size_t q, size_t dp, double *cp)
 			syrk_tile(z, q, dp, f0, g0, cp);
 }
 
-/* |z_r P|^2 of 8 rows (stride dp) into out[r * stride] */
+/* |x_r P - o|^2 (o NULL: |x_r P|^2) of the 8 rows z[0..8) into out[r * stride] */
 static void
-maha8(const double *z, size_t dp, const double *pp, double *out, size_t stride)
+maha8_off(const double *const *z, size_t dp, const double *pp, const double *o, double *out,
+    size_t stride)
 {
 	__m512d acc[8], tot[8], p;
 	size_t f, g0;
@@ -85,7 +86,12 @@ maha8(const double *z, size_t dp, const double *pp, double *out, size_t stride)
 		for (f = 0; f < g0 + 8; f++) { /* P upper triangular: rows f > g0 + 7 are 0 */
 			p = _mm512_loadu_pd(pp + f * dp + g0);
 			_Pragma("GCC unroll 8") for (r = 0; r < 8; r++)
-				acc[r] = _mm512_fmadd_pd(_mm512_set1_pd(z[r * dp + f]), p, acc[r]);
+				acc[r] = _mm512_fmadd_pd(_mm512_set1_pd(z[r][f]), p, acc[r]);
+		}
+		if (o) {
+			p = _mm512_loadu_pd(o + g0);
+			for (r = 0; r < 8; r++)
+				acc[r] = _mm512_sub_pd(acc[r], p);
 		}
 		for (r = 0; r < 8; r++)
 			tot[r] = _mm512_fmadd_pd(acc[r], acc[r], tot[r]);
@@ -110,6 +116,18 @@ maha1(const double *z, size_t dp, const double *pp)
 	return _mm512_reduce_add_pd(tot);
 }
 
+/* |z_r P|^2 of 8 rows (stride dp) into out[r * stride] */
+static void
+maha8(const double *z, size_t dp, const double *pp, double *out, size_t stride)
+{
+	const double *zr[8];
+	int r;
+
+	for (r = 0; r < 8; r++)
+		zr[r] = z + r * dp;
+	maha8_off(zr, dp, pp, NULL, out, stride);
+}
+
 void
 gmmk_maha(const double *z, size_t m, size_t dp, const double *pp, double *out, size_t stride)
 {
@@ -119,35 +137,6 @@ gmmk_maha(const double *z, size_t m, size_t dp, const double *pp, double *out, s
 		maha8(z + r * dp, dp, pp, out + r * stride, stride);
 	for (; r < m; r++)
 		out[r * stride] = maha1(z + r * dp, dp, pp);
-}
-
-/* |x_r P - o|^2 of the 8 rows z[0..8) into out[r * stride] */
-static void
-maha8_off(const double *const *z, size_t dp, const double *pp, const double *o, double *out,
-    size_t stride)
-{
-	__m512d acc[8], tot[8], p;
-	size_t f, g0;
-	int r;
-
-	for (r = 0; r < 8; r++)
-		tot[r] = _mm512_setzero_pd();
-	for (g0 = 0; g0 < dp; g0 += 8) {
-		for (r = 0; r < 8; r++)
-			acc[r] = _mm512_setzero_pd();
-		for (f = 0; f < g0 + 8; f++) { /* P upper triangular: rows f > g0 + 7 are 0 */
-			p = _mm512_loadu_pd(pp + f * dp + g0);
-			_Pragma("GCC unroll 8") for (r = 0; r < 8; r++)
-				acc[r] = _mm512_fmadd_pd(_mm512_set1_pd(z[r][f]), p, acc[r]);
-		}
-		p = _mm512_loadu_pd(o + g0);
-		for (r = 0; r < 8; r++) {
-			acc[r] = _mm512_sub_pd(acc[r], p);
-			tot[r] = _mm512_fmadd_pd(acc[r], acc[r], tot[r]);
-		}
-	}
-	for (r = 0; r < 8; r++)
-		out[r * stride] = _mm512_reduce_add_pd(tot[r]);
 }
 
 void

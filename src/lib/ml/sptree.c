@@ -341,6 +341,45 @@ sptree_repulsion(const SpTree *t, size_t pt, double theta, double *neg, double *
 }
 
 #ifdef SP_X86
+/* name1, name2, name3: impl with D fixed to 1, 2, 3 (one clone each) */
+#define SP_BY_DIMS(name, impl) \
+	SP_DIM(name, impl, 1) SP_DIM(name, impl, 2) SP_DIM(name, impl, 3)
+#define SP_DIM(name, impl, D) \
+	static void name##D(const SpTree *t, size_t a, size_t b, double theta, double *neg, \
+	    double *sumq) { impl(t, D, a, b, theta, neg, sumq); }
+
+/* the coordinates (p[k * w + l], float) and tree positions of the points
+ * a..b of tree order in w lanes; spare lanes copy the first point; cannot fail */
+static void
+group_in(const SpTree *t, int D, size_t a, size_t b, size_t w, float *p, int *at)
+{
+	size_t l, pt;
+	int k;
+
+	for (l = 0; l < w; l++) {
+		pt = t->ord[a + (l < b - a ? l : 0)];
+		for (k = 0; k < D; k++)
+			p[k * w + l] = (float)t->y[pt * D + k];
+		at[l] = (int)(a + l);
+	}
+}
+
+/* the forces (f[k * w + l]) and sums of q of the lanes of points a..b
+ * into neg (by point) and sumq (by lane); cannot fail */
+static void
+group_out(const SpTree *t, int D, size_t a, size_t b, size_t w, const double *f,
+    const double *s, double *neg, double *sumq)
+{
+	size_t l, pt;
+	int k;
+
+	for (l = 0; l < b - a; l++) {
+		for (pt = t->ord[a + l], k = 0; k < D; k++)
+			neg[pt * D + k] = f[k * w + l];
+		sumq[l] = s[l];
+	}
+}
+
 #pragma GCC push_options
 #pragma GCC target("avx2")
 #pragma GCC optimize("O3", "fp-contract=off")
@@ -465,16 +504,12 @@ group(const SpTree *t, int D, size_t a, size_t b, double theta, double *neg, dou
 	float p[3][8];
 	int at[8], m[8];
 	double s[8], f[3][8];
-	size_t l, pt;
+	size_t l;
 	int k;
 
-	for (l = 0; l < 8; l++) { /* spare lanes: copies of the first point, inactive */
-		pt = t->ord[a + (l < b - a ? l : 0)];
-		for (k = 0; k < D; k++)
-			p[k][l] = (float)t->y[pt * D + k];
-		at[l] = (int)(a + l);
+	group_in(t, D, a, b, 8, p[0], at);
+	for (l = 0; l < 8; l++)
 		m[l] = l < b - a ? -1 : 0;
-	}
 	for (k = 0; k < D; k++) {
 		g.P[k] = _mm256_loadu_ps(p[k]);
 		g.F[k][0] = g.F[k][1] = _mm256_setzero_pd();
@@ -488,30 +523,10 @@ group(const SpTree *t, int D, size_t a, size_t b, double theta, double *neg, dou
 		_mm256_storeu_pd(f[k], g.F[k][0]);
 		_mm256_storeu_pd(f[k] + 4, g.F[k][1]);
 	}
-	for (l = 0; l < b - a; l++) {
-		for (pt = t->ord[a + l], k = 0; k < D; k++)
-			neg[pt * D + k] = f[k][l];
-		sumq[l] = s[l];
-	}
+	group_out(t, D, a, b, 8, f[0], s, neg, sumq);
 }
 
-static void
-group1(const SpTree *t, size_t a, size_t b, double theta, double *neg, double *sumq)
-{
-	group(t, 1, a, b, theta, neg, sumq);
-}
-
-static void
-group2(const SpTree *t, size_t a, size_t b, double theta, double *neg, double *sumq)
-{
-	group(t, 2, a, b, theta, neg, sumq);
-}
-
-static void
-group3(const SpTree *t, size_t a, size_t b, double theta, double *neg, double *sumq)
-{
-	group(t, 3, a, b, theta, neg, sumq);
-}
+SP_BY_DIMS(group, group)
 
 #pragma GCC pop_options
 
@@ -628,15 +643,9 @@ group32(const SpTree *t, int D, size_t a, size_t b, double theta, double *neg, d
 	float p[3][32];
 	int at[32];
 	double s[32], f[3][32];
-	size_t l, pt;
 	int k, h, v;
 
-	for (l = 0; l < 32; l++) { /* spare lanes: copies of the first point, inactive */
-		pt = t->ord[a + (l < b - a ? l : 0)];
-		for (k = 0; k < D; k++)
-			p[k][l] = (float)t->y[pt * D + k];
-		at[l] = (int)(a + l);
-	}
+	group_in(t, D, a, b, 32, p[0], at);
 	for (v = 0; v < 2; v++) {
 		for (k = 0; k < D; k++) {
 			g[v].P[k] = _mm512_loadu_ps(p[k] + 16 * v);
@@ -652,30 +661,10 @@ group32(const SpTree *t, int D, size_t a, size_t b, double theta, double *neg, d
 			for (k = 0; k < D; k++)
 				_mm512_storeu_pd(f[k] + 16 * v + 8 * h, g[v].F[k][h]);
 		}
-	for (l = 0; l < b - a; l++) {
-		for (pt = t->ord[a + l], k = 0; k < D; k++)
-			neg[pt * D + k] = f[k][l];
-		sumq[l] = s[l];
-	}
+	group_out(t, D, a, b, 32, f[0], s, neg, sumq);
 }
 
-static void
-group32_1(const SpTree *t, size_t a, size_t b, double theta, double *neg, double *sumq)
-{
-	group32(t, 1, a, b, theta, neg, sumq);
-}
-
-static void
-group32_2(const SpTree *t, size_t a, size_t b, double theta, double *neg, double *sumq)
-{
-	group32(t, 2, a, b, theta, neg, sumq);
-}
-
-static void
-group32_3(const SpTree *t, size_t a, size_t b, double theta, double *neg, double *sumq)
-{
-	group32(t, 3, a, b, theta, neg, sumq);
-}
+SP_BY_DIMS(group32_, group32)
 
 #pragma GCC pop_options
 
