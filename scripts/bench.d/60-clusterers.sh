@@ -13,11 +13,15 @@
 #     (sklearn takes 20-45 s each, and 3.2 GB for the matrix linkages).
 #   clmetrics: silhouette (full), Davies-Bouldin, Calinski-Harabasz, ARI, NMI,
 #     AMI, V-measure of k-means labels; medians of 3.
+# BENCH_CL=gmm, hclust or clmetrics (or a list of them) runs only those parts;
+# BENCH_CL_LINKAGES="complete average" only those linkages.
 . "$TOP/scripts/bench.d/lib.sh"
 PY=/usr/bin/python3
 B="$PY $TOP/tests/ref/clusterers_bench.py"
 J=${BENCH_THREADS:-$(nproc)}
 R=${BENCH_CL_REPS:-3}
+PARTS=" ${BENCH_CL:-gmm hclust clmetrics} "
+want() { case $PARTS in *" $1 "*) return 0;; esac; return 1; }
 export OMP_NUM_THREADS=$J OPENBLAS_NUM_THREADS=$J
 D=$BENCH_TMP/cl
 mkdir -p "$D"
@@ -55,19 +59,23 @@ gmm_rounds() {
 	it=$(sed -n 's/.*, \([0-9]*\) EM iterations.*/\1/p' "$D/err")
 	line "$1" "$D/g" " ($it EM iterations; sklearn $(cut -d' ' -f3 "$D/py"))"
 }
+if want gmm; then
 echo "gmm: 20000 x 64, 8 overlapping clusters, k=8, the same k-means start, $J threads, medians of $R"
 for c in full tied diag spherical; do
 	gmm_rounds $c "$D/mix.vec" "$D/mix.init" $c || exit 1
 done
 gmm_rounds "full, separated, k=12" "$D/blobs.vec" "$D/blobs.init" full || exit 1
+fi
 
+want hclust &&
 echo "hclust: 20000 x 64 (the overlapping set), 8 clusters, $J threads, one run each"
-for l in ward complete average single; do
+want hclust && for l in ${BENCH_CL_LINKAGES:-ward complete average single}; do
 	$B agglo "$D/mix.vec" 8 $l > "$D/h$l.p" || exit 1
 	ours "hclust -q -b -j $J -l $l -k 8 < '$D/mix.vec'" > "$D/h$l.o" || exit 1
 	line "$l" "$D/h$l" " (peak RSS $(cut -d' ' -f3 "$D/h$l.o") MB)"
 done
 
+want clmetrics || exit 0
 echo "clmetrics: 20000 x 64, k-means labels (k=8) vs noisy labels, $J threads, medians of $R"
 kmeans -q -k 8 -s 1 < "$D/mix.vec" > "$D/km.tsv" || exit 1
 awk -F'\t' '!/^#/ {srand(NR); print $1 "\t" (rand() < 0.3 ? int(rand() * 8) : $2)}' "$D/km.tsv" > "$D/truth.tsv"
