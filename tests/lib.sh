@@ -111,3 +111,13 @@ man_examples() {
 		cmd = ""; wrapped = 0
 	}'
 }
+
+# A 30000 x 3 TSV stream for the readers on -j threads (core/vreader.c's bulk
+# reader), written to $1: a comment at line 5001, a repeated header at 9002, CRLF
+# lines, numbers in %g, %e and integer spellings.  Line L holds record L - 2 from
+# line 5002 up to 9001, record L - 3 after.
+mixed_tsv() {
+	awk 'BEGIN { srand(7); print "#songvec dim=3"; for (i = 1; i <= 30000; i++) {
+		if (i == 5000) print "# a comment"; if (i == 9000) print "#songvec dim=3"
+		printf "r%d\t%.6g\t%.3e\t%d%s\n", i, rand() * 10, rand() - 0.5, i % 7, i % 9999 == 0 ? "\r" : "" } }' > "$1"
+}

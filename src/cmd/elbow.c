@@ -188,6 +188,7 @@ main(int argc, char **argv)
 	nt = kmeans_threads(&o, nt);
 	progress_quiet(quiet);
 	matrix_progress("rows read");
+	matrix_read_threads(nt);
 	if (matrix_load_nonempty(in, &m, "empty input: no records"))
 		return 1;
 	if (matrix_check_finite(&m)) {

@@ -220,7 +220,7 @@ main(int argc, char **argv)
 		weprintf("-a applies a saved model: -k, -m, -v and -w belong to fitting");
 		util_usage(SYNOPSIS);
 	}
-	blas_threads((int)nthreads);
+	matrix_read_threads(blas_threads((int)nthreads));
 	matrix_progress("rows read");
 	if (epath)
 		efp = efopen_out(epath);
