@@ -20,6 +20,7 @@
 #define ROWS 512          /* rows per sgemm of the assignment */
 #define SEED 0x5c7ee9     /* the sample's: fixed, the leaves change only the speed */
 #define U (FLT_EPSILON / 2)
+#define MODERATE 1e15f    /* the largest coordinate screened (squares of sums stay finite) */
 
 typedef struct Work {
 	const float *y;
@@ -251,6 +252,19 @@ bounds(KnnScreen *s, Work *w, const float *yp, double radius, size_t leaf, int n
 	free(rn);
 }
 
+/* whether the m values of y are all well inside float32's range, so that no
+ * product of the screen's sgemms can overflow */
+static int
+moderate(const float *y, size_t m)
+{
+	size_t i;
+
+	for (i = 0; i < m; i++)
+		if (!(fabsf(y[i]) < MODERATE))
+			return 0;
+	return 1;
+}
+
 KnnScreen *
 new_knnscreen(const float *y, size_t n, size_t d, double radius, int nthreads, int force)
 {
@@ -261,7 +275,7 @@ new_knnscreen(const float *y, size_t n, size_t d, double radius, int nthreads, i
 	int t, nt = nthreads < 1 ? 1 : nthreads;
 
 	k = k < 2 ? 2 : k > MAX_CELLS ? MAX_CELLS : k;
-	if (n < (force ? 2 : KNNSCREEN_MIN) || !d || k > n)
+	if (n < (force ? 2 : KNNSCREEN_MIN) || !d || k > n || !moderate(y, n * d))
 		return NULL;
 	if (leaf * (KNNSCREEN_MAXLEAVES - k) < n)
 		leaf = (n + KNNSCREEN_MAXLEAVES - k - 1) / (KNNSCREEN_MAXLEAVES - k);

@@ -1,7 +1,9 @@
 /* unit test for src/lib/ml/knn.c: knn_query and knn_range against a brute force in
  * double precision on random data with duplicates (ties), every metric, the self
  * exclusion, k larger than the set, any thread count giving the same answer; under
- * cosine both the bfloat16 candidates (knnbf.h) and the sgemm fallback.
+ * cosine both the bfloat16 candidates (knnbf.h) and the sgemm fallback; knn_pairs
+ * with and without its leaf screen (knnscreen.h), on clustered data where the
+ * screen drops most leaf pairs.
  * Prints "not ok N what" lines; exit 1 on failure. */
 #include <math.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include "core/util.h"
 #include "ml/knn.h"
 #include "ml/knnbf.h"
+#include "ml/knnscreen.h"
 
 static int fails, count;
 
@@ -162,6 +165,49 @@ test_pairs(const float *x, size_t n, size_t d, int m, double eps, int nt)
 	free(c.seen);
 }
 
+/* clustered data (40 centres): the screen keeps few leaf pairs, every pair within
+ * eps lies in partner leaves, and knn_pairs with the screen forced finds exactly the
+ * pairs within eps, on one thread and three */
+static void
+test_screen(Rng *rng)
+{
+	size_t n = 3000, d = 16, i, t, a, p, *leaf;
+	float *x = ecalloc(n * d, sizeof *x), *cen = ecalloc(40 * d, sizeof *cen);
+	KnnScreen *s;
+	int m, bad = 0;
+
+	for (i = 0; i < 40 * d; i++)
+		cen[i] = (float)(3 * rng_normal(rng));
+	for (i = 0; i < n; i++)
+		for (t = 0, a = (size_t)rng_below(rng, 40); t < d; t++)
+			x[i * d + t] = cen[a * d + t] + (float)rng_normal(rng);
+	s = new_knnscreen(x, n, d, 4.0, 2, 1);
+	check(s && s->work < 0.2, "screen keeps few pairs", KNN_EUCLIDEAN);
+	leaf = ecalloc(n, sizeof *leaf);
+	for (a = 0; s && a < s->nl; a++)
+		for (p = s->lo[a]; p < s->lo[a + 1]; p++)
+			leaf[s->perm[p]] = a;
+	for (i = 0; s && i < n; i++)
+		for (t = i + 1; t < n; t++)
+			if (ref_score(x + i * d, x + t * d, d, KNN_EUCLIDEAN) <= 4.0) {
+				size_t la = leaf[i] < leaf[t] ? leaf[i] : leaf[t], lb = leaf[i] ^ leaf[t] ^ la;
+				for (p = s->off[la]; p < s->off[la + 1] && s->near[p] != lb; p++)
+					;
+				bad |= p == s->off[la + 1];
+			}
+	check(!bad, "screen: pairs within eps in partner leaves", KNN_EUCLIDEAN);
+	del_knnscreen(s);
+	setenv("SV_KNN_SCREEN", "1", 1);
+	for (m = KNN_COSINE; m <= KNN_EUCLIDEAN; m += 2) {
+		test_pairs(x, n, d, m, m == KNN_EUCLIDEAN ? 4.0 : 0.05, 1);
+		test_pairs(x, n, d, m, m == KNN_EUCLIDEAN ? 6.5 : 0.2, 3);
+	}
+	unsetenv("SV_KNN_SCREEN");
+	free(leaf);
+	free(cen);
+	free(x);
+}
+
 int
 main(void)
 {
@@ -239,6 +285,7 @@ main(void)
 		check(idx[0] == 3 && idx[1] == 0 && idx[2] == 1, "tie order", KNN_COSINE);
 		del_knn(kn);
 	}
+	test_screen(&rng);
 	free(x);
 	(void)j;
 	if (fails)
