@@ -16,6 +16,7 @@
 #define MAX_CELLS 1024
 #define SAMPLE_PER_CELL 12 /* the k-means sample */
 #define ROUNDS 4          /* of Lloyd's iterations on the sample */
+#define GIVE_UP 0.5       /* no screen when its partners hold more of the pairs */
 #define LEAF 256          /* points per leaf at most (more when n is large) */
 #define ROWS 512          /* rows per sgemm of the assignment */
 #define SEED 0x5c7ee9     /* the sample's: fixed, the leaves change only the speed */
@@ -27,28 +28,87 @@ typedef struct Work {
 	size_t n, d, k;
 	const float *c;     /* k x d centres (assignment) or leaf centroids (bounds) */
 	float *half;        /* assignment: ||c||^2 / 2 */
+	size_t (*nearest)(const float *, const float *, size_t);
 	size_t *label;
 	float **buf;        /* per thread: ROWS x k scores (bounds: a leaf x nl) */
 	const size_t *lo;   /* bounds: the leaves of y (y permuted) */
 	float *h;           /* bounds: nl x nl, h[A][B] = max over x in A of x.(cB - cA) */
 } Work;
 
+/* the first c maximising s[c] - half[c], c < k */
+static size_t
+nearest_generic(const float *s, const float *half, size_t k)
+{
+	float bv = -INFINITY, v;
+	size_t c, best = 0;
+
+	for (c = 0; c < k; c++)
+		if ((v = s[c] - half[c]) > bv)
+			bv = v, best = c;
+	return best;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#include <immintrin.h>
+/* nearest_generic by 16 lanes, each keeping its first maximum */
+__attribute__((target("avx512f"))) static size_t
+nearest_avx512(const float *s, const float *half, size_t k)
+{
+	__m512 bv = _mm512_set1_ps(-INFINITY), v;
+	__m512i bi = _mm512_setzero_si512(), ix = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7,
+	    8, 9, 10, 11, 12, 13, 14, 15), step = _mm512_set1_epi32(16);
+	__mmask16 m;
+	float lv[16];
+	int li[16], l;
+	size_t c, best = 0;
+	float b = -INFINITY;
+
+	for (c = 0; c + 16 <= k; c += 16) { /* k <= MAX_CELLS: the lanes count in int */
+		v = _mm512_sub_ps(_mm512_loadu_ps(s + c), _mm512_loadu_ps(half + c));
+		m = _mm512_cmp_ps_mask(v, bv, _CMP_GT_OQ);
+		bv = _mm512_mask_mov_ps(bv, m, v);
+		bi = _mm512_mask_mov_epi32(bi, m, ix);
+		ix = _mm512_add_epi32(ix, step);
+	}
+	_mm512_storeu_ps(lv, bv);
+	_mm512_storeu_si512(li, bi);
+	for (l = 0; l < 16; l++)
+		if (lv[l] > b || (lv[l] == b && (size_t)li[l] < best))
+			b = lv[l], best = (size_t)li[l];
+	for (; c < k; c++)
+		if (s[c] - half[c] > b)
+			b = s[c] - half[c], best = c;
+	return best;
+}
+#endif
+
+typedef size_t NearestFn(const float *s, const float *half, size_t k);
+
+/* the nearest-centre scan for this CPU (any gives the same cells) */
+static NearestFn *
+nearest_pick(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx512f"))
+		return nearest_avx512;
+#endif
+	return nearest_generic;
+}
+
 /* rows b * ROWS.. of y to their nearest centre (largest y.c - ||c||^2 / 2) */
 static void
 assign_block(void *arg, size_t b, int tid)
 {
 	Work *w = arg;
-	size_t r0 = b * ROWS, nr = w->n - r0 < ROWS ? w->n - r0 : ROWS, i, c, best;
-	float *s = w->buf[tid], v, bv;
+	size_t r0 = b * ROWS, nr = w->n - r0 < ROWS ? w->n - r0 : ROWS, i;
+	float *s = w->buf[tid];
+	NearestFn *nearest = w->nearest;
 
 	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nr, (int)w->k, (int)w->d,
 	    1.0f, w->y + r0 * w->d, (int)w->d, w->c, (int)w->d, 0.0f, s, (int)w->k);
-	for (i = 0; i < nr; i++) {
-		for (best = 0, bv = -INFINITY, c = 0; c < w->k; c++)
-			if ((v = s[i * w->k + c] - w->half[c]) > bv)
-				bv = v, best = c;
-		w->label[r0 + i] = best;
-	}
+	for (i = 0; i < nr; i++)
+		w->label[r0 + i] = nearest(s + i * w->k, w->half, w->k);
 }
 
 /* label[i] the nearest of the k centres c to point i of y (n x d) */
@@ -86,14 +146,52 @@ means(const float *y, size_t n, size_t d, const size_t *label, size_t k, float *
 	free(cnt);
 }
 
+static int partners(const Work *w, size_t a, size_t b, const double *cn, const double *rn,
+    double radius);
+
+/* the share of the pairs that partner cells would hold, judged on the sample sm (m
+ * points in the cells lab, the centres c standing for the centroids): optimistic
+ * (the sample's extremes lie inside the whole set's), to give up early */
+static double
+estimate(Work *w, const float *sm, size_t m, const size_t *lab, double radius)
+{
+	size_t k = w->k, d = w->d, r0, nr, i, a, b, *cnt = ecalloc(k, sizeof *cnt);
+	double *zero = ecalloc(k, sizeof *zero), work = 0;
+	float *s = w->buf[0], *h, v;
+
+	w->h = ereallocarray(NULL, k, k * sizeof *w->h);
+	for (i = 0; i < k * k; i++)
+		w->h[i] = -INFINITY;
+	for (r0 = 0; r0 < m; r0 += nr) {
+		nr = m - r0 < ROWS ? m - r0 : ROWS;
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nr, (int)k, (int)d,
+		    1.0f, sm + r0 * d, (int)d, w->c, (int)d, 0.0f, s, (int)k);
+		for (i = 0; i < nr; i++)
+			for (a = lab[r0 + i], h = w->h + a * k, cnt[a]++, b = 0; b < k; b++) {
+				v = s[i * k + b] - s[i * k + a];
+				h[b] = v > h[b] ? v : h[b];
+			}
+	}
+	for (a = 0; a < k; a++)
+		for (b = a; cnt[a] && b < k; b++)
+			if (b == a || (cnt[b] && partners(w, a, b, zero, zero, radius)))
+				work += b == a ? cnt[a] * (cnt[a] - 1.0) / 2 : (double)cnt[a] * cnt[b];
+	free(w->h);
+	free(cnt);
+	free(zero);
+	return m > 1 ? work / (m * (m - 1.0) / 2) : 0;
+}
+
 /* the cell of every point: Lloyd's iterations on a random sample, then all points
- * assigned to its centres */
-static void
-cells(Work *w, const float *y, size_t *label, int nt)
+ * assigned to its centres.  Returns 0, or -1 when the sample says the screen
+ * would keep more than half the pairs (unless force). */
+static int
+cells(Work *w, const float *y, size_t *label, double radius, int force, int nt)
 {
 	size_t n = w->n, d = w->d, k = w->k, m = k * SAMPLE_PER_CELL < n ? k * SAMPLE_PER_CELL : n;
 	size_t *idx = ereallocarray(NULL, n, sizeof *idx), i, r, t;
 	float *sm = ereallocarray(NULL, m, d * sizeof *sm), *c = ereallocarray(NULL, k, d * sizeof *c);
+	int rc = 0;
 	Rng g;
 
 	rng_seed(&g, SEED, 0);
@@ -105,16 +203,20 @@ cells(Work *w, const float *y, size_t *label, int nt)
 		memcpy(sm + i * d, y + idx[i] * d, d * sizeof *sm);
 	}
 	memcpy(c, sm, k * d * sizeof *c);
-	for (r = 0; r < ROUNDS; r++) {
+	for (r = 0; r <= ROUNDS; r++) {
 		assign(w, sm, m, c, idx, nt);
-		means(sm, m, d, idx, k, c);
-		w->n = n;
+		if (r < ROUNDS)
+			means(sm, m, d, idx, k, c);
 	}
-	assign(w, y, n, c, label, nt);
+	if (!force && estimate(w, sm, m, idx, radius) > GIVE_UP)
+		rc = -1;
+	else
+		assign(w, y, n, c, label, nt);
 	w->n = n;
 	free(idx);
 	free(sm);
 	free(c);
+	return rc;
 }
 
 /* the leaves: each cell's points (in index order) cut into pieces of at most leaf */
@@ -265,13 +367,30 @@ moderate(const float *y, size_t m)
 	return 1;
 }
 
+/* the leaves and their partners, the cells labelled */
+static KnnScreen *
+build(Work *w, const float *y, const size_t *label, double radius, size_t leaf, int nt)
+{
+	KnnScreen *s = ecalloc(1, sizeof *s);
+	size_t i, n = w->n, d = w->d;
+	float *yp = ereallocarray(NULL, n, d * sizeof *yp);
+
+	s->n = n;
+	s->perm = ereallocarray(NULL, n, sizeof *s->perm);
+	leaves(s, label, w->k, leaf);
+	for (i = 0; i < n; i++)
+		memcpy(yp + i * d, y + s->perm[i] * d, d * sizeof *yp);
+	bounds(s, w, yp, radius, leaf, nt);
+	free(yp);
+	return s;
+}
+
 KnnScreen *
 new_knnscreen(const float *y, size_t n, size_t d, double radius, int nthreads, int force)
 {
-	size_t k = n / CELL_SIZE, leaf = LEAF, *label, i;
+	size_t k = n / CELL_SIZE, leaf = LEAF, *label;
 	Work w = { .y = y, .n = n, .d = d };
-	KnnScreen *s;
-	float *yp;
+	KnnScreen *s = NULL;
 	int t, nt = nthreads < 1 ? 1 : nthreads;
 
 	k = k < 2 ? 2 : k > MAX_CELLS ? MAX_CELLS : k;
@@ -282,29 +401,22 @@ new_knnscreen(const float *y, size_t n, size_t d, double radius, int nthreads, i
 	if (leaf > KNN_QBLOCK)
 		return NULL;
 	w.k = k;
+	w.nearest = nearest_pick();
 	w.half = ereallocarray(NULL, k, sizeof *w.half);
 	w.buf = ecalloc((size_t)nt, sizeof *w.buf);
 	for (t = 0; t < nt; t++)
 		w.buf[t] = ereallocarray(NULL, ROWS, k * sizeof **w.buf);
 	label = ereallocarray(NULL, n, sizeof *label);
-	cells(&w, y, label, nt);
-	s = ecalloc(1, sizeof *s);
-	s->n = n;
-	s->perm = ereallocarray(NULL, n, sizeof *s->perm);
-	leaves(s, label, k, leaf);
-	yp = ereallocarray(NULL, n, d * sizeof *yp);
-	for (i = 0; i < n; i++)
-		memcpy(yp + i * d, y + s->perm[i] * d, d * sizeof *yp);
-	bounds(s, &w, yp, radius, leaf, nt);
-	free(yp);
+	if (cells(&w, y, label, radius, force, nt) == 0)
+		s = build(&w, y, label, radius, leaf, nt);
 	free(label);
 	free(w.half);
 	for (t = 0; t < nt; t++)
 		free(w.buf[t]);
 	free(w.buf);
-	if (s->work > 0.5 && !force) {
+	if (s && s->work > GIVE_UP && !force) {
 		del_knnscreen(s);
-		return NULL;
+		s = NULL;
 	}
 	return s;
 }
