@@ -96,7 +96,7 @@ typedef int (*KnnPairFn)(void *ctx, const long *i, const long *j, size_t n);
  * for any thread count and CPU, the blocks the same for any thread count.  Returns
  * 0, or what fn returned to stop it.  Memory: the pairs of 4 x nthreads blocks of
  * KNN_QBLOCK references; with the screen, a second copy of the references, two
- * more during its set-up, and its leaf x leaf bounds (at most 64 MiB). */
+ * more during its set-up, and its leaf x leaf tables (at most 128 MiB). */
 int knn_pairs(const Knn *kn, double eps, KnnPairFn fn, void *ctx);
 
 /* NULL is a no-op. */

@@ -15,8 +15,10 @@
  * float rounding away from the exact points (each coordinate within 2^-24 of its
  * own size: a centred or normalised copy): that too is taken off.  So a pair at a
  * distance <= radius always lies in a pair of partner leaves; how the points fall
- * into leaves changes only the speed.  Memory: the leaves' centroids and a leaf x
- * leaf matrix (at most KNNSCREEN_MAXLEAVES squared floats). */
+ * into leaves changes only the speed.  A sample of the points first estimates the
+ * share of the pairs the partners would hold; above half, no screen.  Memory: a
+ * copy of the points in leaf order, the leaves' centroids, a leaf x leaf matrix of
+ * floats and the partner lists (each at most KNNSCREEN_MAXLEAVES squared). */
 #ifndef SV_KNNSCREEN_H
 #define SV_KNNSCREEN_H
 #include <stddef.h>
@@ -35,7 +37,8 @@ typedef struct KnnScreen {
 
 /* The screen of the n points y (n x d, finite) for pairs within radius (>= 0), or
  * NULL when it would not pay: fewer than KNNSCREEN_MIN points (force: any n >= 2),
- * or the partners would hold more than half the pairs.  The sgemms run on
+ * or the partners would hold more than half the pairs (by the sample or in fact;
+ * not when forced), or coordinates beyond 1e15, or more than 3 million points.  The sgemms run on
  * nthreads threads of core/pool.h.  Exits only when memory runs out. */
 KnnScreen *new_knnscreen(const float *y, size_t n, size_t d, double radius, int nthreads,
     int force);
