@@ -84,13 +84,14 @@ nearest_avx512(const float *s, const float *half, size_t k)
 
 typedef size_t NearestFn(const float *s, const float *half, size_t k);
 
-/* the nearest-centre scan for this CPU (any gives the same cells) */
+/* the nearest-centre scan for this CPU (both give the same cells);
+ * SV_KNNSCREEN_GENERIC forces the generic one (tests) */
 static NearestFn *
 nearest_pick(void)
 {
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 	__builtin_cpu_init();
-	if (__builtin_cpu_supports("avx512f"))
+	if (__builtin_cpu_supports("avx512f") && !getenv("SV_KNNSCREEN_GENERIC"))
 		return nearest_avx512;
 #endif
 	return nearest_generic;
