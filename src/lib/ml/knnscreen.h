@@ -1,14 +1,16 @@
 /* knnscreen.h — which blocks of points can hold a pair within a radius: the screen
  * of knn_pairs (knn.h), so that its sgemm runs only on the blocks that can.
  *
- *	KnnScreen *s = new_knnscreen(y, n, d, radius, nthreads);  // NULL: no gain
+ *	KnnScreen *s = new_knnscreen(y, n, d, radius, nthreads, 0);  // NULL: no gain
  *	leaf A: points s->perm[s->lo[A] .. s->lo[A + 1]);
  *	its partners B >= A: s->near[s->off[A] .. s->off[A + 1]) (ascending, A first)
  *	del_knnscreen(s);
  *
  * The points are grouped into cells by a few rounds of k-means on a sample (a fixed
- * seed), the cells cut into leaves of at most a block of points.  Two leaves A, B
- * with centroids cA, cB hold no pair within the radius when
+ * seed; about 64 points a cell, at most 1024 cells), the cells cut into leaves of
+ * at most 256 points (more when n passes 768 000, so that the leaves stay within
+ * KNNSCREEN_MAXLEAVES).  Two leaves A, B with centroids cA, cB hold no pair
+ * within the radius when
  *	(min_{y in B} w.y - max_{x in A} w.x) / ||w|| > radius,  w = cB - cA
  * (||x - y|| >= w.(y - x) / ||w||); the products come from an sgemm whose rounding
  * is bounded (d 2^-24 of the norms) and taken off the left side, and y may be one
