@@ -23,7 +23,7 @@ LIB = \
 	nn/musicnn_front nn/musicnn_graph nn/musicnn_net nn/musicnn_run nn/musicnn_model \
 	nn/dense nn/adam nn/vae nn/vaefit \
 	text/utf8 text/unicode text/unitab text/terms text/tokens text/textline text/lyrics \
-	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics ml/knn ml/knnbf ml/tfidf \
+	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics ml/knn ml/knnbf ml/knnscreen ml/tfidf \
 	ml/recommend ml/centroid ml/ann ml/dbscan \
 	ml/lbfgs ml/logreg ml/logregk ml/zscore ml/xgb ml/classifier ml/evaluate \
 	ml/mapnn ml/tsnep ml/sptree ml/tsnegrad ml/tsne ml/fuzzy ml/umapab ml/lanczos ml/spectral \

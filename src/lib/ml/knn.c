@@ -9,6 +9,7 @@
  * looked at one by one. */
 #include "ml/knn.h"
 #include "ml/knnbf.h"
+#include "ml/knnscreen.h"
 #include "core/pool.h"
 #include "core/util.h"
 
@@ -27,6 +28,7 @@
 #endif
 
 #define CHUNK 64 /* keys compared at once by the scans */
+#define SCREEN_SLOT 8 /* screened knn_pairs: leaves per block of pairs */
 
 /* The scans (scan_pick: the versions for this CPU).  first: the offset of
  * the first chunk of CHUNK keys of s[0..n) holding a key above thr (keys s[r],
@@ -651,6 +653,7 @@ typedef struct RangeJob {
 	int pairs;          /* knn_pairs: queries are the references, pairs r > i only */
 	size_t *pn, *pcap;  /* knn_pairs: per slot, pairs (i, r) found */
 	long **pi, **pr;
+	const KnnScreen *scr; /* knn_pairs screened: kn is the points in leaf order */
 } RangeJob;
 
 /* append reference r (score s) to query i's list */
@@ -670,6 +673,14 @@ range_push(Scratch *sc, size_t i, long r, float s)
 static void
 pair_push(RangeJob *j, size_t b, long i, long r)
 {
+	long t;
+
+	if (j->scr) { /* back to the caller's order, the lower index first */
+		i = (long)j->scr->perm[i];
+		r = (long)j->scr->perm[r];
+		if (i > r)
+			t = i, i = r, r = t;
+	}
 	if (j->pn[b] == j->pcap[b]) {
 		j->pcap[b] = j->pcap[b] ? 2 * j->pcap[b] : 4096;
 		j->pi[b] = ereallocarray(j->pi[b], j->pcap[b], sizeof **j->pi);
@@ -868,15 +879,118 @@ knn_range(const Knn *kn, const float *q, size_t nq, double eps, KnnRangeFn fn, v
 	return rc;
 }
 
+/* the pairs of the leaves of slot b (SCREEN_SLOT leaves) with their partners: one
+ * sgemm per run of consecutive partners (their points are consecutive) */
+static void
+screen_block(void *arg, size_t b, int tid)
+{
+	RangeJob *j = arg;
+	const KnnScreen *s = j->scr;
+	Scratch *sc = &j->sc[tid];
+	size_t a = (j->first + b) * SCREEN_SLOT, end = a + SCREEN_SLOT, p, e, q0, nb, i;
+	size_t r0, r1, rb;
+
+	for (; a < end && a < s->nl; a++) {
+		q0 = s->lo[a];
+		nb = s->lo[a + 1] - q0;
+		load_queries(j->kn, sc, j->kn->ref, q0, nb);
+		for (p = s->off[a]; p < s->off[a + 1]; p = e) {
+			for (e = p + 1; e < s->off[a + 1] && s->near[e] == s->near[e - 1] + 1; e++)
+				;
+			r1 = s->lo[s->near[e - 1] + 1];
+			for (r0 = s->lo[s->near[p]]; r0 < r1; r0 += rb) {
+				rb = r1 - r0 < KNN_RBLOCK ? r1 - r0 : KNN_RBLOCK;
+				score_block(j->kn, sc, nb, r0, rb);
+				for (i = 0; i < nb; i++)
+					range_row(j, sc, b, q0, i, sc->s + i * rb, r0, rb);
+			}
+		}
+	}
+}
+
+/* the copy the screen bounds distances in (one rounding of each coordinate away from
+ * the exact points): Euclidean centred, cosine normalised (NULL: no screen) */
+static float *
+screen_copy(const Knn *kn)
+{
+	size_t i, t, n = kn->n, d = kn->d;
+	double *m = ecalloc(d ? d : 1, sizeof *m), v;
+	float *y = ereallocarray(NULL, n ? n : 1, (d ? d : 1) * sizeof *y);
+
+	for (i = 0; kn->metric == KNN_EUCLIDEAN && i < n; i++)
+		for (t = 0; t < d; t++)
+			m[t] += kn->ref[i * d + t] / (double)n;
+	for (i = 0; i < n; i++) {
+		v = kn->metric == KNN_COSINE ? sqrt(kn->rsq[i]) : 1;
+		for (t = 0; t < d; t++)
+			y[i * d + t] = (float)((kn->ref[i * d + t] - m[t]) / v);
+	}
+	free(m);
+	return y;
+}
+
+/* the screen of knn_pairs (knnscreen.h), or NULL: Euclidean and cosine (without
+ * zero vectors) on finite data, unless SV_KNN_NOSCREEN; SV_KNN_SCREEN forces it
+ * (tests).  The radius is loosened by 1e-9 so that knn_score's double rounding
+ * cannot take a pair the screen dropped back inside eps. */
+static KnnScreen *
+screen_of(const Knn *kn, double eps)
+{
+	KnnScreen *s;
+	float *y;
+	double r;
+	size_t i;
+
+	if (getenv("SV_KNN_NOSCREEN") || kn->metric == KNN_INNER || kn->n < 2 ||
+	    (kn->metric == KNN_COSINE && knn_zero_row(kn->ref, kn->n, kn->d) >= 0))
+		return NULL;
+	for (i = 0; i < kn->n; i++)
+		if (!isfinite(kn->rsq[i]))
+			return NULL;
+	r = kn->metric == KNN_EUCLIDEAN ? eps * (1 + 1e-9) : sqrt(fmax(0, 2 - 2 * (eps - 1e-9)));
+	y = screen_copy(kn);
+	s = new_knnscreen(y, kn->n, kn->d, r, kn->nt, getenv("SV_KNN_SCREEN") != NULL);
+	free(y);
+	return s;
+}
+
+/* kn's points in the screen's leaf order (same rows, same norms and keys) */
+static Knn *
+screen_knn(const Knn *kn, const KnnScreen *s)
+{
+	Knn *p = ecalloc(1, sizeof *p);
+	size_t i, d = kn->d;
+
+	*p = *kn;
+	p->bf = NULL;
+	p->ref = ereallocarray(NULL, kn->n, d * sizeof *p->ref);
+	p->rsq = ereallocarray(NULL, kn->n, sizeof *p->rsq);
+	p->a = kn->a ? ereallocarray(NULL, kn->n, sizeof *p->a) : NULL;
+	p->h = kn->h ? ereallocarray(NULL, kn->n, sizeof *p->h) : NULL;
+	for (i = 0; i < kn->n; i++) {
+		memcpy(p->ref + i * d, kn->ref + s->perm[i] * d, d * sizeof *p->ref);
+		p->rsq[i] = kn->rsq[s->perm[i]];
+		if (p->a)
+			p->a[i] = kn->a[s->perm[i]];
+		if (p->h)
+			p->h[i] = kn->h[s->perm[i]];
+	}
+	return p;
+}
+
 int
 knn_pairs(const Knn *kn, double eps, KnnPairFn fn, void *ctx)
 {
 	RangeJob j;
-	size_t nblocks = (kn->n + KNN_QBLOCK - 1) / KNN_QBLOCK, round = 4 * (size_t)kn->nt, b;
+	KnnScreen *scr = screen_of(kn, eps);
+	Knn *kp = scr ? screen_knn(kn, scr) : NULL;
+	size_t nblocks = scr ? (scr->nl + SCREEN_SLOT - 1) / SCREEN_SLOT : (kn->n + KNN_QBLOCK - 1) / KNN_QBLOCK;
+	size_t round = 4 * (size_t)kn->nt, b;
 	int rc = 0;
 
-	range_setup(&j, kn, kn->ref, kn->n, eps);
+	range_setup(&j, kp ? kp : kn, kp ? kp->ref : kn->ref, kn->n, eps);
 	j.pairs = 1;
+	j.scr = scr;
 	j.pn = ecalloc(round, sizeof *j.pn);
 	j.pcap = ecalloc(round, sizeof *j.pcap);
 	j.pi = ecalloc(round, sizeof *j.pi);
@@ -884,7 +998,7 @@ knn_pairs(const Knn *kn, double eps, KnnPairFn fn, void *ctx)
 	for (j.first = 0; j.first < nblocks && !rc; j.first += round) {
 		size_t nr = nblocks - j.first < round ? nblocks - j.first : round;
 		memset(j.pn, 0, round * sizeof *j.pn);
-		pool_run(kn->nt, nr, range_block, &j);
+		pool_run(kn->nt, nr, scr ? screen_block : range_block, &j);
 		for (b = 0; b < nr && !rc; b++)
 			rc = fn(ctx, j.pi[b], j.pr[b], j.pn[b]);
 	}
@@ -896,5 +1010,7 @@ knn_pairs(const Knn *kn, double eps, KnnPairFn fn, void *ctx)
 	del_scratch(j.sc, kn->nt);
 	free((float *)j.b);
 	free((float *)j.hb);
+	del_knn(kp);
+	del_knnscreen(scr);
 	return rc;
 }

@@ -86,10 +86,17 @@ int knn_range(const Knn *kn, const float *q, size_t nq, double eps, KnnRangeFn f
 typedef int (*KnnPairFn)(void *ctx, const long *i, const long *j, size_t n);
 /* Every pair of references within eps of each other (as knn_range of the references
  * against themselves, without the pairs of a reference with itself), each pair
- * once: half the work of knn_range.  Pairs come in blocks, by first reference
- * block, then in no particular order, the same for any thread count.  Returns 0, or
- * what fn returned to stop it.  Memory: the pairs of 4 x nthreads blocks of
- * KNN_QBLOCK references. */
+ * once: half the work of knn_range.  Euclidean and cosine (without zero vectors)
+ * from KNNSCREEN_MIN references on, a screen (knnscreen.h) groups the references
+ * into leaves of nearby points and proves most pairs of leaves farther apart than
+ * eps, so the sgemm runs only on the others (on clustered data a few per cent of
+ * the pairs); the membership of a pair is decided as without it (SV_KNN_NOSCREEN
+ * turns it off, SV_KNN_SCREEN forces it: tests).  Pairs come in blocks (of
+ * reference blocks, or of leaves), in no particular order: the set is the same
+ * for any thread count and CPU, the blocks the same for any thread count.  Returns
+ * 0, or what fn returned to stop it.  Memory: the pairs of 4 x nthreads blocks of
+ * KNN_QBLOCK references; with the screen, a second copy of the references, two
+ * more during its set-up, and its leaf x leaf tables (at most 128 MiB). */
 int knn_pairs(const Knn *kn, double eps, KnnPairFn fn, void *ctx);
 
 /* NULL is a no-op. */

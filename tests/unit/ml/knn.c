@@ -1,7 +1,9 @@
 /* unit test for src/lib/ml/knn.c: knn_query and knn_range against a brute force in
  * double precision on random data with duplicates (ties), every metric, the self
  * exclusion, k larger than the set, any thread count giving the same answer; under
- * cosine both the bfloat16 candidates (knnbf.h) and the sgemm fallback.
+ * cosine both the bfloat16 candidates (knnbf.h) and the sgemm fallback; knn_pairs
+ * with and without its leaf screen (knnscreen.h), on clustered data where the
+ * screen drops most leaf pairs.
  * Prints "not ok N what" lines; exit 1 on failure. */
 #include <math.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include "core/util.h"
 #include "ml/knn.h"
 #include "ml/knnbf.h"
+#include "ml/knnscreen.h"
 
 static int fails, count;
 
@@ -162,6 +165,71 @@ test_pairs(const float *x, size_t n, size_t d, int m, double eps, int nt)
 	free(c.seen);
 }
 
+/* whether every pair of x within eps (Euclidean) lies in partner leaves of s */
+static int
+screen_holds(const KnnScreen *s, const float *x, size_t n, size_t d, double eps)
+{
+	size_t *leaf = ecalloc(n, sizeof *leaf), a, b, p, la, lb;
+	int bad = 0;
+
+	for (a = 0; a < s->nl; a++)
+		for (p = s->lo[a]; p < s->lo[a + 1]; p++)
+			leaf[s->perm[p]] = a;
+	for (a = 0; a < n; a++)
+		for (b = a + 1; b < n; b++)
+			if (ref_score(x + a * d, x + b * d, d, KNN_EUCLIDEAN) <= eps) {
+				la = leaf[a] < leaf[b] ? leaf[a] : leaf[b], lb = leaf[a] ^ leaf[b] ^ la;
+				for (p = s->off[la]; p < s->off[la + 1] && s->near[p] != lb; p++)
+					;
+				bad |= p == s->off[la + 1];
+			}
+	free(leaf);
+	return !bad;
+}
+
+/* clustered data (60 centres): the screen (by itself from KNNSCREEN_MIN points)
+ * keeps few leaf pairs and every pair within eps lies in partner leaves; on data
+ * without clusters it gives up; knn_pairs with the screen forced finds exactly the
+ * pairs within eps, on one thread and three */
+static void
+test_screen(Rng *rng)
+{
+	size_t n = KNNSCREEN_MIN + 900, d = 16, i, t, a;
+	float *x = ecalloc(n * d, sizeof *x), *cen = ecalloc(60 * d, sizeof *cen);
+	KnnScreen *s, *g;
+	int m;
+
+	for (i = 0; i < n * d; i++)
+		x[i] = (float)rng_normal(rng);
+	s = new_knnscreen(x, n, d, 4.0, 2, 0);
+	check(!s, "screen: none without clusters", KNN_EUCLIDEAN);
+	del_knnscreen(s);
+	for (i = 0; i < 60 * d; i++)
+		cen[i] = (float)(3 * rng_normal(rng));
+	for (i = 0; i < n; i++)
+		for (t = 0, a = (size_t)rng_below(rng, 60); t < d; t++)
+			x[i * d + t] = cen[a * d + t] + (float)rng_normal(rng);
+	s = new_knnscreen(x, n, d, 4.0, 2, 0);
+	check(s && s->work < 0.2 && screen_holds(s, x, n, d, 4.0), "screen: few pairs, all held",
+	    KNN_EUCLIDEAN);
+	setenv("SV_KNNSCREEN_GENERIC", "1", 1); /* the scalar nearest-centre scan */
+	g = new_knnscreen(x, n, d, 4.0, 1, 0);
+	unsetenv("SV_KNNSCREEN_GENERIC");
+	check(s && g && s->nl == g->nl && !memcmp(s->perm, g->perm, n * sizeof *s->perm) &&
+	    s->off[s->nl] == g->off[g->nl] && !memcmp(s->near, g->near, s->off[s->nl] * sizeof *s->near),
+	    "screen: the same leaves by either scan", KNN_EUCLIDEAN);
+	del_knnscreen(s);
+	del_knnscreen(g);
+	setenv("SV_KNN_SCREEN", "1", 1);
+	for (m = KNN_COSINE; m <= KNN_EUCLIDEAN; m += 2) {
+		test_pairs(x, 3000, d, m, m == KNN_EUCLIDEAN ? 4.0 : 0.05, 1);
+		test_pairs(x, 3000, d, m, m == KNN_EUCLIDEAN ? 6.5 : 0.2, 3);
+	}
+	unsetenv("SV_KNN_SCREEN");
+	free(cen);
+	free(x);
+}
+
 int
 main(void)
 {
@@ -239,6 +307,7 @@ main(void)
 		check(idx[0] == 3 && idx[1] == 0 && idx[2] == 1, "tie order", KNN_COSINE);
 		del_knn(kn);
 	}
+	test_screen(&rng);
 	free(x);
 	(void)j;
 	if (fails)
