@@ -210,6 +210,88 @@ sqdist_x4(const double *a, const double *b, size_t d, double *out)
 	out[2] = ADD8D(s2) + r[2], out[3] = ADD8D(s3) + r[3];
 }
 
+/* dvec_wsums of m rows for the components j0 .. j0 + G - 1 and the features f ..
+ * f + 7, the sums in registers (sq: the squares too) */
+static inline __attribute__((always_inline)) void
+wsums_tile(const double *x, const double *r, size_t m, size_t k, size_t d, size_t j0, int G,
+    size_t f, double *s, double *q, int sq)
+{
+	v8d as[8], aq[8], xv, x2;
+	double w;
+	size_t i;
+	int g;
+
+	for (g = 0; g < G; g++) {
+		as[g] = LOAD8D(s + (j0 + g) * d + f);
+		aq[g] = as[g];
+		if (sq)
+			aq[g] = LOAD8D(q + (j0 + g) * d + f);
+	}
+	for (i = 0; i < m; i++) {
+		xv = LOAD8D(x + i * d + f);
+		x2 = xv * xv;
+		for (g = 0; g < G; g++) {
+			w = r[i * k + j0 + g];
+			as[g] += w * xv;
+			if (sq)
+				aq[g] += w * x2;
+		}
+	}
+	for (g = 0; g < G; g++) {
+		*(v8du *)(s + (j0 + g) * d + f) = as[g];
+		if (sq)
+			*(v8du *)(q + (j0 + g) * d + f) = aq[g];
+	}
+}
+
+/* the features f .. f + 7 of m rows for all k components */
+static inline __attribute__((always_inline)) void
+wsums_chunk(const double *x, const double *r, size_t m, size_t k, size_t d, size_t f,
+    double *s, double *q, int sq)
+{
+	size_t j = 0;
+
+	for (; j + 8 <= k; j += 8)
+		wsums_tile(x, r, m, k, d, j, 8, f, s, q, sq);
+	for (; j + 4 <= k; j += 4)
+		wsums_tile(x, r, m, k, d, j, 4, f, s, q, sq);
+	for (; j < k; j++)
+		wsums_tile(x, r, m, k, d, j, 1, f, s, q, sq);
+}
+
+/* rows at a time in wsums_chunk: 32 KB of x at d = 64, which stay in L1 for all
+ * the chunks and components; the next rows are asked for in address order first
+ * (the chunks read them 8 doubles a row at a row's stride, which the hardware
+ * prefetcher does not follow) */
+#define WSUMS_ROWS 64
+
+/* the rows' weighted sums, each element one sequential sum over the rows in order
+ * (so the grouping into tiles does not change the bits) */
+CLONES void
+dvec_wsums(const double *x, const double *r, size_t m, size_t k, size_t d, double *s,
+    double *q)
+{
+	size_t i0, mm, i, j, f, d8 = d & ~(size_t)7;
+
+	for (i0 = 0; i0 < m; i0 += WSUMS_ROWS) {
+		mm = m - i0 < WSUMS_ROWS ? m - i0 : WSUMS_ROWS;
+		for (f = 0; i0 + mm < m && f < (m - i0 - mm < mm ? m - i0 - mm : mm) * d; f += 8)
+			__builtin_prefetch(x + (i0 + mm) * d + f, 0, 1);
+		for (f = 0; f < d8; f += 8)
+			if (q)
+				wsums_chunk(x + i0 * d, r + i0 * k, mm, k, d, f, s, q, 1);
+			else
+				wsums_chunk(x + i0 * d, r + i0 * k, mm, k, d, f, s, q, 0);
+		for (i = i0; i < i0 + mm; i++)
+			for (j = 0; j < k; j++)
+				for (f = d8; f < d; f++) {
+					s[j * d + f] += r[i * k + j] * x[i * d + f];
+					if (q)
+						q[j * d + f] += r[i * k + j] * (x[i * d + f] * x[i * d + f]);
+				}
+	}
+}
+
 CLONES void
 dvec_sqdist_rows(const double *a, const double *b, size_t cnt, size_t d, double *out)
 {

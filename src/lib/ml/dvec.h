@@ -29,6 +29,11 @@ void dvec_sqdist_f32_idx(const float *a, const float *base, const size_t *idx, s
     size_t d, float *out);
 /* out[r] = dvec_sqdist(a, b + r * d, d) for r < cnt (consecutive rows) */
 void dvec_sqdist_rows(const double *a, const double *b, size_t cnt, size_t d, double *out);
+/* s[j d + f] += r[i k + j] x[i d + f] and (q not NULL) q[j d + f] += r[i k + j]
+ * x[i d + f]^2 over the m rows i in order; the same bits in every version (no
+ * fma) */
+void dvec_wsums(const double *x, const double *r, size_t m, size_t k, size_t d, double *s,
+    double *q);
 /* out = (double)x (float32 rows into doubles) */
 void dvec_from_float(double *out, const float *x, size_t d);
 

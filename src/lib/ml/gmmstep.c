@@ -325,9 +325,10 @@ typedef struct Mstep {
 /* the sums of one block of GMM_SUMROWS rows: nk, resp^T x and (diag, spherical)
  * resp^T x^2 */
 typedef struct Sums {
-	const double *x, *x2, *resp;
+	const double *x, *resp;
 	size_t n, k, d;
-	double *part;        /* per block: k nk, k x d of x, k x d of x^2 (x2 only) */
+	int sq;              /* the sums of x^2 too */
+	double *part;        /* per block: k nk, k x d of x, k x d of x^2 (sq only) */
 } Sums;
 
 static void
@@ -343,22 +344,17 @@ sums_block(void *arg, size_t b, int tid)
 	for (i = 0; i < m; i++)
 		for (j = 0; j < k; j++)
 			p[j] += resp[i * k + j];
-	cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)k, (int)d, (int)m, 1.0, resp,
-	    (int)k, S->x + r0 * d, (int)d, 0.0, p + k, (int)d);
-	if (S->x2)
-		cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)k, (int)d, (int)m, 1.0,
-		    resp, (int)k, S->x2 + r0 * d, (int)d, 0.0, p + k + k * d, (int)d);
+	dvec_wsums(S->x + r0 * d, resp, m, k, d, p + k, S->sq ? p + k + k * d : NULL);
 }
 
-/* nk (sklearn: resp.sum(0) + 10 eps) into weight, means = resp^T x / nk; diag,
- * spherical: resp^T x^2 into v (k x d).  Blocks of GMM_SUMROWS rows on the pool,
+/* nk (sklearn: resp.sum(0) + 10 eps) into weight, means = resp^T x / nk; v not
+ * NULL (diag, spherical): resp^T x^2 into v (k x d).  Blocks of GMM_SUMROWS rows on the pool,
  * their sums added in block order (the same whatever the thread count). */
 static void
-mstep_means(Gmm *g, const double *x, const double *x2, size_t n, const double *resp,
-    double *v, int nthreads)
+mstep_means(Gmm *g, const double *x, size_t n, const double *resp, double *v, int nthreads)
 {
 	size_t b, i, j, f, k = g->k, d = g->d, w = k * (1 + 2 * d);
-	Sums S = {x, x2, resp, n, k, d, NULL};
+	Sums S = {x, resp, n, k, d, v != NULL, NULL};
 	size_t nb = (n + GMM_SUMROWS - 1) / GMM_SUMROWS;
 	double *p;
 
@@ -372,7 +368,7 @@ mstep_means(Gmm *g, const double *x, const double *x2, size_t n, const double *r
 			g->weight[j] += p[j];
 		for (i = 0; i < k * d; i++)
 			g->mean[i] += p[k + i];
-		for (i = 0; x2 && i < k * d; i++)
+		for (i = 0; v && i < k * d; i++)
 			v[i] += p[k + k * d + i];
 	}
 	free(S.part);
@@ -499,7 +495,7 @@ mstep_tied(Gmm *g, const double *xtx, double reg)
 }
 
 void
-gmm_mstep(Gmm *g, const double *x, const double *x2, size_t n, const double *resp, double reg,
+gmm_mstep(Gmm *g, const double *x, size_t n, const double *resp, double reg,
     const double *xtx, int nthreads)
 {
 	Mstep M;
@@ -507,7 +503,7 @@ gmm_mstep(Gmm *g, const double *x, const double *x2, size_t n, const double *res
 	double *v = dg ? ecalloc(g->k, g->d * sizeof(double)) : NULL;
 
 	nthreads = nthreads < 1 ? 1 : nthreads;
-	mstep_means(g, x, dg ? x2 : NULL, n, resp, v, nthreads);
+	mstep_means(g, x, n, resp, v, nthreads);
 	if (g->cov == GMM_TIED)
 		mstep_tied(g, xtx, reg);
 	if (dg)
