@@ -48,8 +48,8 @@ dvec_sumsq(const double *a, size_t d)
 	return add8(s) + r;
 }
 
-CLONES double
-dvec_wsqdist(const double *a, const double *b, const double *w, size_t d)
+static inline double
+wsqdist(const double *a, const double *b, const double *w, size_t d)
 {
 	double s[8] = { 0 }, t, r = 0;
 	size_t f, q, d8 = d & ~(size_t)7;
@@ -64,6 +64,12 @@ dvec_wsqdist(const double *a, const double *b, const double *w, size_t d)
 		r += t * t;
 	}
 	return add8(s) + r;
+}
+
+CLONES double
+dvec_wsqdist(const double *a, const double *b, const double *w, size_t d)
+{
+	return wsqdist(a, b, w, d);
 }
 
 CLONES void
@@ -301,6 +307,43 @@ dvec_sqdist_rows(const double *a, const double *b, size_t cnt, size_t d, double 
 		sqdist_x4(a, b + r * d, d, out + r);
 	for (; r < cnt; r++)
 		out[r] = sqdist(a, b + r * d, d);
+}
+
+/* wsqdist of a to four rows b (weights w) side by side, each with the operations
+ * of dvec_wsqdist in its order: the same bits */
+static inline __attribute__((always_inline)) void
+wsqdist_x4(const double *a, const double *b, const double *w, size_t d, double *out)
+{
+	v8d s[4] = { { 0 } }, va, t;
+	double r[4] = { 0 }, u;
+	size_t f, k, d8 = d & ~(size_t)7;
+
+	for (f = 0; f < d8; f += 8) {
+		va = LOAD8D(a + f);
+		for (k = 0; k < 4; k++) {
+			t = (va - LOAD8D(b + k * d + f)) * LOAD8D(w + k * d + f);
+			s[k] += t * t;
+		}
+	}
+	for (k = 0; k < 4; k++) {
+		for (f = d8; f < d; f++) {
+			u = (a[f] - b[k * d + f]) * w[k * d + f];
+			r[k] += u * u;
+		}
+		out[k] = ADD8D(s[k]) + r[k];
+	}
+}
+
+CLONES void
+dvec_wsqdist_rows(const double *a, const double *b, const double *w, size_t cnt, size_t d,
+    double *out)
+{
+	size_t r;
+
+	for (r = 0; r + 4 <= cnt; r += 4)
+		wsqdist_x4(a, b + r * d, w + r * d, d, out + r);
+	for (; r < cnt; r++)
+		out[r] = wsqdist(a, b + r * d, w + r * d, d);
 }
 
 CLONES void

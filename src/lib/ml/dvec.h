@@ -34,6 +34,9 @@ void dvec_sqdist_rows(const double *a, const double *b, size_t cnt, size_t d, do
  * fma) */
 void dvec_wsums(const double *x, const double *r, size_t m, size_t k, size_t d, double *s,
     double *q);
+/* out[r] = dvec_wsqdist(a, b + r * d, w + r * d, d) for r < cnt */
+void dvec_wsqdist_rows(const double *a, const double *b, const double *w, size_t cnt, size_t d,
+    double *out);
 /* out = (double)x (float32 rows into doubles) */
 void dvec_from_float(double *out, const float *x, size_t d);
 

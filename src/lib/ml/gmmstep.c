@@ -74,17 +74,20 @@ wlogp_rows(const Gmm *g, const double *xb, size_t m, const double *mp, Scratch *
 		cblas_dtrmm(CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, (int)m,
 		    (int)d, 1.0, g->pchol, (int)d, S->y, (int)d);
 	}
-	for (i = 0; i < m; i++)
+	for (i = 0; i < m; i++) {
+		if (g->cov == GMM_DIAG)
+			dvec_wsqdist_rows(xb + i * d, g->mean, g->pchol, k, d, w + i * k);
+		else if (g->cov == GMM_SPHERICAL)
+			dvec_sqdist_rows(xb + i * d, g->mean, k, d, w + i * k);
 		for (j = 0; j < k; j++) {
 			e = &w[i * k + j];
 			if (g->cov == GMM_TIED)
 				*e = dvec_sqdist(S->y + i * d, mp + j * d, d);
-			else if (g->cov == GMM_DIAG)
-				*e = dvec_wsqdist(xb + i * d, g->mean + j * d, g->pchol + j * d, d);
 			else if (g->cov == GMM_SPHERICAL)
-				*e = dvec_sqdist(xb + i * d, g->mean + j * d, d) * g->pchol[j] * g->pchol[j];
+				*e = *e * g->pchol[j] * g->pchol[j];
 			*e = wlogp(g, j, *e);
 		}
+	}
 }
 
 /* the exact weighted log-probabilities of the cnt rows idx for component j */
