@@ -217,16 +217,18 @@ sqdist_x4(const double *a, const double *b, size_t d, double *out)
 }
 
 /* dvec_wsums of m rows for the components j0 .. j0 + G - 1 and the features f ..
- * f + 7, the sums in registers (sq: the squares too) */
+ * f + 7, the sums in registers (sq: the squares too; fl: the rows are xf - sh) */
 static inline __attribute__((always_inline)) void
-wsums_tile(const double *x, const double *r, size_t m, size_t k, size_t d, size_t j0, int G,
-    size_t f, double *s, double *q, int sq)
+wsums_tile(const double *x, const float *xf, const double *sh, const double *r, size_t m,
+    size_t k, size_t d, size_t j0, int G, size_t f, double *s, double *q, int sq, int fl)
 {
-	v8d as[8], aq[8], xv, x2;
+	v8d as[8], aq[8], xv, x2, shv = { 0 };
 	double w;
 	size_t i;
 	int g;
 
+	if (fl)
+		shv = LOAD8D(sh + f);
 	for (g = 0; g < G; g++) {
 		as[g] = LOAD8D(s + (j0 + g) * d + f);
 		aq[g] = as[g];
@@ -234,7 +236,10 @@ wsums_tile(const double *x, const double *r, size_t m, size_t k, size_t d, size_
 			aq[g] = LOAD8D(q + (j0 + g) * d + f);
 	}
 	for (i = 0; i < m; i++) {
-		xv = LOAD8D(x + i * d + f);
+		if (fl)
+			xv = __builtin_convertvector(LOAD8(xf + i * d + f), v8d) - shv;
+		else
+			xv = LOAD8D(x + i * d + f);
 		x2 = xv * xv;
 		for (g = 0; g < G; g++) {
 			w = r[i * k + j0 + g];
@@ -252,50 +257,74 @@ wsums_tile(const double *x, const double *r, size_t m, size_t k, size_t d, size_
 
 /* the features f .. f + 7 of m rows for all k components */
 static inline __attribute__((always_inline)) void
-wsums_chunk(const double *x, const double *r, size_t m, size_t k, size_t d, size_t f,
-    double *s, double *q, int sq)
+wsums_chunk(const double *x, const float *xf, const double *sh, const double *r, size_t m,
+    size_t k, size_t d, size_t f, double *s, double *q, int sq, int fl)
 {
 	size_t j = 0;
 
 	for (; j + 8 <= k; j += 8)
-		wsums_tile(x, r, m, k, d, j, 8, f, s, q, sq);
+		wsums_tile(x, xf, sh, r, m, k, d, j, 8, f, s, q, sq, fl);
 	for (; j + 4 <= k; j += 4)
-		wsums_tile(x, r, m, k, d, j, 4, f, s, q, sq);
+		wsums_tile(x, xf, sh, r, m, k, d, j, 4, f, s, q, sq, fl);
 	for (; j < k; j++)
-		wsums_tile(x, r, m, k, d, j, 1, f, s, q, sq);
+		wsums_tile(x, xf, sh, r, m, k, d, j, 1, f, s, q, sq, fl);
 }
 
 /* rows at a time in wsums_chunk: 32 KB of x at d = 64, which stay in L1 for all
  * the chunks and components; the next rows are asked for in address order first
- * (the chunks read them 8 doubles a row at a row's stride, which the hardware
+ * (the chunks read them 8 values a row at a row's stride, which the hardware
  * prefetcher does not follow) */
 #define WSUMS_ROWS 64
 
-/* the rows' weighted sums, each element one sequential sum over the rows in order
- * (so the grouping into tiles does not change the bits) */
+/* dvec_wsums (fl: of the rows xf - sh), each element one sequential sum over the
+ * rows in order (so the grouping into tiles does not change the bits) */
+static inline __attribute__((always_inline)) void
+wsums(const double *x, const float *xf, const double *sh, const double *r, size_t m, size_t k,
+    size_t d, double *s, double *q, int fl)
+{
+	size_t i0, mm, i, j, f, nx, d8 = d & ~(size_t)7;
+	const char *next;
+	const double *xr;
+	const float *xfr;
+	double v;
+
+	for (i0 = 0; i0 < m; i0 += WSUMS_ROWS) {
+		mm = m - i0 < WSUMS_ROWS ? m - i0 : WSUMS_ROWS;
+		nx = i0 + mm >= m ? 0 : (m - i0 - mm < mm ? m - i0 - mm : mm) * d;
+		next = fl ? (const char *)(xf + (i0 + mm) * d) : (const char *)(x + (i0 + mm) * d);
+		for (f = 0; f < nx * (fl ? sizeof(float) : sizeof(double)); f += 64)
+			__builtin_prefetch(next + f, 0, 1);
+		xr = fl ? NULL : x + i0 * d;
+		xfr = fl ? xf + i0 * d : NULL;
+		for (f = 0; f < d8; f += 8)
+			if (q)
+				wsums_chunk(xr, xfr, sh, r + i0 * k, mm, k, d, f, s, q, 1, fl);
+			else
+				wsums_chunk(xr, xfr, sh, r + i0 * k, mm, k, d, f, s, q, 0, fl);
+		for (i = i0; i < i0 + mm; i++)
+			for (f = d8; f < d; f++) {
+				v = fl ? xf[i * d + f] - sh[f] : x[i * d + f];
+				for (j = 0; j < k; j++) {
+					s[j * d + f] += r[i * k + j] * v;
+					if (q)
+						q[j * d + f] += r[i * k + j] * (v * v);
+				}
+			}
+	}
+}
+
 CLONES void
 dvec_wsums(const double *x, const double *r, size_t m, size_t k, size_t d, double *s,
     double *q)
 {
-	size_t i0, mm, i, j, f, d8 = d & ~(size_t)7;
+	wsums(x, NULL, NULL, r, m, k, d, s, q, 0);
+}
 
-	for (i0 = 0; i0 < m; i0 += WSUMS_ROWS) {
-		mm = m - i0 < WSUMS_ROWS ? m - i0 : WSUMS_ROWS;
-		for (f = 0; i0 + mm < m && f < (m - i0 - mm < mm ? m - i0 - mm : mm) * d; f += 8)
-			__builtin_prefetch(x + (i0 + mm) * d + f, 0, 1);
-		for (f = 0; f < d8; f += 8)
-			if (q)
-				wsums_chunk(x + i0 * d, r + i0 * k, mm, k, d, f, s, q, 1);
-			else
-				wsums_chunk(x + i0 * d, r + i0 * k, mm, k, d, f, s, q, 0);
-		for (i = i0; i < i0 + mm; i++)
-			for (j = 0; j < k; j++)
-				for (f = d8; f < d; f++) {
-					s[j * d + f] += r[i * k + j] * x[i * d + f];
-					if (q)
-						q[j * d + f] += r[i * k + j] * (x[i * d + f] * x[i * d + f]);
-				}
-	}
+CLONES void
+dvec_wsums_f(const float *xf, const double *sh, const double *r, size_t m, size_t k, size_t d,
+    double *s, double *q)
+{
+	wsums(NULL, xf, sh, r, m, k, d, s, q, 1);
 }
 
 CLONES void
@@ -344,6 +373,16 @@ dvec_wsqdist_rows(const double *a, const double *b, const double *w, size_t cnt,
 		wsqdist_x4(a, b + r * d, w + r * d, d, out + r);
 	for (; r < cnt; r++)
 		out[r] = wsqdist(a, b + r * d, w + r * d, d);
+}
+
+CLONES void
+dvec_from_float_sub(double *out, const float *x, const double *sh, size_t m, size_t d)
+{
+	size_t i, f;
+
+	for (i = 0; i < m; i++)
+		for (f = 0; f < d; f++)
+			out[i * d + f] = x[i * d + f] - sh[f];
 }
 
 CLONES void

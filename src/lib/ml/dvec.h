@@ -34,9 +34,14 @@ void dvec_sqdist_rows(const double *a, const double *b, size_t cnt, size_t d, do
  * fma) */
 void dvec_wsums(const double *x, const double *r, size_t m, size_t k, size_t d, double *s,
     double *q);
+/* dvec_wsums of the rows xf - sh (in double), the same bits as of those rows */
+void dvec_wsums_f(const float *xf, const double *sh, const double *r, size_t m, size_t k,
+    size_t d, double *s, double *q);
 /* out[r] = dvec_wsqdist(a, b + r * d, w + r * d, d) for r < cnt */
 void dvec_wsqdist_rows(const double *a, const double *b, const double *w, size_t cnt, size_t d,
     double *out);
+/* out = (double)x - sh for m rows of d */
+void dvec_from_float_sub(double *out, const float *x, const double *sh, size_t m, size_t d);
 /* out = (double)x (float32 rows into doubles) */
 void dvec_from_float(double *out, const float *x, size_t d);
 

@@ -32,7 +32,8 @@ typedef struct Fit {
 	const GmmOpt *o;
 	const float *xf;     /* the caller's rows */
 	size_t n, d, k;
-	double *x;           /* n x d: the rows minus their column means */
+	double *x;           /* n x d: the rows minus their column means (full, tied) */
+	GmmRows rows;        /* x, or (diag, spherical) xf - shift */
 	double *shift;       /* d column means */
 	double *xtx;         /* tied: X^T X of x */
 	double *resp;        /* n x k */
@@ -52,7 +53,7 @@ setup_block(void *arg, size_t b, int tid)
 
 	(void)tid;
 	memcpy(F->xk + r0 * d, F->xf + r0 * d, (r1 - r0) * d * sizeof(float));
-	for (i = r0; i < r1; i++)
+	for (i = r0; F->x && i < r1; i++)
 		for (f = 0; f < d; f++)
 			F->x[i * d + f] = F->xf[i * d + f] - F->shift[f];
 }
@@ -68,7 +69,9 @@ fit_setup(Fit *F)
 			F->shift[f] += F->xf[i * d + f];
 	for (f = 0; f < d; f++)
 		F->shift[f] /= (double)n;
-	F->x = ereallocarray(NULL, n, d * sizeof(double));
+	if (F->o->cov == GMM_FULL || F->o->cov == GMM_TIED)
+		F->x = ereallocarray(NULL, n, d * sizeof(double));
+	F->rows = (GmmRows){ F->x, F->xf, F->shift, n };
 	F->resp = ecalloc(n, F->k * sizeof(double));
 	F->xk = ereallocarray(NULL, n, d * sizeof(float));
 	pool_run(F->o->nthreads, (n + GMM_SUMROWS - 1) / GMM_SUMROWS, setup_block, F);
@@ -147,7 +150,7 @@ em_run(Fit *F, Gmm *g, int r, double *lb, int *iters, int *conv)
 	size_t j, bad;
 	int it;
 
-	gmm_mstep(g, F->x, F->n, F->resp, o->reg_covar, F->xtx, o->nthreads);
+	gmm_mstep(g, &F->rows, F->resp, o->reg_covar, F->xtx, o->nthreads);
 	for (j = 0; j < g->k; j++)
 		g->weight[j] /= (double)F->n;
 	if ((bad = gmm_precompute(g)))
@@ -155,8 +158,8 @@ em_run(Fit *F, Gmm *g, int r, double *lb, int *iters, int *conv)
 	*conv = 0;
 	for (it = 1; it <= o->max_iter; it++) {
 		prev = cur;
-		cur = gmm_estep(g, F->x, F->n, o->nthreads, 1, F->resp) / (double)F->n;
-		gmm_mstep(g, F->x, F->n, F->resp, o->reg_covar, F->xtx, o->nthreads);
+		cur = gmm_estep(g, &F->rows, o->nthreads, 1, F->resp) / (double)F->n;
+		gmm_mstep(g, &F->rows, F->resp, o->reg_covar, F->xtx, o->nthreads);
 		for (j = 0, tot = 0; j < g->k; j++)
 			tot += g->weight[j];
 		for (j = 0; j < g->k; j++)

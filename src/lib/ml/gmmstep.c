@@ -162,6 +162,7 @@ typedef struct Estep {
 	const Gmm *g;
 	const double *x;     /* n x d doubles, or NULL */
 	const float *xf;     /* or float32 rows */
+	const double *shift; /* NULL, or d values subtracted from the rows xf */
 	size_t n, nb;
 	int bounded;
 	double *mp;          /* tied: k x d */
@@ -184,7 +185,9 @@ estep_block(void *arg, size_t b, int tid)
 	const double *x = E->x ? E->x + r0 * d : S->xb;
 	double *w = E->resp ? E->resp + r0 * k : S->w;
 
-	for (i = 0; !E->x && i < m; i++)
+	if (!E->x && E->shift)
+		dvec_from_float_sub(S->xb, E->xf + r0 * d, E->shift, m, d);
+	for (i = 0; !E->x && !E->shift && i < m; i++)
 		dvec_from_float(S->xb + i * d, E->xf + (r0 + i) * d, d);
 	if (E->bounded && g->cov == GMM_FULL)
 		bounded_rows(g, x, m, S, w);
@@ -290,12 +293,13 @@ estep_run(Estep *E, int nthreads)
 }
 
 double
-gmm_estep(const Gmm *g, const double *x, size_t n, int nthreads, int bounded, double *resp)
+gmm_estep(const Gmm *g, const GmmRows *x, int nthreads, int bounded, double *resp)
 {
 	Estep E;
 
 	memset(&E, 0, sizeof E);
-	E.g = g, E.x = x, E.n = n, E.bounded = bounded, E.resp = resp;
+	E.g = g, E.x = x->x, E.xf = x->xf, E.shift = x->shift, E.n = x->n, E.bounded = bounded;
+	E.resp = resp;
 	return estep_run(&E, nthreads);
 }
 
@@ -328,7 +332,8 @@ typedef struct Mstep {
 /* the sums of one block of GMM_SUMROWS rows: nk, resp^T x and (diag, spherical)
  * resp^T x^2 */
 typedef struct Sums {
-	const double *x, *resp;
+	const GmmRows *x;
+	const double *resp;
 	size_t n, k, d;
 	int sq;              /* the sums of x^2 too */
 	double *part;        /* per block: k nk, k x d of x, k x d of x^2 (sq only) */
@@ -347,16 +352,20 @@ sums_block(void *arg, size_t b, int tid)
 	for (i = 0; i < m; i++)
 		for (j = 0; j < k; j++)
 			p[j] += resp[i * k + j];
-	dvec_wsums(S->x + r0 * d, resp, m, k, d, p + k, S->sq ? p + k + k * d : NULL);
+	if (S->x->x)
+		dvec_wsums(S->x->x + r0 * d, resp, m, k, d, p + k, S->sq ? p + k + k * d : NULL);
+	else
+		dvec_wsums_f(S->x->xf + r0 * d, S->x->shift, resp, m, k, d, p + k,
+		    S->sq ? p + k + k * d : NULL);
 }
 
 /* nk (sklearn: resp.sum(0) + 10 eps) into weight, means = resp^T x / nk; v not
  * NULL (diag, spherical): resp^T x^2 into v (k x d).  Blocks of GMM_SUMROWS rows on the pool,
  * their sums added in block order (the same whatever the thread count). */
 static void
-mstep_means(Gmm *g, const double *x, size_t n, const double *resp, double *v, int nthreads)
+mstep_means(Gmm *g, const GmmRows *x, const double *resp, double *v, int nthreads)
 {
-	size_t b, i, j, f, k = g->k, d = g->d, w = k * (1 + 2 * d);
+	size_t b, i, j, f, k = g->k, d = g->d, w = k * (1 + 2 * d), n = x->n;
 	Sums S = {x, resp, n, k, d, v != NULL, NULL};
 	size_t nb = (n + GMM_SUMROWS - 1) / GMM_SUMROWS;
 	double *p;
@@ -498,15 +507,15 @@ mstep_tied(Gmm *g, const double *xtx, double reg)
 }
 
 void
-gmm_mstep(Gmm *g, const double *x, size_t n, const double *resp, double reg,
-    const double *xtx, int nthreads)
+gmm_mstep(Gmm *g, const GmmRows *x, const double *resp, double reg, const double *xtx,
+    int nthreads)
 {
 	Mstep M;
 	int t, dg = g->cov == GMM_DIAG || g->cov == GMM_SPHERICAL;
 	double *v = dg ? ecalloc(g->k, g->d * sizeof(double)) : NULL;
 
 	nthreads = nthreads < 1 ? 1 : nthreads;
-	mstep_means(g, x, n, resp, v, nthreads);
+	mstep_means(g, x, resp, v, nthreads);
 	if (g->cov == GMM_TIED)
 		mstep_tied(g, xtx, reg);
 	if (dg)
@@ -514,7 +523,7 @@ gmm_mstep(Gmm *g, const double *x, size_t n, const double *resp, double reg,
 	free(v);
 	if (g->cov != GMM_FULL)
 		return;
-	M.g = g, M.x = x, M.n = n, M.resp = resp, M.reg = reg;
+	M.g = g, M.x = x->x, M.n = x->n, M.resp = resp, M.reg = reg;
 	M.dp = gmmk_pad(g->d);
 	M.ntask = (size_t)nthreads < g->k ? (size_t)nthreads : g->k;
 	M.cp = gmmk_avx512() ? ecalloc(g->k, M.dp * M.dp * sizeof(double)) : NULL;

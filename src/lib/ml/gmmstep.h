@@ -31,14 +31,22 @@
 #define GMM_SUMROWS 2048 /* rows per task of the M-step's sums (nk, means, x^2) */
 #define GMM_PRUNE 40.0  /* bounded E-step: log-responsibility left out below -this */
 
+/* the n x d rows of the EM steps: x, or (x NULL) xf - shift computed in double
+ * where used (the same values; full and tied need x) */
+typedef struct GmmRows {
+	const double *x;
+	const float *xf;
+	const double *shift;
+	size_t n;
+} GmmRows;
+
 /* Responsibilities into resp (n x k); returns the sum over rows of log p(x)
  * (sklearn's log_prob_norm).  bounded: see above (full covariances only). */
-double gmm_estep(const Gmm *g, const double *x, size_t n, int nthreads, int bounded,
-    double *resp);
+double gmm_estep(const Gmm *g, const GmmRows *x, int nthreads, int bounded, double *resp);
 /* weights (= nk), means, covariances from resp; xtx = X^T X (d x d) for tied, else
  * unused (NULL). */
-void gmm_mstep(Gmm *g, const double *x, size_t n, const double *resp, double reg,
-    const double *xtx, int nthreads);
+void gmm_mstep(Gmm *g, const GmmRows *x, const double *resp, double reg, const double *xtx,
+    int nthreads);
 
 /* Component (argmax of the responsibilities, the first on ties), responsibilities
  * (n x k, may be NULL) and the sum of the per-row log-likelihoods (may be NULL) of
