@@ -376,6 +376,16 @@ dvec_wsqdist_rows(const double *a, const double *b, const double *w, size_t cnt,
 }
 
 CLONES void
+dvec_colsums_f(double *acc, const float *x, size_t n, size_t d)
+{
+	size_t i, f;
+
+	for (i = 0; i < n; i++)
+		for (f = 0; f < d; f++)
+			acc[f] += x[i * d + f];
+}
+
+CLONES void
 dvec_from_float_sub(double *out, const float *x, const double *sh, size_t m, size_t d)
 {
 	size_t i, f;

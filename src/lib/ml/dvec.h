@@ -40,6 +40,8 @@ void dvec_wsums_f(const float *xf, const double *sh, const double *r, size_t m, 
 /* out[r] = dvec_wsqdist(a, b + r * d, w + r * d, d) for r < cnt */
 void dvec_wsqdist_rows(const double *a, const double *b, const double *w, size_t cnt, size_t d,
     double *out);
+/* acc[f] += x[i d + f] for the n rows i in order */
+void dvec_colsums_f(double *acc, const float *x, size_t n, size_t d);
 /* out = (double)x - sh for m rows of d */
 void dvec_from_float_sub(double *out, const float *x, const double *sh, size_t m, size_t d);
 /* out = (double)x (float32 rows into doubles) */

@@ -1,6 +1,7 @@
 /* gmmfit.c — fitting a Gaussian mixture by EM from k-means initialisations, as
  * scikit-learn 1.2.1's BaseMixture.fit_predict (see gmm.h). */
 #include "ml/gmmfit.h"
+#include "ml/dvec.h"
 #include "ml/gmmstep.h"
 #include "ml/kmeans.h"
 #include "core/pool.h"
@@ -64,9 +65,7 @@ fit_setup(Fit *F)
 	size_t i, f, n = F->n, d = F->d;
 
 	F->shift = ecalloc(d ? d : 1, sizeof(double));
-	for (i = 0; i < n; i++)
-		for (f = 0; f < d; f++)
-			F->shift[f] += F->xf[i * d + f];
+	dvec_colsums_f(F->shift, F->xf, n, d);
 	for (f = 0; f < d; f++)
 		F->shift[f] /= (double)n;
 	if (F->o->cov == GMM_FULL || F->o->cov == GMM_TIED)
@@ -158,8 +157,12 @@ em_run(Fit *F, Gmm *g, int r, double *lb, int *iters, int *conv)
 	*conv = 0;
 	for (it = 1; it <= o->max_iter; it++) {
 		prev = cur;
-		cur = gmm_estep(g, &F->rows, o->nthreads, 1, F->resp) / (double)F->n;
-		gmm_mstep(g, &F->rows, F->resp, o->reg_covar, F->xtx, o->nthreads);
+		if (F->x) {
+			cur = gmm_estep(g, &F->rows, o->nthreads, 1, F->resp) / (double)F->n;
+			gmm_mstep(g, &F->rows, F->resp, o->reg_covar, F->xtx, o->nthreads);
+		} else {
+			cur = gmm_emstep(g, &F->rows, o->nthreads, F->resp, o->reg_covar) / (double)F->n;
+		}
 		for (j = 0, tot = 0; j < g->k; j++)
 			tot += g->weight[j];
 		for (j = 0; j < g->k; j++)

@@ -171,6 +171,8 @@ typedef struct Estep {
 	int *label;
 	float *prob;
 	double *part;        /* nb: sums of log p(x) per block */
+	double *sums;        /* or NULL: the M-step's sums per block of GMM_SUMROWS rows
+	                      * (as sums_block, from the rows xf - shift) */
 	Scratch *sc;         /* per thread */
 } Estep;
 
@@ -205,6 +207,30 @@ estep_block(void *arg, size_t b, int tid)
 			if (E->prob)
 				E->prob[(r0 + i) * k + j] = (float)w[j];
 		}
+	}
+}
+
+/* the E-step of the rows of block b of GMM_SUMROWS rows (GMM_SUMROWS / GMM_BLOCK
+ * of its blocks), each block's M-step sums taken from its rows while they are
+ * in cache: the sums of sums_block in the same order */
+static void
+estep_sums_block(void *arg, size_t b, int tid)
+{
+	Estep *E = arg;
+	size_t e, e1, r0, m, i, j, k = E->g->k, d = E->g->d;
+	double *p = E->sums + b * k * (1 + 2 * d);
+	const double *resp;
+
+	e1 = (b + 1) * (GMM_SUMROWS / GMM_BLOCK);
+	for (e = b * (GMM_SUMROWS / GMM_BLOCK); e < e1 && e < E->nb; e++) {
+		estep_block(E, e, tid);
+		r0 = e * GMM_BLOCK;
+		m = E->n - r0 < GMM_BLOCK ? E->n - r0 : GMM_BLOCK;
+		resp = E->resp + r0 * k;
+		for (i = 0; i < m; i++)
+			for (j = 0; j < k; j++)
+				p[j] += resp[i * k + j];
+		dvec_wsums(E->sc[tid].xb, resp, m, k, d, p + k, p + k + k * d);
 	}
 }
 
@@ -283,7 +309,10 @@ estep_run(Estep *E, int nthreads)
 		E->mp = mu_pchol(g);
 	for (t = 0; t < nthreads; t++)
 		E->sc[t].pp = E->pp, E->sc[t].dp = gmmk_pad(d), E->sc[t].mpp = E->mp;
-	pool_run(nthreads, E->nb, estep_block, E);
+	if (E->sums)
+		pool_run(nthreads, (E->n + GMM_SUMROWS - 1) / GMM_SUMROWS, estep_sums_block, E);
+	else
+		pool_run(nthreads, E->nb, estep_block, E);
 	for (b = 0; b < E->nb; b++)
 		tot += E->part[b];
 	for (t = 0; t < nthreads; t++)
@@ -359,23 +388,36 @@ sums_block(void *arg, size_t b, int tid)
 		    S->sq ? p + k + k * d : NULL);
 }
 
+static void mstep_finish(Gmm *g, const double *part, size_t nb, double *v);
+
 /* nk (sklearn: resp.sum(0) + 10 eps) into weight, means = resp^T x / nk; v not
  * NULL (diag, spherical): resp^T x^2 into v (k x d).  Blocks of GMM_SUMROWS rows on the pool,
  * their sums added in block order (the same whatever the thread count). */
 static void
 mstep_means(Gmm *g, const GmmRows *x, const double *resp, double *v, int nthreads)
 {
-	size_t b, i, j, f, k = g->k, d = g->d, w = k * (1 + 2 * d), n = x->n;
+	size_t k = g->k, d = g->d, w = k * (1 + 2 * d), n = x->n;
 	Sums S = {x, resp, n, k, d, v != NULL, NULL};
 	size_t nb = (n + GMM_SUMROWS - 1) / GMM_SUMROWS;
-	double *p;
 
 	S.part = ecalloc(nb ? nb : 1, w * sizeof(double));
 	pool_run(nthreads, nb, sums_block, &S);
+	mstep_finish(g, S.part, nb, v);
+	free(S.part);
+}
+
+/* nk into weight (+ 10 eps), means and (v not NULL) resp^T x^2 from the sums of
+ * nb blocks (sums_block's), added in block order */
+static void
+mstep_finish(Gmm *g, const double *part, size_t nb, double *v)
+{
+	size_t b, i, j, f, k = g->k, d = g->d, w = k * (1 + 2 * d);
+	const double *p;
+
 	memset(g->weight, 0, k * sizeof(double));
 	memset(g->mean, 0, k * d * sizeof(double));
 	for (b = 0; b < nb; b++) {
-		p = S.part + b * w;
+		p = part + b * w;
 		for (j = 0; j < k; j++)
 			g->weight[j] += p[j];
 		for (i = 0; i < k * d; i++)
@@ -383,7 +425,6 @@ mstep_means(Gmm *g, const GmmRows *x, const double *resp, double *v, int nthread
 		for (i = 0; v && i < k * d; i++)
 			v[i] += p[k + k * d + i];
 	}
-	free(S.part);
 	for (j = 0; j < k; j++)
 		g->weight[j] += 10 * DBL_EPSILON;
 	for (j = 0; j < k; j++)
@@ -535,4 +576,21 @@ gmm_mstep(Gmm *g, const GmmRows *x, const double *resp, double reg, const double
 	for (t = 0; t < nthreads; t++)
 		free(M.buf[t]);
 	free(M.buf), free(M.cp);
+}
+
+double
+gmm_emstep(Gmm *g, const GmmRows *x, int nthreads, double *resp, double reg)
+{
+	Estep E;
+	size_t nb = (x->n + GMM_SUMROWS - 1) / GMM_SUMROWS;
+	double ll, *v = ecalloc(g->k, g->d * sizeof(double));
+
+	memset(&E, 0, sizeof E);
+	E.g = g, E.xf = x->xf, E.shift = x->shift, E.n = x->n, E.resp = resp;
+	E.sums = ecalloc(nb ? nb : 1, g->k * (1 + 2 * g->d) * sizeof(double));
+	ll = estep_run(&E, nthreads);
+	mstep_finish(g, E.sums, nb, v);
+	mstep_diag(g, v, reg);
+	free(E.sums), free(v);
+	return ll;
 }

@@ -48,6 +48,11 @@ double gmm_estep(const Gmm *g, const GmmRows *x, int nthreads, int bounded, doub
 void gmm_mstep(Gmm *g, const GmmRows *x, const double *resp, double reg, const double *xtx,
     int nthreads);
 
+/* diag and spherical, rows xf - shift (x NULL): gmm_estep (not bounded), then
+ * gmm_mstep into g from the same pass over the rows; the same results as the two
+ * calls.  Returns the E-step's sum of log p(x). */
+double gmm_emstep(Gmm *g, const GmmRows *x, int nthreads, double *resp, double reg);
+
 /* Component (argmax of the responsibilities, the first on ties), responsibilities
  * (n x k, may be NULL) and the sum of the per-row log-likelihoods (may be NULL) of
  * n float32 rows.  This function can't fail. */

@@ -997,7 +997,7 @@ kmeans_defaults(KMeansOpt *o)
 
 /* numpy's float32 X.mean(axis=0) of x (n x d) into mean: sequential float32 sums,
  * float32 division */
-static void
+HOT static void
 col_means(const float *x, size_t n, size_t d, float *mean)
 {
 	size_t i, f;
@@ -1010,11 +1010,11 @@ col_means(const float *x, size_t n, size_t d, float *mean)
 }
 
 /* x -= sub row by row (sub NULL: x is centred already), then of the centred x:
- * ||x_i||^2 into xsq and tol * the mean of the per-feature variances, returned.
- * The centring, the column sums of the variance's mean and the norms share one
- * pass over the rows (the data are read twice in all, not four times); d double
- * accumulators. */
-static double
+ * ||x_i||^2 into xsq (unless NULL) and tol * the mean of the per-feature
+ * variances, returned.  The centring, the column sums of the variance's mean and
+ * the norms share one pass over the rows (the data are read twice in all, not
+ * four times); d double accumulators. */
+HOT static double
 centre_stats(float *x, size_t n, size_t d, const float *sub, double tol, float *xsq)
 {
 	double *acc = ecalloc(2 * d, sizeof(double)), t, vs = 0, q;
@@ -1023,14 +1023,14 @@ centre_stats(float *x, size_t n, size_t d, const float *sub, double tol, float *
 
 	for (i = 0; i < n; i++) {
 		xi = x + i * d;
-		q = 0;
-		for (f = 0; f < d; f++) {
-			if (sub)
-				xi[f] -= sub[f];
+		for (f = 0; sub && f < d; f++)
+			xi[f] -= sub[f];
+		for (f = 0; f < d; f++)
 			acc[f] += xi[f];
+		for (f = 0, q = 0; xsq && f < d; f++)
 			q += (double)xi[f] * xi[f];
-		}
-		xsq[i] = (float)q;
+		if (xsq)
+			xsq[i] = (float)q;
 	}
 	for (f = 0; f < d; f++)
 		acc[f] /= (double)n;
@@ -1068,7 +1068,8 @@ new_kmeans(float *x, size_t n, size_t d, const KMeansOpt *o)
 	else
 		col_means(x, n, d, km->mean);
 	km->o.premean = NULL;
-	km->priv->xsq = emallocarray(n, sizeof(float));
+	if (km->o.init == KM_PLUSPLUS) /* the norms are k-means++'s */
+		km->priv->xsq = emallocarray(n, sizeof(float));
 	km->priv->tolabs = centre_stats(x, n, d, o->premean ? NULL : km->mean, o->tol,
 	    km->priv->xsq);
 	km->centers = ecalloc(km->k * d, sizeof(float));
