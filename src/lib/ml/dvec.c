@@ -376,6 +376,30 @@ dvec_wsqdist_rows(const double *a, const double *b, const double *w, size_t cnt,
 }
 
 CLONES void
+dvec_wlogp(double *w, size_t m, size_t k, double c, const double *ld, const double *lw,
+    const double *sc)
+{
+	size_t i, j;
+
+	for (i = 0; sc && i < m; i++)
+		for (j = 0; j < k; j++)
+			w[i * k + j] = w[i * k + j] * sc[j] * sc[j];
+	for (i = 0; i < m; i++)
+		for (j = 0; j < k; j++)
+			w[i * k + j] = -0.5 * (c + w[i * k + j]) + ld[j] + lw[j];
+}
+
+CLONES void
+dvec_rows_div(double *w, const double *e, const double *s, size_t m, size_t k)
+{
+	size_t i, j;
+
+	for (i = 0; i < m; i++)
+		for (j = 0; j < k; j++)
+			w[i * k + j] = e[i * k + j] / s[i];
+}
+
+CLONES void
 dvec_colsums_f(double *acc, const float *x, size_t n, size_t d)
 {
 	size_t i, f;

@@ -40,6 +40,12 @@ void dvec_wsums_f(const float *xf, const double *sh, const double *r, size_t m, 
 /* out[r] = dvec_wsqdist(a, b + r * d, w + r * d, d) for r < cnt */
 void dvec_wsqdist_rows(const double *a, const double *b, const double *w, size_t cnt, size_t d,
     double *out);
+/* w[i k + j] = -0.5 (c + w[i k + j] (sc: sc[j] sc[j])) + ld[j] + lw[j] for m rows
+ * of k (a mixture's weighted log-probabilities from squared distances) */
+void dvec_wlogp(double *w, size_t m, size_t k, double c, const double *ld, const double *lw,
+    const double *sc);
+/* w[i k + j] = e[i k + j] / s[i] for m rows of k */
+void dvec_rows_div(double *w, const double *e, const double *s, size_t m, size_t k);
 /* acc[f] += x[i d + f] for the n rows i in order */
 void dvec_colsums_f(double *acc, const float *x, size_t n, size_t d);
 /* out = (double)x - sh for m rows of d */

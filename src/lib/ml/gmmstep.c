@@ -64,7 +64,6 @@ static void
 wlogp_rows(const Gmm *g, const double *xb, size_t m, const double *mp, Scratch *S, double *w)
 {
 	size_t i, j, d = g->d, k = g->k;
-	double *e;
 
 	if (g->cov == GMM_FULL)
 		for (j = 0; j < k; j++)
@@ -79,15 +78,14 @@ wlogp_rows(const Gmm *g, const double *xb, size_t m, const double *mp, Scratch *
 			dvec_wsqdist_rows(xb + i * d, g->mean, g->pchol, k, d, w + i * k);
 		else if (g->cov == GMM_SPHERICAL)
 			dvec_sqdist_rows(xb + i * d, g->mean, k, d, w + i * k);
-		for (j = 0; j < k; j++) {
-			e = &w[i * k + j];
-			if (g->cov == GMM_TIED)
-				*e = dvec_sqdist(S->y + i * d, mp + j * d, d);
-			else if (g->cov == GMM_SPHERICAL)
-				*e = *e * g->pchol[j] * g->pchol[j];
-			*e = wlogp(g, j, *e);
-		}
+		for (j = 0; g->cov == GMM_TIED && j < k; j++)
+			w[i * k + j] = dvec_sqdist(S->y + i * d, mp + j * d, d);
+		for (j = 0; g->cov == GMM_FULL && j < k; j++)
+			w[i * k + j] = wlogp(g, j, w[i * k + j]);
 	}
+	if (g->cov != GMM_FULL) /* wlogp's operations */
+		dvec_wlogp(w, m, k, (double)g->d * log(2 * M_PI), g->logdet, g->logw,
+		    g->cov == GMM_SPHERICAL ? g->pchol : NULL);
 }
 
 /* the exact weighted log-probabilities of the cnt rows idx for component j */
@@ -196,18 +194,15 @@ estep_block(void *arg, size_t b, int tid)
 	else
 		wlogp_rows(g, x, m, E->mp, S, w);
 	E->part[b] = normalise_rows(w, m, k, S->ub, S->out);
-	for (i = 0; i < m; i++, w += k) {
+	for (i = 0; E->label && i < m; i++) {
 		for (j = 1, best = 0; j < k; j++) /* numpy argmax: the first maximum */
-			if (w[j] > w[best])
+			if (w[i * k + j] > w[i * k + best])
 				best = j;
-		if (E->label)
-			E->label[r0 + i] = (int)best;
-		for (j = 0; j < k; j++) {
-			w[j] = S->ub[i * k + j] / S->out[i];
-			if (E->prob)
-				E->prob[(r0 + i) * k + j] = (float)w[j];
-		}
+		E->label[r0 + i] = (int)best;
 	}
+	dvec_rows_div(w, S->ub, S->out, m, k);
+	for (i = 0; E->prob && i < m * k; i++)
+		E->prob[r0 * k + i] = (float)w[i];
 }
 
 /* the E-step of the rows of block b of GMM_SUMROWS rows (GMM_SUMROWS / GMM_BLOCK
