@@ -48,8 +48,8 @@ dvec_sumsq(const double *a, size_t d)
 	return add8(s) + r;
 }
 
-CLONES double
-dvec_wsqdist(const double *a, const double *b, const double *w, size_t d)
+static inline double
+wsqdist(const double *a, const double *b, const double *w, size_t d)
 {
 	double s[8] = { 0 }, t, r = 0;
 	size_t f, q, d8 = d & ~(size_t)7;
@@ -64,6 +64,12 @@ dvec_wsqdist(const double *a, const double *b, const double *w, size_t d)
 		r += t * t;
 	}
 	return add8(s) + r;
+}
+
+CLONES double
+dvec_wsqdist(const double *a, const double *b, const double *w, size_t d)
+{
+	return wsqdist(a, b, w, d);
 }
 
 CLONES void
@@ -210,6 +216,117 @@ sqdist_x4(const double *a, const double *b, size_t d, double *out)
 	out[2] = ADD8D(s2) + r[2], out[3] = ADD8D(s3) + r[3];
 }
 
+/* dvec_wsums of m rows for the components j0 .. j0 + G - 1 and the features f ..
+ * f + 7, the sums in registers (sq: the squares too; fl: the rows are xf - sh) */
+static inline __attribute__((always_inline)) void
+wsums_tile(const double *x, const float *xf, const double *sh, const double *r, size_t m,
+    size_t k, size_t d, size_t j0, int G, size_t f, double *s, double *q, int sq, int fl)
+{
+	v8d as[8], aq[8], xv, x2, shv = { 0 };
+	double w;
+	size_t i;
+	int g;
+
+	if (fl)
+		shv = LOAD8D(sh + f);
+	for (g = 0; g < G; g++) {
+		as[g] = LOAD8D(s + (j0 + g) * d + f);
+		aq[g] = as[g];
+		if (sq)
+			aq[g] = LOAD8D(q + (j0 + g) * d + f);
+	}
+	for (i = 0; i < m; i++) {
+		if (fl)
+			xv = __builtin_convertvector(LOAD8(xf + i * d + f), v8d) - shv;
+		else
+			xv = LOAD8D(x + i * d + f);
+		x2 = xv * xv;
+		for (g = 0; g < G; g++) {
+			w = r[i * k + j0 + g];
+			as[g] += w * xv;
+			if (sq)
+				aq[g] += w * x2;
+		}
+	}
+	for (g = 0; g < G; g++) {
+		*(v8du *)(s + (j0 + g) * d + f) = as[g];
+		if (sq)
+			*(v8du *)(q + (j0 + g) * d + f) = aq[g];
+	}
+}
+
+/* the features f .. f + 7 of m rows for all k components */
+static inline __attribute__((always_inline)) void
+wsums_chunk(const double *x, const float *xf, const double *sh, const double *r, size_t m,
+    size_t k, size_t d, size_t f, double *s, double *q, int sq, int fl)
+{
+	size_t j = 0;
+
+	for (; j + 8 <= k; j += 8)
+		wsums_tile(x, xf, sh, r, m, k, d, j, 8, f, s, q, sq, fl);
+	for (; j + 4 <= k; j += 4)
+		wsums_tile(x, xf, sh, r, m, k, d, j, 4, f, s, q, sq, fl);
+	for (; j < k; j++)
+		wsums_tile(x, xf, sh, r, m, k, d, j, 1, f, s, q, sq, fl);
+}
+
+/* rows at a time in wsums_chunk: 32 KB of x at d = 64, which stay in L1 for all
+ * the chunks and components; the next rows are asked for in address order first
+ * (the chunks read them 8 values a row at a row's stride, which the hardware
+ * prefetcher does not follow) */
+#define WSUMS_ROWS 64
+
+/* dvec_wsums (fl: of the rows xf - sh), each element one sequential sum over the
+ * rows in order (so the grouping into tiles does not change the bits) */
+static inline __attribute__((always_inline)) void
+wsums(const double *x, const float *xf, const double *sh, const double *r, size_t m, size_t k,
+    size_t d, double *s, double *q, int fl)
+{
+	size_t i0, mm, i, j, f, nx, d8 = d & ~(size_t)7;
+	const char *next;
+	const double *xr;
+	const float *xfr;
+	double v;
+
+	for (i0 = 0; i0 < m; i0 += WSUMS_ROWS) {
+		mm = m - i0 < WSUMS_ROWS ? m - i0 : WSUMS_ROWS;
+		nx = i0 + mm >= m ? 0 : (m - i0 - mm < mm ? m - i0 - mm : mm) * d;
+		next = fl ? (const char *)(xf + (i0 + mm) * d) : (const char *)(x + (i0 + mm) * d);
+		for (f = 0; f < nx * (fl ? sizeof(float) : sizeof(double)); f += 64)
+			__builtin_prefetch(next + f, 0, 1);
+		xr = fl ? NULL : x + i0 * d;
+		xfr = fl ? xf + i0 * d : NULL;
+		for (f = 0; f < d8; f += 8)
+			if (q)
+				wsums_chunk(xr, xfr, sh, r + i0 * k, mm, k, d, f, s, q, 1, fl);
+			else
+				wsums_chunk(xr, xfr, sh, r + i0 * k, mm, k, d, f, s, q, 0, fl);
+		for (i = i0; i < i0 + mm; i++)
+			for (f = d8; f < d; f++) {
+				v = fl ? xf[i * d + f] - sh[f] : x[i * d + f];
+				for (j = 0; j < k; j++) {
+					s[j * d + f] += r[i * k + j] * v;
+					if (q)
+						q[j * d + f] += r[i * k + j] * (v * v);
+				}
+			}
+	}
+}
+
+CLONES void
+dvec_wsums(const double *x, const double *r, size_t m, size_t k, size_t d, double *s,
+    double *q)
+{
+	wsums(x, NULL, NULL, r, m, k, d, s, q, 0);
+}
+
+CLONES void
+dvec_wsums_f(const float *xf, const double *sh, const double *r, size_t m, size_t k, size_t d,
+    double *s, double *q)
+{
+	wsums(NULL, xf, sh, r, m, k, d, s, q, 1);
+}
+
 CLONES void
 dvec_sqdist_rows(const double *a, const double *b, size_t cnt, size_t d, double *out)
 {
@@ -219,6 +336,87 @@ dvec_sqdist_rows(const double *a, const double *b, size_t cnt, size_t d, double 
 		sqdist_x4(a, b + r * d, d, out + r);
 	for (; r < cnt; r++)
 		out[r] = sqdist(a, b + r * d, d);
+}
+
+/* wsqdist of a to four rows b (weights w) side by side, each with the operations
+ * of dvec_wsqdist in its order: the same bits */
+static inline __attribute__((always_inline)) void
+wsqdist_x4(const double *a, const double *b, const double *w, size_t d, double *out)
+{
+	v8d s[4] = { { 0 } }, va, t;
+	double r[4] = { 0 }, u;
+	size_t f, k, d8 = d & ~(size_t)7;
+
+	for (f = 0; f < d8; f += 8) {
+		va = LOAD8D(a + f);
+		for (k = 0; k < 4; k++) {
+			t = (va - LOAD8D(b + k * d + f)) * LOAD8D(w + k * d + f);
+			s[k] += t * t;
+		}
+	}
+	for (k = 0; k < 4; k++) {
+		for (f = d8; f < d; f++) {
+			u = (a[f] - b[k * d + f]) * w[k * d + f];
+			r[k] += u * u;
+		}
+		out[k] = ADD8D(s[k]) + r[k];
+	}
+}
+
+CLONES void
+dvec_wsqdist_rows(const double *a, const double *b, const double *w, size_t cnt, size_t d,
+    double *out)
+{
+	size_t r;
+
+	for (r = 0; r + 4 <= cnt; r += 4)
+		wsqdist_x4(a, b + r * d, w + r * d, d, out + r);
+	for (; r < cnt; r++)
+		out[r] = wsqdist(a, b + r * d, w + r * d, d);
+}
+
+CLONES void
+dvec_wlogp(double *w, size_t m, size_t k, double c, const double *ld, const double *lw,
+    const double *sc)
+{
+	size_t i, j;
+
+	for (i = 0; sc && i < m; i++)
+		for (j = 0; j < k; j++)
+			w[i * k + j] = w[i * k + j] * sc[j] * sc[j];
+	for (i = 0; i < m; i++)
+		for (j = 0; j < k; j++)
+			w[i * k + j] = -0.5 * (c + w[i * k + j]) + ld[j] + lw[j];
+}
+
+CLONES void
+dvec_rows_div(double *w, const double *e, const double *s, size_t m, size_t k)
+{
+	size_t i, j;
+
+	for (i = 0; i < m; i++)
+		for (j = 0; j < k; j++)
+			w[i * k + j] = e[i * k + j] / s[i];
+}
+
+CLONES void
+dvec_colsums_f(double *acc, const float *x, size_t n, size_t d)
+{
+	size_t i, f;
+
+	for (i = 0; i < n; i++)
+		for (f = 0; f < d; f++)
+			acc[f] += x[i * d + f];
+}
+
+CLONES void
+dvec_from_float_sub(double *out, const float *x, const double *sh, size_t m, size_t d)
+{
+	size_t i, f;
+
+	for (i = 0; i < m; i++)
+		for (f = 0; f < d; f++)
+			out[i * d + f] = x[i * d + f] - sh[f];
 }
 
 CLONES void

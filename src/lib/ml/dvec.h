@@ -29,6 +29,27 @@ void dvec_sqdist_f32_idx(const float *a, const float *base, const size_t *idx, s
     size_t d, float *out);
 /* out[r] = dvec_sqdist(a, b + r * d, d) for r < cnt (consecutive rows) */
 void dvec_sqdist_rows(const double *a, const double *b, size_t cnt, size_t d, double *out);
+/* s[j d + f] += r[i k + j] x[i d + f] and (q not NULL) q[j d + f] += r[i k + j]
+ * x[i d + f]^2 over the m rows i in order; the same bits in every version (no
+ * fma) */
+void dvec_wsums(const double *x, const double *r, size_t m, size_t k, size_t d, double *s,
+    double *q);
+/* dvec_wsums of the rows xf - sh (in double), the same bits as of those rows */
+void dvec_wsums_f(const float *xf, const double *sh, const double *r, size_t m, size_t k,
+    size_t d, double *s, double *q);
+/* out[r] = dvec_wsqdist(a, b + r * d, w + r * d, d) for r < cnt */
+void dvec_wsqdist_rows(const double *a, const double *b, const double *w, size_t cnt, size_t d,
+    double *out);
+/* w[i k + j] = -0.5 (c + w[i k + j] (sc: sc[j] sc[j])) + ld[j] + lw[j] for m rows
+ * of k (a mixture's weighted log-probabilities from squared distances) */
+void dvec_wlogp(double *w, size_t m, size_t k, double c, const double *ld, const double *lw,
+    const double *sc);
+/* w[i k + j] = e[i k + j] / s[i] for m rows of k */
+void dvec_rows_div(double *w, const double *e, const double *s, size_t m, size_t k);
+/* acc[f] += x[i d + f] for the n rows i in order */
+void dvec_colsums_f(double *acc, const float *x, size_t n, size_t d);
+/* out = (double)x - sh for m rows of d */
+void dvec_from_float_sub(double *out, const float *x, const double *sh, size_t m, size_t d);
 /* out = (double)x (float32 rows into doubles) */
 void dvec_from_float(double *out, const float *x, size_t d);
 

@@ -1,6 +1,7 @@
 /* gmmfit.c — fitting a Gaussian mixture by EM from k-means initialisations, as
  * scikit-learn 1.2.1's BaseMixture.fit_predict (see gmm.h). */
 #include "ml/gmmfit.h"
+#include "ml/dvec.h"
 #include "ml/gmmstep.h"
 #include "ml/kmeans.h"
 #include "core/pool.h"
@@ -32,18 +33,18 @@ typedef struct Fit {
 	const GmmOpt *o;
 	const float *xf;     /* the caller's rows */
 	size_t n, d, k;
-	double *x;           /* n x d: the rows minus their column means */
+	double *x;           /* n x d: the rows minus their column means (full, tied) */
+	GmmRows rows;        /* x, or (diag, spherical) xf - shift */
 	double *shift;       /* d column means */
 	double *xtx;         /* tied: X^T X of x */
-	double *x2;          /* diag, spherical: the squares of x */
 	double *resp;        /* n x k */
 	Progress *prog;      /* EM iterations of all initialisations */
 	unsigned long iters; /* so far */
 	float *xk;           /* n x d copy for the k-means (centred in place there) */
 } Fit;
 
-/* rows b * GMM_SUMROWS.. of x (centred doubles), x2 (their squares) and xk (the
- * float32 copy for the k-means) */
+/* rows b * GMM_SUMROWS.. of x (centred doubles) and xk (the float32 copy for the
+ * k-means) */
 static void
 setup_block(void *arg, size_t b, int tid)
 {
@@ -53,11 +54,9 @@ setup_block(void *arg, size_t b, int tid)
 
 	(void)tid;
 	memcpy(F->xk + r0 * d, F->xf + r0 * d, (r1 - r0) * d * sizeof(float));
-	for (i = r0; i < r1; i++)
+	for (i = r0; F->x && i < r1; i++)
 		for (f = 0; f < d; f++)
 			F->x[i * d + f] = F->xf[i * d + f] - F->shift[f];
-	for (i = r0 * d; F->x2 && i < r1 * d; i++)
-		F->x2[i] = F->x[i] * F->x[i];
 }
 
 static void
@@ -66,15 +65,13 @@ fit_setup(Fit *F)
 	size_t i, f, n = F->n, d = F->d;
 
 	F->shift = ecalloc(d ? d : 1, sizeof(double));
-	for (i = 0; i < n; i++)
-		for (f = 0; f < d; f++)
-			F->shift[f] += F->xf[i * d + f];
+	dvec_colsums_f(F->shift, F->xf, n, d);
 	for (f = 0; f < d; f++)
 		F->shift[f] /= (double)n;
-	F->x = ereallocarray(NULL, n, d * sizeof(double));
+	if (F->o->cov == GMM_FULL || F->o->cov == GMM_TIED)
+		F->x = ereallocarray(NULL, n, d * sizeof(double));
+	F->rows = (GmmRows){ F->x, F->xf, F->shift, n };
 	F->resp = ecalloc(n, F->k * sizeof(double));
-	if (F->o->cov == GMM_DIAG || F->o->cov == GMM_SPHERICAL)
-		F->x2 = ereallocarray(NULL, n, d * sizeof(double));
 	F->xk = ereallocarray(NULL, n, d * sizeof(float));
 	pool_run(F->o->nthreads, (n + GMM_SUMROWS - 1) / GMM_SUMROWS, setup_block, F);
 	if (F->o->cov == GMM_TIED) {
@@ -90,7 +87,7 @@ fit_setup(Fit *F)
 static void
 fit_free(Fit *F)
 {
-	free(F->shift), free(F->x), free(F->resp), free(F->xk), free(F->xtx), free(F->x2);
+	free(F->shift), free(F->x), free(F->resp), free(F->xk), free(F->xtx);
 }
 
 /* One-hot responsibilities from KMeans(n_clusters=k, n_init=1) labels, run r. */
@@ -152,7 +149,7 @@ em_run(Fit *F, Gmm *g, int r, double *lb, int *iters, int *conv)
 	size_t j, bad;
 	int it;
 
-	gmm_mstep(g, F->x, F->x2, F->n, F->resp, o->reg_covar, F->xtx, o->nthreads);
+	gmm_mstep(g, &F->rows, F->resp, o->reg_covar, F->xtx, o->nthreads);
 	for (j = 0; j < g->k; j++)
 		g->weight[j] /= (double)F->n;
 	if ((bad = gmm_precompute(g)))
@@ -160,8 +157,12 @@ em_run(Fit *F, Gmm *g, int r, double *lb, int *iters, int *conv)
 	*conv = 0;
 	for (it = 1; it <= o->max_iter; it++) {
 		prev = cur;
-		cur = gmm_estep(g, F->x, F->n, o->nthreads, 1, F->resp) / (double)F->n;
-		gmm_mstep(g, F->x, F->x2, F->n, F->resp, o->reg_covar, F->xtx, o->nthreads);
+		if (F->x) {
+			cur = gmm_estep(g, &F->rows, o->nthreads, 1, F->resp) / (double)F->n;
+			gmm_mstep(g, &F->rows, F->resp, o->reg_covar, F->xtx, o->nthreads);
+		} else {
+			cur = gmm_emstep(g, &F->rows, o->nthreads, F->resp, o->reg_covar) / (double)F->n;
+		}
 		for (j = 0, tot = 0; j < g->k; j++)
 			tot += g->weight[j];
 		for (j = 0; j < g->k; j++)

@@ -64,7 +64,6 @@ static void
 wlogp_rows(const Gmm *g, const double *xb, size_t m, const double *mp, Scratch *S, double *w)
 {
 	size_t i, j, d = g->d, k = g->k;
-	double *e;
 
 	if (g->cov == GMM_FULL)
 		for (j = 0; j < k; j++)
@@ -74,17 +73,19 @@ wlogp_rows(const Gmm *g, const double *xb, size_t m, const double *mp, Scratch *
 		cblas_dtrmm(CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, (int)m,
 		    (int)d, 1.0, g->pchol, (int)d, S->y, (int)d);
 	}
-	for (i = 0; i < m; i++)
-		for (j = 0; j < k; j++) {
-			e = &w[i * k + j];
-			if (g->cov == GMM_TIED)
-				*e = dvec_sqdist(S->y + i * d, mp + j * d, d);
-			else if (g->cov == GMM_DIAG)
-				*e = dvec_wsqdist(xb + i * d, g->mean + j * d, g->pchol + j * d, d);
-			else if (g->cov == GMM_SPHERICAL)
-				*e = dvec_sqdist(xb + i * d, g->mean + j * d, d) * g->pchol[j] * g->pchol[j];
-			*e = wlogp(g, j, *e);
-		}
+	for (i = 0; i < m; i++) {
+		if (g->cov == GMM_DIAG)
+			dvec_wsqdist_rows(xb + i * d, g->mean, g->pchol, k, d, w + i * k);
+		else if (g->cov == GMM_SPHERICAL)
+			dvec_sqdist_rows(xb + i * d, g->mean, k, d, w + i * k);
+		for (j = 0; g->cov == GMM_TIED && j < k; j++)
+			w[i * k + j] = dvec_sqdist(S->y + i * d, mp + j * d, d);
+		for (j = 0; g->cov == GMM_FULL && j < k; j++)
+			w[i * k + j] = wlogp(g, j, w[i * k + j]);
+	}
+	if (g->cov != GMM_FULL) /* wlogp's operations */
+		dvec_wlogp(w, m, k, (double)g->d * log(2 * M_PI), g->logdet, g->logw,
+		    g->cov == GMM_SPHERICAL ? g->pchol : NULL);
 }
 
 /* the exact weighted log-probabilities of the cnt rows idx for component j */
@@ -159,6 +160,7 @@ typedef struct Estep {
 	const Gmm *g;
 	const double *x;     /* n x d doubles, or NULL */
 	const float *xf;     /* or float32 rows */
+	const double *shift; /* NULL, or d values subtracted from the rows xf */
 	size_t n, nb;
 	int bounded;
 	double *mp;          /* tied: k x d */
@@ -167,6 +169,8 @@ typedef struct Estep {
 	int *label;
 	float *prob;
 	double *part;        /* nb: sums of log p(x) per block */
+	double *sums;        /* or NULL: the M-step's sums per block of GMM_SUMROWS rows
+	                      * (as sums_block, from the rows xf - shift) */
 	Scratch *sc;         /* per thread */
 } Estep;
 
@@ -181,24 +185,47 @@ estep_block(void *arg, size_t b, int tid)
 	const double *x = E->x ? E->x + r0 * d : S->xb;
 	double *w = E->resp ? E->resp + r0 * k : S->w;
 
-	for (i = 0; !E->x && i < m; i++)
+	if (!E->x && E->shift)
+		dvec_from_float_sub(S->xb, E->xf + r0 * d, E->shift, m, d);
+	for (i = 0; !E->x && !E->shift && i < m; i++)
 		dvec_from_float(S->xb + i * d, E->xf + (r0 + i) * d, d);
 	if (E->bounded && g->cov == GMM_FULL)
 		bounded_rows(g, x, m, S, w);
 	else
 		wlogp_rows(g, x, m, E->mp, S, w);
 	E->part[b] = normalise_rows(w, m, k, S->ub, S->out);
-	for (i = 0; i < m; i++, w += k) {
+	for (i = 0; E->label && i < m; i++) {
 		for (j = 1, best = 0; j < k; j++) /* numpy argmax: the first maximum */
-			if (w[j] > w[best])
+			if (w[i * k + j] > w[i * k + best])
 				best = j;
-		if (E->label)
-			E->label[r0 + i] = (int)best;
-		for (j = 0; j < k; j++) {
-			w[j] = S->ub[i * k + j] / S->out[i];
-			if (E->prob)
-				E->prob[(r0 + i) * k + j] = (float)w[j];
-		}
+		E->label[r0 + i] = (int)best;
+	}
+	dvec_rows_div(w, S->ub, S->out, m, k);
+	for (i = 0; E->prob && i < m * k; i++)
+		E->prob[r0 * k + i] = (float)w[i];
+}
+
+/* the E-step of the rows of block b of GMM_SUMROWS rows (GMM_SUMROWS / GMM_BLOCK
+ * of its blocks), each block's M-step sums taken from its rows while they are
+ * in cache: the sums of sums_block in the same order */
+static void
+estep_sums_block(void *arg, size_t b, int tid)
+{
+	Estep *E = arg;
+	size_t e, e1, r0, m, i, j, k = E->g->k, d = E->g->d;
+	double *p = E->sums + b * k * (1 + 2 * d);
+	const double *resp;
+
+	e1 = (b + 1) * (GMM_SUMROWS / GMM_BLOCK);
+	for (e = b * (GMM_SUMROWS / GMM_BLOCK); e < e1 && e < E->nb; e++) {
+		estep_block(E, e, tid);
+		r0 = e * GMM_BLOCK;
+		m = E->n - r0 < GMM_BLOCK ? E->n - r0 : GMM_BLOCK;
+		resp = E->resp + r0 * k;
+		for (i = 0; i < m; i++)
+			for (j = 0; j < k; j++)
+				p[j] += resp[i * k + j];
+		dvec_wsums(E->sc[tid].xb, resp, m, k, d, p + k, p + k + k * d);
 	}
 }
 
@@ -277,7 +304,10 @@ estep_run(Estep *E, int nthreads)
 		E->mp = mu_pchol(g);
 	for (t = 0; t < nthreads; t++)
 		E->sc[t].pp = E->pp, E->sc[t].dp = gmmk_pad(d), E->sc[t].mpp = E->mp;
-	pool_run(nthreads, E->nb, estep_block, E);
+	if (E->sums)
+		pool_run(nthreads, (E->n + GMM_SUMROWS - 1) / GMM_SUMROWS, estep_sums_block, E);
+	else
+		pool_run(nthreads, E->nb, estep_block, E);
 	for (b = 0; b < E->nb; b++)
 		tot += E->part[b];
 	for (t = 0; t < nthreads; t++)
@@ -287,12 +317,13 @@ estep_run(Estep *E, int nthreads)
 }
 
 double
-gmm_estep(const Gmm *g, const double *x, size_t n, int nthreads, int bounded, double *resp)
+gmm_estep(const Gmm *g, const GmmRows *x, int nthreads, int bounded, double *resp)
 {
 	Estep E;
 
 	memset(&E, 0, sizeof E);
-	E.g = g, E.x = x, E.n = n, E.bounded = bounded, E.resp = resp;
+	E.g = g, E.x = x->x, E.xf = x->xf, E.shift = x->shift, E.n = x->n, E.bounded = bounded;
+	E.resp = resp;
 	return estep_run(&E, nthreads);
 }
 
@@ -325,9 +356,11 @@ typedef struct Mstep {
 /* the sums of one block of GMM_SUMROWS rows: nk, resp^T x and (diag, spherical)
  * resp^T x^2 */
 typedef struct Sums {
-	const double *x, *x2, *resp;
+	const GmmRows *x;
+	const double *resp;
 	size_t n, k, d;
-	double *part;        /* per block: k nk, k x d of x, k x d of x^2 (x2 only) */
+	int sq;              /* the sums of x^2 too */
+	double *part;        /* per block: k nk, k x d of x, k x d of x^2 (sq only) */
 } Sums;
 
 static void
@@ -343,39 +376,50 @@ sums_block(void *arg, size_t b, int tid)
 	for (i = 0; i < m; i++)
 		for (j = 0; j < k; j++)
 			p[j] += resp[i * k + j];
-	cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)k, (int)d, (int)m, 1.0, resp,
-	    (int)k, S->x + r0 * d, (int)d, 0.0, p + k, (int)d);
-	if (S->x2)
-		cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)k, (int)d, (int)m, 1.0,
-		    resp, (int)k, S->x2 + r0 * d, (int)d, 0.0, p + k + k * d, (int)d);
+	if (S->x->x)
+		dvec_wsums(S->x->x + r0 * d, resp, m, k, d, p + k, S->sq ? p + k + k * d : NULL);
+	else
+		dvec_wsums_f(S->x->xf + r0 * d, S->x->shift, resp, m, k, d, p + k,
+		    S->sq ? p + k + k * d : NULL);
 }
 
-/* nk (sklearn: resp.sum(0) + 10 eps) into weight, means = resp^T x / nk; diag,
- * spherical: resp^T x^2 into v (k x d).  Blocks of GMM_SUMROWS rows on the pool,
+static void mstep_finish(Gmm *g, const double *part, size_t nb, double *v);
+
+/* nk (sklearn: resp.sum(0) + 10 eps) into weight, means = resp^T x / nk; v not
+ * NULL (diag, spherical): resp^T x^2 into v (k x d).  Blocks of GMM_SUMROWS rows on the pool,
  * their sums added in block order (the same whatever the thread count). */
 static void
-mstep_means(Gmm *g, const double *x, const double *x2, size_t n, const double *resp,
-    double *v, int nthreads)
+mstep_means(Gmm *g, const GmmRows *x, const double *resp, double *v, int nthreads)
 {
-	size_t b, i, j, f, k = g->k, d = g->d, w = k * (1 + 2 * d);
-	Sums S = {x, x2, resp, n, k, d, NULL};
+	size_t k = g->k, d = g->d, w = k * (1 + 2 * d), n = x->n;
+	Sums S = {x, resp, n, k, d, v != NULL, NULL};
 	size_t nb = (n + GMM_SUMROWS - 1) / GMM_SUMROWS;
-	double *p;
 
 	S.part = ecalloc(nb ? nb : 1, w * sizeof(double));
 	pool_run(nthreads, nb, sums_block, &S);
+	mstep_finish(g, S.part, nb, v);
+	free(S.part);
+}
+
+/* nk into weight (+ 10 eps), means and (v not NULL) resp^T x^2 from the sums of
+ * nb blocks (sums_block's), added in block order */
+static void
+mstep_finish(Gmm *g, const double *part, size_t nb, double *v)
+{
+	size_t b, i, j, f, k = g->k, d = g->d, w = k * (1 + 2 * d);
+	const double *p;
+
 	memset(g->weight, 0, k * sizeof(double));
 	memset(g->mean, 0, k * d * sizeof(double));
 	for (b = 0; b < nb; b++) {
-		p = S.part + b * w;
+		p = part + b * w;
 		for (j = 0; j < k; j++)
 			g->weight[j] += p[j];
 		for (i = 0; i < k * d; i++)
 			g->mean[i] += p[k + i];
-		for (i = 0; x2 && i < k * d; i++)
+		for (i = 0; v && i < k * d; i++)
 			v[i] += p[k + k * d + i];
 	}
-	free(S.part);
 	for (j = 0; j < k; j++)
 		g->weight[j] += 10 * DBL_EPSILON;
 	for (j = 0; j < k; j++)
@@ -499,15 +543,15 @@ mstep_tied(Gmm *g, const double *xtx, double reg)
 }
 
 void
-gmm_mstep(Gmm *g, const double *x, const double *x2, size_t n, const double *resp, double reg,
-    const double *xtx, int nthreads)
+gmm_mstep(Gmm *g, const GmmRows *x, const double *resp, double reg, const double *xtx,
+    int nthreads)
 {
 	Mstep M;
 	int t, dg = g->cov == GMM_DIAG || g->cov == GMM_SPHERICAL;
 	double *v = dg ? ecalloc(g->k, g->d * sizeof(double)) : NULL;
 
 	nthreads = nthreads < 1 ? 1 : nthreads;
-	mstep_means(g, x, dg ? x2 : NULL, n, resp, v, nthreads);
+	mstep_means(g, x, resp, v, nthreads);
 	if (g->cov == GMM_TIED)
 		mstep_tied(g, xtx, reg);
 	if (dg)
@@ -515,7 +559,7 @@ gmm_mstep(Gmm *g, const double *x, const double *x2, size_t n, const double *res
 	free(v);
 	if (g->cov != GMM_FULL)
 		return;
-	M.g = g, M.x = x, M.n = n, M.resp = resp, M.reg = reg;
+	M.g = g, M.x = x->x, M.n = x->n, M.resp = resp, M.reg = reg;
 	M.dp = gmmk_pad(g->d);
 	M.ntask = (size_t)nthreads < g->k ? (size_t)nthreads : g->k;
 	M.cp = gmmk_avx512() ? ecalloc(g->k, M.dp * M.dp * sizeof(double)) : NULL;
@@ -527,4 +571,21 @@ gmm_mstep(Gmm *g, const double *x, const double *x2, size_t n, const double *res
 	for (t = 0; t < nthreads; t++)
 		free(M.buf[t]);
 	free(M.buf), free(M.cp);
+}
+
+double
+gmm_emstep(Gmm *g, const GmmRows *x, int nthreads, double *resp, double reg)
+{
+	Estep E;
+	size_t nb = (x->n + GMM_SUMROWS - 1) / GMM_SUMROWS;
+	double ll, *v = ecalloc(g->k, g->d * sizeof(double));
+
+	memset(&E, 0, sizeof E);
+	E.g = g, E.xf = x->xf, E.shift = x->shift, E.n = x->n, E.resp = resp;
+	E.sums = ecalloc(nb ? nb : 1, g->k * (1 + 2 * g->d) * sizeof(double));
+	ll = estep_run(&E, nthreads);
+	mstep_finish(g, E.sums, nb, v);
+	mstep_diag(g, v, reg);
+	free(E.sums), free(v);
+	return ll;
 }

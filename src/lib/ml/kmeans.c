@@ -107,6 +107,8 @@ row_sqnorms(const float *c, size_t k, size_t d, float *out)
 
 #define KP 80
 #define KROWS 24
+/* rows per tile of lanes_labels (k <= 8, AVX-512) */
+#define LROWS 32
 
 static size_t
 padded(size_t m)
@@ -209,6 +211,49 @@ dist_tile_avx512(const float *x, size_t rows, size_t d, const float *ct, const f
 		for (; i < rows; i++)
 			one[nv - 1](x + i * d, d, ct + p * d, w, csq + p, out + i * mp + p, mp);
 	}
+}
+
+/* The labels of LROWS rows of transposed tiles xt (d x LROWS, row r's feature f at
+ * f * LROWS + r) against the first k <= 8 of the packed columns ct (one panel, 16
+ * wide): the rows in the lanes, each column's dot product the same fma chain as
+ * in k512_*, argmin by the same strict comparison in column order, so the labels
+ * are those of dist_tile and argmin. */
+static void
+lanes_labels(const float *xt, size_t d, const float *ct, const float *csq, size_t k, int *lab)
+{
+	__m512 acc[8][2], x0, x1, cb, best0, best1, v0, v1, m2 = _mm512_set1_ps(-2.0f);
+	__m512i l0 = _mm512_setzero_si512(), l1 = l0;
+	__mmask16 lt0, lt1;
+	size_t f;
+	int j;
+
+	_Pragma("GCC unroll 8") for (j = 0; j < 8; j++)
+		acc[j][0] = acc[j][1] = _mm512_setzero_ps();
+	for (f = 0; f < d; f++) {
+		x0 = _mm512_loadu_ps(xt + f * LROWS);
+		x1 = _mm512_loadu_ps(xt + f * LROWS + 16);
+		_Pragma("GCC unroll 8") for (j = 0; j < 8; j++) {
+			cb = _mm512_set1_ps(ct[f * 16 + (size_t)j]);
+			acc[j][0] = _mm512_fmadd_ps(x0, cb, acc[j][0]);
+			acc[j][1] = _mm512_fmadd_ps(x1, cb, acc[j][1]);
+		}
+	}
+	best0 = _mm512_fmadd_ps(m2, acc[0][0], _mm512_set1_ps(csq[0]));
+	best1 = _mm512_fmadd_ps(m2, acc[0][1], _mm512_set1_ps(csq[0]));
+	_Pragma("GCC unroll 8") for (j = 1; j < 8; j++) {
+		if ((size_t)j >= k)
+			break;
+		v0 = _mm512_fmadd_ps(m2, acc[j][0], _mm512_set1_ps(csq[j]));
+		v1 = _mm512_fmadd_ps(m2, acc[j][1], _mm512_set1_ps(csq[j]));
+		lt0 = _mm512_cmp_ps_mask(v0, best0, _CMP_LT_OQ);
+		lt1 = _mm512_cmp_ps_mask(v1, best1, _CMP_LT_OQ);
+		best0 = _mm512_mask_mov_ps(best0, lt0, v0);
+		best1 = _mm512_mask_mov_ps(best1, lt1, v1);
+		l0 = _mm512_mask_mov_epi32(l0, lt0, _mm512_set1_epi32(j));
+		l1 = _mm512_mask_mov_epi32(l1, lt1, _mm512_set1_epi32(j));
+	}
+	_mm512_storeu_si512(lab, l0);
+	_mm512_storeu_si512(lab + 16, l1);
 }
 #pragma GCC pop_options
 
@@ -405,6 +450,7 @@ typedef struct Pass {
 	const float *ct, *csq;
 	size_t mp;
 	float **scratch;     /* per thread: KROWS x mp */
+	const float *xt;     /* x in tiles of LROWS rows for lanes_labels, or NULL */
 } Pass;
 
 /* row xi's label in run r becomes lab: its centre sums follow when r updates */
@@ -425,6 +471,41 @@ relabel(LRun *r, size_t b, size_t k, size_t d, size_t i, const float *xi, int la
 	add_row(r->psum + (b * k + (size_t)lab) * d, xi, d);
 }
 
+/* pass_block's rows s .. e of block b for one run of k <= 8 by lanes_labels */
+static void
+pass_lanes(Pass *P, size_t b, size_t s, size_t e)
+{
+#ifdef KM_X86
+	size_t r0, i, m, d = P->d;
+	LRun *r = P->act[0];
+	int lab[LROWS];
+
+	for (r0 = s; r0 < e; r0 += LROWS) {
+		m = e - r0 < LROWS ? e - r0 : LROWS;
+		lanes_labels(P->xt + r0 * d, d, P->ct, P->csq, P->k, lab);
+		for (i = 0; i < m; i++)
+			if (r->labels[r0 + i] != lab[i])
+				relabel(r, b, P->k, d, r0 + i, P->x + (r0 + i) * d, lab[i]);
+	}
+#endif
+}
+
+/* block b's rows of x into P->xt (tiles of LROWS rows, feature-major, the rows
+ * past n zero) */
+static void
+transpose_block(void *arg, size_t b, int tid)
+{
+	Pass *P = arg;
+	size_t s = b * P->br, e = s + P->br, i, f, r0, d = P->d;
+	float *t;
+
+	(void)tid;
+	for (r0 = s; r0 < e && r0 < P->n; r0 += LROWS)
+		for (t = (float *)P->xt + r0 * d, i = 0; i < LROWS; i++)
+			for (f = 0; f < d; f++)
+				t[f * LROWS + i] = r0 + i < P->n ? P->x[(r0 + i) * d + f] : 0.0f;
+}
+
 static void
 pass_block(void *arg, size_t b, int tid)
 {
@@ -438,6 +519,10 @@ pass_block(void *arg, size_t b, int tid)
 		e = P->n;
 	for (q = 0; q < P->na; q++)
 		P->act[q]->changed[b] = 0;
+	if (P->xt && P->na == 1) {
+		pass_lanes(P, b, s, e);
+		return;
+	}
 	for (r0 = s; r0 < e; r0 += KROWS) {
 		m = e - r0 < KROWS ? e - r0 : KROWS;
 		prefetch_rows(P->x, r0, r0 + m, d);
@@ -627,6 +712,7 @@ lloyd_batch(KMeans *km, LRun *runs, size_t nr, size_t br, size_t nb, double *dis
 	size_t k = km->k, d = km->d, n = km->n, q, i, na;
 	LRun **act = emallocarray(nr, sizeof *act);
 	unsigned long it = 0;
+	float *xt = NULL;
 	Pass P;
 
 	for (q = 0; q < nr; q++) {
@@ -640,6 +726,13 @@ lloyd_batch(KMeans *km, LRun *runs, size_t nr, size_t br, size_t nb, double *dis
 	}
 	P = (Pass){ .x = km->x, .n = n, .d = d, .k = k, .br = br, .act = act, .ct = ct, .csq = csq,
 	    .scratch = scratch };
+#ifdef KM_X86
+	if (nr == 1 && k <= 8 && dist_tile_pick() == dist_tile_avx512 && br % LROWS == 0) {
+		xt = emallocarray(nb * br, d * sizeof(float));
+		P.xt = xt;
+		pool_run(km->o.nthreads, nb, transpose_block, &P);
+	}
+#endif
 	for (;;) {
 		for (q = 0, na = 0; q < nr; q++)
 			if (runs[q].state != R_DONE) {
@@ -671,7 +764,7 @@ lloyd_batch(KMeans *km, LRun *runs, size_t nr, size_t br, size_t nb, double *dis
 	for (q = 0; q < nr; q++)
 		act[q] = &runs[q];
 	inertia_all(km, act, nr, br, nb);
-	free(act);
+	free(act), free(xt);
 }
 
 /* ---- k-means++, all runs at once ----
@@ -904,7 +997,7 @@ kmeans_defaults(KMeansOpt *o)
 
 /* numpy's float32 X.mean(axis=0) of x (n x d) into mean: sequential float32 sums,
  * float32 division */
-static void
+HOT static void
 col_means(const float *x, size_t n, size_t d, float *mean)
 {
 	size_t i, f;
@@ -917,11 +1010,11 @@ col_means(const float *x, size_t n, size_t d, float *mean)
 }
 
 /* x -= sub row by row (sub NULL: x is centred already), then of the centred x:
- * ||x_i||^2 into xsq and tol * the mean of the per-feature variances, returned.
- * The centring, the column sums of the variance's mean and the norms share one
- * pass over the rows (the data are read twice in all, not four times); d double
- * accumulators. */
-static double
+ * ||x_i||^2 into xsq (unless NULL) and tol * the mean of the per-feature
+ * variances, returned.  The centring, the column sums of the variance's mean and
+ * the norms share one pass over the rows (the data are read twice in all, not
+ * four times); d double accumulators. */
+HOT static double
 centre_stats(float *x, size_t n, size_t d, const float *sub, double tol, float *xsq)
 {
 	double *acc = ecalloc(2 * d, sizeof(double)), t, vs = 0, q;
@@ -930,14 +1023,14 @@ centre_stats(float *x, size_t n, size_t d, const float *sub, double tol, float *
 
 	for (i = 0; i < n; i++) {
 		xi = x + i * d;
-		q = 0;
-		for (f = 0; f < d; f++) {
-			if (sub)
-				xi[f] -= sub[f];
+		for (f = 0; sub && f < d; f++)
+			xi[f] -= sub[f];
+		for (f = 0; f < d; f++)
 			acc[f] += xi[f];
+		for (f = 0, q = 0; xsq && f < d; f++)
 			q += (double)xi[f] * xi[f];
-		}
-		xsq[i] = (float)q;
+		if (xsq)
+			xsq[i] = (float)q;
 	}
 	for (f = 0; f < d; f++)
 		acc[f] /= (double)n;
@@ -975,7 +1068,8 @@ new_kmeans(float *x, size_t n, size_t d, const KMeansOpt *o)
 	else
 		col_means(x, n, d, km->mean);
 	km->o.premean = NULL;
-	km->priv->xsq = emallocarray(n, sizeof(float));
+	if (km->o.init == KM_PLUSPLUS) /* the norms are k-means++'s */
+		km->priv->xsq = emallocarray(n, sizeof(float));
 	km->priv->tolabs = centre_stats(x, n, d, o->premean ? NULL : km->mean, o->tol,
 	    km->priv->xsq);
 	km->centers = ecalloc(km->k * d, sizeof(float));
