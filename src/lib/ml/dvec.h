@@ -29,6 +29,14 @@ void dvec_sqdist_f32_idx(const float *a, const float *base, const size_t *idx, s
     size_t d, float *out);
 /* out[r] = dvec_sqdist(a, b + r * d, d) for r < cnt (consecutive rows) */
 void dvec_sqdist_rows(const double *a, const double *b, size_t cnt, size_t d, double *out);
+/* n rows packed by 8 for dvec_dist_pack8: block k holds rows 8k..8k+7 as d
+ * groups of 8 (row 8k + l at [k][f][l]; rows past n as zeros): (n + 7) / 8
+ * blocks of 8 d doubles */
+void dvec_pack8(const double *x, size_t n, size_t d, double *pk);
+/* out[l] = sqrt(dvec_sqdist(a, row l of the packed block blk, d)) for l < 8,
+ * the same bits (the operations of dvec_sqdist in its order, the 8 rows side
+ * by side) */
+void dvec_dist_pack8(const double *a, const double *blk, size_t d, double *out);
 /* out = (double)x (float32 rows into doubles) */
 void dvec_from_float(double *out, const float *x, size_t d);
 
