@@ -376,7 +376,7 @@ pdist_block(void *arg, size_t b, int tid)
 	Pdist *P = arg;
 	size_t i, k, k0, k1, lo, hi, n = P->n, d = P->d, r0 = b * PD_ROWS, r1 = r0 + PD_ROWS;
 	size_t nb = (n + 7) / 8;
-	double out[8];
+	double out[8], *dst;
 
 	r1 = r1 < n ? r1 : n;
 	for (k0 = (r0 + 1) / 8; k0 < nb; k0 += PD_BLKS) {
@@ -386,8 +386,8 @@ pdist_block(void *arg, size_t b, int tid)
 				dvec_dist_pack8(P->x + i * d, P->pk + k * 8 * d, d, out);
 				lo = 8 * k > i + 1 ? 8 * k : i + 1;
 				hi = 8 * k + 8 < n ? 8 * k + 8 : n;
-				if (lo < hi)
-					memcpy(&P->D[cidx(n, i, lo)], out + (lo - 8 * k), (hi - lo) * sizeof(double));
+				for (dst = lo < hi ? &P->D[cidx(n, i, lo)] : NULL; lo < hi; lo++)
+					*dst++ = out[lo - 8 * k];
 			}
 	}
 }
