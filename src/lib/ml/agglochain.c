@@ -357,33 +357,39 @@ agglochain_ward(const double *x, size_t n, size_t d, Progress *p, AggloMerge *z)
 /* ---- the condensed matrix ---- */
 
 #define PD_ROWS 16   /* rows of a task */
-#define PD_COLS 256  /* columns of a tile: kept in cache for the task's rows */
+#define PD_BLKS 32   /* packed blocks of 8 columns in a tile: kept in cache for the
+                      * task's rows */
 
 typedef struct Pdist {
+	const double *pk;    /* the rows packed by 8 (dvec_pack8) */
 	const double *x;
 	size_t n, d;
 	double *D;
 } Pdist;
 
-/* rows b*PD_ROWS.. of the condensed matrix, a tile of PD_COLS columns at a time */
+/* rows b*PD_ROWS.. of the condensed matrix, a tile of PD_BLKS blocks at a time:
+ * the distances of row i to the 8 rows of a block, those after i stored (a
+ * row's entries are consecutive in the condensed matrix) */
 static void
 pdist_block(void *arg, size_t b, int tid)
 {
 	Pdist *P = arg;
-	size_t i, j, j0, j1, n = P->n, d = P->d, r0 = b * PD_ROWS, r1 = r0 + PD_ROWS, lo;
-	double *out = ereallocarray(NULL, PD_COLS, sizeof(double));
+	size_t i, k, k0, k1, lo, hi, n = P->n, d = P->d, r0 = b * PD_ROWS, r1 = r0 + PD_ROWS;
+	size_t nb = (n + 7) / 8;
+	double out[8], *dst;
 
 	r1 = r1 < n ? r1 : n;
-	for (j0 = r0 + 1; j0 < n; j0 += PD_COLS) {
-		j1 = j0 + PD_COLS < n ? j0 + PD_COLS : n;
-		for (i = r0; i < r1 && i + 1 < j1; i++) {
-			lo = j0 > i + 1 ? j0 : i + 1;
-			dvec_sqdist_rows(P->x + i * d, P->x + lo * d, j1 - lo, d, out);
-			for (j = lo; j < j1; j++)
-				P->D[cidx(n, i, j)] = sqrt(out[j - lo]);
-		}
+	for (k0 = (r0 + 1) / 8; k0 < nb; k0 += PD_BLKS) {
+		k1 = k0 + PD_BLKS < nb ? k0 + PD_BLKS : nb;
+		for (i = r0; i < r1; i++)
+			for (k = k0 > (i + 1) / 8 ? k0 : (i + 1) / 8; k < k1; k++) {
+				dvec_dist_pack8(P->x + i * d, P->pk + k * 8 * d, d, out);
+				lo = 8 * k > i + 1 ? 8 * k : i + 1;
+				hi = 8 * k + 8 < n ? 8 * k + 8 : n;
+				for (dst = lo < hi ? &P->D[cidx(n, i, lo)] : NULL; lo < hi; lo++)
+					*dst++ = out[lo - 8 * k];
+			}
 	}
-	free(out);
 }
 
 int
@@ -393,6 +399,7 @@ agglochain_matrix(const double *x, size_t n, size_t d, int linkage, int nthreads
 	Chain C;
 	Pdist P;
 	size_t npair = n * (n - 1) / 2, align = (size_t)2 << 20;
+	double *pk;
 	void *mem;
 
 	if (n > ((size_t)1 << 31) || posix_memalign(&mem, align, npair * sizeof(double))) {
@@ -406,8 +413,11 @@ agglochain_matrix(const double *x, size_t n, size_t d, int linkage, int nthreads
 	chain_init(&C, x, n, d, linkage);
 	rows_init(&C.rows, n);
 	C.D = mem;
-	P.x = x, P.n = n, P.d = d, P.D = C.D;
+	pk = ereallocarray(NULL, (n + 7) / 8, 8 * (d ? d : 1) * sizeof(double));
+	dvec_pack8(x, n, d, pk);
+	P.pk = pk, P.x = x, P.n = n, P.d = d, P.D = C.D;
 	pool_run(nthreads, (n + PD_ROWS - 1) / PD_ROWS, pdist_block, &P);
+	free(pk);
 	chain_run(&C, p, z);
 	rows_free(&C.rows);
 	free(C.D), free(C.size), free(C.act);

@@ -1,6 +1,7 @@
 /* dvec.c — double-precision vector kernels (see dvec.h). */
 #include "ml/dvec.h"
 
+#include <math.h>
 #include <string.h>
 
 /* the kernels are loops over d whose trip count is only known at run time: GCC -O2
@@ -417,6 +418,39 @@ dvec_from_float_sub(double *out, const float *x, const double *sh, size_t m, siz
 	for (i = 0; i < m; i++)
 		for (f = 0; f < d; f++)
 			out[i * d + f] = x[i * d + f] - sh[f];
+}
+
+void
+dvec_pack8(const double *x, size_t n, size_t d, double *pk)
+{
+	size_t k, f, l, nb = (n + 7) / 8;
+
+	for (k = 0; k < nb; k++)
+		for (f = 0; f < d; f++)
+			for (l = 0; l < 8; l++)
+				pk[(k * d + f) * 8 + l] = 8 * k + l < n ? x[(8 * k + l) * d + f] : 0;
+}
+
+/* the lanes are the 8 rows; s[q] the partial sums of the coordinates f = q mod 8
+ * (dvec_sqdist's s[q]), r that of the tail */
+CLONES void
+dvec_dist_pack8(const double *a, const double *blk, size_t d, double *out)
+{
+	v8d s[8] = { { 0 } }, r = { 0 }, t, v;
+	size_t f, q, l, d8 = d & ~(size_t)7;
+
+	for (f = 0; f < d8; f += 8)
+		for (q = 0; q < 8; q++) {
+			t = a[f + q] - LOAD8D(blk + (f + q) * 8);
+			s[q] += t * t;
+		}
+	for (; f < d; f++) {
+		t = a[f] - LOAD8D(blk + f * 8);
+		r += t * t;
+	}
+	v = ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7])) + r;
+	for (l = 0; l < 8; l++)
+		out[l] = sqrt(v[l]);
 }
 
 CLONES void

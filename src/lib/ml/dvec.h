@@ -50,6 +50,14 @@ void dvec_rows_div(double *w, const double *e, const double *s, size_t m, size_t
 void dvec_colsums_f(double *acc, const float *x, size_t n, size_t d);
 /* out = (double)x - sh for m rows of d */
 void dvec_from_float_sub(double *out, const float *x, const double *sh, size_t m, size_t d);
+/* n rows packed by 8 for dvec_dist_pack8: block k holds rows 8k..8k+7 as d
+ * groups of 8 (row 8k + l at [k][f][l]; rows past n as zeros): (n + 7) / 8
+ * blocks of 8 d doubles */
+void dvec_pack8(const double *x, size_t n, size_t d, double *pk);
+/* out[l] = sqrt(dvec_sqdist(a, row l of the packed block blk, d)) for l < 8,
+ * the same bits (the operations of dvec_sqdist in its order, the 8 rows side
+ * by side) */
+void dvec_dist_pack8(const double *a, const double *blk, size_t d, double *out);
 /* out = (double)x (float32 rows into doubles) */
 void dvec_from_float(double *out, const float *x, size_t d);
 
