@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -843,6 +844,28 @@ bulk_cut(VBulk *b, const char *s, const char *e, int nthreads, unsigned dim)
 	}
 }
 
+/* 1 when a read of r would not wait, now or within 10 ms (a regular file; a pipe
+ * or terminal with bytes or its end there; no descriptor; poll failing, so that
+ * read says why), 0 when a pipe or terminal stays empty that long.  Cannot
+ * fail. */
+static int
+input_ready(VReader *r)
+{
+	struct pollfd p;
+
+	p.fd = fileno(r->fp);
+	p.events = POLLIN;
+	p.revents = 0;
+	return p.fd < 0 || poll(&p, 1, 10) != 0;
+}
+
+/* 1 when buf[pos, end) holds a whole line.  Cannot fail. */
+static int
+has_line(const struct VReaderBuf *vb)
+{
+	return vb->end > vb->pos && memchr(vb->buf + vb->pos, '\n', vb->end - vb->pos);
+}
+
 size_t
 vreader_bulk(VReader *r, int nthreads, VBulk *b)
 {
@@ -853,7 +876,8 @@ vreader_bulk(VReader *r, int nthreads, VBulk *b)
 	b->npiece = 0;
 	if (r->binary || !r->dimknown || r->dim == 0 || vb->pending)
 		return 0;
-	while (vb->end - vb->pos < VS_BULK && fill(r) > 0)
+	/* up to VS_BULK bytes, but a slow pipe's lines once it pauses */
+	while (vb->end - vb->pos < VS_BULK && (!has_line(vb) || input_ready(r)) && fill(r) > 0)
 		;
 	s = vb->buf + vb->pos;
 	for (e = vb->buf + vb->end; e > s && e[-1] != '\n'; e--)

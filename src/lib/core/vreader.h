@@ -76,13 +76,15 @@ int vreader_error_at(const VReader *r, unsigned long recno, unsigned long lineno
 
 /* The plain record lines (a key, then dim values; no header, comment, CR or
  * anything vreader_next would take apart or complain about) that come next in a
- * TSV stream, up to VS_BULK bytes of them, parsed in VB_PIECES pieces on up to
- * nthreads threads.  The rows of piece p are b->piece[p].n of them, in stream
- * order: values at val + i*dim, key i at keys + koff[i] (NUL-terminated).  r moves
- * past them as if vreader_next had read them (record and line numbers included);
- * the first line that is not plain is left to vreader_next.  Returns the rows
- * taken, 0 for none (binary, variable-length or nothing plain next: call
- * vreader_next).  Exits only when memory runs out. */
+ * TSV stream, up to VS_BULK bytes of them (from a pipe with nothing more for
+ * now, the whole lines come so far: a slow producer is not waited for), parsed
+ * in VB_PIECES pieces on up to nthreads threads.  The rows of piece p are
+ * b->piece[p].n of them, in stream order: values at val + i*dim, key i at
+ * keys + koff[i] (NUL-terminated).  r moves past them as if vreader_next had
+ * read them (record and line numbers included); the first line that is not
+ * plain is left to vreader_next.  Returns the rows taken, 0 for none (binary,
+ * variable-length or nothing plain next: call vreader_next).  Exits only when
+ * memory runs out. */
 #define VS_BULK (4u << 20)
 #define VB_PIECES 8
 typedef struct VBulkPiece {
