@@ -44,6 +44,7 @@ build/gen/web/assets.inc: $(WEB) scripts/embed
 $(WEBOBJ): build/gen/web/assets.inc
 $(WEBOBJ): CFLAGS += -Ibuild/gen/web
 build/obj/lib/ml/metrics.o: CFLAGS += -fno-math-errno # silhouette's sqrt vectorised
+build/obj/lib/ml/dvec.o: CFLAGS += -fno-math-errno # dvec_dist_pack8: one vector sqrt of 8 lanes
 
 # headers without a .c of their own
 INC = core/hot store/dbint ml/annhnsw

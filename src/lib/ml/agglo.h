@@ -20,8 +20,9 @@
  * two clusters sqrt(2 |A| |B| / (|A| + |B|)) |c_A - c_B| (the value scipy's
  * Lance-Williams update gives, to rounding); single linkage none either (Prim:
  * O(n) memory).  Complete and average linkage depend on every pairwise distance,
- * which no per-cluster summary preserves: they keep scipy's condensed matrix of
- * n (n - 1) / 2 doubles (1.6 GB for 20 000 records) and update it as scipy does
+ * which no per-cluster summary preserves: they keep a condensed matrix of
+ * n (n - 1) / 2 doubles (1.6 GB for 20 000 records; the lower triangle by rows,
+ * where scipy's is the upper one: the same values) and update it as scipy does
  * (complete: max; average: size-weighted mean).  Time O(n^2 d) for all four. */
 #ifndef SV_AGGLO_H
 #define SV_AGGLO_H

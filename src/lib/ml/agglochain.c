@@ -78,15 +78,18 @@ deactivate(size_t *act, size_t *nact, size_t i)
 	return lo;
 }
 
-/* condensed index of (i, j), i != j (scipy's condensed_index) */
+/* index of (i, j), i != j, in the lower triangle by rows: row i holds its
+ * entries j < i, consecutive (scipy's condensed matrix is the upper triangle; the
+ * lower one makes the merged row, whose index is the higher of the two, mostly
+ * consecutive entries) */
 static inline size_t
-cidx(size_t n, size_t i, size_t j)
+cidx(size_t i, size_t j)
 {
-	if (i > j) {
+	if (i < j) {
 		size_t t = i;
 		i = j, j = t;
 	}
-	return n * i - i * (i + 1) / 2 + (j - i - 1);
+	return i * (i - 1) / 2 + j;
 }
 
 /* ---- distances between clusters ---- */
@@ -240,7 +243,7 @@ row_nearest(const Chain *C, const double *row, size_t x, size_t y, double *cur)
 static size_t
 mat_nearest(Chain *C, size_t x, size_t prev, int haveprev, double *best)
 {
-	size_t q, i, y = prev, n = C->n;
+	size_t q, i, y = prev;
 	double *row = rows_find(&C->rows, x), *fill, cur = INFINITY, t;
 
 	if (row) {
@@ -250,13 +253,13 @@ mat_nearest(Chain *C, size_t x, size_t prev, int haveprev, double *best)
 		return y;
 	}
 	fill = rows_take(&C->rows, x);
-	cur = haveprev ? C->D[cidx(n, x, prev)] : INFINITY;
+	cur = haveprev ? C->D[cidx(x, prev)] : INFINITY;
 	for (q = 0; q < C->nact; q++) {
-		if (q + PF_AHEAD < C->nact && C->act[q + PF_AHEAD] < x) /* a column entry: a miss */
-			__builtin_prefetch(&C->D[cidx(n, x, C->act[q + PF_AHEAD])]);
+		if (q + PF_AHEAD < C->nact && C->act[q + PF_AHEAD] > x) /* a column entry: a miss */
+			__builtin_prefetch(&C->D[cidx(x, C->act[q + PF_AHEAD])]);
 		if ((i = C->act[q]) == x)
 			continue;
-		fill[i] = t = C->D[cidx(n, x, i)];
+		fill[i] = t = C->D[cidx(x, i)];
 		if (t < cur)
 			cur = t, y = i;
 	}
@@ -269,29 +272,29 @@ mat_nearest(Chain *C, size_t x, size_t prev, int haveprev, double *best)
 static void
 mat_merge(Chain *C, size_t x, size_t y)
 {
-	size_t q, i, r, n = C->n;
+	size_t q, i, r;
 	double nx = (double)C->size[x], ny = (double)C->size[y], dx, dy, v;
 	double *rx = rows_find(&C->rows, x), *ry = rows_find(&C->rows, y);
 	double *out = ry ? ry : rows_take(&C->rows, y); /* not rx: just used */
 
 	for (q = 0; q < C->nact; q++) {
-		if (q + PF_AHEAD < C->nact && (i = C->act[q + PF_AHEAD]) < y) {
+		if (q + PF_AHEAD < C->nact && (i = C->act[q + PF_AHEAD]) > y) {
 			if (!rx)
-				__builtin_prefetch(&C->D[cidx(n, i, x)]);
-			__builtin_prefetch(&C->D[cidx(n, i, y)], 1);
+				__builtin_prefetch(&C->D[cidx(i, x)]);
+			__builtin_prefetch(&C->D[cidx(i, y)], 1);
 		}
 		if ((i = C->act[q]) == y)
 			continue;
-		dx = rx ? rx[i] : C->D[cidx(n, i, x)];
-		dy = ry ? ry[i] : C->D[cidx(n, i, y)];
+		dx = rx ? rx[i] : C->D[cidx(i, x)];
+		dy = ry ? ry[i] : C->D[cidx(i, y)];
 		v = C->linkage == AGGLO_COMPLETE ? (dx > dy ? dx : dy) : (nx * dx + ny * dy) / (nx + ny);
-		C->D[cidx(n, i, y)] = out[i] = v;
+		C->D[cidx(i, y)] = out[i] = v;
 	}
 	for (r = 0; r < MAT_ROWS; r++) {
 		if (C->rows.who[r] == x)
 			C->rows.who[r] = SIZE_MAX, C->rows.when[r] = 0;
 		else if (C->rows.who[r] != SIZE_MAX && C->rows.who[r] != y)
-			C->rows.row[r][y] = C->D[cidx(n, C->rows.who[r], y)];
+			C->rows.row[r][y] = out[C->rows.who[r]];
 	}
 }
 
@@ -368,26 +371,27 @@ typedef struct Pdist {
 } Pdist;
 
 /* rows b*PD_ROWS.. of the condensed matrix, a tile of PD_BLKS blocks at a time:
- * the distances of row i to the 8 rows of a block, those after i stored (a
+ * the distances of row i to the 8 rows of a block, those before i stored (a
  * row's entries are consecutive in the condensed matrix) */
 static void
 pdist_block(void *arg, size_t b, int tid)
 {
 	Pdist *P = arg;
-	size_t i, k, k0, k1, lo, hi, n = P->n, d = P->d, r0 = b * PD_ROWS, r1 = r0 + PD_ROWS;
-	size_t nb = (n + 7) / 8;
+	size_t i, k, k0, k1, l, cnt, n = P->n, d = P->d, r0 = b * PD_ROWS, r1 = r0 + PD_ROWS;
+	size_t nb;
 	double out[8], *dst;
 
 	r1 = r1 < n ? r1 : n;
-	for (k0 = (r0 + 1) / 8; k0 < nb; k0 += PD_BLKS) {
+	nb = (r1 - 1 + 7) / 8; /* the blocks of the columns before the task's last row */
+	for (k0 = 0; k0 < nb; k0 += PD_BLKS) {
 		k1 = k0 + PD_BLKS < nb ? k0 + PD_BLKS : nb;
-		for (i = r0; i < r1; i++)
-			for (k = k0 > (i + 1) / 8 ? k0 : (i + 1) / 8; k < k1; k++) {
+		for (i = r0 > 1 ? r0 : 1; i < r1; i++)
+			for (k = k0; k < k1 && 8 * k < i; k++) {
 				dvec_dist_pack8(P->x + i * d, P->pk + k * 8 * d, d, out);
-				lo = 8 * k > i + 1 ? 8 * k : i + 1;
-				hi = 8 * k + 8 < n ? 8 * k + 8 : n;
-				for (dst = lo < hi ? &P->D[cidx(n, i, lo)] : NULL; lo < hi; lo++)
-					*dst++ = out[lo - 8 * k];
+				cnt = 8 * k + 8 < i ? 8 : i - 8 * k;
+				dst = &P->D[cidx(i, 8 * k)];
+				for (l = 0; l < cnt; l++)
+					dst[l] = out[l];
 			}
 	}
 }
