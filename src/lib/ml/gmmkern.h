@@ -24,5 +24,10 @@ void gmmk_maha(const double *z, size_t m, size_t dp, const double *pp, double *o
  * X P - mu P, without the copies of x - mu.  Can't fail. */
 void gmmk_maha_off(const double *x, const size_t *idx, size_t m, size_t dp, const double *pp,
     const double *o, double *out, size_t stride);
+/* v[0 .. n) = exp(v), or log(v): with gmmk_avx512(), glibc's vector functions
+ * (libmvec, within 4 ulp of the scalar ones, the same bits whatever the grouping
+ * of the calls); else exp and log.  Can't fail. */
+void gmmk_exp(double *v, size_t n);
+void gmmk_log(double *v, size_t n);
 
 #endif

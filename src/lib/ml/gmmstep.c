@@ -25,6 +25,7 @@ typedef struct Scratch {
 	double *y;           /* GMM_BLOCK x d: (x - mu) P */
 	double *w;           /* GMM_BLOCK x k: log responsibilities (no resp array) */
 	double *ub, *out;    /* bounded: GMM_BLOCK x k bounds, GMM_BLOCK distances */
+	double *mx;          /* 2 x GMM_BLOCK: normalise_rows' maxima and log-sums */
 	size_t *idx, *best;  /* bounded: GMM_BLOCK rows each */
 	const double *pp;    /* full, gmmkern: k padded P_j (dp x dp), or NULL */
 	const double *mpp;   /* full, gmmkern, d == dp: the k x d mu_j P_j, or NULL */
@@ -134,24 +135,33 @@ bounded_rows(const Gmm *g, const double *xb, size_t m, Scratch *S, double *w)
 /* Weighted log-probabilities (m x k, -inf: left out) to log responsibilities
  * (sklearn: minus logsumexp of the row); returns the sum of the rows' log p(x).
  * e (m x k), s (m): the row's exp(w - max) and their sum, so that the
- * responsibilities are e / s without a second exp. */
+ * responsibilities are e / s without a second exp.  The exp and log of the
+ * block at once (gmmk_exp, gmmk_log: vectorised). */
 static double
-normalise_rows(double *w, size_t m, size_t k, double *e, double *s)
+normalise_rows(double *w, size_t m, size_t k, double *e, double *s, double *mx)
 {
 	size_t i, j;
-	double mx, lpn, tot = 0;
+	double tot = 0;
 
-	for (i = 0; i < m; i++, w += k, e += k) {
-		for (j = 0, mx = -INFINITY; j < k; j++)
-			mx = w[j] > mx ? w[j] : mx;
-		if (!isfinite(mx))
-			mx = 0;
-		for (j = 0, s[i] = 0; j < k; j++)
-			s[i] += e[j] = exp(w[j] - mx);
-		lpn = log(s[i]) + mx;
+	for (i = 0; i < m; i++) {
+		for (j = 0, mx[i] = -INFINITY; j < k; j++)
+			mx[i] = w[i * k + j] > mx[i] ? w[i * k + j] : mx[i];
+		if (!isfinite(mx[i]))
+			mx[i] = 0;
 		for (j = 0; j < k; j++)
-			w[j] -= lpn;
-		tot += lpn;
+			e[i * k + j] = w[i * k + j] - mx[i];
+	}
+	gmmk_exp(e, m * k);
+	for (i = 0; i < m; i++)
+		for (j = 0, s[i] = 0; j < k; j++)
+			s[i] += e[i * k + j];
+	memcpy(mx + m, s, m * sizeof(double)); /* log s + max */
+	gmmk_log(mx + m, m);
+	for (i = 0; i < m; i++) {
+		mx[m + i] += mx[i];
+		for (j = 0; j < k; j++)
+			w[i * k + j] -= mx[m + i];
+		tot += mx[m + i];
 	}
 	return tot;
 }
@@ -193,7 +203,7 @@ estep_block(void *arg, size_t b, int tid)
 		bounded_rows(g, x, m, S, w);
 	else
 		wlogp_rows(g, x, m, E->mp, S, w);
-	E->part[b] = normalise_rows(w, m, k, S->ub, S->out);
+	E->part[b] = normalise_rows(w, m, k, S->ub, S->out, S->mx);
 	for (i = 0; E->label && i < m; i++) {
 		for (j = 1, best = 0; j < k; j++) /* numpy argmax: the first maximum */
 			if (w[i * k + j] > w[i * k + best])
@@ -237,6 +247,7 @@ scratch_alloc(Scratch *S, size_t d, size_t k)
 	S->w = ecalloc(GMM_BLOCK, k * sizeof(double));
 	S->ub = ecalloc(GMM_BLOCK, k * sizeof(double));
 	S->out = ecalloc(GMM_BLOCK, sizeof(double));
+	S->mx = ecalloc(GMM_BLOCK, 2 * sizeof(double));
 	S->idx = ecalloc(GMM_BLOCK, sizeof(size_t));
 	S->best = ecalloc(GMM_BLOCK, sizeof(size_t));
 }
@@ -244,7 +255,8 @@ scratch_alloc(Scratch *S, size_t d, size_t k)
 static void
 scratch_free(Scratch *S)
 {
-	free(S->xb), free(S->y), free(S->w), free(S->ub), free(S->out), free(S->idx), free(S->best);
+	free(S->xb), free(S->y), free(S->w), free(S->ub), free(S->out), free(S->mx), free(S->idx);
+	free(S->best);
 }
 
 /* the k precision factors P_j of full g padded to dp x dp (zeros) */
