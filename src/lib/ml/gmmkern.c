@@ -163,6 +163,46 @@ gmmk_maha_off(const double *x, const size_t *idx, size_t m, size_t dp, const dou
 	}
 }
 
+/* gmmk_quad_rows for R rows from row x and the 8 components from column jb of
+ * the terms; R constant once inlined (R independent chains of fmas) */
+static inline __attribute__((always_inline)) void
+quad_block(const double *x, size_t d, const double *qt, size_t kp, size_t jb, int R,
+    __mmask8 mask, double *out, size_t k)
+{
+	const double *pt = qt + jb, *bt = qt + d * kp + jb;
+	__m512d acc[8], p, b, xv, c = _mm512_loadu_pd(qt + 2 * d * kp + jb);
+	size_t f;
+	int r;
+
+	for (r = 0; r < R; r++)
+		acc[r] = _mm512_setzero_pd();
+	for (f = 0; f < d; f++, pt += kp, bt += kp) {
+		p = _mm512_loadu_pd(pt);
+		b = _mm512_loadu_pd(bt);
+		_Pragma("GCC unroll 8") for (r = 0; r < R; r++) {
+			xv = _mm512_set1_pd(x[r * d + f]);
+			acc[r] = _mm512_fmadd_pd(xv, _mm512_fmadd_pd(xv, p, b), acc[r]);
+		}
+	}
+	for (r = 0; r < R; r++)
+		_mm512_mask_storeu_pd(out + r * k + jb, mask, _mm512_add_pd(acc[r], c));
+}
+
+static void
+quad_rows512(const double *x, size_t m, size_t d, const double *qt, size_t k, double *out)
+{
+	size_t i, jb, kp = gmmk_pad(k);
+	__mmask8 mask;
+
+	for (jb = 0; jb < kp; jb += 8) {
+		mask = k - jb >= 8 ? 0xff : (__mmask8)((1u << (k - jb)) - 1);
+		for (i = 0; i + 8 <= m; i += 8)
+			quad_block(x + i * d, d, qt, kp, jb, 8, mask, out + i * k, k);
+		for (; i < m; i++)
+			quad_block(x + i * d, d, qt, kp, jb, 1, mask, out + i * k, k);
+	}
+}
+
 /* glibc's libmvec: 8 exp or log at a time (at most 4 ulp from the scalar ones) */
 __m512d _ZGVeN8v_exp(__m512d);
 __m512d _ZGVeN8v_log(__m512d);
@@ -192,6 +232,12 @@ vmath8(double *v, size_t n, int lg)
 #pragma GCC pop_options
 
 void
+gmmk_quad_rows(const double *x, size_t m, size_t d, const double *qt, size_t k, double *out)
+{
+	quad_rows512(x, m, d, qt, k, out);
+}
+
+void
 gmmk_exp(double *v, size_t n)
 {
 	size_t i;
@@ -217,6 +263,12 @@ gmmk_log(double *v, size_t n)
 		v[i] = log(v[i]);
 }
 #else
+void
+gmmk_quad_rows(const double *x, size_t m, size_t d, const double *qt, size_t k, double *out)
+{
+	abort(); /* gmmk_avx512() is 0 */
+}
+
 void
 gmmk_exp(double *v, size_t n)
 {

@@ -29,6 +29,7 @@ typedef struct Scratch {
 	size_t *idx, *best;  /* bounded: GMM_BLOCK rows each */
 	const double *pp;    /* full, gmmkern: k padded P_j (dp x dp), or NULL */
 	const double *mpp;   /* full, gmmkern, d == dp: the k x d mu_j P_j, or NULL */
+	const double *qt;    /* diag, spherical, gmmkern: gmmk_quad_rows' terms, or NULL */
 	size_t dp;           /* their padded dimension; y's row stride */
 } Scratch;
 
@@ -74,7 +75,9 @@ wlogp_rows(const Gmm *g, const double *xb, size_t m, const double *mp, Scratch *
 		cblas_dtrmm(CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, (int)m,
 		    (int)d, 1.0, g->pchol, (int)d, S->y, (int)d);
 	}
-	for (i = 0; i < m; i++) {
+	if (S->qt)
+		gmmk_quad_rows(xb, m, d, S->qt, k, w);
+	for (i = 0; !S->qt && i < m; i++) {
 		if (g->cov == GMM_DIAG)
 			dvec_wsqdist_rows(xb + i * d, g->mean, g->pchol, k, d, w + i * k);
 		else if (g->cov == GMM_SPHERICAL)
@@ -175,6 +178,7 @@ typedef struct Estep {
 	int bounded;
 	double *mp;          /* tied: k x d */
 	double *pp;          /* full, gmmkern: k x dp x dp, the padded P_j */
+	double *qt;          /* diag, spherical, gmmkern: quad_terms */
 	double *resp;        /* n x k responsibilities, or NULL */
 	int *label;
 	float *prob;
@@ -287,6 +291,24 @@ mu_pchol(const Gmm *g)
 	return mp;
 }
 
+/* diag, spherical: gmmk_quad_rows' terms (P, B, c) of g's components */
+static double *
+quad_terms(const Gmm *g)
+{
+	size_t j, f, d = g->d, k = g->k, kp = gmmk_pad(k);
+	double *qt = ecalloc(2 * d + 1, kp * sizeof(double)), p, mu;
+
+	for (j = 0; j < k; j++)
+		for (f = 0; f < d; f++) {
+			p = g->cov == GMM_DIAG ? g->pchol[j * d + f] * g->pchol[j * d + f] : 1;
+			mu = g->mean[j * d + f];
+			qt[f * kp + j] = p;
+			qt[(d + f) * kp + j] = -2 * (mu * p);
+			qt[2 * d * kp + j] += mu * mu * p;
+		}
+	return qt;
+}
+
 /* The E-step over n rows (doubles x, or float32 xf): responsibilities into resp
  * (n x k), or labels and probabilities; returns the sum of log p(x). */
 static double
@@ -314,8 +336,12 @@ estep_run(Estep *E, int nthreads)
 		E->pp = padded_pchol(g);
 	if (E->pp && gmmk_pad(d) == d)
 		E->mp = mu_pchol(g);
-	for (t = 0; t < nthreads; t++)
+	if ((g->cov == GMM_DIAG || g->cov == GMM_SPHERICAL) && gmmk_avx512())
+		E->qt = quad_terms(g);
+	for (t = 0; t < nthreads; t++) {
 		E->sc[t].pp = E->pp, E->sc[t].dp = gmmk_pad(d), E->sc[t].mpp = E->mp;
+		E->sc[t].qt = E->qt;
+	}
 	if (E->sums)
 		pool_run(nthreads, (E->n + GMM_SUMROWS - 1) / GMM_SUMROWS, estep_sums_block, E);
 	else
@@ -324,7 +350,7 @@ estep_run(Estep *E, int nthreads)
 		tot += E->part[b];
 	for (t = 0; t < nthreads; t++)
 		scratch_free(&E->sc[t]);
-	free(E->sc), free(E->part), free(E->mp), free(E->pp);
+	free(E->sc), free(E->part), free(E->mp), free(E->pp), free(E->qt);
 	return tot;
 }
 
