@@ -401,6 +401,32 @@ typedef struct Sums {
 	double *part;        /* per block: k nk, k x d of x, k x d of x^2 (sq only) */
 } Sums;
 
+/* sums_block's sums of x (and x^2) of the m rows from r0 when each of their
+ * responsibilities is one-hot (the k-means start), by dvec_label_sums: the same
+ * bits.  0: not one-hot, p left as it was. */
+static int
+onehot_sums(const Sums *S, size_t r0, size_t m, double *p)
+{
+	int lab[GMM_SUMROWS];
+	size_t i, j, k = S->k, d = S->d, ones;
+	const GmmRows *x = S->x;
+	const double *resp = S->resp + r0 * k;
+
+	for (i = 0; i < m; i++) {
+		for (j = 0, ones = 0; j < k; j++) {
+			if (resp[i * k + j] == 1)
+				lab[i] = (int)j, ones++;
+			else if (resp[i * k + j] != 0)
+				return 0;
+		}
+		if (ones != 1)
+			return 0;
+	}
+	dvec_label_sums(x->x ? x->x + r0 * d : NULL, x->x ? NULL : x->xf + r0 * d, x->shift, lab,
+	    m, d, p + k, S->sq ? p + k + k * d : NULL);
+	return 1;
+}
+
 static void
 sums_block(void *arg, size_t b, int tid)
 {
@@ -414,6 +440,8 @@ sums_block(void *arg, size_t b, int tid)
 	for (i = 0; i < m; i++)
 		for (j = 0; j < k; j++)
 			p[j] += resp[i * k + j];
+	if (onehot_sums(S, r0, m, p))
+		return;
 	if (S->x->x)
 		dvec_wsums(S->x->x + r0 * d, resp, m, k, d, p + k, S->sq ? p + k + k * d : NULL);
 	else
