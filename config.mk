@@ -16,8 +16,9 @@ CFLAGS = $(OPT) -g -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -W
 	-DSV_DATADIR=\"$(DATADIR)\" \
 	`$(PKG_CONFIG) --cflags $(PKGS)`
 LDFLAGS =
-LDLIBS = `$(PKG_CONFIG) --libs $(PKGS)` $(CXXLIBS) -lpthread -lm
+LDLIBS = `$(PKG_CONFIG) --libs $(PKGS)` $(CXXLIBS) -lpthread -lmvec -lm
 
+# -lmvec: glibc's vector exp and log (ml/gmmkern.c)
 # the C++ shims of the library (LIBCXX in the Makefile) over Debian's header-only
 # libraries: hnswlib (knn -a), fast_float and Dragonbox (core/fpconv).  No
 # STB_GNU_UNIQUE symbols (for the tables in templates), which would mark every

@@ -329,6 +329,25 @@ dvec_wsums_f(const float *xf, const double *sh, const double *r, size_t m, size_
 }
 
 CLONES void
+dvec_label_sums(const double *x, const float *xf, const double *sh, const int *lab, size_t m,
+    size_t d, double *s, double *q)
+{
+	size_t i, f;
+	double v, *si, *qi;
+
+	for (i = 0; i < m; i++) {
+		si = s + (size_t)lab[i] * d;
+		qi = q ? q + (size_t)lab[i] * d : NULL;
+		for (f = 0; f < d; f++) {
+			v = x ? x[i * d + f] : xf[i * d + f] - sh[f];
+			si[f] += v;
+			if (qi)
+				qi[f] += v * v;
+		}
+	}
+}
+
+CLONES void
 dvec_sqdist_rows(const double *a, const double *b, size_t cnt, size_t d, double *out)
 {
 	size_t r;

@@ -37,6 +37,11 @@ void dvec_wsums(const double *x, const double *r, size_t m, size_t k, size_t d, 
 /* dvec_wsums of the rows xf - sh (in double), the same bits as of those rows */
 void dvec_wsums_f(const float *xf, const double *sh, const double *r, size_t m, size_t k,
     size_t d, double *s, double *q);
+/* dvec_wsums (of x, or x NULL: of xf - sh) for responsibilities that are 1 in
+ * column lab[i] of row i and 0 elsewhere: the same bits (the zero terms add
+ * nothing), a row's values added to its component's sums only */
+void dvec_label_sums(const double *x, const float *xf, const double *sh, const int *lab,
+    size_t m, size_t d, double *s, double *q);
 /* out[r] = dvec_wsqdist(a, b + r * d, w + r * d, d) for r < cnt */
 void dvec_wsqdist_rows(const double *a, const double *b, const double *w, size_t cnt, size_t d,
     double *out);

@@ -1,6 +1,7 @@
 /* gmmkern.c — the AVX-512 kernels of the full-covariance EM steps (see gmmkern.h). */
 #include "ml/gmmkern.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,8 +162,131 @@ gmmk_maha_off(const double *x, const size_t *idx, size_t m, size_t dp, const dou
 		}
 	}
 }
+
+/* gmmk_quad_rows for R rows from row x and the 8 components from column jb of
+ * the terms; R constant once inlined (R independent chains of fmas) */
+static inline __attribute__((always_inline)) void
+quad_block(const double *x, size_t d, const double *qt, size_t kp, size_t jb, int R,
+    __mmask8 mask, double *out, size_t k)
+{
+	const double *pt = qt + jb, *bt = qt + d * kp + jb;
+	__m512d acc[8], p, b, xv, c = _mm512_loadu_pd(qt + 2 * d * kp + jb);
+	size_t f;
+	int r;
+
+	for (r = 0; r < R; r++)
+		acc[r] = _mm512_setzero_pd();
+	for (f = 0; f < d; f++, pt += kp, bt += kp) {
+		p = _mm512_loadu_pd(pt);
+		b = _mm512_loadu_pd(bt);
+		_Pragma("GCC unroll 8") for (r = 0; r < R; r++) {
+			xv = _mm512_set1_pd(x[r * d + f]);
+			acc[r] = _mm512_fmadd_pd(xv, _mm512_fmadd_pd(xv, p, b), acc[r]);
+		}
+	}
+	for (r = 0; r < R; r++)
+		_mm512_mask_storeu_pd(out + r * k + jb, mask, _mm512_add_pd(acc[r], c));
+}
+
+static void
+quad_rows512(const double *x, size_t m, size_t d, const double *qt, size_t k, double *out)
+{
+	size_t i, jb, kp = gmmk_pad(k);
+	__mmask8 mask;
+
+	for (jb = 0; jb < kp; jb += 8) {
+		mask = k - jb >= 8 ? 0xff : (__mmask8)((1u << (k - jb)) - 1);
+		for (i = 0; i + 8 <= m; i += 8)
+			quad_block(x + i * d, d, qt, kp, jb, 8, mask, out + i * k, k);
+		for (; i < m; i++)
+			quad_block(x + i * d, d, qt, kp, jb, 1, mask, out + i * k, k);
+	}
+}
+
+/* glibc's libmvec: 8 exp or log at a time (at most 4 ulp from the scalar ones) */
+__m512d _ZGVeN8v_exp(__m512d);
+__m512d _ZGVeN8v_log(__m512d);
+
+/* v[0 .. n) = exp(v) (lg: log(v)), 8 at a time; a short tail through a padded
+ * vector, so that every value takes the same path */
+static void
+vmath8(double *v, size_t n, int lg)
+{
+	__m512d t;
+	double pad[8];
+	size_t i, r;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		t = _mm512_loadu_pd(v + i);
+		_mm512_storeu_pd(v + i, lg ? _ZGVeN8v_log(t) : _ZGVeN8v_exp(t));
+	}
+	if (i == n)
+		return;
+	for (r = 0; r < 8; r++)
+		pad[r] = i + r < n ? v[i + r] : 1.0;
+	t = _mm512_loadu_pd(pad);
+	_mm512_storeu_pd(pad, lg ? _ZGVeN8v_log(t) : _ZGVeN8v_exp(t));
+	for (r = 0; i + r < n; r++)
+		v[i + r] = pad[r];
+}
 #pragma GCC pop_options
+
+void
+gmmk_quad_rows(const double *x, size_t m, size_t d, const double *qt, size_t k, double *out)
+{
+	quad_rows512(x, m, d, qt, k, out);
+}
+
+void
+gmmk_exp(double *v, size_t n)
+{
+	size_t i;
+
+	if (gmmk_avx512()) {
+		vmath8(v, n, 0);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		v[i] = exp(v[i]);
+}
+
+void
+gmmk_log(double *v, size_t n)
+{
+	size_t i;
+
+	if (gmmk_avx512()) {
+		vmath8(v, n, 1);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		v[i] = log(v[i]);
+}
 #else
+void
+gmmk_quad_rows(const double *x, size_t m, size_t d, const double *qt, size_t k, double *out)
+{
+	abort(); /* gmmk_avx512() is 0 */
+}
+
+void
+gmmk_exp(double *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v[i] = exp(v[i]);
+}
+
+void
+gmmk_log(double *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v[i] = log(v[i]);
+}
+
 void
 gmmk_syrk(const double *z, size_t q, size_t dp, double *cp)
 {

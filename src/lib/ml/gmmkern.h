@@ -24,5 +24,18 @@ void gmmk_maha(const double *z, size_t m, size_t dp, const double *pp, double *o
  * X P - mu P, without the copies of x - mu.  Can't fail. */
 void gmmk_maha_off(const double *x, const size_t *idx, size_t m, size_t dp, const double *pp,
     const double *o, double *out, size_t stride);
+/* The m x k values c_j + sum_f x_if (x_if P_jf + B_jf) of m rows x (stride d)
+ * into out (stride k): diag, sklearn's sum mu^2 p - 2 x (mu p) + x^2 p with
+ * P = p, B = -2 mu p, c = sum mu^2 p; spherical, |x - mu|^2 with P = 1,
+ * B = -2 mu, c = |mu|^2.  qt: P (d x kp, kp = gmmk_pad(k), component-minor,
+ * zero padded), then B (the same), then c (kp).  Needs gmmk_avx512().  Can't
+ * fail. */
+void gmmk_quad_rows(const double *x, size_t m, size_t d, const double *qt, size_t k,
+    double *out);
+/* v[0 .. n) = exp(v), or log(v): with gmmk_avx512(), glibc's vector functions
+ * (libmvec, within 4 ulp of the scalar ones, the same bits whatever the grouping
+ * of the calls); else exp and log.  Can't fail. */
+void gmmk_exp(double *v, size_t n);
+void gmmk_log(double *v, size_t n);
 
 #endif

@@ -25,9 +25,11 @@ typedef struct Scratch {
 	double *y;           /* GMM_BLOCK x d: (x - mu) P */
 	double *w;           /* GMM_BLOCK x k: log responsibilities (no resp array) */
 	double *ub, *out;    /* bounded: GMM_BLOCK x k bounds, GMM_BLOCK distances */
+	double *mx;          /* 2 x GMM_BLOCK: normalise_rows' maxima and log-sums */
 	size_t *idx, *best;  /* bounded: GMM_BLOCK rows each */
 	const double *pp;    /* full, gmmkern: k padded P_j (dp x dp), or NULL */
 	const double *mpp;   /* full, gmmkern, d == dp: the k x d mu_j P_j, or NULL */
+	const double *qt;    /* diag, spherical, gmmkern: gmmk_quad_rows' terms, or NULL */
 	size_t dp;           /* their padded dimension; y's row stride */
 } Scratch;
 
@@ -73,7 +75,9 @@ wlogp_rows(const Gmm *g, const double *xb, size_t m, const double *mp, Scratch *
 		cblas_dtrmm(CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, (int)m,
 		    (int)d, 1.0, g->pchol, (int)d, S->y, (int)d);
 	}
-	for (i = 0; i < m; i++) {
+	if (S->qt)
+		gmmk_quad_rows(xb, m, d, S->qt, k, w);
+	for (i = 0; !S->qt && i < m; i++) {
 		if (g->cov == GMM_DIAG)
 			dvec_wsqdist_rows(xb + i * d, g->mean, g->pchol, k, d, w + i * k);
 		else if (g->cov == GMM_SPHERICAL)
@@ -134,24 +138,33 @@ bounded_rows(const Gmm *g, const double *xb, size_t m, Scratch *S, double *w)
 /* Weighted log-probabilities (m x k, -inf: left out) to log responsibilities
  * (sklearn: minus logsumexp of the row); returns the sum of the rows' log p(x).
  * e (m x k), s (m): the row's exp(w - max) and their sum, so that the
- * responsibilities are e / s without a second exp. */
+ * responsibilities are e / s without a second exp.  The exp and log of the
+ * block at once (gmmk_exp, gmmk_log: vectorised). */
 static double
-normalise_rows(double *w, size_t m, size_t k, double *e, double *s)
+normalise_rows(double *w, size_t m, size_t k, double *e, double *s, double *mx)
 {
 	size_t i, j;
-	double mx, lpn, tot = 0;
+	double tot = 0;
 
-	for (i = 0; i < m; i++, w += k, e += k) {
-		for (j = 0, mx = -INFINITY; j < k; j++)
-			mx = w[j] > mx ? w[j] : mx;
-		if (!isfinite(mx))
-			mx = 0;
-		for (j = 0, s[i] = 0; j < k; j++)
-			s[i] += e[j] = exp(w[j] - mx);
-		lpn = log(s[i]) + mx;
+	for (i = 0; i < m; i++) {
+		for (j = 0, mx[i] = -INFINITY; j < k; j++)
+			mx[i] = w[i * k + j] > mx[i] ? w[i * k + j] : mx[i];
+		if (!isfinite(mx[i]))
+			mx[i] = 0;
 		for (j = 0; j < k; j++)
-			w[j] -= lpn;
-		tot += lpn;
+			e[i * k + j] = w[i * k + j] - mx[i];
+	}
+	gmmk_exp(e, m * k);
+	for (i = 0; i < m; i++)
+		for (j = 0, s[i] = 0; j < k; j++)
+			s[i] += e[i * k + j];
+	memcpy(mx + m, s, m * sizeof(double)); /* log s + max */
+	gmmk_log(mx + m, m);
+	for (i = 0; i < m; i++) {
+		mx[m + i] += mx[i];
+		for (j = 0; j < k; j++)
+			w[i * k + j] -= mx[m + i];
+		tot += mx[m + i];
 	}
 	return tot;
 }
@@ -165,6 +178,7 @@ typedef struct Estep {
 	int bounded;
 	double *mp;          /* tied: k x d */
 	double *pp;          /* full, gmmkern: k x dp x dp, the padded P_j */
+	double *qt;          /* diag, spherical, gmmkern: quad_terms */
 	double *resp;        /* n x k responsibilities, or NULL */
 	int *label;
 	float *prob;
@@ -193,7 +207,7 @@ estep_block(void *arg, size_t b, int tid)
 		bounded_rows(g, x, m, S, w);
 	else
 		wlogp_rows(g, x, m, E->mp, S, w);
-	E->part[b] = normalise_rows(w, m, k, S->ub, S->out);
+	E->part[b] = normalise_rows(w, m, k, S->ub, S->out, S->mx);
 	for (i = 0; E->label && i < m; i++) {
 		for (j = 1, best = 0; j < k; j++) /* numpy argmax: the first maximum */
 			if (w[i * k + j] > w[i * k + best])
@@ -237,6 +251,7 @@ scratch_alloc(Scratch *S, size_t d, size_t k)
 	S->w = ecalloc(GMM_BLOCK, k * sizeof(double));
 	S->ub = ecalloc(GMM_BLOCK, k * sizeof(double));
 	S->out = ecalloc(GMM_BLOCK, sizeof(double));
+	S->mx = ecalloc(GMM_BLOCK, 2 * sizeof(double));
 	S->idx = ecalloc(GMM_BLOCK, sizeof(size_t));
 	S->best = ecalloc(GMM_BLOCK, sizeof(size_t));
 }
@@ -244,7 +259,8 @@ scratch_alloc(Scratch *S, size_t d, size_t k)
 static void
 scratch_free(Scratch *S)
 {
-	free(S->xb), free(S->y), free(S->w), free(S->ub), free(S->out), free(S->idx), free(S->best);
+	free(S->xb), free(S->y), free(S->w), free(S->ub), free(S->out), free(S->mx), free(S->idx);
+	free(S->best);
 }
 
 /* the k precision factors P_j of full g padded to dp x dp (zeros) */
@@ -275,6 +291,24 @@ mu_pchol(const Gmm *g)
 	return mp;
 }
 
+/* diag, spherical: gmmk_quad_rows' terms (P, B, c) of g's components */
+static double *
+quad_terms(const Gmm *g)
+{
+	size_t j, f, d = g->d, k = g->k, kp = gmmk_pad(k);
+	double *qt = ecalloc(2 * d + 1, kp * sizeof(double)), p, mu;
+
+	for (j = 0; j < k; j++)
+		for (f = 0; f < d; f++) {
+			p = g->cov == GMM_DIAG ? g->pchol[j * d + f] * g->pchol[j * d + f] : 1;
+			mu = g->mean[j * d + f];
+			qt[f * kp + j] = p;
+			qt[(d + f) * kp + j] = -2 * (mu * p);
+			qt[2 * d * kp + j] += mu * mu * p;
+		}
+	return qt;
+}
+
 /* The E-step over n rows (doubles x, or float32 xf): responsibilities into resp
  * (n x k), or labels and probabilities; returns the sum of log p(x). */
 static double
@@ -302,8 +336,12 @@ estep_run(Estep *E, int nthreads)
 		E->pp = padded_pchol(g);
 	if (E->pp && gmmk_pad(d) == d)
 		E->mp = mu_pchol(g);
-	for (t = 0; t < nthreads; t++)
+	if ((g->cov == GMM_DIAG || g->cov == GMM_SPHERICAL) && gmmk_avx512())
+		E->qt = quad_terms(g);
+	for (t = 0; t < nthreads; t++) {
 		E->sc[t].pp = E->pp, E->sc[t].dp = gmmk_pad(d), E->sc[t].mpp = E->mp;
+		E->sc[t].qt = E->qt;
+	}
 	if (E->sums)
 		pool_run(nthreads, (E->n + GMM_SUMROWS - 1) / GMM_SUMROWS, estep_sums_block, E);
 	else
@@ -312,7 +350,7 @@ estep_run(Estep *E, int nthreads)
 		tot += E->part[b];
 	for (t = 0; t < nthreads; t++)
 		scratch_free(&E->sc[t]);
-	free(E->sc), free(E->part), free(E->mp), free(E->pp);
+	free(E->sc), free(E->part), free(E->mp), free(E->pp), free(E->qt);
 	return tot;
 }
 
@@ -363,6 +401,32 @@ typedef struct Sums {
 	double *part;        /* per block: k nk, k x d of x, k x d of x^2 (sq only) */
 } Sums;
 
+/* sums_block's sums of x (and x^2) of the m rows from r0 when each of their
+ * responsibilities is one-hot (the k-means start), by dvec_label_sums: the same
+ * bits.  0: not one-hot, p left as it was. */
+static int
+onehot_sums(const Sums *S, size_t r0, size_t m, double *p)
+{
+	int lab[GMM_SUMROWS];
+	size_t i, j, k = S->k, d = S->d, ones;
+	const GmmRows *x = S->x;
+	const double *resp = S->resp + r0 * k;
+
+	for (i = 0; i < m; i++) {
+		for (j = 0, ones = 0; j < k; j++) {
+			if (resp[i * k + j] == 1)
+				lab[i] = (int)j, ones++;
+			else if (resp[i * k + j] != 0)
+				return 0;
+		}
+		if (ones != 1)
+			return 0;
+	}
+	dvec_label_sums(x->x ? x->x + r0 * d : NULL, x->x ? NULL : x->xf + r0 * d, x->shift, lab,
+	    m, d, p + k, S->sq ? p + k + k * d : NULL);
+	return 1;
+}
+
 static void
 sums_block(void *arg, size_t b, int tid)
 {
@@ -376,6 +440,8 @@ sums_block(void *arg, size_t b, int tid)
 	for (i = 0; i < m; i++)
 		for (j = 0; j < k; j++)
 			p[j] += resp[i * k + j];
+	if (onehot_sums(S, r0, m, p))
+		return;
 	if (S->x->x)
 		dvec_wsums(S->x->x + r0 * d, resp, m, k, d, p + k, S->sq ? p + k + k * d : NULL);
 	else
