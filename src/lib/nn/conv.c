@@ -166,17 +166,33 @@ conv_front(const float *x, unsigned H, unsigned W, unsigned h0, unsigned h1,
 }
 
 void
-conv_time(const float *xp, unsigned H, unsigned C, const float *w, unsigned kh,
-    unsigned O, const float *b, const float *s, const float *t, float *out)
+conv_bn_relu(float *y, size_t H, unsigned O, const float *b, const float *s, const float *t)
 {
-	unsigned d, h, o;
+	size_t h;
+	unsigned o;
+
+	for (h = 0; h < H; h++, y += O)
+		for (o = 0; o < O; o++) {
+			float v = y[o] + b[o];
+			y[o] = s[o] * (v > 0 ? v : 0) + t[o];
+		}
+}
+
+void
+conv_time_sum(const float *xp, size_t ldx, unsigned H, unsigned C, const float *w,
+    unsigned kh, unsigned cw, unsigned O, int acc, float *out)
+{
+	unsigned d;
 
 	for (d = 0; d < kh; d++)
 		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, H, O, C, 1.0f,
-		    xp + (size_t)d * C, C, w + (size_t)d * C * O, O, d ? 1.0f : 0.0f, out, O);
-	for (h = 0; h < H; h++, out += O)
-		for (o = 0; o < O; o++) {
-			float v = out[o] + b[o];
-			out[o] = s[o] * (v > 0 ? v : 0) + t[o];
-		}
+		    xp + d * ldx, ldx, w + (size_t)d * cw * O, O, d || acc ? 1.0f : 0.0f, out, O);
+}
+
+void
+conv_time(const float *xp, unsigned H, unsigned C, const float *w, unsigned kh,
+    unsigned O, const float *b, const float *s, const float *t, float *out)
+{
+	conv_time_sum(xp, C, H, C, w, kh, C, O, 0, out);
+	conv_bn_relu(out, H, O, b, s, t);
 }

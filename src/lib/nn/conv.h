@@ -5,6 +5,8 @@
  *	conv_dense(...)                   rows of in . W + b (ReLU), a range of outputs
  *	conv_front(...)                   a one-channel 2-D convolution, max over width
  *	conv_time(...)                    a 1-D convolution over rows (time)
+ *	conv_time_sum(...)                its products on a part of the channels
+ *	conv_bn_relu(...)                 its ReLU and batch normalisation
  *
  * Activations are row-major; kernels in TensorFlow's layout (kh, kw, in, out) are
  * used as they are stored: a [kh*kw*in][out] matrix. */
@@ -45,5 +47,17 @@ void conv_front(const float *x, unsigned H, unsigned W, unsigned h0, unsigned h1
  * with a width of 1 input column).  This function can't fail. */
 void conv_time(const float *xp, unsigned H, unsigned C, const float *w, unsigned kh,
     unsigned O, const float *b, const float *s, const float *t, float *out);
+
+/* The products of conv_time alone, on a part of the channels: out[h][o] (+)= sum_{d<kh}
+ * sum_{c<C} xp[(h + d) ldx + c] w[d][c][o] for h < H, with w's rows cw channels
+ * long (w: the part's first channel of a [kh][cw][O] kernel; C <= cw <= ldx);
+ * acc: added to out (else out is overwritten).  This function can't fail. */
+void conv_time_sum(const float *xp, size_t ldx, unsigned H, unsigned C, const float *w,
+    unsigned kh, unsigned cw, unsigned O, int acc, float *out);
+
+/* y[h][o] = s[o] max(0, y[h][o] + b[o]) + t[o] for H rows of O (the ReLU and
+ * batch normalisation of conv_time).  This function can't fail. */
+void conv_bn_relu(float *y, size_t H, unsigned O, const float *b, const float *s,
+    const float *t);
 
 #endif

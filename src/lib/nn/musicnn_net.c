@@ -15,6 +15,8 @@
 #define NM 64             /* mid-end filters */
 #define NP 753            /* pooled features: 561 + 3 x 64 */
 #define PAD 3             /* time padding of the 7-tap convolutions */
+#define NTIMB 408         /* the timbral columns of F: 204 + 204 */
+#define SM_ROWS 64        /* rows of n->sm a GEMM computes */
 
 /* the front-end convolutions: conv2d..conv2d_4, their batch normalisations 1..5 */
 static const struct {
@@ -56,7 +58,8 @@ struct MusicnnNet {
 	Work *work;
 	float *xs;              /* a batch's frames, normalised (s0 x + t0) */
 	float *sw[2];           /* the timbral convolutions over the batch's frames */
-	size_t cap;             /* frames xs and sw hold */
+	float *sm;              /* conv5's products on sw's columns over the batch */
+	size_t cap;             /* frames xs, sw and sm hold */
 };
 
 /* a folded batch normalisation i: (Scaled, Offset) of n channels */
@@ -249,6 +252,30 @@ temporal(const MusicnnNet *n, Work *w, const float *x, int k, int after, unsigne
 	temporal_rows(n, w, x, k, hi + hop, T);
 }
 
+/* conv5 (products, ReLU, batch normalisation) of the patch at frame start of the
+ * batch into w->c.  share: the rows 2 PAD..T - 2 PAD - 1, whose 7 rows of timbral
+ * features are all the batch's (memcpy'd by timbral), take their products on those
+ * columns from n->sm and add those on the temporal columns; the 2 PAD rows at
+ * either end see the patch's edge rows and are computed whole */
+static void
+mid_first(const MusicnnNet *n, Work *w, int share, size_t start)
+{
+	unsigned lo = 2 * PAD, hi = T - 2 * PAD;
+
+	if (!share) {
+		conv_time(w->f, T, NF, n->mw[0], 7, NM, n->mb[0], n->ms[0], n->mt[0], w->c);
+		return;
+	}
+	conv_time(w->f, lo, NF, n->mw[0], 7, NM, n->mb[0], n->ms[0], n->mt[0], w->c);
+	conv_time(w->f + (size_t)hi * NF, T - hi, NF, n->mw[0], 7, NM, n->mb[0], n->ms[0],
+	    n->mt[0], w->c + (size_t)hi * NM);
+	memcpy(w->c + (size_t)lo * NM, n->sm + (start + lo) * NM,
+	    (size_t)(hi - lo) * NM * sizeof *w->c);
+	conv_time_sum(w->f + (size_t)lo * NF + NTIMB, NF, hi - lo, NF - NTIMB,
+	    n->mw[0] + (size_t)NTIMB * NM, 7, NF, NM, 1, w->c + (size_t)lo * NM);
+	conv_bn_relu(w->c + (size_t)lo * NM, hi - lo, NM, n->mb[0], n->ms[0], n->mt[0]);
+}
+
 /* one patch (x: its normalised frames, at frame start of the batch) through the
  * network; after: the patch hop frames before went through w just before */
 static void
@@ -263,7 +290,7 @@ forward(const MusicnnNet *n, Work *w, const float *x, int share, size_t start, i
 		timbral(n, w, x, k, share, start);
 	for (k = 2; k < 5; k++)
 		temporal(n, w, x, k, after, hop);
-	conv_time(w->f, T, NF, n->mw[0], 7, NM, n->mb[0], n->ms[0], n->mt[0], w->c);
+	mid_first(n, w, share, start);
 	residual(NULL, w->c, w->r);
 	for (k = 1; k < 3; k++) {
 		const float *prev = w->r + (k - 1) * rows * NM;
@@ -340,6 +367,26 @@ shared_part(void *arg, int t)
 		    n->work[t].work);
 }
 
+/* thread t: its chunks of n->sm, conv5's products on the timbral columns for the
+ * frames u (2 PAD <= u < nframes - 2 PAD) whose 7 rows are all in sw: chunks of
+ * SM_ROWS rows from the batch's start (the same GEMMs whatever the threads) */
+static void
+shared_mid(void *arg, int t)
+{
+	Batch *b = arg;
+	MusicnnNet *n = b->n;
+	size_t lo = 2 * PAD, hi = b->nframes - 2 * PAD, u0, nr;
+	int k;
+
+	for (u0 = lo + (size_t)t * SM_ROWS; u0 < hi; u0 += (size_t)n->nt * SM_ROWS) {
+		nr = hi - u0 < SM_ROWS ? hi - u0 : SM_ROWS;
+		for (k = 0; k < 2; k++)
+			conv_time_sum(n->sw[k] + (u0 - PAD) * front[k].out, front[k].out,
+			    (unsigned)nr, front[k].out, n->mw[0] + (size_t)front[k].col * NM, 7, NF,
+			    NM, k, n->sm + u0 * NM);
+	}
+}
+
 /* thread t: its share of the patches */
 static void
 patch_part(void *arg, int t)
@@ -384,10 +431,12 @@ musicnn_net_do(MusicnnNet *n, const float *frames, size_t npatch, unsigned hop, 
 		n->xs = ereallocarray(n->xs, n->cap, MN_BANDS * sizeof *n->xs);
 		n->sw[0] = ereallocarray(n->sw[0], n->cap, front[0].out * sizeof *n->sw[0]);
 		n->sw[1] = ereallocarray(n->sw[1], n->cap, front[1].out * sizeof *n->sw[1]);
+		n->sm = ereallocarray(n->sm, n->cap, NM * sizeof *n->sm);
 	}
 	for (i = 0; i < b.nframes * MN_BANDS; i++)
 		n->xs[i] = frames[i] * n->s0[0] + n->t0[0];
 	conv_parallel(n->nt, shared_part, &b);
+	conv_parallel(n->nt, shared_mid, &b);
 	conv_parallel(n->nt, patch_part, &b);
 }
 
@@ -414,6 +463,7 @@ del_musicnn_net(MusicnnNet *n)
 	free(n->xs);
 	free(n->sw[0]);
 	free(n->sw[1]);
+	free(n->sm);
 	for (t = 0; t < n->nt; t++) {
 		free(n->work[t].x);
 		free(n->work[t].f);
