@@ -4,7 +4,10 @@
  *	conv_parallel(nt, fn, arg)        fn(arg, t) for the shares t = 0..nt-1
  *	conv_dense(...)                   rows of in . W + b (ReLU), a range of outputs
  *	conv_front(...)                   a one-channel 2-D convolution, max over width
+ *	conv_column(...)                  the same for kernels one column wide, split sums
  *	conv_time(...)                    a 1-D convolution over rows (time)
+ *	conv_time_sum(...)                its products on a part of the channels
+ *	conv_bn_relu(...)                 its ReLU and batch normalisation
  *
  * Activations are row-major; kernels in TensorFlow's layout (kh, kw, in, out) are
  * used as they are stored: a [kh*kw*in][out] matrix. */
@@ -39,11 +42,38 @@ void conv_front(const float *x, unsigned H, unsigned W, unsigned h0, unsigned h1
     const float *w, unsigned kh, unsigned kw, unsigned O, const float *b, const float *s,
     const float *t, float *out, size_t ldo, float *work);
 
+/* conv_column's image width: MusiCNN's 96 mel bands */
+#define CONV_COLW 96
+
+/* conv_front for kernels one column wide (w [kh][1][1][O]) on images CONV_COLW
+ * wide, in registers (no im2col), with the sum over the taps split for images that
+ * overlap: row h (h0 <= h < h1) sums base[h - h0] (NULL: zeros) and the taps whose
+ * frame h + k - pb (pb = (kh - 1) / 2) lies in a <= y < e, in tap order (x: the
+ * image, frame 0 at x); with sum, those CONV_COLW sums of each output go to sum
+ * [h - h0][O][CONV_COLW] (later bases); else y = s max(0, extreme over the width +
+ * b) + t (the largest sum, the smallest when s < 0) to out + (h - h0) ldo.  A
+ * row's result depends on its frames, base and range only.  Cannot fail. */
+void conv_column(const float *x, unsigned a, unsigned e, unsigned h0, unsigned h1,
+    const float *w, unsigned kh, unsigned O, const float *base, float *sum,
+    const float *b, const float *s, const float *t, float *out, size_t ldo);
+
 /* A convolution over rows: out[h][o] = s[o] * max(0, sum_{d<kh} sum_c
  * xp[h + d][c] w[d][c][o] + b[o]) + t[o] for h < H, where xp is [H + kh - 1][C] with
  * the zero padding rows already in place (kernel [kh][1][C][O], TensorFlow's layout
  * with a width of 1 input column).  This function can't fail. */
 void conv_time(const float *xp, unsigned H, unsigned C, const float *w, unsigned kh,
     unsigned O, const float *b, const float *s, const float *t, float *out);
+
+/* The products of conv_time alone, on a part of the channels: out[h][o] (+)= sum_{d<kh}
+ * sum_{c<C} xp[(h + d) ldx + c] w[d][c][o] for h < H, with w's rows cw channels
+ * long (w: the part's first channel of a [kh][cw][O] kernel; C <= cw <= ldx);
+ * acc: added to out (else out is overwritten).  This function can't fail. */
+void conv_time_sum(const float *xp, size_t ldx, unsigned H, unsigned C, const float *w,
+    unsigned kh, unsigned cw, unsigned O, int acc, float *out);
+
+/* y[h][o] = s[o] max(0, y[h][o] + b[o]) + t[o] for H rows of O (the ReLU and
+ * batch normalisation of conv_time).  This function can't fail. */
+void conv_bn_relu(float *y, size_t H, unsigned O, const float *b, const float *s,
+    const float *t);
 
 #endif

@@ -15,6 +15,8 @@
 #define NM 64             /* mid-end filters */
 #define NP 753            /* pooled features: 561 + 3 x 64 */
 #define PAD 3             /* time padding of the 7-tap convolutions */
+#define NTIMB 408         /* the timbral columns of F: 204 + 204 */
+#define SM_ROWS 64        /* rows of n->sm a GEMM computes */
 
 /* the front-end convolutions: conv2d..conv2d_4, their batch normalisations 1..5 */
 static const struct {
@@ -41,7 +43,9 @@ typedef struct {
 	float *f;        /* [T + 2 PAD][NF]: F with zero rows around it */
 	float *r;        /* 3 x [T + 2 PAD][NM]: r1, r2, r3 padded likewise */
 	float *c;        /* [T][NM] conv products */
-	float *work;     /* conv_front's */
+	float *work;     /* conv_dft_do's */
+	float *m[3][2];  /* the temporal convolutions' sums (see temporal) */
+	size_t mrows;    /* rows m holds */
 } Work;
 
 struct MusicnnNet {
@@ -56,7 +60,8 @@ struct MusicnnNet {
 	Work *work;
 	float *xs;              /* a batch's frames, normalised (s0 x + t0) */
 	float *sw[2];           /* the timbral convolutions over the batch's frames */
-	size_t cap;             /* frames xs and sw hold */
+	float *sm;              /* conv5's products on sw's columns over the batch */
+	size_t cap;             /* frames xs, sw and sm hold */
 };
 
 /* a folded batch normalisation i: (Scaled, Offset) of n channels */
@@ -211,42 +216,69 @@ timbral(const MusicnnNet *n, Work *w, const float *x, int k, int share, size_t s
 	    f + (size_t)(T - PAD) * NF, NF, w->work);
 }
 
-/* rows h0..h1-1 of the temporal convolution k of the patch x into w->f */
+/* rows h0..h1-1 of the temporal convolution k of the patch x: base (or zeros) plus
+ * the taps on the frames a..e-1; into the sums sum (not NULL) or, pooled, w->f */
 static void
-temporal_rows(const MusicnnNet *n, Work *w, const float *x, int k, unsigned h0, unsigned h1)
+temporal_rows(const MusicnnNet *n, Work *w, const float *x, int k, unsigned a, unsigned e,
+    unsigned h0, unsigned h1, const float *base, float *sum)
 {
 	if (h1 > h0)
-		conv_front(x, T, MN_BANDS, h0, h1, n->fw[k], front[k].kh, 1, front[k].out,
+		conv_column(x, a, e, h0, h1, n->fw[k], front[k].kh, front[k].out, base, sum,
 		    n->fb[k], n->fs[k], n->ft[k], w->f + (PAD + (size_t)h0) * NF + front[k].col,
-		    NF, w->work);
+		    NF);
 }
 
-/* the temporal convolution k (2..4) of the patch x; after: the previous patch, hop
- * frames before, was the last through w.  Row h sees the frames h - pb .. h - pb +
- * kh - 1 (pb = (kh - 1) / 2); for lo <= h < hi they all lie in both patches, and
- * the row is the previous patch's row h + hop, already in w->f (rows below hop are
- * written, rows above it read).  Those two ranges are computed by calls of the
- * same shapes on the same frames, so a row copied has the bits of a row computed
- * (the numbers do not depend on which patches follow which in a thread) */
+/* the temporal convolution k (2..4) of the patch x; share: patches overlap by ov = T
+ * - hop frames; after: the previous patch was the last through w.  A row the patch
+ * has in common with the previous one (h < ov) sums the taps on the frames both
+ * hold (0..ov-1: the previous patch's sums m[1], rows hop.. of it) and then those on
+ * the others; a row it has in common with the next (h >= hop) likewise from its
+ * own sums on the frames hop..T-1, kept for the next patch in m[1] (m[0] when
+ * first in the thread: the sums the previous patch would have kept, by the same
+ * calls).  Rows in neither patch are summed whole. */
 static void
-temporal(const MusicnnNet *n, Work *w, const float *x, int k, int after, unsigned hop)
+temporal(const MusicnnNet *n, Work *w, const float *x, int k, int share, int after,
+    unsigned hop)
 {
-	unsigned kh = front[k].kh, lo = (kh - 1) / 2, hi = lo + T - hop - kh + 1, h;
-	float *f = w->f + PAD * NF + front[k].col;
+	unsigned ov = T - hop, mid = ov > hop ? ov : hop;
+	float **m = w->m[k - 2], *keep;
 
-	if (hop + kh > T || hi > lo + hop) {
-		temporal_rows(n, w, x, k, 0, T);
+	if (!share) {
+		temporal_rows(n, w, x, k, 0, T, 0, T, NULL, NULL);
 		return;
 	}
-	temporal_rows(n, w, x, k, 0, lo);
-	if (after)
-		for (h = lo; h < hi; h++)
-			memcpy(f + (size_t)h * NF, f + (size_t)(h + hop) * NF, front[k].out * sizeof *f);
-	else
-		temporal_rows(n, w, x, k, lo, hi);
-	temporal_rows(n, w, x, k, hi, lo + hop);
-	temporal_rows(n, w, x, k, lo + hop, hi + hop);
-	temporal_rows(n, w, x, k, hi + hop, T);
+	if (!after)
+		temporal_rows(n, w, x, k, 0, ov, 0, ov, NULL, m[1]);
+	keep = m[0], m[0] = m[1], m[1] = keep;
+	temporal_rows(n, w, x, k, hop, T, hop, T, NULL, m[1]);
+	temporal_rows(n, w, x, k, ov, T, 0, ov, m[0], NULL);
+	temporal_rows(n, w, x, k, 0, T, ov, hop, NULL, NULL);
+	temporal_rows(n, w, x, k, 0, hop, mid, T, m[1] + (size_t)(mid - hop) * front[k].out *
+	    MN_BANDS, NULL);
+}
+
+/* conv5 (products, ReLU, batch normalisation) of the patch at frame start of the
+ * batch into w->c.  share: the rows 2 PAD..T - 2 PAD - 1, whose 7 rows of timbral
+ * features are all the batch's (memcpy'd by timbral), take their products on those
+ * columns from n->sm and add those on the temporal columns; the 2 PAD rows at
+ * either end see the patch's edge rows and are computed whole */
+static void
+mid_first(const MusicnnNet *n, Work *w, int share, size_t start)
+{
+	unsigned lo = 2 * PAD, hi = T - 2 * PAD;
+
+	if (!share) {
+		conv_time(w->f, T, NF, n->mw[0], 7, NM, n->mb[0], n->ms[0], n->mt[0], w->c);
+		return;
+	}
+	conv_time(w->f, lo, NF, n->mw[0], 7, NM, n->mb[0], n->ms[0], n->mt[0], w->c);
+	conv_time(w->f + (size_t)hi * NF, T - hi, NF, n->mw[0], 7, NM, n->mb[0], n->ms[0],
+	    n->mt[0], w->c + (size_t)hi * NM);
+	memcpy(w->c + (size_t)lo * NM, n->sm + (start + lo) * NM,
+	    (size_t)(hi - lo) * NM * sizeof *w->c);
+	conv_time_sum(w->f + (size_t)lo * NF + NTIMB, NF, hi - lo, NF - NTIMB,
+	    n->mw[0] + (size_t)NTIMB * NM, 7, NF, NM, 1, w->c + (size_t)lo * NM);
+	conv_bn_relu(w->c + (size_t)lo * NM, hi - lo, NM, n->mb[0], n->ms[0], n->mt[0]);
 }
 
 /* one patch (x: its normalised frames, at frame start of the batch) through the
@@ -262,8 +294,8 @@ forward(const MusicnnNet *n, Work *w, const float *x, int share, size_t start, i
 	for (k = 0; k < 2; k++)
 		timbral(n, w, x, k, share, start);
 	for (k = 2; k < 5; k++)
-		temporal(n, w, x, k, after, hop);
-	conv_time(w->f, T, NF, n->mw[0], 7, NM, n->mb[0], n->ms[0], n->mt[0], w->c);
+		temporal(n, w, x, k, share, after, hop);
+	mid_first(n, w, share, start);
 	residual(NULL, w->c, w->r);
 	for (k = 1; k < 3; k++) {
 		const float *prev = w->r + (k - 1) * rows * NM;
@@ -291,7 +323,7 @@ new_musicnn_net(const TfjsModel *m, int nthreads)
 	n->nout = n->dout[n->ndense - 1];
 	n->nt = nthreads < 1 ? 1 : nthreads;
 	openblas_set_num_threads(1);
-	nwork = conv_front_work(128, 51, T, MN_BANDS);
+	nwork = 0;
 	for (t = 0; t < 2; t++) {
 		n->dft[t] = new_conv_dft(n->fw[t], front[t].kh, front[t].kw, front[t].out, MN_BANDS);
 		if (conv_dft_work(n->dft[t]) > nwork)
@@ -340,6 +372,26 @@ shared_part(void *arg, int t)
 		    n->work[t].work);
 }
 
+/* thread t: its chunks of n->sm, conv5's products on the timbral columns for the
+ * frames u (2 PAD <= u < nframes - 2 PAD) whose 7 rows are all in sw: chunks of
+ * SM_ROWS rows from the batch's start (the same GEMMs whatever the threads) */
+static void
+shared_mid(void *arg, int t)
+{
+	Batch *b = arg;
+	MusicnnNet *n = b->n;
+	size_t lo = 2 * PAD, hi = b->nframes - 2 * PAD, u0, nr;
+	int k;
+
+	for (u0 = lo + (size_t)t * SM_ROWS; u0 < hi; u0 += (size_t)n->nt * SM_ROWS) {
+		nr = hi - u0 < SM_ROWS ? hi - u0 : SM_ROWS;
+		for (k = 0; k < 2; k++)
+			conv_time_sum(n->sw[k] + (u0 - PAD) * front[k].out, front[k].out,
+			    (unsigned)nr, front[k].out, n->mw[0] + (size_t)front[k].col * NM, 7, NF,
+			    NM, k, n->sm + u0 * NM);
+	}
+}
+
 /* thread t: its share of the patches */
 static void
 patch_part(void *arg, int t)
@@ -364,6 +416,24 @@ patch_part(void *arg, int t)
 	}
 }
 
+/* each thread's temporal sums for patches that overlap by ov frames */
+static void
+temporal_space(MusicnnNet *n, size_t ov)
+{
+	int t, k, j;
+
+	for (t = 0; t < n->nt; t++) {
+		Work *w = &n->work[t];
+		if (w->mrows >= ov)
+			continue;
+		for (k = 0; k < 3; k++)
+			for (j = 0; j < 2; j++)
+				w->m[k][j] = ereallocarray(w->m[k][j], ov * front[k + 2].out,
+				    MN_BANDS * sizeof(float));
+		w->mrows = ov;
+	}
+}
+
 void
 musicnn_net_do(MusicnnNet *n, const float *frames, size_t npatch, unsigned hop, float *out,
     float *emb)
@@ -384,10 +454,13 @@ musicnn_net_do(MusicnnNet *n, const float *frames, size_t npatch, unsigned hop, 
 		n->xs = ereallocarray(n->xs, n->cap, MN_BANDS * sizeof *n->xs);
 		n->sw[0] = ereallocarray(n->sw[0], n->cap, front[0].out * sizeof *n->sw[0]);
 		n->sw[1] = ereallocarray(n->sw[1], n->cap, front[1].out * sizeof *n->sw[1]);
+		n->sm = ereallocarray(n->sm, n->cap, NM * sizeof *n->sm);
 	}
 	for (i = 0; i < b.nframes * MN_BANDS; i++)
 		n->xs[i] = frames[i] * n->s0[0] + n->t0[0];
+	temporal_space(n, T - hop);
 	conv_parallel(n->nt, shared_part, &b);
+	conv_parallel(n->nt, shared_mid, &b);
 	conv_parallel(n->nt, patch_part, &b);
 }
 
@@ -407,19 +480,22 @@ musicnn_net_flops(void)
 void
 del_musicnn_net(MusicnnNet *n)
 {
-	int t;
+	int t, k;
 
 	if (!n)
 		return;
 	free(n->xs);
 	free(n->sw[0]);
 	free(n->sw[1]);
+	free(n->sm);
 	for (t = 0; t < n->nt; t++) {
 		free(n->work[t].x);
 		free(n->work[t].f);
 		free(n->work[t].r);
 		free(n->work[t].c);
 		free(n->work[t].work);
+		for (k = 0; k < 6; k++)
+			free(n->work[t].m[k / 2][k % 2]);
 	}
 	free(n->work);
 	del_conv_dft(n->dft[0]);

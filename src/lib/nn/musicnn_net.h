@@ -41,8 +41,9 @@ unsigned musicnn_net_nout(const MusicnnNet *n);
  * (hop 187: npatch independent patches back to back) -> out [npatch][nout]
  * (model/Sigmoid) and, when emb is not NULL, emb [npatch][200] (model/dense/Relu).
  * When patches overlap, the rows of the timbral convolutions they have in common
- * (all but 3 at either end of a patch) are computed once.  This function can't
- * fail. */
+ * (all but 3 at either end of a patch) are computed once, and so are conv5's
+ * products on them; the temporal convolutions' sums over the frames two patches
+ * share are computed once and completed by each.  This function can't fail. */
 void musicnn_net_do(MusicnnNet *n, const float *frames, size_t npatch, unsigned hop,
     float *out, float *emb);
 /* floating point operations of one patch (2 per multiply-add) */
