@@ -1,4 +1,5 @@
-/* gmmkern.c — the AVX-512 kernels of the full-covariance EM steps (see gmmkern.h). */
+/* gmmkern.c — the AVX-512 kernels of the EM steps: full covariances, diag and
+ * spherical distances, exp and log (see gmmkern.h). */
 #include "ml/gmmkern.h"
 
 #include <math.h>
@@ -236,55 +237,11 @@ gmmk_quad_rows(const double *x, size_t m, size_t d, const double *qt, size_t k, 
 {
 	quad_rows512(x, m, d, qt, k, out);
 }
-
-void
-gmmk_exp(double *v, size_t n)
-{
-	size_t i;
-
-	if (gmmk_avx512()) {
-		vmath8(v, n, 0);
-		return;
-	}
-	for (i = 0; i < n; i++)
-		v[i] = exp(v[i]);
-}
-
-void
-gmmk_log(double *v, size_t n)
-{
-	size_t i;
-
-	if (gmmk_avx512()) {
-		vmath8(v, n, 1);
-		return;
-	}
-	for (i = 0; i < n; i++)
-		v[i] = log(v[i]);
-}
 #else
 void
 gmmk_quad_rows(const double *x, size_t m, size_t d, const double *qt, size_t k, double *out)
 {
 	abort(); /* gmmk_avx512() is 0 */
-}
-
-void
-gmmk_exp(double *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		v[i] = exp(v[i]);
-}
-
-void
-gmmk_log(double *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		v[i] = log(v[i]);
 }
 
 void
@@ -306,3 +263,32 @@ gmmk_maha_off(const double *x, const size_t *idx, size_t m, size_t dp, const dou
 	abort();
 }
 #endif
+
+/* v[0 .. n) = exp(v), or log(v) when lg: libmvec 8 at a time (vmath8) with
+ * gmmk_avx512(), else the scalar functions.  Can't fail. */
+static void
+vmath(double *v, size_t n, int lg)
+{
+	size_t i;
+
+#ifdef GK_X86
+	if (gmmk_avx512()) {
+		vmath8(v, n, lg);
+		return;
+	}
+#endif
+	for (i = 0; i < n; i++)
+		v[i] = lg ? log(v[i]) : exp(v[i]);
+}
+
+void
+gmmk_exp(double *v, size_t n)
+{
+	vmath(v, n, 0);
+}
+
+void
+gmmk_log(double *v, size_t n)
+{
+	vmath(v, n, 1);
+}
