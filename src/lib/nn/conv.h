@@ -3,8 +3,7 @@
  *
  *	conv_parallel(nt, fn, arg)        fn(arg, t) for the shares t = 0..nt-1
  *	conv_dense(...)                   rows of in . W + b (ReLU), a range of outputs
- *	conv_front(...)                   a one-channel 2-D convolution, max over width
- *	conv_column(...)                  the same for kernels one column wide, split sums
+ *	conv_column(...)                  a one-column convolution, max over width, split sums
  *	conv_time(...)                    a 1-D convolution over rows (time)
  *	conv_time_sum(...)                its products on a part of the channels
  *	conv_bn_relu(...)                 its ReLU and batch normalisation
@@ -26,33 +25,20 @@ void conv_parallel(int nt, void (*fn)(void *arg, int t), void *arg);
 void conv_dense(const float *in, size_t B, unsigned nin, const float *w, int wtrans,
     const float *b, unsigned j0, unsigned j1, unsigned nout, int relu, float *out);
 
-/* Work space of conv_front (floats) for kernels of up to kmax = kh*kw taps and nout
- * outputs on images of H x W */
-size_t conv_front_work(unsigned kmax, unsigned nout, unsigned H, unsigned W);
-
-/* Rows h0 <= h < h1 of a convolution of the one-channel image x [H][W] with a
- * kernel w [kh][kw][1][O] (TensorFlow), stride 1, valid along the width (W - kw + 1
- * positions) and "same" along the height (zero rows: (kh - 1) / 2 before, kh / 2
- * after, as TensorFlow's SAME), then per output o: y = s[o] * max(0, conv + b[o]) +
- * t[o] (ReLU, then a folded batch normalisation), and the maximum of y over the
- * width positions (a max-pooling over the whole width) at out + (h - h0) * ldo + o.
- * work: conv_front_work(kh * kw, O, H, W) floats (or more).  This function can't
- * fail. */
-void conv_front(const float *x, unsigned H, unsigned W, unsigned h0, unsigned h1,
-    const float *w, unsigned kh, unsigned kw, unsigned O, const float *b, const float *s,
-    const float *t, float *out, size_t ldo, float *work);
-
 /* conv_column's image width: MusiCNN's 96 mel bands */
 #define CONV_COLW 96
 
-/* conv_front for kernels one column wide (w [kh][1][1][O]) on images CONV_COLW
- * wide, in registers (no im2col), with the sum over the taps split for images that
- * overlap: row h (h0 <= h < h1) sums base[h - h0] (NULL: zeros) and the taps whose
- * frame h + k - pb (pb = (kh - 1) / 2) lies in a <= y < e, in tap order (x: the
- * image, frame 0 at x); with sum, those CONV_COLW sums of each output go to sum
- * [h - h0][O][CONV_COLW] (later bases); else y = s max(0, extreme over the width +
- * b) + t (the largest sum, the smallest when s < 0) to out + (h - h0) ldo.  A
- * row's result depends on its frames, base and range only.  Cannot fail. */
+/* Rows h0 <= h < h1 of a convolution of a one-channel image CONV_COLW wide (rows
+ * of CONV_COLW floats, frame 0 at x) with a kernel one column wide, w [kh][1][1][O]
+ * (TensorFlow), stride 1, "same" along the height (pb = (kh - 1) / 2 taps before),
+ * in registers (no im2col), with the sum over the taps split for images that
+ * overlap: row h sums base[h - h0] (NULL: zeros) and the taps k whose frame
+ * h + k - pb lies in a <= y < e, in tap order; with sum, those CONV_COLW sums of
+ * each output go to sum [h - h0][O][CONV_COLW] (later bases); else y = s max(0,
+ * extreme over the width + b) + t (the ReLU, a folded batch normalisation and the
+ * maximum over the width: the largest sum, the smallest when s < 0) to out +
+ * (h - h0) ldo.  A row's result depends on its frames, base and range only.
+ * Cannot fail. */
 void conv_column(const float *x, unsigned a, unsigned e, unsigned h0, unsigned h1,
     const float *w, unsigned kh, unsigned O, const float *base, float *sum,
     const float *b, const float *s, const float *t, float *out, size_t ldo);
