@@ -23,7 +23,7 @@ LIB = \
 	nn/musicnn_front nn/musicnn_graph nn/musicnn_net nn/musicnn_run nn/musicnn_model \
 	nn/dense nn/adam nn/vae nn/vaefit \
 	text/utf8 text/unicode text/unitab text/terms text/tokens text/textline text/lyrics \
-	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/metrics ml/knn ml/knnbf ml/knnscreen ml/tfidf \
+	ml/blas ml/scaler ml/groups ml/pca ml/kmeans ml/kmbound ml/metrics ml/knn ml/knnbf ml/knnscreen ml/tfidf \
 	ml/recommend ml/centroid ml/ann ml/dbscan \
 	ml/lbfgs ml/logreg ml/logregk ml/zscore ml/xgb ml/classifier ml/evaluate \
 	ml/mapnn ml/tsnep ml/sptree ml/tsnegrad ml/tsne ml/fuzzy ml/umapab ml/lanczos ml/spectral \
@@ -45,6 +45,7 @@ $(WEBOBJ): build/gen/web/assets.inc
 $(WEBOBJ): CFLAGS += -Ibuild/gen/web
 build/obj/lib/ml/metrics.o: CFLAGS += -fno-math-errno # silhouette's sqrt vectorised
 build/obj/lib/ml/dvec.o: CFLAGS += -fno-math-errno # dvec_dist_pack8: one vector sqrt of 8 lanes
+build/obj/lib/ml/kmbound.o: CFLAGS += -fno-math-errno -fno-trapping-math # loops vectorised
 
 # headers without a .c of their own
 INC = core/hot store/dbint ml/annhnsw

@@ -5,6 +5,7 @@
 #include "core/pool.h"
 #include "core/rng.h"
 #include "ml/blas.h"
+#include "ml/kmbound.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -217,9 +218,11 @@ dist_tile_avx512(const float *x, size_t rows, size_t d, const float *ct, const f
  * f * LROWS + r) against the first k <= 8 of the packed columns ct (one panel, 16
  * wide): the rows in the lanes, each column's dot product the same fma chain as
  * in k512_*, argmin by the same strict comparison in column order, so the labels
- * are those of dist_tile and argmin. */
+ * are those of dist_tile and argmin.  With v: the values too, row i's of centre j
+ * at v[j * LROWS + i]. */
 static void
-lanes_labels(const float *xt, size_t d, const float *ct, const float *csq, size_t k, int *lab)
+lanes_labels(const float *xt, size_t d, const float *ct, const float *csq, size_t k, int *lab,
+    float *v)
 {
 	__m512 acc[8][2], x0, x1, cb, best0, best1, v0, v1, m2 = _mm512_set1_ps(-2.0f);
 	__m512i l0 = _mm512_setzero_si512(), l1 = l0;
@@ -240,11 +243,19 @@ lanes_labels(const float *xt, size_t d, const float *ct, const float *csq, size_
 	}
 	best0 = _mm512_fmadd_ps(m2, acc[0][0], _mm512_set1_ps(csq[0]));
 	best1 = _mm512_fmadd_ps(m2, acc[0][1], _mm512_set1_ps(csq[0]));
+	if (v) {
+		_mm512_storeu_ps(v, best0);
+		_mm512_storeu_ps(v + 16, best1);
+	}
 	_Pragma("GCC unroll 8") for (j = 1; j < 8; j++) {
 		if ((size_t)j >= k)
 			break;
 		v0 = _mm512_fmadd_ps(m2, acc[j][0], _mm512_set1_ps(csq[j]));
 		v1 = _mm512_fmadd_ps(m2, acc[j][1], _mm512_set1_ps(csq[j]));
+		if (v) {
+			_mm512_storeu_ps(v + j * LROWS, v0);
+			_mm512_storeu_ps(v + j * LROWS + 16, v1);
+		}
 		lt0 = _mm512_cmp_ps_mask(v0, best0, _CMP_LT_OQ);
 		lt1 = _mm512_cmp_ps_mask(v1, best1, _CMP_LT_OQ);
 		best0 = _mm512_mask_mov_ps(best0, lt0, v0);
@@ -427,6 +438,11 @@ typedef struct LRun {
 	size_t off;          /* its first column in the current pass */
 	int state, it, why, update;
 	double inertia;
+	float *ub, *lb;      /* kmbound.h's bounds: n, G x n; or NULL */
+	double *drift;       /* k: how far each centre moved in the last update */
+	double *gdrift;      /* G: the largest drift of each group of centres */
+	double cmax;         /* max ||c_j|| of the current centres */
+	int bnd;             /* ub, lb hold for the centres before the last update */
 } LRun;
 
 /* Ask for a tile's rows in address order before the kernel reads them 8 rows at a
@@ -442,6 +458,18 @@ prefetch_rows(const float *x, size_t s, size_t e, size_t d)
 		__builtin_prefetch(p, 0, 1);
 }
 
+/* groups of centres for the bounds (kmbound.h): k <= KMB_G, one bound per centre */
+#define KMB_G 1
+
+/* per thread: what a pass works in */
+typedef struct PassTmp {
+	float *D;            /* KROWS x mp values of the kernel */
+	float *G;            /* KROWS x d: rows gathered for the kernel */
+	size_t *idx;         /* block rows: the rows to compute */
+	int *keep;           /* block rows: no label can change */
+	int *nl;             /* runs x block rows (br apart): the new labels */
+} PassTmp;
+
 typedef struct Pass {
 	const float *x;
 	size_t n, d, k, br;
@@ -449,8 +477,10 @@ typedef struct Pass {
 	size_t na;
 	const float *ct, *csq;
 	size_t mp;
-	float **scratch;     /* per thread: KROWS x mp */
+	PassTmp *tmp;        /* per thread */
 	const float *xt;     /* x in tiles of LROWS rows for lanes_labels, or NULL */
+	const double *xn;    /* n row norms for the bounds, or NULL: no bounds */
+	const KmBound *kb;
 } Pass;
 
 /* row xi's label in run r becomes lab: its centre sums follow when r updates */
@@ -471,27 +501,141 @@ relabel(LRun *r, size_t b, size_t k, size_t d, size_t i, const float *xi, int la
 	add_row(r->psum + (b * k + (size_t)lab) * d, xi, d);
 }
 
-/* pass_block's rows s .. e of block b for one run of k <= 8 by lanes_labels */
+/* the rows s .. e - 1 whose label may change in some run (all without bounds)
+ * into T->idx (ascending), the old labels into T->nl; returns their count */
+static size_t
+select_rows(const Pass *P, PassTmp *T, size_t s, size_t e)
+{
+	int on = P->xn && P->act[0]->bnd; /* the runs of a batch start together */
+	size_t i, q, nc = 0;
+	LRun *r;
+
+	for (i = 0; i < e - s; i++)
+		T->keep[i] = on;
+	for (q = 0; q < P->na; q++) {
+		r = P->act[q];
+		memcpy(T->nl + q * P->br, r->labels + s, (e - s) * sizeof(int));
+		if (on)
+			kmbound_keep(P->kb, e - s, P->xn + s, r->labels + s, r->drift, r->gdrift,
+			    r->cmax, T->keep, r->ub + s, r->lb + s, P->n);
+	}
+	for (i = s; i < e; i++) { /* no branch: keep is unpredictable */
+		T->idx[nc] = i;
+		nc += !T->keep[i - s];
+	}
+	return nc;
+}
+
+/* The m rows idx[0 .. m) of the block starting at row s, their values in T->D
+ * (row j's of run r at T->D + j * P->mp + r->off): their new labels into T->nl,
+ * the bounds refreshed */
 static void
-pass_lanes(Pass *P, size_t b, size_t s, size_t e)
+tile_labels(const Pass *P, PassTmp *T, size_t s, const size_t *idx, size_t m)
+{
+	float u[KROWS], l[KMB_G * KROWS];
+	double xn[KROWS];
+	size_t q, j, g, G = P->kb->G;
+	int lab[KROWS];
+	LRun *r;
+
+	for (j = 0; P->xn && j < m; j++)
+		xn[j] = P->xn[idx[j]];
+	for (q = 0; q < P->na; q++) {
+		r = P->act[q];
+		for (j = 0; j < m; j++)
+			lab[j] = T->nl[q * P->br + idx[j] - s] = argmin(T->D + j * P->mp + r->off, P->k);
+		if (!P->xn)
+			continue;
+		kmbound_fresh(P->kb, m, xn, r->cmax, lab, T->D + r->off, P->mp, 1, u, l, KROWS);
+		for (j = 0; j < m; j++) {
+			r->ub[idx[j]] = u[j];
+			for (g = 0; g < G; g++)
+				r->lb[g * P->n + idx[j]] = l[g * KROWS + j];
+		}
+	}
+}
+
+/* the kernel on the rows idx[0 .. nc) (ascending) of the block starting at row s,
+ * KROWS at a time: consecutive rows read in place, others gathered first */
+static void
+compute_rows(const Pass *P, PassTmp *T, size_t s, const size_t *idx, size_t nc)
+{
+	size_t g, m, j, d = P->d;
+	const float *xr;
+
+	for (g = 0; g < nc; g += m) {
+		m = nc - g < KROWS ? nc - g : KROWS;
+		if (idx[g + m - 1] - idx[g] == m - 1) {
+			xr = P->x + idx[g] * d;
+			prefetch_rows(P->x, idx[g], idx[g] + m, d);
+		} else {
+			for (j = 0; j < m; j++)
+				memcpy(T->G + j * d, P->x + idx[g + j] * d, d * sizeof(float));
+			xr = T->G;
+		}
+		dist_tile(xr, m, d, P->ct, P->csq, P->mp, T->D);
+		tile_labels(P, T, s, idx + g, m);
+	}
+}
+
+/* rows to compute in a tile of LROWS from which lanes_labels does the whole tile
+ * (below: they go to compute_rows, about twice its cost a row) */
+#define LMIN 8
+
+/* One run of k <= 8: the tiles of LROWS rows (block rows s .. e - 1) holding at
+ * least LMIN of the nc rows T->idx by lanes_labels, all their rows; the other
+ * rows compacted into T->idx, their count returned */
+static size_t
+lanes_tiles(const Pass *P, PassTmp *T, size_t s, size_t e, size_t nc)
 {
 #ifdef KM_X86
-	size_t r0, i, m, d = P->d;
-	LRun *r = P->act[0];
+	size_t a = 0, c, out = 0, r0, m, d = P->d;
+	float v[8 * LROWS];
 	int lab[LROWS];
+	LRun *r = P->act[0];
 
-	for (r0 = s; r0 < e; r0 += LROWS) {
+	for (r0 = s; r0 < e && a < nc; r0 += LROWS) {
+		for (c = a; c < nc && T->idx[c] < r0 + LROWS; c++)
+			;
+		if (c - a < LMIN) {
+			while (a < c)
+				T->idx[out++] = T->idx[a++];
+			continue;
+		}
+		a = c;
 		m = e - r0 < LROWS ? e - r0 : LROWS;
-		lanes_labels(P->xt + r0 * d, d, P->ct, P->csq, P->k, lab);
-		for (i = 0; i < m; i++)
-			if (r->labels[r0 + i] != lab[i])
-				relabel(r, b, P->k, d, r0 + i, P->x + (r0 + i) * d, lab[i]);
+		lanes_labels(P->xt + r0 * d, d, P->ct, P->csq, P->k, lab, P->xn ? v : NULL);
+		memcpy(T->nl + r0 - s, lab, m * sizeof(int));
+		if (P->xn)
+			kmbound_fresh(P->kb, m, P->xn + r0, r->cmax, lab, v, 1, LROWS, r->ub + r0,
+			    r->lb + r0, P->n);
 	}
+	return out;
+#else
+	(void)P, (void)T, (void)s, (void)e;
+	return nc;
 #endif
 }
 
-/* block b's rows of x into P->xt (tiles of LROWS rows, feature-major, the rows
- * past n zero) */
+/* the new labels into the runs, in row order (the order of the centre sums) */
+static void
+apply_labels(const Pass *P, const PassTmp *T, size_t b, size_t s, size_t e)
+{
+	size_t i, q;
+	LRun *r;
+	int lab;
+
+	for (i = s; i < e; i++)
+		for (q = 0; q < P->na; q++) {
+			r = P->act[q];
+			lab = T->nl[q * P->br + i - s];
+			if (r->labels[i] != lab)
+				relabel(r, b, P->k, P->d, i, P->x + i * P->d, lab);
+		}
+}
+
+/* block b's rows s .. e - 1 into P->xt (tiles of LROWS rows, feature-major, the
+ * rows past n zero) */
 static void
 transpose_block(void *arg, size_t b, int tid)
 {
@@ -506,35 +650,56 @@ transpose_block(void *arg, size_t b, int tid)
 				t[f * LROWS + i] = r0 + i < P->n ? P->x[(r0 + i) * d + f] : 0.0f;
 }
 
+/* pass_block without bounds: every row of s .. e - 1 through the kernel (by
+ * lanes_labels for one run of k <= 8), the new labels applied as they come */
+static void
+pass_all(const Pass *P, PassTmp *T, size_t b, size_t s, size_t e)
+{
+	size_t r0, i, m, q, k = P->k, d = P->d, mp = P->mp, lr = P->xt && P->na == 1 ? LROWS : KROWS;
+	int lab[LROWS];
+	LRun *r;
+
+	for (r0 = s; r0 < e; r0 += lr) {
+		m = e - r0 < lr ? e - r0 : lr;
+		if (lr == LROWS) {
+			lanes_labels(P->xt + r0 * d, d, P->ct, P->csq, k, lab, NULL);
+		} else {
+			prefetch_rows(P->x, r0, r0 + m, d);
+			dist_tile(P->x + r0 * d, m, d, P->ct, P->csq, mp, T->D);
+		}
+		for (i = 0; i < m; i++)
+			for (q = 0; q < P->na; q++) {
+				r = P->act[q];
+				if (lr != LROWS)
+					lab[0] = argmin(T->D + i * mp + r->off, k);
+				if (r->labels[r0 + i] != lab[lr == LROWS ? i : 0])
+					relabel(r, b, k, d, r0 + i, P->x + (r0 + i) * d, lab[lr == LROWS ? i : 0]);
+			}
+	}
+}
+
+/* A pass over block b: the rows whose labels may change (all without bounds)
+ * through the kernel, then their new labels applied in row order. */
 static void
 pass_block(void *arg, size_t b, int tid)
 {
 	Pass *P = arg;
-	size_t s = b * P->br, e = s + P->br, r0, m, i, q, k = P->k, d = P->d, mp = P->mp;
-	float *D = P->scratch[tid];
-	LRun *r;
-	int lab;
+	PassTmp *T = &P->tmp[tid];
+	size_t s = b * P->br, e = s + P->br, q, nc;
 
 	if (e > P->n)
 		e = P->n;
 	for (q = 0; q < P->na; q++)
 		P->act[q]->changed[b] = 0;
-	if (P->xt && P->na == 1) {
-		pass_lanes(P, b, s, e);
+	if (!P->xn) {
+		pass_all(P, T, b, s, e);
 		return;
 	}
-	for (r0 = s; r0 < e; r0 += KROWS) {
-		m = e - r0 < KROWS ? e - r0 : KROWS;
-		prefetch_rows(P->x, r0, r0 + m, d);
-		dist_tile(P->x + r0 * d, m, d, P->ct, P->csq, mp, D);
-		for (i = 0; i < m; i++)
-			for (q = 0; q < P->na; q++) {
-				r = P->act[q];
-				lab = argmin(D + i * mp + r->off, k);
-				if (r->labels[r0 + i] != lab)
-					relabel(r, b, k, d, r0 + i, P->x + (r0 + i) * d, lab);
-			}
-	}
+	nc = select_rows(P, T, s, e);
+	if (P->xt && P->na == 1)
+		nc = lanes_tiles(P, T, s, e, nc);
+	compute_rows(P, T, s, T->idx, nc);
+	apply_labels(P, T, b, s, e);
 }
 
 typedef struct Far {
@@ -605,9 +770,10 @@ relocate_empty(KMeans *km, LRun *r, size_t br, size_t nb, double *dist)
 	free(empty);
 }
 
-/* the M step of a run after a pass: new centres, shift, convergence */
+/* the M step of a run after a pass: new centres, shift, convergence; with kb,
+ * the centres' drifts for the bounds */
 static void
-run_update(KMeans *km, LRun *r, size_t br, size_t nb, double *dist)
+run_update(KMeans *km, LRun *r, size_t br, size_t nb, double *dist, const KmBound *kb)
 {
 	size_t k = km->k, d = km->d, b, j, f;
 	double shift = 0, t;
@@ -634,6 +800,8 @@ run_update(KMeans *km, LRun *r, size_t br, size_t nb, double *dist)
 			t = (double)r->cnew[j * d + f] - r->c[j * d + f];
 			shift += t * t;
 		}
+	if (kb)
+		kmbound_drifts(kb, r->c, r->cnew, d, r->drift, r->gdrift);
 	tmp = r->c;
 	r->c = r->cnew;
 	r->cnew = tmp;
@@ -704,13 +872,71 @@ inertia_all(KMeans *km, LRun **runs, size_t nr, size_t br, size_t nb)
 	free(Ia.pbuf);
 }
 
-/* Lloyd for runs[0..nr-1] (initial centres in runs[q]->c) in lockstep */
-static void
-lloyd_batch(KMeans *km, LRun *runs, size_t nr, size_t br, size_t nb, double *dist,
-    float **scratch, float *ct, float *csq, float *cbuf, Progress *pg)
+/* What kmeans_do works in: R runs at a time (their generators, initial centres
+ * cen R x k x d, Lloyd state), the packed centres of a pass (ct, csq, cbuf; mpmax
+ * columns), n doubles for the relocation, per-thread pass scratch; for the bounds
+ * (unless SV_KMEANS_NOBOUNDS is set), the row norms xn and kmbound's constants. */
+typedef struct Work {
+	size_t R, mpmax, br, nb;
+	Rng *rng;
+	float *cen, *ct, *csq, *cbuf;
+	PassTmp *tmp;
+	double *dist, *xn;
+	KmBound kb;
+	int force;           /* SV_KMEANS_BOUNDS set: bounds on the lanes path too */
+	LRun *runs;
+} Work;
+
+/* One pass of lloyd_batch over the data for the runs not done (into P->act, with
+ * their packed centres); 0 when every run is done. */
+static int
+lloyd_pass(KMeans *km, Work *w, Pass *P, size_t nr)
 {
-	size_t k = km->k, d = km->d, n = km->n, q, i, na;
-	LRun **act = emallocarray(nr, sizeof *act);
+	size_t k = km->k, d = km->d, q, i, na;
+	LRun *r;
+
+	for (q = 0, na = 0; q < nr; q++) {
+		r = &w->runs[q];
+		if (r->state == R_DONE)
+			continue;
+		r->off = na * k;
+		r->update = r->state == R_RUN;
+		if (w->xn)
+			r->cmax = kmbound_cmax(&w->kb, r->c, d);
+		memcpy(w->cbuf + na * k * d, r->c, k * d * sizeof(float));
+		P->act[na++] = r;
+	}
+	if (!na)
+		return 0;
+	P->na = na;
+	P->mp = padded(na * k);
+	pack_cols(w->cbuf, na * k, d, w->ct);
+	row_sqnorms(w->cbuf, na * k, d, w->csq);
+	for (i = na * k; i < P->mp; i++)
+		w->csq[i] = 0;
+	pool_run(km->o.nthreads, w->nb, pass_block, P);
+	return 1;
+}
+
+/* 1 when a batch of nr runs takes lanes_labels' path (one run, k <= 8, AVX-512).
+ * This function can't fail. */
+static int
+lanes_path(const KMeans *km, size_t nr, size_t br)
+{
+#ifdef KM_X86
+	return nr == 1 && km->k <= 8 && dist_tile_pick() == dist_tile_avx512 && br % LROWS == 0;
+#else
+	(void)km, (void)nr, (void)br;
+	return 0;
+#endif
+}
+
+/* Lloyd for the runs w->runs[0..nr-1] (initial centres in their c) in lockstep */
+static void
+lloyd_batch(KMeans *km, Work *w, size_t nr, Progress *pg)
+{
+	size_t k = km->k, d = km->d, n = km->n, q, i;
+	LRun **act = emallocarray(nr, sizeof *act), *runs = w->runs;
 	unsigned long it = 0;
 	float *xt = NULL;
 	Pass P;
@@ -719,51 +945,37 @@ lloyd_batch(KMeans *km, LRun *runs, size_t nr, size_t br, size_t nb, double *dis
 		runs[q].state = km->o.max_iter > 0 ? R_RUN : R_FINAL;
 		runs[q].it = 0;
 		runs[q].why = 0;
+		runs[q].bnd = 0;
 		for (i = 0; i < n; i++)
 			runs[q].labels[i] = -1;
-		memset(runs[q].psum, 0, nb * k * d * sizeof(double));
-		memset(runs[q].pcnt, 0, nb * k * sizeof(double));
+		memset(runs[q].psum, 0, w->nb * k * d * sizeof(double));
+		memset(runs[q].pcnt, 0, w->nb * k * sizeof(double));
 	}
-	P = (Pass){ .x = km->x, .n = n, .d = d, .k = k, .br = br, .act = act, .ct = ct, .csq = csq,
-	    .scratch = scratch };
-#ifdef KM_X86
-	if (nr == 1 && k <= 8 && dist_tile_pick() == dist_tile_avx512 && br % LROWS == 0) {
-		xt = emallocarray(nb * br, d * sizeof(float));
+	P = (Pass){ .x = km->x, .n = n, .d = d, .k = k, .br = w->br, .act = act, .ct = w->ct,
+	    .csq = w->csq, .tmp = w->tmp, .xn = w->xn, .kb = &w->kb };
+	if (lanes_path(km, nr, w->br)) {
+		xt = emallocarray(w->nb * w->br, d * sizeof(float));
 		P.xt = xt;
-		pool_run(km->o.nthreads, nb, transpose_block, &P);
+		pool_run(km->o.nthreads, w->nb, transpose_block, &P);
+		if (!w->force)
+			P.xn = NULL;
 	}
-#endif
-	for (;;) {
-		for (q = 0, na = 0; q < nr; q++)
-			if (runs[q].state != R_DONE) {
-				runs[q].off = na * k;
-				runs[q].update = runs[q].state == R_RUN;
-				memcpy(cbuf + na * k * d, runs[q].c, k * d * sizeof(float));
-				act[na++] = &runs[q];
-			}
-		if (!na)
-			break;
-		P.na = na;
-		P.mp = padded(na * k);
-		pack_cols(cbuf, na * k, d, ct);
-		row_sqnorms(cbuf, na * k, d, csq);
-		for (i = na * k; i < P.mp; i++)
-			csq[i] = 0;
-		pool_run(km->o.nthreads, nb, pass_block, &P);
-		for (q = 0; q < na && !act[q]->update; q++)
+	while (lloyd_pass(km, w, &P, nr)) {
+		for (q = 0; q < P.na && !act[q]->update; q++)
 			;
-		if (q < na) /* an iteration, not only the final assignment */
+		if (q < P.na) /* an iteration, not only the final assignment */
 			progress_do(pg, ++it);
-		for (q = 0; q < na; q++) {
+		for (q = 0; q < P.na; q++) {
+			act[q]->bnd = P.xn != NULL;
 			if (act[q]->state == R_FINAL)
 				act[q]->state = R_DONE;
 			else
-				run_update(km, act[q], br, nb, dist);
+				run_update(km, act[q], w->br, w->nb, w->dist, w->xn ? &w->kb : NULL);
 		}
 	}
 	for (q = 0; q < nr; q++)
 		act[q] = &runs[q];
-	inertia_all(km, act, nr, br, nb);
+	inertia_all(km, act, nr, w->br, w->nb);
 	free(act), free(xt);
 }
 
@@ -1080,17 +1292,6 @@ new_kmeans(float *x, size_t n, size_t d, const KMeansOpt *o)
 	return km;
 }
 
-/* What kmeans_do works in: R runs at a time (their generators, initial centres
- * cen R x k x d, Lloyd state), the packed centres of a pass (ct, csq, cbuf; mpmax
- * columns), n doubles for the relocation, per-thread kernel scratch. */
-typedef struct Work {
-	size_t R, mpmax, br, nb;
-	Rng *rng;
-	float *cen, *ct, *csq, *cbuf, **scratch;
-	double *dist;
-	LRun *runs;
-} Work;
-
 /* Runs per batch: initialised together (k-means++ keeps n doubles per run), then
  * Lloyd in lockstep (k x d doubles per run and block of partial sums); at most
  * d/4 runs and 256 centres, partial sums under 256 MiB.  This function can't fail. */
@@ -1104,6 +1305,47 @@ batch_runs(const KMeans *km, size_t nb)
 	while (R > 1 && (R * k > 256 || R * nb * k * d * sizeof(double) > ((size_t)256 << 20)))
 		R--;
 	return R;
+}
+
+typedef struct Norms {
+	const float *x;
+	size_t n, d, br;
+	double *xn;
+} Norms;
+
+static void
+norms_block(void *arg, size_t b, int tid)
+{
+	Norms *N = arg;
+	size_t i, e = (b + 1) * N->br < N->n ? (b + 1) * N->br : N->n;
+
+	(void)tid;
+	for (i = b * N->br; i < e; i++)
+		N->xn[i] = kmbound_norm(N->x + i * N->d, N->d);
+}
+
+/* The bounds' row norms and constants; w->xn NULL: no bounds, when
+ * SV_KMEANS_NOBOUNDS is set and not empty, or when every batch takes the lanes path
+ * (one run, k <= 8, AVX-512), unless SV_KMEANS_BOUNDS is set and not empty: there,
+ * at 20000 x 64, k = 8 (gmm -I's k-means), the bounds measured slower (37 against
+ * 31 ms): the lanes kernel costs about 16 cycles a row, no more than the bounds'
+ * own work on the rows computed, and on such overlapping data a third of the rows
+ * fail the test in mid-run, each computed alone at twice its share of a tile.
+ * Exits only when memory runs out. */
+static void
+work_bounds(Work *w, const KMeans *km)
+{
+	const char *e = getenv("SV_KMEANS_NOBOUNDS"), *f = getenv("SV_KMEANS_BOUNDS");
+	Norms N;
+
+	w->xn = NULL;
+	w->force = f && *f;
+	if ((e && *e) || (!w->force && lanes_path(km, w->R, w->br)))
+		return;
+	kmbound_init(&w->kb, km->d, km->k, KMB_G);
+	w->xn = emallocarray(km->n, sizeof(double));
+	N = (Norms){ .x = km->x, .n = km->n, .d = km->d, .br = w->br, .xn = w->xn };
+	pool_run(km->o.nthreads, w->nb, norms_block, &N);
 }
 
 static void
@@ -1123,9 +1365,15 @@ work_init(Work *w, const KMeans *km)
 	w->csq = emallocarray(w->mpmax, sizeof(float));
 	w->cbuf = emallocarray(R * k * d, sizeof(float));
 	w->dist = emallocarray(n, sizeof(double));
-	w->scratch = ecalloc(km->o.nthreads, sizeof(float *));
-	for (tid = 0; tid < km->o.nthreads; tid++)
-		w->scratch[tid] = emallocarray(KROWS * w->mpmax, sizeof(float));
+	w->tmp = ecalloc(km->o.nthreads, sizeof *w->tmp);
+	for (tid = 0; tid < km->o.nthreads; tid++) {
+		w->tmp[tid].D = emallocarray(KROWS * w->mpmax, sizeof(float));
+		w->tmp[tid].G = emallocarray(KROWS * d, sizeof(float));
+		w->tmp[tid].idx = emallocarray(w->br, sizeof(size_t));
+		w->tmp[tid].keep = emallocarray(w->br, sizeof(int));
+		w->tmp[tid].nl = emallocarray(w->br * R, sizeof(int));
+	}
+	work_bounds(w, km);
 	w->runs = ecalloc(R, sizeof *w->runs);
 	for (q = 0; q < R; q++) {
 		r = &w->runs[q];
@@ -1137,6 +1385,12 @@ work_init(Work *w, const KMeans *km)
 		r->psum = emallocarray(w->nb * k * d, sizeof(double));
 		r->pcnt = emallocarray(w->nb * k, sizeof(double));
 		r->changed = emalloc(w->nb);
+		if (w->xn) {
+			r->ub = emallocarray(n, sizeof(float));
+			r->lb = emallocarray(n, w->kb.G * sizeof(float));
+			r->drift = emallocarray(k, sizeof(double));
+			r->gdrift = emallocarray(w->kb.G, sizeof(double));
+		}
 	}
 }
 
@@ -1151,12 +1405,16 @@ work_free(Work *w, int nthreads)
 		r = &w->runs[q];
 		free(r->c), free(r->cnew), free(r->labels), free(r->sum), free(r->cnt);
 		free(r->psum), free(r->pcnt), free(r->changed);
+		free(r->ub), free(r->lb), free(r->drift), free(r->gdrift);
 	}
 	free(w->runs);
-	for (tid = 0; tid < nthreads; tid++)
-		free(w->scratch[tid]);
-	free(w->scratch);
+	for (tid = 0; tid < nthreads; tid++) {
+		free(w->tmp[tid].D), free(w->tmp[tid].G), free(w->tmp[tid].idx);
+		free(w->tmp[tid].keep), free(w->tmp[tid].nl);
+	}
+	free(w->tmp);
 	free(w->rng), free(w->cen), free(w->ct), free(w->csq), free(w->cbuf), free(w->dist);
+	free(w->xn);
 }
 
 /* initial centres of runs run .. run+nr-1 into their LRuns */
@@ -1241,7 +1499,7 @@ kmeans_do(KMeans *km)
 		init_runs(km, &w, run, nr);
 		/* the runs of a batch iterate in lockstep: one count for them all */
 		its = new_subprogress(runs, "iterations", (unsigned long)km->o.max_iter);
-		lloyd_batch(km, w.runs, nr, w.br, w.nb, w.dist, w.scratch, w.ct, w.csq, w.cbuf, its);
+		lloyd_batch(km, &w, nr, its);
 		del_progress(its);
 		keep_best(km, &w, run, nr);
 		progress_do(runs, (unsigned long)run + nr);
