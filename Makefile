@@ -15,7 +15,7 @@ TOOLS = vcat vpaste segment feat aggregate vggish weight pca kmeans elbow gmm hc
 # the library, by domain: src/lib/<domain>/<module>.c with its .h
 LIB = \
 	core/util core/key core/vreader core/vwriter core/matrix core/dtable core/json \
-	core/stats core/pool core/rng core/progress core/jsontree core/keyindex core/fpconv \
+	core/stats core/pool core/rng core/progress core/jsontree core/keyindex core/fpconv core/hugebuf \
 	audio/audio audio/part audio/verify \
 	dsp/fft dsp/stft dsp/mel dsp/mfcc dsp/spectral dsp/onset dsp/beat dsp/chroma dsp/tuning dsp/cqt \
 	feat/feature feat/seed feat/profile feat/featrun feat/songtempo \

@@ -1,11 +1,17 @@
 /* matrix.c — load a vector stream into one float32 matrix. */
 #include "core/matrix.h"
+#include "core/hot.h"
+#include "core/hugebuf.h"
 #include "core/progress.h"
 #include "core/util.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+static int nonfinite_from(const Matrix *m, size_t i0);
 
 /* the keys, NUL-separated in one arena, and the capacities */
 struct MatrixBuf {
@@ -13,7 +19,34 @@ struct MatrixBuf {
 	size_t *keyoff;
 	size_t cap;      /* rows allocated */
 	size_t keylen, keycap;
+	size_t nonfinite; /* 1 + the first row pushed with a value not finite, or 0 */
 };
+
+/* 1 when one of the d values is NaN or infinite (all exponent bits set): a
+ * branch-free pass the compiler vectorises.  Cannot fail. */
+HOT static int
+row_nonfinite(const float *v, size_t d)
+{
+	uint32_t u, bad = 0;
+	size_t f;
+
+	for (f = 0; f < d; f++) {
+		memcpy(&u, v + f, sizeof u);
+		bad |= (u & 0x7f800000u) == 0x7f800000u;
+	}
+	return bad != 0;
+}
+
+/* room for cap rows (cap > m->n) */
+static void
+matrix_grow(Matrix *m, size_t cap)
+{
+	struct MatrixBuf *b = m->priv;
+
+	m->x = ereallocarray(m->x, cap, m->d ? m->d * sizeof(float) : 1);
+	b->keyoff = ereallocarray(b->keyoff, cap, sizeof(size_t));
+	b->cap = cap;
+}
 
 void
 matrix_push(Matrix *m, const char *key, const float *v)
@@ -23,11 +56,8 @@ matrix_push(Matrix *m, const char *key, const float *v)
 
 	if (!b)
 		b = m->priv = ecalloc(1, sizeof *b);
-	if (m->n == b->cap) {
-		b->cap = b->cap ? b->cap * 2 : 256;
-		m->x = ereallocarray(m->x, b->cap, m->d ? m->d * sizeof(float) : 1);
-		b->keyoff = ereallocarray(b->keyoff, b->cap, sizeof(size_t));
-	}
+	if (m->n == b->cap)
+		matrix_grow(m, b->cap ? b->cap * 2 : 256);
 	if (b->keylen + kl > b->keycap) {
 		b->keycap = (b->keylen + kl) * 2;
 		b->keybuf = erealloc(b->keybuf, b->keycap);
@@ -36,6 +66,8 @@ matrix_push(Matrix *m, const char *key, const float *v)
 	b->keyoff[m->n] = b->keylen;
 	b->keylen += kl;
 	memcpy(m->x + m->n * m->d, v, m->d * sizeof(float));
+	if (!b->nonfinite && row_nonfinite(v, m->d))
+		b->nonfinite = m->n + 1;
 	m->n++;
 }
 
@@ -44,7 +76,7 @@ matrix_clear(Matrix *m)
 {
 	m->n = 0;
 	if (m->priv)
-		m->priv->keylen = 0;
+		m->priv->keylen = 0, m->priv->nonfinite = 0;
 }
 
 const char *
@@ -72,6 +104,42 @@ push_bulk(Matrix *m, const VBulk *b)
 	for (p = 0; p < b->npiece; p++)
 		for (P = &b->piece[p], i = 0; i < P->n; i++)
 			matrix_push(m, P->keys + P->koff[i], P->val + i * m->d);
+}
+
+/* Bytes a record takes at least in the stream: binary, a key length, a 1-byte
+ * key, a value count and d float32 values; TSV, a 1-byte key, d values of 1 digit
+ * after their tabs and the newline. */
+static size_t
+min_record(const VReader *r, size_t d)
+{
+	return r->binary ? 4 + 1 + 4 + 4 * d : 1 + 2 * d + 1;
+}
+
+/* A regular file as input: room for as many rows as its size can hold, allocated
+ * once on huge pages (core/hugebuf.h; no copies as the matrix grows, and the pages
+ * never touched cost nothing).  Pipes, or no memory for that much: the rows grow
+ * by doubling.  Cannot fail. */
+static void
+matrix_presize(Matrix *m, VReader *r)
+{
+	struct stat st;
+	int fd = r->fp ? fileno(r->fp) : -1;
+	size_t rows, *off;
+	float *x;
+
+	if (fd < 0 || !m->d || fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0)
+		return;
+	rows = (size_t)st.st_size / min_record(r, m->d) + 1;
+	if (rows <= 256 || !(x = hugebuf_alloc(rows, m->d * sizeof(float))))
+		return;
+	if (!(off = reallocarray(NULL, rows, sizeof(size_t)))) {
+		free(x);
+		return;
+	}
+	m->priv = ecalloc(1, sizeof *m->priv);
+	m->x = x;
+	m->priv->keyoff = off;
+	m->priv->cap = rows;
 }
 
 void
@@ -103,6 +171,7 @@ matrix_read(VReader *r, Matrix *m)
 		for (i = 0; i < r->ncols; i++)
 			m->cols[i] = estrdup(r->cols[i]);
 	}
+	matrix_presize(m, r);
 	pg = readwhat ? new_progress(readwhat, 0) : NULL;
 	memset(&b, 0, sizeof b);
 	while ((e = vreader_next(r)) > 0) {
@@ -183,7 +252,8 @@ matrix_load_finite(const char *path, Matrix *m, const char *empty)
 {
 	if (matrix_load_nonempty(path, m, empty))
 		return -1;
-	if (matrix_check_finite(m)) {
+	/* matrix_push saw every row: the message for its first bad one, no second pass */
+	if (m->priv->nonfinite && nonfinite_from(m, m->priv->nonfinite - 1)) {
 		del_matrix(m);
 		return -1;
 	}
@@ -193,10 +263,17 @@ matrix_load_finite(const char *path, Matrix *m, const char *empty)
 int
 matrix_check_finite(const Matrix *m)
 {
+	return nonfinite_from(m, 0);
+}
+
+/* matrix_check_finite from row i0 on */
+static int
+nonfinite_from(const Matrix *m, size_t i0)
+{
 	size_t i, f;
 
-	for (i = 0; i < m->n; i++)
-		for (f = 0; f < m->d; f++)
+	for (i = i0; i < m->n; i++)
+		for (f = 0; row_nonfinite(m->x + i * m->d, m->d) && f < m->d; f++)
 			if (!isfinite(m->x[i * m->d + f])) {
 				weprintf("%s: record %zu (%s): field %zu: %s value (clean the data, e.g. with weight)",
 				    m->name, i + 1, matrix_key(m, i), f + 2,

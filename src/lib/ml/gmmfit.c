@@ -4,6 +4,7 @@
 #include "ml/dvec.h"
 #include "ml/gmmstep.h"
 #include "ml/kmeans.h"
+#include "core/hugebuf.h"
 #include "core/pool.h"
 #include "core/progress.h"
 #include "core/rng.h"
@@ -41,39 +42,58 @@ typedef struct Fit {
 	Progress *prog;      /* EM iterations of all initialisations */
 	unsigned long iters; /* so far */
 	float *xk;           /* n x d copy for the k-means (centred in place there) */
+	double *part;        /* per block of GMM_SUMROWS rows: d column sums */
+	const int *lab;      /* init_resp: the k-means labels */
 } Fit;
 
-/* rows b * GMM_SUMROWS.. of x (centred doubles) and xk (the float32 copy for the
- * k-means) */
+/* rows b * GMM_SUMROWS.. : the float32 copy xk for the k-means and the block's
+ * column sums (in row order) into part + b d */
 static void
-setup_block(void *arg, size_t b, int tid)
+copy_block(void *arg, size_t b, int tid)
 {
 	Fit *F = arg;
-	size_t i, f, d = F->d, r0 = b * GMM_SUMROWS;
+	size_t d = F->d, r0 = b * GMM_SUMROWS;
 	size_t r1 = F->n - r0 < GMM_SUMROWS ? F->n : r0 + GMM_SUMROWS;
 
 	(void)tid;
 	memcpy(F->xk + r0 * d, F->xf + r0 * d, (r1 - r0) * d * sizeof(float));
-	for (i = r0; F->x && i < r1; i++)
-		for (f = 0; f < d; f++)
-			F->x[i * d + f] = F->xf[i * d + f] - F->shift[f];
+	dvec_colsums_f(F->part + b * d, F->xf + r0 * d, r1 - r0, d);
 }
 
+/* rows b * GMM_SUMROWS.. of x: the rows minus the column means, in double */
+static void
+centre_block(void *arg, size_t b, int tid)
+{
+	Fit *F = arg;
+	size_t r0 = b * GMM_SUMROWS;
+	size_t r1 = F->n - r0 < GMM_SUMROWS ? F->n : r0 + GMM_SUMROWS;
+
+	(void)tid;
+	dvec_from_float_sub(F->x + r0 * F->d, F->xf + r0 * F->d, F->shift, r1 - r0, F->d);
+}
+
+/* the column means (block sums added in block order: the same whatever the
+ * threads), the k-means copy, the centred doubles (full, tied), X^T X (tied) */
 static void
 fit_setup(Fit *F)
 {
-	size_t i, f, n = F->n, d = F->d;
+	size_t i, f, b, n = F->n, d = F->d, nb = (n + GMM_SUMROWS - 1) / GMM_SUMROWS;
 
 	F->shift = ecalloc(d ? d : 1, sizeof(double));
-	dvec_colsums_f(F->shift, F->xf, n, d);
+	F->part = ecalloc(nb, (d ? d : 1) * sizeof(double));
+	F->xk = ehugebuf(n, d * sizeof(float));
+	pool_run(F->o->nthreads, nb, copy_block, F);
+	for (b = 0; b < nb; b++)
+		for (f = 0; f < d; f++)
+			F->shift[f] += F->part[b * d + f];
 	for (f = 0; f < d; f++)
 		F->shift[f] /= (double)n;
-	if (F->o->cov == GMM_FULL || F->o->cov == GMM_TIED)
-		F->x = ereallocarray(NULL, n, d * sizeof(double));
+	if (F->o->cov == GMM_FULL || F->o->cov == GMM_TIED) {
+		F->x = ehugebuf(n, d * sizeof(double));
+		pool_run(F->o->nthreads, nb, centre_block, F);
+	}
 	F->rows = (GmmRows){ F->x, F->xf, F->shift, n };
-	F->resp = ecalloc(n, F->k * sizeof(double));
-	F->xk = ereallocarray(NULL, n, d * sizeof(float));
-	pool_run(F->o->nthreads, (n + GMM_SUMROWS - 1) / GMM_SUMROWS, setup_block, F);
+	F->resp = ehugebuf(n, F->k * sizeof(double));
 	if (F->o->cov == GMM_TIED) {
 		F->xtx = ecalloc(d, d * sizeof(double));
 		cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, (int)d, (int)n, 1.0, F->x, (int)d,
@@ -87,7 +107,21 @@ fit_setup(Fit *F)
 static void
 fit_free(Fit *F)
 {
-	free(F->shift), free(F->x), free(F->resp), free(F->xk), free(F->xtx);
+	free(F->shift), free(F->x), free(F->resp), free(F->xk), free(F->xtx), free(F->part);
+}
+
+/* rows b * GMM_SUMROWS.. of resp: one-hot from the labels */
+static void
+onehot_block(void *arg, size_t b, int tid)
+{
+	Fit *F = arg;
+	size_t i, k = F->k, r0 = b * GMM_SUMROWS;
+	size_t r1 = F->n - r0 < GMM_SUMROWS ? F->n : r0 + GMM_SUMROWS;
+
+	(void)tid;
+	memset(F->resp + r0 * k, 0, (r1 - r0) * k * sizeof(double));
+	for (i = r0; i < r1; i++)
+		F->resp[i * k + (size_t)F->lab[i]] = 1;
 }
 
 /* One-hot responsibilities from KMeans(n_clusters=k, n_init=1) labels, run r. */
@@ -98,7 +132,6 @@ init_resp(Fit *F, int r)
 	KMeansOpt ko;
 	KMeans *km;
 	Rng g;
-	size_t i;
 
 	kmeans_defaults(&ko);
 	ko.k = F->k;
@@ -117,9 +150,8 @@ init_resp(Fit *F, int r)
 		memcpy(F->xk, F->xf, F->n * F->d * sizeof(float));
 	km = new_kmeans(F->xk, F->n, F->d, &ko);
 	kmeans_do(km);
-	memset(F->resp, 0, F->n * F->k * sizeof(double));
-	for (i = 0; i < F->n; i++)
-		F->resp[i * F->k + (size_t)km->labels[i]] = 1;
+	F->lab = km->labels;
+	pool_run(o->nthreads, (F->n + GMM_SUMROWS - 1) / GMM_SUMROWS, onehot_block, F);
 	del_kmeans(km);
 }
 

@@ -37,6 +37,10 @@ gmmk_pad(size_t d)
 	return (d + 7) & ~(size_t)7;
 }
 
+/* rows at a time in gmmk_wsums: 16 KB of x at d = 64, in L1 for all the feature
+ * chunks and components */
+#define GK_WROWS 32
+
 #ifdef GK_X86
 #pragma GCC push_options
 #pragma GCC target("avx512f")
@@ -204,6 +208,115 @@ quad_rows512(const double *x, size_t m, size_t d, const double *qt, size_t k, do
 	}
 }
 
+/* gmmk_sph_rows for R rows from row x and the 8 components from column jb: the
+ * cross terms in registers, then + c + |x|^2 (xsq) */
+static inline __attribute__((always_inline)) void
+sph_block(const double *x, size_t d, const double *qt, size_t kp, size_t jb, int R,
+    __mmask8 mask, const double *xsq, double *out, size_t k)
+{
+	const double *bt = qt + d * kp + jb;
+	__m512d acc[8], b, c = _mm512_loadu_pd(qt + 2 * d * kp + jb);
+	size_t f;
+	int r;
+
+	for (r = 0; r < R; r++)
+		acc[r] = _mm512_setzero_pd();
+	for (f = 0; f < d; f++, bt += kp) {
+		b = _mm512_loadu_pd(bt);
+		_Pragma("GCC unroll 8") for (r = 0; r < R; r++)
+			acc[r] = _mm512_fmadd_pd(_mm512_set1_pd(x[r * d + f]), b, acc[r]);
+	}
+	for (r = 0; r < R; r++)
+		_mm512_mask_storeu_pd(out + r * k + jb, mask,
+		    _mm512_add_pd(_mm512_add_pd(acc[r], c), _mm512_set1_pd(xsq[r])));
+}
+
+/* |x|^2 of a row: 8 lanes of fma, added in a fixed order */
+static double
+row_sumsq(const double *x, size_t d)
+{
+	__m512d a = _mm512_setzero_pd(), v;
+	size_t f;
+
+	for (f = 0; f < d; f += 8) {
+		v = _mm512_maskz_loadu_pd(d - f >= 8 ? 0xff : (__mmask8)((1u << (d - f)) - 1), x + f);
+		a = _mm512_fmadd_pd(v, v, a);
+	}
+	return _mm512_reduce_add_pd(a);
+}
+
+static void
+sph_rows512(const double *x, size_t m, size_t d, const double *qt, size_t k, double *out)
+{
+	size_t i, jb, kp = gmmk_pad(k);
+	double xsq[8];
+	__mmask8 mask;
+	int r;
+
+	for (i = 0; i < m; i += 8) {
+		for (r = 0; r < 8 && i + r < m; r++)
+			xsq[r] = row_sumsq(x + (i + r) * d, d);
+		for (jb = 0; jb < kp; jb += 8) {
+			mask = k - jb >= 8 ? 0xff : (__mmask8)((1u << (k - jb)) - 1);
+			if (i + 8 <= m)
+				sph_block(x + i * d, d, qt, kp, jb, 8, mask, xsq, out + i * k, k);
+			else
+				for (r = 0; i + r < m; r++)
+					sph_block(x + (i + r) * d, d, qt, kp, jb, 1, mask, xsq + r,
+					    out + (i + r) * k, k);
+		}
+	}
+}
+
+/* the sums of gmmk_wsums for the components j0 .. j0 + G - 1 and the features
+ * f .. f + 7 (mask: those below d) of m rows, in registers */
+static inline __attribute__((always_inline)) void
+wsums_tile(const double *x, const double *r, size_t m, size_t k, size_t d, size_t j0, int G,
+    size_t f, __mmask8 mask, double *s, double *q)
+{
+	__m512d as[8], aq[8], xv, x2, w;
+	size_t i;
+	int g;
+
+	for (g = 0; g < G; g++) {
+		as[g] = _mm512_maskz_loadu_pd(mask, s + (j0 + g) * d + f);
+		aq[g] = _mm512_maskz_loadu_pd(mask, q + (j0 + g) * d + f);
+	}
+	for (i = 0; i < m; i++) {
+		xv = _mm512_maskz_loadu_pd(mask, x + i * d + f);
+		x2 = _mm512_mul_pd(xv, xv);
+		_Pragma("GCC unroll 8") for (g = 0; g < G; g++) {
+			w = _mm512_set1_pd(r[i * k + j0 + g]);
+			as[g] = _mm512_fmadd_pd(w, xv, as[g]);
+			aq[g] = _mm512_fmadd_pd(w, x2, aq[g]);
+		}
+	}
+	for (g = 0; g < G; g++) {
+		_mm512_mask_storeu_pd(s + (j0 + g) * d + f, mask, as[g]);
+		_mm512_mask_storeu_pd(q + (j0 + g) * d + f, mask, aq[g]);
+	}
+}
+
+static void
+wsums512(const double *x, const double *r, size_t m, size_t k, size_t d, double *s, double *q)
+{
+	size_t i0, mm, f, j;
+	__mmask8 mask;
+
+	for (i0 = 0; i0 < m; i0 += GK_WROWS) {
+		mm = m - i0 < GK_WROWS ? m - i0 : GK_WROWS;
+		for (f = 0; f < d; f += 8) {
+			mask = d - f >= 8 ? 0xff : (__mmask8)((1u << (d - f)) - 1);
+			for (j = 0; j + 8 <= k; j += 8)
+				wsums_tile(x + i0 * d, r + i0 * k, mm, k, d, j, 8, f, mask, s, q);
+			for (; j + 4 <= k; j += 4)
+				wsums_tile(x + i0 * d, r + i0 * k, mm, k, d, j, 4, f, mask, s, q);
+			for (; j < k; j++)
+				wsums_tile(x + i0 * d, r + i0 * k, mm, k, d, j, 1, f, mask, s, q);
+		}
+	}
+}
+
 /* glibc's libmvec: 8 exp or log at a time (at most 4 ulp from the scalar ones) */
 __m512d _ZGVeN8v_exp(__m512d);
 __m512d _ZGVeN8v_log(__m512d);
@@ -237,9 +350,33 @@ gmmk_quad_rows(const double *x, size_t m, size_t d, const double *qt, size_t k, 
 {
 	quad_rows512(x, m, d, qt, k, out);
 }
+
+void
+gmmk_sph_rows(const double *x, size_t m, size_t d, const double *qt, size_t k, double *out)
+{
+	sph_rows512(x, m, d, qt, k, out);
+}
+
+void
+gmmk_wsums(const double *x, const double *r, size_t m, size_t k, size_t d, double *s, double *q)
+{
+	wsums512(x, r, m, k, d, s, q);
+}
 #else
 void
 gmmk_quad_rows(const double *x, size_t m, size_t d, const double *qt, size_t k, double *out)
+{
+	abort(); /* gmmk_avx512() is 0 */
+}
+
+void
+gmmk_sph_rows(const double *x, size_t m, size_t d, const double *qt, size_t k, double *out)
+{
+	abort(); /* gmmk_avx512() is 0 */
+}
+
+void
+gmmk_wsums(const double *x, const double *r, size_t m, size_t k, size_t d, double *s, double *q)
 {
 	abort(); /* gmmk_avx512() is 0 */
 }

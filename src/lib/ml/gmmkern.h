@@ -32,6 +32,17 @@ void gmmk_maha_off(const double *x, const size_t *idx, size_t m, size_t dp, cons
  * fail. */
 void gmmk_quad_rows(const double *x, size_t m, size_t d, const double *qt, size_t k,
     double *out);
+/* gmmk_quad_rows for spherical components: |x - mu|^2 as sklearn's
+ * |x|^2 - 2 x mu + |mu|^2, c_j + sum_f x_if B_jf + |x_i|^2 (the P of qt unused): one
+ * fma per feature and component.  Needs gmmk_avx512().  Can't fail. */
+void gmmk_sph_rows(const double *x, size_t m, size_t d, const double *qt, size_t k,
+    double *out);
+/* dvec_wsums (ml/dvec.h: s[j d + f] += r_ij x_if, q[j d + f] += r_ij x_if^2 over the
+ * m rows in order, q not NULL) by fma: the sums of each element in row order, so
+ * the same bits for any tiling or thread count (but not dvec_wsums' bits: it
+ * rounds the products).  Needs gmmk_avx512().  Can't fail. */
+void gmmk_wsums(const double *x, const double *r, size_t m, size_t k, size_t d, double *s,
+    double *q);
 /* v[0 .. n) = exp(v), or log(v): with gmmk_avx512(), glibc's vector functions
  * (libmvec, within 4 ulp of the scalar ones, the same bits whatever the grouping
  * of the calls); else exp and log.  Can't fail. */

@@ -75,7 +75,9 @@ wlogp_rows(const Gmm *g, const double *xb, size_t m, const double *mp, Scratch *
 		cblas_dtrmm(CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, (int)m,
 		    (int)d, 1.0, g->pchol, (int)d, S->y, (int)d);
 	}
-	if (S->qt)
+	if (S->qt && g->cov == GMM_SPHERICAL)
+		gmmk_sph_rows(xb, m, d, S->qt, k, w);
+	else if (S->qt)
 		gmmk_quad_rows(xb, m, d, S->qt, k, w);
 	for (i = 0; !S->qt && i < m; i++) {
 		if (g->cov == GMM_DIAG)
@@ -239,7 +241,10 @@ estep_sums_block(void *arg, size_t b, int tid)
 		for (i = 0; i < m; i++)
 			for (j = 0; j < k; j++)
 				p[j] += resp[i * k + j];
-		dvec_wsums(E->sc[tid].xb, resp, m, k, d, p + k, p + k + k * d);
+		if (gmmk_avx512())
+			gmmk_wsums(E->sc[tid].xb, resp, m, k, d, p + k, p + k + k * d);
+		else
+			dvec_wsums(E->sc[tid].xb, resp, m, k, d, p + k, p + k + k * d);
 	}
 }
 

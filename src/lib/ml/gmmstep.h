@@ -12,8 +12,9 @@
  * GMM_PRUNE of it.  The others get a responsibility of 0: they would change the
  * lower bound by less than 1e-16 relative and the M-step sums by less than their
  * rounding.  Predictions compute every component.
- * M-step: nk = sum of resp + 10 eps, means = resp^T X / nk (dvec_wsums, row by row
- * over blocks of GMM_SUMROWS rows, added in block order); covariances:
+ * M-step: nk = sum of resp + 10 eps, means = resp^T X / nk (dvec_wsums, or with
+ * gmmkern gmmk_wsums by fma in the fused diag/spherical step, row by row over blocks
+ * of GMM_SUMROWS rows, added in block order); covariances:
  * full by dsyrk over chunks of sqrt(r) (x - mu) (the rows with r > 0, two-pass as
  * sklearn), diag and spherical by sklearn's resp^T X^2 / nk - 2 mu^2 + mu^2, tied
  * by sklearn's (X^T X - sum nk mu mu^T) / sum nk (one-pass formulas: the data are
