@@ -3,6 +3,7 @@
 #include "ml/agglochain.h"
 #include "ml/aggloscreen.h"
 #include "ml/dvec.h"
+#include "core/hugebuf.h"
 #include "core/pool.h"
 #include "core/util.h"
 
@@ -10,7 +11,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 /* ---- the active clusters ---- */
 
@@ -402,18 +402,17 @@ agglochain_matrix(const double *x, size_t n, size_t d, int linkage, int nthreads
 {
 	Chain C;
 	Pdist P;
-	size_t npair = n * (n - 1) / 2, align = (size_t)2 << 20;
+	size_t npair = n * (n - 1) / 2;
 	double *pk;
 	void *mem;
 
-	if (n > ((size_t)1 << 31) || posix_memalign(&mem, align, npair * sizeof(double))) {
+	if (n > ((size_t)1 << 31) || !(mem = hugebuf_alloc(npair, sizeof(double)))) {
 		weprintf("%s: %s linkage of %zu records needs %.1f GB for their distance matrix "
 		    "(n (n - 1) / 2 doubles), more than this machine can give; ward and single "
 		    "linkage need none", name, agglo_linkage_name(linkage), n,
 		    (double)npair * 8 / 1e9);
 		return -1;
 	}
-	madvise(mem, npair * sizeof(double), MADV_HUGEPAGE); /* fewer TLB misses; may fail */
 	chain_init(&C, x, n, d, linkage);
 	rows_init(&C.rows, n);
 	C.D = mem;

@@ -1,6 +1,7 @@
 /* kmeans.c — k-means as scikit-learn 1.2.1 (see kmeans.h). */
 #include "ml/kmeans.h"
 #include "core/hot.h"
+#include "core/hugebuf.h"
 #include "core/util.h"
 #include "core/pool.h"
 #include "core/rng.h"
@@ -954,7 +955,7 @@ lloyd_batch(KMeans *km, Work *w, size_t nr, Progress *pg)
 	P = (Pass){ .x = km->x, .n = n, .d = d, .k = k, .br = w->br, .act = act, .ct = w->ct,
 	    .csq = w->csq, .tmp = w->tmp, .xn = w->xn, .kb = &w->kb };
 	if (lanes_path(km, nr, w->br)) {
-		xt = emallocarray(w->nb * w->br, d * sizeof(float));
+		xt = ehugebuf(w->nb * w->br, d * sizeof(float));
 		P.xt = xt;
 		pool_run(km->o.nthreads, w->nb, transpose_block, &P);
 		if (!w->force)
