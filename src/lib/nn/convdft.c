@@ -11,7 +11,9 @@
  * of N / 2, N / 4 ..., each the transform of the positions p = p0 (mod 2, 4 ...),
  * and G is one smaller matrix per part: half the products at each step.  The
  * maximum over the positions is taken as the parts' values are computed, CD_SLICE
- * channels at a time (in cache). */
+ * channels at a time (in cache).  The first step is taken with the products
+ * (spectra_fold), and when the parts are CD_NL long the last two with G, on
+ * spectra held in registers (part_quad). */
 #include "nn/convdft.h"
 #include "core/hot.h"
 #include "core/util.h"
@@ -317,17 +319,15 @@ keep(const Lane *y, Lane *h, Lane *l, int first)
 	*l = (Lane)(((Mask)*y & m) | ((Mask)*l & ~m));
 }
 
-/* part_extremes on CD_LANE channels with nl CD_NL (the spectrum held in registers,
- * two rows of G at a time; the same sums in the same order) */
+/* part_extremes on CD_LANE channels with nl CD_NL, the part's spectrum d held in
+ * registers (two rows of G at a time; the same sums in the same order) */
 static inline void
-part_lanes6(const float *restrict G, unsigned rows, const float *restrict D, size_t ld,
-    Lane *h, Lane *l, int first)
+part_rows6(const float *restrict G, unsigned rows, const Lane *d, Lane *h, Lane *l,
+    int first)
 {
-	Lane d[CD_NL], y0, y1;
+	Lane y0, y1;
 	unsigned r, q;
 
-	for (q = 0; q < CD_NL; q++)
-		memcpy(&d[q], D + q * ld, sizeof d[q]);
 	for (r = 0; r + 1 < rows; r += 2) {
 		const float *g0 = G + (size_t)r * CD_NL, *g1 = g0 + CD_NL;
 		y0 = g0[0] * d[0];
@@ -345,6 +345,76 @@ part_lanes6(const float *restrict G, unsigned rows, const float *restrict D, siz
 		for (q = 1; q < CD_NL; q++)
 			y0 += g0[q] * d[q];
 		keep(&y0, h, l, first && r == 0);
+	}
+}
+
+/* part_rows6 on the part D [CD_NL][.] (row stride ld) loaded from memory */
+static inline void
+part_lanes6(const float *restrict G, unsigned rows, const float *restrict D, size_t ld,
+    Lane *h, Lane *l, int first)
+{
+	Lane d[CD_NL];
+	unsigned q;
+
+	for (q = 0; q < CD_NL; q++)
+		memcpy(&d[q], D + q * ld, sizeof d[q]);
+	part_rows6(G, rows, d, h, l, first);
+}
+
+/* fold's arithmetic on one lane of a spectrum s of n (a constant): d0, d1 (the
+ * same operations in the same order) */
+static inline __attribute__((always_inline)) void
+fold_lanes(const Lane *s, unsigned n, const float *tw, Lane *d0, Lane *d1)
+{
+	unsigned h = n / 2, k;
+
+	d0[0] = s[0] + s[h], d1[0] = s[0] - s[h];
+	for (k = 1; k < n / 4; k++) {
+		Lane dr = s[k] - s[h - k], di = s[h + k] + s[n - k];
+		d0[k] = s[k] + s[h - k];
+		d0[n / 4 + k] = s[h + k] - s[n - k];
+		d1[k] = dr * tw[2 * k] - di * tw[2 * k + 1];
+		d1[n / 4 + k] = dr * tw[2 * k + 1] + di * tw[2 * k];
+	}
+	d0[n / 4] = s[n / 4] + s[n / 4];
+	d1[n / 4] = -(s[h + n / 4] + s[h + n / 4]);
+}
+
+/* the last two radix-2 steps and part_extremes in one pass: the spectrum S
+ * [4 CD_NL][len] (row stride ls) of the parts 4 j .. 4 j + 3 (tw: the first step's
+ * twiddles, the second's after them) split in registers, then their rows of G;
+ * *first as part_extremes's, cleared once a part had rows */
+HOT static void
+part_quad(const ConvDft *c, const float *restrict S, size_t ls, size_t len,
+    const float *tw, unsigned j, float *restrict hi, float *restrict lo, int *first)
+{
+	const float *tw2 = tw + 2 * (CD_NL + 1);
+	unsigned p, q, rows[4], f0 = (unsigned)*first;
+	size_t i;
+
+	for (p = 0; p < 4; p++) {
+		rows[p] = c->off[4 * j + p + 1] - c->off[4 * j + p];
+		if (rows[p])
+			*first = 0;
+	}
+	for (i = 0; i < len; i += CD_LANE) {
+		Lane s[4 * CD_NL], d[4 * CD_NL], h, l;
+		int f = (int)f0;
+		memcpy(&h, hi + i, sizeof h);
+		memcpy(&l, lo + i, sizeof l);
+		for (q = 0; q < 4 * CD_NL; q++)
+			memcpy(&s[q], S + q * ls + i, sizeof s[q]);
+		fold_lanes(s, 4 * CD_NL, tw, d, d + 2 * CD_NL);
+		fold_lanes(d, 2 * CD_NL, tw2, s, s + CD_NL);
+		fold_lanes(d + 2 * CD_NL, 2 * CD_NL, tw2, s + 2 * CD_NL, s + 3 * CD_NL);
+		for (p = 0; p < 4; p++)
+			if (rows[p]) {
+				part_rows6(c->G + (size_t)c->off[4 * j + p] * CD_NL, rows[p],
+				    s + p * CD_NL, &h, &l, f);
+				f = 0;
+			}
+		memcpy(hi + i, &h, sizeof h);
+		memcpy(lo + i, &l, sizeof l);
 	}
 }
 
@@ -388,18 +458,24 @@ extremes(const ConvDft *c, const float *Z, size_t ld, size_t len, float *B, floa
 {
 	const float *tw = c->tw, *src = Z;
 	float *dst = B, *other = B + (size_t)c->N * CD_SLICE;
-	unsigned l, j, n = c->N;
+	/* steps through memory: the last two are part_quad's when the parts are CD_NL */
+	unsigned l, j, n = c->N, last = c->L >= 3 && c->nl == CD_NL ? c->L - 2 : c->L;
 	size_t ls = ld;
 	int first = 1;
 
 	if (c->L) /* the first step done by spectra_fold */
 		tw += 2 * (n / 4 + 1), n /= 2;
-	for (l = !!c->L; l < c->L; l++, tw += 2 * (n / 4 + 1), n /= 2) {
+	for (l = !!c->L; l < last; l++, tw += 2 * (n / 4 + 1), n /= 2) {
 		for (j = 0; j < 1u << l; j++)
 			fold(src + j * n * ls, ls, n, len, tw, dst + 2 * j * (n / 2) * len,
 			    dst + (2 * j + 1) * (n / 2) * len, len);
 		src = dst, ls = len;
 		dst = other, other = (float *)src;
+	}
+	if (last < c->L) {
+		for (j = 0; j < 1u << last; j++)
+			part_quad(c, src + j * n * ls, ls, len, tw, j, hi, lo, &first);
+		return;
 	}
 	for (j = 0; j < 1u << c->L; j++)
 		if (c->off[j + 1] > c->off[j]) {
