@@ -12,7 +12,8 @@
  * and G is one smaller matrix per part: half the products at each step.  The
  * maximum over the positions is taken as the parts' values are computed, CD_SLICE
  * channels at a time (in cache).  The first step is taken with the products
- * (spectra_fold), and when the parts are CD_NL long the last two with G, on
+ * (spectra_fold, a block of CD_RB rows and CD_LANE channels at a time, the block's
+ * spectra going through the other steps while in L1: fold_blocks), and when the parts are CD_NL long the last two with G, on
  * spectra held in registers (part_quad). */
 #include "nn/convdft.h"
 #include "core/hot.h"
@@ -135,11 +136,18 @@ new_conv_dft(const float *w, unsigned kh, unsigned kw, unsigned O, unsigned W)
 	return c;
 }
 
+/* Z's floats in conv_dft_do: a block's (fold_blocks) or all the rows' */
+static size_t
+z_floats(const ConvDft *c)
+{
+	return c->L ? (size_t)c->N * CD_SLICE : (size_t)c->N * CD_ROWS * c->Op;
+}
+
 size_t
 conv_dft_work(const ConvDft *c)
 {
-	return (size_t)(CD_ROWS + c->kh - 1) * c->N + (size_t)c->N * CD_ROWS * c->Op +
-	    2 * (size_t)c->N * CD_SLICE + 2 * (size_t)CD_ROWS * c->Op;
+	return (size_t)(CD_ROWS + c->kh - 1) * c->N + z_floats(c) + 2 * (size_t)c->N * CD_SLICE +
+	    2 * (size_t)CD_ROWS * c->Op + 2 * CD_SLICE;
 }
 
 /* CD_LANE floats: GCC's and Clang's vector extension, one register (AVX-512) or a
@@ -227,45 +235,44 @@ fold_sums(const ConvDft *c, const float *x, const float *v, unsigned k, int edge
 	}
 }
 
-/* spectra_product and fold's first step in one pass (L >= 1): Z [N][nb][Op] holds
- * D0 (rows 0..N/2-1) and D1 (rows N/2..N-1), the same bits as the two apart.  X
- * has rows of zeros (or any finite values) up to a multiple of CD_RB output rows */
+/* spectra_product and fold's first step in one pass (L >= 1), for the CD_RB
+ * output rows from X (the spectrum of the first one's first tap) and the CD_LANE
+ * channels from o0: Z [N][CD_RB][CD_LANE] holds D0 (rows 0..N/2-1) and D1 (rows
+ * N/2..N-1), the same bits as the two apart.  X has rows of zeros (or any finite
+ * values) past the last output row */
 HOT static void
-spectra_fold(const ConvDft *c, const float *X, unsigned nb, float *Z)
+spectra_fold(const ConvDft *c, const float *X, unsigned o0, float *Z)
 {
-	unsigned n = c->N, h = n / 2, k, kb, r, r0, o0;
-	size_t ld = (size_t)nb * c->Op;
+	unsigned n = c->N, h = n / 2, k, kb, r;
+	size_t ld = CD_RB * CD_LANE;
 
 	for (k = 0; k <= n / 4; k++) {
 		float cw = c->tw[2 * k], sw = c->tw[2 * k + 1];
+		Lane ar[CD_RB], ai[CD_RB], br[CD_RB], bi[CD_RB], d0, e0, d1, e1;
 		kb = h - k;
-		for (r0 = 0; r0 < nb; r0 += CD_RB)
-			for (o0 = 0; o0 < c->Op; o0 += CD_LANE) {
-				Lane ar[CD_RB], ai[CD_RB], br[CD_RB], bi[CD_RB], d0, e0, d1, e1;
-				if (k == 0 || kb == k)
-					fold_sums(c, X + (size_t)r0 * n, c->V + o0, k, 1, ar, ai, br, bi);
-				else
-					fold_sums(c, X + (size_t)r0 * n, c->V + o0, k, 0, ar, ai, br, bi);
-				for (r = r0; r < r0 + CD_RB && r < nb; r++) {
-					float *z = Z + (size_t)r * c->Op + o0;
-					Lane a = ar[r - r0], ia = ai[r - r0], b = br[r - r0], ib = bi[r - r0];
-					if (k == 0) { /* both real */
-						d0 = a + b, d1 = a - b;
-					} else if (kb == k) { /* the same bin: 2 Re, -2 Im */
-						d0 = a + a, d1 = -(ia + ia);
-					} else {
-						Lane dr = a - b, di = ia + ib;
-						d0 = a + b;
-						e0 = ia - ib;
-						d1 = dr * cw - di * sw;
-						e1 = dr * sw + di * cw;
-						memcpy(z + (n / 4 + k) * ld, &e0, sizeof e0);
-						memcpy(z + (h + n / 4 + k) * ld, &e1, sizeof e1);
-					}
-					memcpy(z + k * ld, &d0, sizeof d0);
-					memcpy(z + (h + k) * ld, &d1, sizeof d1);
-				}
+		if (k == 0 || kb == k)
+			fold_sums(c, X, c->V + o0, k, 1, ar, ai, br, bi);
+		else
+			fold_sums(c, X, c->V + o0, k, 0, ar, ai, br, bi);
+		for (r = 0; r < CD_RB; r++) {
+			float *z = Z + (size_t)r * CD_LANE;
+			Lane a = ar[r], ia = ai[r], b = br[r], ib = bi[r];
+			if (k == 0) { /* both real */
+				d0 = a + b, d1 = a - b;
+			} else if (kb == k) { /* the same bin: 2 Re, -2 Im */
+				d0 = a + a, d1 = -(ia + ia);
+			} else {
+				Lane dr = a - b, di = ia + ib;
+				d0 = a + b;
+				e0 = ia - ib;
+				d1 = dr * cw - di * sw;
+				e1 = dr * sw + di * cw;
+				memcpy(z + (n / 4 + k) * ld, &e0, sizeof e0);
+				memcpy(z + (h + n / 4 + k) * ld, &e1, sizeof e1);
 			}
+			memcpy(z + k * ld, &d0, sizeof d0);
+			memcpy(z + (h + k) * ld, &d1, sizeof d1);
+		}
 	}
 }
 
@@ -500,13 +507,37 @@ pool(const ConvDft *c, unsigned nb, const float *b, const float *s, const float 
 		}
 }
 
+/* hi, lo [nb][Op] (L >= 1): block by block of CD_RB rows and CD_LANE channels,
+ * the products and the steps in cache (Z: N CD_SLICE floats; B, eh, el:
+ * extremes's scratch and results) */
+static void
+fold_blocks(const ConvDft *c, const float *X, unsigned nb, float *Z, float *B, float *eh,
+    float *el, float *hi, float *lo)
+{
+	unsigned o0, r0, r;
+
+	_Static_assert(CD_SLICE == CD_RB * CD_LANE, "a block is one slice");
+	for (o0 = 0; o0 < c->Op; o0 += CD_LANE)
+		for (r0 = 0; r0 < nb; r0 += CD_RB) {
+			spectra_fold(c, X + (size_t)r0 * c->N, o0, Z);
+			extremes(c, Z, CD_SLICE, CD_SLICE, B, eh, el);
+			for (r = r0; r < r0 + CD_RB && r < nb; r++) {
+				memcpy(hi + (size_t)r * c->Op + o0, eh + (r - r0) * CD_LANE,
+				    CD_LANE * sizeof *hi);
+				memcpy(lo + (size_t)r * c->Op + o0, el + (r - r0) * CD_LANE,
+				    CD_LANE * sizeof *lo);
+			}
+		}
+}
+
 void
 conv_dft_do(const ConvDft *c, const float *x, unsigned H, unsigned h0, unsigned h1,
     const float *b, const float *s, const float *t, float *out, size_t ldo, float *work)
 {
 	unsigned nx = CD_ROWS + c->kh - 1, h, nb;
-	float *X = work, *Z = X + (size_t)nx * c->N, *B = Z + (size_t)c->N * CD_ROWS * c->Op,
-	    *hi = B + 2 * (size_t)c->N * CD_SLICE, *lo = hi + (size_t)CD_ROWS * c->Op;
+	float *X = work, *Z = X + (size_t)nx * c->N, *B = Z + z_floats(c),
+	    *hi = B + 2 * (size_t)c->N * CD_SLICE, *lo = hi + (size_t)CD_ROWS * c->Op,
+	    *eh = lo + (size_t)CD_ROWS * c->Op, *el = eh + CD_SLICE;
 	size_t i, ld;
 
 	for (h = h0; h < h1; h += nb) {
@@ -518,13 +549,15 @@ conv_dft_do(const ConvDft *c, const float *x, unsigned H, unsigned h0, unsigned 
 		    sizeof *X);
 		if (e > a)
 			row_spectra(c, x + (size_t)a * c->W, (unsigned)(e - a), X + (size_t)(a - y0) * c->N);
-		if (c->L)
-			spectra_fold(c, X, nb, Z);
-		else
+		if (c->L) {
+			fold_blocks(c, X, nb, Z, B, eh, el, hi, lo);
+		} else {
 			spectra_product(c, X, nb, Z);
-		ld = (size_t)nb * c->Op;
-		for (i = 0; i < ld; i += CD_SLICE)
-			extremes(c, Z + i, ld, ld - i < CD_SLICE ? ld - i : CD_SLICE, B, hi + i, lo + i);
+			ld = (size_t)nb * c->Op;
+			for (i = 0; i < ld; i += CD_SLICE)
+				extremes(c, Z + i, ld, ld - i < CD_SLICE ? ld - i : CD_SLICE, B, hi + i,
+				    lo + i);
+		}
 		pool(c, nb, b, s, t, out + (size_t)(h - h0) * ldo, ldo, hi, lo);
 	}
 }
