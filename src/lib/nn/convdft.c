@@ -36,6 +36,7 @@ struct ConvDft {
 	unsigned off[(1 << CD_LEVELS) + 1]; /* part j: rows off[j].. of G and of y */
 	float *F;     /* [N][N]: x . F is the spectrum of x */
 	float *V;     /* [kh][N][Op]: the kernel rows' spectra */
+	float *V2;    /* [kh][N][Op]: bin k's Im - Re at row k, Re + Im at row N/2 + k */
 	float *G;     /* [P][nl]: the parts' inverse transforms at their positions */
 	float *tw;    /* step l: (cos, sin) of 2 pi k / (N >> l), k <= (N >> l) / 4 */
 };
@@ -81,6 +82,22 @@ kernel_spectra(ConvDft *c, const float *w)
 	free(cs);
 }
 
+/* V2 from V: the differences and sums of fold_gauss's three products */
+static void
+kernel_gauss(ConvDft *c)
+{
+	unsigned i, k, o, h = c->N / 2;
+
+	for (i = 0; i < c->kh; i++)
+		for (k = 1; k <= c->nim && k < h; k++)
+			for (o = 0; o < c->Op; o++) {
+				size_t q = (size_t)i * c->N, re = (q + k) * c->Op + o,
+				    im = (q + h + k) * c->Op + o;
+				c->V2[re] = c->V[im] - c->V[re];
+				c->V2[im] = c->V[re] + c->V[im];
+			}
+}
+
 /* the parts' inverse transforms: part j holds positions p0 + m 2^L, p0 the L bits
  * of j reversed (the parity taken at step l is bit L - 1 - l of j) */
 static void
@@ -121,6 +138,7 @@ new_conv_dft(const float *w, unsigned kh, unsigned kw, unsigned O, unsigned W)
 	c->nl = W >> c->L;
 	c->F = ecalloc((size_t)W * W, sizeof *c->F);
 	c->V = ecalloc((size_t)kh * W * c->Op, sizeof *c->V);
+	c->V2 = ecalloc((size_t)kh * W * c->Op, sizeof *c->V2);
 	c->G = ecalloc((size_t)c->P * c->nl, sizeof *c->G);
 	c->tw = t = ecalloc(2 * (size_t)W, sizeof *c->tw);
 	for (q = 0; q < W; q++) {
@@ -133,6 +151,7 @@ new_conv_dft(const float *w, unsigned kh, unsigned kw, unsigned O, unsigned W)
 			*t++ = (float)cos(angle(k, 1, n)), *t++ = (float)sin(angle(k, 1, n));
 	inverse_parts(c);
 	kernel_spectra(c, w);
+	kernel_gauss(c);
 	return c;
 }
 
@@ -147,7 +166,7 @@ size_t
 conv_dft_work(const ConvDft *c)
 {
 	return (size_t)(CD_ROWS + c->kh - 1) * c->N + z_floats(c) + 2 * (size_t)c->N * CD_SLICE +
-	    2 * (size_t)CD_ROWS * c->Op + 2 * CD_SLICE;
+	    2 * (size_t)CD_ROWS * c->Op + 2 * CD_SLICE + (size_t)(CD_ROWS + c->kh - 1) * (c->N / 2 + 1);
 }
 
 /* CD_LANE floats: GCC's and Clang's vector extension, one register (AVX-512) or a
@@ -235,13 +254,51 @@ fold_sums(const ConvDft *c, const float *x, const float *v, unsigned k, int edge
 	}
 }
 
+/* fold_sums for 0 < k < N/4 by three products a complex product (Gauss): with
+ * x = a + i b, v = c + i d: p1 = (a + b) c, p2 = a (d - c), p3 = b (c + d) summed
+ * over the taps, Re = p1 - p3, Im = p1 + p2.  xs: the rows' a + b at bin k
+ * (rows h + 1 apart, h = N/2); v2: V2 at the channels */
+static inline void
+fold_gauss(const ConvDft *c, const float *x, const float *xs, const float *v,
+    const float *v2, unsigned k, Lane *ar, Lane *ai, Lane *br, Lane *bi)
+{
+	unsigned n = c->N, h = n / 2, kb = h - k, i, r;
+	size_t op = c->Op;
+	Lane p1[CD_RB], p2[CD_RB], p3[CD_RB], q1[CD_RB], q2[CD_RB], q3[CD_RB];
+
+	for (r = 0; r < CD_RB; r++)
+		p1[r] = p2[r] = p3[r] = q1[r] = q2[r] = q3[r] = (Lane){0};
+	for (i = 0; i < c->kh; i++, x += n, xs += h + 1, v += n * op, v2 += n * op) {
+		Lane v0, vd, vs, w0, wd, ws;
+		memcpy(&v0, v + k * op, sizeof v0);
+		memcpy(&vd, v2 + k * op, sizeof vd);
+		memcpy(&vs, v2 + (h + k) * op, sizeof vs);
+		memcpy(&w0, v + kb * op, sizeof w0);
+		memcpy(&wd, v2 + kb * op, sizeof wd);
+		memcpy(&ws, v2 + (h + kb) * op, sizeof ws);
+		for (r = 0; r < CD_RB; r++) {
+			const float *xr = x + (size_t)r * n, *sr = xs + (size_t)r * (h + 1);
+			p1[r] += sr[k] * v0;
+			p2[r] += xr[k] * vd;
+			p3[r] += xr[h + k] * vs;
+			q1[r] += sr[kb] * w0;
+			q2[r] += xr[kb] * wd;
+			q3[r] += xr[h + kb] * ws;
+		}
+	}
+	for (r = 0; r < CD_RB; r++) {
+		ar[r] = p1[r] - p3[r], ai[r] = p1[r] + p2[r];
+		br[r] = q1[r] - q3[r], bi[r] = q1[r] + q2[r];
+	}
+}
+
 /* spectra_product and fold's first step in one pass (L >= 1), for the CD_RB
  * output rows from X (the spectrum of the first one's first tap) and the CD_LANE
  * channels from o0: Z [N][CD_RB][CD_LANE] holds D0 (rows 0..N/2-1) and D1 (rows
- * N/2..N-1), the same bits as the two apart.  X has rows of zeros (or any finite
- * values) past the last output row */
+ * N/2..N-1) (XS: fold_gauss's xs).  X has rows of zeros (or any finite values)
+ * past the last output row */
 HOT static void
-spectra_fold(const ConvDft *c, const float *X, unsigned o0, float *Z)
+spectra_fold(const ConvDft *c, const float *X, const float *XS, unsigned o0, float *Z)
 {
 	unsigned n = c->N, h = n / 2, k, kb, r;
 	size_t ld = CD_RB * CD_LANE;
@@ -253,7 +310,7 @@ spectra_fold(const ConvDft *c, const float *X, unsigned o0, float *Z)
 		if (k == 0 || kb == k)
 			fold_sums(c, X, c->V + o0, k, 1, ar, ai, br, bi);
 		else
-			fold_sums(c, X, c->V + o0, k, 0, ar, ai, br, bi);
+			fold_gauss(c, X, XS, c->V + o0, c->V2 + o0, k, ar, ai, br, bi);
 		for (r = 0; r < CD_RB; r++) {
 			float *z = Z + (size_t)r * CD_LANE;
 			Lane a = ar[r], ia = ai[r], b = br[r], ib = bi[r];
@@ -511,15 +568,19 @@ pool(const ConvDft *c, unsigned nb, const float *b, const float *s, const float 
  * the products and the steps in cache (Z: N CD_SLICE floats; B, eh, el:
  * extremes's scratch and results) */
 static void
-fold_blocks(const ConvDft *c, const float *X, unsigned nb, float *Z, float *B, float *eh,
-    float *el, float *hi, float *lo)
+fold_blocks(const ConvDft *c, const float *X, float *XS, unsigned nb, float *Z, float *B,
+    float *eh, float *el, float *hi, float *lo)
 {
-	unsigned o0, r0, r;
+	unsigned o0, r0, r, k, h = c->N / 2, nx = (nb + CD_RB - 1) / CD_RB * CD_RB + c->kh - 1;
+
+	for (r = 0; r < nx; r++) /* fold_gauss's a + b */
+		for (k = 1; k < h; k++)
+			XS[(size_t)r * (h + 1) + k] = X[(size_t)r * c->N + k] + X[(size_t)r * c->N + h + k];
 
 	_Static_assert(CD_SLICE == CD_RB * CD_LANE, "a block is one slice");
 	for (o0 = 0; o0 < c->Op; o0 += CD_LANE)
 		for (r0 = 0; r0 < nb; r0 += CD_RB) {
-			spectra_fold(c, X + (size_t)r0 * c->N, o0, Z);
+			spectra_fold(c, X + (size_t)r0 * c->N, XS + (size_t)r0 * (h + 1), o0, Z);
 			extremes(c, Z, CD_SLICE, CD_SLICE, B, eh, el);
 			for (r = r0; r < r0 + CD_RB && r < nb; r++) {
 				memcpy(hi + (size_t)r * c->Op + o0, eh + (r - r0) * CD_LANE,
@@ -550,7 +611,7 @@ conv_dft_do(const ConvDft *c, const float *x, unsigned H, unsigned h0, unsigned 
 		if (e > a)
 			row_spectra(c, x + (size_t)a * c->W, (unsigned)(e - a), X + (size_t)(a - y0) * c->N);
 		if (c->L) {
-			fold_blocks(c, X, nb, Z, B, eh, el, hi, lo);
+			fold_blocks(c, X, el + CD_SLICE, nb, Z, B, eh, el, hi, lo);
 		} else {
 			spectra_product(c, X, nb, Z);
 			ld = (size_t)nb * c->Op;
@@ -569,6 +630,7 @@ del_conv_dft(ConvDft *c)
 		return;
 	free(c->F);
 	free(c->V);
+	free(c->V2);
 	free(c->G);
 	free(c->tw);
 	free(c);
