@@ -279,6 +279,7 @@ main(int argc, char **argv)
 		load_models(o.mdir, o.what, o.threads, &tagger, moods, files);
 	if (o.verbose)
 		blas_report(stderr);
+	blas_single(); /* the networks' threads are the pool's: OpenBLAS runs inside them */
 	out = o.topn ? NULL : new_vwriter(stdout, "<stdout>", o.binary);
 	front = new_musicnn_front();
 	if (melmode) {

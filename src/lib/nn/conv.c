@@ -61,38 +61,63 @@ conv_dense(const float *in, size_t B, unsigned nin, const float *w, int wtrans,
 typedef float CLane __attribute__((vector_size(CC_LANE * sizeof(float))));
 typedef int CMask __attribute__((vector_size(CC_LANE * sizeof(int))));
 
-/* the largest (smallest when s < 0) of the CC_LANE floats of *m */
-static inline __attribute__((always_inline)) float
-lane_extreme(const CLane *m, float s)
+/* *m = the larger of *m and y, lane by lane (vectors through pointers: no
+ * vector ABI for the baseline clone) */
+static inline __attribute__((always_inline)) void
+lane_max(CLane *m, const CLane *y)
 {
-	float e = (*m)[0];
-	unsigned i;
+	CMask g = *y > *m;
 
-	for (i = 1; i < CC_LANE; i++)
-		e = s >= 0 ? ((*m)[i] > e ? (*m)[i] : e) : ((*m)[i] < e ? (*m)[i] : e);
-	return e;
+	*m = (CLane)(((CMask)*y & g) | ((CMask)*m & ~g));
 }
 
-/* y = s max(0, (the extreme of a over the width) + b) + t for nf outputs */
+/* the largest of the CC_LANE (16) floats of *m: halves, quarters ... folded by
+ * shuffles (the maximum is exact in any order); *m is overwritten */
+static inline __attribute__((always_inline)) float
+lane_top(CLane *m)
+{
+	CLane y;
+
+	_Static_assert(CC_LANE == 16, "lane_top folds 16 lanes");
+	y = __builtin_shufflevector(*m, *m, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5,
+	    6, 7);
+	lane_max(m, &y);
+	y = __builtin_shufflevector(*m, *m, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10,
+	    11);
+	lane_max(m, &y);
+	y = __builtin_shufflevector(*m, *m, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12,
+	    13);
+	lane_max(m, &y);
+	y = __builtin_shufflevector(*m, *m, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15,
+	    14);
+	lane_max(m, &y);
+	return (*m)[0];
+}
+
+/* y = s max(0, (the extreme of a over the width) + b) + t for nf outputs: the
+ * largest value, the smallest when s < 0 (the largest of the values with their
+ * sign bits flipped, flipped back) */
 static inline __attribute__((always_inline)) void
 column_pool(CLane a[][CC_LANES], unsigned nf, const float *b, const float *s,
     const float *t, float *out)
 {
-	CLane m;
-	CMask g;
+	CLane m, y;
+	CMask sg;
 	unsigned f, v;
 
 #pragma GCC unroll 8
 	for (f = 0; f < nf; f++) {
-		float y;
-		m = a[f][0];
+		float e;
+		sg = (CMask){0} + (s[f] < 0 ? (int)0x80000000u : 0);
+		m = (CLane)((CMask)a[f][0] ^ sg);
 #pragma GCC unroll 8
 		for (v = 1; v < CC_LANES; v++) {
-			g = s[f] >= 0 ? a[f][v] > m : a[f][v] < m;
-			m = (CLane)(((CMask)a[f][v] & g) | ((CMask)m & ~g));
+			y = (CLane)((CMask)a[f][v] ^ sg);
+			lane_max(&m, &y);
 		}
-		y = lane_extreme(&m, s[f]) + b[f];
-		out[f] = s[f] * (y > 0 ? y : 0) + t[f];
+		e = lane_top(&m);
+		e = (s[f] < 0 ? -e : e) + b[f];
+		out[f] = s[f] * (e > 0 ? e : 0) + t[f];
 	}
 }
 
