@@ -216,6 +216,7 @@ main(int argc, char **argv)
 		if (verbose)
 			report(wpath, how, w, net, relu, mode);
 	}
+	blas_single(); /* the network's threads are the pool's: OpenBLAS runs inside them */
 	out = new_vwriter(stdout, "<stdout>", binary);
 	if (vwriter_header(out, mode == M_LOGMEL ? VF_EXAMPLE : VN_DIM, 0, 0, NULL))
 		exit(1);

@@ -142,6 +142,13 @@ blas_single(void)
 }
 
 void
+blas_caller_only(void)
+{
+	if (openblas_get_num_threads() != 1)
+		openblas_set_num_threads(1);
+}
+
+void
 blas_report(FILE *fp)
 {
 	const char *cfg = openblas_get_config();

@@ -39,6 +39,11 @@ void blas_init(int argc, char **argv);
 int blas_threads(int n);
 /* blas_threads(1), for a tool whose threads are its own; returns 1 */
 int blas_single(void);
+/* OpenBLAS on the calling thread alone, for a network whose threads split the work
+ * themselves.  Sets the count only when it is not 1 already: OpenBLAS 0.3.21 starts
+ * its server threads again (spinning) when set, even to the one thread blas_threads
+ * left it at.  Cannot fail. */
+void blas_caller_only(void);
 /* "blas: OpenBLAS 0.3.21 ... core SkylakeX (chosen: ...), N threads (reason)" */
 void blas_report(FILE *fp);
 /* the core name in use and how it was chosen ("detected", "OPENBLAS_CORETYPE",

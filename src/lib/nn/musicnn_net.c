@@ -3,6 +3,7 @@
 #include "nn/conv.h"
 #include "nn/convdft.h"
 #include "nn/musicnn_graph.h"
+#include "ml/blas.h"
 #include "core/util.h"
 
 #include <cblas.h>
@@ -322,10 +323,7 @@ new_musicnn_net(const TfjsModel *m, int nthreads)
 	}
 	n->nout = n->dout[n->ndense - 1];
 	n->nt = nthreads < 1 ? 1 : nthreads;
-	/* OpenBLAS 0.3.21 starts its server threads again (spinning for 2^28 cycles)
-	 * when set, even to the one thread blas_threads(1) left it at */
-	if (openblas_get_num_threads() != 1)
-		openblas_set_num_threads(1);
+	blas_caller_only();
 	nwork = 0;
 	for (t = 0; t < 2; t++) {
 		n->dft[t] = new_conv_dft(n->fw[t], front[t].kh, front[t].kw, front[t].out, MN_BANDS);

@@ -2,6 +2,7 @@
 #include "nn/vggish_net.h"
 #include "nn/conv.h"
 #include "nn/vggish_front.h"
+#include "ml/blas.h"
 #include "core/hot.h"
 #include "core/util.h"
 
@@ -397,7 +398,7 @@ new_vggish_net(const Weights *w, int final_relu, int pca, int nthreads)
 	/* OpenBLAS runs on the calling thread; the threads here split the examples
 	 * (convolutions) and the output columns (fully connected layers) */
 	n->nt = nthreads < 1 ? 1 : nthreads;
-	openblas_set_num_threads(1);
+	blas_caller_only();
 	n->work = ecalloc(n->nt, sizeof *n->work);
 	for (t = 0; t < n->nt; t++) {
 		n->work[t].a = ereallocarray(NULL, (size_t)ACT1 * G, sizeof(float));
