@@ -272,13 +272,15 @@ nonfinite_from(const Matrix *m, size_t i0)
 {
 	size_t i, f;
 
-	for (i = i0; i < m->n; i++)
-		for (f = 0; row_nonfinite(m->x + i * m->d, m->d) && f < m->d; f++)
-			if (!isfinite(m->x[i * m->d + f])) {
-				weprintf("%s: record %zu (%s): field %zu: %s value (clean the data, e.g. with weight)",
-				    m->name, i + 1, matrix_key(m, i), f + 2,
-				    isnan(m->x[i * m->d + f]) ? "NaN" : "infinite");
-				return -1;
-			}
+	for (i = i0; i < m->n; i++) {
+		if (!row_nonfinite(m->x + i * m->d, m->d))
+			continue;
+		for (f = 0; isfinite(m->x[i * m->d + f]); f++)
+			;
+		weprintf("%s: record %zu (%s): field %zu: %s value (clean the data, e.g. with weight)",
+		    m->name, i + 1, matrix_key(m, i), f + 2,
+		    isnan(m->x[i * m->d + f]) ? "NaN" : "infinite");
+		return -1;
+	}
 	return 0;
 }
